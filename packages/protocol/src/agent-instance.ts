@@ -1,0 +1,130 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  FinishStatusSchema,
+  IdempotencyKey,
+  InstancePurposeSchema,
+  InstanceStatusSchema,
+  JsonObject,
+  Nullable,
+  OptionalNullable,
+  SPAN_ID_PATTERN,
+  Timestamp,
+} from './common.js';
+import { Success } from './envelopes.js';
+
+export const SpanCounts = Type.Object({
+  total: Type.Integer(),
+  pending: Type.Integer(),
+  active: Type.Integer(),
+  complete: Type.Integer(),
+  failed: Type.Integer(),
+  cancelled: Type.Integer(),
+  finished: Type.Integer(),
+});
+export type SpanCounts = Static<typeof SpanCounts>;
+
+export const AgentInstance = Type.Object({
+  type: Type.Literal('agent_instance'),
+  id: Type.String(),
+  account_id: Type.String(),
+  agent_id: Type.String(),
+  agent_version_id: Type.String(),
+  environment_id: Type.String(),
+  agent_deployment_id: Type.String(),
+  status: InstanceStatusSchema,
+  inserted_at: Timestamp,
+  updated_at: Timestamp,
+  started_at: Nullable(Timestamp),
+  finished_at: Nullable(Timestamp),
+  termination_reason: Nullable(Type.String()),
+  span_counts: SpanCounts,
+  purpose: InstancePurposeSchema,
+  quality_payloads: Type.Record(Type.String(), JsonObject),
+  quality_summaries: Type.Record(Type.String(), Type.String()),
+});
+export type AgentInstance = Static<typeof AgentInstance>;
+
+export const SpanTypeSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  params_schema: JsonObject,
+  result_schema: OptionalNullable(JsonObject),
+  title: OptionalNullable(Type.String()),
+  description: OptionalNullable(Type.String()),
+  template: OptionalNullable(Type.String()),
+  data_risk: OptionalNullable(JsonObject),
+});
+export type SpanTypeSchema = Static<typeof SpanTypeSchema>;
+
+export const QualitySchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  schema: JsonObject,
+  title: OptionalNullable(Type.String()),
+  description: OptionalNullable(Type.String()),
+  template: OptionalNullable(Type.String()),
+  data_risk: OptionalNullable(JsonObject),
+});
+export type QualitySchema = Static<typeof QualitySchema>;
+
+export const AgentVersionForRegister = Type.Object({
+  name: OptionalNullable(Type.String()),
+  external_identifier: OptionalNullable(Type.String()),
+  description: OptionalNullable(Type.String()),
+});
+export type AgentVersionForRegister = Static<typeof AgentVersionForRegister>;
+
+export const AgentSchemaVersionForRegister = Type.Object({
+  external_identifier: OptionalNullable(Type.String()),
+  span_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
+  span_result_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
+  span_type_schemas: OptionalNullable(Type.Array(SpanTypeSchema)),
+  quality_schemas: OptionalNullable(Type.Array(QualitySchema)),
+});
+export type AgentSchemaVersionForRegister = Static<typeof AgentSchemaVersionForRegister>;
+
+/** POST /api/v1/agent_instance/register (also the flat params of a bulk register item). */
+export const RegisterInstanceBody = Type.Object({
+  agent_id: OptionalNullable(Type.String({ minLength: 1 })),
+  environment_id: OptionalNullable(Type.String({ minLength: 1 })),
+  agent_version: AgentVersionForRegister,
+  agent_schema_version: AgentSchemaVersionForRegister,
+  id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+  update_current_version: OptionalNullable(Type.Boolean()),
+  purpose: OptionalNullable(InstancePurposeSchema),
+});
+export type RegisterInstanceBody = Static<typeof RegisterInstanceBody>;
+
+/** POST /api/v1/agent_instance/{id}/start */
+export const StartInstanceBody = Type.Object({
+  timestamp: OptionalNullable(Timestamp),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type StartInstanceBody = Static<typeof StartInstanceBody>;
+
+/** POST /api/v1/agent_instance/{id}/finish */
+export const FinishInstanceBody = Type.Object({
+  status: OptionalNullable(FinishStatusSchema),
+  timestamp: OptionalNullable(Timestamp),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type FinishInstanceBody = Static<typeof FinishInstanceBody>;
+
+/** POST /api/v1/agent_instance/{id}/record_quality — a null payload removes that name. */
+export const RecordQualityBody = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  payload: Nullable(JsonObject),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type RecordQualityBody = Static<typeof RecordQualityBody>;
+
+/** POST /api/v1/agent_instance/{id}/terminate */
+export const TerminateInstanceBody = Type.Object({
+  reason: Type.String({ minLength: 1 }),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type TerminateInstanceBody = Static<typeof TerminateInstanceBody>;
+
+export const InstanceIdParams = Type.Object({ agent_instance_id: Type.String({ minLength: 1 }) });
+
+export const AgentInstanceResponse = Success(AgentInstance);
+export type AgentInstanceResponse = Static<typeof AgentInstanceResponse>;

@@ -1,0 +1,96 @@
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  FinishStatusSchema,
+  IdempotencyKey,
+  InstanceStatusSchema,
+  JsonObject,
+  Nullable,
+  OptionalNullable,
+  SPAN_ID_PATTERN,
+  SpanStatusSchema,
+  Timestamp,
+} from './common.js';
+import { CursorPagination, Success, SuccessWithControl } from './envelopes.js';
+
+export const AgentSpan = Type.Object({
+  type: Type.Literal('agent_span'),
+  id: Type.String(),
+  account_id: Type.String(),
+  agent_id: Type.String(),
+  agent_instance_id: Type.String(),
+  parent_span_id: Nullable(Type.String()),
+  schema_name: Type.String(),
+  schema_title: Nullable(Type.String()),
+  status: InstanceStatusSchema,
+  payload: JsonObject,
+  result_payload: Nullable(JsonObject),
+  summary: Nullable(Type.String()),
+  started_at: Timestamp,
+  inserted_at: Timestamp,
+  updated_at: Timestamp,
+  finished_at: Nullable(Timestamp),
+});
+export type AgentSpan = Static<typeof AgentSpan>;
+
+export const SpanId = Type.String({ pattern: SPAN_ID_PATTERN });
+
+/** Params of a span create: `details` of POST /agent_spans, and the flat params of a bulk item. */
+export const CreateSpanParams = Type.Object({
+  agent_instance_id: Type.String({ minLength: 1 }),
+  schema_name: Type.String({ minLength: 1 }),
+  status: SpanStatusSchema,
+  payload: OptionalNullable(JsonObject),
+  result_payload: OptionalNullable(JsonObject),
+  id: OptionalNullable(SpanId),
+  parent_span_id: OptionalNullable(Type.String({ minLength: 1 })),
+  started_at: OptionalNullable(Timestamp),
+  finished_at: OptionalNullable(Timestamp),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+  sensitive_encoding: OptionalNullable(Type.Boolean()),
+});
+export type CreateSpanParams = Static<typeof CreateSpanParams>;
+
+/** POST /api/v1/agent_spans. The official TS SDK puts `idempotency_key` at the top level. */
+export const CreateSpanBody = Type.Object({
+  details: CreateSpanParams,
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type CreateSpanBody = Static<typeof CreateSpanBody>;
+
+/** POST /api/v1/agent_spans/{id}/finish */
+export const FinishSpanBody = Type.Object({
+  status: OptionalNullable(FinishStatusSchema),
+  result_payload: OptionalNullable(JsonObject),
+  timestamp: OptionalNullable(Timestamp),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+  sensitive_encoding: OptionalNullable(Type.Boolean()),
+});
+export type FinishSpanBody = Static<typeof FinishSpanBody>;
+
+export const SpanIdParams = Type.Object({ agent_span_id: Type.String({ minLength: 1 }) });
+
+export const MAX_LIST_LIMIT = 1000;
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** GET /api/v1/agent_spans */
+export const ListSpansQuery = Type.Object({
+  agent_instance_id: Type.String({ minLength: 1 }),
+  start_time: Type.Optional(Timestamp),
+  end_time: Type.Optional(Timestamp),
+  include_summaries: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
+  cursor: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type ListSpansQuery = Static<typeof ListSpansQuery>;
+
+export const AgentSpanResponse = SuccessWithControl(AgentSpan);
+export type AgentSpanResponse = Static<typeof AgentSpanResponse>;
+
+export const AgentSpanGetResponse = Success(AgentSpan);
+
+export const AgentSpanListResponse = Type.Object({
+  status: Type.Literal('success'),
+  details: Type.Array(AgentSpan),
+  pagination: CursorPagination,
+});
+export type AgentSpanListResponse = Static<typeof AgentSpanListResponse>;

@@ -1,0 +1,42 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH } from './common.js';
+
+export const BULK_ITEM_TYPES = [
+  'agent_instances/register',
+  'agent_instances/start',
+  'agent_instances/finish',
+  'agent_spans/create',
+  'agent_spans/finish',
+] as const;
+export type BulkItemType = (typeof BULK_ITEM_TYPES)[number];
+
+export const MAX_BULK_ITEMS = 1000;
+
+/** One bulk item: its type, its key, and the operation's params flat beside them. */
+export const BulkItem = Type.Object(
+  {
+    _type: Type.Union(BULK_ITEM_TYPES.map((t) => Type.Literal(t))),
+    idempotency_key: Type.String({ minLength: BULK_KEY_MIN_LENGTH, maxLength: BULK_KEY_MAX_LENGTH }),
+  },
+  { additionalProperties: true },
+);
+export type BulkItem = Static<typeof BulkItem> & Record<string, unknown>;
+
+export const BulkRequestBody = Type.Object({
+  items: Type.Array(BulkItem, { minItems: 1, maxItems: MAX_BULK_ITEMS }),
+});
+export type BulkRequestBody = Static<typeof BulkRequestBody>;
+
+export const BulkOutput = Type.Object(
+  {
+    status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
+  },
+  { additionalProperties: true },
+);
+export type BulkOutput = Static<typeof BulkOutput> & Record<string, unknown>;
+
+export const BulkResponse = Type.Object({
+  status: Type.Literal('success'),
+  outputs: Type.Record(Type.String(), BulkOutput),
+});
+export type BulkResponse = Static<typeof BulkResponse>;

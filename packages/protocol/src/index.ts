@@ -1,0 +1,6 @@
+export * from './common.js';
+export * from './envelopes.js';
+export * from './agent-span.js';
+export * from './agent-instance.js';
+export * from './agent.js';
+export * from './bulk.js';
