@@ -1,0 +1,154 @@
+/**
+ * Rows as the store keeps them. Times are canonical UTC ISO-8601 text with microseconds
+ * (`2024-05-01T12:00:00.123456Z`, always this width, so text order is time order).
+ * Fields named `*_json` hold JSON text exactly as the domain wrote it.
+ */
+import type { InstancePurpose, InstanceStatus } from '@agentspan/protocol';
+
+export type TokenScope = 'account' | 'deployment';
+
+export interface AccountRecord {
+  id: string;
+  name: string;
+  inserted_at: string;
+}
+
+export interface EnvironmentRecord {
+  id: string;
+  account_id: string;
+  name: string;
+  inserted_at: string;
+}
+
+export interface AgentRecord {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  external_identifier: string | null;
+  status: 'pending' | 'active' | 'dormant' | 'retired';
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  environment_id: string;
+  current_version_id: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface AgentVersionRecord {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  name: string | null;
+  external_identifier: string | null;
+  description: string | null;
+  inserted_at: string;
+}
+
+export interface SchemaVersionRecord {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  external_identifier: string | null;
+  /** The registered `agent_schema_version` object (span types, quality schemas), as JSON text. */
+  document_json: string;
+  inserted_at: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  account_id: string;
+  scope: TokenScope;
+  /** Set for deployment-scoped tokens, null for account-scoped ones. */
+  deployment_id: string | null;
+  /** Hex sha256 of the token text; the token itself is never stored. */
+  token_hash: string;
+  inserted_at: string;
+}
+
+export interface InstanceRecord {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  agent_version_id: string;
+  schema_version_id: string;
+  environment_id: string;
+  agent_deployment_id: string;
+  status: InstanceStatus;
+  purpose: InstancePurpose;
+  started_at: string | null;
+  finished_at: string | null;
+  termination_reason: string | null;
+  /** `{name: payload}` as JSON text. */
+  quality_payloads_json: string;
+  /** `{name: rendered summary}` as JSON text. */
+  quality_summaries_json: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface SpanRecord {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  agent_instance_id: string;
+  parent_span_id: string | null;
+  schema_name: string;
+  schema_title: string | null;
+  status: InstanceStatus;
+  payload_json: string;
+  result_payload_json: string | null;
+  summary: string | null;
+  started_at: string;
+  finished_at: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
+/** Spans of one instance per status; statuses with no spans may be absent. */
+export type SpanStatusCounts = Partial<Record<InstanceStatus, number>>;
+
+/** One idempotency-ledger row: the first successful answer to (account, operation, key). */
+export interface IdempotencyRecord {
+  account_id: string;
+  operation: string;
+  key: string;
+  /** Digest of the request the key was first used with. */
+  fingerprint: string;
+  response_status: number;
+  /** The response body as JSON text, replayed byte for byte. */
+  response_json: string;
+  inserted_at: string;
+}
+
+/** What a unit claims before doing the work; the response is filled in by `completeIdempotency`. */
+export type IdempotencyClaim = Pick<IdempotencyRecord, 'account_id' | 'operation' | 'key' | 'fingerprint' | 'inserted_at'>;
+
+/** Position after which a cursor page continues: the last span of the previous page. */
+export interface SpanCursor {
+  started_at: string;
+  id: string;
+}
+
+export interface SpanListQuery {
+  account_id: string;
+  agent_instance_id: string;
+  /** Inclusive lower bound on `started_at`. */
+  start_time?: string;
+  /** Inclusive upper bound on `started_at`. */
+  end_time?: string;
+  after?: SpanCursor;
+  limit: number;
+}
+
+export interface AgentPageQuery {
+  account_id: string;
+  offset: number;
+  limit: number;
+}

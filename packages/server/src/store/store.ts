@@ -1,0 +1,131 @@
+/**
+ * The store: every engine (SQLite, PostgreSQL) implements this unit-of-work interface, and the
+ * domain layer talks to nothing else.
+ *
+ * Contract
+ * - `write(unit)` runs `unit(tx)` as one transaction. The returned promise resolves only after
+ *   that transaction has COMMITTED durably (a 2xx may be sent the moment it resolves), and rejects
+ *   with the unit's error after everything the unit wrote was rolled back. An engine may group
+ *   several units into one physical commit, as long as each unit is isolated (its own savepoint)
+ *   and a failing unit rolls back alone.
+ * - A unit only awaits its `tx` (no timers, no network): an engine may run units one after
+ *   another on one connection. A unit may be run again after a transient engine failure
+ *   (serialization failure, deadlock), so it has no effects outside `tx`.
+ * - `read(unit)` sees committed data only, never a unit still in flight. It gives no snapshot
+ *   across statements.
+ * - `lockInstance` / `lockSpan` take a row lock held to the end of the transaction
+ *   (`SELECT … FOR UPDATE` on PostgreSQL; SQLite writers are serialized anyway), so that of two
+ *   concurrent finishes exactly one sees the open row.
+ * - `claimIdempotency` inserts the ledger row for (account_id, operation, key) in this
+ *   transaction. If a row exists (or a concurrent transaction holds an uncommitted claim for it,
+ *   which the engine waits for), it returns that committed row and inserts nothing. Ledger rows
+ *   are visible to others only once committed together with the work they describe.
+ * - `spanCounts` is exact under concurrent writers (an indexed COUNT … GROUP BY status, or
+ *   counters the engine maintains inside `insertSpan` / `updateSpan`).
+ * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
+ *   engines keep an index on (agent_instance_id, started_at, id).
+ * - Times are canonical UTC ISO-8601 text with microseconds (`2024-05-01T12:00:00.123456Z`), made
+ *   by the domain (`domain/timestamps.ts`); the store keeps and returns them unchanged, and their
+ *   text order is their time order. JSON (`*_json`) is text, kept and returned unchanged.
+ * - Unique keys: (account_id, id) on every table; tokens.token_hash; agents (account_id,
+ *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
+ *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
+ *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
+ *   their natural key, so concurrent registrations share one row instead of failing.
+ * - A unique-key violation surfaces as `StoreConflictError`, a lost or unreachable database as
+ *   `StoreUnavailableError` (answered 503); other engine errors pass through (answered 500).
+ * - Every lookup takes the account id: a row of another account is indistinguishable from none.
+ * - Opening an engine runs its versioned migrations (`migrate`, idempotent and safe when two
+ *   processes start at once) before it resolves; `close` waits for queued units, then closes.
+ */
+import type {
+  AccountRecord,
+  AgentPageQuery,
+  AgentRecord,
+  AgentVersionRecord,
+  DeploymentRecord,
+  EnvironmentRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  InstanceRecord,
+  SchemaVersionRecord,
+  SpanListQuery,
+  SpanRecord,
+  SpanStatusCounts,
+  TokenRecord,
+} from './records.js';
+
+export interface ReadTx {
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The oldest account, if any (used to tell whether a store was bootstrapped). */
+  firstAccount(): Promise<AccountRecord | undefined>;
+
+  getEnvironment(accountId: string, id: string): Promise<EnvironmentRecord | undefined>;
+  listEnvironments(accountId: string): Promise<EnvironmentRecord[]>;
+
+  getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
+  /** Agents ordered by (inserted_at, id), with the account's total. */
+  listAgents(query: AgentPageQuery): Promise<{ rows: AgentRecord[]; total: number }>;
+
+  getDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  getAgentVersion(accountId: string, id: string): Promise<AgentVersionRecord | undefined>;
+  getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
+
+  getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
+  spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
+
+  getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
+  listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
+
+  getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface WriteTx extends ReadTx {
+  insertAccount(row: AccountRecord): Promise<void>;
+  insertEnvironment(row: EnvironmentRecord): Promise<void>;
+  /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
+  insertAgent(row: AgentRecord): Promise<void>;
+  /** Inserts, or returns the existing deployment of (account_id, agent_id, environment_id). */
+  ensureDeployment(row: DeploymentRecord): Promise<DeploymentRecord>;
+  setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string): Promise<void>;
+  /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
+  ensureAgentVersion(row: AgentVersionRecord): Promise<AgentVersionRecord>;
+  /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
+  ensureSchemaVersion(row: SchemaVersionRecord): Promise<SchemaVersionRecord>;
+  insertToken(row: TokenRecord): Promise<void>;
+
+  /** Throws `StoreConflictError` when (account_id, id) is taken. */
+  insertInstance(row: InstanceRecord): Promise<void>;
+  /** Like `getInstance`, and locks the row until the transaction ends. */
+  lockInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
+  /** Writes every mutable field of the instance (status, times, reason, quality maps). */
+  updateInstance(row: InstanceRecord): Promise<void>;
+
+  /** Throws `StoreConflictError` when (account_id, id) is taken. */
+  insertSpan(row: SpanRecord): Promise<void>;
+  /** Like `getSpan`, and locks the row until the transaction ends. */
+  lockSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
+  /** Writes the finish fields (status, result_payload_json, summary, finished_at, updated_at). */
+  updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']): Promise<void>;
+
+  /** Inserts the claim, or returns the committed row already holding this key (see contract). */
+  claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;
+  /** Stores the response of a claimed key. */
+  completeIdempotency(
+    accountId: string,
+    operation: string,
+    key: string,
+    response: { status: number; json: string },
+  ): Promise<void>;
+  /** Deletes ledger rows inserted before `before`; returns how many. */
+  pruneIdempotency(before: string): Promise<number>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
+  read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T>;
+  /** Runs pending migrations; openers call it before handing the store out. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
