@@ -8,6 +8,9 @@
  *   with the unit's error after everything the unit wrote was rolled back. An engine may group
  *   several units into one physical commit, as long as each unit is isolated (its own savepoint)
  *   and a failing unit rolls back alone.
+ * - `writeSequence(units)` runs units in order, each atomic on its own (own transaction or own
+ *   savepoint), and stops at the first that throws: later units do not run. It resolves once every
+ *   unit that succeeded is durable (bulk requests use it, so an engine may commit them together).
  * - A unit only awaits its `tx` (no timers, no network): an engine may run units one after
  *   another on one connection. A unit may be run again after a transient engine failure
  *   (serialization failure, deadlock), so it has no effects outside `tx`.
@@ -121,9 +124,17 @@ export interface WriteTx extends ReadTx {
   pruneIdempotency(before: string): Promise<number>;
 }
 
+/** Results of the units that ran and succeeded, in order, and the error that stopped the sequence. */
+export interface SequenceOutcome<T> {
+  results: T[];
+  /** Present when a unit threw; `results.length` is that unit's index. */
+  failure?: { error: unknown };
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
+  writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>>;
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T>;
   /** Runs pending migrations; openers call it before handing the store out. */
   migrate(): Promise<void>;

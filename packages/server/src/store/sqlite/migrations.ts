@@ -1,0 +1,152 @@
+import type { Database } from 'better-sqlite3';
+
+/** Versioned schema changes, applied in order; `PRAGMA user_version` records the last one applied. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    inserted_at TEXT NOT NULL
+  );
+  CREATE TABLE environments (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE TABLE agents (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT,
+    external_identifier TEXT,
+    status TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX agents_by_external_identifier ON agents (account_id, external_identifier)
+    WHERE external_identifier IS NOT NULL;
+  CREATE INDEX agents_by_age ON agents (account_id, inserted_at, id);
+  CREATE TABLE deployments (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    current_version_id TEXT,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id),
+    UNIQUE (account_id, agent_id, environment_id)
+  );
+  CREATE TABLE agent_versions (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    name TEXT,
+    external_identifier TEXT,
+    description TEXT,
+    inserted_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX agent_versions_by_external_identifier
+    ON agent_versions (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL;
+  CREATE TABLE schema_versions (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    external_identifier TEXT,
+    document_json TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX schema_versions_by_external_identifier
+    ON schema_versions (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL;
+  CREATE TABLE tokens (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    deployment_id TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    inserted_at TEXT NOT NULL
+  );
+  CREATE TABLE agent_instances (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_version_id TEXT NOT NULL,
+    schema_version_id TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    agent_deployment_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    termination_reason TEXT,
+    quality_payloads_json TEXT NOT NULL,
+    quality_summaries_json TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE TABLE spans (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    schema_name TEXT NOT NULL,
+    schema_title TEXT,
+    status TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    result_payload_json TEXT,
+    summary TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE INDEX spans_by_instance_time ON spans (account_id, agent_instance_id, started_at, id);
+  CREATE TABLE span_counts (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, status)
+  ) WITHOUT ROWID;
+  CREATE TABLE idempotency (
+    account_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    response_status INTEGER NOT NULL,
+    response_json TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, operation, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
+  `,
+];
+
+/** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
+export function migrateSqlite(db: Database): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `this database was written by a newer agentspan (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade agentspan`,
+      );
+    }
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]!);
+    }
+    if (current !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

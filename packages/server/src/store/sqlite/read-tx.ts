@@ -1,0 +1,134 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { ReadTx } from '../store.js';
+import type {
+  AccountRecord,
+  AgentPageQuery,
+  AgentRecord,
+  AgentVersionRecord,
+  DeploymentRecord,
+  EnvironmentRecord,
+  IdempotencyRecord,
+  InstanceRecord,
+  SchemaVersionRecord,
+  SpanListQuery,
+  SpanRecord,
+  SpanStatusCounts,
+  TokenRecord,
+} from '../records.js';
+
+/** Read statements of one connection, prepared once. */
+export class ReadStatements {
+  readonly tokenByHash: Statement;
+  readonly firstAccount: Statement;
+  readonly environment: Statement;
+  readonly environments: Statement;
+  readonly agent: Statement;
+  readonly agentsPage: Statement;
+  readonly agentsCount: Statement;
+  readonly deployment: Statement;
+  readonly agentVersion: Statement;
+  readonly schemaVersion: Statement;
+  readonly instance: Statement;
+  readonly spanCounts: Statement;
+  readonly span: Statement;
+  readonly spansPage: Statement;
+  readonly idempotency: Statement;
+
+  constructor(db: Database) {
+    const byId = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE account_id = ? AND id = ?`);
+    this.tokenByHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
+    this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
+    this.environment = byId('environments');
+    this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
+    this.agent = byId('agents');
+    this.agentsPage = db.prepare(
+      'SELECT * FROM agents WHERE account_id = ? ORDER BY inserted_at, id LIMIT ? OFFSET ?',
+    );
+    this.agentsCount = db.prepare('SELECT COUNT(*) FROM agents WHERE account_id = ?').pluck();
+    this.deployment = byId('deployments');
+    this.agentVersion = byId('agent_versions');
+    this.schemaVersion = byId('schema_versions');
+    this.instance = byId('agent_instances');
+    this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
+    this.span = byId('spans');
+    // One statement for every page: the lower bound folds start_time and the cursor into one row value,
+    // so SQLite walks spans_by_instance_time from the right place instead of filtering.
+    this.spansPage = db.prepare(
+      `SELECT * FROM spans WHERE account_id = ? AND agent_instance_id = ?
+         AND (started_at, id) > (?, ?) AND started_at <= ?
+       ORDER BY started_at, id LIMIT ?`,
+    );
+    this.idempotency = db.prepare('SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND key = ?');
+  }
+}
+
+/** Sorts after every canonical timestamp. */
+const END_OF_TIME = '9999-12-31T23:59:59.999999Z';
+
+export class SqliteReadTx implements ReadTx {
+  protected readonly q: ReadStatements;
+  constructor(statements: ReadStatements) {
+    this.q = statements;
+  }
+
+  async findTokenByHash(tokenHash: string) {
+    return this.q.tokenByHash.get(tokenHash) as TokenRecord | undefined;
+  }
+  async firstAccount() {
+    return this.q.firstAccount.get() as AccountRecord | undefined;
+  }
+  async getEnvironment(accountId: string, id: string) {
+    return this.q.environment.get(accountId, id) as EnvironmentRecord | undefined;
+  }
+  async listEnvironments(accountId: string) {
+    return this.q.environments.all(accountId) as EnvironmentRecord[];
+  }
+  async getAgent(accountId: string, id: string) {
+    return this.q.agent.get(accountId, id) as AgentRecord | undefined;
+  }
+  async listAgents({ account_id, offset, limit }: AgentPageQuery) {
+    const rows = this.q.agentsPage.all(account_id, limit, offset) as AgentRecord[];
+    return { rows, total: this.q.agentsCount.get(account_id) as number };
+  }
+  async getDeployment(accountId: string, id: string) {
+    return this.q.deployment.get(accountId, id) as DeploymentRecord | undefined;
+  }
+  async getAgentVersion(accountId: string, id: string) {
+    return this.q.agentVersion.get(accountId, id) as AgentVersionRecord | undefined;
+  }
+  async getSchemaVersion(accountId: string, id: string) {
+    return this.q.schemaVersion.get(accountId, id) as SchemaVersionRecord | undefined;
+  }
+  async getInstance(accountId: string, id: string) {
+    return this.q.instance.get(accountId, id) as InstanceRecord | undefined;
+  }
+  async spanCounts(accountId: string, instanceId: string) {
+    const counts: SpanStatusCounts = {};
+    for (const row of this.q.spanCounts.all(accountId, instanceId) as Array<{ status: keyof SpanStatusCounts; n: number }>) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+  async getSpan(accountId: string, id: string) {
+    return this.q.span.get(accountId, id) as SpanRecord | undefined;
+  }
+  async listSpans(query: SpanListQuery) {
+    let lowTime = query.start_time ?? '';
+    let lowId = '';
+    if (query.after && query.after.started_at >= lowTime) {
+      lowTime = query.after.started_at;
+      lowId = query.after.id;
+    }
+    return this.q.spansPage.all(
+      query.account_id,
+      query.agent_instance_id,
+      lowTime,
+      lowId,
+      query.end_time ?? END_OF_TIME,
+      query.limit,
+    ) as SpanRecord[];
+  }
+  async getIdempotency(accountId: string, operation: string, key: string) {
+    return this.q.idempotency.get(accountId, operation, key) as IdempotencyRecord | undefined;
+  }
+}

@@ -1,0 +1,210 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { StoreConflictError, type StoreTable } from '../errors.js';
+import type { WriteTx } from '../store.js';
+import type {
+  AccountRecord,
+  AgentRecord,
+  AgentVersionRecord,
+  DeploymentRecord,
+  EnvironmentRecord,
+  IdempotencyClaim,
+  InstanceRecord,
+  SchemaVersionRecord,
+  SpanRecord,
+  TokenRecord,
+} from '../records.js';
+import { SqliteReadTx, type ReadStatements } from './read-tx.js';
+
+const insertInto = (db: Database, table: string, columns: string[], suffix = '') =>
+  db.prepare(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ${suffix}`,
+  );
+
+/** Write statements of the writer connection, prepared once. */
+export class WriteStatements {
+  readonly insertAccount: Statement;
+  readonly insertEnvironment: Statement;
+  readonly insertAgent: Statement;
+  readonly insertDeployment: Statement;
+  readonly deploymentByKey: Statement;
+  readonly setDeploymentVersion: Statement;
+  readonly insertAgentVersion: Statement;
+  readonly agentVersionByExternal: Statement;
+  readonly insertSchemaVersion: Statement;
+  readonly schemaVersionByExternal: Statement;
+  readonly insertToken: Statement;
+  readonly insertInstance: Statement;
+  readonly updateInstance: Statement;
+  readonly insertSpan: Statement;
+  readonly updateSpan: Statement;
+  readonly addSpanCount: Statement;
+  readonly insertIdempotency: Statement;
+  readonly pruneIdempotency: Statement;
+
+  constructor(db: Database) {
+    this.insertAccount = insertInto(db, 'accounts', ['id', 'name', 'inserted_at']);
+    this.insertEnvironment = insertInto(db, 'environments', ['account_id', 'id', 'name', 'inserted_at']);
+    this.insertAgent = insertInto(db, 'agents', [
+      'account_id', 'id', 'name', 'description', 'external_identifier', 'status', 'inserted_at', 'updated_at',
+    ]);
+    this.insertDeployment = insertInto(
+      db,
+      'deployments',
+      ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
+      'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING',
+    );
+    this.deploymentByKey = db.prepare(
+      'SELECT * FROM deployments WHERE account_id = ? AND agent_id = ? AND environment_id = ?',
+    );
+    this.setDeploymentVersion = db.prepare(
+      'UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ?',
+    );
+    this.insertAgentVersion = insertInto(
+      db,
+      'agent_versions',
+      ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at'],
+      'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
+    );
+    this.agentVersionByExternal = db.prepare(
+      'SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
+    );
+    this.insertSchemaVersion = insertInto(
+      db,
+      'schema_versions',
+      ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at'],
+      'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
+    );
+    this.schemaVersionByExternal = db.prepare(
+      'SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
+    );
+    this.insertToken = insertInto(db, 'tokens', ['id', 'account_id', 'scope', 'deployment_id', 'token_hash', 'inserted_at']);
+    this.insertInstance = insertInto(db, 'agent_instances', [
+      'account_id', 'id', 'agent_id', 'agent_version_id', 'schema_version_id', 'environment_id',
+      'agent_deployment_id', 'status', 'purpose', 'started_at', 'finished_at', 'termination_reason',
+      'quality_payloads_json', 'quality_summaries_json', 'inserted_at', 'updated_at',
+    ]);
+    this.updateInstance = db.prepare(
+      `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
+         termination_reason = @termination_reason, quality_payloads_json = @quality_payloads_json,
+         quality_summaries_json = @quality_summaries_json, updated_at = @updated_at
+       WHERE account_id = @account_id AND id = @id`,
+    );
+    this.insertSpan = insertInto(db, 'spans', [
+      'account_id', 'id', 'agent_id', 'agent_instance_id', 'parent_span_id', 'schema_name', 'schema_title',
+      'status', 'payload_json', 'result_payload_json', 'summary', 'started_at', 'finished_at', 'inserted_at',
+      'updated_at',
+    ]);
+    this.updateSpan = db.prepare(
+      `UPDATE spans SET status = @status, result_payload_json = @result_payload_json, summary = @summary,
+         finished_at = @finished_at, updated_at = @updated_at
+       WHERE account_id = @account_id AND id = @id`,
+    );
+    this.addSpanCount = db.prepare(
+      `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.insertIdempotency = insertInto(db, 'idempotency', [
+      'account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at',
+    ]);
+    this.pruneIdempotency = db.prepare('DELETE FROM idempotency WHERE inserted_at < ?');
+  }
+}
+
+const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;
+
+function run(table: StoreTable, statement: Statement, params: unknown) {
+  try {
+    return statement.run(params);
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_')) throw new StoreConflictError(table, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * The writer connection's view for one unit. Writers are serialized on this connection, so a
+ * claim only has to look for an existing row; the row is inserted whole when the unit completes it.
+ */
+export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
+  readonly #w: WriteStatements;
+  readonly #claims = new Map<string, IdempotencyClaim>();
+
+  constructor(reads: ReadStatements, writes: WriteStatements) {
+    super(reads);
+    this.#w = writes;
+  }
+
+  async insertAccount(row: AccountRecord) {
+    run('accounts', this.#w.insertAccount, row);
+  }
+  async insertEnvironment(row: EnvironmentRecord) {
+    run('environments', this.#w.insertEnvironment, row);
+  }
+  async insertAgent(row: AgentRecord) {
+    run('agents', this.#w.insertAgent, row);
+  }
+  async ensureDeployment(row: DeploymentRecord) {
+    if (run('deployments', this.#w.insertDeployment, row).changes === 1) return row;
+    return this.#w.deploymentByKey.get(row.account_id, row.agent_id, row.environment_id) as DeploymentRecord;
+  }
+  async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
+    this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId);
+  }
+  async ensureAgentVersion(row: AgentVersionRecord) {
+    if (run('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
+    return this.#w.agentVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier) as AgentVersionRecord;
+  }
+  async ensureSchemaVersion(row: SchemaVersionRecord) {
+    if (run('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;
+    return this.#w.schemaVersionByExternal.get(
+      row.account_id,
+      row.agent_id,
+      row.external_identifier,
+    ) as SchemaVersionRecord;
+  }
+  async insertToken(row: TokenRecord) {
+    run('tokens', this.#w.insertToken, row);
+  }
+  async insertInstance(row: InstanceRecord) {
+    run('agent_instances', this.#w.insertInstance, row);
+  }
+  async lockInstance(accountId: string, id: string) {
+    return this.getInstance(accountId, id);
+  }
+  async updateInstance(row: InstanceRecord) {
+    this.#w.updateInstance.run(row);
+  }
+  async insertSpan(row: SpanRecord) {
+    run('spans', this.#w.insertSpan, row);
+    this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, row.status, 1);
+  }
+  async lockSpan(accountId: string, id: string) {
+    return this.getSpan(accountId, id);
+  }
+  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
+    this.#w.updateSpan.run(row);
+    if (previousStatus !== row.status) {
+      this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, previousStatus, -1);
+      this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, row.status, 1);
+    }
+  }
+  async claimIdempotency(claim: IdempotencyClaim) {
+    const existing = await this.getIdempotency(claim.account_id, claim.operation, claim.key);
+    if (!existing) this.#claims.set(ledgerKey(claim.account_id, claim.operation, claim.key), claim);
+    return existing;
+  }
+  async completeIdempotency(accountId: string, operation: string, key: string, response: { status: number; json: string }) {
+    const id = ledgerKey(accountId, operation, key);
+    const claim = this.#claims.get(id);
+    if (!claim) throw new Error(`idempotency key ${key} for ${operation} was not claimed in this unit`);
+    this.#claims.delete(id);
+    run('idempotency', this.#w.insertIdempotency, {
+      ...claim,
+      response_status: response.status,
+      response_json: response.json,
+    });
+  }
+  async pruneIdempotency(before: string) {
+    return this.#w.pruneIdempotency.run(before).changes;
+  }
+}

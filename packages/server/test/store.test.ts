@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StoreConflictError } from '../src/index.js';
+import { ENGINES } from './engines.js';
+import { at, seedInstance, spanRow } from './store-records.js';
+
+for (const engine of ENGINES) {
+  describe(`store contract (${engine.name})`, () => {
+    const withStore = async (test: (store: Awaited<ReturnType<typeof engine.open>>['store']) => Promise<void>) => {
+      const { store, cleanup } = await engine.open();
+      try {
+        await test(store);
+      } finally {
+        await cleanup();
+      }
+    };
+
+    it('rolls back a failing unit alone while concurrent units commit', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        const results = await Promise.allSettled([
+          store.write((tx) => tx.insertSpan(spanRow('acc', 'a', at(1)))),
+          store.write(async (tx) => {
+            await tx.insertSpan(spanRow('acc', 'b', at(2)));
+            throw new Error('unit failed after writing');
+          }),
+          store.write((tx) => tx.insertSpan(spanRow('acc', 'c', at(3)))),
+        ]);
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        const ids = await store.read(async (tx) =>
+          (await tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 })).map((s) => s.id),
+        );
+        assert.deepEqual(ids, ['a', 'c']);
+        assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 2 });
+      }));
+
+    it('hides a unit from readers until it has committed', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        let seenInside: unknown = 'not read';
+        await store.write(async (tx) => {
+          await tx.insertSpan(spanRow('acc', 'a', at(1)));
+          seenInside = await store.read((r) => r.getSpan('acc', 'a'));
+        });
+        assert.equal(seenInside, undefined);
+        assert.equal((await store.read((tx) => tx.getSpan('acc', 'a')))?.id, 'a');
+      }));
+
+    it('runs a sequence in order and stops at the first failing unit', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        const ran: string[] = [];
+        const unit = (id: string, fail = false) => async (tx: Parameters<Parameters<typeof store.write>[0]>[0]) => {
+          ran.push(id);
+          await tx.insertSpan(spanRow('acc', id, at(ran.length)));
+          if (fail) throw new Error(`unit ${id} failed`);
+          return id;
+        };
+        const outcome = await store.writeSequence([unit('a'), unit('b'), unit('c', true), unit('d')]);
+        assert.deepEqual(outcome.results, ['a', 'b']);
+        assert.match(String((outcome.failure?.error as Error).message), /unit c failed/);
+        assert.deepEqual(ran, ['a', 'b', 'c']);
+        const stored = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
+        assert.deepEqual(stored.map((s) => s.id), ['a', 'b']);
+      }));
+
+    it('reports a taken span id as StoreConflictError and keeps the first row', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        await store.write((tx) => tx.insertSpan(spanRow('acc', 'a', at(1))));
+        await assert.rejects(
+          store.write((tx) => tx.insertSpan({ ...spanRow('acc', 'a', at(2)), schema_name: 'other' })),
+          (error: unknown) => error instanceof StoreConflictError && error.table === 'spans',
+        );
+        assert.equal((await store.read((tx) => tx.getSpan('acc', 'a')))?.schema_name, 'agent:llm');
+        assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 1 });
+      }));
+
+    it('lets exactly one of two concurrent idempotency claims do the work', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        const claim = { account_id: 'acc', operation: 'agent_spans/create', key: 'key-1', fingerprint: 'f1', inserted_at: at(1) };
+        const attempt = () =>
+          store.write(async (tx) => {
+            const existing = await tx.claimIdempotency(claim);
+            if (existing) return `replayed ${existing.response_json}`;
+            await tx.completeIdempotency('acc', claim.operation, claim.key, { status: 201, json: '{"n":1}' });
+            return 'did the work';
+          });
+        const results = await Promise.all([attempt(), attempt()]);
+        assert.deepEqual(results.sort(), ['did the work', 'replayed {"n":1}']);
+        const row = await store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', 'key-1'));
+        assert.equal(row?.fingerprint, 'f1');
+        assert.equal(row?.response_status, 201);
+        assert.equal(await store.write((tx) => tx.pruneIdempotency(at(2))), 1);
+        assert.equal(await store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', 'key-1')), undefined);
+      }));
+
+    it('pages spans by (started_at, id) within time bounds, and keeps counts through finishes', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await seedInstance(tx, 'acc');
+          for (const [id, second] of [['e', 5], ['b', 2], ['a', 2], ['d', 4], ['c', 3]] as const) {
+            await tx.insertSpan(spanRow('acc', id, at(second)));
+          }
+        });
+        const page = (after?: { started_at: string; id: string }, bounds: { start_time?: string; end_time?: string } = {}) =>
+          store.read(async (tx) =>
+            (await tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 2, after, ...bounds })).map((s) => s.id),
+          );
+        assert.deepEqual(await page(), ['a', 'b']);
+        assert.deepEqual(await page({ started_at: at(2), id: 'b' }), ['c', 'd']);
+        assert.deepEqual(await page({ started_at: at(4), id: 'd' }), ['e']);
+        assert.deepEqual(await page(undefined, { start_time: at(3), end_time: at(4) }), ['c', 'd']);
+        assert.deepEqual(await page({ started_at: at(2), id: 'a' }, { start_time: at(3) }), ['c', 'd']);
+
+        await store.write(async (tx) => {
+          const span = await tx.lockSpan('acc', 'c');
+          assert.ok(span);
+          await tx.updateSpan({ ...span, status: 'failed', finished_at: at(9), updated_at: at(9) }, span.status);
+        });
+        assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 4, failed: 1 });
+        assert.equal((await store.read((tx) => tx.getSpan('acc', 'c')))?.finished_at, at(9));
+      }));
+
+    it('keeps accounts apart and reuses versions by external identifier', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        await store.write((tx) => seedInstance(tx, 'other'));
+        await store.write((tx) => tx.insertSpan(spanRow('acc', 'a', at(1))));
+        assert.equal(await store.read((tx) => tx.getSpan('other', 'a')), undefined);
+        assert.equal((await store.read((tx) => tx.getInstance('other', 'inst-1')))?.account_id, 'other');
+        const version = { account_id: 'acc', agent_id: 'agent-1', name: 'v1', external_identifier: 'v1', description: null, inserted_at: at(1) };
+        const first = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-a' }));
+        const second = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-b' }));
+        assert.equal(first.id, 'ver-a');
+        assert.equal(second.id, 'ver-a');
+        const unnamed = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-c', external_identifier: null }));
+        assert.equal(unnamed.id, 'ver-c');
+      }));
+  });
+}
