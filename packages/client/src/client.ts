@@ -1,0 +1,55 @@
+import { resolveConfig, type PrefactorClientConfig, type ResolvedConfig } from './config.js';
+import { PrefactorAuthError } from './errors/auth-error.js';
+import { HttpCore } from './http-core.js';
+import { operation, type CallOptions } from './operation.js';
+import { AgentInstances } from './resources/agent-instances.js';
+import { AgentSpans } from './resources/agent-spans.js';
+import { Agents } from './resources/agents.js';
+import { Bulk } from './resources/bulk.js';
+import { FetchTransport } from './transport/fetch-transport.js';
+import type { Transport } from './transport/transport.js';
+import { Type } from '@sinclair/typebox';
+
+// Like the Python client, a token check accepts any JSON object from /ping.
+const PING = operation('validateToken', 'GET', Type.Object({}), () => true);
+
+/** The Prefactor agent-span API: spans, agent instances, agents and bulk, on one HTTP core. */
+export class PrefactorHttpClient {
+  readonly agentSpans: AgentSpans;
+  readonly agentInstances: AgentInstances;
+  readonly agents: Agents;
+  readonly bulk: Bulk;
+  readonly #core: HttpCore;
+
+  /** Invalid config throws PrefactorClientError naming the option and the rule. */
+  constructor(config: PrefactorClientConfig = {}) {
+    const resolved = resolveConfig(config);
+    const transport =
+      resolved.transport ?? (new.target as typeof PrefactorHttpClient).defaultTransport(resolved);
+    this.#core = new HttpCore(resolved, transport);
+    this.agentSpans = new AgentSpans(this.#core);
+    this.agentInstances = new AgentInstances(this.#core);
+    this.agents = new Agents(this.#core);
+    this.bulk = new Bulk(this.#core);
+  }
+
+  /** fetch everywhere; the Node entry point overrides this with a pooled undici transport. */
+  protected static defaultTransport(config: ResolvedConfig): Transport {
+    return new FetchTransport({ fetch: config.fetch, connectTimeout: config.connectTimeout });
+  }
+
+  /** GET /api/v1/ping: true for an accepted token, false on 401/403; other failures throw. */
+  async validateToken(options?: CallOptions): Promise<boolean> {
+    try {
+      return await this.#core.call(PING, '/api/v1/ping', undefined, options);
+    } catch (error) {
+      if (error instanceof PrefactorAuthError) return false;
+      throw error;
+    }
+  }
+
+  /** Releases pooled connections. Later calls throw PrefactorClientError. */
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+}

@@ -1,0 +1,14 @@
+import { PrefactorHttpError } from './http-error.js';
+
+/** The server answered with an error status; `code` is the body's error code ("unknown" when it had none). */
+export class PrefactorApiError extends PrefactorHttpError {
+  override name = 'PrefactorApiError';
+  readonly code: string;
+  readonly statusCode: number;
+
+  constructor(message: string, code: string, statusCode: number) {
+    super(message);
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}

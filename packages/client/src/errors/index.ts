@@ -1,0 +1,12 @@
+export { PrefactorHttpError } from './http-error.js';
+export { PrefactorApiError } from './api-error.js';
+export { PrefactorAuthError } from './auth-error.js';
+export { PrefactorNotFoundError } from './not-found-error.js';
+export { PrefactorValidationError } from './validation-error.js';
+export { PrefactorRetryExhaustedError } from './retry-exhausted-error.js';
+export { PrefactorClientError } from './client-error.js';
+export { PrefactorAbortedError } from './aborted-error.js';
+export { PrefactorConnectionError } from './connection-error.js';
+export { PrefactorTimeoutError } from './timeout-error.js';
+export { PrefactorResponseContractError } from './response-contract-error.js';
+export { apiErrorForStatus } from './api-error-for-status.js';

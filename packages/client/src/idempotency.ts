@@ -1,0 +1,37 @@
+import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH } from '@agentspan/protocol';
+import { PrefactorClientError } from './errors/client-error.js';
+
+/**
+ * The key a mutating call sends: the caller's, checked before anything is sent, or a fresh
+ * one. Made once per call, so every retry of the call carries the same key.
+ */
+export function idempotencyKeyFor(operation: string, given: string | null | undefined): string {
+  if (given === undefined || given === null) return crypto.randomUUID();
+  if (typeof given !== 'string' || given.length === 0 || given.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    const got = typeof given === 'string' ? `${given.length} characters` : typeof given;
+    throw new PrefactorClientError(
+      `${operation}: idempotency_key must be a string of 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${got}`,
+    );
+  }
+  return given;
+}
+
+/** Bulk items each need their own key of 8-64 characters, unique within the request. */
+export function checkBulkKeys(keys: readonly unknown[]): void {
+  const seen = new Set<string>();
+  keys.forEach((key, index) => {
+    if (typeof key !== 'string' || key.length < BULK_KEY_MIN_LENGTH || key.length > BULK_KEY_MAX_LENGTH) {
+      const got = typeof key === 'string' ? `${key.length} characters` : typeof key;
+      throw new PrefactorClientError(
+        `bulk.execute: items[${index}].idempotency_key must be a string of ` +
+          `${BULK_KEY_MIN_LENGTH}-${BULK_KEY_MAX_LENGTH} characters; got ${got}`,
+      );
+    }
+    if (seen.has(key)) {
+      throw new PrefactorClientError(
+        `bulk.execute: items[${index}].idempotency_key "${key}" repeats an earlier item's key; each item needs its own`,
+      );
+    }
+    seen.add(key);
+  });
+}

@@ -1,0 +1,132 @@
+import {
+  AgentInstanceResponse,
+  type AgentInstance,
+  type AgentSchemaVersionForRegister,
+  type AgentVersionForRegister,
+  type FinishStatus,
+  type InstancePurpose,
+} from '@agentspan/protocol';
+import type { HttpCore } from '../http-core.js';
+import { idempotencyKeyFor } from '../idempotency.js';
+import { operation, type CallOptions } from '../operation.js';
+import { pathSegment } from '../path-segment.js';
+import { optionalWireTime, type Time } from '../wire-time.js';
+
+type JsonObject = Record<string, unknown>;
+
+export interface RegisterAgentInstanceParams {
+  agent_version: AgentVersionForRegister;
+  agent_schema_version: AgentSchemaVersionForRegister;
+  /** Required with an account-scoped token; derived from a deployment-scoped one. */
+  agent_id?: string | null;
+  environment_id?: string | null;
+  id?: string | null;
+  idempotency_key?: string | null;
+  /** Make this version the deployment's current one; true unless set to false. */
+  update_current_version?: boolean;
+  purpose?: InstancePurpose | null;
+}
+
+export interface StartAgentInstanceParams {
+  timestamp?: Time | null;
+  idempotency_key?: string | null;
+}
+
+export interface FinishAgentInstanceParams {
+  status?: FinishStatus | null;
+  timestamp?: Time | null;
+  idempotency_key?: string | null;
+}
+
+export interface RecordQualityParams {
+  name: string;
+  /** null removes the payload recorded under `name`. */
+  payload: JsonObject | null;
+  idempotency_key?: string | null;
+}
+
+export interface TerminateAgentInstanceParams {
+  reason: string;
+  idempotency_key?: string | null;
+}
+
+const REGISTER = operation('agentInstances.register', 'POST', AgentInstanceResponse, (b) => b.details);
+const START = operation('agentInstances.start', 'POST', AgentInstanceResponse, (b) => b.details);
+const FINISH = operation('agentInstances.finish', 'POST', AgentInstanceResponse, (b) => b.details);
+const GET = operation('agentInstances.get', 'GET', AgentInstanceResponse, (b) => b.details);
+const RECORD_QUALITY = operation('agentInstances.recordQuality', 'POST', AgentInstanceResponse, (b) => b.details);
+const TERMINATE = operation('agentInstances.terminate', 'POST', AgentInstanceResponse, (b) => b.details);
+
+const instancePath = (opName: string, id: string, action = '') =>
+  `/api/v1/agent_instance/${pathSegment(opName, 'agent_instance_id', id)}${action}`;
+
+/** `/api/v1/agent_instance/...`: one run of an agent. Idempotency keys sit at the top of each body. */
+export class AgentInstances {
+  readonly #core: HttpCore;
+
+  constructor(core: HttpCore) {
+    this.#core = core;
+  }
+
+  /** POST /api/v1/agent_instance/register → an instance in `pending`. */
+  async register(params: RegisterAgentInstanceParams, options?: CallOptions): Promise<AgentInstance> {
+    const body: JsonObject = {
+      agent_version: params.agent_version,
+      agent_schema_version: params.agent_schema_version,
+      update_current_version: params.update_current_version ?? true,
+    };
+    if (params.agent_id != null) body.agent_id = params.agent_id;
+    if (params.environment_id != null) body.environment_id = params.environment_id;
+    if (params.id != null) body.id = params.id;
+    body.idempotency_key = idempotencyKeyFor(REGISTER.name, params.idempotency_key);
+    if (params.purpose != null) body.purpose = params.purpose;
+    return this.#core.call(REGISTER, '/api/v1/agent_instance/register', body, options);
+  }
+
+  /** POST .../{id}/start → `active`. `timestamp` is always sent, null meaning now. */
+  async start(agentInstanceId: string, params: StartAgentInstanceParams = {}, options?: CallOptions): Promise<AgentInstance> {
+    const path = instancePath(START.name, agentInstanceId, '/start');
+    const body = {
+      timestamp: optionalWireTime(START.name, 'timestamp', params.timestamp) ?? null,
+      idempotency_key: idempotencyKeyFor(START.name, params.idempotency_key),
+    };
+    return this.#core.call(START, path, body, options);
+  }
+
+  /** POST .../{id}/finish; the server's default status is `complete`. */
+  async finish(agentInstanceId: string, params: FinishAgentInstanceParams = {}, options?: CallOptions): Promise<AgentInstance> {
+    const path = instancePath(FINISH.name, agentInstanceId, '/finish');
+    const body: JsonObject = {};
+    if (params.status != null) body.status = params.status;
+    const timestamp = optionalWireTime(FINISH.name, 'timestamp', params.timestamp);
+    if (timestamp !== undefined) body.timestamp = timestamp;
+    body.idempotency_key = idempotencyKeyFor(FINISH.name, params.idempotency_key);
+    return this.#core.call(FINISH, path, body, options);
+  }
+
+  /** GET .../{id}, with its span counts. */
+  async get(agentInstanceId: string, options?: CallOptions): Promise<AgentInstance> {
+    return this.#core.call(GET, instancePath(GET.name, agentInstanceId), undefined, options);
+  }
+
+  /** POST .../{id}/record_quality: sets, or with a null payload clears, one named quality payload. */
+  async recordQuality(agentInstanceId: string, params: RecordQualityParams, options?: CallOptions): Promise<AgentInstance> {
+    const path = instancePath(RECORD_QUALITY.name, agentInstanceId, '/record_quality');
+    const body = {
+      name: params.name,
+      payload: params.payload ?? null,
+      idempotency_key: idempotencyKeyFor(RECORD_QUALITY.name, params.idempotency_key),
+    };
+    return this.#core.call(RECORD_QUALITY, path, body, options);
+  }
+
+  /** POST .../{id}/terminate: an operator stops a running agent; its later span answers carry the control block. */
+  async terminate(agentInstanceId: string, params: TerminateAgentInstanceParams, options?: CallOptions): Promise<AgentInstance> {
+    const path = instancePath(TERMINATE.name, agentInstanceId, '/terminate');
+    const body = {
+      reason: params.reason,
+      idempotency_key: idempotencyKeyFor(TERMINATE.name, params.idempotency_key),
+    };
+    return this.#core.call(TERMINATE, path, body, options);
+  }
+}

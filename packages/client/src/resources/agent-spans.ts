@@ -1,0 +1,147 @@
+import {
+  AgentSpanGetResponse,
+  AgentSpanListResponse,
+  AgentSpanResponse,
+  type AgentSpan,
+  type FinishStatus,
+  type SpanStatus,
+} from '@agentspan/protocol';
+import { PrefactorResponseContractError } from '../errors/response-contract-error.js';
+import type { HttpCore } from '../http-core.js';
+import { idempotencyKeyFor } from '../idempotency.js';
+import { operation, type CallOptions, type SpanCallOptions } from '../operation.js';
+import { pathSegment } from '../path-segment.js';
+import { optionalWireTime, wireTime, type Time } from '../wire-time.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** The seed's `AgentSpanClient.create` parameters, under their seed names. */
+export interface CreateAgentSpanParams {
+  agent_instance_id: string;
+  schema_name: string;
+  status: SpanStatus;
+  /** Sent as `{}` when absent. */
+  payload?: JsonObject | null;
+  result_payload?: JsonObject | null;
+  id?: string | null;
+  parent_span_id?: string | null;
+  started_at?: Time | null;
+  finished_at?: Time | null;
+  /** 1-64 characters; one is generated when absent. */
+  idempotency_key?: string | null;
+}
+
+export interface FinishAgentSpanParams {
+  /** The server's default is `complete`. */
+  status?: FinishStatus | null;
+  result_payload?: JsonObject | null;
+  /** The server's default is now. */
+  timestamp?: Time | null;
+  idempotency_key?: string | null;
+}
+
+export interface ListAgentSpansParams {
+  agent_instance_id: string;
+  start_time?: Time;
+  end_time?: Time;
+  include_summaries?: boolean;
+  /** Spans per page (the server caps it). */
+  limit?: number;
+}
+
+export interface ListAgentSpansPageParams extends ListAgentSpansParams {
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string | null;
+}
+
+export interface AgentSpanPage {
+  spans: AgentSpan[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const CREATE = operation('agentSpans.create', 'POST', AgentSpanResponse, (body) => body.details);
+const FINISH = operation('agentSpans.finish', 'POST', AgentSpanResponse, (body) => body.details);
+const GET = operation('agentSpans.get', 'GET', AgentSpanGetResponse, (body) => body.details);
+const LIST = operation(
+  'agentSpans.list',
+  'GET',
+  AgentSpanListResponse,
+  (body): AgentSpanPage => ({ spans: body.details, nextCursor: body.pagination.next_cursor }),
+);
+
+/** POST/GET `/api/v1/agent_spans`: the seed's AgentSpanClient plus reads. */
+export class AgentSpans {
+  readonly #core: HttpCore;
+
+  constructor(core: HttpCore) {
+    this.#core = core;
+  }
+
+  /** POST /api/v1/agent_spans with `{"details": {...}}`; the idempotency key travels inside `details`. */
+  async create(params: CreateAgentSpanParams, options?: SpanCallOptions): Promise<AgentSpan> {
+    const name = CREATE.name;
+    const details: JsonObject = {
+      agent_instance_id: params.agent_instance_id,
+      schema_name: params.schema_name,
+      status: params.status,
+      payload: params.payload ?? {},
+    };
+    if (params.result_payload != null) details.result_payload = params.result_payload;
+    if (params.id != null) details.id = params.id;
+    if (params.parent_span_id != null) details.parent_span_id = params.parent_span_id;
+    if (params.started_at != null) details.started_at = wireTime(name, 'started_at', params.started_at);
+    if (params.finished_at != null) details.finished_at = wireTime(name, 'finished_at', params.finished_at);
+    details.idempotency_key = idempotencyKeyFor(name, params.idempotency_key);
+    return this.#core.call(CREATE, '/api/v1/agent_spans', { details }, options);
+  }
+
+  /** POST /api/v1/agent_spans/{agent_span_id}/finish with the flat body. */
+  async finish(agentSpanId: string, params: FinishAgentSpanParams = {}, options?: SpanCallOptions): Promise<AgentSpan> {
+    const name = FINISH.name;
+    const path = `/api/v1/agent_spans/${pathSegment(name, 'agent_span_id', agentSpanId)}/finish`;
+    const body: JsonObject = {};
+    if (params.status != null) body.status = params.status;
+    if (params.result_payload != null) body.result_payload = params.result_payload;
+    if (params.timestamp != null) body.timestamp = wireTime(name, 'timestamp', params.timestamp);
+    body.idempotency_key = idempotencyKeyFor(name, params.idempotency_key);
+    return this.#core.call(FINISH, path, body, options);
+  }
+
+  /** GET /api/v1/agent_spans/{id} */
+  async get(agentSpanId: string, options?: CallOptions): Promise<AgentSpan> {
+    const path = `/api/v1/agent_spans/${pathSegment(GET.name, 'agent_span_id', agentSpanId)}`;
+    return this.#core.call(GET, path, undefined, options);
+  }
+
+  /** One page of GET /api/v1/agent_spans, ordered by `started_at`. */
+  async listPage(params: ListAgentSpansPageParams, options?: CallOptions): Promise<AgentSpanPage> {
+    const name = LIST.name;
+    const query = new URLSearchParams({ agent_instance_id: params.agent_instance_id });
+    const start = optionalWireTime(name, 'start_time', params.start_time);
+    const end = optionalWireTime(name, 'end_time', params.end_time);
+    if (start !== undefined) query.set('start_time', start);
+    if (end !== undefined) query.set('end_time', end);
+    if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
+    if (params.limit !== undefined) query.set('limit', String(params.limit));
+    if (params.cursor != null) query.set('cursor', params.cursor);
+    return this.#core.call(LIST, `/api/v1/agent_spans?${query}`, undefined, options);
+  }
+
+  /** Every span of the instance, fetching page after page as the loop asks for more. */
+  async *list(params: ListAgentSpansParams, options?: CallOptions): AsyncGenerator<AgentSpan, void, undefined> {
+    let cursor: string | null = null;
+    do {
+      const page: AgentSpanPage = await this.listPage({ ...params, cursor }, options);
+      yield* page.spans;
+      if (page.nextCursor !== null && page.nextCursor === cursor) {
+        throw new PrefactorResponseContractError(
+          `${LIST.name}: the server returned the same cursor twice ("${cursor}"); stopping instead of looping`,
+          200,
+          null,
+        );
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+}
