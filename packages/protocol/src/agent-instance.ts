@@ -85,8 +85,9 @@ export type AgentSchemaVersionForRegister = Static<typeof AgentSchemaVersionForR
 export const RegisterInstanceBody = Type.Object({
   agent_id: OptionalNullable(Type.String({ minLength: 1 })),
   environment_id: OptionalNullable(Type.String({ minLength: 1 })),
-  agent_version: AgentVersionForRegister,
-  agent_schema_version: AgentSchemaVersionForRegister,
+  // The official TS SDK omits both when it has no agent identifier or schema configured.
+  agent_version: OptionalNullable(AgentVersionForRegister),
+  agent_schema_version: OptionalNullable(AgentSchemaVersionForRegister),
   id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
   idempotency_key: OptionalNullable(IdempotencyKey),
   update_current_version: OptionalNullable(Type.Boolean()),

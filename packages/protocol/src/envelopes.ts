@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'invalid_json',
   'validation_error',
   'unauthorized',
+  'forbidden',
   'not_found',
   'invalid_action',
   'conflict',

@@ -4,3 +4,4 @@ export * from './agent-span.js';
 export * from './agent-instance.js';
 export * from './agent.js';
 export * from './bulk.js';
+export * from './bulk-items.js';
