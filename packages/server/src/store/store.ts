@@ -71,6 +71,8 @@ export interface ReadTx {
   listAgents(query: AgentPageQuery): Promise<{ rows: AgentRecord[]; total: number }>;
 
   getDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Deployments ordered by (inserted_at, id). */
+  listDeployments(accountId: string): Promise<DeploymentRecord[]>;
   getAgentVersion(accountId: string, id: string): Promise<AgentVersionRecord | undefined>;
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
 

@@ -26,6 +26,7 @@ export class ReadStatements {
   readonly agentsPage: Statement;
   readonly agentsCount: Statement;
   readonly deployment: Statement;
+  readonly deployments: Statement;
   readonly agentVersion: Statement;
   readonly schemaVersion: Statement;
   readonly instance: Statement;
@@ -46,6 +47,7 @@ export class ReadStatements {
     );
     this.agentsCount = db.prepare('SELECT COUNT(*) FROM agents WHERE account_id = ?').pluck();
     this.deployment = byId('deployments');
+    this.deployments = db.prepare('SELECT * FROM deployments WHERE account_id = ? ORDER BY inserted_at, id');
     this.agentVersion = byId('agent_versions');
     this.schemaVersion = byId('schema_versions');
     this.instance = byId('agent_instances');
@@ -92,6 +94,9 @@ export class SqliteReadTx implements ReadTx {
   }
   async getDeployment(accountId: string, id: string) {
     return this.q.deployment.get(accountId, id) as DeploymentRecord | undefined;
+  }
+  async listDeployments(accountId: string) {
+    return this.q.deployments.all(accountId) as DeploymentRecord[];
   }
   async getAgentVersion(accountId: string, id: string) {
     return this.q.agentVersion.get(accountId, id) as AgentVersionRecord | undefined;
