@@ -1,0 +1,102 @@
+// Every figure the suite reports: what it measures and the target it is checked against.
+// Ratios compare a subject with its baseline measured in the same run (higher is better
+// unless the target says `<=`).
+
+/** @typedef {{ name: string, unit: 'ratio' | 'MiB', target?: { op: '>=' | '<=', value: number }, measures: string }} Figure */
+
+/** @type {Figure[]} */
+export const FIGURES = [
+  {
+    name: 'server_create_vs_echo_c32',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.45 },
+    measures: 'span creates/s on the server (SQLite) ÷ requests/s on the bare route, 32 connections',
+  },
+  {
+    name: 'server_create_vs_echo_c1',
+    unit: 'ratio',
+    measures: 'span creates/s on the server (SQLite) ÷ requests/s on the bare route, 1 connection',
+  },
+  {
+    name: 'server_pair_vs_echo_c32',
+    unit: 'ratio',
+    measures: 'requests/s of create+finish pairs (2 requests each) on the server ÷ bare route, 32 connections',
+  },
+  {
+    name: 'server_mix_vs_echo_c32',
+    unit: 'ratio',
+    measures: 'requests/s of agent runs (register, start, 20 nested spans, finish) ÷ bare route, 32 connections',
+  },
+  {
+    name: 'bulk_spans_vs_sqlite_batched',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.5 },
+    measures: 'spans/s through POST /bulk with 100 items ÷ raw better-sqlite3 rows/s at 100 rows per transaction',
+  },
+  {
+    name: 'pg_create_vs_echo_c32',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.3 },
+    measures: 'span creates/s on the server (PostgreSQL) ÷ requests/s on the bare route, 32 connections',
+  },
+  {
+    name: 'client_vs_official_c32',
+    unit: 'ratio',
+    target: { op: '>=', value: 3 },
+    measures: 'agentSpans.create calls/s of @agentspan/client ÷ @prefactor/core AgentSpanClient, 32 in flight',
+  },
+  {
+    name: 'client_vs_official_c1',
+    unit: 'ratio',
+    target: { op: '>=', value: 2 },
+    measures: 'agentSpans.create calls/s of @agentspan/client ÷ @prefactor/core AgentSpanClient, 1 in flight',
+  },
+  {
+    name: 'client_vs_undici_c32',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'agentSpans.create calls/s of @agentspan/client ÷ a raw undici Pool posting the same body, 32 in flight',
+  },
+  {
+    name: 'list_1e5_vs_1e2',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures: 'time to GET the first page of spans of an instance holding 10⁵ spans ÷ one holding 100',
+  },
+  {
+    name: 'server_rss_mib_1e6',
+    unit: 'MiB',
+    target: { op: '<=', value: 200 },
+    measures: 'resident memory of the server process after 10⁶ spans stored (also reported at 0, 2.5e5, 5e5)',
+  },
+  {
+    name: 'fetch_vs_undici_c32',
+    unit: 'ratio',
+    measures: 'baseline: calls/s of global fetch ÷ undici Pool, 32 in flight',
+  },
+  {
+    name: 'official_vs_undici_c32',
+    unit: 'ratio',
+    measures: 'baseline: calls/s of @prefactor/core AgentSpanClient ÷ undici Pool, 32 in flight',
+  },
+  {
+    name: 'sqlite_single_vs_batched',
+    unit: 'ratio',
+    measures: 'baseline: raw rows/s at one row per transaction ÷ 100 rows per transaction',
+  },
+];
+
+export const FIGURES_BY_NAME = new Map(FIGURES.map((f) => [f.name, f]));
+
+/** 'pass' | 'fail' | 'info' (no target). */
+export function judge(name, value) {
+  const figure = FIGURES_BY_NAME.get(name);
+  if (!figure?.target) return 'info';
+  const { op, value: bound } = figure.target;
+  return (op === '>=' ? value >= bound : value <= bound) ? 'pass' : 'fail';
+}
+
+export function describeTarget(name) {
+  const target = FIGURES_BY_NAME.get(name)?.target;
+  return target ? `${target.op === '>=' ? '≥' : '≤'} ${target.value}` : '—';
+}

@@ -1,0 +1,50 @@
+// Span create on the PostgreSQL store against the bare route, 32 connections, on a database
+// of its own that is dropped afterwards.
+import process from 'node:process';
+import pg from 'pg';
+import { databaseUrl } from '../lib/availability.mjs';
+import { interleave } from '../lib/rounds.mjs';
+import { createSpanRequestBody } from '../lib/span-body.mjs';
+import { pairedRatio } from '../lib/stats.mjs';
+import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
+
+async function withAdmin(url, work) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+export default {
+  name: 'postgres-spans',
+  title: 'span create on PostgreSQL vs the bare route, 32 connections',
+  needs: ['server', 'postgres'],
+  figures: ['pg_create_vs_echo_c32'],
+  async run(ctx) {
+    if (!ctx.has('server') || !ctx.has('postgres')) return;
+    const adminUrl = databaseUrl();
+    const name = `agentspan_bench_${process.pid}_${Date.now()}`;
+    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+    try {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      const echo = await ctx.echoServer();
+      const server = await startAgentspanServer(ctx, { store: 'postgres', databaseUrl: url.toString() });
+      const instanceId = await startedInstance(server.info);
+      const headers = { authorization: `Bearer ${server.info.token}` };
+      const parties = [
+        await ctx.loadParty('bare route c32 (pg run)', echo.info.url, { connections: 32, plan: { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody('inst_bench') } }),
+        await ctx.loadParty('server create c32 (PostgreSQL)', server.info.url, { connections: 32, headers, plan: { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(instanceId) } }),
+      ];
+      const runs = await interleave(parties, ctx.settings);
+      for (const [party, partyRuns] of runs) ctx.measurement(party, partyRuns);
+      ctx.figure('pg_create_vs_echo_c32', pairedRatio(runs.get(parties[1].name), runs.get(parties[0].name)), `median of ${ctx.settings.rounds} paired rounds; PostgreSQL at ${url.host}`);
+    } finally {
+      await ctx.endScenario();
+      await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
+  },
+};
