@@ -8,7 +8,7 @@ import { probeAvailability } from './lib/availability.mjs';
 import { recordInBenchmarksDoc } from './lib/benchmarks-doc.mjs';
 import { describeEnvironment } from './lib/environment.mjs';
 import { parseOptions } from './lib/options.mjs';
-import { formatTables, resultsDocument, writeResults } from './lib/report.mjs';
+import { formatProfiles, formatTables, resultsDocument, writeResults } from './lib/report.mjs';
 import { RunContext } from './lib/run-context.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
 
@@ -78,6 +78,7 @@ const document = resultsDocument(results, env);
 const path = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 if (!options.only) writeResults(path, document);
 console.log(`\n${formatTables(document)}`);
+if (options.profile) console.log(`\n${formatProfiles(results.profiles)}`);
 console.log(`\n${options.only ? 'partial run (--only): results not written' : `results written to bench/results/latest.json`} (${env.total_seconds} s)`);
 if (options.record && !options.only) recordInBenchmarksDoc(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), document);
 

@@ -65,3 +65,17 @@ export function formatTables(document) {
     table(['figure', 'value', 'target', 'result'], figures),
   ].join('\n');
 }
+
+/** The top self-time functions and packages of each profiled process (--profile). */
+export function formatProfiles(profiles, top = 10) {
+  return Object.entries(profiles)
+    .map(([name, p]) =>
+      [
+        `CPU profile ${name} (${p.busyMs} ms busy, ${p.idleMs} ms idle): share of busy self time by package`,
+        ...p.packages.slice(0, 6).map((e) => `  ${String(e.percent).padStart(5)}%  ${e.name}`),
+        '  top functions by self time',
+        ...p.functions.slice(0, top).map((e) => `  ${String(e.percent).padStart(5)}%  ${e.name}`),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}

@@ -1,22 +1,12 @@
 // Starting the server under test for a scenario, and the agent instance spans are sent to.
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { summariseCpuProfile } from '../lib/cpu-profile.mjs';
+import { profiling } from '../lib/cpu-profile.mjs';
 
 const PROCESS = fileURLToPath(new URL('./agentspan-server-process.mjs', import.meta.url));
-const PROFILE_DIR = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 
 /** Starts the server on `store` ('sqlite' | 'postgres'); with --profile, under --cpu-prof. */
 export async function startAgentspanServer(ctx, { store = 'sqlite', databaseUrl } = {}) {
-  const name = `${ctx.scenario}-${store}`;
-  let execArgv = [];
-  if (ctx.options.profile) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    execArgv = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`];
-  }
-  const afterStop = async () => {
-    if (ctx.options.profile) ctx.results.profiles[name] = summariseCpuProfile(`${PROFILE_DIR}${name}.cpuprofile`);
-  };
+  const { execArgv, afterStop } = profiling(ctx, `server-${ctx.scenario}-${store}`);
   return ctx.startScoped(PROCESS, { args: [JSON.stringify({ store, databaseUrl })], execArgv, label: `server (${store})` }, afterStop);
 }
 

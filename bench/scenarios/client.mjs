@@ -2,6 +2,7 @@
 // route from their own process: @agentspan/client, raw undici Pool, global fetch, and the
 // official @prefactor/core AgentSpanClient, at 1 and 32 calls in flight.
 import { fileURLToPath } from 'node:url';
+import { profiling } from '../lib/cpu-profile.mjs';
 import { interleave } from '../lib/rounds.mjs';
 import { pairedRatio } from '../lib/stats.mjs';
 
@@ -10,7 +11,9 @@ const BASELINE_DRIVERS = ['undici', 'fetch', 'official'];
 
 async function driverParty(ctx, driver, url, concurrency) {
   const options = { url, token: 'bench-token', agentInstanceId: 'inst_bench', concurrency };
-  const worker = await ctx.startScoped(CLIENT_LOAD, { args: [driver, JSON.stringify(options)], label: `${driver} client` });
+  const { execArgv, afterStop } = driver === 'agentspan' ? profiling(ctx, `client-c${concurrency}`) : profiling({ options: {} });
+  const label = `${driver} client`;
+  const worker = await ctx.startScoped(CLIENT_LOAD, { args: [driver, JSON.stringify(options)], execArgv, label }, afterStop);
   return { name: `${driver} c${concurrency}`, run: (durationMs) => worker.call('run', { durationMs }) };
 }
 
