@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Store } from './store/store.js';
+import { Domain } from './domain/domain.js';
+import { requireToken } from './http/authentication.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { validatorCompiler } from './http/validator-compiler.js';
+import { agentInstanceRoutes } from './routes/agent-instances.js';
+import { agentRoutes } from './routes/agents.js';
+import { agentSpanRoutes } from './routes/agent-spans.js';
+import { bulkRoutes } from './routes/bulk.js';
+import { pingRoutes } from './routes/ping.js';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const LEDGER_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface BuildAppOptions {
+  /** The store the app reads and writes; the caller opens it, and closes it after `app.close()`. */
+  store: Store;
+  /** A pino logger, pino/Fastify logger options, or false (the default) for none. */
+  logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
+  /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
+  bodyLimit?: number;
+}
+
+const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
+  typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
+
+/** The HTTP API as a Fastify instance that is ready to `listen` (it never listens by itself). */
+export function buildApp(options: BuildAppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const domain = new Domain(options.store);
+  const app = Fastify({
+    bodyLimit,
+    ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
+    requestIdHeader: 'x-request-id',
+    // Which SDK sent the request goes on every log line of that request.
+    childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
+      logger.child({ ...bindings, sdk: rawRequest.headers['x-prefactor-sdk'] }, childOptions),
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandler(app, bodyLimit);
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'agentspan', description: 'The Prefactor agent-span API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.register(
+    async (api) => {
+      requireToken(api, domain);
+      // A POST without a body is an empty object: start and finish need nothing else.
+      api.addHook('preValidation', async (request) => {
+        if (request.body === undefined && request.method === 'POST') request.body = {};
+      });
+      pingRoutes(api);
+      agentRoutes(api, domain);
+      agentInstanceRoutes(api, domain);
+      agentSpanRoutes(api, domain);
+      bulkRoutes(api, domain);
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  let pruning: ReturnType<typeof setInterval> | undefined;
+  const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
+  app.addHook('onReady', async () => {
+    void pruneLedger();
+    pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(pruning));
+  return app;
+}

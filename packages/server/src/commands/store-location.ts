@@ -1,0 +1,60 @@
+import { InvalidArgumentError } from 'commander';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+
+export const DEFAULT_DATA_DIR = '.agentspan';
+
+export type StoreLocation =
+  | { engine: 'sqlite'; dataDir: string }
+  | { engine: 'postgres'; databaseUrl: string };
+
+export interface StoreLocationFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+/** `--database-url` (or DATABASE_URL) picks PostgreSQL; otherwise SQLite in `--data-dir`. */
+export function resolveStoreLocation(flags: StoreLocationFlags, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  if (flags.dataDir !== undefined && flags.databaseUrl !== undefined) {
+    throw new InvalidArgumentError('give either --data-dir (SQLite) or --database-url (PostgreSQL), not both');
+  }
+  const databaseUrl = flags.databaseUrl ?? (flags.dataDir === undefined ? env.DATABASE_URL : undefined);
+  if (databaseUrl !== undefined && databaseUrl !== '') return { engine: 'postgres', databaseUrl: parseDatabaseUrl(databaseUrl) };
+  return { engine: 'sqlite', dataDir: flags.dataDir ?? DEFAULT_DATA_DIR };
+}
+
+export function parseDatabaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL; use postgres://user:password@host:5432/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new InvalidArgumentError(`the database URL must start with postgres:// (got ${url.protocol}//)`);
+  }
+  return value;
+}
+
+export interface PostgresTuning {
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  ssl?: boolean;
+}
+
+/** Opens (and migrates) the store the location names. */
+export async function openStoreAt(location: StoreLocation, tuning: PostgresTuning = {}): Promise<Store> {
+  if (location.engine === 'sqlite') return openSqliteStore({ dataDir: location.dataDir });
+  // Loaded only when asked for, so SQLite users never load the PostgreSQL driver.
+  const { openPostgresStore } = await import('../store/postgres/index.js');
+  return openPostgresStore({ connectionString: location.databaseUrl, ...tuning });
+}
+
+export const describeLocation = (location: StoreLocation) =>
+  location.engine === 'sqlite' ? `SQLite in ${location.dataDir}` : `PostgreSQL at ${redactPassword(location.databaseUrl)}`;
+
+function redactPassword(databaseUrl: string) {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,62 @@
+import type { Store, WriteTx } from '../store/store.js';
+import { generateToken, hashToken } from './access-tokens.js';
+import { newId } from './ids.js';
+import { systemClock } from './timestamps.js';
+
+export interface BootstrapResult {
+  accountId: string;
+  environmentId: string;
+  agentId: string;
+  deploymentId: string;
+  /** A deployment-scoped token, shown once. */
+  token: string;
+}
+
+/** Inserts an account with an environment, an agent, its deployment and a deployment-scoped token. */
+async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult> {
+  const now = systemClock.now();
+  const result = { accountId: newId(), environmentId: newId(), agentId: newId(), deploymentId: newId(), token: generateToken() };
+  await tx.insertAccount({ id: result.accountId, name, inserted_at: now });
+  await tx.insertEnvironment({ account_id: result.accountId, id: result.environmentId, name: 'default', inserted_at: now });
+  await tx.insertAgent({
+    account_id: result.accountId,
+    id: result.agentId,
+    name: 'default agent',
+    description: null,
+    external_identifier: null,
+    status: 'active',
+    inserted_at: now,
+    updated_at: now,
+  });
+  await tx.ensureDeployment({
+    account_id: result.accountId,
+    id: result.deploymentId,
+    agent_id: result.agentId,
+    environment_id: result.environmentId,
+    current_version_id: null,
+    inserted_at: now,
+    updated_at: now,
+  });
+  await tx.insertToken({
+    id: newId(),
+    account_id: result.accountId,
+    scope: 'deployment',
+    deployment_id: result.deploymentId,
+    token_hash: hashToken(result.token),
+    inserted_at: now,
+  });
+  return result;
+}
+
+/**
+ * First start of an empty store: one account as `createAccount` makes it. Returns null, changing
+ * nothing, when the store already has an account.
+ */
+export function bootstrapAccount(store: Store): Promise<BootstrapResult | null> {
+  return store.write(async (tx) => ((await tx.firstAccount()) ? null : insertAccount(tx, 'default')));
+}
+
+/** A further account (each with its own environment, agent, deployment and deployment-scoped token). */
+export function createAccount(store: Store, options: { name?: string } = {}): Promise<BootstrapResult> {
+  return store.write((tx) => insertAccount(tx, options.name ?? 'account'));
+}

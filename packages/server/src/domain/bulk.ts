@@ -1,0 +1,64 @@
+import { BULK_ITEM_PARAMS, type BulkItem, type BulkItemType } from '@agentspan/protocol';
+import type { Principal } from './caller.js';
+import type { Domain } from './domain.js';
+import { ApiError, validationError } from './errors.js';
+import { IdempotencyLedger, type LedgerAnswer } from './idempotency-ledger.js';
+import type { WriteOperation } from './operation.js';
+import type { WriteTx } from '../store/store.js';
+import { assertMatches } from './request-validation.js';
+import { registerInstance } from './instances/register-instance.js';
+import { startInstance } from './instances/start-instance.js';
+import { finishInstance } from './instances/finish-instance.js';
+import { createSpan } from './spans/create-span.js';
+import { finishSpan } from './spans/finish-span.js';
+
+const BULK_OPERATIONS: Record<BulkItemType, WriteOperation<never>> = {
+  'agent_instances/register': registerInstance,
+  'agent_instances/start': startInstance,
+  'agent_instances/finish': finishInstance,
+  'agent_spans/create': createSpan,
+  'agent_spans/finish': finishSpan,
+};
+
+function assertUniqueKeys(items: readonly BulkItem[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const first = seen.get(item.idempotency_key);
+    if (first !== undefined) {
+      throw validationError({ [`items[${index}].idempotency_key`]: [`repeats the key of items[${first}]; every item needs its own key`] });
+    }
+    seen.set(item.idempotency_key, index);
+  });
+}
+
+/**
+ * POST /bulk: the same operations as the single endpoints, item by item in order, each in its own
+ * transaction and ledger entry; the first failing item ends the run and later items get no output.
+ */
+export async function runBulk(domain: Domain, principal: Principal, items: readonly BulkItem[]): Promise<string> {
+  assertUniqueKeys(items);
+  const context = domain.context(principal);
+  const units: Array<(tx: WriteTx) => Promise<LedgerAnswer>> = [];
+  let rejected: ApiError | undefined;
+  for (const item of items) {
+    const { _type: type, idempotency_key: key, ...params } = item;
+    const operation = BULK_OPERATIONS[type] as WriteOperation<Record<string, unknown>>;
+    try {
+      assertMatches(BULK_ITEM_PARAMS[type], params);
+      const unit = operation.prepare(params, context);
+      units.push(IdempotencyLedger.guard(unit, context.caller, IdempotencyLedger.entry(operation.name, key, params)));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      rejected = error;
+      break;
+    }
+  }
+  const outcome = units.length > 0 ? await domain.store.writeSequence(units) : { results: [] as LedgerAnswer[] };
+  const outputs = outcome.results.map((answer, index) => `${JSON.stringify(items[index]!.idempotency_key)}:${answer.json}`);
+  const failure = outcome.failure ? outcome.failure.error : rejected;
+  if (failure !== undefined) {
+    if (!(failure instanceof ApiError)) throw failure;
+    outputs.push(`${JSON.stringify(items[outcome.results.length]!.idempotency_key)}:${JSON.stringify(failure.toBody())}`);
+  }
+  return `{"status":"success","outputs":{${outputs.join(',')}}}`;
+}

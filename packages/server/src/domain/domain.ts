@@ -1,0 +1,43 @@
+import type { ReadTx, Store } from '../store/store.js';
+import { TokenAuthenticator } from './access-tokens.js';
+import type { Principal } from './caller.js';
+import { IdempotencyLedger, LEDGER_RETENTION_MS, type LedgerAnswer } from './idempotency-ledger.js';
+import type { OperationContext, WriteOperation } from './operation.js';
+import { SchemaCatalogs } from './schema-catalogs.js';
+import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
+
+/** The domain layer's entry point: runs operations for a principal against one store. */
+export class Domain {
+  readonly store: Store;
+  readonly tokens: TokenAuthenticator;
+  readonly #catalogs = new SchemaCatalogs();
+  readonly #clock: Clock;
+
+  constructor(store: Store, clock: Clock = systemClock) {
+    this.store = store;
+    this.tokens = new TokenAuthenticator(store);
+    this.#clock = clock;
+  }
+
+  context(principal: Principal): OperationContext {
+    return { caller: { ...principal, now: this.#clock.now() }, catalogs: this.#catalogs };
+  }
+
+  /** One write in its own transaction, at most once per idempotency key. */
+  write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
+    const context = this.context(principal);
+    const unit = operation.prepare(params, context);
+    const entry = IdempotencyLedger.entry(operation.name, key, params as Record<string, unknown>);
+    return this.store.write(IdempotencyLedger.guard(unit, context.caller, entry));
+  }
+
+  read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {
+    return this.store.read(unit);
+  }
+
+  /** Forgets ledger entries past their retention; returns how many. */
+  pruneLedger(): Promise<number> {
+    const cutoff = timestampFromMs(Date.now() - LEDGER_RETENTION_MS);
+    return this.store.write((tx) => tx.pruneIdempotency(cutoff));
+  }
+}

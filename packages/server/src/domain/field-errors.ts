@@ -1,0 +1,58 @@
+import type { ErrorObject } from 'ajv';
+import type { FieldErrors } from '@agentspan/protocol';
+
+/** `/details/payload/0` → `details.payload[0]`, under `prefix` when given. */
+function fieldPath(prefix: string, instancePath: string, extra?: string): string {
+  let path = prefix;
+  const segments = instancePath.split('/').slice(1);
+  if (extra !== undefined) segments.push(extra);
+  for (const raw of segments) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) path += `[${segment}]`;
+    else path += path ? `.${segment}` : segment;
+  }
+  return path || prefix || 'body';
+}
+
+const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * Turns Ajv errors into one readable message per field. Nullable fields and literal unions are
+ * unions in the schema; their per-branch noise ("must be null", "must match a schema in anyOf")
+ * is folded into what the caller has to send.
+ */
+export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): FieldErrors {
+  const byPath = new Map<string, { allowed: unknown[]; types: Set<string>; other: string[] }>();
+  const entry = (path: string) => {
+    let found = byPath.get(path);
+    if (!found) byPath.set(path, (found = { allowed: [], types: new Set(), other: [] }));
+    return found;
+  };
+  for (const error of errors) {
+    if (error.keyword === 'required') {
+      entry(fieldPath(prefix, error.instancePath, String(error.params.missingProperty))).other.push('is required');
+      continue;
+    }
+    const at = entry(fieldPath(prefix, error.instancePath));
+    if (error.keyword === 'const') at.allowed.push(error.params.allowedValue);
+    else if (error.keyword === 'enum') at.allowed.push(...(error.params.allowedValues as unknown[]));
+    else if (error.keyword === 'type') at.types.add(String(error.params.type));
+    else if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    else if (error.keyword === 'additionalProperties') {
+      at.other.push(`must not have the property ${describe(error.params.additionalProperty)}`);
+    } else at.other.push(error.message ?? 'is invalid');
+  }
+  const result: FieldErrors = {};
+  for (const [path, { allowed, types, other }] of byPath) {
+    const messages: string[] = [];
+    if (allowed.length > 0) messages.push(`must be one of: ${allowed.map(describe).join(', ')}`);
+    else {
+      const wanted = [...types].filter((t) => t !== 'null' || types.size === 1);
+      if (wanted.length > 0) messages.push(`must be ${wanted.map((t) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`).join(' or ')}`);
+    }
+    messages.push(...other.filter((m, i) => other.indexOf(m) === i));
+    if (messages.length === 0) messages.push('is invalid');
+    result[path] = messages;
+  }
+  return result;
+}

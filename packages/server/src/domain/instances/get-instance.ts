@@ -1,0 +1,11 @@
+import type { ReadTx } from '../../store/store.js';
+import type { Principal } from '../caller.js';
+import { notFound } from '../errors.js';
+import { instanceAnswer } from './instance-access.js';
+
+/** GET /agent_instance/{id}: the instance with its span counts. */
+export async function getInstance(tx: ReadTx, principal: Principal, id: string): Promise<string> {
+  const instance = await tx.getInstance(principal.accountId, id);
+  if (!instance) throw notFound('agent instance', id);
+  return (await instanceAnswer(tx, instance)).json;
+}

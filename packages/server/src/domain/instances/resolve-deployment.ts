@@ -1,0 +1,60 @@
+import type { RegisterInstanceBody } from '@agentspan/protocol';
+import type { DeploymentRecord } from '../../store/records.js';
+import type { WriteTx } from '../../store/store.js';
+import type { Caller } from '../caller.js';
+import { fieldError } from '../errors.js';
+import { newId } from '../ids.js';
+
+/**
+ * The deployment an instance registers on: the token's own for a deployment-scoped token (the body
+ * may repeat its agent and environment, not name others); for an account-scoped token, the one of
+ * the named agent and environment, made on first use.
+ */
+export async function resolveDeployment(
+  tx: WriteTx,
+  caller: Caller,
+  params: Pick<RegisterInstanceBody, 'agent_id' | 'environment_id'>,
+): Promise<DeploymentRecord> {
+  if (caller.scope === 'deployment') {
+    const deployment = await tx.getDeployment(caller.accountId, caller.deploymentId ?? '');
+    if (!deployment) throw new Error(`the token's deployment ${caller.deploymentId} is missing`);
+    if (params.agent_id != null && params.agent_id !== deployment.agent_id) {
+      throw fieldError(
+        'agent_id',
+        `does not match this token's deployment (agent ${deployment.agent_id}); omit agent_id, or use an account-scoped token to register other agents`,
+      );
+    }
+    if (params.environment_id != null && params.environment_id !== deployment.environment_id) {
+      throw fieldError(
+        'environment_id',
+        `does not match this token's deployment (environment ${deployment.environment_id}); omit environment_id, or use an account-scoped token`,
+      );
+    }
+    return deployment;
+  }
+
+  if (params.agent_id == null) {
+    throw fieldError('agent_id', 'is required with an account-scoped token: name the agent this instance belongs to');
+  }
+  const agent = await tx.getAgent(caller.accountId, params.agent_id);
+  if (!agent) throw fieldError('agent_id', `names no agent of this account (${params.agent_id}); create it with POST /api/v1/agent first`);
+  let environmentId = params.environment_id;
+  if (environmentId == null) {
+    const environments = await tx.listEnvironments(caller.accountId);
+    if (environments.length !== 1) {
+      throw fieldError('environment_id', `is required: this account has ${environments.length} environments`);
+    }
+    environmentId = environments[0]!.id;
+  } else if (!(await tx.getEnvironment(caller.accountId, environmentId))) {
+    throw fieldError('environment_id', `names no environment of this account (${environmentId})`);
+  }
+  return tx.ensureDeployment({
+    account_id: caller.accountId,
+    id: newId(),
+    agent_id: agent.id,
+    environment_id: environmentId,
+    current_version_id: null,
+    inserted_at: caller.now,
+    updated_at: caller.now,
+  });
+}

@@ -1,0 +1,26 @@
+import type { TerminateInstanceBody } from '@agentspan/protocol';
+import { defineOperation } from '../operation.js';
+import { assertOpen } from '../status-machine.js';
+import { instanceAnswer, lockInstance } from './instance-access.js';
+
+export type TerminateInstanceParams = TerminateInstanceBody & { agent_instance_id: string };
+
+/**
+ * POST /agent_instance/{id}/terminate: an operator stops a running agent. Its later span writes are
+ * still stored, and their answers carry the control block telling the agent to stop.
+ */
+export const terminateInstance = defineOperation<TerminateInstanceParams>('agent_instances/terminate', (params, { caller }) => {
+  return async (tx) => {
+    const instance = await lockInstance(tx, caller, params.agent_instance_id);
+    assertOpen(instance.status, `agent instance ${instance.id}`, 'be terminated');
+    const terminated = {
+      ...instance,
+      status: 'terminated' as const,
+      termination_reason: params.reason,
+      finished_at: caller.now,
+      updated_at: caller.now,
+    };
+    await tx.updateInstance(terminated);
+    return instanceAnswer(tx, terminated);
+  };
+});

@@ -1,0 +1,42 @@
+import type { WriteTx } from '../store/store.js';
+import type { Caller } from './caller.js';
+import type { SchemaCatalogs } from './schema-catalogs.js';
+
+/** A write's answer, as it is sent and as the idempotency ledger replays it. */
+export interface Answer {
+  status: number;
+  json: string;
+}
+
+/** The store part of a write: runs inside one transaction. */
+export type WriteUnit = (tx: WriteTx) => Promise<Answer>;
+
+export interface OperationContext {
+  caller: Caller;
+  catalogs: SchemaCatalogs;
+}
+
+/** Ledger names of the write operations; the bulk ones double as bulk item `_type`s. */
+export type OperationName =
+  | 'agent_instances/register'
+  | 'agent_instances/start'
+  | 'agent_instances/finish'
+  | 'agent_instances/record_quality'
+  | 'agent_instances/terminate'
+  | 'agent_spans/create'
+  | 'agent_spans/finish'
+  | 'agents/create';
+
+/**
+ * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything
+ * is written) and hands back the unit that does the rest. Routes and bulk items both run these.
+ */
+export interface WriteOperation<P> {
+  name: OperationName;
+  prepare(params: P, context: OperationContext): WriteUnit;
+}
+
+export const defineOperation = <P>(name: OperationName, prepare: WriteOperation<P>['prepare']): WriteOperation<P> => ({
+  name,
+  prepare,
+});

@@ -1,0 +1,80 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+import type { AgentSchemaVersionForRegister, FieldErrors } from '@agentspan/protocol';
+import { toFieldErrors } from './field-errors.js';
+import { validationError } from './errors.js';
+
+/** One span type (or quality schema) of a schema version, with its schemas compiled. */
+export interface CompiledType {
+  name: string;
+  title: string | null;
+  template: string | null;
+  validateParams?: ValidateFunction;
+  validateResult?: ValidateFunction;
+}
+
+/** The span types and quality schemas a schema version declares. An empty map means "anything goes". */
+export interface SchemaCatalog {
+  spanTypes: Map<string, CompiledType>;
+  qualityTypes: Map<string, CompiledType>;
+}
+
+type FormatsPlugin = (ajv: Ajv) => Ajv;
+const addFormats = ((ajvFormats as unknown as { default: FormatsPlugin }).default ?? ajvFormats) as FormatsPlugin;
+
+// User schemas: lenient about unknown keywords (SDKs add their own), every error reported.
+const userAjv = addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: true }));
+
+function compile(schema: unknown, field: string): ValidateFunction {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    throw validationError({ [field]: ['must be a JSON Schema object'] });
+  }
+  // The draft is not ours to enforce: drop the meta-schema reference and compile as the rest says.
+  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+  try {
+    return userAjv.compile(rest);
+  } catch (error) {
+    throw validationError({ [field]: [`is not a valid JSON Schema: ${(error as Error).message}`] });
+  }
+}
+
+/** Compiles every schema of a registered schema version; 422 names the schema that does not compile. */
+export function compileSchemaCatalog(doc: AgentSchemaVersionForRegister, prefix = 'agent_schema_version'): SchemaCatalog {
+  const spanTypes = new Map<string, CompiledType>();
+  (doc.span_type_schemas ?? []).forEach((type, index) => {
+    const at = `${prefix}.span_type_schemas[${index}]`;
+    spanTypes.set(type.name, {
+      name: type.name,
+      title: type.title ?? null,
+      template: type.template ?? null,
+      validateParams: compile(type.params_schema, `${at}.params_schema`),
+      validateResult: type.result_schema == null ? undefined : compile(type.result_schema, `${at}.result_schema`),
+    });
+  });
+  for (const [name, schema] of Object.entries(doc.span_schemas ?? {})) {
+    if (!spanTypes.has(name)) {
+      spanTypes.set(name, { name, title: null, template: null, validateParams: compile(schema, `${prefix}.span_schemas.${name}`) });
+    }
+  }
+  for (const [name, schema] of Object.entries(doc.span_result_schemas ?? {})) {
+    const type = spanTypes.get(name) ?? { name, title: null, template: null };
+    type.validateResult ??= compile(schema, `${prefix}.span_result_schemas.${name}`);
+    spanTypes.set(name, type);
+  }
+  const qualityTypes = new Map<string, CompiledType>();
+  (doc.quality_schemas ?? []).forEach((quality, index) => {
+    qualityTypes.set(quality.name, {
+      name: quality.name,
+      title: quality.title ?? null,
+      template: quality.template ?? null,
+      validateParams: compile(quality.schema, `${prefix}.quality_schemas[${index}].schema`),
+    });
+  });
+  return { spanTypes, qualityTypes };
+}
+
+/** Field errors of `value` against `validate`, under `field` (e.g. `payload.query`), or undefined when valid. */
+export function schemaErrors(validate: ValidateFunction | undefined, value: unknown, field: string): FieldErrors | undefined {
+  if (!validate || validate(value)) return undefined;
+  return toFieldErrors(validate.errors ?? [], field);
+}

@@ -1,0 +1,42 @@
+import type { FinishSpanBody } from '@agentspan/protocol';
+import { fieldError, notFound } from '../errors.js';
+import { defineOperation } from '../operation.js';
+import { assertOpen, DEFAULT_FINISH_STATUS } from '../status-machine.js';
+import { parseOptionalTimestamp } from '../timestamps.js';
+import { successJson } from '../views/envelope.js';
+import { spanJson } from '../views/span-view.js';
+import { assertPayloads, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
+
+export type FinishSpanParams = FinishSpanBody & { agent_span_id: string };
+
+/** POST /agent_spans/{id}/finish: an open span takes its finish status; exactly one finish wins. */
+export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish', (params, { caller, catalogs }) => {
+  const given = parseOptionalTimestamp(params.timestamp, 'timestamp');
+  return async (tx) => {
+    const span = await tx.lockSpan(caller.accountId, params.agent_span_id);
+    if (!span) throw notFound('agent span', params.agent_span_id);
+    assertOpen(span.status, `agent span ${span.id}`, 'finish');
+    let finishedAt = given ?? caller.now;
+    if (finishedAt < span.started_at) {
+      if (given) throw fieldError('timestamp', `must not be before the span's started_at (${span.started_at})`);
+      finishedAt = span.started_at;
+    }
+    const instance = await tx.getInstance(caller.accountId, span.agent_instance_id);
+    if (!instance) throw new Error(`agent instance ${span.agent_instance_id} of span ${span.id} is missing`);
+    const type = spanTypeOf(await catalogs.get(tx, caller.accountId, instance.schema_version_id), span.schema_name);
+    assertPayloads(type, undefined, params.result_payload);
+    const resultJson = params.result_payload == null ? span.result_payload_json : JSON.stringify(params.result_payload);
+    const finished = {
+      ...span,
+      status: params.status ?? DEFAULT_FINISH_STATUS,
+      result_payload_json: resultJson,
+      summary: type?.template
+        ? summaryOf(type, JSON.parse(span.payload_json) as object, resultJson === null ? null : (JSON.parse(resultJson) as object))
+        : null,
+      finished_at: finishedAt,
+      updated_at: caller.now,
+    };
+    await tx.updateSpan(finished, span.status);
+    return { status: 200, json: successJson(spanJson(finished), controlFor(instance)) };
+  };
+});

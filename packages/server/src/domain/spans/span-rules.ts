@@ -1,0 +1,44 @@
+import type { ControlBlock, FieldErrors } from '@agentspan/protocol';
+import type { InstanceRecord } from '../../store/records.js';
+import { fieldError, validationError } from '../errors.js';
+import { schemaErrors, type CompiledType, type SchemaCatalog } from '../span-types.js';
+import { renderTemplate } from '../summary-template.js';
+
+/**
+ * The span type `schemaName` names in the catalog; 422 when the schema version declares types and
+ * this is not one of them. Undefined when the version declares none (any name goes, unvalidated).
+ */
+export function spanTypeOf(catalog: SchemaCatalog, schemaName: string): CompiledType | undefined {
+  if (catalog.spanTypes.size === 0) return undefined;
+  const type = catalog.spanTypes.get(schemaName);
+  if (!type) {
+    throw fieldError(
+      'schema_name',
+      `is not a span type of this instance's schema version; declared: ${[...catalog.spanTypes.keys()].join(', ')}`,
+    );
+  }
+  return type;
+}
+
+/**
+ * 422 with per-field messages (`payload.query`, `result_payload.answer`) when a payload breaks its
+ * schema; an undefined payload is not checked (a finish sends only the result).
+ */
+export function assertPayloads(type: CompiledType | undefined, payload: unknown, resultPayload: unknown): void {
+  if (!type) return;
+  const errors: FieldErrors = {
+    ...(payload === undefined ? undefined : schemaErrors(type.validateParams, payload, 'payload')),
+    ...(resultPayload == null ? undefined : schemaErrors(type.validateResult, resultPayload, 'result_payload')),
+  };
+  if (Object.keys(errors).length > 0) throw validationError(errors);
+}
+
+/** The type's template rendered from payload ∪ result_payload, or null without a template. */
+export function summaryOf(type: CompiledType | undefined, payload: object, resultPayload: object | null): string | null {
+  if (!type?.template) return null;
+  return renderTemplate(type.template, resultPayload ? { ...payload, ...resultPayload } : payload);
+}
+
+/** The control block for span answers of a terminated instance. */
+export const controlFor = (instance: InstanceRecord): ControlBlock | undefined =>
+  instance.status === 'terminated' ? { terminate: true, reason: instance.termination_reason } : undefined;

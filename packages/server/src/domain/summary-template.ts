@@ -1,0 +1,17 @@
+const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
+function lookup(data: unknown, path: string): unknown {
+  let value = data;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+const show = (value: unknown) =>
+  value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+
+/** Renders `{{field}}`, `{{ field }}` and `{{a.b}}` from `data`; a missing field renders empty. */
+export const renderTemplate = (template: string, data: unknown): string =>
+  template.replace(PLACEHOLDER, (_match, path: string) => show(lookup(data, path)));

@@ -1,0 +1,31 @@
+import type { SpanCounts } from '@agentspan/protocol';
+import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
+
+export function spanCounts(counts: SpanStatusCounts): SpanCounts {
+  const pending = counts.pending ?? 0, active = counts.active ?? 0;
+  const complete = counts.complete ?? 0, failed = counts.failed ?? 0, cancelled = counts.cancelled ?? 0;
+  const finished = complete + failed + cancelled;
+  return { total: pending + active + finished + (counts.terminated ?? 0), pending, active, complete, failed, cancelled, finished };
+}
+
+/** The AgentInstance resource as JSON text, quality maps spliced in as stored. */
+export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts): string {
+  const head = JSON.stringify({
+    type: 'agent_instance',
+    id: instance.id,
+    account_id: instance.account_id,
+    agent_id: instance.agent_id,
+    agent_version_id: instance.agent_version_id,
+    environment_id: instance.environment_id,
+    agent_deployment_id: instance.agent_deployment_id,
+    status: instance.status,
+    purpose: instance.purpose,
+    inserted_at: instance.inserted_at,
+    updated_at: instance.updated_at,
+    started_at: instance.started_at,
+    finished_at: instance.finished_at,
+    termination_reason: instance.termination_reason,
+    span_counts: spanCounts(counts),
+  });
+  return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json}}`;
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { TSchema } from '@sinclair/typebox';
+import {
+  AgentInstanceResponse,
+  FinishInstanceBody,
+  InstanceIdParams,
+  RecordQualityBody,
+  RegisterInstanceBody,
+  StartInstanceBody,
+  TerminateInstanceBody,
+} from '@agentspan/protocol';
+import type { Domain } from '../domain/domain.js';
+import type { WriteOperation } from '../domain/operation.js';
+import { finishInstance } from '../domain/instances/finish-instance.js';
+import { getInstance } from '../domain/instances/get-instance.js';
+import { recordQuality } from '../domain/instances/record-quality.js';
+import { registerInstance } from '../domain/instances/register-instance.js';
+import { startInstance } from '../domain/instances/start-instance.js';
+import { terminateInstance } from '../domain/instances/terminate-instance.js';
+import { idempotencyKey, sendAnswer, sendJson } from '../http/answers.js';
+import { responses } from './responses.js';
+
+const TAGS = ['agent_instance'];
+
+export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void {
+  app.post<{ Body: RegisterInstanceBody }>(
+    '/agent_instance/register',
+    { schema: { tags: TAGS, body: RegisterInstanceBody, response: responses({ 201: AgentInstanceResponse }) } },
+    async (request, reply) => {
+      const key = idempotencyKey(request, request.body.idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, registerInstance, request.body, key));
+    },
+  );
+
+  /** POST /agent_instance/{id}/<action>: the body's params plus the instance id from the path. */
+  const action = <B extends { idempotency_key?: string | null }>(
+    name: string,
+    body: TSchema,
+    operation: WriteOperation<B & { agent_instance_id: string }>,
+  ) =>
+    app.post<{ Params: { agent_instance_id: string }; Body: B }>(
+      `/agent_instance/:agent_instance_id/${name}`,
+      { schema: { tags: TAGS, params: InstanceIdParams, body, response: responses({ 200: AgentInstanceResponse }) } },
+      async (request, reply) => {
+        const body = request.body as B;
+        const params = { ...body, agent_instance_id: request.params.agent_instance_id };
+        const key = idempotencyKey(request, body.idempotency_key);
+        return sendAnswer(reply, await domain.write(request.principal, operation, params, key));
+      },
+    );
+  action<StartInstanceBody>('start', StartInstanceBody, startInstance);
+  action<FinishInstanceBody>('finish', FinishInstanceBody, finishInstance);
+  action<RecordQualityBody>('record_quality', RecordQualityBody, recordQuality);
+  action<TerminateInstanceBody>('terminate', TerminateInstanceBody, terminateInstance);
+
+  app.get<{ Params: { agent_instance_id: string } }>(
+    '/agent_instance/:agent_instance_id',
+    { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentInstanceResponse }) } },
+    async (request, reply) =>
+      sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),
+  );
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  AgentSpanGetResponse,
+  AgentSpanListResponse,
+  AgentSpanResponse,
+  CreateSpanBody,
+  FinishSpanBody,
+  ListSpansQuery,
+  SpanIdParams,
+} from '@agentspan/protocol';
+import type { Domain } from '../domain/domain.js';
+import { createSpan } from '../domain/spans/create-span.js';
+import { finishSpan } from '../domain/spans/finish-span.js';
+import { getSpan, listSpans } from '../domain/spans/read-spans.js';
+import { idempotencyKey, sendAnswer, sendJson } from '../http/answers.js';
+import { responses } from './responses.js';
+
+export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
+  app.post<{ Body: CreateSpanBody }>(
+    '/agent_spans',
+    { schema: { tags: ['agent_spans'], body: CreateSpanBody, response: responses({ 201: AgentSpanResponse }) } },
+    async (request, reply) => {
+      const { details } = request.body;
+      const key = idempotencyKey(request, details.idempotency_key, request.body.idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, createSpan, details, key));
+    },
+  );
+
+  app.post<{ Params: { agent_span_id: string }; Body: FinishSpanBody }>(
+    '/agent_spans/:agent_span_id/finish',
+    {
+      schema: {
+        tags: ['agent_spans'],
+        params: SpanIdParams,
+        body: FinishSpanBody,
+        response: responses({ 200: AgentSpanResponse }),
+      },
+    },
+    async (request, reply) => {
+      const params = { ...request.body, agent_span_id: request.params.agent_span_id };
+      const key = idempotencyKey(request, request.body.idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, finishSpan, params, key));
+    },
+  );
+
+  app.get<{ Params: { agent_span_id: string } }>(
+    '/agent_spans/:agent_span_id',
+    { schema: { tags: ['agent_spans'], params: SpanIdParams, response: responses({ 200: AgentSpanGetResponse }) } },
+    async (request, reply) =>
+      sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id))),
+  );
+
+  app.get<{ Querystring: ListSpansQuery }>(
+    '/agent_spans',
+    { schema: { tags: ['agent_spans'], querystring: ListSpansQuery, response: responses({ 200: AgentSpanListResponse }) } },
+    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listSpans(tx, request.principal, request.query))),
+  );
+}

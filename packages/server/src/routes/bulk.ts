@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { BulkRequestBody, BulkResponse } from '@agentspan/protocol';
+import type { Domain } from '../domain/domain.js';
+import { runBulk } from '../domain/bulk.js';
+import { sendJson } from '../http/answers.js';
+import { responses } from './responses.js';
+
+export function bulkRoutes(app: FastifyInstance, domain: Domain): void {
+  app.post<{ Body: BulkRequestBody }>(
+    '/bulk',
+    { schema: { tags: ['bulk'], body: BulkRequestBody, response: responses({ 200: BulkResponse }) } },
+    async (request, reply) => sendJson(reply, 200, await runBulk(domain, request.principal, request.body.items)),
+  );
+}
