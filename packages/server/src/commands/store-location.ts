@@ -13,16 +13,26 @@ export interface StoreLocationFlags {
   databaseUrl?: string;
 }
 
-/** `--database-url` (or DATABASE_URL) picks PostgreSQL; otherwise SQLite in `--data-dir`. */
+/**
+ * `--database-url` (or DATABASE_URL when no --data-dir is given) picks PostgreSQL; otherwise SQLite
+ * in `--data-dir`. `--database-url` is checked by its option parser, `parseDatabaseUrl`.
+ */
 export function resolveStoreLocation(flags: StoreLocationFlags, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   if (flags.dataDir !== undefined && flags.databaseUrl !== undefined) {
-    throw new InvalidArgumentError('give either --data-dir (SQLite) or --database-url (PostgreSQL), not both');
+    throw new Error('give either --data-dir (SQLite) or --database-url (PostgreSQL), not both');
   }
-  const databaseUrl = flags.databaseUrl ?? (flags.dataDir === undefined ? env.DATABASE_URL : undefined);
-  if (databaseUrl !== undefined && databaseUrl !== '') return { engine: 'postgres', databaseUrl: parseDatabaseUrl(databaseUrl) };
+  if (flags.databaseUrl !== undefined) return { engine: 'postgres', databaseUrl: flags.databaseUrl };
+  if (flags.dataDir === undefined && env.DATABASE_URL) {
+    try {
+      return { engine: 'postgres', databaseUrl: parseDatabaseUrl(env.DATABASE_URL) };
+    } catch (error) {
+      throw new Error(`DATABASE_URL: ${(error as Error).message}`);
+    }
+  }
   return { engine: 'sqlite', dataDir: flags.dataDir ?? DEFAULT_DATA_DIR };
 }
 
+/** Option parser for --database-url. */
 export function parseDatabaseUrl(value: string): string {
   let url: URL;
   try {

@@ -23,8 +23,10 @@ export class ApiError extends Error {
 
 /** 422 naming the fields at fault; the message repeats the first one so it reads on its own. */
 export function validationError(errors: FieldErrors, message?: string): ApiError {
-  const [field, messages] = Object.entries(errors)[0] ?? ['request', ['is invalid']];
-  return new ApiError(422, 'validation_error', message ?? `${field} ${messages[0]}`, errors);
+  const fields = Object.entries(errors);
+  const [field, messages] = fields[0] ?? ['request', ['is invalid']];
+  const more = fields.length > 1 ? ` (and ${fields.length - 1} more in errors)` : '';
+  return new ApiError(422, 'validation_error', (message ?? `${field} ${messages[0]}`) + more, errors);
 }
 
 export const fieldError = (field: string, message: string) => validationError({ [field]: [message] });

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommand } from './commands/tokens.js';
+
+const program = new Command('agentspan')
+  .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride()
+  .addCommand(serveCommand())
+  .addCommand(tokensCommand())
+  .addCommand(demoCommand());
+
+for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
+  command.showHelpAfterError('(add --help for usage)').exitOverride();
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  process.stderr.write(`agentspan: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

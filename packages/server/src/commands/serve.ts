@@ -1,0 +1,56 @@
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { DEFAULT_BODY_LIMIT } from '../app.js';
+import { bootstrapAccount } from '../domain/bootstrap.js';
+import { startServer, stopOnSignals } from '../server.js';
+import { integerIn, choiceOf } from './option-parsers.js';
+import { describeLocation, openStoreAt, parseDatabaseUrl, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
+
+export const DEFAULT_PORT = 7070;
+export const DEFAULT_HOST = '127.0.0.1';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+interface ServeFlags extends StoreLocationFlags {
+  port: number;
+  host: string;
+  bodyLimit: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+  poolSize?: number;
+  statementTimeout?: number;
+  databaseSsl?: boolean;
+}
+
+export const serveCommand = () =>
+  new Command('serve')
+    .description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)')
+    .option('--port <port>', 'TCP port to listen on (0 picks a free one)', integerIn(0, 65535), DEFAULT_PORT)
+    .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
+    .option('--data-dir <dir>', 'SQLite data directory (default: .agentspan)')
+    .option('--database-url <url>', 'PostgreSQL URL, postgres://… (default: $DATABASE_URL)', parseDatabaseUrl)
+    .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
+    .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
+    .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))
+    .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
+    .option('--database-ssl', 'connect to PostgreSQL over TLS')
+    .action(async (flags: ServeFlags) => {
+      const location = resolveStoreLocation(flags);
+      const store = await openStoreAt(location, {
+        poolSize: flags.poolSize,
+        statementTimeoutMs: flags.statementTimeout,
+        ssl: flags.databaseSsl,
+      });
+      const first = await bootstrapAccount(store);
+      const logger = pino({ level: flags.logLevel });
+      const server = await startServer({ store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit });
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      say(`agentspan listening on ${server.url} (${describeLocation(location)})`);
+      if (first) {
+        say('First start: created an account, environment, agent and deployment.');
+        say(`API token (deployment-scoped; shown once, store it now): ${first.token}`);
+        say(`  export PREFACTOR_API_URL=${server.url}`);
+        say(`  export PREFACTOR_API_TOKEN=${first.token}`);
+      } else {
+        say('Need a token? agentspan tokens create ' + (location.engine === 'sqlite' ? `--data-dir ${location.dataDir}` : '--database-url …'));
+      }
+      stopOnSignals(server, (message) => logger.info(message));
+    });

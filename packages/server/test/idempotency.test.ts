@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINES } from './engines.js';
+import { call, newAccount, snapshot, startServer, type Server } from './harness.js';
+import { createSpan, llmPayload, openInstance } from './fixtures.js';
+
+for (const engine of ENGINES) {
+  describe(`idempotency ledger (${engine.name})`, () => {
+    let server: Server;
+    before(async () => (server = await startServer(engine)));
+    after(() => server.close());
+
+    const ledgerRow = (accountId: string, operation: string, key: string) =>
+      server.store.read((tx) => tx.getIdempotency(accountId, operation, key));
+
+    it('replays the first answer byte for byte, marked Idempotent-Replayed, for each key source', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() };
+      const shapes: Array<[string, () => ReturnType<typeof call>]> = [
+        ['details', () => createSpan(server, account, { ...details, idempotency_key: 'key-in-details' })],
+        ['top level', () => call(server, account.token, 'POST', '/api/v1/agent_spans', { details, idempotency_key: 'key-top-level' })],
+        ['header', () => createSpan(server, account, details, { 'idempotency-key': 'key-in-header' })],
+      ];
+      for (const [where, send] of shapes) {
+        const first = await send();
+        assert.equal(first.status, 201, where);
+        assert.equal(first.headers.get('idempotent-replayed'), null, where);
+        const again = await send();
+        assert.equal(again.status, 201, where);
+        assert.equal(again.headers.get('idempotent-replayed'), 'true', where);
+        assert.equal(again.text, first.text, where);
+      }
+      const spans = await call(server, account.token, 'GET', `/api/v1/agent_spans?agent_instance_id=${instanceId}`);
+      assert.equal(spans.body.details.length, 3);
+    });
+
+    it('refuses the same key on a different request with 409 idempotency_key_reused, storing nothing', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', idempotency_key: 'reused-key' };
+      await createSpan(server, account, { ...details, payload: llmPayload('first') });
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const reused = await createSpan(server, account, { ...details, payload: llmPayload('second') });
+      assert.equal(reused.status, 409);
+      assert.equal(reused.body.code, 'idempotency_key_reused');
+      assert.match(reused.body.message, /"reused-key" was already used for a different agent_spans\/create request/);
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+
+    it('reads an explicit null as absent when comparing requests', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const first = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'nulls-key',
+      });
+      const withNulls = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'nulls-key',
+        parent_span_id: null, finished_at: null, result_payload: null,
+      });
+      assert.equal(withNulls.headers.get('idempotent-replayed'), 'true');
+      assert.equal(withNulls.body.details.id, first.body.details.id);
+    });
+
+    it('makes one record of identical requests in flight at once', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: 'raced-key' };
+      const replies = await Promise.all(Array.from({ length: 8 }, () => createSpan(server, account, details)));
+      assert.deepEqual(replies.map((r) => r.status), Array(8).fill(201));
+      assert.equal(new Set(replies.map((r) => r.body.details.id)).size, 1);
+      assert.equal(replies.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 7);
+      const stored = await snapshot(server, account.accountId, [instanceId]);
+      assert.equal(stored.instances[0]!.spans.length, 1);
+    });
+
+    it('lets exactly one of many concurrent finishes win, and replays a finish with its key', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const span = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' });
+      const path = `/api/v1/agent_spans/${span.body.details.id}/finish`;
+      const replies = await Promise.all(
+        ['complete', 'failed', 'cancelled', 'complete'].map((status, i) =>
+          call(server, account.token, 'POST', path, { status, idempotency_key: `finish-${i}` }),
+        ),
+      );
+      assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409, 409, 409]);
+      const winner = replies.findIndex((r) => r.status === 200);
+      const replay = await call(server, account.token, 'POST', path, {
+        status: ['complete', 'failed', 'cancelled', 'complete'][winner], idempotency_key: `finish-${winner}`,
+      });
+      assert.equal(replay.status, 200);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.equal(replay.text, replies[winner]!.text);
+    });
+
+    it('does not record a rejected request, so its key stays usable', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const rejected = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: {}, idempotency_key: 'retry-after-fix',
+      });
+      assert.equal(rejected.status, 422);
+      assert.equal(await ledgerRow(account.accountId, 'agent_spans/create', 'retry-after-fix'), undefined);
+      const fixed = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: 'retry-after-fix',
+      });
+      assert.equal(fixed.status, 201);
+      assert.equal(fixed.headers.get('idempotent-replayed'), null);
+      assert.equal((await ledgerRow(account.accountId, 'agent_spans/create', 'retry-after-fix'))?.response_status, 201);
+    });
+
+    it('keeps ledgers apart per account and per operation', async () => {
+      const one = await newAccount(server);
+      const two = await newAccount(server);
+      const first = await createSpan(server, one, { agent_instance_id: await openInstance(server, one), schema_name: 'agent:tool', status: 'active', idempotency_key: 'shared-key' });
+      const second = await createSpan(server, two, { agent_instance_id: await openInstance(server, two), schema_name: 'agent:tool', status: 'active', idempotency_key: 'shared-key' });
+      assert.equal(second.status, 201);
+      assert.equal(second.headers.get('idempotent-replayed'), null);
+      assert.notEqual(first.body.details.id, second.body.details.id);
+      const finish = await call(server, one.token, 'POST', `/api/v1/agent_spans/${first.body.details.id}/finish`, { idempotency_key: 'shared-key' });
+      assert.equal(finish.status, 200);
+      assert.equal(finish.headers.get('idempotent-replayed'), null);
+    });
+
+    it('refuses an Idempotency-Key header over 64 characters with 422', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const reply = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' }, {
+        'idempotency-key': 'k'.repeat(65),
+      });
+      assert.equal(reply.status, 422);
+      assert.deepEqual(reply.body.errors, { 'Idempotency-Key': ['must be at most 64 characters (got 65)'] });
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+  });
+}

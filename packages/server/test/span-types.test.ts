@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINES } from './engines.js';
+import { call, newAccount, snapshot, startServer, type Server } from './harness.js';
+import { createSpan, llmPayload, openInstance } from './fixtures.js';
+
+for (const engine of ENGINES) {
+  describe(`span types from the schema version (${engine.name})`, () => {
+    let server: Server;
+    before(async () => (server = await startServer(engine)));
+    after(() => server.close());
+
+    it('validates payload and result_payload against the type, with a message per field, storing nothing', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const bad = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete',
+        payload: { model: 7 }, result_payload: { response: false },
+      });
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.code, 'validation_error');
+      assert.deepEqual(bad.body.errors, {
+        'payload.model': ['must be a string'],
+        'payload.prompt': ['is required'],
+        'result_payload.response': ['must be a string'],
+      });
+      assert.match(bad.body.message, /^payload\.prompt is required \(and 2 more in errors\)$/);
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+
+    it('refuses a span type the schema version does not declare, naming the declared ones', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const reply = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:unknown', status: 'active' });
+      assert.equal(reply.status, 422);
+      assert.deepEqual(reply.body.errors, {
+        schema_name: ["is not a span type of this instance's schema version; declared: agent:llm, agent:tool"],
+      });
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+
+    it('validates the result on finish and keeps the span open when it is wrong', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const span = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(),
+      });
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const bad = await call(server, account.token, 'POST', `/api/v1/agent_spans/${span.body.details.id}/finish`, {
+        result_payload: { response: 42 },
+      });
+      assert.equal(bad.status, 422);
+      assert.deepEqual(bad.body.errors, { 'result_payload.response': ['must be a string'] });
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+
+    it('renders the summary from payload and result with {{field}}, {{ field }}, {{a.b}}, missing fields empty', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const tool = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active',
+        payload: { name: 'read_file', args: { path: 'a.txt' } },
+      });
+      assert.equal(tool.body.details.summary, 'read_file(a.txt) ');
+      assert.equal(tool.body.details.schema_title, 'Tool call');
+      const llm = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete',
+        payload: { prompt: 'hi' }, result_payload: { response: 'hello' },
+      });
+      assert.equal(llm.body.details.summary, ': hi -> hello');
+    });
+
+    it('reads the flat span_schemas / span_result_schemas maps', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account, {
+        schema: {
+          external_identifier: 'flat-1',
+          span_schemas: { 'agent:search': { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] } },
+          span_result_schemas: { 'agent:search': { type: 'object', properties: { hits: { type: 'integer' } } } },
+        },
+      });
+      const ok = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:search', status: 'complete', payload: { q: 'cats' }, result_payload: { hits: 3 },
+      });
+      assert.equal(ok.status, 201, ok.text);
+      assert.equal(ok.body.details.schema_title, null);
+      assert.equal(ok.body.details.summary, null);
+      const bad = await createSpan(server, account, {
+        agent_instance_id: instanceId, schema_name: 'agent:search', status: 'complete', payload: {}, result_payload: { hits: 'many' },
+      });
+      assert.deepEqual(bad.body.errors, { 'payload.q': ['is required'], 'result_payload.hits': ['must be an integer'] });
+    });
+
+    it('accepts any span type, unvalidated, when the schema version declares none (or none is sent)', async () => {
+      const account = await newAccount(server);
+      const declaresNone = await openInstance(server, account, { schema: { external_identifier: 'empty' } });
+      const reply = await createSpan(server, account, {
+        agent_instance_id: declaresNone, schema_name: 'whatever', status: 'active', payload: { any: ['thing'] },
+      });
+      assert.equal(reply.status, 201);
+      assert.equal(reply.body.details.schema_title, null);
+      // The official TS SDK registers without agent_version or agent_schema_version when it has neither configured.
+      const bare = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {});
+      assert.equal(bare.status, 201, bare.text);
+      const span = await createSpan(server, account, { agent_instance_id: bare.body.details.id, schema_name: 'langchain:llm', status: 'active' });
+      assert.equal(span.status, 201);
+    });
+
+    it('refuses to register a schema that is not valid JSON Schema, naming where it is', async () => {
+      const account = await newAccount(server);
+      const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
+        agent_version: { name: 'x' },
+        agent_schema_version: { span_type_schemas: [{ name: 'a', params_schema: { type: 'no-such-type' } }] },
+      });
+      assert.equal(reply.status, 422);
+      assert.match(reply.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0], /is not a valid JSON Schema/);
+    });
+  });
+}
