@@ -12,7 +12,7 @@ after(() => rm(scratch, { recursive: true, force: true }));
 let dirs = 0;
 const freshDir = () => join(scratch, `data-${++dirs}`);
 
-describe('agentspan --help', () => {
+describe('agentspan --help', { concurrency: true }, () => {
   for (const args of [['--help'], ['serve', '--help'], ['tokens', 'create', '--help'], ['demo', '--help']]) {
     test(`${args.join(' ')} describes the command and exits 0`, async () => {
       const run = await runAgentspan(args);
@@ -26,7 +26,7 @@ describe('agentspan --help', () => {
   });
 });
 
-describe('wrong flags say what is wrong and exit non-zero', () => {
+describe('wrong flags say what is wrong and exit non-zero', { concurrency: true }, () => {
   const cases: Array<[string[], RegExp]> = [
     [['serve', '--prot', '1'], /unknown option '--prot'[\s\S]*--port/],
     [['serve', '--port', 'abc'], /--port <port>.*expected a whole number from 0 to 65535, got "abc"/],
