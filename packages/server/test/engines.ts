@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore, type Store } from '../src/index.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { dropSchema, freshSchema, TEST_DATABASE_URL } from './postgres-database.js';
 
 export interface Engine {
   name: string;
@@ -27,3 +29,18 @@ const sqlite: Engine = {
 export const ENGINES: Engine[] = [sqlite];
 
 // PostgreSQL engine: appended here, enabled by AGENTSPAN_TEST_DATABASE_URL.
+const postgres = (url: string): Engine => ({
+  name: 'postgres',
+  async open() {
+    const schema = await freshSchema(url);
+    const store = await openPostgresStore({ connectionString: url, schema, poolSize: 4 });
+    return {
+      store,
+      async cleanup() {
+        await store.close();
+        await dropSchema(url, schema);
+      },
+    };
+  },
+});
+if (TEST_DATABASE_URL) ENGINES.push(postgres(TEST_DATABASE_URL));

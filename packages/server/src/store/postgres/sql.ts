@@ -46,6 +46,16 @@ export class Sql {
     return (await this.#run(statement, values)).rowCount ?? 0;
   }
 
+  /** A statement without parameters (transaction control: BEGIN, COMMIT, SAVEPOINT …). */
+  async command(text: string): Promise<QueryResult> {
+    try {
+      return await this.#target.query(text);
+    } catch (error) {
+      if (isRetryable(error)) this.#retryable ??= error;
+      throw asStoreError(error);
+    }
+  }
+
   async #run<R extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<QueryResult<R>> {
     try {
       return await this.#target.query<R>({ name: statement.name, text: statement.text, values });

@@ -1,0 +1,2 @@
+export { openPostgresStore } from './postgres-store.js';
+export type { PostgresStoreOptions, PostgresTlsOptions } from './options.js';

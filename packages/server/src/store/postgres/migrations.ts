@@ -1,0 +1,193 @@
+import pg from 'pg';
+
+/**
+ * Versioned schema changes, applied in order; `schema_migrations` records each applied version.
+ * The logical schema is SQLite's. Keys, ids and times are `COLLATE "C"`: byte order, the order
+ * the canonical timestamps and cursors are built on, whatever the database's default collation.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    name TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL
+  );
+  CREATE TABLE environments (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE TABLE agents (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT,
+    external_identifier TEXT COLLATE "C",
+    status TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX agents_by_external_identifier ON agents (account_id, external_identifier)
+    WHERE external_identifier IS NOT NULL;
+  CREATE INDEX agents_by_age ON agents (account_id, inserted_at, id);
+  CREATE TABLE deployments (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    current_version_id TEXT COLLATE "C",
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id),
+    UNIQUE (account_id, agent_id, environment_id)
+  );
+  CREATE TABLE agent_versions (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    name TEXT,
+    external_identifier TEXT COLLATE "C",
+    description TEXT,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX agent_versions_by_external_identifier
+    ON agent_versions (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL;
+  CREATE TABLE schema_versions (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    external_identifier TEXT COLLATE "C",
+    document_json TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX schema_versions_by_external_identifier
+    ON schema_versions (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL;
+  CREATE TABLE tokens (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    account_id TEXT COLLATE "C" NOT NULL,
+    scope TEXT NOT NULL,
+    deployment_id TEXT COLLATE "C",
+    token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+    inserted_at TEXT COLLATE "C" NOT NULL
+  );
+  CREATE TABLE agent_instances (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_version_id TEXT COLLATE "C" NOT NULL,
+    schema_version_id TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    agent_deployment_id TEXT COLLATE "C" NOT NULL,
+    status TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    started_at TEXT COLLATE "C",
+    finished_at TEXT COLLATE "C",
+    termination_reason TEXT,
+    quality_payloads_json TEXT NOT NULL,
+    quality_summaries_json TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  -- A finish rewrites no indexed column; free space on each page lets it update in place (HOT).
+  CREATE TABLE spans (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    parent_span_id TEXT COLLATE "C",
+    schema_name TEXT NOT NULL,
+    schema_title TEXT,
+    status TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    result_payload_json TEXT,
+    summary TEXT,
+    started_at TEXT COLLATE "C" NOT NULL,
+    finished_at TEXT COLLATE "C",
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  ) WITH (fillfactor = 85);
+  CREATE INDEX spans_by_instance_time ON spans (account_id, agent_instance_id, started_at, id);
+  CREATE TABLE span_counts (
+    account_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, status)
+  );
+  CREATE TABLE idempotency (
+    account_id TEXT COLLATE "C" NOT NULL,
+    operation TEXT COLLATE "C" NOT NULL,
+    key TEXT COLLATE "C" NOT NULL,
+    fingerprint TEXT NOT NULL,
+    response_status INTEGER NOT NULL,
+    response_json TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, operation, key)
+  );
+  CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
+  `,
+];
+
+/** First key of the advisory lock that serializes migrations; the second is the schema's name. */
+const MIGRATION_LOCK_CLASS = 0x61737061; // "aspa"
+
+/**
+ * Applies pending migrations, each in its own transaction, while holding a session advisory lock
+ * for the schema: a second process starting at the same time waits, then finds nothing to do.
+ * Runs on a connection of its own with no statement timeout (a migration may take long).
+ */
+export async function migratePostgres(config: pg.ClientConfig, ownSchema: string | undefined): Promise<void> {
+  const client = new pg.Client({ ...config, statement_timeout: undefined, query_timeout: undefined });
+  // An error after connecting surfaces through the running query; this keeps it from being unhandled.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    const schema = ownSchema ?? rows[0]?.schema ?? 'public';
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    try {
+      await applyPending(client, schema);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function applyPending(client: pg.Client, schema: string) {
+  const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  // Created only when missing, so a role without CREATE on the database can use a schema made for it.
+  if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${schema}`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version INTEGER PRIMARY KEY,
+       applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+     )`,
+  );
+  const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  const current = rows[0]?.version ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `this database was written by a newer agentspan (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade agentspan`,
+    );
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    await client.query('BEGIN');
+    try {
+      await client.query(MIGRATIONS[version - 1]!);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import type { ReadTx } from '../store.js';
+import type {
+  AccountRecord,
+  AgentPageQuery,
+  AgentRecord,
+  AgentVersionRecord,
+  DeploymentRecord,
+  EnvironmentRecord,
+  IdempotencyRecord,
+  InstanceRecord,
+  SchemaVersionRecord,
+  SpanListQuery,
+  SpanRecord,
+  SpanStatusCounts,
+  TokenRecord,
+} from '../records.js';
+import type { StoreTable } from '../errors.js';
+import { statement, type Sql } from './sql.js';
+
+const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
+
+/** Sorts after every canonical timestamp. */
+const END_OF_TIME = '9999-12-31T23:59:59.999999Z';
+
+export const READS = {
+  tokenByHash: statement('tokens', 'token_by_hash', 'SELECT * FROM tokens WHERE token_hash = $1'),
+  firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
+  environment: byId('environments'),
+  environments: statement(
+    'environments',
+    'environments_of_account',
+    'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id',
+  ),
+  agent: byId('agents'),
+  agentsPage: statement(
+    'agents',
+    'agents_page',
+    'SELECT * FROM agents WHERE account_id = $1 ORDER BY inserted_at, id LIMIT $2 OFFSET $3',
+  ),
+  agentsCount: statement('agents', 'agents_count', 'SELECT COUNT(*)::integer AS n FROM agents WHERE account_id = $1'),
+  deployment: byId('deployments'),
+  deployments: statement(
+    'deployments',
+    'deployments_of_account',
+    'SELECT * FROM deployments WHERE account_id = $1 ORDER BY inserted_at, id',
+  ),
+  agentVersion: byId('agent_versions'),
+  schemaVersion: byId('schema_versions'),
+  instance: byId('agent_instances'),
+  spanCounts: statement(
+    'spans',
+    'span_counts_of_instance',
+    'SELECT status, n FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2',
+  ),
+  span: byId('spans'),
+  // One statement for every page: the lower bound folds start_time and the cursor into one row
+  // value, which is an index condition on spans_by_instance_time, so the scan starts in the right
+  // place and reads rows already in order (no sort).
+  spansPage: statement(
+    'spans',
+    'spans_page',
+    `SELECT * FROM spans WHERE account_id = $1 AND agent_instance_id = $2
+       AND (started_at, id) > ($3, $4) AND started_at <= $5
+     ORDER BY started_at, id LIMIT $6`,
+  ),
+  idempotency: statement(
+    'idempotency',
+    'idempotency_by_key',
+    'SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3',
+  ),
+} as const;
+
+/** Bounds of one `spansPage`: start_time and the cursor, whichever is later, and end_time. */
+export function spanPageValues(query: SpanListQuery): unknown[] {
+  let lowTime = query.start_time ?? '';
+  let lowId = '';
+  if (query.after && query.after.started_at >= lowTime) {
+    lowTime = query.after.started_at;
+    lowId = query.after.id;
+  }
+  return [query.account_id, query.agent_instance_id, lowTime, lowId, query.end_time ?? END_OF_TIME, query.limit];
+}
+
+export class PostgresReadTx implements ReadTx {
+  protected readonly sql: Sql;
+  constructor(sql: Sql) {
+    this.sql = sql;
+  }
+
+  findTokenByHash(tokenHash: string) {
+    return this.sql.first<TokenRecord>(READS.tokenByHash, [tokenHash]);
+  }
+  firstAccount() {
+    return this.sql.first<AccountRecord>(READS.firstAccount, []);
+  }
+  getEnvironment(accountId: string, id: string) {
+    return this.sql.first<EnvironmentRecord>(READS.environment, [accountId, id]);
+  }
+  listEnvironments(accountId: string) {
+    return this.sql.rows<EnvironmentRecord>(READS.environments, [accountId]);
+  }
+  getAgent(accountId: string, id: string) {
+    return this.sql.first<AgentRecord>(READS.agent, [accountId, id]);
+  }
+  async listAgents({ account_id, offset, limit }: AgentPageQuery) {
+    const rows = await this.sql.rows<AgentRecord>(READS.agentsPage, [account_id, limit, offset]);
+    const total = await this.sql.first<{ n: number }>(READS.agentsCount, [account_id]);
+    return { rows, total: total?.n ?? 0 };
+  }
+  getDeployment(accountId: string, id: string) {
+    return this.sql.first<DeploymentRecord>(READS.deployment, [accountId, id]);
+  }
+  listDeployments(accountId: string) {
+    return this.sql.rows<DeploymentRecord>(READS.deployments, [accountId]);
+  }
+  getAgentVersion(accountId: string, id: string) {
+    return this.sql.first<AgentVersionRecord>(READS.agentVersion, [accountId, id]);
+  }
+  getSchemaVersion(accountId: string, id: string) {
+    return this.sql.first<SchemaVersionRecord>(READS.schemaVersion, [accountId, id]);
+  }
+  getInstance(accountId: string, id: string) {
+    return this.sql.first<InstanceRecord>(READS.instance, [accountId, id]);
+  }
+  async spanCounts(accountId: string, instanceId: string) {
+    const counts: SpanStatusCounts = {};
+    const rows = await this.sql.rows<{ status: keyof SpanStatusCounts; n: number }>(READS.spanCounts, [accountId, instanceId]);
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+  getSpan(accountId: string, id: string) {
+    return this.sql.first<SpanRecord>(READS.span, [accountId, id]);
+  }
+  listSpans(query: SpanListQuery) {
+    return this.sql.rows<SpanRecord>(READS.spansPage, spanPageValues(query));
+  }
+  getIdempotency(accountId: string, operation: string, key: string) {
+    return this.sql.first<IdempotencyRecord>(READS.idempotency, [accountId, operation, key]);
+  }
+}

@@ -1,0 +1,254 @@
+import { StoreConflictError, type StoreTable } from '../errors.js';
+import type { WriteTx } from '../store.js';
+import type {
+  AccountRecord,
+  AgentRecord,
+  AgentVersionRecord,
+  DeploymentRecord,
+  EnvironmentRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  InstanceRecord,
+  SchemaVersionRecord,
+  SpanRecord,
+  TokenRecord,
+} from '../records.js';
+import { PostgresReadTx } from './read-tx.js';
+import { statement, type Statement } from './sql.js';
+
+/**
+ * `ON CONFLICT DO NOTHING` (every unique key) instead of letting a violation abort the
+ * transaction: the unit sees `StoreConflictError` and its transaction stays usable, as on SQLite.
+ */
+const insertInto = (table: StoreTable, columns: readonly string[], returning = '') =>
+  statement(
+    table,
+    `insert_${table}`,
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+     ON CONFLICT DO NOTHING ${returning}`,
+  );
+
+const COLUMNS = {
+  accounts: ['id', 'name', 'inserted_at'],
+  environments: ['account_id', 'id', 'name', 'inserted_at'],
+  agents: ['account_id', 'id', 'name', 'description', 'external_identifier', 'status', 'inserted_at', 'updated_at'],
+  deployments: ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
+  agent_versions: ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at'],
+  schema_versions: ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at'],
+  tokens: ['id', 'account_id', 'scope', 'deployment_id', 'token_hash', 'inserted_at'],
+  agent_instances: [
+    'account_id', 'id', 'agent_id', 'agent_version_id', 'schema_version_id', 'environment_id', 'agent_deployment_id',
+    'status', 'purpose', 'started_at', 'finished_at', 'termination_reason', 'quality_payloads_json',
+    'quality_summaries_json', 'inserted_at', 'updated_at',
+  ],
+  spans: [
+    'account_id', 'id', 'agent_id', 'agent_instance_id', 'parent_span_id', 'schema_name', 'schema_title', 'status',
+    'payload_json', 'result_payload_json', 'summary', 'started_at', 'finished_at', 'inserted_at', 'updated_at',
+  ],
+} as const;
+
+type InsertableTable = keyof typeof COLUMNS;
+
+const WRITES = {
+  accounts: insertInto('accounts', COLUMNS.accounts),
+  environments: insertInto('environments', COLUMNS.environments),
+  agents: insertInto('agents', COLUMNS.agents),
+  deployments: insertInto('deployments', COLUMNS.deployments, 'RETURNING *'),
+  agent_versions: insertInto('agent_versions', COLUMNS.agent_versions, 'RETURNING *'),
+  schema_versions: insertInto('schema_versions', COLUMNS.schema_versions, 'RETURNING *'),
+  tokens: insertInto('tokens', COLUMNS.tokens),
+  agent_instances: insertInto('agent_instances', COLUMNS.agent_instances),
+  spans: insertInto('spans', COLUMNS.spans),
+  deploymentByKey: statement(
+    'deployments',
+    'deployment_by_key',
+    'SELECT * FROM deployments WHERE account_id = $1 AND agent_id = $2 AND environment_id = $3',
+  ),
+  agentVersionByExternal: statement(
+    'agent_versions',
+    'agent_version_by_external',
+    'SELECT * FROM agent_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+  ),
+  schemaVersionByExternal: statement(
+    'schema_versions',
+    'schema_version_by_external',
+    'SELECT * FROM schema_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+  ),
+  setDeploymentVersion: statement(
+    'deployments',
+    'set_deployment_version',
+    'UPDATE deployments SET current_version_id = $3, updated_at = $4 WHERE account_id = $1 AND id = $2',
+  ),
+  lockInstance: statement(
+    'agent_instances',
+    'lock_instance',
+    'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR UPDATE',
+  ),
+  updateInstance: statement(
+    'agent_instances',
+    'update_instance',
+    `UPDATE agent_instances SET status = $3, started_at = $4, finished_at = $5, termination_reason = $6,
+       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9
+     WHERE account_id = $1 AND id = $2`,
+  ),
+  lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  updateSpan: statement(
+    'spans',
+    'update_span',
+    `UPDATE spans SET status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7
+     WHERE account_id = $1 AND id = $2`,
+  ),
+  // Each (instance, status) counter row is locked by its upsert until commit, so concurrent
+  // writers add up exactly; a status change moves one from the old row to the new in one statement.
+  addSpanCount: statement(
+    'spans',
+    'add_span_count',
+    `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES ($1, $2, $3, 1)
+     ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = span_counts.n + 1`,
+  ),
+  moveSpanCount: statement(
+    'spans',
+    'move_span_count',
+    `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES ($1, $2, $3, -1), ($1, $2, $4, 1)
+     ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = span_counts.n + excluded.n`,
+  ),
+  // The claim holds the key's row from here to commit; the response is filled in by completing it.
+  claimIdempotency: statement(
+    'idempotency',
+    'claim_idempotency',
+    `INSERT INTO idempotency (account_id, operation, key, fingerprint, response_status, response_json, inserted_at)
+     VALUES ($1, $2, $3, $4, 0, '', $5) ON CONFLICT DO NOTHING`,
+  ),
+  completeIdempotency: statement(
+    'idempotency',
+    'complete_idempotency',
+    'UPDATE idempotency SET response_status = $4, response_json = $5 WHERE account_id = $1 AND operation = $2 AND key = $3',
+  ),
+  dropClaim: statement(
+    'idempotency',
+    'drop_claim',
+    'DELETE FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3',
+  ),
+  pruneIdempotency: statement('idempotency', 'prune_idempotency', 'DELETE FROM idempotency WHERE inserted_at < $1'),
+  // Serializes "is this store bootstrapped yet?" between processes for the rest of the transaction.
+  bootstrapLock: statement('accounts', 'bootstrap_lock', "SELECT pg_advisory_xact_lock(hashtext('agentspan:first_account'))"),
+} satisfies Record<string, Statement>;
+
+const valuesOf = (table: InsertableTable, row: object) =>
+  COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
+
+const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;
+
+/** One unit's view of its transaction's connection. */
+export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
+  /** Claims of this unit not completed yet, by ledger key. */
+  readonly #claims = new Map<string, unknown[]>();
+
+  async #insertOrConflict(table: InsertableTable, row: object) {
+    if ((await this.sql.change(WRITES[table], valuesOf(table, row))) === 0) throw new StoreConflictError(table);
+  }
+
+  override async firstAccount() {
+    await this.sql.rows(WRITES.bootstrapLock, []);
+    return super.firstAccount();
+  }
+
+  insertAccount(row: AccountRecord) {
+    return this.#insertOrConflict('accounts', row);
+  }
+  insertEnvironment(row: EnvironmentRecord) {
+    return this.#insertOrConflict('environments', row);
+  }
+  insertAgent(row: AgentRecord) {
+    return this.#insertOrConflict('agents', row);
+  }
+  ensureDeployment(row: DeploymentRecord) {
+    return this.#ensure('deployments', row, WRITES.deploymentByKey, [row.account_id, row.agent_id, row.environment_id]);
+  }
+  async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
+    await this.sql.change(WRITES.setDeploymentVersion, [accountId, deploymentId, versionId, updatedAt]);
+  }
+  ensureAgentVersion(row: AgentVersionRecord) {
+    return this.#ensure('agent_versions', row, WRITES.agentVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
+  }
+  ensureSchemaVersion(row: SchemaVersionRecord) {
+    return this.#ensure('schema_versions', row, WRITES.schemaVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
+  }
+  insertToken(row: TokenRecord) {
+    return this.#insertOrConflict('tokens', row);
+  }
+  insertInstance(row: InstanceRecord) {
+    return this.#insertOrConflict('agent_instances', row);
+  }
+  lockInstance(accountId: string, id: string) {
+    return this.sql.first<InstanceRecord>(WRITES.lockInstance, [accountId, id]);
+  }
+  async updateInstance(row: InstanceRecord) {
+    await this.sql.change(WRITES.updateInstance, [
+      row.account_id, row.id, row.status, row.started_at, row.finished_at, row.termination_reason,
+      row.quality_payloads_json, row.quality_summaries_json, row.updated_at,
+    ]);
+  }
+  async insertSpan(row: SpanRecord) {
+    await this.#insertOrConflict('spans', row);
+    await this.sql.change(WRITES.addSpanCount, [row.account_id, row.agent_instance_id, row.status]);
+  }
+  lockSpan(accountId: string, id: string) {
+    return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);
+  }
+  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
+    await this.sql.change(WRITES.updateSpan, [
+      row.account_id, row.id, row.status, row.result_payload_json, row.summary, row.finished_at, row.updated_at,
+    ]);
+    if (previousStatus !== row.status) {
+      await this.sql.change(WRITES.moveSpanCount, [row.account_id, row.agent_instance_id, previousStatus, row.status]);
+    }
+  }
+  /**
+   * Inserting waits while another transaction holds an uncommitted claim on the key; once that one
+   * commits, the insert does nothing and the committed row is read back (each statement sees what
+   * has committed before it started).
+   */
+  async claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined> {
+    const values = [claim.account_id, claim.operation, claim.key, claim.fingerprint, claim.inserted_at];
+    for (;;) {
+      if ((await this.sql.change(WRITES.claimIdempotency, values)) === 1) {
+        this.#claims.set(ledgerKey(claim.account_id, claim.operation, claim.key), values.slice(0, 3));
+        return undefined;
+      }
+      const existing = await this.getIdempotency(claim.account_id, claim.operation, claim.key);
+      // Absent only if pruned between the two statements: claim again.
+      if (existing) return existing;
+    }
+  }
+  async completeIdempotency(accountId: string, operation: string, key: string, response: { status: number; json: string }) {
+    if (!this.#claims.delete(ledgerKey(accountId, operation, key))) {
+      throw new Error(`idempotency key ${key} for ${operation} was not claimed in this unit`);
+    }
+    await this.sql.change(WRITES.completeIdempotency, [accountId, operation, key, response.status, response.json]);
+  }
+  pruneIdempotency(before: string) {
+    return this.sql.change(WRITES.pruneIdempotency, [before]);
+  }
+
+  /** Drops claims the unit never completed, so only answered keys are committed (as on SQLite). */
+  async dropUncompletedClaims() {
+    for (const values of this.#claims.values()) await this.sql.change(WRITES.dropClaim, values);
+    this.#claims.clear();
+  }
+
+  /** Inserts `row`, or returns the row already holding its natural key (`byKey`). */
+  async #ensure<R extends object>(
+    table: 'deployments' | 'agent_versions' | 'schema_versions',
+    row: R,
+    byKey: Statement,
+    keyValues: unknown[],
+  ): Promise<R> {
+    const inserted = await this.sql.first<R & object>(WRITES[table], valuesOf(table, row));
+    if (inserted) return inserted;
+    const existing = await this.sql.first<R & object>(byKey, keyValues);
+    // Nothing under the natural key: the insert hit the (account_id, id) key instead.
+    if (!existing) throw new StoreConflictError(table);
+    return existing;
+  }
+}
