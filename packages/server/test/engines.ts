@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, type Store } from '../src/index.js';
-import { openPostgresStore } from '../src/store/postgres/index.js';
+import { openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from './postgres-database.js';
 
 export interface Engine {
