@@ -12,15 +12,13 @@ export const PROFILES = {
     durationMs: 5000,
     warmupMs: 2000,
     rounds: 5,
-    listSpans: 100_000,
     rssCheckpoints: [0, 250_000, 500_000, 1_000_000],
   },
   quick: {
     durationMs: 1500,
     warmupMs: 500,
     rounds: 3,
-    listSpans: 100_000,
-    rssCheckpoints: [0, 25_000, 50_000, 100_000],
+    rssCheckpoints: [0, 25_000, 50_000],
   },
 };
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { serveParent } from '../lib/child-process.mjs';
+import { spanParams } from '../lib/span-body.mjs';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const server = await import('@agentspan/server');
@@ -13,9 +14,46 @@ let store;
 let dataDir;
 
 async function openStore() {
-  if (options.store === 'postgres') return server.openPostgresStore({ databaseUrl: options.databaseUrl });
+  if (options.store === 'postgres') return server.openPostgresStore({ connectionString: options.databaseUrl });
   dataDir = mkdtempSync(join(tmpdir(), 'agentspan-bench-server-'));
   return server.openSqliteStore({ dataDir });
+}
+
+const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+const SPANS_PER_TRANSACTION = 1000;
+
+/**
+ * Stores `count` complete spans in an instance straight through the store's own `insertSpan`
+ * (no HTTP), one millisecond apart: a fast way to give an instance 10⁵ spans to list.
+ */
+async function seedThroughStore({ accountId, agentId, instanceId, count }) {
+  const payload = JSON.stringify(spanParams(instanceId).payload);
+  for (let done = 0; done < count; ) {
+    const n = Math.min(SPANS_PER_TRANSACTION, count - done);
+    await store.write(async (tx) => {
+      for (let i = done; i < done + n; i += 1) {
+        const at = new Date(EPOCH + i).toISOString();
+        await tx.insertSpan({
+          id: `seed-${instanceId}-${i}`,
+          account_id: accountId,
+          agent_id: agentId,
+          agent_instance_id: instanceId,
+          parent_span_id: null,
+          schema_name: 'llm',
+          schema_title: null,
+          status: 'complete',
+          payload_json: payload,
+          result_payload_json: null,
+          summary: null,
+          started_at: at,
+          finished_at: at,
+          inserted_at: at,
+          updated_at: at,
+        });
+      }
+    });
+    done += n;
+  }
 }
 
 await serveParent({
@@ -26,6 +64,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
+  handlers: { seedThroughStore },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

@@ -28,11 +28,15 @@ export const REGISTER_BODY = {
 };
 
 /** Registers and starts an agent instance through the API; answers its id. */
-export async function startedInstance({ url, token }) {
+export async function startedInstance(info) {
+  return (await startedInstanceRecord(info)).id;
+}
+
+/** The same, answering the instance (`id`, `account_id`, `agent_id`, …). */
+export async function startedInstanceRecord({ url, token }) {
   const registered = await post(url, token, '/api/v1/agent_instance/register', REGISTER_BODY);
-  const id = registered.details.id;
-  await post(url, token, `/api/v1/agent_instance/${id}/start`, {});
-  return id;
+  const { id } = registered.details;
+  return (await post(url, token, `/api/v1/agent_instance/${id}/start`, {})).details;
 }
 
 export { post };
