@@ -61,7 +61,14 @@ export class HttpCore {
     const policy = this.#config.retry;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw aborted(op, signal.reason);
-      const outcome = await this.#send(op, request);
+      let outcome: TransportResponse | PrefactorConnectionError;
+      try {
+        outcome = await this.#transport.send(request);
+      } catch (error) {
+        if (signal?.aborted) throw aborted(op, signal.reason);
+        if (!(error instanceof PrefactorConnectionError)) throw error;
+        outcome = error;
+      }
       if (!(outcome instanceof PrefactorConnectionError) && outcome.status < 300) {
         return this.#accept(op, path, outcome, options);
       }
@@ -91,17 +98,6 @@ export class HttpCore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#transport.close();
-  }
-
-  /** The answer, or the network failure to consider retrying. */
-  async #send(op: Operation<unknown>, request: TransportRequest): Promise<TransportResponse | PrefactorConnectionError> {
-    try {
-      return await this.#transport.send(request);
-    } catch (error) {
-      if (request.signal?.aborted) throw aborted(op, request.signal.reason);
-      if (error instanceof PrefactorConnectionError) return error;
-      throw error;
-    }
   }
 
   #accept<T>(op: Operation<T>, path: string, response: TransportResponse, options: SpanCallOptions | undefined): T {
