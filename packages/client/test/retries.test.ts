@@ -185,6 +185,14 @@ for (const transport of TRANSPORTS) {
       });
     });
 
+    it('with the real timer the wait elapses and the retry goes out', async (t) => {
+      const { server, client, sleeps } = await harness(t, transport, { sleep: undefined, initialRetryDelay: 1, maxRetryDelay: 2 });
+      server.reply(unavailable, success(span()));
+      assert.equal((await client.agentSpans.get('s')).id, 'span_1');
+      assert.equal(server.requests.length, 2);
+      assert.deepEqual(sleeps, []);
+    });
+
     it('retries a request that timed out, with the same key', async (t) => {
       const { server, client } = await harness(t, transport, { requestTimeout: 200 });
       server.reply({ hang: true }, success(span()));
