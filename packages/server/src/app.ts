@@ -40,6 +40,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);
+  // Answers are JSON text made by the domain (sent as is) or small objects built to their schema, so
+  // the response schemas document the API and JSON.stringify serializes; nothing is compiled per route.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.removeContentTypeParser('text/plain'); // bodies are JSON only
   installErrorHandler(app, bodyLimit);
   app.register(swagger, {
     openapi: {

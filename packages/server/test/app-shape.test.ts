@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import pino from 'pino';
+import { buildApp, bootstrapAccount, createToken } from '../src/index.js';
+import { ENGINES } from './engines.js';
+
+for (const engine of ENGINES) {
+  describe(`app shape (${engine.name})`, () => {
+    it('serves an OpenAPI 3.1 document of every route, without a token', async (t) => {
+      const { store, cleanup } = await engine.open();
+      const app = buildApp({ store });
+      t.after(async () => {
+        await app.close();
+        await cleanup();
+      });
+      const reply = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+      assert.equal(reply.statusCode, 200);
+      const doc = reply.json();
+      assert.equal(doc.openapi, '3.1.0');
+      assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/v1/agent',
+        '/api/v1/agent/{agent_id}',
+        '/api/v1/agent_instance/register',
+        '/api/v1/agent_instance/{agent_instance_id}',
+        '/api/v1/agent_instance/{agent_instance_id}/finish',
+        '/api/v1/agent_instance/{agent_instance_id}/record_quality',
+        '/api/v1/agent_instance/{agent_instance_id}/start',
+        '/api/v1/agent_instance/{agent_instance_id}/terminate',
+        '/api/v1/agent_spans',
+        '/api/v1/agent_spans/{agent_span_id}',
+        '/api/v1/agent_spans/{agent_span_id}/finish',
+        '/api/v1/bulk',
+        '/api/v1/ping',
+      ]);
+      const create = doc.paths['/api/v1/agent_spans'].post;
+      assert.ok(create.requestBody.content['application/json'].schema.properties.details);
+      assert.ok(create.responses['201']);
+      assert.ok(create.responses['4XX'] ?? create.responses['4xx']);
+    });
+
+    it('logs each request with its id and the X-Prefactor-SDK header', async (t) => {
+      const lines: Array<Record<string, unknown>> = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+          done();
+        },
+      });
+      const { store, cleanup } = await engine.open();
+      const app = buildApp({ store, logger: pino({ level: 'info' }, sink) });
+      t.after(async () => {
+        await app.close();
+        await cleanup();
+      });
+      await bootstrapAccount(store);
+      const token = await createToken(store, { scope: 'account' });
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const reply = await fetch(`${url}/api/v1/ping`, {
+        headers: { authorization: `Bearer ${token}`, 'x-prefactor-sdk': '@x/tracer@1.0.0 @x/client@1.0.0', 'x-request-id': 'req-abc' },
+      });
+      assert.equal(reply.status, 200);
+      const mine = lines.filter((line) => line.reqId === 'req-abc');
+      assert.ok(mine.length >= 2, JSON.stringify(lines));
+      assert.ok(mine.every((line) => line.sdk === '@x/tracer@1.0.0 @x/client@1.0.0'));
+      assert.ok(mine.some((line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 200));
+    });
+
+    it('bootstraps an empty store once; later calls return null and change nothing', async (t) => {
+      const { store, cleanup } = await engine.open();
+      t.after(cleanup);
+      const first = await bootstrapAccount(store);
+      assert.ok(first);
+      assert.match(first.token, /^as_[A-Za-z0-9_-]{43}$/);
+      assert.equal(await bootstrapAccount(store), null);
+      const app = buildApp({ store });
+      t.after(() => app.close());
+      const ping = await app.inject({ method: 'GET', url: '/api/v1/ping', headers: { authorization: `Bearer ${first.token}` } });
+      assert.equal(ping.statusCode, 200);
+      const stored = await store.read((tx) => tx.findTokenByHash(first.token));
+      assert.equal(stored, undefined, 'tokens are stored hashed, never as given');
+      const deploymentToken = await createToken(store, { scope: 'deployment' });
+      const row = await store.read(async (tx) => (await tx.listDeployments(first.accountId))[0]);
+      assert.equal(row?.id, first.deploymentId);
+      const scoped = await app.inject({ method: 'GET', url: '/api/v1/ping', headers: { authorization: `Bearer ${deploymentToken}` } });
+      assert.equal(scoped.statusCode, 200);
+    });
+
+    it('refuses to issue a token for a store that has no account yet', async (t) => {
+      const { store, cleanup } = await engine.open();
+      t.after(cleanup);
+      await assert.rejects(createToken(store, { scope: 'account' }), /this store has no account yet; start the server once \(agentspan serve\)/);
+    });
+  });
+}
