@@ -39,7 +39,8 @@
  *   `StoreUnavailableError` (answered 503); other engine errors pass through (answered 500).
  * - Every lookup takes the account id: a row of another account is indistinguishable from none.
  * - Opening an engine runs its versioned migrations (`migrate`, idempotent and safe when two
- *   processes start at once) before it resolves; `close` waits for queued units, then closes.
+ *   processes start at once) before it resolves; `close` waits for queued units, then closes; a
+ *   second `close` does nothing, and `write` / `read` after it reject.
  */
 import type {
   AccountRecord,
