@@ -26,6 +26,8 @@ function connect(file: string, readonly: boolean) {
   return db;
 }
 
+const closedError = () => Promise.reject(new Error('the store is closed'));
+
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   readonly #writer: Database.Database;
@@ -45,18 +47,15 @@ class SqliteStore implements Store {
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
-    this.#assertOpen();
-    return this.#group.write(unit);
+    return this.#closed ? closedError() : this.#group.write(unit);
   }
 
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>> {
-    this.#assertOpen();
-    return this.#group.writeSequence(units);
+    return this.#closed ? closedError() : this.#group.writeSequence(units);
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {
-    this.#assertOpen();
-    return unit(this.#readTx);
+    return this.#closed ? closedError() : unit(this.#readTx);
   }
 
   async migrate() {
@@ -69,10 +68,6 @@ class SqliteStore implements Store {
     await this.#group.drained();
     this.#reader.close();
     this.#writer.close();
-  }
-
-  #assertOpen() {
-    if (this.#closed) throw new Error('the store is closed');
   }
 }
 
