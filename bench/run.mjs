@@ -46,6 +46,7 @@ const ctx = new RunContext({ options, availability, results });
 const selected = SCENARIOS.filter((s) => !options.only || options.only.includes(s.name));
 
 console.log(`${options.quick ? 'quick' : 'full'} run: ${env.node}, ${env.cpus} × ${env.cpu_model}, ${env.os}`);
+console.log(`  scenarios: ${selected.map((s) => s.name).join(', ')}`);
 for (const [need, state] of Object.entries(availability)) {
   console.log(`  ${need}: ${state.ok ? 'available' : `not available: ${state.reason}`}`);
 }

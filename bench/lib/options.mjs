@@ -15,10 +15,10 @@ export const PROFILES = {
     rssCheckpoints: [0, 250_000, 500_000, 1_000_000],
   },
   quick: {
-    durationMs: 1500,
-    warmupMs: 500,
+    durationMs: 1200,
+    warmupMs: 400,
     rounds: 3,
-    rssCheckpoints: [0, 25_000, 50_000],
+    rssCheckpoints: [0, 20_000, 40_000],
   },
 };
 

@@ -7,7 +7,8 @@ import { interleave } from '../lib/rounds.mjs';
 import { pairedRatio } from '../lib/stats.mjs';
 
 const CLIENT_LOAD = fileURLToPath(new URL('../lib/client-load.mjs', import.meta.url));
-const BASELINE_DRIVERS = ['undici', 'fetch', 'official'];
+// Global fetch only at 32 in flight: no figure compares it at 1.
+const BASELINE_DRIVERS = { 32: ['undici', 'fetch', 'official'], 1: ['undici', 'official'] };
 
 async function driverParty(ctx, driver, url, concurrency) {
   const options = { url, token: 'bench-token', agentInstanceId: 'inst_bench', concurrency };
@@ -24,9 +25,9 @@ export default {
   figures: ['client_vs_official_c32', 'client_vs_official_c1', 'client_vs_undici_c32', 'fetch_vs_undici_c32', 'official_vs_undici_c32'],
   async run(ctx) {
     const { url } = (await ctx.echoServer()).info;
-    const drivers = ctx.has('client') ? [...BASELINE_DRIVERS, 'agentspan'] : BASELINE_DRIVERS;
     const runs = new Map();
     for (const concurrency of [32, 1]) {
+      const drivers = [...BASELINE_DRIVERS[concurrency], ...(ctx.has('client') ? ['agentspan'] : [])];
       const parties = [];
       for (const driver of drivers) parties.push(await driverParty(ctx, driver, url, concurrency));
       for (const [name, partyRuns] of await interleave(parties, ctx.settings)) runs.set(name, partyRuns);
