@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
@@ -77,8 +78,10 @@ for (const engine of ENGINES) {
       t.after(() => app.close());
       const ping = await app.inject({ method: 'GET', url: '/api/v1/ping', headers: { authorization: `Bearer ${first.token}` } });
       assert.equal(ping.statusCode, 200);
-      const stored = await store.read((tx) => tx.findTokenByHash(first.token));
-      assert.equal(stored, undefined, 'tokens are stored hashed, never as given');
+      assert.equal(await store.read((tx) => tx.findTokenByHash(first.token)), undefined, 'tokens are never stored as given');
+      const hashed = await store.read((tx) => tx.findTokenByHash(createHash('sha256').update(first.token).digest('hex')));
+      assert.equal(hashed?.scope, 'deployment');
+      assert.equal(hashed?.deployment_id, first.deploymentId);
       const deploymentToken = await createToken(store, { scope: 'deployment' });
       const row = await store.read(async (tx) => (await tx.listDeployments(first.accountId))[0]);
       assert.equal(row?.id, first.deploymentId);

@@ -78,15 +78,21 @@ for (const engine of ENGINES) {
 
     it('answers 401 for a missing, malformed or unknown token, and ping answers only a valid one', async () => {
       const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const before = await snapshot(server, account.accountId, [instanceId]);
       const missing = await call(server, undefined, 'GET', '/api/v1/ping');
       assert.equal(missing.status, 401);
       assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>' });
       const malformed = await call(server, undefined, 'GET', '/api/v1/ping', undefined, { authorization: 'Token abc' });
       assert.equal(malformed.status, 401);
       assert.match(malformed.body.message, /must be "Bearer <token>"/);
-      const unknown = await call(server, 'as_not-a-real-token', 'POST', '/api/v1/agent_spans', { details: {} });
+      const details = { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' };
+      const unknown = await call(server, 'as_not-a-real-token', 'POST', '/api/v1/agent_spans', { details });
       assert.equal(unknown.status, 401);
       assert.match(unknown.body.message, /unknown token/);
+      const anonymous = await call(server, undefined, 'POST', '/api/v1/agent_spans', { details });
+      assert.equal(anonymous.status, 401);
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
       const ok = await call(server, account.token, 'GET', '/api/v1/ping');
       assert.deepEqual([ok.status, ok.body], [200, { status: 'success' }]);
       const accountScoped = await call(server, account.accountToken, 'GET', '/api/v1/ping');

@@ -92,12 +92,14 @@ for (const engine of ENGINES) {
     it('answers 409 conflict for a taken instance id', async () => {
       const account = await newAccount(server);
       await openInstance(server, account, { id: 'run-42', start: false });
+      const before = await snapshot(server, account.accountId, ['run-42']);
       const again = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
         id: 'run-42', agent_version: {}, agent_schema_version: {},
       });
       assert.equal(again.status, 409);
       assert.equal(again.body.code, 'conflict');
       assert.match(again.body.message, /agent instance id run-42 is already taken/);
+      assert.deepEqual(await snapshot(server, account.accountId, ['run-42']), before);
     });
 
     it('starts a pending instance with a naive timestamp, and refuses a second start with 409', async () => {

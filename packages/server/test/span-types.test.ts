@@ -87,10 +87,12 @@ for (const engine of ENGINES) {
       assert.equal(ok.status, 201, ok.text);
       assert.equal(ok.body.details.schema_title, null);
       assert.equal(ok.body.details.summary, null);
+      const before = await snapshot(server, account.accountId, [instanceId]);
       const bad = await createSpan(server, account, {
         agent_instance_id: instanceId, schema_name: 'agent:search', status: 'complete', payload: {}, result_payload: { hits: 'many' },
       });
       assert.deepEqual(bad.body.errors, { 'payload.q': ['is required'], 'result_payload.hits': ['must be an integer'] });
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
     });
 
     it('accepts any span type, unvalidated, when the schema version declares none (or none is sent)', async () => {
@@ -110,12 +112,16 @@ for (const engine of ENGINES) {
 
     it('refuses to register a schema that is not valid JSON Schema, naming where it is', async () => {
       const account = await newAccount(server);
+      const before = await snapshot(server, account.accountId);
+      const versionsBefore = await server.store.read((tx) => tx.getDeployment(account.accountId, account.deploymentId));
       const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
         agent_version: { name: 'x' },
         agent_schema_version: { span_type_schemas: [{ name: 'a', params_schema: { type: 'no-such-type' } }] },
       });
       assert.equal(reply.status, 422);
       assert.match(reply.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0], /is not a valid JSON Schema/);
+      assert.deepEqual(await snapshot(server, account.accountId), before);
+      assert.deepEqual(await server.store.read((tx) => tx.getDeployment(account.accountId, account.deploymentId)), versionsBefore);
     });
   });
 }

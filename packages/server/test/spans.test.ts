@@ -276,9 +276,11 @@ for (const engine of ENGINES) {
       assert.equal(finished.status, 200);
       assert.deepEqual(finished.body.control, { terminate: true, reason: 'operator stopped a runaway loop' });
 
+      const before = await snapshot(server, account.accountId, [instanceId]);
       const again = await call(server, account.accountToken, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'again' });
       assert.equal(again.status, 409);
       assert.equal(again.body.code, 'invalid_action');
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
     });
   });
 }
