@@ -150,7 +150,12 @@ export async function migratePostgres(config: pg.ClientConfig, ownSchema: string
   await client.connect();
   try {
     const { rows } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
-    const schema = ownSchema ?? rows[0]?.schema ?? 'public';
+    const schema = ownSchema ?? rows[0]?.schema;
+    if (!schema) {
+      throw new Error(
+        "the connection's search_path names no existing schema to create agentspan's tables in; create that schema, or give the store a schema of its own",
+      );
+    }
     await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
     try {
       await applyPending(client, schema);

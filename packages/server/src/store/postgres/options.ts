@@ -58,7 +58,7 @@ function checkConnectionString(connectionString: unknown, ssl: PostgresStoreOpti
   const inUrl = URL_TLS_PARAMETERS.filter((name) => url.searchParams.has(name));
   if (ssl !== undefined && inUrl.length > 0) {
     throw new Error(
-      `TLS is set twice: the database URL has ${inUrl.join(', ')} and the ssl option is set too; keep one of them`,
+      `TLS is set twice: the database URL has ${inUrl.join(', ')} and TLS is also asked for separately (the ssl option, --database-ssl); keep one of them`,
     );
   }
 }

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { bootstrapAccount, openPostgresStore, type Store } from '../src/index.js';
+import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, withClient } from './postgres-database.js';
+import { at, seedInstance, spanRow } from './store-records.js';
+
+/** A promise and the function that settles it, to hold a unit at a chosen point. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+describe('PostgreSQL store across processes', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
+  const url = TEST_DATABASE_URL!;
+  const schemas: string[] = [];
+  const stores: Store[] = [];
+
+  /** Stores with pools of their own on one schema, as separate processes would have. */
+  const openStores = async (count: number) => {
+    const schema = await freshSchema(url);
+    schemas.push(schema);
+    const opened = await Promise.all(Array.from({ length: count }, () => openPostgresStore({ connectionString: url, schema, poolSize: 2 })));
+    stores.push(...opened);
+    return { schema, stores: opened };
+  };
+
+  after(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    for (const schema of schemas) await dropSchema(url, schema);
+  });
+
+  it('migrates a new schema once when several open it at the same moment', async () => {
+    const { schema } = await openStores(3);
+    const versions = await withClient(url, async (client) =>
+      (await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version),
+    );
+    assert.deepEqual(versions, [1]);
+  });
+
+  it('refuses a schema written by a newer version, saying to upgrade', async () => {
+    const { schema } = await openStores(1);
+    await withClient(url, (client) => client.query(`INSERT INTO ${schema}.schema_migrations (version) VALUES (99)`));
+    await assert.rejects(
+      openPostgresStore({ connectionString: url, schema }),
+      /written by a newer agentspan \(schema 99, this one knows 1\); upgrade agentspan/,
+    );
+  });
+
+  it('bootstraps one account when two processes start on an empty store at once', async () => {
+    const { schema, stores: [one, two] } = await openStores(2);
+    // The first start holds its transaction open after inserting; the second begins meanwhile.
+    const inserted = gate();
+    const release = gate();
+    const first = one!.write(async (tx) => {
+      const existing = await tx.firstAccount();
+      if (!existing) await tx.insertAccount({ id: 'first', name: 'first', inserted_at: at(1) });
+      inserted.open();
+      await release.opened;
+      return existing;
+    });
+    await inserted.opened;
+    const second = bootstrapAccount(two!);
+    setTimeout(release.open, 200);
+    assert.equal(await first, undefined);
+    assert.equal(await second, null);
+    const accounts = await withClient(url, async (client) => (await client.query(`SELECT id FROM ${schema}.accounts`)).rows);
+    assert.deepEqual(accounts, [{ id: 'first' }]);
+  });
+
+  it('runs a unit again after a deadlock, and both writers commit', async () => {
+    const { stores: [one, two] } = await openStores(2);
+    await one!.write(async (tx) => {
+      await seedInstance(tx, 'acc');
+      await tx.insertSpan(spanRow('acc', 'x', at(1)));
+      await tx.insertSpan(spanRow('acc', 'y', at(2)));
+    });
+    const runs = { one: 0, two: 0 };
+    const locked = { one: gate(), two: gate() };
+    // Each locks one span, waits until the other has locked the other span, then asks for it.
+    const crossing = (store: Store, name: 'one' | 'two', first: string, second: string, other: 'one' | 'two') =>
+      store.write(async (tx) => {
+        runs[name]++;
+        const span = await tx.lockSpan('acc', first);
+        locked[name].open();
+        await locked[other].opened;
+        await tx.lockSpan('acc', second);
+        await tx.updateSpan({ ...span!, status: 'complete', finished_at: at(3), updated_at: at(3) }, span!.status);
+        return name;
+      });
+    const results = await Promise.all([crossing(one!, 'one', 'x', 'y', 'two'), crossing(two!, 'two', 'y', 'x', 'one')]);
+    assert.deepEqual(results, ['one', 'two']);
+    assert.equal(runs.one + runs.two, 3, 'the deadlock victim ran twice');
+    assert.deepEqual(await one!.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 0, complete: 2 });
+  });
+
+  it('does not commit a unit that carried on after one of its statements failed', async () => {
+    const { stores: [store] } = await openStores(1);
+    await store!.write((tx) => seedInstance(tx, 'acc'));
+    await assert.rejects(
+      store!.write(async (tx) => {
+        await tx.insertSpan(spanRow('acc', 'kept?', at(1)));
+        // PostgreSQL text cannot hold NUL; the unit swallows the error and returns normally.
+        await tx.insertSpan(spanRow('acc', 'nul\u0000', at(2))).catch(() => undefined);
+      }),
+      /the transaction was rolled back: a statement in it failed and the unit carried on/,
+    );
+    assert.equal(await store!.read((tx) => tx.getSpan('acc', 'kept?')), undefined);
+    assert.deepEqual(await store!.read((tx) => tx.spanCounts('acc', 'inst-1')), {});
+  });
+});
