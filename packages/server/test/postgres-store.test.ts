@@ -94,6 +94,21 @@ describe('PostgreSQL store across processes', { skip: TEST_DATABASE_URL ? false 
     assert.deepEqual(await one!.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 0, complete: 2 });
   });
 
+  it('prunes a ledger of many thousand entries in full, keeping the newer ones', async () => {
+    const { schema, stores: [store] } = await openStores(1);
+    await withClient(url, (client) =>
+      client.query(
+        `INSERT INTO ${schema}.idempotency (account_id, operation, key, fingerprint, response_status, response_json, inserted_at)
+         SELECT 'acc', 'agent_spans/create', 'key-' || n, 'f', 201, '{}', CASE WHEN n <= 12001 THEN $1 ELSE $2 END
+         FROM generate_series(1, 12050) AS n`,
+        [at(1), at(3)],
+      ),
+    );
+    assert.equal(await store!.write((tx) => tx.pruneIdempotency(at(2))), 12001);
+    assert.equal(await store!.write((tx) => tx.pruneIdempotency(at(2))), 0);
+    assert.equal((await store!.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', 'key-12050')))?.response_status, 201);
+  });
+
   it('does not commit a unit that carried on after one of its statements failed', async () => {
     const { stores: [store] } = await openStores(1);
     await store!.write((tx) => seedInstance(tx, 'acc'));

@@ -129,10 +129,18 @@ const WRITES = {
     'drop_claim',
     'DELETE FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3',
   ),
-  pruneIdempotency: statement('idempotency', 'prune_idempotency', 'DELETE FROM idempotency WHERE inserted_at < $1'),
+  // In batches: each statement stays well inside the statement timeout however much has piled up.
+  pruneIdempotency: statement(
+    'idempotency',
+    'prune_idempotency',
+    `DELETE FROM idempotency WHERE (account_id, operation, key) IN (
+       SELECT account_id, operation, key FROM idempotency WHERE inserted_at < $1 LIMIT $2)`,
+  ),
   // Serializes "is this store bootstrapped yet?" between processes for the rest of the transaction.
   bootstrapLock: statement('accounts', 'bootstrap_lock', "SELECT pg_advisory_xact_lock(hashtext('agentspan:first_account'))"),
 } satisfies Record<string, Statement>;
+
+const PRUNE_BATCH = 5000;
 
 const valuesOf = (table: InsertableTable, row: object) =>
   COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
@@ -227,8 +235,13 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     }
     await this.sql.change(WRITES.completeIdempotency, [accountId, operation, key, response.status, response.json]);
   }
-  pruneIdempotency(before: string) {
-    return this.sql.change(WRITES.pruneIdempotency, [before]);
+  async pruneIdempotency(before: string) {
+    let pruned = 0;
+    for (;;) {
+      const batch = await this.sql.change(WRITES.pruneIdempotency, [before, PRUNE_BATCH]);
+      pruned += batch;
+      if (batch < PRUNE_BATCH) return pruned;
+    }
   }
 
   /** Drops claims the unit never completed, so only answered keys are committed (as on SQLite). */
