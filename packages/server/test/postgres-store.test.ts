@@ -47,6 +47,14 @@ describe('PostgreSQL store across processes', { skip: TEST_DATABASE_URL ? false 
     );
   });
 
+  it('asks for TLS when told to (this test server has none, and says so)', async () => {
+    const schema = await freshSchema(url);
+    await assert.rejects(
+      openPostgresStore({ connectionString: url, schema, ssl: { rejectUnauthorized: true } }),
+      /does not support SSL/,
+    );
+  });
+
   it('bootstraps one account when two processes start on an empty store at once', async () => {
     const { schema, stores: [one, two] } = await openStores(2);
     // The first start holds its transaction open after inserting; the second begins meanwhile.
