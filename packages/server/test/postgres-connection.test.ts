@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { buildApp, openPostgresStore, StoreUnavailableError, type Store } from '../src/index.js';
 import { call, newAccount, type Account, type Server } from './harness.js';
 import { llmPayload, openInstance } from './fixtures.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from './postgres-database.js';
+import { describePostgres, dropSchema, freshSchema } from './postgres-database.js';
 import { DatabaseProxy } from './postgres-proxy.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
@@ -12,8 +12,7 @@ const unavailable = (error: unknown) => error instanceof StoreUnavailableError;
 /** A hung operation fails the test instead of stalling the run. */
 const BOUND = { timeout: 30_000 };
 
-describe('PostgreSQL store when the database goes away', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
-  const url = TEST_DATABASE_URL!;
+describePostgres('PostgreSQL store when the database goes away', (url) => {
   let proxy: DatabaseProxy;
   let schema: string;
   let store: Store;
@@ -66,8 +65,7 @@ describe('PostgreSQL store when the database goes away', { skip: TEST_DATABASE_U
   });
 });
 
-describe('the HTTP API when PostgreSQL goes away', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
-  const url = TEST_DATABASE_URL!;
+describePostgres('the HTTP API when PostgreSQL goes away', (url) => {
   let proxy: DatabaseProxy;
   let schema: string;
   let server: Server;

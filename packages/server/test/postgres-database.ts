@@ -1,3 +1,4 @@
+import { describe, it } from 'node:test';
 import pg from 'pg';
 
 /** The PostgreSQL the suite runs against; unset means the PostgreSQL tests are skipped. */
@@ -5,6 +6,16 @@ export const TEST_DATABASE_URL = process.env.AGENTSPAN_TEST_DATABASE_URL || unde
 
 export const POSTGRES_SKIP_REASON =
   'AGENTSPAN_TEST_DATABASE_URL is not set; set it to postgres://postgres@127.0.0.1:5432/postgres to run the behavioural suite on PostgreSQL';
+
+/** A suite that needs PostgreSQL; without the URL it is one skipped test saying why. */
+export function describePostgres(name: string, suite: (url: string) => void): void {
+  if (TEST_DATABASE_URL) {
+    const url = TEST_DATABASE_URL;
+    describe(name, () => suite(url));
+  } else {
+    it(name, { skip: POSTGRES_SKIP_REASON }, () => {});
+  }
+}
 
 const SCHEMA_PREFIX = 'agentspan_test_';
 let opened = 0;

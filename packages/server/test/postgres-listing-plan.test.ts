@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { openPostgresStore, type Store } from '../src/index.js';
 import { READS, spanPageValues } from '../src/store/postgres/read-tx.js';
 import type { SpanListQuery } from '../src/store/records.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, withClient } from './postgres-database.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { seedInstance } from './store-records.js';
 
 const SPANS_PER_INSTANCE = 20_000;
@@ -17,8 +17,7 @@ interface PlanNode {
 
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
-describe('listing spans on PostgreSQL at scale', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
-  const url = TEST_DATABASE_URL!;
+describePostgres('listing spans on PostgreSQL at scale', (url) => {
   let schema: string;
   let store: Store;
 

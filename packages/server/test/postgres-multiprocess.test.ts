@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { call, type Reply, type Server } from './harness.js';
 import { llmPayload, SCHEMA_VERSION, AGENT_VERSION } from './fixtures.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, withClient } from './postgres-database.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { startServe, type ServeProcess } from './process/agentspan-process.js';
 
 /** `call` only needs where a server listens. */
 const at = (process: ServeProcess) => ({ url: process.url }) as Server;
 
-describe('several agentspan serve processes on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
-  const url = TEST_DATABASE_URL!;
+describePostgres('several agentspan serve processes on one PostgreSQL', (url) => {
   let schema: string;
   let servers: ServeProcess[] = [];
   let token: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import { bootstrapAccount, openPostgresStore, type Store } from '../src/index.js';
-import { dropSchema, freshSchema, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, withClient } from './postgres-database.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
 /** A promise and the function that settles it, to hold a unit at a chosen point. */
@@ -11,8 +11,7 @@ function gate() {
   return { open, opened };
 }
 
-describe('PostgreSQL store across processes', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, () => {
-  const url = TEST_DATABASE_URL!;
+describePostgres('PostgreSQL store across processes', (url) => {
   const schemas: string[] = [];
   const stores: Store[] = [];
 
