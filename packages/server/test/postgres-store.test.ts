@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { bootstrapAccount, openPostgresStore, type Store } from '../src/index.js';
+import { bootstrapAccount, openPostgresStore, StoreUnavailableError, type Store } from '../src/index.js';
 import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
@@ -99,6 +99,25 @@ describePostgres('PostgreSQL store across processes', (url) => {
     assert.deepEqual(results, ['one', 'two']);
     assert.equal(runs.one + runs.two, 3, 'the deadlock victim ran twice');
     assert.deepEqual(await one!.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 0, complete: 2 });
+  });
+
+  it('gives up on a row lock held past the statement timeout with StoreUnavailableError', { timeout: 30_000 }, async () => {
+    const schema = await freshSchema(url);
+    schemas.push(schema);
+    const store = await openPostgresStore({ connectionString: url, schema, statementTimeoutMs: 300 });
+    stores.push(store);
+    await store.write((tx) => seedInstance(tx, 'acc'));
+    await withClient(url, async (stuck) => {
+      await stuck.query('BEGIN');
+      await stuck.query(`SELECT 1 FROM ${schema}.agent_instances WHERE id = 'inst-1' FOR UPDATE`);
+      await assert.rejects(store.write((tx) => tx.lockInstance('acc', 'inst-1')), (error: unknown) => {
+        assert.ok(error instanceof StoreUnavailableError, String(error));
+        assert.match(error.message, /57014: canceling statement due to statement timeout/);
+        return true;
+      });
+      await stuck.query('ROLLBACK');
+    });
+    assert.equal((await store.write((tx) => tx.lockInstance('acc', 'inst-1')))?.id, 'inst-1');
   });
 
   it('prunes a ledger of many thousand entries in full, keeping the newer ones', async () => {
