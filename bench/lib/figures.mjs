@@ -75,11 +75,6 @@ export const FIGURES = [
     measures: 'baseline: calls/s of global fetch ÷ undici Pool, 32 in flight',
   },
   {
-    name: 'official_vs_undici_c32',
-    unit: 'ratio',
-    measures: 'baseline: calls/s of @prefactor/core AgentSpanClient ÷ undici Pool, 32 in flight',
-  },
-  {
     name: 'sqlite_single_vs_batched',
     unit: 'ratio',
     measures: 'baseline: raw rows/s at one row per transaction ÷ 100 rows per transaction',

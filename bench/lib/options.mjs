@@ -9,15 +9,15 @@ const USAGE = `usage: npm run bench -- [--quick] [--only=<scenario>[,<scenario>â
 
 export const PROFILES = {
   full: {
-    durationMs: 5000,
+    durationMs: 2500,
     warmupMs: 2000,
-    rounds: 5,
+    rounds: 7,
     rssCheckpoints: [0, 250_000, 500_000, 1_000_000],
   },
   quick: {
-    durationMs: 1200,
+    durationMs: 800,
     warmupMs: 400,
-    rounds: 3,
+    rounds: 5,
     rssCheckpoints: [0, 20_000, 40_000],
   },
 };

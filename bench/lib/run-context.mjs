@@ -50,7 +50,7 @@ export class RunContext {
     return child;
   }
 
-  /** A party for `interleave`: autocannon load on `url` with `spec`. */
+  /** A party for `comparePairs`: autocannon load on `url` with `spec`. */
   async loadParty(name, url, spec) {
     const generator = await this.loadGenerator();
     return { name, run: (durationMs) => generator.call('run', { ...spec, url, durationMs }) };
@@ -69,6 +69,17 @@ export class RunContext {
     }
     this.results.measurements[name] = summary;
     return summary;
+  }
+
+  /** Records every party of a `comparePairs` result. */
+  measurements(runs) {
+    for (const [name, partyRuns] of runs) this.measurement(name, partyRuns);
+  }
+
+  /** What a ratio figure's notes say about how it was measured. */
+  get pairing() {
+    const { rounds, durationMs } = this.settings;
+    return `median of ${rounds} per-round ratios, each of two back-to-back ${durationMs / 1000} s runs`;
   }
 
   figure(name, value, notes) {

@@ -36,15 +36,6 @@ export function medianRun(runs) {
   };
 }
 
-/**
- * A subject/baseline ratio from interleaved rounds: the median of the per-round ratios, so
- * that a slow phase of the shared machine hits both sides of each pair alike.
- */
-export function pairedRatio(subjectRuns, baselineRuns, metric = 'perSecond') {
-  const ratios = subjectRuns.map((s, i) => s[metric] / baselineRuns[i][metric]);
-  return median(ratios);
-}
-
 export function round(value, digits = 3) {
   if (!Number.isFinite(value)) return value;
   const f = 10 ** digits;

@@ -3,9 +3,8 @@
 import process from 'node:process';
 import pg from 'pg';
 import { databaseUrl } from '../lib/availability.mjs';
-import { interleave } from '../lib/rounds.mjs';
+import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody } from '../lib/span-body.mjs';
-import { pairedRatio } from '../lib/stats.mjs';
 import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
 
 async function withAdmin(url, work) {
@@ -35,13 +34,12 @@ export default {
       const server = await startAgentspanServer(ctx, { store: 'postgres', databaseUrl: url.toString() });
       const instanceId = await startedInstance(server.info);
       const headers = { authorization: `Bearer ${server.info.token}` };
-      const parties = [
-        await ctx.loadParty('bare route c32 (pg run)', echo.info.url, { connections: 32, plan: { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody('inst_bench') } }),
-        await ctx.loadParty('server create c32 (PostgreSQL)', server.info.url, { connections: 32, headers, plan: { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(instanceId) } }),
-      ];
-      const runs = await interleave(parties, ctx.settings);
-      for (const [party, partyRuns] of runs) ctx.measurement(party, partyRuns);
-      ctx.figure('pg_create_vs_echo_c32', pairedRatio(runs.get(parties[1].name), runs.get(parties[0].name)), `median of ${ctx.settings.rounds} paired rounds; PostgreSQL at ${url.host}`);
+      const create = (id) => ({ kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(id) });
+      const baseline = await ctx.loadParty('bare route c32 (pg run)', echo.info.url, { connections: 32, plan: create('inst_bench') });
+      const subject = await ctx.loadParty('server create c32 (PostgreSQL)', server.info.url, { connections: 32, headers, plan: create(instanceId) });
+      const { runs, ratio } = await comparePairs([{ subject, baseline }], ctx.settings);
+      ctx.measurements(runs);
+      ctx.figure('pg_create_vs_echo_c32', ratio(subject.name, baseline.name), `${ctx.pairing}; PostgreSQL at ${url.host}, default pool`);
     } finally {
       await ctx.endScenario();
       await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

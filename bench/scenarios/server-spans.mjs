@@ -1,7 +1,6 @@
 // The server's span writes on SQLite, against the bare route with the same body: single
 // creates at 32 and 1 connections, create+finish pairs, and whole agent runs.
-import { interleave } from '../lib/rounds.mjs';
-import { pairedRatio } from '../lib/stats.mjs';
+import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody, spanParams } from '../lib/span-body.mjs';
 import { REGISTER_BODY, startAgentspanServer, startedInstance } from './agentspan-server.mjs';
 
@@ -30,6 +29,25 @@ function agentRunPlan() {
   };
 }
 
+async function serverParties(ctx) {
+  const server = await startAgentspanServer(ctx, { store: 'sqlite' });
+  const { url, token } = server.info;
+  const instanceId = await startedInstance(server.info);
+  const headers = { authorization: `Bearer ${token}` };
+  const create = { kind: 'fixed', path: SPANS, body: createSpanRequestBody(instanceId) };
+  const pair = {
+    kind: 'pair',
+    createBody: createSpanRequestBody(instanceId),
+    finishBody: JSON.stringify({ status: 'complete', result_payload: { ok: true }, idempotency_key: 'bench-[<id>]' }),
+  };
+  return {
+    create32: await ctx.loadParty('server create c32', url, { connections: 32, headers, plan: create }),
+    pair32: await ctx.loadParty('server create+finish c32', url, { connections: 32, headers, plan: pair }),
+    mix32: await ctx.loadParty('server agent runs c32', url, { connections: 32, headers, plan: agentRunPlan() }),
+    create1: await ctx.loadParty('server create c1', url, { connections: 1, headers, plan: create }),
+  };
+}
+
 export default {
   name: 'server-spans',
   title: 'span create, create+finish pairs and agent runs on SQLite vs the bare route',
@@ -38,34 +56,23 @@ export default {
   async run(ctx) {
     const echo = await ctx.echoServer();
     const create = { kind: 'fixed', path: SPANS, body: createSpanRequestBody('inst_bench') };
-    const wide = [await ctx.loadParty('bare route c32', echo.info.url, { connections: 32, plan: create })];
-    const narrow = [await ctx.loadParty('bare route c1', echo.info.url, { connections: 1, plan: create })];
-    if (ctx.has('server')) {
-      const server = await startAgentspanServer(ctx, { store: 'sqlite' });
-      const { url, token } = server.info;
-      const instanceId = await startedInstance(server.info);
-      const headers = { authorization: `Bearer ${token}` };
-      const spanCreate = { kind: 'fixed', path: SPANS, body: createSpanRequestBody(instanceId) };
-      const pair = {
-        kind: 'pair',
-        createBody: createSpanRequestBody(instanceId),
-        finishBody: JSON.stringify({ status: 'complete', result_payload: { ok: true }, idempotency_key: 'bench-[<id>]' }),
-      };
-      wide.push(
-        await ctx.loadParty('server create c32', url, { connections: 32, headers, plan: spanCreate }),
-        await ctx.loadParty('server create+finish c32', url, { connections: 32, headers, plan: pair }),
-        await ctx.loadParty('server agent runs c32', url, { connections: 32, headers, plan: agentRunPlan() }),
-      );
-      narrow.push(await ctx.loadParty('server create c1', url, { connections: 1, headers, plan: spanCreate }));
-    }
-    const runs = new Map([...(await interleave(wide, ctx.settings)), ...(await interleave(narrow, ctx.settings))]);
-    for (const [name, partyRuns] of runs) ctx.measurement(name, partyRuns);
+    const echo32 = await ctx.loadParty('bare route c32', echo.info.url, { connections: 32, plan: create });
+    const echo1 = await ctx.loadParty('bare route c1', echo.info.url, { connections: 1, plan: create });
+    const server = ctx.has('server') ? await serverParties(ctx) : null;
+    const pairs = server
+      ? [
+          { subject: server.create32, baseline: echo32 },
+          { subject: server.pair32, baseline: echo32 },
+          { subject: server.mix32, baseline: echo32 },
+          { subject: server.create1, baseline: echo1 },
+        ]
+      : [{ subject: null, baseline: echo32 }, { subject: null, baseline: echo1 }];
+    const { runs, ratio } = await comparePairs(pairs, ctx.settings);
+    ctx.measurements(runs);
     if (!ctx.has('server')) return;
-    const note = `median of ${ctx.settings.rounds} paired rounds of ${ctx.settings.durationMs / 1000} s`;
-    const ratio = (subject, baseline) => pairedRatio(runs.get(subject), runs.get(baseline));
-    ctx.figure('server_create_vs_echo_c32', ratio('server create c32', 'bare route c32'), note);
-    ctx.figure('server_create_vs_echo_c1', ratio('server create c1', 'bare route c1'), note);
-    ctx.figure('server_pair_vs_echo_c32', ratio('server create+finish c32', 'bare route c32'), note);
-    ctx.figure('server_mix_vs_echo_c32', ratio('server agent runs c32', 'bare route c32'), `${note}; ${CHILD_SPANS + 4} requests per run`);
+    ctx.figure('server_create_vs_echo_c32', ratio('server create c32', 'bare route c32'), ctx.pairing);
+    ctx.figure('server_create_vs_echo_c1', ratio('server create c1', 'bare route c1'), ctx.pairing);
+    ctx.figure('server_pair_vs_echo_c32', ratio('server create+finish c32', 'bare route c32'), ctx.pairing);
+    ctx.figure('server_mix_vs_echo_c32', ratio('server agent runs c32', 'bare route c32'), `${ctx.pairing}; ${CHILD_SPANS + 4} requests per run`);
   },
 };

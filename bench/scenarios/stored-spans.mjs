@@ -3,8 +3,7 @@
 // full, the first page of an instance holding 10⁵ spans against one holding 100 (listing must
 // not scan the instance).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { interleave } from '../lib/rounds.mjs';
-import { pairedRatio } from '../lib/stats.mjs';
+import { comparePairs } from '../lib/rounds.mjs';
 import { startAgentspanServer, startedInstance, startedInstanceRecord } from './agentspan-server.mjs';
 import { seedSpans } from './seed-spans.mjs';
 
@@ -25,14 +24,13 @@ async function seedListingInstances(server) {
 async function listingRatio(ctx, server, [small, large]) {
   const headers = { authorization: `Bearer ${server.info.token}` };
   const list = (id) => ({ kind: 'fixed', method: 'GET', path: `/api/v1/agent_spans?agent_instance_id=${encodeURIComponent(id)}` });
-  const parties = [
-    await ctx.loadParty(`list first page, ${SMALL} spans c1`, server.info.url, { connections: 1, headers, plan: list(small) }),
-    await ctx.loadParty(`list first page, ${LARGE} spans c1`, server.info.url, { connections: 1, headers, plan: list(large) }),
-  ];
-  const runs = await interleave(parties, ctx.settings);
-  for (const [name, partyRuns] of runs) ctx.measurement(name, partyRuns);
-  // At one connection, requests/s is the inverse of the time per page.
-  return pairedRatio(runs.get(parties[0].name), runs.get(parties[1].name));
+  const baseline = await ctx.loadParty(`list first page, ${LARGE} spans c1`, server.info.url, { connections: 1, headers, plan: list(large) });
+  const subject = await ctx.loadParty(`list first page, ${SMALL} spans c1`, server.info.url, { connections: 1, headers, plan: list(small) });
+  const { runs, ratio } = await comparePairs([{ subject, baseline }], ctx.settings);
+  ctx.measurements(runs);
+  // At one connection, requests/s is the inverse of the time per page: pages/s of the small
+  // instance ÷ pages/s of the large one is time per large page ÷ time per small page.
+  return ratio(subject.name, baseline.name);
 }
 
 async function rssSeries(ctx, server) {
@@ -68,6 +66,6 @@ export default {
 
     const listed = await seedListingInstances(server);
     const ratio = await listingRatio(ctx, server, listed);
-    ctx.figure('list_1e5_vs_1e2', ratio, `time per first page, ${LARGE} vs ${SMALL} spans in the instance (seeded through the store), ${stored + LARGE + SMALL} in the store; median of ${ctx.settings.rounds} paired rounds`);
+    ctx.figure('list_1e5_vs_1e2', ratio, `time per first page, ${LARGE} vs ${SMALL} spans in the instance (seeded through the store), ${stored + LARGE + SMALL} in the store; ${ctx.pairing}`);
   },
 };
