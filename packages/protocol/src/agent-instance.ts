@@ -7,8 +7,10 @@ import {
   JsonObject,
   Nullable,
   OptionalNullable,
+  PlainText,
   SPAN_ID_PATTERN,
   Timestamp,
+  TimestampInput,
 } from './common.js';
 import { Success } from './envelopes.js';
 
@@ -44,11 +46,12 @@ export const AgentInstance = Type.Object({
 });
 export type AgentInstance = Static<typeof AgentInstance>;
 
+// A span type's name and title are stored with each span (schema_name, schema_title): plain text.
 export const SpanTypeSchema = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: PlainText({ minLength: 1 }),
   params_schema: JsonObject,
   result_schema: OptionalNullable(JsonObject),
-  title: OptionalNullable(Type.String()),
+  title: OptionalNullable(PlainText()),
   description: OptionalNullable(Type.String()),
   template: OptionalNullable(Type.String()),
   data_risk: OptionalNullable(JsonObject),
@@ -56,7 +59,7 @@ export const SpanTypeSchema = Type.Object({
 export type SpanTypeSchema = Static<typeof SpanTypeSchema>;
 
 export const QualitySchema = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: PlainText({ minLength: 1 }),
   schema: JsonObject,
   title: OptionalNullable(Type.String()),
   description: OptionalNullable(Type.String()),
@@ -66,14 +69,14 @@ export const QualitySchema = Type.Object({
 export type QualitySchema = Static<typeof QualitySchema>;
 
 export const AgentVersionForRegister = Type.Object({
-  name: OptionalNullable(Type.String()),
-  external_identifier: OptionalNullable(Type.String()),
-  description: OptionalNullable(Type.String()),
+  name: OptionalNullable(PlainText()),
+  external_identifier: OptionalNullable(PlainText()),
+  description: OptionalNullable(PlainText()),
 });
 export type AgentVersionForRegister = Static<typeof AgentVersionForRegister>;
 
 export const AgentSchemaVersionForRegister = Type.Object({
-  external_identifier: OptionalNullable(Type.String()),
+  external_identifier: OptionalNullable(PlainText()),
   span_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
   span_result_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
   span_type_schemas: OptionalNullable(Type.Array(SpanTypeSchema)),
@@ -83,8 +86,8 @@ export type AgentSchemaVersionForRegister = Static<typeof AgentSchemaVersionForR
 
 /** POST /api/v1/agent_instance/register (also the flat params of a bulk register item). */
 export const RegisterInstanceBody = Type.Object({
-  agent_id: OptionalNullable(Type.String({ minLength: 1 })),
-  environment_id: OptionalNullable(Type.String({ minLength: 1 })),
+  agent_id: OptionalNullable(PlainText({ minLength: 1 })),
+  environment_id: OptionalNullable(PlainText({ minLength: 1 })),
   // The official TS SDK omits both when it has no agent identifier or schema configured.
   agent_version: OptionalNullable(AgentVersionForRegister),
   agent_schema_version: OptionalNullable(AgentSchemaVersionForRegister),
@@ -97,7 +100,7 @@ export type RegisterInstanceBody = Static<typeof RegisterInstanceBody>;
 
 /** POST /api/v1/agent_instance/{id}/start */
 export const StartInstanceBody = Type.Object({
-  timestamp: OptionalNullable(Timestamp),
+  timestamp: OptionalNullable(TimestampInput),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
 export type StartInstanceBody = Static<typeof StartInstanceBody>;
@@ -105,14 +108,14 @@ export type StartInstanceBody = Static<typeof StartInstanceBody>;
 /** POST /api/v1/agent_instance/{id}/finish */
 export const FinishInstanceBody = Type.Object({
   status: OptionalNullable(FinishStatusSchema),
-  timestamp: OptionalNullable(Timestamp),
+  timestamp: OptionalNullable(TimestampInput),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
 export type FinishInstanceBody = Static<typeof FinishInstanceBody>;
 
 /** POST /api/v1/agent_instance/{id}/record_quality — a null payload removes that name. */
 export const RecordQualityBody = Type.Object({
-  name: Type.String({ minLength: 1 }),
+  name: PlainText({ minLength: 1 }),
   payload: Nullable(JsonObject),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
@@ -120,12 +123,12 @@ export type RecordQualityBody = Static<typeof RecordQualityBody>;
 
 /** POST /api/v1/agent_instance/{id}/terminate */
 export const TerminateInstanceBody = Type.Object({
-  reason: Type.String({ minLength: 1 }),
+  reason: PlainText({ minLength: 1 }),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
 export type TerminateInstanceBody = Static<typeof TerminateInstanceBody>;
 
-export const InstanceIdParams = Type.Object({ agent_instance_id: Type.String({ minLength: 1 }) });
+export const InstanceIdParams = Type.Object({ agent_instance_id: PlainText({ minLength: 1 }) });
 
 export const AgentInstanceResponse = Success(AgentInstance);
 export type AgentInstanceResponse = Static<typeof AgentInstanceResponse>;

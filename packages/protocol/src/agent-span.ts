@@ -6,9 +6,11 @@ import {
   JsonObject,
   Nullable,
   OptionalNullable,
+  PlainText,
   SPAN_ID_PATTERN,
   SpanStatusSchema,
   Timestamp,
+  TimestampInput,
 } from './common.js';
 import { CursorPagination, Success, SuccessWithControl } from './envelopes.js';
 
@@ -36,15 +38,15 @@ export const SpanId = Type.String({ pattern: SPAN_ID_PATTERN });
 
 /** Params of a span create: `details` of POST /agent_spans, and the flat params of a bulk item. */
 export const CreateSpanParams = Type.Object({
-  agent_instance_id: Type.String({ minLength: 1 }),
-  schema_name: Type.String({ minLength: 1 }),
+  agent_instance_id: PlainText({ minLength: 1 }),
+  schema_name: PlainText({ minLength: 1 }),
   status: SpanStatusSchema,
   payload: OptionalNullable(JsonObject),
   result_payload: OptionalNullable(JsonObject),
   id: OptionalNullable(SpanId),
-  parent_span_id: OptionalNullable(Type.String({ minLength: 1 })),
-  started_at: OptionalNullable(Timestamp),
-  finished_at: OptionalNullable(Timestamp),
+  parent_span_id: OptionalNullable(PlainText({ minLength: 1 })),
+  started_at: OptionalNullable(TimestampInput),
+  finished_at: OptionalNullable(TimestampInput),
   idempotency_key: OptionalNullable(IdempotencyKey),
   sensitive_encoding: OptionalNullable(Type.Boolean()),
 });
@@ -61,25 +63,25 @@ export type CreateSpanBody = Static<typeof CreateSpanBody>;
 export const FinishSpanBody = Type.Object({
   status: OptionalNullable(FinishStatusSchema),
   result_payload: OptionalNullable(JsonObject),
-  timestamp: OptionalNullable(Timestamp),
+  timestamp: OptionalNullable(TimestampInput),
   idempotency_key: OptionalNullable(IdempotencyKey),
   sensitive_encoding: OptionalNullable(Type.Boolean()),
 });
 export type FinishSpanBody = Static<typeof FinishSpanBody>;
 
-export const SpanIdParams = Type.Object({ agent_span_id: Type.String({ minLength: 1 }) });
+export const SpanIdParams = Type.Object({ agent_span_id: PlainText({ minLength: 1 }) });
 
 export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_LIST_LIMIT = 100;
 
 /** GET /api/v1/agent_spans */
 export const ListSpansQuery = Type.Object({
-  agent_instance_id: Type.String({ minLength: 1 }),
-  start_time: Type.Optional(Timestamp),
-  end_time: Type.Optional(Timestamp),
+  agent_instance_id: PlainText({ minLength: 1 }),
+  start_time: Type.Optional(TimestampInput),
+  end_time: Type.Optional(TimestampInput),
   include_summaries: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
-  cursor: Type.Optional(Type.String({ minLength: 1 })),
+  cursor: Type.Optional(PlainText({ minLength: 1 })),
 });
 export type ListSpansQuery = Static<typeof ListSpansQuery>;
 

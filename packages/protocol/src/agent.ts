@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IdempotencyKey, Nullable, OptionalNullable, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import { IdempotencyKey, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 
 export const AGENT_STATUSES = ['pending', 'active', 'dormant', 'retired'] as const;
@@ -17,9 +17,9 @@ export const Agent = Type.Object({
 export type Agent = Static<typeof Agent>;
 
 export const AgentForCreate = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: OptionalNullable(Type.String()),
-  external_identifier: OptionalNullable(Type.String({ minLength: 1, maxLength: 200 })),
+  name: PlainText({ minLength: 1, maxLength: 200 }),
+  description: OptionalNullable(PlainText()),
+  external_identifier: OptionalNullable(PlainText({ minLength: 1, maxLength: 200 })),
   id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
 });
 export type AgentForCreate = Static<typeof AgentForCreate>;
@@ -31,7 +31,7 @@ export const CreateAgentBody = Type.Object({
 });
 export type CreateAgentBody = Static<typeof CreateAgentBody>;
 
-export const AgentIdParams = Type.Object({ agent_id: Type.String({ minLength: 1 }) });
+export const AgentIdParams = Type.Object({ agent_id: PlainText({ minLength: 1 }) });
 
 export const MAX_AGENT_PAGE_SIZE = 100;
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH } from './common.js';
+import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, PlainText } from './common.js';
 
 export const BULK_ITEM_TYPES = [
   'agent_instances/register',
@@ -16,7 +16,7 @@ export const MAX_BULK_ITEMS = 1000;
 export const BulkItem = Type.Object(
   {
     _type: Type.Union(BULK_ITEM_TYPES.map((t) => Type.Literal(t))),
-    idempotency_key: Type.String({ minLength: BULK_KEY_MIN_LENGTH, maxLength: BULK_KEY_MAX_LENGTH }),
+    idempotency_key: PlainText({ minLength: BULK_KEY_MIN_LENGTH, maxLength: BULK_KEY_MAX_LENGTH }),
   },
   { additionalProperties: true },
 );

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
 
 /** A field that may be absent, or sent as an explicit `null` (read as absent). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -8,15 +8,28 @@ export const OptionalNullable = <T extends TSchema>(schema: T) => Type.Optional(
 /** Any JSON object (payloads, schemas, metadata). */
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
-/** ISO-8601 text. Incoming values may take any ISO-8601 form; outgoing ones are UTC. */
+/** Matches text without U+0000 (NUL). */
+export const NUL_FREE_PATTERN = '^[^\\u0000]*$';
+
+/**
+ * Request text that is kept as a plain string (ids, names, keys, reasons, timestamps): it may not
+ * contain U+0000, which PostgreSQL text cannot hold. JSON documents (payloads, schemas) may, as
+ * they are kept as JSON text, where a NUL is the escape `\u0000`.
+ */
+export const PlainText = (options: StringOptions = {}) => Type.String({ pattern: NUL_FREE_PATTERN, ...options });
+
+/** A timestamp in an answer: UTC ISO-8601 text. */
 export const Timestamp = Type.String({ minLength: 1 });
+
+/** A timestamp in a request: ISO-8601 text in any of its forms. */
+export const TimestampInput = PlainText({ minLength: 1 });
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
 export const BULK_KEY_MIN_LENGTH = 8;
 export const BULK_KEY_MAX_LENGTH = 64;
 export const SPAN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
-export const IdempotencyKey = Type.String({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH });
+export const IdempotencyKey = PlainText({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH });
 
 export const SPAN_STATUSES = ['pending', 'active', 'complete', 'failed', 'cancelled'] as const;
 export const FINISH_STATUSES = ['complete', 'failed', 'cancelled'] as const;

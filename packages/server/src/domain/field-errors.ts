@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { FieldErrors } from '@agentspan/protocol';
+import { NUL_FREE_PATTERN, type FieldErrors } from '@agentspan/protocol';
 
 /** `/details/payload/0` → `details.payload[0]`, under `prefix` when given. */
 function fieldPath(prefix: string, instancePath: string, extra?: string): string {
@@ -13,6 +13,8 @@ function fieldPath(prefix: string, instancePath: string, extra?: string): string
   }
   return path || prefix || 'body';
 }
+
+const NUL_MESSAGE = 'must not contain NUL characters (U+0000); they are allowed only inside JSON payloads';
 
 const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -38,16 +40,24 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): Fiel
     else if (error.keyword === 'enum') at.allowed.push(...(error.params.allowedValues as unknown[]));
     else if (error.keyword === 'type') at.types.add(String(error.params.type));
     else if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    else if (error.keyword === 'pattern' && error.params.pattern === NUL_FREE_PATTERN) at.other.push(NUL_MESSAGE);
     else if (error.keyword === 'additionalProperties') {
       at.other.push(`must not have the property ${describe(error.params.additionalProperty)}`);
     } else at.other.push(error.message ?? 'is invalid');
   }
+  const paths = [...byPath.keys()];
+  const hasInnerErrors = (path: string) => paths.some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
   const result: FieldErrors = {};
   for (const [path, { allowed, types, other }] of byPath) {
+    // A nullable object with a field at fault: its null branch's "must be a null" is noise.
+    const onlyNull = types.size === 1 && types.has('null') && allowed.length === 0 && other.length === 0;
+    if (onlyNull && hasInnerErrors(path)) continue;
     const messages: string[] = [];
     if (allowed.length > 0) messages.push(`must be one of: ${allowed.map(describe).join(', ')}`);
     else {
-      const wanted = [...types].filter((t) => t !== 'null' || types.size === 1);
+      // "must be a null" only when null is all the field may be: a string that fails its pattern is
+      // told what is wrong with the string.
+      const wanted = [...types].filter((t) => t !== 'null' || (types.size === 1 && other.length === 0));
       if (wanted.length > 0) messages.push(`must be ${wanted.map((t) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`).join(' or ')}`);
     }
     messages.push(...other.filter((m, i) => other.indexOf(m) === i));

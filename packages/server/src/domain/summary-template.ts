@@ -12,6 +12,10 @@ function lookup(data: unknown, path: string): unknown {
 const show = (value: unknown) =>
   value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
-/** Renders `{{field}}`, `{{ field }}` and `{{a.b}}` from `data`; a missing field renders empty. */
+/**
+ * Renders `{{field}}`, `{{ field }}` and `{{a.b}}` from `data`; a missing field renders empty. NUL
+ * characters (from payload strings or the template) are dropped: summaries are plain text, which
+ * cannot hold them on every engine.
+ */
 export const renderTemplate = (template: string, data: unknown): string =>
-  template.replace(PLACEHOLDER, (_match, path: string) => show(lookup(data, path)));
+  template.replace(PLACEHOLDER, (_match, path: string) => show(lookup(data, path))).replaceAll('\u0000', '');

@@ -18,10 +18,13 @@ export async function getSpan(tx: ReadTx, principal: Principal, id: string): Pro
 // A cursor is the (started_at, id) of the last span of the previous page, opaque to callers.
 const encodeCursor = (at: SpanCursor) => Buffer.from(JSON.stringify([at.started_at, at.id])).toString('base64url');
 
+// Issued cursors hold stored text, which never contains NUL.
+const isCursorPart = (value: unknown): value is string => typeof value === 'string' && !value.includes('\u0000');
+
 function decodeCursor(cursor: string): SpanCursor {
   try {
     const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof startedAt === 'string' && typeof id === 'string') return { started_at: startedAt, id };
+    if (isCursorPart(startedAt) && isCursorPart(id)) return { started_at: startedAt, id };
   } catch {
     // falls through to the 422 below
   }
