@@ -110,4 +110,24 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
     assert.equal(afterFinishes.failed, before.failed + 20);
     assert.equal(afterFinishes.total, before.total + 40);
   });
+
+  it('stores no span after an instance finish, with creates and the finish sent to both processes at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const registered = await send(round, 'POST', '/api/v1/agent_instance/register', { agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION });
+      const id = registered.body.details.id;
+      assert.equal((await send(round, 'POST', `/api/v1/agent_instance/${id}/start`, {})).status, 200);
+      const create = (i: number) => send(i, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: id, schema_name: 'agent:tool', status: 'active' } });
+      const early = Array.from({ length: 12 }, (_, i) => create(i));
+      const finishing = send(round, 'POST', `/api/v1/agent_instance/${id}/finish`, {});
+      const late = Array.from({ length: 12 }, (_, i) => create(i + 1));
+      const [finished, creates] = await Promise.all([finishing, Promise.all([...early, ...late])]);
+      assert.equal(finished.status, 200, finished.text);
+      for (const reply of creates) {
+        assert.ok(reply.status === 201 || (reply.status === 409 && reply.body.code === 'invalid_action'), reply.text);
+      }
+      const created = creates.filter((reply) => reply.status === 201).length;
+      assert.equal(finished.body.details.span_counts.total, created, 'the finish counts every span stored on the instance');
+      assert.equal((await send(round + 1, 'GET', `/api/v1/agent_instance/${id}`)).body.details.span_counts.total, created);
+    }
+  });
 });

@@ -120,6 +120,83 @@ describePostgres('PostgreSQL store across processes', (url) => {
     assert.equal((await store.write((tx) => tx.lockInstance('acc', 'inst-1')))?.id, 'inst-1');
   });
 
+  /** Whether a transaction waits for a row lock on the schema's agent_instances (it holds that row's tuple lock meanwhile). */
+  const instanceLockWaited = (schema: string) =>
+    withClient(url, async (client) => {
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'tuple' AND relation = to_regclass($1)",
+        [`${schema}.agent_instances`],
+      );
+      return rows[0].n > 0;
+    });
+
+  /** Settles when `pending` settles or another unit waits for an instance row lock; says which. */
+  async function settledOrWaiting(schema: string, pending: Promise<unknown>): Promise<'settled' | 'waiting'> {
+    let settled = false;
+    void pending.finally(() => (settled = true)).catch(() => undefined);
+    for (;;) {
+      if (settled) return 'settled';
+      if (await instanceLockWaited(schema)) return 'waiting';
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  const activeInstance = async (store: Store) =>
+    store.write(async (tx) => {
+      const instance = await seedInstance(tx, 'acc');
+      await tx.updateInstance({ ...instance, status: 'active', started_at: at(0) });
+    });
+
+  it('shares the instance lock between span creates, and a finish waits for the creates holding it', async () => {
+    const { schema, stores: [one, two] } = await openStores(2);
+    await activeInstance(one!);
+    const held = gate();
+    const release = gate();
+    const first = one!.write(async (tx) => {
+      const instance = await tx.lockInstanceShared('acc', 'inst-1');
+      held.open();
+      await release.opened;
+      await tx.insertSpan(spanRow('acc', 'first', at(1)));
+      return instance?.status;
+    });
+    await held.opened;
+    // A second create takes the shared lock and commits while the first still holds it.
+    const second = await two!.write(async (tx) => {
+      const instance = await tx.lockInstanceShared('acc', 'inst-1');
+      await tx.insertSpan(spanRow('acc', 'second', at(2)));
+      return instance?.status;
+    });
+    assert.equal(second, 'active');
+    const finishing = two!.write(async (tx) => {
+      const instance = await tx.lockInstance('acc', 'inst-1');
+      await tx.updateInstance({ ...instance!, status: 'complete', finished_at: at(3), updated_at: at(3) });
+      return tx.spanCounts('acc', 'inst-1');
+    });
+    assert.equal(await settledOrWaiting(schema, finishing), 'waiting');
+    release.open();
+    assert.equal(await first, 'active');
+    assert.deepEqual(await finishing, { active: 2 }, 'the finish counts the span of the create it waited for');
+  });
+
+  it('makes a span create wait for a finish in flight, then read the finished instance', async () => {
+    const { schema, stores: [one, two] } = await openStores(2);
+    await activeInstance(one!);
+    const held = gate();
+    const release = gate();
+    const finishing = one!.write(async (tx) => {
+      const instance = await tx.lockInstance('acc', 'inst-1');
+      await tx.updateInstance({ ...instance!, status: 'complete', finished_at: at(3), updated_at: at(3) });
+      held.open();
+      await release.opened;
+    });
+    await held.opened;
+    const creating = two!.write(async (tx) => (await tx.lockInstanceShared('acc', 'inst-1'))?.status);
+    assert.equal(await settledOrWaiting(schema, creating), 'waiting');
+    release.open();
+    await finishing;
+    assert.equal(await creating, 'complete');
+  });
+
   it('prunes a ledger of many thousand entries in full, keeping the newer ones', async () => {
     const { schema, stores: [store] } = await openStores(1);
     await withClient(url, (client) =>

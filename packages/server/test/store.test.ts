@@ -123,6 +123,14 @@ for (const engine of ENGINES) {
         assert.equal((await store.read((tx) => tx.getSpan('acc', 'c')))?.finished_at, at(9));
       }));
 
+    it('reads an instance under a shared lock as getInstance does, in several units at once', () =>
+      withStore(async (store) => {
+        const seeded = await store.write((tx) => seedInstance(tx, 'acc'));
+        const reads = await Promise.all([1, 2, 3].map(() => store.write((tx) => tx.lockInstanceShared('acc', 'inst-1'))));
+        assert.deepEqual(reads, [seeded, seeded, seeded]);
+        assert.equal(await store.write((tx) => tx.lockInstanceShared('other', 'inst-1')), undefined);
+      }));
+
     it('keeps accounts apart and reuses versions by external identifier', () =>
       withStore(async (store) => {
         await store.write((tx) => seedInstance(tx, 'acc'));

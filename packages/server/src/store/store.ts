@@ -19,6 +19,11 @@
  * - `lockInstance` / `lockSpan` take a row lock held to the end of the transaction
  *   (`SELECT … FOR UPDATE` on PostgreSQL; SQLite writers are serialized anyway), so that of two
  *   concurrent finishes exactly one sees the open row.
+ * - `lockInstanceShared` takes a shared lock on the instance row to the end of the transaction
+ *   (`SELECT … FOR SHARE` on PostgreSQL; a plain read on SQLite): it waits for a `lockInstance`
+ *   holder to commit and then returns the committed row, and `lockInstance` waits for it, while
+ *   shared holders do not wait for each other. A span create takes it, so no span is stored on an
+ *   instance after a concurrent finish committed, and concurrent creates stay concurrent.
  * - `claimIdempotency` inserts the ledger row for (account_id, operation, key) in this
  *   transaction. If a row exists (or a concurrent transaction holds an uncommitted claim for it,
  *   which the engine waits for), it returns that committed row and inserts nothing. Ledger rows
@@ -104,6 +109,8 @@ export interface WriteTx extends ReadTx {
   insertInstance(row: InstanceRecord): Promise<void>;
   /** Like `getInstance`, and locks the row until the transaction ends. */
   lockInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
+  /** Like `getInstance`, and holds a shared lock on the row until the transaction ends (see contract). */
+  lockInstanceShared(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Writes every mutable field of the instance (status, times, reason, quality maps). */
   updateInstance(row: InstanceRecord): Promise<void>;
 

@@ -31,7 +31,8 @@ export const createSpan = defineOperation<CreateSpanParams>('agent_spans/create'
   const resultPayload = params.result_payload ?? null;
 
   return async (tx) => {
-    const instance = await tx.getInstance(caller.accountId, params.agent_instance_id);
+    // Shared with other creates, exclusive of a finish: the status read here holds until commit.
+    const instance = await tx.lockInstanceShared(caller.accountId, params.agent_instance_id);
     if (!instance) throw fieldError('agent_instance_id', `names no agent instance of this account (${params.agent_instance_id})`);
     if (isFinishStatus(instance.status)) {
       throw invalidAction(`agent instance ${instance.id} is already ${instance.status}; spans can only be added to an open instance`);

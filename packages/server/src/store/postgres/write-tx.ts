@@ -84,6 +84,11 @@ const WRITES = {
     'lock_instance',
     'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR UPDATE',
   ),
+  lockInstanceShared: statement(
+    'agent_instances',
+    'lock_instance_shared',
+    'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR SHARE',
+  ),
   updateInstance: statement(
     'agent_instances',
     'update_instance',
@@ -190,6 +195,9 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   lockInstance(accountId: string, id: string) {
     return this.sql.first<InstanceRecord>(WRITES.lockInstance, [accountId, id]);
+  }
+  lockInstanceShared(accountId: string, id: string) {
+    return this.sql.first<InstanceRecord>(WRITES.lockInstanceShared, [accountId, id]);
   }
   async updateInstance(row: InstanceRecord) {
     await this.sql.change(WRITES.updateInstance, [

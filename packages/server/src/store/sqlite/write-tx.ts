@@ -171,6 +171,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async lockInstance(accountId: string, id: string) {
     return this.getInstance(accountId, id);
   }
+  async lockInstanceShared(accountId: string, id: string) {
+    return this.getInstance(accountId, id);
+  }
   async updateInstance(row: InstanceRecord) {
     this.#w.updateInstance.run(row);
   }
