@@ -66,6 +66,23 @@ for (const engine of ENGINES) {
       assert.deepEqual(reply.body.details.map((s: { id: string }) => s.id), ['span-06', 'span-07', 'span-08', 'span-09']);
     });
 
+    it('pages a time window with a cursor: the later of start_time and the cursor bounds the page', async () => {
+      const ids = (reply: { body: { details: Array<{ id: string }> } }) => reply.body.details.map((s) => s.id);
+      const window = `start_time=${at(3)}&end_time=${at(5)}&limit=3`;
+      // A cursor from before the window: start_time (inclusive) bounds the page.
+      const early = await page(`limit=3`);
+      assert.deepEqual(ids(await page(`${window}&cursor=${early.body.pagination.next_cursor}`)), ['span-06', 'span-07', 'span-08']);
+      // A cursor inside the window: the page continues after it.
+      const first = await page(window);
+      const second = await page(`${window}&cursor=${first.body.pagination.next_cursor}`);
+      assert.deepEqual(ids(second), ['span-09', 'span-10', 'span-11']);
+      assert.equal(second.body.pagination.next_cursor, null);
+      // A cursor at start_time itself: the span it names is not repeated.
+      const one = await page(`start_time=${at(3)}&limit=1`);
+      assert.deepEqual(ids(one), ['span-06']);
+      assert.deepEqual(ids(await page(`start_time=${at(3)}&limit=1&cursor=${one.body.pagination.next_cursor}`)), ['span-07']);
+    });
+
     it('leaves summaries out when include_summaries=false', async () => {
       const withSummaries = await page('limit=1');
       assert.equal(withSummaries.body.details[0].summary, 'tool 0() ');

@@ -15,12 +15,10 @@ import type {
   TokenRecord,
 } from '../records.js';
 import type { StoreTable } from '../errors.js';
+import { spanPageBounds } from '../span-page-bounds.js';
 import { statement, type Sql } from './sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
-
-/** Sorts after every canonical timestamp. */
-const END_OF_TIME = '9999-12-31T23:59:59.999999Z';
 
 export const READS = {
   tokenByHash: statement('tokens', 'token_by_hash', 'SELECT * FROM tokens WHERE token_hash = $1'),
@@ -53,9 +51,9 @@ export const READS = {
     'SELECT status, n FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2',
   ),
   span: byId('spans'),
-  // One statement for every page: the lower bound folds start_time and the cursor into one row
-  // value, which is an index condition on spans_by_instance_time, so the scan starts in the right
-  // place and reads rows already in order (no sort).
+  // One statement for every page (see spanPageBounds): the lower bound is an index condition on
+  // spans_by_instance_time, so the scan starts in the right place and reads rows already in order
+  // (no sort).
   spansPage: statement(
     'spans',
     'spans_page',
@@ -70,15 +68,10 @@ export const READS = {
   ),
 } as const;
 
-/** Bounds of one `spansPage`: start_time and the cursor, whichever is later, and end_time. */
+/** Parameters of one `spansPage`. */
 export function spanPageValues(query: SpanListQuery): unknown[] {
-  let lowTime = query.start_time ?? '';
-  let lowId = '';
-  if (query.after && query.after.started_at >= lowTime) {
-    lowTime = query.after.started_at;
-    lowId = query.after.id;
-  }
-  return [query.account_id, query.agent_instance_id, lowTime, lowId, query.end_time ?? END_OF_TIME, query.limit];
+  const { afterTime, afterId, untilTime } = spanPageBounds(query);
+  return [query.account_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit];
 }
 
 export class PostgresReadTx implements ReadTx {

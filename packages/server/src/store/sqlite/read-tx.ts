@@ -15,6 +15,7 @@ import type {
   SpanStatusCounts,
   TokenRecord,
 } from '../records.js';
+import { spanPageBounds } from '../span-page-bounds.js';
 
 /** Read statements of one connection, prepared once. */
 export class ReadStatements {
@@ -53,8 +54,8 @@ export class ReadStatements {
     this.instance = byId('agent_instances');
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.span = byId('spans');
-    // One statement for every page: the lower bound folds start_time and the cursor into one row value,
-    // so SQLite walks spans_by_instance_time from the right place instead of filtering.
+    // One statement for every page (see spanPageBounds): SQLite walks spans_by_instance_time from the
+    // lower bound instead of filtering.
     this.spansPage = db.prepare(
       `SELECT * FROM spans WHERE account_id = ? AND agent_instance_id = ?
          AND (started_at, id) > (?, ?) AND started_at <= ?
@@ -63,9 +64,6 @@ export class ReadStatements {
     this.idempotency = db.prepare('SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND key = ?');
   }
 }
-
-/** Sorts after every canonical timestamp. */
-const END_OF_TIME = '9999-12-31T23:59:59.999999Z';
 
 export class SqliteReadTx implements ReadTx {
   protected readonly q: ReadStatements;
@@ -118,20 +116,8 @@ export class SqliteReadTx implements ReadTx {
     return this.q.span.get(accountId, id) as SpanRecord | undefined;
   }
   async listSpans(query: SpanListQuery) {
-    let lowTime = query.start_time ?? '';
-    let lowId = '';
-    if (query.after && query.after.started_at >= lowTime) {
-      lowTime = query.after.started_at;
-      lowId = query.after.id;
-    }
-    return this.q.spansPage.all(
-      query.account_id,
-      query.agent_instance_id,
-      lowTime,
-      lowId,
-      query.end_time ?? END_OF_TIME,
-      query.limit,
-    ) as SpanRecord[];
+    const { afterTime, afterId, untilTime } = spanPageBounds(query);
+    return this.q.spansPage.all(query.account_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit) as SpanRecord[];
   }
   async getIdempotency(accountId: string, operation: string, key: string) {
     return this.q.idempotency.get(accountId, operation, key) as IdempotencyRecord | undefined;
