@@ -9,7 +9,7 @@ export function verdicts(results) {
   return FIGURES.filter((f) => results.figures[f.name]).map((f) => {
     const entry = results.figures[f.name];
     const result = entry.value === null ? entry.status : judge(f.name, entry.value);
-    return { name: f.name, unit: f.unit, value: entry.value, target: describeTarget(f.name), result, notes: entry.notes };
+    return { name: f.name, unit: f.unit, value: entry.value, target: describeTarget(f.name), result, notes: entry.notes, rounds: entry.rounds };
   });
 }
 

@@ -1,14 +1,14 @@
 // Paired, repeated runs. Each comparison is a subject and its baseline run back to back, the
 // order alternating from round to round (ABBA), so that a slow phase of the shared machine
 // falls on both sides of a pair alike. A figure is the median of its per-round ratios.
-import { median } from './stats.mjs';
+import { median, round } from './stats.mjs';
 
 /**
  * @typedef {{ name: string, run: (durationMs: number) => Promise<{ perSecond: number }> }} Party
  * @param {{ subject: Party | null, baseline: Party }[]} pairs  a null subject (one that does
  *   not exist yet) leaves its baseline measured alone
- * @returns {Promise<{ runs: Map<string, object[]>, ratio: (subject: string, baseline: string) => number }>}
- *   every run of each party, and the median per-round subject/baseline ratio of a pair
+ * @returns {Promise<{ runs: Map<string, object[]>, ratio: (subject: string, baseline: string) => { value: number, rounds: number[] } }>}
+ *   every run of each party, and a pair's median subject/baseline ratio with each round's ratio
  */
 export async function comparePairs(pairs, { rounds, durationMs, warmupMs }) {
   const parties = new Map();
@@ -36,7 +36,7 @@ export async function comparePairs(pairs, { rounds, durationMs, warmupMs }) {
     ratio: (subject, baseline) => {
       const perRound = ratios.get(key({ name: subject }, { name: baseline }));
       if (!perRound) throw new Error(`no pair ${subject} vs ${baseline} was measured`);
-      return median(perRound);
+      return { value: median(perRound), rounds: perRound.map((r) => round(r, 3)) };
     },
   };
 }

@@ -82,9 +82,11 @@ export class RunContext {
     return `median of ${rounds} per-round ratios, each of two back-to-back ${durationMs / 1000} s runs`;
   }
 
-  figure(name, value, notes) {
+  /** `measured` is a number, or a `comparePairs` ratio (`{ value, rounds }`). */
+  figure(name, measured, notes) {
     if (!FIGURES_BY_NAME.has(name)) throw new Error(`figure ${name} is not in bench/lib/figures.mjs`);
-    this.results.figures[name] = { value: round(value, 3), notes, scenario: this.scenario };
+    const { value, rounds } = typeof measured === 'number' ? { value: measured } : measured;
+    this.results.figures[name] = { value: round(value, 3), notes, rounds, scenario: this.scenario };
   }
 
   unavailable(name, reason) {
