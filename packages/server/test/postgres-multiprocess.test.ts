@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { call, type Reply, type Server } from './harness.js';
 import { llmPayload, SCHEMA_VERSION, AGENT_VERSION } from './fixtures.js';
+import { POSTGRES_SCHEMA_VERSION } from '../src/store/postgres/migrations.js';
 import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { startServe, type ServeProcess } from './process/agentspan-process.js';
 
@@ -49,7 +50,7 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
       migrations: (await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows,
       accounts: (await client.query(`SELECT count(*)::int AS n FROM ${schema}.accounts`)).rows[0].n,
     }));
-    assert.deepEqual(migrations.map((row) => row.version), [1]);
+    assert.deepEqual(migrations.map((row) => row.version), Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
     assert.equal(accounts, 1);
   });
 

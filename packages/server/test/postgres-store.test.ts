@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { bootstrapAccount, openPostgresStore, StoreUnavailableError, type Store } from '../src/index.js';
+import { POSTGRES_SCHEMA_VERSION } from '../src/store/postgres/migrations.js';
 import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
@@ -34,7 +35,7 @@ describePostgres('PostgreSQL store across processes', (url) => {
     const versions = await withClient(url, async (client) =>
       (await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version),
     );
-    assert.deepEqual(versions, [1]);
+    assert.deepEqual(versions, Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
   });
 
   it('refuses a schema written by a newer version, saying to upgrade', async () => {
@@ -42,7 +43,7 @@ describePostgres('PostgreSQL store across processes', (url) => {
     await withClient(url, (client) => client.query(`INSERT INTO ${schema}.schema_migrations (version) VALUES (99)`));
     await assert.rejects(
       openPostgresStore({ connectionString: url, schema }),
-      /written by a newer agentspan \(schema 99, this one knows 1\); upgrade agentspan/,
+      new RegExp(`written by a newer agentspan \\(schema 99, this one knows ${POSTGRES_SCHEMA_VERSION}\\); upgrade agentspan`),
     );
   });
 

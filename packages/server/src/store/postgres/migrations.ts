@@ -133,7 +133,17 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
   `,
+  // Counters per writing backend (slot = its pid, see write-tx.ts), summed when read: concurrent
+  // creates on one instance no longer queue behind one locked counter row until it commits.
+  `
+  ALTER TABLE span_counts ADD COLUMN slot INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE span_counts DROP CONSTRAINT span_counts_pkey;
+  ALTER TABLE span_counts ADD PRIMARY KEY (account_id, agent_instance_id, status, slot);
+  `,
 ];
+
+/** The version a database is at once every migration of this build has run. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** First key of the advisory lock that serializes migrations; the second is the schema's name. */
 const MIGRATION_LOCK_CLASS = 0x61737061; // "aspa"

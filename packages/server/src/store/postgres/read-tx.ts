@@ -48,7 +48,8 @@ export const READS = {
   spanCounts: statement(
     'spans',
     'span_counts_of_instance',
-    'SELECT status, n FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2',
+    `SELECT status, sum(n)::integer AS n FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2
+     GROUP BY status`,
   ),
   span: byId('spans'),
   // One statement for every page (see spanPageBounds): the lower bound is an index condition on

@@ -49,6 +49,9 @@ const COLUMNS = {
 
 type InsertableTable = keyof typeof COLUMNS;
 
+const SPAN_KEY = 'account_id = $1 AND id = $2';
+const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
+
 const WRITES = {
   accounts: insertInto('accounts', COLUMNS.accounts),
   environments: insertInto('environments', COLUMNS.environments),
@@ -58,7 +61,6 @@ const WRITES = {
   schema_versions: insertInto('schema_versions', COLUMNS.schema_versions, 'RETURNING *'),
   tokens: insertInto('tokens', COLUMNS.tokens),
   agent_instances: insertInto('agent_instances', COLUMNS.agent_instances),
-  spans: insertInto('spans', COLUMNS.spans),
   deploymentByKey: statement(
     'deployments',
     'deployment_by_key',
@@ -97,25 +99,30 @@ const WRITES = {
      WHERE account_id = $1 AND id = $2`,
   ),
   lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
-  updateSpan: statement(
+  updateSpan: statement('spans', 'update_span', `UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY}`),
+  // Counters are kept per writing backend (slot = pg_backend_pid()), summed when read. A backend
+  // runs one transaction at a time, so no two transactions in flight ever share a counter row:
+  // concurrent creates on one instance do not wait for each other's commit, and each delta stays
+  // in its writer's transaction, so the sum is exact.
+  insertSpan: statement(
     'spans',
-    'update_span',
-    `UPDATE spans SET status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7
-     WHERE account_id = $1 AND id = $2`,
+    'insert_span_counted',
+    `WITH inserted AS (
+       INSERT INTO spans (${COLUMNS.spans.join(', ')}) VALUES (${COLUMNS.spans.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT DO NOTHING RETURNING account_id, agent_instance_id, status)
+     INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+     SELECT account_id, agent_instance_id, status, pg_backend_pid(), 1 FROM inserted
+     ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + 1`,
   ),
-  // Each (instance, status) counter row is locked by its upsert until commit, so concurrent
-  // writers add up exactly; a status change moves one from the old row to the new in one statement.
-  addSpanCount: statement(
+  // A status change moves one from the old status to the new, in the statement that changes it.
+  updateSpanMovingCount: statement(
     'spans',
-    'add_span_count',
-    `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES ($1, $2, $3, 1)
-     ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = span_counts.n + 1`,
-  ),
-  moveSpanCount: statement(
-    'spans',
-    'move_span_count',
-    `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES ($1, $2, $3, -1), ($1, $2, $4, 1)
-     ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = span_counts.n + excluded.n`,
+    'update_span_moving_count',
+    `WITH updated AS (UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY} RETURNING account_id, agent_instance_id)
+     INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+     SELECT account_id, agent_instance_id, delta.status, pg_backend_pid(), delta.n
+       FROM updated, (VALUES ($8::text, -1), ($3::text, 1)) AS delta (status, n)
+     ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`,
   ),
   // The claim holds the key's row from here to commit; the response is filled in by completing it.
   claimIdempotency: statement(
@@ -157,7 +164,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   /** Claims of this unit not completed yet, by ledger key. */
   readonly #claims = new Map<string, unknown[]>();
 
-  async #insertOrConflict(table: InsertableTable, row: object) {
+  async #insertOrConflict(table: Exclude<InsertableTable, 'spans'>, row: object) {
     if ((await this.sql.change(WRITES[table], valuesOf(table, row))) === 0) throw new StoreConflictError(table);
   }
 
@@ -206,19 +213,15 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     ]);
   }
   async insertSpan(row: SpanRecord) {
-    await this.#insertOrConflict('spans', row);
-    await this.sql.change(WRITES.addSpanCount, [row.account_id, row.agent_instance_id, row.status]);
+    if ((await this.sql.change(WRITES.insertSpan, valuesOf('spans', row))) === 0) throw new StoreConflictError('spans');
   }
   lockSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);
   }
   async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
-    await this.sql.change(WRITES.updateSpan, [
-      row.account_id, row.id, row.status, row.result_payload_json, row.summary, row.finished_at, row.updated_at,
-    ]);
-    if (previousStatus !== row.status) {
-      await this.sql.change(WRITES.moveSpanCount, [row.account_id, row.agent_instance_id, previousStatus, row.status]);
-    }
+    const values = [row.account_id, row.id, row.status, row.result_payload_json, row.summary, row.finished_at, row.updated_at];
+    if (previousStatus === row.status) await this.sql.change(WRITES.updateSpan, values);
+    else await this.sql.change(WRITES.updateSpanMovingCount, [...values, previousStatus]);
   }
   /**
    * Inserting waits while another transaction holds an uncommitted claim on the key; once that one
