@@ -16,6 +16,8 @@ export function latestNumbersMarkdown({ env, raw }) {
     const value = f.value === null ? '—' : `${f.value}${f.unit === 'MiB' ? ' MiB' : ''}`;
     lines.push(`| \`${name}\` | ${value} | ${f.target} | ${f.result} |`);
   }
+  const rss = raw.memory?.server_rss_mib_by_spans_stored;
+  if (rss) lines.push('', `Server RSS by spans stored: ${Object.entries(rss).map(([n, mib]) => `${Number(n).toLocaleString('en')}: ${mib} MiB`).join(', ')}.`);
   lines.push('', '| measurement | per s | p50 ms | p99 ms |', '|---|---|---|---|');
   for (const [name, m] of Object.entries(raw.measurements)) {
     const n = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '—');
