@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { PrefactorResponseContractError } from './errors/response-contract-error.js';
+import { shapeCheck } from './shape-check.js';
 
 const SNIPPET_LENGTH = 200;
 
@@ -42,7 +43,7 @@ export function parseObjectBody(
   return body as Record<string, unknown>;
 }
 
-/** Checks a success body against its protocol schema (interpreted, no code generation). */
+/** Checks a success body against its protocol schema. */
 export function checkBodyShape(
   operation: string,
   schema: TSchema,
@@ -50,7 +51,7 @@ export function checkBodyShape(
   status: number,
   text: string,
 ): void {
-  if (Value.Check(schema, body)) return;
+  if (shapeCheck(schema)(body)) return;
   const first = Value.Errors(schema, body).First();
   const where = first?.path === '' || first === undefined ? 'the top level' : first.path;
   throw new PrefactorResponseContractError(
