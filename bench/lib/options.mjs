@@ -18,7 +18,7 @@ export const PROFILES = {
     durationMs: 800,
     warmupMs: 400,
     rounds: 5,
-    rssCheckpoints: [0, 20_000, 40_000],
+    rssCheckpoints: [0, 10_000, 20_000],
   },
 };
 
