@@ -123,6 +123,31 @@ for (const engine of ENGINES) {
         assert.equal((await store.read((tx) => tx.getSpan('acc', 'c')))?.finished_at, at(9));
       }));
 
+    it('counts spans exactly inside concurrent units, and forgets the counts of a unit that failed', () =>
+      withStore(async (store) => {
+        await store.write((tx) => seedInstance(tx, 'acc'));
+        const [seenByFinish, failed, seenAfterFailure] = await Promise.allSettled([
+          store.write(async (tx) => {
+            await tx.insertSpan(spanRow('acc', 'a', at(1)));
+            await tx.insertSpan(spanRow('acc', 'b', at(2)));
+            const span = await tx.lockSpan('acc', 'a');
+            await tx.updateSpan({ ...span!, status: 'complete', finished_at: at(3), updated_at: at(3) }, 'active');
+            return tx.spanCounts('acc', 'inst-1');
+          }),
+          store.write(async (tx) => {
+            await tx.insertSpan(spanRow('acc', 'c', at(4), 'failed'));
+            throw new Error('unit failed after writing');
+          }),
+          store.write((tx) => tx.spanCounts('acc', 'inst-1')),
+        ]);
+        assert.deepEqual(seenByFinish.status === 'fulfilled' && seenByFinish.value, { active: 1, complete: 1 });
+        assert.equal(failed.status, 'rejected');
+        // A concurrent unit sees the first one whole or not at all (on SQLite, which groups them, whole).
+        const seen = seenAfterFailure.status === 'fulfilled' && seenAfterFailure.value;
+        assert.deepEqual(seen, engine.name === 'sqlite' || Object.keys(seen || {}).length > 0 ? { active: 1, complete: 1 } : {});
+        assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 1, complete: 1 });
+      }));
+
     it('reads an instance under a shared lock as getInstance does, in several units at once', () =>
       withStore(async (store) => {
         const seeded = await store.write((tx) => seedInstance(tx, 'acc'));

@@ -22,13 +22,14 @@ export interface LedgerAnswer extends Answer {
  * not part of the request.
  */
 export function fingerprint(params: Record<string, unknown>): string {
-  const hash = createHash('sha256');
+  // One text, hashed once: the same digest as hashing the parts one by one, without a native call per part.
+  let text = '';
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
     if (value == null || name === 'idempotency_key' || name === '_type') continue;
-    hash.update(name).update('\u0000').update(JSON.stringify(value)).update('\u0000');
+    text += `${name}\u0000${JSON.stringify(value)}\u0000`;
   }
-  return hash.digest('base64url');
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 /**

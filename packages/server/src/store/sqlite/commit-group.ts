@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SequenceOutcome, WriteTx } from '../store.js';
 import { asStoreError } from './errors.js';
+import type { PendingSpanCounts } from './pending-span-counts.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
 
@@ -24,14 +25,16 @@ export class CommitGroup {
   readonly #release: Statement;
   readonly #rollbackTo: Statement;
   readonly #db: Database;
+  readonly #counts: PendingSpanCounts;
   #queue: Entry[] = [];
   #scheduled = false;
   #running = false;
   #idle: Array<() => void> = [];
 
-  constructor(db: Database, newTx: () => WriteTx) {
+  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts) {
     this.#db = db;
     this.#newTx = newTx;
+    this.#counts = counts;
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
@@ -104,7 +107,9 @@ export class CommitGroup {
         try {
           outcome.results.push(await unit(this.#newTx()));
           this.#release.run();
+          this.#counts.keepUnit();
         } catch (error) {
+          this.#counts.dropUnit();
           outcome.failure = { error: asStoreError(error) };
           broken = this.#undoUnit();
           break;
@@ -114,12 +119,14 @@ export class CommitGroup {
     }
     if (!broken) {
       try {
+        this.#counts.flush();
         this.#commit.run();
       } catch (error) {
         broken = asStoreError(error);
       }
     }
     if (broken) {
+      this.#counts.clear();
       if (this.#db.inTransaction) this.#rollback.run();
       for (const entry of batch) entry.fail(broken);
       return;

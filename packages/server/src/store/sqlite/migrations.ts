@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** Versioned schema changes, applied in order; `PRAGMA user_version` records the last one applied. */
-const MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -128,6 +128,26 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
   `,
+  // The ledger as a rowid table: its rows carry a whole answer (most of a page each), and a
+  // WITHOUT ROWID b-tree keyed by the client's random key splits a page on nearly every insert.
+  // Here rows append in insertion order and only the small key index takes random inserts.
+  `
+  CREATE TABLE idempotency_by_rowid (
+    account_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    response_status INTEGER NOT NULL,
+    response_json TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, operation, key)
+  );
+  INSERT INTO idempotency_by_rowid SELECT account_id, operation, key, fingerprint, response_status, response_json, inserted_at
+    FROM idempotency ORDER BY inserted_at;
+  DROP TABLE idempotency;
+  ALTER TABLE idempotency_by_rowid RENAME TO idempotency;
+  CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
@@ -135,15 +155,15 @@ export function migrateSqlite(db: Database): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     const current = db.pragma('user_version', { simple: true }) as number;
-    if (current > MIGRATIONS.length) {
+    if (current > SQLITE_MIGRATIONS.length) {
       throw new Error(
-        `this database was written by a newer agentspan (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade agentspan`,
+        `this database was written by a newer agentspan (schema ${current}, this one knows ${SQLITE_MIGRATIONS.length}); upgrade agentspan`,
       );
     }
-    for (let version = current; version < MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version]!);
+    for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+      db.exec(SQLITE_MIGRATIONS[version]!);
     }
-    if (current !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+    if (current !== SQLITE_MIGRATIONS.length) db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { ReadTx, SequenceOutcome, Store, WriteTx } from '../store.js';
 import { CommitGroup } from './commit-group.js';
 import { migrateSqlite } from './migrations.js';
+import { PendingSpanCounts } from './pending-span-counts.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
 import { SqliteWriteTx, WriteStatements } from './write-tx.js';
 
@@ -42,7 +43,8 @@ class SqliteStore implements Store {
     this.#reader = connect(file, true);
     const writerReads = new ReadStatements(this.#writer);
     const writes = new WriteStatements(this.#writer);
-    this.#group = new CommitGroup(this.#writer, () => new SqliteWriteTx(writerReads, writes));
+    const counts = new PendingSpanCounts(writes.addSpanCount);
+    this.#group = new CommitGroup(this.#writer, () => new SqliteWriteTx(writerReads, writes, counts), counts);
     this.#readTx = new SqliteReadTx(new ReadStatements(this.#reader));
   }
 

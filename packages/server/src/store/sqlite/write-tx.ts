@@ -13,6 +13,7 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
+import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
 
 const insertInto = (db: Database, table: string, columns: string[], suffix = '') =>
@@ -127,11 +128,13 @@ function run(table: StoreTable, statement: Statement, params: unknown) {
  */
 export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   readonly #w: WriteStatements;
+  readonly #counts: PendingSpanCounts;
   readonly #claims = new Map<string, IdempotencyClaim>();
 
-  constructor(reads: ReadStatements, writes: WriteStatements) {
+  constructor(reads: ReadStatements, writes: WriteStatements, counts: PendingSpanCounts) {
     super(reads);
     this.#w = writes;
+    this.#counts = counts;
   }
 
   async insertAccount(row: AccountRecord) {
@@ -179,7 +182,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async insertSpan(row: SpanRecord) {
     run('spans', this.#w.insertSpan, row);
-    this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, row.status, 1);
+    this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
   }
   async lockSpan(accountId: string, id: string) {
     return this.getSpan(accountId, id);
@@ -187,8 +190,8 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
     this.#w.updateSpan.run(row);
     if (previousStatus !== row.status) {
-      this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, previousStatus, -1);
-      this.#w.addSpanCount.run(row.account_id, row.agent_instance_id, row.status, 1);
+      this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
+      this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     }
   }
   async claimIdempotency(claim: IdempotencyClaim) {
@@ -206,6 +209,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       response_status: response.status,
       response_json: response.json,
     });
+  }
+  override async spanCounts(accountId: string, instanceId: string) {
+    return this.#counts.withPending(accountId, instanceId, await super.spanCounts(accountId, instanceId));
   }
   async pruneIdempotency(before: string) {
     return this.#w.pruneIdempotency.run(before).changes;
