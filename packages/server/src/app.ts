@@ -30,13 +30,16 @@ const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyB
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const domain = new Domain(options.store);
+  const logging = isLoggerInstance(options.logger) || Boolean(options.logger);
   const app = Fastify({
     bodyLimit,
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     requestIdHeader: 'x-request-id',
-    // Which SDK sent the request goes on every log line of that request.
-    childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
-      logger.child({ ...bindings, sdk: rawRequest.headers['x-prefactor-sdk'] }, childOptions),
+    // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
+    ...(logging && {
+      childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
+        logger.child({ ...bindings, sdk: rawRequest.headers['x-prefactor-sdk'] }, childOptions),
+    }),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler);

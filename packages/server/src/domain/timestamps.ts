@@ -60,6 +60,17 @@ export interface Clock {
   now(): Timestamp;
 }
 
+let lastMs = Number.NaN;
+let lastText: Timestamp = '';
+
+// Requests arriving within one millisecond share its text instead of formatting it again.
 export const systemClock: Clock = {
-  now: () => timestampFromMs(Date.now()),
+  now: () => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastText = timestampFromMs(ms);
+      lastMs = ms;
+    }
+    return lastText;
+  },
 };
