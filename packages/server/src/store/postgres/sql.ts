@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import pg, { type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { StoreTable } from '../errors.js';
 import { asStoreError, isRetryable } from './errors.js';
 
@@ -15,14 +15,33 @@ export const statement = (table: StoreTable, name: string, text: string): Statem
   table,
 });
 
+/** A parameter written into the statement's text, as the server would read the bound value. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return `'${value}'`;
+  throw new Error(`cannot write a ${typeof value} parameter into a statement`);
+}
+
+const inlined = (statement: Statement, values: unknown[]) =>
+  statement.text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
+
 /**
  * Runs statements on the pool (each on whichever connection is free) or on one transaction's
  * connection, mapping driver errors to store errors. It remembers a deadlock or serialization
  * failure even if the unit catches it, so the transaction is retried rather than committed.
+ *
+ * On a transaction's connection it saves round trips: BEGIN, and writes whose outcome nobody
+ * waits for (`defer`), are held back and sent in one message with the next statement (the
+ * server runs them in order and stops at the first error, which the next statement reports).
  */
 export class Sql {
   readonly #target: Pool | PoolClient;
   #retryable: unknown;
+  /** Statements not sent yet, to run before the next one. */
+  #held: string[] = [];
+  /** Whether anything of this transaction reached the server. */
+  #sent = false;
 
   constructor(target: Pool | PoolClient) {
     this.#target = target;
@@ -31,6 +50,32 @@ export class Sql {
   /** The deadlock or serialization failure this transaction hit, if any. */
   get retryableFailure(): unknown {
     return this.#retryable;
+  }
+
+  /** Opens a transaction with the next statement. */
+  begin(): void {
+    this.#held.push('BEGIN');
+  }
+
+  /** Runs a write with the next statement; its error, if any, is that statement's. */
+  defer(statement: Statement, values: unknown[]): void {
+    this.#held.push(inlined(statement, values));
+  }
+
+  /** Ends the transaction; resolves to the tag the server answered (ROLLBACK for an aborted one). */
+  async commit(): Promise<string> {
+    if (!this.#sent && this.#held.length === 1) {
+      this.#held = [];
+      return 'COMMIT';
+    }
+    return (await this.command('COMMIT')).command;
+  }
+
+  /** Rolls back; nothing to do when the server never saw the transaction. */
+  async rollback(): Promise<void> {
+    const sent = this.#sent;
+    this.#held = [];
+    if (sent) await this.command('ROLLBACK');
   }
 
   async rows<R extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<R[]> {
@@ -46,22 +91,33 @@ export class Sql {
     return (await this.#run(statement, values)).rowCount ?? 0;
   }
 
-  /** A statement without parameters (transaction control: BEGIN, COMMIT, SAVEPOINT …). */
-  async command(text: string): Promise<QueryResult> {
-    try {
-      return await this.#target.query(text);
-    } catch (error) {
-      if (isRetryable(error)) this.#retryable ??= error;
-      throw asStoreError(error);
-    }
+  /** A statement without parameters (transaction control: COMMIT, SAVEPOINT …). */
+  command(text: string): Promise<QueryResult> {
+    return this.#send(text, undefined);
   }
 
-  async #run<R extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<QueryResult<R>> {
+  #run<R extends QueryResultRow>(statement: Statement, values: unknown[]): Promise<QueryResult<R>> {
+    return this.#held.length === 0
+      ? this.#send<R>({ name: statement.name, text: statement.text, values }, statement.table)
+      : this.#send<R>(inlined(statement, values), statement.table);
+  }
+
+  async #send<R extends QueryResultRow>(
+    query: string | pg.QueryConfig,
+    table: StoreTable | undefined,
+  ): Promise<QueryResult<R>> {
+    if (this.#held.length > 0 && typeof query === 'string') {
+      query = [...this.#held, query].join(';\n');
+      this.#held = [];
+    }
+    this.#sent = true;
     try {
-      return await this.#target.query<R>({ name: statement.name, text: statement.text, values });
+      // Several statements in one message answer one result each; the last is the caller's.
+      const result = (await this.#target.query<R>(query)) as QueryResult<R> | QueryResult<R>[];
+      return Array.isArray(result) ? result[result.length - 1]! : result;
     } catch (error) {
       if (isRetryable(error)) this.#retryable ??= error;
-      throw asStoreError(error, statement.table);
+      throw asStoreError(error, table);
     }
   }
 }

@@ -38,7 +38,7 @@ async function checkOut(pool: Pool): Promise<{ client: PoolClient; release(destr
 
 async function rolledBack(sql: Sql): Promise<boolean> {
   try {
-    await sql.command('ROLLBACK');
+    await sql.rollback();
     return true;
   } catch {
     return false;
@@ -55,11 +55,10 @@ async function inTransaction<T>(pool: Pool, body: (sql: Sql) => Promise<T>): Pro
     const sql = new Sql(client);
     let destroy = false;
     try {
-      await sql.command('BEGIN');
+      sql.begin();
       const result = await body(sql);
-      const committed = await sql.command('COMMIT');
       // COMMIT of a transaction that an earlier statement aborted answers ROLLBACK instead of failing.
-      if (committed.command === 'ROLLBACK') {
+      if ((await sql.commit()) === 'ROLLBACK') {
         throw sql.retryableFailure ?? new Error('the transaction was rolled back: a statement in it failed and the unit carried on');
       }
       return result;
@@ -80,7 +79,7 @@ async function inTransaction<T>(pool: Pool, body: (sql: Sql) => Promise<T>): Pro
 async function runOn<T>(sql: Sql, unit: Unit<T>): Promise<T> {
   const tx = new PostgresWriteTx(sql);
   const result = await unit(tx);
-  await tx.dropUncompletedClaims();
+  tx.dropUncompletedClaims();
   return result;
 }
 

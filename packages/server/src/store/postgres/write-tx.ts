@@ -244,7 +244,8 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     if (!this.#claims.delete(ledgerKey(accountId, operation, key))) {
       throw new Error(`idempotency key ${key} for ${operation} was not claimed in this unit`);
     }
-    await this.sql.change(WRITES.completeIdempotency, [accountId, operation, key, response.status, response.json]);
+    // Goes out ahead of the next statement (the COMMIT, for most units), which runs after it.
+    this.sql.defer(WRITES.completeIdempotency, [accountId, operation, key, response.status, response.json]);
   }
   async pruneIdempotency(before: string) {
     let pruned = 0;
@@ -256,8 +257,8 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
 
   /** Drops claims the unit never completed, so only answered keys are committed (as on SQLite). */
-  async dropUncompletedClaims() {
-    for (const values of this.#claims.values()) await this.sql.change(WRITES.dropClaim, values);
+  dropUncompletedClaims() {
+    for (const values of this.#claims.values()) this.sql.defer(WRITES.dropClaim, values);
     this.#claims.clear();
   }
 
