@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { PrefactorApiError, PrefactorClientError, PrefactorHttpClient, SDK_VERSION } from '@agentspan/client';
+import { PrefactorApiError, PrefactorClientError, PrefactorHttpClient, SDK_VERSION, UndiciTransport } from '@agentspan/client';
 import { failure, span, success } from './support/fixtures.js';
 import { harness, TRANSPORTS } from './support/harness.js';
 import { ScriptedServer } from './support/scripted-server.js';
@@ -92,6 +92,31 @@ describe('transport choice in Node', () => {
     // fetch adds the Fetch-standard request headers; a plain undici request does not.
     assert.equal(server.last.headers['sec-fetch-mode'], undefined);
     assert.equal(server.last.headers.connection, 'keep-alive');
+  });
+
+  it('holds at most 32 sockets to the server, queueing a larger burst of calls', async (t) => {
+    const { server, client } = await harness(t, TRANSPORTS[0]);
+    const burst = 40;
+    server.reply(...Array.from({ length: burst }, (_, i) => success(span({ id: `span_${i}` }))));
+    const spans = await Promise.all(Array.from({ length: burst }, () => client.agentSpans.get('s')));
+    assert.equal(new Set(spans.map((s) => s.id)).size, burst);
+    assert.equal(server.connections, 32);
+  });
+
+  it('a pool size of its own passed to UndiciTransport bounds the sockets instead', async (t) => {
+    const server = await ScriptedServer.start();
+    const client = new PrefactorHttpClient({
+      apiUrl: server.url,
+      apiToken: 't',
+      transport: new UndiciTransport({ connectTimeout: 1000, connections: 3 }),
+    });
+    t.after(async () => {
+      await client.close();
+      await server.close();
+    });
+    server.reply(...Array.from({ length: 10 }, () => success(span())));
+    await Promise.all(Array.from({ length: 10 }, () => client.agentSpans.get('s')));
+    assert.equal(server.connections, 3);
   });
 
   it('sends through an injected fetch', async (t) => {

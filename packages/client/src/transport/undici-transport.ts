@@ -4,9 +4,13 @@ import { PrefactorTimeoutError } from '../errors/timeout-error.js';
 import { describeCause } from './failure-cause.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
+// Bounded so a burst of calls queues instead of opening a socket per call: unbounded, an undici
+// pool opens about two sockets per call in flight, as a socket frees only after the caller moved on.
+const DEFAULT_CONNECTIONS = 32;
+
 export interface UndiciTransportOptions {
   connectTimeout: number;
-  /** Sockets kept open per origin; unlimited by default. */
+  /** Most sockets open per origin at once; calls beyond it queue. Default 32. */
   connections?: number;
   /** How long an idle keep-alive socket stays open, in milliseconds. */
   keepAliveTimeout?: number;
@@ -24,7 +28,7 @@ export class UndiciTransport implements Transport {
     this.#connectTimeout = options.connectTimeout;
     this.#agent = new Agent({
       connect: { timeout: options.connectTimeout },
-      connections: options.connections ?? null,
+      connections: options.connections ?? DEFAULT_CONNECTIONS,
       ...(options.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeout }),
     });
   }

@@ -33,6 +33,8 @@ export class ScriptedServer {
   readonly #script: Reply[] = [];
   readonly #waiters: Array<() => void> = [];
   url = '';
+  /** TCP connections accepted so far. */
+  connections = 0;
 
   private constructor() {
     this.#server = createServer((req, res) => {
@@ -58,6 +60,9 @@ export class ScriptedServer {
 
   static async start(): Promise<ScriptedServer> {
     const server = new ScriptedServer();
+    server.#server.on('connection', () => {
+      server.connections += 1;
+    });
     await new Promise<void>((resolve) => server.#server.listen(0, '127.0.0.1', resolve));
     const { port } = server.#server.address() as AddressInfo;
     server.url = `http://127.0.0.1:${port}`;
