@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { SequenceOutcome, WriteTx } from '../store.js';
 import { asStoreError } from './errors.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
+import type { WalFlusher } from './wal-sync.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
 
@@ -11,10 +12,13 @@ interface Entry {
   fail(error: unknown): void;
 }
 
+const noop = () => {};
+
 /**
  * Runs the write units queued during one event-loop turn inside one IMMEDIATE transaction, each
- * unit in its own savepoint, and settles them only after the shared COMMIT: one fsync carries every
- * concurrent request, and an answered write is durable.
+ * unit in its own savepoint. The COMMIT only writes WAL frames; the group's units settle once an
+ * fsync of the WAL that started after that COMMIT has completed, so an answered write is durable
+ * while the event loop goes on to run the next group.
  */
 export class CommitGroup {
   readonly #newTx: () => WriteTx;
@@ -26,13 +30,17 @@ export class CommitGroup {
   readonly #rollbackTo: Statement;
   readonly #db: Database;
   readonly #counts: PendingSpanCounts;
+  readonly #flusher: WalFlusher;
+  /** The fsync the latest committed group waits for, while it runs. */
+  #durable: Promise<void> | undefined;
   #queue: Entry[] = [];
   #scheduled = false;
   #running = false;
   #idle: Array<() => void> = [];
 
-  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts) {
+  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts, flusher: WalFlusher) {
     this.#db = db;
+    this.#flusher = flusher;
     this.#newTx = newTx;
     this.#counts = counts;
     this.#begin = db.prepare('BEGIN IMMEDIATE');
@@ -59,10 +67,20 @@ export class CommitGroup {
     });
   }
 
-  /** Resolves once every queued unit has been settled. */
-  drained(): Promise<void> {
-    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+  /** Resolves once every queued unit has been settled, its group's fsync included. */
+  async drained(): Promise<void> {
+    if (this.#running || this.#queue.length > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await this.#durable?.then(noop, noop);
+  }
+
+  /**
+   * What a reader must await before it may look: the fsync of the latest committed group while it
+   * runs (rejecting if it fails), so no read exposes a write that is not yet durable. Undefined when
+   * every committed group is durable.
+   */
+  readBarrier(): Promise<void> | undefined {
+    const failure = this.#flusher.failure;
+    return this.#durable ?? (failure ? Promise.reject(failure) : undefined);
   }
 
   #enqueue(entry: Entry) {
@@ -91,6 +109,11 @@ export class CommitGroup {
   }
 
   async #runBatch(batch: Entry[]) {
+    const failure = this.#flusher.failure;
+    if (failure) {
+      for (const entry of batch) entry.fail(failure);
+      return;
+    }
     try {
       this.#begin.run();
     } catch (error) {
@@ -131,7 +154,14 @@ export class CommitGroup {
       for (const entry of batch) entry.fail(broken);
       return;
     }
-    batch.forEach((entry, index) => entry.settle(outcomes[index]!));
+    const durable = this.#flusher.flush();
+    this.#durable = durable;
+    void durable.then(
+      () => batch.forEach((entry, index) => entry.settle(outcomes[index]!)),
+      (error: unknown) => batch.forEach((entry) => entry.fail(error)),
+    ).finally(() => {
+      if (this.#durable === durable) this.#durable = undefined;
+    });
   }
 
   /** Rolls one unit back; returns the error when the transaction itself is lost (e.g. disk full). */
