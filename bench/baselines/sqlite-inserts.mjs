@@ -7,34 +7,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { serveParent } from '../lib/child-process.mjs';
 import { summarise } from '../lib/stats.mjs';
+import { migrateSqlite } from '../../packages/server/dist/store/sqlite/migrations.js';
 import { spanParams } from '../lib/span-body.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentspan-bench-sqlite-'));
 const db = new Database(join(dir, 'spans.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-// The server's span table and its listing index, as its first migration creates them.
-db.exec(`
-  CREATE TABLE spans (
-    account_id TEXT NOT NULL,
-    id TEXT NOT NULL,
-    agent_id TEXT NOT NULL,
-    agent_instance_id TEXT NOT NULL,
-    parent_span_id TEXT,
-    schema_name TEXT NOT NULL,
-    schema_title TEXT,
-    status TEXT NOT NULL,
-    payload_json TEXT NOT NULL,
-    result_payload_json TEXT,
-    summary TEXT,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    inserted_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (account_id, id)
-  );
-  CREATE INDEX spans_by_instance_time ON spans (account_id, agent_instance_id, started_at, id);
-`);
+// The server's own schema (its migrations), so the baseline inserts the same row into the same table and index.
+migrateSqlite(db);
 
 const insert = db.prepare(`
   INSERT INTO spans (account_id, id, agent_id, agent_instance_id, parent_span_id, schema_name, schema_title,
