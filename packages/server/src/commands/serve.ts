@@ -4,7 +4,7 @@ import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
 import { integerIn, choiceOf } from './option-parsers.js';
-import { describeLocation, openStoreAt, parseDatabaseUrl, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
+import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -21,12 +21,10 @@ interface ServeFlags extends StoreLocationFlags {
 }
 
 export const serveCommand = () =>
-  new Command('serve')
-    .description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)')
+  withStoreLocationOptions(new Command('serve')
+    .description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)'))
     .option('--port <port>', 'TCP port to listen on (0 picks a free one)', integerIn(0, 65535), DEFAULT_PORT)
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
-    .option('--data-dir <dir>', 'SQLite data directory (default: .agentspan)')
-    .option('--database-url <url>', 'PostgreSQL URL, postgres://… (default: $DATABASE_URL)', parseDatabaseUrl)
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
     .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { createToken } from '../domain/access-tokens.js';
 import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { choiceOf } from './option-parsers.js';
-import { openStoreAt, parseDatabaseUrl, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
+import { openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 const SCOPES = ['deployment', 'account'] as const;
 
@@ -13,10 +13,8 @@ interface CreateTokenFlags extends StoreLocationFlags {
 }
 
 const createTokenCommand = () =>
-  new Command('create')
-    .description('issue an API token and print it alone on stdout (works while a server runs on the same store)')
-    .option('--data-dir <dir>', 'SQLite data directory (default: .agentspan)')
-    .option('--database-url <url>', 'PostgreSQL URL, postgres://… (default: $DATABASE_URL)', parseDatabaseUrl)
+  withStoreLocationOptions(new Command('create')
+    .description('issue an API token and print it alone on stdout (works while a server runs on the same store)'))
     .addOption(
       new Option('--scope <scope>', 'deployment: registers instances of the default agent; account: every agent of the account')
         .argParser(choiceOf(SCOPES))
