@@ -1,4 +1,4 @@
-import { StoreConflictError, type StoreTable } from '../errors.js';
+import { StoreConflictError } from '../errors.js';
 import type { WriteTx } from '../store.js';
 import type {
   AccountRecord,
@@ -13,6 +13,7 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
+import { ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import { PostgresReadTx } from './read-tx.js';
 import { statement, type Statement } from './sql.js';
 
@@ -20,47 +21,28 @@ import { statement, type Statement } from './sql.js';
  * `ON CONFLICT DO NOTHING` (every unique key) instead of letting a violation abort the
  * transaction: the unit sees `StoreConflictError` and its transaction stays usable, as on SQLite.
  */
-const insertInto = (table: StoreTable, columns: readonly string[], returning = '') =>
-  statement(
+function insertInto(table: InsertableTable, returning = '') {
+  const columns = TABLE_COLUMNS[table];
+  return statement(
     table,
     `insert_${table}`,
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
      ON CONFLICT DO NOTHING ${returning}`,
   );
-
-const COLUMNS = {
-  accounts: ['id', 'name', 'inserted_at'],
-  environments: ['account_id', 'id', 'name', 'inserted_at'],
-  agents: ['account_id', 'id', 'name', 'description', 'external_identifier', 'status', 'inserted_at', 'updated_at'],
-  deployments: ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
-  agent_versions: ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at'],
-  schema_versions: ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at'],
-  tokens: ['id', 'account_id', 'scope', 'deployment_id', 'token_hash', 'inserted_at'],
-  agent_instances: [
-    'account_id', 'id', 'agent_id', 'agent_version_id', 'schema_version_id', 'environment_id', 'agent_deployment_id',
-    'status', 'purpose', 'started_at', 'finished_at', 'termination_reason', 'quality_payloads_json',
-    'quality_summaries_json', 'inserted_at', 'updated_at',
-  ],
-  spans: [
-    'account_id', 'id', 'agent_id', 'agent_instance_id', 'parent_span_id', 'schema_name', 'schema_title', 'status',
-    'payload_json', 'result_payload_json', 'summary', 'started_at', 'finished_at', 'inserted_at', 'updated_at',
-  ],
-} as const;
-
-type InsertableTable = keyof typeof COLUMNS;
+}
 
 const SPAN_KEY = 'account_id = $1 AND id = $2';
 const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
 
 const WRITES = {
-  accounts: insertInto('accounts', COLUMNS.accounts),
-  environments: insertInto('environments', COLUMNS.environments),
-  agents: insertInto('agents', COLUMNS.agents),
-  deployments: insertInto('deployments', COLUMNS.deployments, 'RETURNING *'),
-  agent_versions: insertInto('agent_versions', COLUMNS.agent_versions, 'RETURNING *'),
-  schema_versions: insertInto('schema_versions', COLUMNS.schema_versions, 'RETURNING *'),
-  tokens: insertInto('tokens', COLUMNS.tokens),
-  agent_instances: insertInto('agent_instances', COLUMNS.agent_instances),
+  accounts: insertInto('accounts'),
+  environments: insertInto('environments'),
+  agents: insertInto('agents'),
+  deployments: insertInto('deployments', 'RETURNING *'),
+  agent_versions: insertInto('agent_versions', 'RETURNING *'),
+  schema_versions: insertInto('schema_versions', 'RETURNING *'),
+  tokens: insertInto('tokens'),
+  agent_instances: insertInto('agent_instances'),
   deploymentByKey: statement(
     'deployments',
     'deployment_by_key',
@@ -108,7 +90,7 @@ const WRITES = {
     'spans',
     'insert_span_counted',
     `WITH inserted AS (
-       INSERT INTO spans (${COLUMNS.spans.join(', ')}) VALUES (${COLUMNS.spans.map((_, i) => `$${i + 1}`).join(', ')})
+       INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES (${TABLE_COLUMNS.spans.map((_, i) => `$${i + 1}`).join(', ')})
        ON CONFLICT DO NOTHING RETURNING account_id, agent_instance_id, status)
      INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
      SELECT account_id, agent_instance_id, status, pg_backend_pid(), 1 FROM inserted
@@ -155,16 +137,14 @@ const WRITES = {
 const PRUNE_BATCH = 5000;
 
 const valuesOf = (table: InsertableTable, row: object) =>
-  COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
-
-const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;
+  TABLE_COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
 
 /** One unit's view of its transaction's connection. */
 export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   /** Claims of this unit not completed yet, by ledger key. */
   readonly #claims = new Map<string, unknown[]>();
 
-  async #insertOrConflict(table: Exclude<InsertableTable, 'spans'>, row: object) {
+  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency'>, row: object) {
     if ((await this.sql.change(WRITES[table], valuesOf(table, row))) === 0) throw new StoreConflictError(table);
   }
 

@@ -13,13 +13,14 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
+import { ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
 
-const insertInto = (db: Database, table: string, columns: string[], suffix = '') =>
-  db.prepare(
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ${suffix}`,
-  );
+function insertInto(db: Database, table: InsertableTable, suffix = '') {
+  const columns = TABLE_COLUMNS[table];
+  return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ${suffix}`);
+}
 
 /** Write statements of the writer connection, prepared once. */
 export class WriteStatements {
@@ -43,15 +44,12 @@ export class WriteStatements {
   readonly pruneIdempotency: Statement;
 
   constructor(db: Database) {
-    this.insertAccount = insertInto(db, 'accounts', ['id', 'name', 'inserted_at']);
-    this.insertEnvironment = insertInto(db, 'environments', ['account_id', 'id', 'name', 'inserted_at']);
-    this.insertAgent = insertInto(db, 'agents', [
-      'account_id', 'id', 'name', 'description', 'external_identifier', 'status', 'inserted_at', 'updated_at',
-    ]);
+    this.insertAccount = insertInto(db, 'accounts');
+    this.insertEnvironment = insertInto(db, 'environments');
+    this.insertAgent = insertInto(db, 'agents');
     this.insertDeployment = insertInto(
       db,
       'deployments',
-      ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
       'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING',
     );
     this.deploymentByKey = db.prepare(
@@ -63,7 +61,6 @@ export class WriteStatements {
     this.insertAgentVersion = insertInto(
       db,
       'agent_versions',
-      ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at'],
       'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
     this.agentVersionByExternal = db.prepare(
@@ -72,29 +69,20 @@ export class WriteStatements {
     this.insertSchemaVersion = insertInto(
       db,
       'schema_versions',
-      ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at'],
       'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
     this.schemaVersionByExternal = db.prepare(
       'SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
     );
-    this.insertToken = insertInto(db, 'tokens', ['id', 'account_id', 'scope', 'deployment_id', 'token_hash', 'inserted_at']);
-    this.insertInstance = insertInto(db, 'agent_instances', [
-      'account_id', 'id', 'agent_id', 'agent_version_id', 'schema_version_id', 'environment_id',
-      'agent_deployment_id', 'status', 'purpose', 'started_at', 'finished_at', 'termination_reason',
-      'quality_payloads_json', 'quality_summaries_json', 'inserted_at', 'updated_at',
-    ]);
+    this.insertToken = insertInto(db, 'tokens');
+    this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
          termination_reason = @termination_reason, quality_payloads_json = @quality_payloads_json,
          quality_summaries_json = @quality_summaries_json, updated_at = @updated_at
        WHERE account_id = @account_id AND id = @id`,
     );
-    this.insertSpan = insertInto(db, 'spans', [
-      'account_id', 'id', 'agent_id', 'agent_instance_id', 'parent_span_id', 'schema_name', 'schema_title',
-      'status', 'payload_json', 'result_payload_json', 'summary', 'started_at', 'finished_at', 'inserted_at',
-      'updated_at',
-    ]);
+    this.insertSpan = insertInto(db, 'spans');
     this.updateSpan = db.prepare(
       `UPDATE spans SET status = @status, result_payload_json = @result_payload_json, summary = @summary,
          finished_at = @finished_at, updated_at = @updated_at
@@ -104,14 +92,10 @@ export class WriteStatements {
       `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = n + excluded.n`,
     );
-    this.insertIdempotency = insertInto(db, 'idempotency', [
-      'account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at',
-    ]);
+    this.insertIdempotency = insertInto(db, 'idempotency');
     this.pruneIdempotency = db.prepare('DELETE FROM idempotency WHERE inserted_at < ?');
   }
 }
-
-const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;
 
 function run(table: StoreTable, statement: Statement, params: unknown) {
   try {
