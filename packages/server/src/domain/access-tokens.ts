@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { TokenScope } from '../store/records.js';
 import type { Principal } from './caller.js';
@@ -10,7 +10,7 @@ const TOKEN_PREFIX = 'as_';
 /** 256 random bits: high-entropy enough that a plain sha256 is a safe way to store it. */
 export const generateToken = () => TOKEN_PREFIX + randomBytes(32).toString('base64url');
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 const MAX_CACHED = 10_000;
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ApiError } from './errors.js';
 import type { Caller } from './caller.js';
 import type { Answer, OperationName, WriteUnit } from './operation.js';
@@ -29,7 +29,7 @@ export function fingerprint(params: Record<string, unknown>): string {
     if (value == null || name === 'idempotency_key' || name === '_type') continue;
     text += `${name}\u0000${JSON.stringify(value)}\u0000`;
   }
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
 /**
