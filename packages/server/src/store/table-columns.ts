@@ -21,5 +21,9 @@ export const TABLE_COLUMNS = {
 
 export type InsertableTable = keyof typeof TABLE_COLUMNS;
 
+/** A row's values in its table's column order, for positional parameters. */
+export const columnValues = (table: InsertableTable, row: object): unknown[] =>
+  TABLE_COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
+
 /** One text for (account, operation, key): how a unit finds the idempotency claims it made. */
 export const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;

@@ -13,7 +13,7 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
-import { ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
+import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import { PostgresReadTx } from './read-tx.js';
 import { statement, type Statement } from './sql.js';
 
@@ -136,16 +136,13 @@ const WRITES = {
 
 const PRUNE_BATCH = 5000;
 
-const valuesOf = (table: InsertableTable, row: object) =>
-  TABLE_COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
-
 /** One unit's view of its transaction's connection. */
 export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   /** Claims of this unit not completed yet, by ledger key. */
   readonly #claims = new Map<string, unknown[]>();
 
   async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency'>, row: object) {
-    if ((await this.sql.change(WRITES[table], valuesOf(table, row))) === 0) throw new StoreConflictError(table);
+    if ((await this.sql.change(WRITES[table], columnValues(table, row))) === 0) throw new StoreConflictError(table);
   }
 
   override async firstAccount() {
@@ -193,7 +190,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     ]);
   }
   async insertSpan(row: SpanRecord) {
-    if ((await this.sql.change(WRITES.insertSpan, valuesOf('spans', row))) === 0) throw new StoreConflictError('spans');
+    if ((await this.sql.change(WRITES.insertSpan, columnValues('spans', row))) === 0) throw new StoreConflictError('spans');
   }
   lockSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);
@@ -249,7 +246,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     byKey: Statement,
     keyValues: unknown[],
   ): Promise<R> {
-    const inserted = await this.sql.first<R & object>(WRITES[table], valuesOf(table, row));
+    const inserted = await this.sql.first<R & object>(WRITES[table], columnValues(table, row));
     if (inserted) return inserted;
     const existing = await this.sql.first<R & object>(byKey, keyValues);
     // Nothing under the natural key: the insert hit the (account_id, id) key instead.

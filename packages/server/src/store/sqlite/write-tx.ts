@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { StoreConflictError, type StoreTable } from '../errors.js';
+import { StoreConflictError } from '../errors.js';
 import type { WriteTx } from '../store.js';
 import type {
   AccountRecord,
@@ -13,13 +13,14 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
-import { ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
+import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
 
 function insertInto(db: Database, table: InsertableTable, suffix = '') {
   const columns = TABLE_COLUMNS[table];
-  return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ${suffix}`);
+  // Positional parameters: binding an array costs less than looking each name up in an object.
+  return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ${suffix}`);
 }
 
 /** Write statements of the writer connection, prepared once. */
@@ -97,9 +98,9 @@ export class WriteStatements {
   }
 }
 
-function run(table: StoreTable, statement: Statement, params: unknown) {
+function insert(table: InsertableTable, statement: Statement, row: object) {
   try {
-    return statement.run(params);
+    return statement.run(columnValues(table, row));
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_')) throw new StoreConflictError(table, { cause: error });
     throw error;
@@ -122,27 +123,27 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
 
   async insertAccount(row: AccountRecord) {
-    run('accounts', this.#w.insertAccount, row);
+    insert('accounts', this.#w.insertAccount, row);
   }
   async insertEnvironment(row: EnvironmentRecord) {
-    run('environments', this.#w.insertEnvironment, row);
+    insert('environments', this.#w.insertEnvironment, row);
   }
   async insertAgent(row: AgentRecord) {
-    run('agents', this.#w.insertAgent, row);
+    insert('agents', this.#w.insertAgent, row);
   }
   async ensureDeployment(row: DeploymentRecord) {
-    if (run('deployments', this.#w.insertDeployment, row).changes === 1) return row;
+    if (insert('deployments', this.#w.insertDeployment, row).changes === 1) return row;
     return this.#w.deploymentByKey.get(row.account_id, row.agent_id, row.environment_id) as DeploymentRecord;
   }
   async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
     this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId);
   }
   async ensureAgentVersion(row: AgentVersionRecord) {
-    if (run('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
+    if (insert('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
     return this.#w.agentVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier) as AgentVersionRecord;
   }
   async ensureSchemaVersion(row: SchemaVersionRecord) {
-    if (run('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;
+    if (insert('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;
     return this.#w.schemaVersionByExternal.get(
       row.account_id,
       row.agent_id,
@@ -150,10 +151,10 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     ) as SchemaVersionRecord;
   }
   async insertToken(row: TokenRecord) {
-    run('tokens', this.#w.insertToken, row);
+    insert('tokens', this.#w.insertToken, row);
   }
   async insertInstance(row: InstanceRecord) {
-    run('agent_instances', this.#w.insertInstance, row);
+    insert('agent_instances', this.#w.insertInstance, row);
   }
   async lockInstance(accountId: string, id: string) {
     return this.getInstance(accountId, id);
@@ -165,7 +166,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     this.#w.updateInstance.run(row);
   }
   async insertSpan(row: SpanRecord) {
-    run('spans', this.#w.insertSpan, row);
+    insert('spans', this.#w.insertSpan, row);
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
   }
   async lockSpan(accountId: string, id: string) {
@@ -188,7 +189,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     const claim = this.#claims.get(id);
     if (!claim) throw new Error(`idempotency key ${key} for ${operation} was not claimed in this unit`);
     this.#claims.delete(id);
-    run('idempotency', this.#w.insertIdempotency, {
+    insert('idempotency', this.#w.insertIdempotency, {
       ...claim,
       response_status: response.status,
       response_json: response.json,
