@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SequenceOutcome, WriteTx } from '../store.js';
 import { asStoreError } from './errors.js';
+import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import type { WalFlusher } from './wal-sync.js';
 
@@ -30,6 +31,7 @@ export class CommitGroup {
   readonly #rollbackTo: Statement;
   readonly #db: Database;
   readonly #counts: PendingSpanCounts;
+  readonly #instances: InstanceCache;
   readonly #flusher: WalFlusher;
   /** The fsync the latest committed group waits for, while it runs. */
   #durable: Promise<void> | undefined;
@@ -38,11 +40,12 @@ export class CommitGroup {
   #running = false;
   #idle: Array<() => void> = [];
 
-  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts, flusher: WalFlusher) {
+  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts, instances: InstanceCache, flusher: WalFlusher) {
     this.#db = db;
     this.#flusher = flusher;
     this.#newTx = newTx;
     this.#counts = counts;
+    this.#instances = instances;
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
@@ -116,6 +119,7 @@ export class CommitGroup {
     }
     try {
       this.#begin.run();
+      this.#instances.revalidate();
     } catch (error) {
       for (const entry of batch) entry.fail(asStoreError(error));
       return;
@@ -133,6 +137,7 @@ export class CommitGroup {
           this.#counts.keepUnit();
         } catch (error) {
           this.#counts.dropUnit();
+          this.#instances.clear();
           outcome.failure = { error: asStoreError(error) };
           broken = this.#undoUnit();
           break;
@@ -150,6 +155,7 @@ export class CommitGroup {
     }
     if (broken) {
       this.#counts.clear();
+      this.#instances.clear();
       if (this.#db.inTransaction) this.#rollback.run();
       for (const entry of batch) entry.fail(broken);
       return;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReadTx, SequenceOutcome, Store, WriteTx } from '../store.js';
 import { CommitGroup } from './commit-group.js';
+import { InstanceCache } from './instance-cache.js';
 import { migrateSqlite } from './migrations.js';
 import { PendingSpanCounts } from './pending-span-counts.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
@@ -65,7 +66,14 @@ class SqliteStore implements Store {
     const writerReads = new ReadStatements(this.#writer);
     const writes = new WriteStatements(this.#writer);
     const counts = new PendingSpanCounts(writes.addSpanCount);
-    this.#group = new CommitGroup(this.#writer, () => new SqliteWriteTx(writerReads, writes, counts), counts, this.#flusher);
+    const instances = new InstanceCache(this.#writer);
+    this.#group = new CommitGroup(
+      this.#writer,
+      () => new SqliteWriteTx(writerReads, writes, counts, instances),
+      counts,
+      instances,
+      this.#flusher,
+    );
     this.#readTx = new SqliteReadTx(new ReadStatements(this.#reader));
   }
 

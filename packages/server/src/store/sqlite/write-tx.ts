@@ -14,6 +14,7 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
+import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
 
@@ -114,12 +115,14 @@ function insert(table: InsertableTable, statement: Statement, row: object) {
 export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   readonly #w: WriteStatements;
   readonly #counts: PendingSpanCounts;
+  readonly #instances: InstanceCache;
   readonly #claims = new Map<string, IdempotencyClaim>();
 
-  constructor(reads: ReadStatements, writes: WriteStatements, counts: PendingSpanCounts) {
+  constructor(reads: ReadStatements, writes: WriteStatements, counts: PendingSpanCounts, instances: InstanceCache) {
     super(reads);
     this.#w = writes;
     this.#counts = counts;
+    this.#instances = instances;
   }
 
   async insertAccount(row: AccountRecord) {
@@ -156,6 +159,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async insertInstance(row: InstanceRecord) {
     insert('agent_instances', this.#w.insertInstance, row);
   }
+  override async getInstance(accountId: string, id: string) {
+    return this.#instances.get(accountId, id, () => this.q.instance.get(accountId, id) as InstanceRecord | undefined);
+  }
   async lockInstance(accountId: string, id: string) {
     return this.getInstance(accountId, id);
   }
@@ -163,6 +169,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.getInstance(accountId, id);
   }
   async updateInstance(row: InstanceRecord) {
+    this.#instances.forget(row.account_id, row.id);
     this.#w.updateInstance.run(row);
   }
   async insertSpan(row: SpanRecord) {
