@@ -59,6 +59,8 @@ class SqliteStore implements Store {
      * database file holding those pages is synced: committed frames are on disk in one or the other.
      */
     this.#writer.pragma('synchronous = NORMAL');
+    // Each unit's savepoint copies the pages it first touches into a sub-journal: keep that in memory.
+    this.#writer.pragma('temp_store = MEMORY');
     this.#reader = connect(file, true);
     const wal = options.syncWal ? { sync: options.syncWal, close: async () => {} } : fsyncWalFile(file);
     this.#closeWal = wal.close;
