@@ -12,6 +12,7 @@ const rowKey = (accountId: string, id: string) => `${accountId}\u0000${id}`;
  * the writer updates it; everything leaves when a unit or group rolls back (a row read inside it
  * may have been one it wrote) and when another connection has committed since the writer last
  * looked (`PRAGMA data_version`), so a cached row is always the committed one or this unit's own.
+ * Rows are handed out shared: callers build a new record to change one, as the domain does.
  */
 export class InstanceCache {
   readonly #dataVersion: Statement;
