@@ -34,6 +34,41 @@ for (const engine of ENGINES) {
         assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 2 });
       }));
 
+    it('undoes a unit that updated rows before failing, keeping the writes of the units around it', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await seedInstance(tx, 'acc');
+          await tx.insertSpan(spanRow('acc', 'a', at(1)));
+          await tx.insertSpan(spanRow('acc', 'b', at(2)));
+        });
+        const finish = (id: string, status: 'complete' | 'failed', time: number) => async (tx: Parameters<Parameters<typeof store.write>[0]>[0]) => {
+          const span = (await tx.lockSpan('acc', id))!;
+          await tx.updateSpan({ ...span, status, finished_at: at(time), updated_at: at(time) }, span.status);
+        };
+        const results = await Promise.allSettled([
+          store.write(finish('a', 'complete', 3)),
+          store.write(async (tx) => {
+            await tx.insertSpan(spanRow('acc', 'c', at(4)));
+            await finish('b', 'failed', 5)(tx);
+            throw new Error('unit failed after two writes');
+          }),
+          store.write(async (tx) => {
+            await tx.getSpan('acc', 'a');
+            throw new Error('unit failed before writing');
+          }),
+          store.write((tx) => tx.insertSpan(spanRow('acc', 'd', at(6)))),
+        ]);
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+        const stored = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
+        assert.deepEqual(
+          stored.map((s) => [s.id, s.status, s.finished_at]),
+          [['a', 'complete', at(3)], ['b', 'active', null], ['d', 'active', null]],
+        );
+        assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 2, complete: 1 });
+        // The writer goes on from the same state: the next unit sees what the reader saw.
+        assert.equal(await store.write(async (tx) => (await tx.getSpan('acc', 'c'))?.id ?? 'absent'), 'absent');
+      }));
+
     it('hides a unit from readers until it has committed', () =>
       withStore(async (store) => {
         await store.write((tx) => seedInstance(tx, 'acc'));
