@@ -69,6 +69,89 @@ for (const engine of ENGINES) {
         assert.equal(await store.write(async (tx) => (await tx.getSpan('acc', 'c'))?.id ?? 'absent'), 'absent');
       }));
 
+    describe('additive units (writeAdditive)', () => {
+      type Tx = Parameters<Parameters<typeof store.write>[0]>[0];
+      let store: Awaited<ReturnType<typeof engine.open>>['store'];
+      /** A span create as the domain runs it: claim, shared lock, insert, answer. */
+      const create = (key: string | null, id: string, second: number, fail?: string) => async (tx: Tx) => {
+        const claim = { account_id: 'acc', operation: 'agent_spans/create', key: key ?? '', fingerprint: `f-${id}`, inserted_at: at(second) };
+        if (key !== null) {
+          const existing = await tx.claimIdempotency(claim);
+          if (existing) return `replayed ${existing.response_json}`;
+        }
+        const instance = await tx.lockInstanceShared('acc', 'inst-1');
+        if (!instance) throw new Error('no instance');
+        if (fail) throw new Error(fail);
+        await tx.insertSpan(spanRow('acc', id, at(second)));
+        if (key !== null) await tx.completeIdempotency('acc', claim.operation, key, { status: 201, json: `{"id":"${id}"}` });
+        return `created ${id}`;
+      };
+      const ids = async () =>
+        (await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 100 }))).map((s) => s.id);
+      const ledger = (key: string) => store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', key));
+
+      const withSeeded = (test: () => Promise<void>) =>
+        withStore(async (opened) => {
+          store = opened;
+          await store.write((tx) => seedInstance(tx, 'acc'));
+          await test();
+        });
+
+      it('commits many at once, each with its span, count and ledger answer', () =>
+        withSeeded(async () => {
+          const names = Array.from({ length: 40 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+          const results = await Promise.all(names.map((id, i) => store.writeAdditive(create(i % 2 ? `k-${id}` : null, id, i % 60))));
+          assert.deepEqual(results, names.map((id) => `created ${id}`));
+          assert.deepEqual((await ids()).sort(), names);
+          assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 40 });
+          assert.equal((await ledger('k-s01'))?.response_json, '{"id":"s01"}');
+          assert.equal(await ledger('k-s00'), undefined);
+        }));
+
+      it('lets one of two units with the same key do the work; the other replays its answer', () =>
+        withSeeded(async () => {
+          const results = await Promise.all([store.writeAdditive(create('same', 'a', 1)), store.writeAdditive(create('same', 'b', 2))]);
+          assert.deepEqual(results.sort(), ['created a', 'replayed {"id":"a"}']);
+          assert.deepEqual(await ids(), ['a']);
+          // A later request with the key replays too.
+          assert.equal(await store.writeAdditive(create('same', 'c', 3)), 'replayed {"id":"a"}');
+        }));
+
+      it('keeps nothing of a unit that fails after its claim, and commits the others', () =>
+        withSeeded(async () => {
+          const results = await Promise.allSettled([
+            store.writeAdditive(create('k1', 'a', 1)),
+            store.writeAdditive(create('k2', 'b', 2, 'refused after the claim')),
+            store.writeAdditive(create('k3', 'c', 3)),
+          ]);
+          assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+          assert.match(String((results[1] as PromiseRejectedResult).reason), /refused after the claim/);
+          assert.deepEqual(await ids(), ['a', 'c']);
+          assert.equal(await ledger('k2'), undefined);
+          // The key stays usable.
+          assert.equal(await store.writeAdditive(create('k2', 'b', 4)), 'created b');
+        }));
+
+      it('refuses a span id already stored or taken by another unit at once, and commits the rest', () =>
+        withSeeded(async () => {
+          await store.write((tx) => tx.insertSpan(spanRow('acc', 'taken', at(1))));
+          const results = await Promise.allSettled([
+            store.writeAdditive(create('k1', 'taken', 2)),
+            store.writeAdditive(create('k2', 'twice', 3)),
+            store.writeAdditive(create('k3', 'twice', 4)),
+            store.writeAdditive(create('k4', 'fresh', 5)),
+          ]);
+          const conflict = (r: PromiseSettledResult<string>) =>
+            r.status === 'rejected' && r.reason instanceof StoreConflictError && r.reason.table === 'spans';
+          assert.ok(conflict(results[0]!), String((results[0] as PromiseRejectedResult).reason));
+          assert.equal([results[1]!, results[2]!].filter(conflict).length, 1);
+          assert.equal(results[3]!.status === 'fulfilled' && results[3]!.value, 'created fresh');
+          assert.deepEqual((await ids()).sort(), ['fresh', 'taken', 'twice']);
+          assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 3 });
+          assert.equal(await ledger('k1'), undefined);
+        }));
+    });
+
     it('hides a unit from readers until it has committed', () =>
       withStore(async (store) => {
         await store.write((tx) => seedInstance(tx, 'acc'));

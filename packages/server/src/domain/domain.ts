@@ -28,7 +28,8 @@ export class Domain {
     const context = this.context(principal);
     const unit = operation.prepare(params, context);
     const entry = IdempotencyLedger.entry(operation.name, key, params as Record<string, unknown>);
-    return this.store.write(IdempotencyLedger.guard(unit, context.caller, entry));
+    const guarded = IdempotencyLedger.guard(unit, context.caller, entry);
+    return operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded);
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {

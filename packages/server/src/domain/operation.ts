@@ -33,10 +33,13 @@ export type OperationName =
  */
 export interface WriteOperation<P> {
   name: OperationName;
+  /** Its unit only claims its key, reads under shared locks and inserts, and writes nothing else before a throw (see `Store.writeAdditive`). */
+  additive: boolean;
   prepare(params: P, context: OperationContext): WriteUnit;
 }
 
-export const defineOperation = <P>(name: OperationName, prepare: WriteOperation<P>['prepare']): WriteOperation<P> => ({
-  name,
-  prepare,
-});
+export const defineOperation = <P>(
+  name: OperationName,
+  prepare: WriteOperation<P>['prepare'],
+  { additive = false }: { additive?: boolean } = {},
+): WriteOperation<P> => ({ name, additive, prepare });

@@ -14,6 +14,11 @@
  * - A unit only awaits its `tx` (no timers, no network): an engine may run units one after
  *   another on one connection. A unit may be run again after a transient engine failure
  *   (serialization failure, deadlock), so it has no effects outside `tx`.
+ * - `writeAdditive(unit)` is `write` for a unit that only claims ledger keys, reads under shared
+ *   locks (`lockInstanceShared`) and inserts spans, and whose only write before a throw is its
+ *   claim (a span create). Such units cannot undo each other's reads, so an engine may run many at
+ *   once interleaved in one transaction and merge their statements; each still commits or fails
+ *   alone, and a unit may be run a second time, alone, when the engine cannot keep it in the batch.
  * - `read(unit)` sees committed data only, never a unit still in flight. It gives no snapshot
  *   across statements.
  * - `lockInstance` / `lockSpan` take a row lock held to the end of the transaction
@@ -144,6 +149,7 @@ export interface SequenceOutcome<T> {
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
+  writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>>;
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T>;
   /** Runs pending migrations; openers call it before handing the store out. */

@@ -72,4 +72,4 @@ export const createSpan = defineOperation<CreateSpanParams>('agent_spans/create'
     }
     return { status: 201, json: successJson(spanJson(span), controlFor(instance)) };
   };
-});
+}, { additive: true });

@@ -6,6 +6,7 @@ import { migratePostgres } from './migrations.js';
 import { poolConfig, type PostgresStoreOptions } from './options.js';
 import { PostgresReadTx } from './read-tx.js';
 import { Sql } from './sql.js';
+import { AdditiveBatcher } from './additive-batch.js';
 import { runSequence, runUnit } from './transactions.js';
 
 class PostgresStore implements Store {
@@ -14,6 +15,7 @@ class PostgresStore implements Store {
   readonly #schema: string | undefined;
   readonly #pool: pg.Pool;
   readonly #readTx: ReadTx;
+  readonly #additive: AdditiveBatcher;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -24,10 +26,15 @@ class PostgresStore implements Store {
     // An idle connection that drops is already out of the pool, and the next checkout opens a new one.
     this.#pool.on('error', () => {});
     this.#readTx = new PostgresReadTx(new Sql(this.#pool));
+    this.#additive = new AdditiveBatcher(this.#pool);
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
     return this.#track(() => runUnit(this.#pool, unit));
+  }
+
+  writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.#track(() => this.#additive.write(unit));
   }
 
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>> {

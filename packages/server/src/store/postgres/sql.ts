@@ -15,10 +15,19 @@ export const statement = (table: StoreTable, name: string, text: string): Statem
   table,
 });
 
+/**
+ * A string literal as `pg.escapeLiteral` writes it (quotes doubled; with any backslash, an E''
+ * literal with backslashes doubled), by native replaces instead of a loop over every character.
+ */
+function stringLiteral(value: string): string {
+  const quoted = value.replaceAll("'", "''");
+  return value.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+}
+
 /** A parameter written into the statement's text, as the server would read the bound value. */
-function literal(value: unknown): string {
+export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'string') return stringLiteral(value);
   if (typeof value === 'number' && Number.isFinite(value)) return `'${value}'`;
   throw new Error(`cannot write a ${typeof value} parameter into a statement`);
 }
@@ -91,6 +100,19 @@ export class Sql {
     return (await this.#run(statement, values)).rowCount ?? 0;
   }
 
+  /**
+   * Statements written out in full (see `literal`), sent with any held ones in one message; answers
+   * one result per statement given. The first error fails the call and skips the rest.
+   */
+  async script(texts: readonly string[]): Promise<QueryResult[]> {
+    const held = this.#held.length;
+    const result = (await this.#send([...this.#held.splice(0), ...texts].join(';\n'), undefined, true)) as unknown as
+      | QueryResult
+      | QueryResult[];
+    const all = Array.isArray(result) ? result : [result];
+    return all.slice(held);
+  }
+
   /** A statement without parameters (transaction control: COMMIT, SAVEPOINT …). */
   command(text: string): Promise<QueryResult> {
     return this.#send(text, undefined);
@@ -105,6 +127,7 @@ export class Sql {
   async #send<R extends QueryResultRow>(
     query: string | pg.QueryConfig,
     table: StoreTable | undefined,
+    all = false,
   ): Promise<QueryResult<R>> {
     if (this.#held.length > 0 && typeof query === 'string') {
       query = [...this.#held, query].join(';\n');
@@ -114,6 +137,7 @@ export class Sql {
     try {
       // Several statements in one message answer one result each; the last is the caller's.
       const result = (await this.#target.query<R>(query)) as QueryResult<R> | QueryResult<R>[];
+      if (all) return result as QueryResult<R>;
       return Array.isArray(result) ? result[result.length - 1]! : result;
     } catch (error) {
       if (isRetryable(error)) this.#retryable ??= error;

@@ -14,7 +14,7 @@ const MAX_ATTEMPTS = 5;
 const RETRY_PAUSE_MS = 10;
 
 /** A checked-out connection; a driver error between statements is kept from reaching the process. */
-async function checkOut(pool: Pool): Promise<{ client: PoolClient; release(destroy: boolean): void }> {
+export async function checkOut(pool: Pool): Promise<{ client: PoolClient; release(destroy: boolean): void }> {
   let client: PoolClient;
   try {
     client = await pool.connect();

@@ -83,6 +83,11 @@ class SqliteStore implements Store {
     return this.#closed ? closedError() : this.#group.write(unit);
   }
 
+  /** SQLite already runs concurrent units in one transaction, one after another. */
+  writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.write(unit);
+  }
+
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>> {
     return this.#closed ? closedError() : this.#group.writeSequence(units);
   }

@@ -1,0 +1,336 @@
+import type { Pool } from 'pg';
+import type { IdempotencyClaim, IdempotencyRecord, InstanceRecord, SpanRecord } from '../records.js';
+import type { WriteTx } from '../store.js';
+import { columnValues, ledgerKey, TABLE_COLUMNS } from '../table-columns.js';
+import { PostgresReadTx } from './read-tx.js';
+import { literal, Sql } from './sql.js';
+import { checkOut, runUnit } from './transactions.js';
+
+type Unit<T> = (tx: WriteTx) => Promise<T>;
+
+/** Batches running at once, each on its own connection (more only add contention on two cores). */
+const CONCURRENT_BATCHES = 2;
+/** Units in one batch at most; more wait for the next. */
+const MAX_UNITS = 256;
+/** Instances a batch locks ahead, from those the batch before it used. */
+const MAX_PREFETCHED = 16;
+
+/** Thrown into a unit the batch cannot keep (another unit of it has its key or span id): it runs again alone. */
+class RunAlone extends Error {}
+
+const row = (values: readonly unknown[]) => `(${values.map(literal).join(', ')})`;
+const pairKey = (accountId: string, id: string) => `${accountId}\u0000${id}`;
+
+interface Pending<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+interface ClaimRequest extends Pending<IdempotencyRecord | undefined> {
+  claim: IdempotencyClaim;
+  tx: AdditiveTx;
+}
+
+interface LockRequest extends Pending<InstanceRecord | undefined> {
+  accountId: string;
+  id: string;
+}
+
+/**
+ * One transaction on one connection running many additive units at once (see `writeAdditive` in
+ * the store contract), in two round trips whatever the number of units:
+ *
+ * 1. BEGIN, the lookups of every key the units claim and the instances they lock (FOR SHARE), each
+ *    merged into one statement, in one message. Instances the previous batch used are locked in
+ *    the same message before any unit asks (the spans of one agent run arrive together).
+ * 2. Once every unit has settled: the spans and ledger rows of the units that succeeded, one
+ *    multi-row insert each, and COMMIT, in one message.
+ *
+ * A claim here only looks for a committed row; the ledger row is inserted whole with the span, so
+ * a failed unit leaves nothing to undo. A key or span id that another transaction committed
+ * meanwhile makes an insert fail and the batch roll back; then every unit runs again alone, where
+ * the ledger waits for the other claimer and replays its answer, or the span id is refused. A
+ * batch of thirty creates costs two round trips and one commit instead of a hundred and twenty
+ * round trips and thirty commits.
+ */
+class Batch {
+  readonly sql: Sql;
+  #claims: ClaimRequest[] = [];
+  #locks: LockRequest[] = [];
+  #scheduled = false;
+  #lost: unknown;
+  /** Keys claimed by a unit of this batch. */
+  readonly #claimed = new Set<string>();
+  /** Span ids taken by a unit of this batch. */
+  readonly #spanIds = new Set<string>();
+  /** Instances read under the batch's shared lock: no additive unit changes them, no one else can. */
+  readonly #instances = new Map<string, Promise<InstanceRecord | undefined>>();
+  /** Keys of the instances units asked for. */
+  readonly #asked = new Set<string>();
+
+  /** `prefetch`: instances to lock with the first message; one no unit asks for is only held until this commit. */
+  constructor(sql: Sql, prefetch: ReadonlyArray<readonly [string, string]>) {
+    this.sql = sql;
+    for (const [accountId, id] of prefetch) this.#lock(accountId, id).catch(() => {});
+  }
+
+  get lost(): unknown {
+    return this.#lost;
+  }
+
+  claim(claim: IdempotencyClaim, tx: AdditiveTx): Promise<IdempotencyRecord | undefined> {
+    const key = ledgerKey(claim.account_id, claim.operation, claim.key);
+    if (this.#claimed.has(key)) return Promise.reject(new RunAlone());
+    this.#claimed.add(key);
+    return this.#enqueue((pending) => this.#claims.push({ ...pending, claim, tx }));
+  }
+
+  lockInstanceShared(accountId: string, id: string): Promise<InstanceRecord | undefined> {
+    this.#asked.add(pairKey(accountId, id));
+    return this.#lock(accountId, id);
+  }
+
+  /** Keeps the span for the commit; a second span of one id in the batch runs alone. */
+  takeSpanId(accountId: string, id: string): void {
+    const key = pairKey(accountId, id);
+    if (this.#spanIds.has(key)) throw new RunAlone();
+    this.#spanIds.add(key);
+  }
+
+  /** The instances units of this batch asked for and found, for the next batch to prefetch. */
+  async usedInstances(): Promise<Array<[string, string]>> {
+    const found = await Promise.all([...this.#asked].map((key) => this.#instances.get(key)!.catch(() => undefined)));
+    return found.flatMap((instance) => (instance ? [[instance.account_id, instance.id] as [string, string]] : []));
+  }
+
+  /** Inserts the spans and ledger rows of the units that succeeded, and commits. */
+  async commit(units: readonly AdditiveTx[]): Promise<void> {
+    const spans = units.flatMap((tx) => tx.spans.map((span) => row(columnValues('spans', span))));
+    const ledger = units.flatMap((tx) => tx.ledgerRows.map((entry) => row(columnValues('idempotency', entry))));
+    const texts: string[] = [];
+    // No ON CONFLICT: a row taken by another transaction meanwhile fails the batch (see above).
+    if (spans.length > 0) {
+      texts.push(`WITH inserted AS (
+          INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${spans.join(', ')}
+          RETURNING account_id, agent_instance_id, status)
+        INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+        SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
+        GROUP BY account_id, agent_instance_id, status
+        ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`);
+    }
+    if (ledger.length > 0) {
+      texts.push(`INSERT INTO idempotency (${TABLE_COLUMNS.idempotency.join(', ')}) VALUES ${ledger.join(', ')}`);
+    }
+    texts.push('COMMIT');
+    const results = await this.sql.script(texts);
+    // COMMIT of a transaction that an earlier statement aborted answers ROLLBACK instead of failing.
+    if (results[results.length - 1]!.command !== 'COMMIT') throw new Error('the batch transaction was rolled back');
+  }
+
+  #lock(accountId: string, id: string): Promise<InstanceRecord | undefined> {
+    const key = pairKey(accountId, id);
+    let locked = this.#instances.get(key);
+    if (!locked) {
+      locked = this.#enqueue((pending) => this.#locks.push({ ...pending, accountId, id }));
+      this.#instances.set(key, locked);
+    }
+    return locked;
+  }
+
+  #enqueue<T>(push: (pending: Pending<T>) => void): Promise<T> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const promise = new Promise<T>((resolve, reject) => push({ resolve, reject }));
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // Units only wait for their tx: once the turn's microtasks have run, every unit still
+      // running is waiting for one of the requests queued here.
+      setImmediate(() => void this.#flush());
+    }
+    return promise;
+  }
+
+  async #flush() {
+    this.#scheduled = false;
+    const claims = this.#claims.splice(0);
+    const locks = this.#locks.splice(0);
+    const texts: string[] = [];
+    // One lookup of the whole key per row (with an IN list the planner may scan all of an account's keys).
+    if (claims.length > 0) {
+      const keys = claims.map(({ claim: c }) => row([c.account_id, c.operation, c.key])).join(', ');
+      texts.push(`SELECT i.* FROM (VALUES ${keys}) AS v (account_id, operation, key) CROSS JOIN LATERAL (
+          SELECT * FROM idempotency AS l
+          WHERE l.account_id = v.account_id AND l.operation = v.operation AND l.key = v.key) AS i`);
+    }
+    if (locks.length > 0) {
+      const keys = locks.map((lock) => row([lock.accountId, lock.id])).join(', ');
+      texts.push(`SELECT i.* FROM (VALUES ${keys}) AS v (account_id, id) CROSS JOIN LATERAL (
+          SELECT * FROM agent_instances AS l WHERE l.account_id = v.account_id AND l.id = v.id FOR SHARE) AS i`);
+    }
+    if (texts.length === 0) return;
+    let results;
+    try {
+      results = await this.sql.script(texts);
+    } catch (error) {
+      this.#lost ??= error;
+      for (const request of [...claims, ...locks]) request.reject(error);
+      return;
+    }
+    if (claims.length > 0) {
+      const existing = new Map(results[0]!.rows.map((r: IdempotencyRecord) => [ledgerKey(r.account_id, r.operation, r.key), r]));
+      for (const request of claims) {
+        const { account_id: accountId, operation, key } = request.claim;
+        const found = existing.get(ledgerKey(accountId, operation, key));
+        if (!found) request.tx.claims.set(ledgerKey(accountId, operation, key), request.claim);
+        request.resolve(found);
+      }
+    }
+    if (locks.length > 0) {
+      const found = new Map(results[results.length - 1]!.rows.map((r: InstanceRecord) => [pairKey(r.account_id, r.id), r]));
+      for (const lock of locks) lock.resolve(found.get(pairKey(lock.accountId, lock.id)));
+    }
+  }
+}
+
+/**
+ * One additive unit's view of its batch: its spans and ledger rows wait for the batch's commit, so
+ * `insertSpan` reports a taken id by failing the batch (the unit then runs alone and sees the
+ * conflict). Anything but claims, shared instance locks, span inserts and reads is refused.
+ */
+class AdditiveTx extends PostgresReadTx implements WriteTx {
+  readonly #batch: Batch;
+  /** Claims of this unit not completed yet, by ledger key. */
+  readonly claims = new Map<string, IdempotencyClaim>();
+  readonly spans: SpanRecord[] = [];
+  readonly ledgerRows: IdempotencyRecord[] = [];
+
+  constructor(batch: Batch) {
+    super(batch.sql);
+    this.#batch = batch;
+  }
+
+  claimIdempotency(claim: IdempotencyClaim) {
+    return this.#batch.claim(claim, this);
+  }
+  async completeIdempotency(accountId: string, operation: string, key: string, response: { status: number; json: string }) {
+    const id = ledgerKey(accountId, operation, key);
+    const claim = this.claims.get(id);
+    if (!claim) throw new Error(`idempotency key ${key} for ${operation} was not claimed in this unit`);
+    this.claims.delete(id);
+    this.ledgerRows.push({ ...claim, response_status: response.status, response_json: response.json });
+  }
+  lockInstanceShared(accountId: string, id: string) {
+    return this.#batch.lockInstanceShared(accountId, id);
+  }
+  async insertSpan(row: SpanRecord) {
+    this.#batch.takeSpanId(row.account_id, row.id);
+    this.spans.push(row);
+  }
+
+  insertAccount = refuse('insertAccount');
+  insertEnvironment = refuse('insertEnvironment');
+  insertAgent = refuse('insertAgent');
+  ensureDeployment = refuse('ensureDeployment');
+  setDeploymentVersion = refuse('setDeploymentVersion');
+  ensureAgentVersion = refuse('ensureAgentVersion');
+  ensureSchemaVersion = refuse('ensureSchemaVersion');
+  insertToken = refuse('insertToken');
+  insertInstance = refuse('insertInstance');
+  lockInstance = refuse('lockInstance');
+  updateInstance = refuse('updateInstance');
+  lockSpan = refuse('lockSpan');
+  updateSpan = refuse('updateSpan');
+  pruneIdempotency = refuse('pruneIdempotency');
+}
+
+function refuse(method: string) {
+  return (): Promise<never> => Promise.reject(new Error(`${method} is not allowed in an additive unit; run the unit with write()`));
+}
+
+interface Queued {
+  unit: Unit<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Runs the additive units of one batch and settles them. When the batch does not commit, no unit
+ * has been settled yet, and every one runs again alone.
+ */
+async function runBatch(pool: Pool, queued: Queued[], prefetch: AdditiveBatcher['prefetch']): Promise<void> {
+  let connection;
+  try {
+    connection = await checkOut(pool);
+  } catch (error) {
+    for (const entry of queued) entry.reject(error);
+    return;
+  }
+  const batch = new Batch(new Sql(connection.client), prefetch.instances);
+  const txs = queued.map(() => new AdditiveTx(batch));
+  batch.sql.begin();
+  const outcomes = await Promise.allSettled(queued.map((entry, i) => entry.unit(txs[i]!)));
+  let committed = false;
+  if (batch.lost === undefined) {
+    try {
+      await batch.commit(txs.filter((_, i) => outcomes[i]!.status === 'fulfilled'));
+      committed = true;
+    } catch {
+      // Lost at COMMIT, or a row taken meanwhile: the units run again alone, below.
+    }
+  }
+  if (committed) {
+    connection.release(false);
+    prefetch.instances = (await batch.usedInstances()).slice(0, MAX_PREFETCHED);
+  } else {
+    const rolledBack = await batch.sql.rollback().then(
+      () => true,
+      () => false,
+    );
+    connection.release(!rolledBack);
+  }
+  const alone: Queued[] = [];
+  queued.forEach((entry, i) => {
+    const outcome = outcomes[i]!;
+    if (!committed || (outcome.status === 'rejected' && outcome.reason instanceof RunAlone)) alone.push(entry);
+    else if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
+    else entry.reject(outcome.reason);
+  });
+  // After the commit: a unit that met its key or span id in the batch now finds it committed.
+  await Promise.all(alone.map((entry) => runUnit(pool, entry.unit).then(entry.resolve, entry.reject)));
+}
+
+/** Queues additive units and runs those of each event-loop turn as one batch, a few batches at once. */
+export class AdditiveBatcher {
+  readonly #pool: Pool;
+  #queue: Queued[] = [];
+  #scheduled = false;
+  #running = 0;
+  /** What the next batch locks ahead (see `Batch`). */
+  readonly prefetch: { instances: ReadonlyArray<readonly [string, string]> } = { instances: [] };
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  write<T>(unit: Unit<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule() {
+    if (this.#scheduled || this.#running >= CONCURRENT_BATCHES || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#running >= CONCURRENT_BATCHES || this.#queue.length === 0) return;
+      const queued = this.#queue.splice(0, MAX_UNITS);
+      this.#running += 1;
+      void runBatch(this.#pool, queued, this.prefetch).finally(() => {
+        this.#running -= 1;
+        this.#schedule();
+      });
+      this.#schedule();
+    });
+  }
+}
