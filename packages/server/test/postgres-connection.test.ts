@@ -118,6 +118,38 @@ describePostgres('the HTTP API when PostgreSQL goes away', (url) => {
     assert.equal(await spanCount(), 1);
   });
 
+  it('keeps one span per key when the database goes away in the middle of many concurrent creates, and their retries', BOUND, async () => {
+    const before = await spanCount();
+    const create = (i: number) =>
+      call(server, account.token, 'POST', '/api/v1/agent_spans', {
+        details: { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: `cut-${i}` },
+      });
+    const keys = Array.from({ length: 40 }, (_, i) => i);
+    // Cut once a quarter of the answers are out, with the rest in flight.
+    let answered = 0;
+    let quarterOut!: () => void;
+    const quarter = new Promise<void>((resolve) => (quarterOut = resolve));
+    const first = keys.map((i) =>
+      create(i).then((reply) => {
+        if (++answered === keys.length / 4) quarterOut();
+        return reply;
+      }),
+    );
+    await quarter;
+    await proxy.cut();
+    const replies = await Promise.all(first);
+    for (const reply of replies) assert.ok(reply.status === 201 || reply.status === 503, `${reply.status} ${reply.text}`);
+    await proxy.restore();
+    // Every request sent again with its key: one span each, whichever of them the outage stopped.
+    const retried = await Promise.all(keys.map(create));
+    for (const reply of retried) assert.equal(reply.status, 201, reply.text);
+    assert.equal(new Set(retried.map((reply) => reply.body.details.id)).size, keys.length);
+    replies.forEach((reply, i) => {
+      if (reply.status === 201) assert.equal(retried[i]!.body.details.id, reply.body.details.id);
+    });
+    assert.equal(await spanCount(), before + keys.length);
+  });
+
   it('lets the client retry through an outage: the 503 is retried once the database is back, making one span', BOUND, async () => {
     const before = await spanCount();
     let waits = 0;
