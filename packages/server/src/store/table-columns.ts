@@ -25,5 +25,8 @@ export type InsertableTable = keyof typeof TABLE_COLUMNS;
 export const columnValues = (table: InsertableTable, row: object): unknown[] =>
   TABLE_COLUMNS[table].map((column) => (row as Record<string, unknown>)[column]);
 
+/** One text for a row's (account, id): the key of the per-row maps the writers keep. */
+export const rowKey = (accountId: string, id: string) => `${accountId}\u0000${id}`;
+
 /** One text for (account, operation, key): how a unit finds the idempotency claims it made. */
 export const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;

@@ -1,10 +1,11 @@
 import type { Pool } from 'pg';
 import type { IdempotencyClaim, IdempotencyRecord, InstanceRecord, SpanRecord } from '../records.js';
 import type { WriteTx } from '../store.js';
-import { columnValues, ledgerKey, TABLE_COLUMNS } from '../table-columns.js';
+import { columnValues, ledgerKey, rowKey, TABLE_COLUMNS } from '../table-columns.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, Sql } from './sql.js';
 import { checkOut, runUnit } from './transactions.js';
+import { insertSpansCounted } from './write-tx.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
 
@@ -19,7 +20,6 @@ const MAX_PREFETCHED = 16;
 class RunAlone extends Error {}
 
 const row = (values: readonly unknown[]) => `(${values.map(literal).join(', ')})`;
-const pairKey = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -86,13 +86,13 @@ class Batch {
   }
 
   lockInstanceShared(accountId: string, id: string): Promise<InstanceRecord | undefined> {
-    this.#asked.add(pairKey(accountId, id));
+    this.#asked.add(rowKey(accountId, id));
     return this.#lock(accountId, id);
   }
 
   /** Keeps the span for the commit; a second span of one id in the batch runs alone. */
   takeSpanId(accountId: string, id: string): void {
-    const key = pairKey(accountId, id);
+    const key = rowKey(accountId, id);
     if (this.#spanIds.has(key)) throw new RunAlone();
     this.#spanIds.add(key);
   }
@@ -109,15 +109,7 @@ class Batch {
     const ledger = units.flatMap((tx) => tx.ledgerRows.map((entry) => row(columnValues('idempotency', entry))));
     const texts: string[] = [];
     // No ON CONFLICT: a row taken by another transaction meanwhile fails the batch (see above).
-    if (spans.length > 0) {
-      texts.push(`WITH inserted AS (
-          INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${spans.join(', ')}
-          RETURNING account_id, agent_instance_id, status)
-        INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
-        SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
-        GROUP BY account_id, agent_instance_id, status
-        ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`);
-    }
+    if (spans.length > 0) texts.push(insertSpansCounted(spans.join(', ')));
     if (ledger.length > 0) {
       texts.push(`INSERT INTO idempotency (${TABLE_COLUMNS.idempotency.join(', ')}) VALUES ${ledger.join(', ')}`);
     }
@@ -128,7 +120,7 @@ class Batch {
   }
 
   #lock(accountId: string, id: string): Promise<InstanceRecord | undefined> {
-    const key = pairKey(accountId, id);
+    const key = rowKey(accountId, id);
     let locked = this.#instances.get(key);
     if (!locked) {
       locked = this.#enqueue((pending) => this.#locks.push({ ...pending, accountId, id }));
@@ -185,8 +177,8 @@ class Batch {
       }
     }
     if (locks.length > 0) {
-      const found = new Map(results[results.length - 1]!.rows.map((r: InstanceRecord) => [pairKey(r.account_id, r.id), r]));
-      for (const lock of locks) lock.resolve(found.get(pairKey(lock.accountId, lock.id)));
+      const found = new Map(results[results.length - 1]!.rows.map((r: InstanceRecord) => [rowKey(r.account_id, r.id), r]));
+      for (const lock of locks) lock.resolve(found.get(rowKey(lock.accountId, lock.id)));
     }
   }
 }

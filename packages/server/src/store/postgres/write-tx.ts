@@ -31,6 +31,23 @@ function insertInto(table: InsertableTable, returning = '') {
   );
 }
 
+/**
+ * Inserts span rows (`rows`: one or more parenthesised value lists) and counts them in the same
+ * statement. Counters are kept per writing backend (slot = pg_backend_pid()), summed when read. A
+ * backend runs one transaction at a time, so no two transactions in flight ever share a counter
+ * row: concurrent creates on one instance do not wait for each other's commit, and each delta
+ * stays in its writer's transaction, so the sum is exact. `onConflict` applies to the span insert;
+ * rows it skips are not counted.
+ */
+export const insertSpansCounted = (rows: string, onConflict = '') =>
+  `WITH inserted AS (
+     INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
+     RETURNING account_id, agent_instance_id, status)
+   INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+   SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
+   GROUP BY account_id, agent_instance_id, status
+   ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`;
+
 const SPAN_KEY = 'account_id = $1 AND id = $2';
 const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
 
@@ -82,19 +99,10 @@ const WRITES = {
   ),
   lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   updateSpan: statement('spans', 'update_span', `UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY}`),
-  // Counters are kept per writing backend (slot = pg_backend_pid()), summed when read. A backend
-  // runs one transaction at a time, so no two transactions in flight ever share a counter row:
-  // concurrent creates on one instance do not wait for each other's commit, and each delta stays
-  // in its writer's transaction, so the sum is exact.
   insertSpan: statement(
     'spans',
     'insert_span_counted',
-    `WITH inserted AS (
-       INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES (${TABLE_COLUMNS.spans.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT DO NOTHING RETURNING account_id, agent_instance_id, status)
-     INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
-     SELECT account_id, agent_instance_id, status, pg_backend_pid(), 1 FROM inserted
-     ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + 1`,
+    insertSpansCounted(`(${TABLE_COLUMNS.spans.map((_, i) => `$${i + 1}`).join(', ')})`, 'ON CONFLICT DO NOTHING'),
   ),
   // A status change moves one from the old status to the new, in the statement that changes it.
   updateSpanMovingCount: statement(

@@ -1,10 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { InstanceRecord } from '../records.js';
+import { rowKey } from '../table-columns.js';
 
 /** Past this many rows the cache starts over (an instance is read again on its next write). */
 const MAX_ROWS = 10_000;
-
-const rowKey = (accountId: string, id: string) => `${accountId}\u0000${id}`;
 
 /**
  * Agent-instance rows as the writer connection last read them: every span create reads its

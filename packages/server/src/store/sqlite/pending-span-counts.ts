@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SpanRecord, SpanStatusCounts } from '../records.js';
+import { rowKey } from '../table-columns.js';
 
 type Status = SpanRecord['status'];
 
@@ -10,10 +11,9 @@ interface Delta {
   n: number;
 }
 
-const instanceKey = (accountId: string, instanceId: string) => `${accountId}\u0000${instanceId}`;
 
 function add(into: Map<string, Map<Status, Delta>>, accountId: string, instanceId: string, status: Status, n: number) {
-  const key = instanceKey(accountId, instanceId);
+  const key = rowKey(accountId, instanceId);
   let byStatus = into.get(key);
   if (!byStatus) into.set(key, (byStatus = new Map()));
   const delta = byStatus.get(status);
@@ -42,7 +42,7 @@ export class PendingSpanCounts {
 
   /** `stored` (as committed rows or earlier flushes left it) plus what this group has pending. */
   withPending(accountId: string, instanceId: string, stored: SpanStatusCounts): SpanStatusCounts {
-    const key = instanceKey(accountId, instanceId);
+    const key = rowKey(accountId, instanceId);
     for (const pending of [this.#group.get(key), this.#unit.get(key)]) {
       for (const { status, n } of pending?.values() ?? []) stored[status] = (stored[status] ?? 0) + n;
     }
