@@ -35,6 +35,43 @@ for (const engine of ENGINES) {
       assert.equal(spans.body.details.length, 3);
     });
 
+    it('replays a create with the answer it gave, after its span was finished and its instance terminated', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const open = {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload('first'),
+        started_at: '2026-01-01T00:00:00Z', idempotency_key: 'create-then-finish',
+      };
+      // A finish status without finished_at finishes the span at the create's own clock reading.
+      const done = {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('second'),
+        result_payload: { response: 'hi' }, idempotency_key: 'created-complete',
+      };
+      const first = [await createSpan(server, account, open), await createSpan(server, account, done)];
+      assert.deepEqual(first.map((r) => r.status), [201, 201]);
+      assert.equal(first[1]!.body.details.summary, 'gpt-test: second -> hi');
+      const finish = await call(server, account.token, 'POST', `/api/v1/agent_spans/${first[0]!.body.details.id}/finish`, {
+        status: 'failed', result_payload: { response: 'later' },
+      });
+      assert.equal(finish.status, 200);
+      const terminate = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'budget spent' });
+      assert.equal(terminate.status, 200);
+      const afterTermination = { ...open, payload: llmPayload('third'), idempotency_key: 'created-while-terminated' };
+      first.push(await createSpan(server, account, afterTermination));
+      assert.deepEqual(first[2]!.body.control, { terminate: true, reason: 'budget spent' });
+
+      const replays = [await createSpan(server, account, open), await createSpan(server, account, done), await createSpan(server, account, afterTermination)];
+      replays.forEach((replay, i) => {
+        assert.equal(replay.status, 201);
+        assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+        assert.equal(replay.text, first[i]!.text);
+      });
+      // The ledger keeps a receipt of what the create wrote, not its answer with the payload again.
+      const kept = await ledgerRow(account.accountId, 'agent_spans/create', 'create-then-finish');
+      assert.match(kept!.response_json, /^\{"receipt":"agent_spans\/create",/);
+      assert.ok(!kept!.response_json.includes('gpt-test'));
+    });
+
     it('refuses the same key on a different request with 409 idempotency_key_reused, storing nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);

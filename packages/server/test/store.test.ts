@@ -214,6 +214,32 @@ for (const engine of ENGINES) {
         assert.equal(await store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', 'key-1')), undefined);
       }));
 
+    it('prunes ledger entries older than the cutoff and keeps every younger one', () =>
+      withStore(async (store) => {
+        const keep = async (key: string, second: number) =>
+          store.write(async (tx) => {
+            const claim = { account_id: 'acc', operation: 'agent_spans/create', key, fingerprint: 'f', inserted_at: at(second) };
+            assert.equal(await tx.claimIdempotency(claim), undefined);
+            await tx.completeIdempotency('acc', claim.operation, key, { status: 201, json: `{"key":"${key}"}` });
+          });
+        for (const [key, second] of [['old-1', 1], ['old-2', 1], ['edge', 2], ['young', 3]] as const) await keep(key, second);
+        const left = async () => {
+          const keys = [];
+          for (const key of ['old-1', 'old-2', 'edge', 'young']) {
+            if (await store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', key))) keys.push(key);
+          }
+          return keys;
+        };
+        assert.equal(await store.write((tx) => tx.pruneIdempotency(at(2))), 2);
+        assert.deepEqual(await left(), ['edge', 'young']);
+        assert.equal(await store.write((tx) => tx.pruneIdempotency(at(2))), 0);
+        assert.equal(await store.write((tx) => tx.pruneIdempotency(at(4))), 2);
+        assert.deepEqual(await left(), []);
+        // Keys freed by the prune can be used again.
+        await keep('old-1', 5);
+        assert.equal((await store.read((tx) => tx.getIdempotency('acc', 'agent_spans/create', 'old-1')))?.inserted_at, at(5));
+      }));
+
     it('pages spans by (started_at, id) within time bounds, and keeps counts through finishes', () =>
       withStore(async (store) => {
         await store.write(async (tx) => {

@@ -45,8 +45,7 @@ export async function runBulk(domain: Domain, principal: Principal, items: reado
     const operation = BULK_OPERATIONS[type] as WriteOperation<Record<string, unknown>>;
     try {
       assertMatches(BULK_ITEM_PARAMS[type], params);
-      const unit = operation.prepare(params, context);
-      units.push(IdempotencyLedger.guard(unit, context.caller, IdempotencyLedger.entry(operation.name, key, params)));
+      units.push(IdempotencyLedger.guard(operation, params, context, key));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       rejected = error;

@@ -25,10 +25,7 @@ export class Domain {
 
   /** One write in its own transaction, at most once per idempotency key. */
   write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
-    const context = this.context(principal);
-    const unit = operation.prepare(params, context);
-    const entry = IdempotencyLedger.entry(operation.name, key, params as Record<string, unknown>);
-    const guarded = IdempotencyLedger.guard(unit, context.caller, entry);
+    const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
     return operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded);
   }
 

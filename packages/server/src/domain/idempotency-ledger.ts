@@ -1,16 +1,10 @@
 import { hash } from 'node:crypto';
 import { ApiError } from './errors.js';
-import type { Caller } from './caller.js';
-import type { Answer, OperationName, WriteUnit } from './operation.js';
+import type { WriteTx } from '../store/store.js';
+import type { Answer, OperationContext, WriteOperation } from './operation.js';
 
 /** Kept at least this long; older entries are pruned. */
 export const LEDGER_RETENTION_MS = 24 * 60 * 60 * 1000;
-
-export interface LedgerEntry {
-  operation: OperationName;
-  key: string;
-  fingerprint: string;
-}
 
 export interface LedgerAnswer extends Answer {
   replayed: boolean;
@@ -32,40 +26,58 @@ export function fingerprint(params: Record<string, unknown>): string {
   return hash('sha256', text, 'base64url');
 }
 
+/** How a kept receipt starts; a kept answer is an envelope and starts with `{"status"`. */
+const RECEIPT_START = '{"receipt":';
+
 /**
- * The idempotency ledger: per account, operation and key, the first successful answer. A replay
- * returns it; the same key on a different request is refused. Only successes are recorded (a
- * failed unit rolls back, claim included), so a rejected request leaves its key usable.
+ * The idempotency ledger: per account, operation and key, the first successful answer (or, for an
+ * operation that can rebuild its answer, a receipt of what it wrote). A replay returns that answer;
+ * the same key on a different request is refused. Only successes are recorded (a failed unit rolls
+ * back, claim included), so a rejected request leaves its key usable.
  */
 export const IdempotencyLedger = {
-  entry(operation: OperationName, key: string | null | undefined, params: Record<string, unknown>): LedgerEntry | undefined {
-    return key == null ? undefined : { operation, key, fingerprint: fingerprint(params) };
-  },
-
-  /** Wraps `unit` so that it runs at most once per ledger entry. */
-  guard(unit: WriteUnit, caller: Caller, entry: LedgerEntry | undefined): (tx: Parameters<WriteUnit>[0]) => Promise<LedgerAnswer> {
-    if (!entry) return async (tx) => ({ ...(await unit(tx)), replayed: false });
+  /**
+   * The unit of `operation` on `params`, run at most once per key. `prepare` runs now, so its 4xx
+   * are thrown before anything is written.
+   */
+  guard<P>(
+    operation: WriteOperation<P>,
+    params: P,
+    context: OperationContext,
+    key: string | null | undefined,
+  ): (tx: WriteTx) => Promise<LedgerAnswer> {
+    const unit = operation.prepare(params, context);
+    if (key == null) return async (tx) => ({ ...(await unit(tx)), replayed: false });
+    const { caller } = context;
+    const digest = fingerprint(params as Record<string, unknown>);
     return async (tx) => {
       const existing = await tx.claimIdempotency({
         account_id: caller.accountId,
-        operation: entry.operation,
-        key: entry.key,
-        fingerprint: entry.fingerprint,
+        operation: operation.name,
+        key,
+        fingerprint: digest,
         inserted_at: caller.now,
       });
       if (existing) {
-        if (existing.fingerprint !== entry.fingerprint) {
+        if (existing.fingerprint !== digest) {
           throw new ApiError(
             409,
             'idempotency_key_reused',
-            `idempotency key ${JSON.stringify(entry.key)} was already used for a different ${entry.operation} request; send a new key for a new request`,
+            `idempotency key ${JSON.stringify(key)} was already used for a different ${operation.name} request; send a new key for a new request`,
           );
         }
-        return { status: existing.response_status, json: existing.response_json, replayed: true };
+        const kept = existing.response_json;
+        if (operation.rebuild && kept.startsWith(RECEIPT_START)) {
+          return { ...(await operation.rebuild(tx, kept, params, context)), replayed: true };
+        }
+        return { status: existing.response_status, json: kept, replayed: true };
       }
       const answer = await unit(tx);
-      await tx.completeIdempotency(caller.accountId, entry.operation, entry.key, answer);
-      return { ...answer, replayed: false };
+      await tx.completeIdempotency(caller.accountId, operation.name, key, {
+        status: answer.status,
+        json: answer.receipt ?? answer.json,
+      });
+      return { status: answer.status, json: answer.json, replayed: false };
     };
   },
 };

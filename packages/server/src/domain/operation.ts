@@ -6,6 +6,11 @@ import type { SchemaCatalogs } from './schema-catalogs.js';
 export interface Answer {
   status: number;
   json: string;
+  /**
+   * What the ledger keeps instead of `json` when the operation can rebuild the answer from it and the
+   * replayed request's params (see `WriteOperation.rebuild`): a JSON object whose first member is `receipt`.
+   */
+  receipt?: string;
 }
 
 /** The store part of a write: runs inside one transaction. */
@@ -36,10 +41,12 @@ export interface WriteOperation<P> {
   /** Its unit only claims its key, reads under shared locks and inserts, and writes nothing else before a throw (see `Store.writeAdditive`). */
   additive: boolean;
   prepare(params: P, context: OperationContext): WriteUnit;
+  /** The answer a replay gets from a kept receipt and the (same) params; absent when the ledger keeps whole answers. */
+  rebuild?(tx: WriteTx, receipt: string, params: P, context: OperationContext): Promise<Answer>;
 }
 
 export const defineOperation = <P>(
   name: OperationName,
   prepare: WriteOperation<P>['prepare'],
-  { additive = false }: { additive?: boolean } = {},
-): WriteOperation<P> => ({ name, additive, prepare });
+  { additive = false, rebuild }: { additive?: boolean; rebuild?: WriteOperation<P>['rebuild'] } = {},
+): WriteOperation<P> => ({ name, additive, prepare, ...(rebuild ? { rebuild } : {}) });

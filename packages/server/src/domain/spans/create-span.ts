@@ -1,8 +1,9 @@
-import type { CreateSpanParams } from '@agentspan/protocol';
+import type { ControlBlock, CreateSpanParams } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
 import type { SpanRecord } from '../../store/records.js';
 import { conflict, fieldError, invalidAction } from '../errors.js';
 import { newId } from '../ids.js';
+import type { CompiledType } from '../span-types.js';
 import { defineOperation } from '../operation.js';
 import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
@@ -24,52 +25,100 @@ function spanTimes(params: CreateSpanParams, now: string) {
   return { startedAt, finishedAt };
 }
 
-/** POST /agent_spans: a span of an open (or terminated) instance of the caller's account. */
-export const createSpan = defineOperation<CreateSpanParams>('agent_spans/create', (params, { caller, catalogs }) => {
-  const { startedAt, finishedAt } = spanTimes(params, caller.now);
+/** What a create fixed when it ran, beyond its params: enough to build its answer again. */
+interface CreateReceipt {
+  receipt: 'agent_spans/create';
+  span_id: string;
+  agent_id: string;
+  schema_version_id: string;
+  at: string;
+  control?: ControlBlock;
+}
+
+/**
+ * The span a create makes from its params and the facts fixed when it ran. The create and every
+ * replay of it build the span here, so a replay answers what the create answered even after the
+ * span has been finished.
+ */
+function createdSpan(
+  params: CreateSpanParams,
+  times: { startedAt: string; finishedAt: string | null },
+  type: CompiledType | undefined,
+  facts: { accountId: string; spanId: string; agentId: string; at: string },
+): SpanRecord {
   const payload = params.payload ?? {};
   const resultPayload = params.result_payload ?? null;
-
-  return async (tx) => {
-    // Shared with other creates, exclusive of a finish: the status read here holds until commit.
-    const instance = await tx.lockInstanceShared(caller.accountId, params.agent_instance_id);
-    if (!instance) throw fieldError('agent_instance_id', `names no agent instance of this account (${params.agent_instance_id})`);
-    if (isFinishStatus(instance.status)) {
-      throw invalidAction(`agent instance ${instance.id} is already ${instance.status}; spans can only be added to an open instance`);
-    }
-    const type = spanTypeOf(await catalogs.get(tx, caller.accountId, instance.schema_version_id), params.schema_name);
-    assertPayloads(type, payload, resultPayload);
-    if (params.parent_span_id != null) {
-      const parent = await tx.getSpan(caller.accountId, params.parent_span_id);
-      if (!parent || parent.agent_instance_id !== instance.id) {
-        throw fieldError('parent_span_id', `names no span of agent instance ${instance.id} (${params.parent_span_id})`);
-      }
-    }
-    const span: SpanRecord = {
-      account_id: caller.accountId,
-      id: params.id ?? newId(),
-      agent_id: instance.agent_id,
-      agent_instance_id: instance.id,
-      parent_span_id: params.parent_span_id ?? null,
-      schema_name: params.schema_name,
-      schema_title: type?.title ?? null,
-      status: params.status,
-      payload_json: JSON.stringify(payload),
-      result_payload_json: resultPayload === null ? null : JSON.stringify(resultPayload),
-      summary: summaryOf(type, payload, resultPayload),
-      started_at: startedAt,
-      finished_at: finishedAt,
-      inserted_at: caller.now,
-      updated_at: caller.now,
-    };
-    try {
-      await tx.insertSpan(span);
-    } catch (error) {
-      if (error instanceof StoreConflictError) {
-        throw conflict(`span id ${span.id} is already taken in this account; choose another id, or resend the original request with its idempotency key`);
-      }
-      throw error;
-    }
-    return { status: 201, json: successJson(spanJson(span), controlFor(instance)) };
+  return {
+    account_id: facts.accountId,
+    id: facts.spanId,
+    agent_id: facts.agentId,
+    agent_instance_id: params.agent_instance_id,
+    parent_span_id: params.parent_span_id ?? null,
+    schema_name: params.schema_name,
+    schema_title: type?.title ?? null,
+    status: params.status,
+    payload_json: JSON.stringify(payload),
+    result_payload_json: resultPayload === null ? null : JSON.stringify(resultPayload),
+    summary: summaryOf(type, payload, resultPayload),
+    started_at: times.startedAt,
+    finished_at: times.finishedAt,
+    inserted_at: facts.at,
+    updated_at: facts.at,
   };
-}, { additive: true });
+}
+
+/** POST /agent_spans: a span of an open (or terminated) instance of the caller's account. */
+export const createSpan = defineOperation<CreateSpanParams>(
+  'agent_spans/create',
+  (params, { caller, catalogs }) => {
+    const times = spanTimes(params, caller.now);
+
+    return async (tx) => {
+      // Shared with other creates, exclusive of a finish: the status read here holds until commit.
+      const instance = await tx.lockInstanceShared(caller.accountId, params.agent_instance_id);
+      if (!instance) throw fieldError('agent_instance_id', `names no agent instance of this account (${params.agent_instance_id})`);
+      if (isFinishStatus(instance.status)) {
+        throw invalidAction(`agent instance ${instance.id} is already ${instance.status}; spans can only be added to an open instance`);
+      }
+      const type = spanTypeOf(await catalogs.get(tx, caller.accountId, instance.schema_version_id), params.schema_name);
+      assertPayloads(type, params.payload ?? {}, params.result_payload ?? null);
+      if (params.parent_span_id != null) {
+        const parent = await tx.getSpan(caller.accountId, params.parent_span_id);
+        if (!parent || parent.agent_instance_id !== instance.id) {
+          throw fieldError('parent_span_id', `names no span of agent instance ${instance.id} (${params.parent_span_id})`);
+        }
+      }
+      const facts = { accountId: caller.accountId, spanId: params.id ?? newId(), agentId: instance.agent_id, at: caller.now };
+      const span = createdSpan(params, times, type, facts);
+      try {
+        await tx.insertSpan(span);
+      } catch (error) {
+        if (error instanceof StoreConflictError) {
+          throw conflict(`span id ${span.id} is already taken in this account; choose another id, or resend the original request with its idempotency key`);
+        }
+        throw error;
+      }
+      const control = controlFor(instance);
+      const receipt: CreateReceipt = {
+        receipt: 'agent_spans/create',
+        span_id: span.id,
+        agent_id: span.agent_id,
+        schema_version_id: instance.schema_version_id,
+        at: caller.now,
+        ...(control ? { control } : {}),
+      };
+      return { status: 201, json: successJson(spanJson(span), control), receipt: JSON.stringify(receipt) };
+    };
+  },
+  {
+    additive: true,
+    // The ledger keeps a receipt of a few ids instead of the answer, which repeats the whole payload.
+    rebuild: async (tx, receiptJson, params, { caller, catalogs }) => {
+      const receipt = JSON.parse(receiptJson) as CreateReceipt;
+      const type = spanTypeOf(await catalogs.get(tx, caller.accountId, receipt.schema_version_id), params.schema_name);
+      const facts = { accountId: caller.accountId, spanId: receipt.span_id, agentId: receipt.agent_id, at: receipt.at };
+      const span = createdSpan(params, spanTimes(params, receipt.at), type, facts);
+      return { status: 201, json: successJson(spanJson(span), receipt.control) };
+    },
+  },
+);

@@ -148,6 +148,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE idempotency_by_rowid RENAME TO idempotency;
   CREATE INDEX idempotency_by_age ON idempotency (inserted_at);
   `,
+  // Ledger rows append in commit order, so pruning walks them by rowid (see `pruneIdempotency`) and
+  // no index on their age has to take an insert per write.
+  `
+  DROP INDEX idempotency_by_age;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -95,7 +95,16 @@ export class WriteStatements {
        ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = n + excluded.n`,
     );
     this.insertIdempotency = insertInto(db, 'idempotency');
-    this.pruneIdempotency = db.prepare('DELETE FROM idempotency WHERE inserted_at < ?');
+    /*
+     * Rows append in commit order, and `inserted_at` is each request's clock reading, so rowid order
+     * follows age to within the few milliseconds a commit group spans. The oldest rows go, up to the
+     * first one young enough to keep; an old row behind that one goes at a later prune.
+     */
+    this.pruneIdempotency = db.prepare(
+      `DELETE FROM idempotency
+       WHERE rowid < coalesce((SELECT rowid FROM idempotency WHERE inserted_at >= ? ORDER BY rowid LIMIT 1), 9223372036854775807)
+         AND inserted_at < ?`,
+    );
   }
 }
 
@@ -206,6 +215,6 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#counts.withPending(accountId, instanceId, await super.spanCounts(accountId, instanceId));
   }
   async pruneIdempotency(before: string) {
-    return this.#w.pruneIdempotency.run(before).changes;
+    return this.#w.pruneIdempotency.run(before, before).changes;
   }
 }
