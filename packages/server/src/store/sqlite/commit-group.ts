@@ -16,10 +16,11 @@ interface Entry {
 const noop = () => {};
 
 /**
- * Runs the write units queued during one event-loop turn inside one IMMEDIATE transaction, each
- * unit in its own savepoint. The COMMIT only writes WAL frames; the group's units settle once an
- * fsync of the WAL that started after that COMMIT has completed, so an answered write is durable
- * while the event loop goes on to run the next group.
+ * Runs the write units queued during one event-loop turn (or, while the previous group's fsync
+ * runs, until it ends) inside one IMMEDIATE transaction, each unit in its own savepoint. The COMMIT
+ * only writes WAL frames; the group's units settle once an fsync of the WAL that started after that
+ * COMMIT has completed, so an answered write is durable while the event loop goes on to run the
+ * next group.
  */
 export class CommitGroup {
   readonly #newTx: () => WriteTx;
@@ -100,6 +101,12 @@ export class CommitGroup {
   async #flush() {
     this.#scheduled = false;
     this.#running = true;
+    /*
+     * While the previous group's fsync runs, let units gather instead of committing beside it: a
+     * group committed now would wait for the fsync after this one anyway, its WAL writes would
+     * contend with the running fsync, and fewer, larger groups spend less per unit on COMMIT.
+     */
+    if (this.#durable) await this.#durable.then(noop, noop);
     const batch = this.#queue;
     this.#queue = [];
     try {
