@@ -132,6 +132,30 @@ for (const engine of ENGINES) {
           assert.equal(await store.writeAdditive(create('k2', 'b', 4)), 'created b');
         }));
 
+      it('sees an instance as it is when the unit commits, after a write changed it between creates', () =>
+        withSeeded(async () => {
+          assert.equal(await store.writeAdditive(create('k1', 'a', 1)), 'created a');
+          const change = (status: 'complete' | 'terminated', reason: string | null) =>
+            store.write(async (tx) => {
+              const instance = await tx.lockInstance('acc', 'inst-1');
+              await tx.updateInstance({ ...instance!, status, termination_reason: reason, updated_at: at(2) });
+            });
+          // A create keeps the reason a terminated instance had when it committed.
+          const seen = (id: string, second: number) => async (tx: Tx) => {
+            const instance = await tx.lockInstanceShared('acc', 'inst-1');
+            if (instance!.status === 'complete') throw new Error(`instance is ${instance!.status}`);
+            await tx.insertSpan(spanRow('acc', id, at(second)));
+            return `${instance!.status} ${instance!.termination_reason}`;
+          };
+          await change('terminated', 'first reason');
+          assert.equal(await store.writeAdditive(seen('b', 3)), 'terminated first reason');
+          await change('terminated', 'second reason');
+          assert.equal(await store.writeAdditive(seen('c', 4)), 'terminated second reason');
+          await change('complete', null);
+          await assert.rejects(store.writeAdditive(seen('d', 5)), /instance is complete/);
+          assert.deepEqual((await ids()).sort(), ['a', 'b', 'c']);
+        }));
+
       it('refuses a span id already stored or taken by another unit at once, and commits the rest', () =>
         withSeeded(async () => {
           await store.write((tx) => tx.insertSpan(spanRow('acc', 'taken', at(1))));

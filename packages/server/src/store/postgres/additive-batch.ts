@@ -13,8 +13,8 @@ type Unit<T> = (tx: WriteTx) => Promise<T>;
 const CONCURRENT_BATCHES = 2;
 /** Units in one batch at most; more wait for the next. */
 const MAX_UNITS = 256;
-/** Instances a batch locks ahead, from those the batch before it used. */
-const MAX_PREFETCHED = 16;
+/** Instances a batch takes as known, from those the batch before it used. */
+const MAX_KNOWN = 16;
 
 /** Thrown into a unit the batch cannot keep (another unit of it has its key or span id): it runs again alone. */
 class RunAlone extends Error {}
@@ -38,20 +38,26 @@ interface LockRequest extends Pending<InstanceRecord | undefined> {
 
 /**
  * One transaction on one connection running many additive units at once (see `writeAdditive` in
- * the store contract), in two round trips whatever the number of units:
+ * the store contract), in one or two round trips whatever the number of units.
  *
- * 1. BEGIN, the lookups of every key the units claim and the instances they lock (FOR SHARE), each
- *    merged into one statement, in one message. Instances the previous batch used are locked in
- *    the same message before any unit asks (the spans of one agent run arrive together).
- * 2. Once every unit has settled: the spans and ledger rows of the units that succeeded, one
- *    multi-row insert each, and COMMIT, in one message.
+ * The spans of one agent run arrive together, so a batch starts from the instances the batch
+ * before it committed with ("known"). When it has some, it is optimistic: units get those rows
+ * without asking, and their claims find no earlier answer without a lookup. Then the only message
+ * is the one at the end: BEGIN; the known instances the units used, locked FOR SHARE and checked to
+ * be as the units saw them (the statement fails otherwise); the spans and ledger rows of the units
+ * that succeeded, one multi-row insert each; COMMIT. A key that was in fact answered before fails
+ * the ledger insert, as a key or span id another transaction committed meanwhile does.
  *
- * A claim here only looks for a committed row; the ledger row is inserted whole with the span, so
- * a failed unit leaves nothing to undo. A key or span id that another transaction committed
- * meanwhile makes an insert fail and the batch roll back; then every unit runs again alone, where
- * the ledger waits for the other claimer and replays its answer, or the span id is refused. A
- * batch of thirty creates costs two round trips and one commit instead of a hundred and twenty
- * round trips and thirty commits.
+ * Without known instances, or for an instance that is not known, a first message goes out with
+ * BEGIN and the lookups of every key claimed and instance locked (FOR SHARE), each merged into one
+ * statement.
+ *
+ * A claim never takes a row here; the ledger row is inserted whole with the span, so a failed unit
+ * leaves nothing to undo. When the batch does not commit, every unit runs again alone, where the
+ * ledger waits for the other claimer and replays its answer, the span id is refused, or the
+ * instance is read as it now is; and the next batch starts without known instances. A batch of
+ * thirty creates costs one round trip and one commit instead of a hundred and twenty round trips
+ * and thirty commits.
  */
 class Batch {
   readonly sql: Sql;
@@ -63,15 +69,25 @@ class Batch {
   readonly #claimed = new Set<string>();
   /** Span ids taken by a unit of this batch. */
   readonly #spanIds = new Set<string>();
-  /** Instances read under the batch's shared lock: no additive unit changes them, no one else can. */
+  /** Instances read under the batch's shared lock (or known, checked at commit): no additive unit changes them, no one else can. */
   readonly #instances = new Map<string, Promise<InstanceRecord | undefined>>();
   /** Keys of the instances units asked for. */
   readonly #asked = new Set<string>();
+  /** Known instances, as the units see them, until the commit checks them. */
+  readonly #known = new Map<string, InstanceRecord>();
 
-  /** `prefetch`: instances to lock with the first message; one no unit asks for is only held until this commit. */
-  constructor(sql: Sql, prefetch: ReadonlyArray<readonly [string, string]>) {
+  /** `known`: instance rows the previous batch committed with; the batch is optimistic when there are any. */
+  constructor(sql: Sql, known: readonly InstanceRecord[]) {
     this.sql = sql;
-    for (const [accountId, id] of prefetch) this.#lock(accountId, id).catch(() => {});
+    for (const instance of known) {
+      const key = rowKey(instance.account_id, instance.id);
+      this.#known.set(key, instance);
+      this.#instances.set(key, Promise.resolve(instance));
+    }
+  }
+
+  get #optimistic(): boolean {
+    return this.#known.size > 0;
   }
 
   get lost(): unknown {
@@ -82,6 +98,11 @@ class Batch {
     const key = ledgerKey(claim.account_id, claim.operation, claim.key);
     if (this.#claimed.has(key)) return Promise.reject(new RunAlone());
     this.#claimed.add(key);
+    if (this.#optimistic) {
+      if (this.#lost !== undefined) return Promise.reject(this.#lost);
+      tx.claims.set(key, claim);
+      return Promise.resolve(undefined);
+    }
     return this.#enqueue((pending) => this.#claims.push({ ...pending, claim, tx }));
   }
 
@@ -97,10 +118,27 @@ class Batch {
     this.#spanIds.add(key);
   }
 
-  /** The instances units of this batch asked for and found, for the next batch to prefetch. */
-  async usedInstances(): Promise<Array<[string, string]>> {
+  /** The instances units of this batch asked for and found, as committed: the next batch's known ones. */
+  async usedInstances(): Promise<InstanceRecord[]> {
     const found = await Promise.all([...this.#asked].map((key) => this.#instances.get(key)!.catch(() => undefined)));
-    return found.flatMap((instance) => (instance ? [[instance.account_id, instance.id] as [string, string]] : []));
+    return found.filter((instance) => instance !== undefined);
+  }
+
+  /**
+   * Locks the known instances units used and fails unless each still has the status and
+   * termination reason the units saw (all a span create reads of an instance that can change).
+   */
+  #checkKnown(): string | undefined {
+    const used = [...this.#known].filter(([key]) => this.#asked.has(key)).map(([, instance]) => instance);
+    if (used.length === 0) return undefined;
+    const matches = used.map(
+      (i) =>
+        `(account_id = ${literal(i.account_id)} AND id = ${literal(i.id)} AND status = ${literal(i.status)}` +
+        ` AND termination_reason IS NOT DISTINCT FROM ${literal(i.termination_reason)})`,
+    );
+    // The cast fails, and with it the transaction, when fewer rows match than the units used.
+    return `SELECT CAST(CASE WHEN count(*) <> ${used.length} THEN 'a known instance has changed' END AS integer)
+      FROM (SELECT 1 FROM agent_instances WHERE ${matches.join(' OR ')} FOR SHARE) AS locked`;
   }
 
   /** Inserts the spans and ledger rows of the units that succeeded, and commits. */
@@ -108,6 +146,8 @@ class Batch {
     const spans = units.flatMap((tx) => tx.spans.map((span) => row(columnValues('spans', span))));
     const ledger = units.flatMap((tx) => tx.ledgerRows.map((entry) => row(columnValues('idempotency', entry))));
     const texts: string[] = [];
+    const check = this.#checkKnown();
+    if (check) texts.push(check);
     // No ON CONFLICT: a row taken by another transaction meanwhile fails the batch (see above).
     if (spans.length > 0) texts.push(insertSpansCounted(spans.join(', ')));
     if (ledger.length > 0) {
@@ -248,7 +288,7 @@ interface Queued {
  * Runs the additive units of one batch and settles them. When the batch does not commit, no unit
  * has been settled yet, and every one runs again alone.
  */
-async function runBatch(pool: Pool, queued: Queued[], prefetch: AdditiveBatcher['prefetch']): Promise<void> {
+async function runBatch(pool: Pool, queued: Queued[], known: AdditiveBatcher['known']): Promise<void> {
   let connection;
   try {
     connection = await checkOut(pool);
@@ -256,7 +296,7 @@ async function runBatch(pool: Pool, queued: Queued[], prefetch: AdditiveBatcher[
     for (const entry of queued) entry.reject(error);
     return;
   }
-  const batch = new Batch(new Sql(connection.client), prefetch.instances);
+  const batch = new Batch(new Sql(connection.client), known.instances);
   const txs = queued.map(() => new AdditiveTx(batch));
   batch.sql.begin();
   const outcomes = await Promise.allSettled(queued.map((entry, i) => entry.unit(txs[i]!)));
@@ -271,8 +311,9 @@ async function runBatch(pool: Pool, queued: Queued[], prefetch: AdditiveBatcher[
   }
   if (committed) {
     connection.release(false);
-    prefetch.instances = (await batch.usedInstances()).slice(0, MAX_PREFETCHED);
+    known.instances = (await batch.usedInstances()).slice(0, MAX_KNOWN);
   } else {
+    known.instances = [];
     const rolledBack = await batch.sql.rollback().then(
       () => true,
       () => false,
@@ -296,8 +337,8 @@ export class AdditiveBatcher {
   #queue: Queued[] = [];
   #scheduled = false;
   #running = 0;
-  /** What the next batch locks ahead (see `Batch`). */
-  readonly prefetch: { instances: ReadonlyArray<readonly [string, string]> } = { instances: [] };
+  /** The instances the last committed batch used (see `Batch`). */
+  readonly known: { instances: readonly InstanceRecord[] } = { instances: [] };
 
   constructor(pool: Pool) {
     this.#pool = pool;
@@ -318,7 +359,7 @@ export class AdditiveBatcher {
       if (this.#running >= CONCURRENT_BATCHES || this.#queue.length === 0) return;
       const queued = this.#queue.splice(0, MAX_UNITS);
       this.#running += 1;
-      void runBatch(this.#pool, queued, this.prefetch).finally(() => {
+      void runBatch(this.#pool, queued, this.known).finally(() => {
         this.#running -= 1;
         this.#schedule();
       });
