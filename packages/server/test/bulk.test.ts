@@ -55,6 +55,35 @@ for (const engine of ENGINES) {
       assert.deepEqual(stored.instances[0]!.spans.map((s) => s.id), [reply.body.outputs['stop-0001'].details.id]);
     });
 
+    it('runs a request of the largest size in order, stopping at a failing item far into it', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const span = (i: number, extra: Record<string, unknown> = {}) => ({
+        _type: 'agent_spans/create', idempotency_key: `large-${String(i).padStart(4, '0')}`, agent_instance_id: instanceId,
+        id: `large-span-${i}`, schema_name: 'agent:tool', status: 'complete', ...extra,
+      });
+      const full = await call(server, account.token, 'POST', '/api/v1/bulk', { items: Array.from({ length: 1000 }, (_, i) => span(i)) });
+      assert.equal(full.status, 200);
+      const keys = Object.keys(full.body.outputs);
+      assert.equal(keys.length, 1000);
+      assert.deepEqual(keys.slice(98, 102), ['large-0098', 'large-0099', 'large-0100', 'large-0101']);
+      assert.equal(full.body.outputs['large-0999'].details.id, 'large-span-999');
+
+      // Item 250 takes a span id the first request stored; item 640 breaks its type's params.
+      const taken = Array.from({ length: 300 }, (_, i) => span(1000 + i, { id: i === 250 ? 'large-span-7' : `large-span-${1000 + i}` }));
+      const stoppedAtWrite = await call(server, account.token, 'POST', '/api/v1/bulk', { items: taken });
+      assert.equal(Object.keys(stoppedAtWrite.body.outputs).length, 251);
+      assert.equal(stoppedAtWrite.body.outputs['large-1250'].code, 'conflict');
+      const malformed = Array.from({ length: 700 }, (_, i) => (i === 640 ? { ...span(2000 + i), status: 'done' } : span(2000 + i)));
+      const stoppedAtParams = await call(server, account.token, 'POST', '/api/v1/bulk', { items: malformed });
+      assert.equal(Object.keys(stoppedAtParams.body.outputs).length, 641);
+      assert.equal(stoppedAtParams.body.outputs['large-2640'].code, 'validation_error');
+
+      const stored = (await snapshot(server, account.accountId, [instanceId])).instances[0]!.spans;
+      assert.equal(stored.length, 1000 + 250 + 640);
+      assert.ok(!stored.some((s) => s.id === 'large-span-1250' || s.id === 'large-span-2640' || s.id === 'large-span-2641'));
+    });
+
     it('stops at an item whose params do not match its type, before later items run', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);

@@ -32,32 +32,44 @@ function assertUniqueKeys(items: readonly BulkItem[]): void {
 }
 
 /**
+ * Items written per store call. A large request goes to the store a part at a time, so its items
+ * share commit groups with other requests' writes instead of holding one group, and only one
+ * part's prepared units and answers are alive at once.
+ */
+const ITEMS_PER_WRITE = 100;
+
+/**
  * POST /bulk: the same operations as the single endpoints, item by item in order, each in its own
  * transaction and ledger entry; the first failing item ends the run and later items get no output.
  */
 export async function runBulk(domain: Domain, principal: Principal, items: readonly BulkItem[]): Promise<string> {
   assertUniqueKeys(items);
   const context = domain.context(principal);
-  const units: Array<(tx: WriteTx) => Promise<LedgerAnswer>> = [];
-  let rejected: ApiError | undefined;
-  for (const item of items) {
-    const { _type: type, idempotency_key: key, ...params } = item;
-    const operation = BULK_OPERATIONS[type] as WriteOperation<Record<string, unknown>>;
-    try {
-      assertMatches(BULK_ITEM_PARAMS[type], params);
-      units.push(IdempotencyLedger.guard(operation, params, context, key));
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      rejected = error;
+  const outputs: string[] = [];
+  const output = (index: number, json: string) => outputs.push(`${JSON.stringify(items[index]!.idempotency_key)}:${json}`);
+  for (let start = 0; start < items.length; start += ITEMS_PER_WRITE) {
+    const units: Array<(tx: WriteTx) => Promise<LedgerAnswer>> = [];
+    let rejected: ApiError | undefined;
+    for (const item of items.slice(start, start + ITEMS_PER_WRITE)) {
+      const { _type: type, idempotency_key: key, ...params } = item;
+      const operation = BULK_OPERATIONS[type] as WriteOperation<Record<string, unknown>>;
+      try {
+        assertMatches(BULK_ITEM_PARAMS[type], params);
+        units.push(IdempotencyLedger.guard(operation, params, context, key));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        rejected = error;
+        break;
+      }
+    }
+    const outcome = units.length > 0 ? await domain.store.writeSequence(units) : { results: [] as LedgerAnswer[] };
+    outcome.results.forEach((answer, index) => output(start + index, answer.json));
+    const failure = outcome.failure ? outcome.failure.error : rejected;
+    if (failure !== undefined) {
+      if (!(failure instanceof ApiError)) throw failure;
+      output(start + outcome.results.length, JSON.stringify(failure.toBody()));
       break;
     }
-  }
-  const outcome = units.length > 0 ? await domain.store.writeSequence(units) : { results: [] as LedgerAnswer[] };
-  const outputs = outcome.results.map((answer, index) => `${JSON.stringify(items[index]!.idempotency_key)}:${answer.json}`);
-  const failure = outcome.failure ? outcome.failure.error : rejected;
-  if (failure !== undefined) {
-    if (!(failure instanceof ApiError)) throw failure;
-    outputs.push(`${JSON.stringify(items[outcome.results.length]!.idempotency_key)}:${JSON.stringify(failure.toBody())}`);
   }
   return `{"status":"success","outputs":{${outputs.join(',')}}}`;
 }
