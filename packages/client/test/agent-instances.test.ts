@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { instance, success } from './support/fixtures.js';
 import { harness, TRANSPORTS } from './support/harness.js';
 
-const UUID = /^[0-9a-f-]{36}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const version = { name: 'v1', external_identifier: 'v1.0.0' };
 const schemaVersion = { external_identifier: 's1', span_schemas: { 'agent:llm': { type: 'object' } } };
 

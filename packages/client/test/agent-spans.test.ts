@@ -4,7 +4,7 @@ import { PrefactorClientError, PrefactorResponseContractError } from '@agentspan
 import { span, success } from './support/fixtures.js';
 import { harness, TRANSPORTS } from './support/harness.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 for (const transport of TRANSPORTS) {
   describe(`agentSpans over the ${transport.name}`, () => {
@@ -110,6 +110,19 @@ for (const transport of TRANSPORTS) {
       const body = server.last.body as Record<string, unknown>;
       assert.deepEqual(Object.keys(body), ['idempotency_key']);
       assert.match(String(body.idempotency_key), UUID);
+    });
+
+    it('generates keys that sort in the order the calls were made', async (t) => {
+      const { server, client } = await harness(t, transport);
+      const keys: string[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        server.reply(success(span()));
+        await client.agentSpans.finish(`span_${i}`);
+        keys.push(String((server.last.body as Record<string, unknown>).idempotency_key));
+        if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      assert.equal(new Set(keys).size, 20);
+      assert.deepEqual([...keys].sort(), keys);
     });
 
     it('rejects an empty span id before sending', async (t) => {
