@@ -1,5 +1,5 @@
 import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH } from '@agentspan/protocol';
-import { v7 as timeOrderedUuid } from 'uuid';
+import { timeOrderedUuid } from './time-ordered-uuid.js';
 import { PrefactorClientError } from './errors/client-error.js';
 
 /**
