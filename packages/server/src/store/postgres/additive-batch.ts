@@ -28,6 +28,8 @@ interface Pending<T> {
 
 interface ClaimRequest extends Pending<IdempotencyRecord | undefined> {
   claim: IdempotencyClaim;
+  /** The claim's ledger key. */
+  key: string;
   tx: AdditiveTx;
 }
 
@@ -103,7 +105,7 @@ class Batch {
       tx.claims.set(key, claim);
       return Promise.resolve(undefined);
     }
-    return this.#enqueue((pending) => this.#claims.push({ ...pending, claim, tx }));
+    return this.#enqueue((pending) => this.#claims.push({ ...pending, claim, key, tx }));
   }
 
   lockInstanceShared(accountId: string, id: string): Promise<InstanceRecord | undefined> {
@@ -210,9 +212,8 @@ class Batch {
     if (claims.length > 0) {
       const existing = new Map(results[0]!.rows.map((r: IdempotencyRecord) => [ledgerKey(r.account_id, r.operation, r.key), r]));
       for (const request of claims) {
-        const { account_id: accountId, operation, key } = request.claim;
-        const found = existing.get(ledgerKey(accountId, operation, key));
-        if (!found) request.tx.claims.set(ledgerKey(accountId, operation, key), request.claim);
+        const found = existing.get(request.key);
+        if (!found) request.tx.claims.set(request.key, request.claim);
         request.resolve(found);
       }
     }

@@ -102,8 +102,8 @@ export class WriteStatements {
      */
     this.pruneIdempotency = db.prepare(
       `DELETE FROM idempotency
-       WHERE rowid < coalesce((SELECT rowid FROM idempotency WHERE inserted_at >= ? ORDER BY rowid LIMIT 1), 9223372036854775807)
-         AND inserted_at < ?`,
+       WHERE rowid < coalesce((SELECT rowid FROM idempotency WHERE inserted_at >= @before ORDER BY rowid LIMIT 1), 9223372036854775807)
+         AND inserted_at < @before`,
     );
   }
 }
@@ -215,6 +215,6 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#counts.withPending(accountId, instanceId, await super.spanCounts(accountId, instanceId));
   }
   async pruneIdempotency(before: string) {
-    return this.#w.pruneIdempotency.run(before, before).changes;
+    return this.#w.pruneIdempotency.run({ before }).changes;
   }
 }
