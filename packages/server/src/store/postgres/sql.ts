@@ -43,9 +43,14 @@ const inlined = (statement: Statement, values: unknown[]) =>
  * On a transaction's connection it saves round trips: BEGIN, and writes whose outcome nobody
  * waits for (`defer`), are held back and sent in one message with the next statement (the
  * server runs them in order and stops at the first error, which the next statement reports).
+ *
+ * A transaction's connection answers one query at a time; the units of a batch ask concurrently, so
+ * their queries are sent in the order asked, each once the one before it has been answered.
  */
 export class Sql {
   readonly #target: Pool | PoolClient;
+  /** Settles when the latest query sent on a transaction's connection has been answered; unset on a pool. */
+  #answered: Promise<unknown> | undefined;
   #retryable: unknown;
   /** Statements not sent yet, to run before the next one. */
   #held: string[] = [];
@@ -54,6 +59,7 @@ export class Sql {
 
   constructor(target: Pool | PoolClient) {
     this.#target = target;
+    if (!(target instanceof pg.Pool)) this.#answered = Promise.resolve();
   }
 
   /** The deadlock or serialization failure this transaction hit, if any. */
@@ -136,12 +142,20 @@ export class Sql {
     this.#sent = true;
     try {
       // Several statements in one message answer one result each; the last is the caller's.
-      const result = (await this.#target.query<R>(query)) as QueryResult<R> | QueryResult<R>[];
+      const result = (await this.#query<R>(query)) as QueryResult<R> | QueryResult<R>[];
       if (all) return result as QueryResult<R>;
       return Array.isArray(result) ? result[result.length - 1]! : result;
     } catch (error) {
       if (isRetryable(error)) this.#retryable ??= error;
       throw asStoreError(error, table);
     }
+  }
+
+  #query<R extends QueryResultRow>(query: string | pg.QueryConfig): Promise<QueryResult<R>> {
+    if (!this.#answered) return this.#target.query<R>(query);
+    const send = () => this.#target.query<R>(query);
+    const result = this.#answered.then(send, send);
+    this.#answered = result.catch(() => undefined);
+    return result;
   }
 }
