@@ -72,6 +72,24 @@ for (const engine of ENGINES) {
       assert.ok(!kept!.response_json.includes('gpt-test'));
     });
 
+    it('replays a create whose finished_at was ahead of the server clock after that moment has passed', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      // No started_at: the span starts at the server's clock reading, and finished_at is a little
+      // ahead of it, as from a client whose clock runs fast. A retry comes after that moment.
+      const details = {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('ahead'),
+        result_payload: { response: 'ok' }, finished_at: new Date(Date.now() + 300).toISOString(), idempotency_key: 'finished-ahead',
+      };
+      const first = await createSpan(server, account, details);
+      assert.equal(first.status, 201, first.text);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const again = await createSpan(server, account, details);
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.headers.get('idempotent-replayed'), 'true');
+      assert.equal(again.text, first.text);
+    });
+
     it('refuses the same key on a different request with 409 idempotency_key_reused, storing nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);

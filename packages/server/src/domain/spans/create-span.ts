@@ -11,17 +11,28 @@ import { successJson } from '../views/envelope.js';
 import { spanJson } from '../views/span-view.js';
 import { assertPayloads, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
 
-/** Start and finish times of a new span: a finish status without finished_at finishes it now. */
-function spanTimes(params: CreateSpanParams, now: string) {
-  const startedAt = parseOptionalTimestamp(params.started_at, 'started_at') ?? now;
-  let finishedAt = parseOptionalTimestamp(params.finished_at, 'finished_at') ?? null;
+/** The times a create names, parsed: a finish time only with a finish status. Independent of the clock. */
+function givenTimes(params: CreateSpanParams) {
+  const startedAt = parseOptionalTimestamp(params.started_at, 'started_at');
+  const finishedAt = parseOptionalTimestamp(params.finished_at, 'finished_at') ?? null;
   if (finishedAt !== null && isOpen(params.status)) {
     throw fieldError('finished_at', `must be absent while status is ${params.status}; send a finish status (complete, failed, cancelled) with it`);
   }
+  return { startedAt, finishedAt };
+}
+
+/**
+ * Start and finish times of the span a create makes at `now`: started_at defaults to now, and a
+ * finish status without finished_at finishes it now. A replay rebuilds them at the create's own
+ * clock reading, so a finished_at that was ahead of the clock then is not refused later.
+ */
+function spanTimes(given: ReturnType<typeof givenTimes>, status: CreateSpanParams['status'], now: string) {
+  const startedAt = given.startedAt ?? now;
+  let finishedAt = given.finishedAt;
   if (finishedAt !== null && finishedAt < startedAt) {
     throw fieldError('finished_at', `must not be before started_at (${startedAt})`);
   }
-  if (finishedAt === null && isFinishStatus(params.status)) finishedAt = startedAt > now ? startedAt : now;
+  if (finishedAt === null && isFinishStatus(status)) finishedAt = startedAt > now ? startedAt : now;
   return { startedAt, finishedAt };
 }
 
@@ -71,9 +82,11 @@ function createdSpan(
 export const createSpan = defineOperation<CreateSpanParams>(
   'agent_spans/create',
   (params, { caller, catalogs }) => {
-    const times = spanTimes(params, caller.now);
+    const given = givenTimes(params);
 
     return async (tx) => {
+      // Here, not in prepare: a replay never gets this far, so it is not judged by a later clock.
+      const times = spanTimes(given, params.status, caller.now);
       // Shared with other creates, exclusive of a finish: the status read here holds until commit.
       const instance = await tx.lockInstanceShared(caller.accountId, params.agent_instance_id);
       if (!instance) throw fieldError('agent_instance_id', `names no agent instance of this account (${params.agent_instance_id})`);
@@ -117,7 +130,7 @@ export const createSpan = defineOperation<CreateSpanParams>(
       const receipt = JSON.parse(receiptJson) as CreateReceipt;
       const type = spanTypeOf(await catalogs.get(tx, caller.accountId, receipt.schema_version_id), params.schema_name);
       const facts = { accountId: caller.accountId, spanId: receipt.span_id, agentId: receipt.agent_id, at: receipt.at };
-      const span = createdSpan(params, spanTimes(params, receipt.at), type, facts);
+      const span = createdSpan(params, spanTimes(givenTimes(params), params.status, receipt.at), type, facts);
       return { status: 201, json: successJson(spanJson(span), receipt.control) };
     },
   },

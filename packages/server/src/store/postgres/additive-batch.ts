@@ -57,9 +57,12 @@ interface LockRequest extends Pending<InstanceRecord | undefined> {
  * A claim never takes a row here; the ledger row is inserted whole with the span, so a failed unit
  * leaves nothing to undo. When the batch does not commit, every unit runs again alone, where the
  * ledger waits for the other claimer and replays its answer, the span id is refused, or the
- * instance is read as it now is; and the next batch starts without known instances. A batch of
- * thirty creates costs one round trip and one commit instead of a hundred and twenty round trips
- * and thirty commits.
+ * instance is read as it now is; and the next batch starts without known instances. A unit that
+ * fails after a claim taken without a lookup runs again alone as well: it may be a replay, whose
+ * kept answer must not be judged again (a create checks its times against the clock).
+ *
+ * A batch of thirty creates costs one round trip and one commit instead of a hundred and twenty
+ * round trips and thirty commits.
  */
 class Batch {
   readonly sql: Sql;
@@ -103,6 +106,7 @@ class Batch {
     if (this.#optimistic) {
       if (this.#lost !== undefined) return Promise.reject(this.#lost);
       tx.claims.set(key, claim);
+      tx.claimAssumed = true;
       return Promise.resolve(undefined);
     }
     return this.#enqueue((pending) => this.#claims.push({ ...pending, claim, key, tx }));
@@ -235,6 +239,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   readonly claims = new Map<string, IdempotencyClaim>();
   readonly spans: SpanRecord[] = [];
   readonly ledgerRows: IdempotencyRecord[] = [];
+  /** Whether a claim of this unit was taken as new without a lookup (the batch is optimistic). */
+  claimAssumed = false;
 
   constructor(batch: Batch) {
     super(batch.sql);
@@ -324,7 +330,9 @@ async function runBatch(pool: Pool, queued: Queued[], known: AdditiveBatcher['kn
   const alone: Queued[] = [];
   queued.forEach((entry, i) => {
     const outcome = outcomes[i]!;
-    if (!committed || (outcome.status === 'rejected' && outcome.reason instanceof RunAlone)) alone.push(entry);
+    // A unit that failed on an assumed claim may be a replay: alone, its claim finds the answer kept.
+    const unsure = outcome.status === 'rejected' && (outcome.reason instanceof RunAlone || txs[i]!.claimAssumed);
+    if (!committed || unsure) alone.push(entry);
     else if (outcome.status === 'fulfilled') entry.resolve(outcome.value);
     else entry.reject(outcome.reason);
   });
