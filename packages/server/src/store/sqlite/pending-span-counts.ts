@@ -11,7 +11,6 @@ interface Delta {
   n: number;
 }
 
-
 function add(into: Map<string, Map<Status, Delta>>, accountId: string, instanceId: string, status: Status, n: number) {
   const key = rowKey(accountId, instanceId);
   let byStatus = into.get(key);
