@@ -90,6 +90,27 @@ for (const engine of ENGINES) {
       assert.equal(again.text, first.text);
     });
 
+    it('refuses a finished_at before the clock-default start with 422, recording nothing under its key', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      // A create first, so the instance is one a batch already knows (PostgreSQL's one-round-trip path).
+      const first = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      assert.equal(first.status, 201, first.text);
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const details = {
+        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('late'),
+        result_payload: { response: 'ok' }, finished_at: '2024-05-01T12:00:00Z', idempotency_key: 'finished-before-now',
+      };
+      const rejected = await createSpan(server, account, details);
+      assert.equal(rejected.status, 422, rejected.text);
+      assert.match(rejected.body.errors.finished_at[0], /^must not be before started_at \(\d{4}-\d{2}-\d{2}T/);
+      assert.equal(await ledgerRow(account.accountId, 'agent_spans/create', 'finished-before-now'), undefined);
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+      const fixed = await createSpan(server, account, { ...details, started_at: '2024-05-01T11:59:00Z' });
+      assert.equal(fixed.status, 201, fixed.text);
+      assert.equal(fixed.headers.get('idempotent-replayed'), null);
+    });
+
     it('refuses the same key on a different request with 409 idempotency_key_reused, storing nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
