@@ -1,10 +1,12 @@
 // The server's span writes on SQLite, against the bare route with the same body: single
 // creates at 32 and 1 connections, create+finish pairs, and whole agent runs.
+import { fileURLToPath } from 'node:url';
 import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody, spanParams } from '../lib/span-body.mjs';
 import { REGISTER_BODY, startAgentspanServer, startedInstance } from './agentspan-server.mjs';
 
 const SPANS = '/api/v1/agent_spans';
+const GROUPED_INSERT_SERVER = fileURLToPath(new URL('../baselines/grouped-insert-server.mjs', import.meta.url));
 const CHILD_SPANS = 19;
 
 function agentRunPlan() {
@@ -52,12 +54,14 @@ export default {
   name: 'server-spans',
   title: 'span create, create+finish pairs and agent runs on SQLite vs the bare route',
   needs: ['server'],
-  figures: ['server_create_vs_echo_c32', 'server_create_vs_echo_c1', 'server_pair_vs_echo_c32', 'server_mix_vs_echo_c32'],
+  figures: ['server_create_vs_echo_c32', 'server_create_vs_echo_c1', 'server_pair_vs_echo_c32', 'server_mix_vs_echo_c32', 'grouped_insert_vs_echo_c32'],
   async run(ctx) {
     const echo = await ctx.echoServer();
     const create = { kind: 'fixed', path: SPANS, body: createSpanRequestBody('inst_bench') };
     const echo32 = await ctx.loadParty('bare route c32', echo.info.url, { connections: 32, plan: create });
     const echo1 = await ctx.loadParty('bare route c1', echo.info.url, { connections: 1, plan: create });
+    const grouped = await ctx.startScoped(GROUPED_INSERT_SERVER, { label: 'grouped insert' });
+    const grouped32 = await ctx.loadParty('grouped insert c32', grouped.info.url, { connections: 32, plan: create });
     const server = ctx.has('server') ? await serverParties(ctx) : null;
     const pairs = server
       ? [
@@ -65,10 +69,12 @@ export default {
           { subject: server.pair32, baseline: echo32 },
           { subject: server.mix32, baseline: echo32 },
           { subject: server.create1, baseline: echo1 },
+          { subject: grouped32, baseline: echo32 },
         ]
-      : [{ subject: null, baseline: echo32 }, { subject: null, baseline: echo1 }];
+      : [{ subject: grouped32, baseline: echo32 }, { subject: null, baseline: echo1 }];
     const { runs, ratio } = await comparePairs(pairs, ctx.settings);
     ctx.measurements(runs);
+    ctx.figure('grouped_insert_vs_echo_c32', ratio('grouped insert c32', 'bare route c32'), `${ctx.pairing}; the issue's reference design, not the server`);
     if (!ctx.has('server')) return;
     ctx.figure('server_create_vs_echo_c32', ratio('server create c32', 'bare route c32'), ctx.pairing);
     ctx.figure('server_create_vs_echo_c1', ratio('server create c1', 'bare route c1'), ctx.pairing);
