@@ -5,19 +5,13 @@
 // its COMMIT. No authentication, validation, idempotency ledger or span counts: what grouping the
 // writes of concurrent requests reaches for a bare insert on this machine, so that the server's
 // figure can be read against it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { serveParent } from '../lib/child-process.mjs';
-import { migrateSqlite } from '../../packages/server/dist/store/sqlite/migrations.js';
+import { spanFrom } from './span-answer.mjs';
+import { openSpanDatabase } from './span-database.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'agentspan-bench-grouped-'));
-const db = new Database(join(dir, 'spans.db'));
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-migrateSqlite(db);
+const spans = openSpanDatabase('agentspan-bench-grouped-');
+const { db } = spans;
 
 const insert = db.prepare(`
   INSERT INTO spans (account_id, id, agent_id, agent_instance_id, parent_span_id, schema_name, schema_title,
@@ -32,7 +26,6 @@ const insertGroup = db.transaction((rows) => {
   }
 });
 
-let counter = 0;
 let pending = [];
 
 function commitGroup() {
@@ -53,30 +46,6 @@ function stored(span) {
   });
 }
 
-function spanFrom(details) {
-  const now = new Date().toISOString();
-  counter += 1;
-  const terminal = ['complete', 'failed', 'cancelled'].includes(details.status);
-  return {
-    type: 'agent_span',
-    id: `span_${process.pid}_${counter}`,
-    account_id: 'acct_bench',
-    agent_id: 'agent_bench',
-    agent_instance_id: details.agent_instance_id,
-    parent_span_id: details.parent_span_id ?? null,
-    schema_name: details.schema_name,
-    schema_title: null,
-    status: details.status,
-    payload: details.payload ?? {},
-    result_payload: details.result_payload ?? null,
-    summary: null,
-    started_at: details.started_at ?? now,
-    inserted_at: now,
-    updated_at: now,
-    finished_at: details.finished_at ?? (terminal ? now : null),
-  };
-}
-
 const app = Fastify({ logger: false });
 app.post('/api/v1/agent_spans', async (request) => ({
   status: 'success',
@@ -90,7 +59,6 @@ await serveParent({
   },
   teardown: async () => {
     await app.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    spans.remove();
   },
 });

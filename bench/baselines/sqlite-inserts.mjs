@@ -1,21 +1,13 @@
 // Baseline store: raw better-sqlite3 inserts of the span row the server stores, in WAL mode with
 // synchronous=FULL (a commit is durable on power loss), either one row per transaction or a
 // batch of rows per transaction. No validation, no JSON parsing: the ceiling for the disk.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { serveParent } from '../lib/child-process.mjs';
 import { summarise } from '../lib/stats.mjs';
-import { migrateSqlite } from '../../packages/server/dist/store/sqlite/migrations.js';
 import { spanParams } from '../lib/span-body.mjs';
+import { openSpanDatabase } from './span-database.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'agentspan-bench-sqlite-'));
-const db = new Database(join(dir, 'spans.db'));
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-// The server's own schema (its migrations), so the baseline inserts the same row into the same table and index.
-migrateSqlite(db);
+const spans = openSpanDatabase('agentspan-bench-sqlite-');
+const { db } = spans;
 
 const insert = db.prepare(`
   INSERT INTO spans (account_id, id, agent_id, agent_instance_id, parent_span_id, schema_name, schema_title,
@@ -55,10 +47,7 @@ function run({ rowsPerTransaction, durationMs }) {
 }
 
 await serveParent({
-  setup: async () => ({ dir }),
+  setup: async () => ({ dir: spans.dir }),
   handlers: { run },
-  teardown: async () => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  },
+  teardown: async () => spans.remove(),
 });
