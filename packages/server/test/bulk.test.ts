@@ -55,6 +55,38 @@ for (const engine of ENGINES) {
       assert.deepEqual(stored.instances[0]!.spans.map((s) => s.id), [reply.body.outputs['stop-0001'].details.id]);
     });
 
+    it('keeps what the outputs say when an item fails after writing: nothing of it, and each earlier item once', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const deploymentsBefore = await server.store.read((tx) => tx.listDeployments(account.accountId));
+      const body = {
+        items: [
+          { _type: 'agent_spans/create', idempotency_key: 'part-0001', agent_instance_id: instanceId, id: 'part-root', schema_name: 'agent:tool', status: 'active' },
+          { _type: 'agent_spans/create', idempotency_key: 'part-0002', agent_instance_id: instanceId, parent_span_id: 'part-root', schema_name: 'agent:tool', status: 'complete' },
+          { _type: 'agent_spans/finish', idempotency_key: 'part-0003', agent_span_id: 'part-root', status: 'complete' },
+          // Stores an agent version and makes it the deployment's current one, then finds the instance id taken.
+          { _type: 'agent_instances/register', idempotency_key: 'part-0004', id: instanceId, agent_version: { name: 'never kept', external_identifier: 'v-never-kept' }, agent_schema_version: SCHEMA_VERSION },
+          { _type: 'agent_spans/create', idempotency_key: 'part-0005', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
+        ],
+      };
+      const first = await call(server, account.token, 'POST', '/api/v1/bulk', body);
+      assert.equal(first.status, 200, first.text);
+      const outputs = first.body.outputs;
+      assert.deepEqual(Object.keys(outputs), ['part-0001', 'part-0002', 'part-0003', 'part-0004']);
+      assert.equal(outputs['part-0004'].code, 'conflict', first.text);
+
+      const stored = await snapshot(server, account.accountId, [instanceId]);
+      const spans = stored.instances[0]!.spans;
+      assert.deepEqual(spans.map((s) => s.id).sort(), ['part-root', outputs['part-0002'].details.id].sort());
+      assert.deepEqual(spans.map((s) => s.status), ['complete', 'complete']);
+      assert.deepEqual(Object.entries(stored.instances[0]!.counts).filter(([, n]) => n !== 0), [['complete', 2]]);
+      assert.deepEqual(await server.store.read((tx) => tx.listDeployments(account.accountId)), deploymentsBefore);
+
+      const retried = await call(server, account.token, 'POST', '/api/v1/bulk', body);
+      assert.deepEqual(retried.body.outputs, outputs);
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), stored);
+    });
+
     it('runs a request of the largest size in order, stopping at a failing item far into it', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);

@@ -201,7 +201,9 @@ for (const engine of ENGINES) {
         const outcome = await store.writeSequence([unit('a'), unit('b'), unit('c', true), unit('d')]);
         assert.deepEqual(outcome.results, ['a', 'b']);
         assert.match(String((outcome.failure?.error as Error).message), /unit c failed/);
-        assert.deepEqual(ran, ['a', 'b', 'c']);
+        // The units before the failing one may have run twice (see writeSequence); none after it ran.
+        assert.deepEqual(ran.slice(-3), ['a', 'b', 'c']);
+        assert.ok(!ran.includes('d'), ran.join());
         const stored = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
         assert.deepEqual(stored.map((s) => s.id), ['a', 'b']);
       }));

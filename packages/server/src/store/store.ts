@@ -11,6 +11,9 @@
  * - `writeSequence(units)` runs units in order, each atomic on its own (own transaction or own
  *   savepoint), and stops at the first that throws: later units do not run. It resolves once every
  *   unit that succeeded is durable (bulk requests use it, so an engine may commit them together).
+ *   When a unit throws, an engine may undo the units before it and run them all again (SQLite runs
+ *   a sequence under one savepoint, then a unit per savepoint once one throws); the outcome is that
+ *   of the last run.
  * - A unit only awaits its `tx` (no timers, no network): an engine may run units one after
  *   another on one connection. A unit may be run again after a transient engine failure
  *   (serialization failure, deadlock), so it has no effects outside `tx`.
