@@ -74,7 +74,7 @@ export default {
       : [{ subject: grouped32, baseline: echo32 }, { subject: null, baseline: echo1 }];
     const { runs, ratio } = await comparePairs(pairs, ctx.settings);
     ctx.measurements(runs);
-    ctx.figure('grouped_insert_vs_echo_c32', ratio('grouped insert c32', 'bare route c32'), `${ctx.pairing}; the issue's reference design, not the server`);
+    ctx.figure('grouped_insert_vs_echo_c32', ratio('grouped insert c32', 'bare route c32'), `${ctx.pairing}; the design the SQLite create target was set against, not the server`);
     if (!ctx.has('server')) return;
     ctx.figure('server_create_vs_echo_c32', ratio('server create c32', 'bare route c32'), ctx.pairing);
     ctx.figure('server_create_vs_echo_c1', ratio('server create c1', 'bare route c1'), ctx.pairing);
