@@ -186,8 +186,6 @@ export class CommitGroup {
       try {
         results.push(await unit(this.#newTx()));
       } catch {
-        this.#counts.dropUnit();
-        this.#instances.clear();
         const broken = this.#undoUnit();
         return broken ? { broken } : undefined;
       }
@@ -211,8 +209,6 @@ export class CommitGroup {
         this.#release.run();
         this.#counts.keepUnit();
       } catch (error) {
-        this.#counts.dropUnit();
-        this.#instances.clear();
         outcome.failure = { error: asStoreError(error) };
         return { outcome, broken: this.#undoUnit() };
       }
@@ -220,8 +216,13 @@ export class CommitGroup {
     return { outcome };
   }
 
-  /** Rolls the open savepoint back; returns the error when the transaction itself is lost (e.g. disk full). */
+  /**
+   * Rolls the open savepoint back with what the store keeps of it in memory (pending span counts,
+   * cached instance rows); returns the error when the transaction itself is lost (e.g. disk full).
+   */
   #undoUnit(): unknown {
+    this.#counts.dropUnit();
+    this.#instances.clear();
     try {
       this.#rollbackTo.run();
       this.#release.run();
