@@ -9,7 +9,7 @@ import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson } from '../views/span-view.js';
-import { assertPayloads, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
+import { assertPayloads, controlFor, payloadToCheck, spanTypeOf, summaryOf } from './span-rules.js';
 
 /** The times a create names, parsed: a finish time only with a finish status. Independent of the clock. */
 function givenTimes(params: CreateSpanParams) {
@@ -94,7 +94,7 @@ export const createSpan = defineOperation<CreateSpanParams>(
         throw invalidAction(`agent instance ${instance.id} is already ${instance.status}; spans can only be added to an open instance`);
       }
       const type = spanTypeOf(await catalogs.get(tx, caller.accountId, instance.schema_version_id), params.schema_name);
-      assertPayloads(type, params.payload ?? {}, params.result_payload ?? null);
+      assertPayloads(type, payloadToCheck(params), params.result_payload ?? null);
       if (params.parent_span_id != null) {
         const parent = await tx.getSpan(caller.accountId, params.parent_span_id);
         if (!parent || parent.agent_instance_id !== instance.id) {

@@ -33,6 +33,14 @@ export function assertPayloads(type: CompiledType | undefined, payload: unknown,
   if (Object.keys(errors).length > 0) throw validationError(errors);
 }
 
+/**
+ * The payload a create's params are checked against: none for a `pending` create, a placeholder for
+ * a span that has not started (its params are not known yet; prefactor_core creates one with `{}`
+ * only to cancel it). Every other create checks its payload.
+ */
+export const payloadToCheck = (params: { status: string; payload?: unknown }): unknown =>
+  params.status === 'pending' ? undefined : (params.payload ?? {});
+
 /** The type's template rendered from payload ∪ result_payload, or null without a template. */
 export function summaryOf(type: CompiledType | undefined, payload: object, resultPayload: object | null): string | null {
   if (!type?.template) return null;
