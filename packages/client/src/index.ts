@@ -19,7 +19,14 @@ export type {
   StartAgentInstanceParams,
   TerminateAgentInstanceParams,
 } from './resources/agent-instances.js';
-export type { CreateAgentParams, ListAgentsParams } from './resources/agents.js';
+export type {
+  AgentActionParams,
+  AgentLabels,
+  CreateAgentParams,
+  ListAgentsParams,
+  ShowAgentParams,
+  UpdateAgentParams,
+} from './resources/agents.js';
 export type { BulkExecuteParams } from './resources/bulk.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
@@ -30,6 +37,10 @@ export type { Transport, TransportRequest, TransportResponse } from './transport
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
 export type {
   Agent,
+  AgentAvailableActions,
+  AgentInstanceCounts,
+  AgentSorting,
+  AgentStatus,
   AgentInstance,
   AgentSpan,
   BulkItem,

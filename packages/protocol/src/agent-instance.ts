@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  Counts,
   FinishStatusSchema,
   IdempotencyKey,
   InstancePurposeSchema,
@@ -9,20 +10,13 @@ import {
   OptionalNullable,
   PlainText,
   SPAN_ID_PATTERN,
+  SPAN_STATUSES,
   Timestamp,
   TimestampInput,
 } from './common.js';
 import { Success } from './envelopes.js';
 
-export const SpanCounts = Type.Object({
-  total: Type.Integer(),
-  pending: Type.Integer(),
-  active: Type.Integer(),
-  complete: Type.Integer(),
-  failed: Type.Integer(),
-  cancelled: Type.Integer(),
-  finished: Type.Integer(),
-});
+export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);
 export type SpanCounts = Static<typeof SpanCounts>;
 
 export const AgentInstance = Type.Object({

@@ -1,8 +1,23 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IdempotencyKey, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import { Counts, IdempotencyKey, INSTANCE_STATUSES, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 
+/** `dormant` is part of Prefactor's vocabulary; this server never assigns it. */
 export const AGENT_STATUSES = ['pending', 'active', 'dormant', 'retired'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** What may be done to an agent in its current state. */
+export const AgentAvailableActions = Type.Object({
+  update: Type.Boolean(),
+  retire: Type.Boolean(),
+  reinstate: Type.Boolean(),
+  delete: Type.Boolean(),
+});
+export type AgentAvailableActions = Static<typeof AgentAvailableActions>;
+
+/** The agent's instances by status; `finished` counts every final status (complete, failed, cancelled, terminated). */
+export const AgentInstanceCounts = Counts(['total', ...INSTANCE_STATUSES, 'finished']);
+export type AgentInstanceCounts = Static<typeof AgentInstanceCounts>;
 
 export const Agent = Type.Object({
   type: Type.Literal('agent'),
@@ -11,16 +26,30 @@ export const Agent = Type.Object({
   description: Nullable(Type.String()),
   external_identifier: Nullable(Type.String()),
   status: Type.Union(AGENT_STATUSES.map((s) => Type.Literal(s))),
+  // Optional, as in prefactor_http's model: this server always sends them, others may not.
+  owner_person_id: OptionalNullable(Type.String()),
+  risk_profile_id: OptionalNullable(Type.String()),
+  team_id: OptionalNullable(Type.String()),
+  available_actions: Type.Optional(AgentAvailableActions),
+  /** Only on `GET /agent/show` with `include_counts=true`. */
+  instance_counts: Type.Optional(AgentInstanceCounts),
   inserted_at: Timestamp,
   updated_at: Timestamp,
 });
 export type Agent = Static<typeof Agent>;
 
+/** A person, team or risk profile id of the caller's: this server keeps it as an opaque label. */
+const Label = PlainText({ minLength: 1, maxLength: 200 });
+const AgentName = PlainText({ minLength: 1, maxLength: 200 });
+
 export const AgentForCreate = Type.Object({
-  name: PlainText({ minLength: 1, maxLength: 200 }),
+  name: AgentName,
   description: OptionalNullable(PlainText()),
   external_identifier: OptionalNullable(PlainText({ minLength: 1, maxLength: 200 })),
   id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
+  owner_person_id: OptionalNullable(Label),
+  risk_profile_id: OptionalNullable(Label),
+  team_id: OptionalNullable(Label),
 });
 export type AgentForCreate = Static<typeof AgentForCreate>;
 
@@ -31,15 +60,58 @@ export const CreateAgentBody = Type.Object({
 });
 export type CreateAgentBody = Static<typeof CreateAgentBody>;
 
+/**
+ * Only the fields present change. `null` clears description and the labels; a name cannot be
+ * cleared. `external_identifier` is set at create only: an update naming it is refused.
+ */
+export const AgentForUpdate = Type.Object({
+  name: OptionalNullable(AgentName),
+  description: OptionalNullable(PlainText()),
+  owner_person_id: OptionalNullable(Label),
+  risk_profile_id: OptionalNullable(Label),
+  team_id: OptionalNullable(Label),
+  external_identifier: Type.Optional(Type.Unknown()),
+});
+export type AgentForUpdate = Static<typeof AgentForUpdate>;
+
+/** PUT /api/v1/agent/{agent_id} */
+export const UpdateAgentBody = Type.Object({
+  details: AgentForUpdate,
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type UpdateAgentBody = Static<typeof UpdateAgentBody>;
+
+/** POST /agent/{id}/retire, POST /agent/{id}/reinstate, DELETE /agent/{id}: the body is optional. */
+export const AgentActionBody = Type.Object({ idempotency_key: OptionalNullable(IdempotencyKey) });
+export type AgentActionBody = Static<typeof AgentActionBody>;
+
+/** GET /api/v1/agent/show: exactly one of `agent_id` and `external_identifier`. */
+export const ShowAgentQuery = Type.Object({
+  agent_id: Type.Optional(PlainText({ minLength: 1 })),
+  external_identifier: Type.Optional(PlainText({ minLength: 1 })),
+  environment_id: Type.Optional(PlainText({ minLength: 1 })),
+  include_counts: Type.Optional(Type.Boolean()),
+  /** Accepted for the Python client; this server has no risk rollup to add. */
+  include_risk_rollup: Type.Optional(Type.Boolean()),
+});
+export type ShowAgentQuery = Static<typeof ShowAgentQuery>;
+
 export const AgentIdParams = Type.Object({ agent_id: PlainText({ minLength: 1 }) });
 
 export const MAX_AGENT_PAGE_SIZE = 100;
+
+/** `sorting` on the agent list: a field, descending with a leading `-`. */
+export const AGENT_SORTINGS = ['inserted_at', '-inserted_at', 'name', '-name', 'id', '-id'] as const;
+export type AgentSorting = (typeof AGENT_SORTINGS)[number];
 
 /** GET /api/v1/agent — `pagination[offset]` and `pagination[page_size]` as the Python client sends them. */
 export const ListAgentsQuery = Type.Object({
   'pagination[offset]': Type.Optional(Type.Integer({ minimum: 0 })),
   'pagination[page_size]': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AGENT_PAGE_SIZE })),
-  sorting: Type.Optional(Type.String()),
+  sorting: Type.Optional(Type.Union(AGENT_SORTINGS.map((s) => Type.Literal(s)))),
+  owner_person_id: Type.Optional(Label),
+  risk_profile_id: Type.Optional(Label),
+  team_id: Type.Optional(Label),
 });
 export type ListAgentsQuery = Static<typeof ListAgentsQuery>;
 

@@ -1,4 +1,4 @@
-import { Type, type StringOptions, type TSchema } from '@sinclair/typebox';
+import { Type, type StringOptions, type TInteger, type TSchema } from '@sinclair/typebox';
 
 /** A field that may be absent, or sent as an explicit `null` (read as absent). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -50,3 +50,7 @@ export const InstanceStatusSchema = literals(INSTANCE_STATUSES);
 export const InstancePurposeSchema = literals(INSTANCE_PURPOSES);
 
 export const isFinishStatus = (s: string): s is FinishStatus => (FINISH_STATUSES as readonly string[]).includes(s);
+
+/** An object of integer counts, one per name (span counts, instance counts). */
+export const Counts = <K extends string>(names: readonly K[]) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, Type.Integer()])) as { [N in K]: TInteger });

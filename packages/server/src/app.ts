@@ -60,9 +60,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(
     async (api) => {
       requireToken(api, domain);
-      // A POST without a body is an empty object: start and finish need nothing else.
+      // A POST or DELETE without a body is an empty object: start, finish, retire and delete need nothing else.
       api.addHook('preValidation', async (request) => {
-        if (request.body === undefined && request.method === 'POST') request.body = {};
+        if (request.body === undefined && (request.method === 'POST' || request.method === 'DELETE')) request.body = {};
       });
       pingRoutes(api);
       agentRoutes(api, domain);

@@ -21,7 +21,10 @@ for (const engine of ENGINES) {
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/v1/agent',
+        '/api/v1/agent/show',
         '/api/v1/agent/{agent_id}',
+        '/api/v1/agent/{agent_id}/reinstate',
+        '/api/v1/agent/{agent_id}/retire',
         '/api/v1/agent_instance/register',
         '/api/v1/agent_instance/{agent_instance_id}',
         '/api/v1/agent_instance/{agent_instance_id}/finish',
@@ -34,6 +37,7 @@ for (const engine of ENGINES) {
         '/api/v1/bulk',
         '/api/v1/ping',
       ]);
+      assert.deepEqual(Object.keys(doc.paths['/api/v1/agent/{agent_id}']).sort(), ['delete', 'get', 'put']);
       const create = doc.paths['/api/v1/agent_spans'].post;
       assert.ok(create.requestBody.content['application/json'].schema.properties.details);
       assert.ok(create.responses['201']);

@@ -10,7 +10,8 @@ export async function seedInstance(tx: WriteTx, accountId: string, instanceId = 
   await tx.insertEnvironment({ account_id: accountId, id: 'env-1', name: 'default', inserted_at: T0 });
   await tx.insertAgent({
     account_id: accountId, id: 'agent-1', name: 'agent', description: null, external_identifier: null,
-    status: 'active', inserted_at: T0, updated_at: T0,
+    owner_person_id: null, risk_profile_id: null, team_id: null, status: 'active', first_instance_at: T0,
+    inserted_at: T0, updated_at: T0,
   });
   const deployment = await tx.ensureDeployment({
     account_id: accountId, id: 'dep-1', agent_id: 'agent-1', environment_id: 'env-1', current_version_id: null,

@@ -17,6 +17,8 @@ const MAX_CACHED = 10_000;
 /**
  * Bearer token → principal. Tokens never change once issued, so known ones are cached; unknown
  * ones are looked up every time (another process, e.g. `tokens create`, may have just added one).
+ * Deleting an agent deletes its deployments' tokens: this process forgets them at once; another
+ * process finds the token's deployment gone on its next write with it (see `resolveDeployment`).
  */
 export class TokenAuthenticator {
   readonly #store: Store;
@@ -35,6 +37,11 @@ export class TokenAuthenticator {
     if (this.#known.size >= MAX_CACHED) this.#known.clear();
     this.#known.set(token, principal);
     return principal;
+  }
+
+  /** Drops the account's cached tokens (after a write deleted some), so each is looked up again. */
+  forgetAccount(accountId: string): void {
+    for (const [token, principal] of this.#known) if (principal.accountId === accountId) this.#known.delete(token);
   }
 }
 

@@ -24,7 +24,11 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
     name: 'default agent',
     description: null,
     external_identifier: null,
-    status: 'active',
+    owner_person_id: null,
+    risk_profile_id: null,
+    team_id: null,
+    status: 'pending',
+    first_instance_at: null,
     inserted_at: now,
     updated_at: now,
   });

@@ -24,9 +24,11 @@ export class Domain {
   }
 
   /** One write in its own transaction, at most once per idempotency key. */
-  write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
+  async write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
     const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
-    return operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded);
+    const answer = await (operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded));
+    if (operation.deletesTokens) this.tokens.forgetAccount(principal.accountId);
+    return answer;
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {

@@ -30,7 +30,11 @@ export type OperationName =
   | 'agent_instances/terminate'
   | 'agent_spans/create'
   | 'agent_spans/finish'
-  | 'agents/create';
+  | 'agents/create'
+  | 'agents/update'
+  | 'agents/retire'
+  | 'agents/reinstate'
+  | 'agents/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything
@@ -41,6 +45,8 @@ export interface WriteOperation<P> {
   /** Its unit only claims its key, reads under shared locks and inserts, and writes nothing else before a throw (see `Store.writeAdditive`). */
   additive: boolean;
   prepare(params: P, context: OperationContext): WriteUnit;
+  /** Its unit may delete tokens of the caller's account, so cached ones are looked up again after it. */
+  deletesTokens: boolean;
   /** The answer a replay gets from a kept receipt and the (same) params; absent when the ledger keeps whole answers. */
   rebuild?(tx: WriteTx, receipt: string, params: P, context: OperationContext): Promise<Answer>;
 }
@@ -48,5 +54,9 @@ export interface WriteOperation<P> {
 export const defineOperation = <P>(
   name: OperationName,
   prepare: WriteOperation<P>['prepare'],
-  { additive = false, rebuild }: { additive?: boolean; rebuild?: WriteOperation<P>['rebuild'] } = {},
-): WriteOperation<P> => ({ name, additive, prepare, ...(rebuild ? { rebuild } : {}) });
+  {
+    additive = false,
+    deletesTokens = false,
+    rebuild,
+  }: { additive?: boolean; deletesTokens?: boolean; rebuild?: WriteOperation<P>['rebuild'] } = {},
+): WriteOperation<P> => ({ name, additive, deletesTokens, prepare, ...(rebuild ? { rebuild } : {}) });

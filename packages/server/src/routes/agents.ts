@@ -1,9 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { AgentIdParams, AgentListResponse, AgentResponse, CreateAgentBody, ListAgentsQuery } from '@agentspan/protocol';
+import {
+  AgentActionBody,
+  AgentIdParams,
+  AgentListResponse,
+  AgentResponse,
+  CreateAgentBody,
+  ListAgentsQuery,
+  ShowAgentQuery,
+  UpdateAgentBody,
+} from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
+import { deleteAgent, reinstateAgent, retireAgent, updateAgent, type AgentActionParams } from '../domain/agents/change-agent.js';
 import { createAgent } from '../domain/agents/create-agent.js';
-import { getAgent, listAgents } from '../domain/agents/read-agents.js';
+import { getAgent, listAgents, showAgent } from '../domain/agents/read-agents.js';
+import type { WriteOperation } from '../domain/operation.js';
 import { idempotencyKey, sendAnswer } from '../http/answers.js';
+import { bodyOptional } from '../http/optional-body.js';
 import { responses } from './responses.js';
 
 const TAGS = ['agent'];
@@ -19,6 +31,12 @@ export function agentRoutes(app: FastifyInstance, domain: Domain): void {
     },
   );
 
+  app.get<{ Querystring: ShowAgentQuery }>(
+    '/agent/show',
+    { schema: { tags: TAGS, querystring: ShowAgentQuery, response: responses({ 200: AgentResponse }) } },
+    async (request) => domain.read((tx) => showAgent(tx, request.principal, request.query)),
+  );
+
   app.get<{ Params: { agent_id: string } }>(
     '/agent/:agent_id',
     { schema: { tags: TAGS, params: AgentIdParams, response: responses({ 200: AgentResponse }) } },
@@ -30,4 +48,29 @@ export function agentRoutes(app: FastifyInstance, domain: Domain): void {
     { schema: { tags: TAGS, querystring: ListAgentsQuery, response: responses({ 200: AgentListResponse }) } },
     async (request) => domain.read((tx) => listAgents(tx, request.principal, request.query)),
   );
+
+  app.put<{ Params: { agent_id: string }; Body: UpdateAgentBody }>(
+    '/agent/:agent_id',
+    { schema: { tags: TAGS, params: AgentIdParams, body: UpdateAgentBody, response: responses({ 200: AgentResponse }) } },
+    async (request, reply) => {
+      const params = { agent_id: request.params.agent_id, details: request.body.details };
+      const key = idempotencyKey(request, request.body.idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, updateAgent, params, key));
+    },
+  );
+
+  const action = (method: 'POST' | 'DELETE', url: string, operation: WriteOperation<AgentActionParams>) =>
+    app.route<{ Params: { agent_id: string }; Body: AgentActionBody }>({
+      method,
+      url,
+      onRequest: bodyOptional,
+      schema: { tags: TAGS, params: AgentIdParams, body: AgentActionBody, response: responses({ 200: AgentResponse }) },
+      handler: async (request, reply) => {
+        const key = idempotencyKey(request, request.body.idempotency_key);
+        return sendAnswer(reply, await domain.write(request.principal, operation, { agent_id: request.params.agent_id }, key));
+      },
+    });
+  action('POST', '/agent/:agent_id/retire', retireAgent);
+  action('POST', '/agent/:agent_id/reinstate', reinstateAgent);
+  action('DELETE', '/agent/:agent_id', deleteAgent);
 }

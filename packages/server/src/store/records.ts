@@ -20,13 +20,25 @@ export interface EnvironmentRecord {
   inserted_at: string;
 }
 
+/** `dormant` is part of the wire's vocabulary; this server never assigns it. */
+export type AgentStatus = 'pending' | 'active' | 'dormant' | 'retired';
+
+/** The labels an agent carries for the caller's own people, teams and risk profiles (opaque here). */
+export const AGENT_LABELS = ['owner_person_id', 'risk_profile_id', 'team_id'] as const;
+export type AgentLabel = (typeof AGENT_LABELS)[number];
+
 export interface AgentRecord {
   id: string;
   account_id: string;
   name: string;
   description: string | null;
   external_identifier: string | null;
-  status: 'pending' | 'active' | 'dormant' | 'retired';
+  owner_person_id: string | null;
+  risk_profile_id: string | null;
+  team_id: string | null;
+  status: AgentStatus;
+  /** When its first instance registered: null while it has none (the only time it may be deleted). */
+  first_instance_at: string | null;
   inserted_at: string;
   updated_at: string;
 }
@@ -147,8 +159,18 @@ export interface SpanListQuery {
   limit: number;
 }
 
+export const AGENT_SORT_FIELDS = ['name', 'id', 'inserted_at'] as const;
+export type AgentSortField = (typeof AGENT_SORT_FIELDS)[number];
+
 export interface AgentPageQuery {
   account_id: string;
+  /** Only agents whose label equals the value given. */
+  labels?: Partial<Record<AgentLabel, string>>;
+  /** Default (inserted_at, asc); ties are broken by id in the same direction. */
+  sort?: { field: AgentSortField; direction: 'asc' | 'desc' };
   offset: number;
   limit: number;
 }
+
+/** Instances of an agent by status (statuses without any are absent). */
+export type InstanceStatusCounts = Partial<Record<InstanceStatus, number>>;

@@ -27,6 +27,9 @@
  * - `lockInstance` / `lockSpan` take a row lock held to the end of the transaction
  *   (`SELECT … FOR UPDATE` on PostgreSQL; SQLite writers are serialized anyway), so that of two
  *   concurrent finishes exactly one sees the open row.
+ * - `lockAgent` / `lockAgentShared` are the same for an agent row: retire, reinstate, update and
+ *   delete take it exclusively, an instance registration shared, so no instance is registered on an
+ *   agent a concurrent retire or delete has committed.
  * - `lockInstanceShared` takes a shared lock on the instance row to the end of the transaction
  *   (`SELECT … FOR SHARE` on PostgreSQL; a plain read on SQLite): it waits for a `lockInstance`
  *   holder to commit and then returns the committed row, and `lockInstance` waits for it, while
@@ -65,6 +68,7 @@ import type {
   IdempotencyClaim,
   IdempotencyRecord,
   InstanceRecord,
+  InstanceStatusCounts,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
@@ -81,8 +85,11 @@ export interface ReadTx {
   listEnvironments(accountId: string): Promise<EnvironmentRecord[]>;
 
   getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
-  /** Agents ordered by (inserted_at, id), with the account's total. */
+  findAgentByExternalIdentifier(accountId: string, externalIdentifier: string): Promise<AgentRecord | undefined>;
+  /** A page of the agents the query's labels select, in its order, with how many it selects in all. */
   listAgents(query: AgentPageQuery): Promise<{ rows: AgentRecord[]; total: number }>;
+  /** The agent's instances by status, of one environment when `environmentId` is given. */
+  instanceCounts(accountId: string, agentId: string, environmentId?: string): Promise<InstanceStatusCounts>;
 
   getDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
   /** Deployments ordered by (inserted_at, id). */
@@ -104,6 +111,17 @@ export interface WriteTx extends ReadTx {
   insertEnvironment(row: EnvironmentRecord): Promise<void>;
   /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
   insertAgent(row: AgentRecord): Promise<void>;
+  /** Like `getAgent`, and locks the row until the transaction ends. */
+  lockAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
+  /** Like `getAgent`, and holds a shared lock on the row until the transaction ends (as `lockInstanceShared`). */
+  lockAgentShared(accountId: string, id: string): Promise<AgentRecord | undefined>;
+  /** Writes every mutable field of the agent (name, description, labels, status, first_instance_at, updated_at). */
+  updateAgent(row: AgentRecord): Promise<void>;
+  /**
+   * Deletes the agent with what exists only for it: its deployments, the tokens scoped to them, its
+   * versions and schema versions. The caller has checked that it has no instances.
+   */
+  deleteAgent(accountId: string, id: string): Promise<void>;
   /** Inserts, or returns the existing deployment of (account_id, agent_id, environment_id). */
   ensureDeployment(row: DeploymentRecord): Promise<DeploymentRecord>;
   setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string): Promise<void>;

@@ -2,7 +2,10 @@
 export const TABLE_COLUMNS = {
   accounts: ['id', 'name', 'inserted_at'],
   environments: ['account_id', 'id', 'name', 'inserted_at'],
-  agents: ['account_id', 'id', 'name', 'description', 'external_identifier', 'status', 'inserted_at', 'updated_at'],
+  agents: [
+    'account_id', 'id', 'name', 'description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id',
+    'status', 'first_instance_at', 'inserted_at', 'updated_at',
+  ],
   deployments: ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
   agent_versions: ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at'],
   schema_versions: ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at'],

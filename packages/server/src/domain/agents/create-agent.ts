@@ -1,16 +1,15 @@
 import type { AgentForCreate } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
 import type { AgentRecord } from '../../store/records.js';
-import { ApiError, conflict } from '../errors.js';
+import { conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
-import { agentView } from '../views/agent-view.js';
+import { agentAnswer } from '../views/agent-view.js';
+import { assertAccountScope } from './agent-rules.js';
 
-/** POST /agent: a new agent of the caller's account (account-scoped tokens only). */
+/** POST /agent: a new agent of the caller's account (account-scoped tokens only), pending until its first instance. */
 export const createAgent = defineOperation<AgentForCreate>('agents/create', (params, { caller }) => {
-  if (caller.scope !== 'account') {
-    throw new ApiError(403, 'forbidden', 'creating agents needs an account-scoped token; this token is scoped to one deployment');
-  }
+  assertAccountScope(caller, 'creating agents');
   return async (tx) => {
     const agent: AgentRecord = {
       account_id: caller.accountId,
@@ -18,7 +17,11 @@ export const createAgent = defineOperation<AgentForCreate>('agents/create', (par
       name: params.name,
       description: params.description ?? null,
       external_identifier: params.external_identifier ?? null,
-      status: 'active',
+      owner_person_id: params.owner_person_id ?? null,
+      risk_profile_id: params.risk_profile_id ?? null,
+      team_id: params.team_id ?? null,
+      status: 'pending',
+      first_instance_at: null,
       inserted_at: caller.now,
       updated_at: caller.now,
     };
@@ -34,6 +37,6 @@ export const createAgent = defineOperation<AgentForCreate>('agents/create', (par
       }
       throw error;
     }
-    return { status: 201, json: JSON.stringify({ status: 'success', details: agentView(agent) }) };
+    return agentAnswer(agent, 201);
   };
 });

@@ -1,17 +1,39 @@
-import type { AgentListResponse, AgentResponse, ListAgentsQuery, OffsetPagination } from '@agentspan/protocol';
+import type { AgentListResponse, AgentResponse, ListAgentsQuery, OffsetPagination, ShowAgentQuery } from '@agentspan/protocol';
+import { AGENT_LABELS, type AgentPageQuery, type AgentSortField } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { fieldError, notFound } from '../errors.js';
 import { agentView } from '../views/agent-view.js';
 
 export const DEFAULT_AGENT_PAGE_SIZE = 25;
-const SORTABLE = 'inserted_at';
 
 /** GET /agent/{id} */
 export async function getAgent(tx: ReadTx, principal: Principal, id: string): Promise<AgentResponse> {
   const agent = await tx.getAgent(principal.accountId, id);
   if (!agent) throw notFound('agent', id);
   return { status: 'success', details: agentView(agent) };
+}
+
+/** GET /agent/show: by id or external_identifier (exactly one), with instance counts when asked. */
+export async function showAgent(tx: ReadTx, principal: Principal, query: ShowAgentQuery): Promise<AgentResponse> {
+  const { agent_id: id, external_identifier: external } = query;
+  if (id === undefined && external === undefined) {
+    throw fieldError('agent_id', 'or external_identifier is required: send exactly one of the two');
+  }
+  if (id !== undefined && external !== undefined) {
+    throw fieldError('external_identifier', 'must not be sent with agent_id: send exactly one of the two');
+  }
+  if (query.environment_id !== undefined && !(await tx.getEnvironment(principal.accountId, query.environment_id))) {
+    throw fieldError('environment_id', `names no environment of this account (${query.environment_id})`);
+  }
+  const agent = id !== undefined
+    ? await tx.getAgent(principal.accountId, id)
+    : await tx.findAgentByExternalIdentifier(principal.accountId, external!);
+  if (!agent) throw notFound('agent', id ?? `with external_identifier ${external}`);
+  const counts = query.include_counts
+    ? await tx.instanceCounts(principal.accountId, agent.id, query.environment_id)
+    : undefined;
+  return { status: 'success', details: agentView(agent, counts) };
 }
 
 function pagination(total: number, offset: number, size: number, shown: number): OffsetPagination {
@@ -28,18 +50,26 @@ function pagination(total: number, offset: number, size: number, shown: number):
   };
 }
 
-/** GET /agent: the account's agents, oldest first, in the Python client's list shape. */
+/** `name` → ascending by name, `-name` → descending; oldest first when absent. */
+function sortOf(sorting: ListAgentsQuery['sorting']): NonNullable<AgentPageQuery['sort']> {
+  if (sorting === undefined) return { field: 'inserted_at', direction: 'asc' };
+  return sorting.startsWith('-')
+    ? { field: sorting.slice(1) as AgentSortField, direction: 'desc' }
+    : { field: sorting as AgentSortField, direction: 'asc' };
+}
+
+/** GET /agent: the account's agents in the Python client's list shape, filtered by label and sorted. */
 export async function listAgents(tx: ReadTx, principal: Principal, query: ListAgentsQuery): Promise<AgentListResponse> {
-  if (query.sorting !== undefined && query.sorting !== SORTABLE) {
-    throw fieldError('sorting', `must be ${SORTABLE} (agents are listed oldest first)`);
-  }
   const offset = query['pagination[offset]'] ?? 0;
   const size = query['pagination[page_size]'] ?? DEFAULT_AGENT_PAGE_SIZE;
-  const { rows, total } = await tx.listAgents({ account_id: principal.accountId, offset, limit: size });
+  const sort = sortOf(query.sorting);
+  const labels: AgentPageQuery['labels'] = {};
+  for (const label of AGENT_LABELS) if (query[label] !== undefined) labels[label] = query[label];
+  const { rows, total } = await tx.listAgents({ account_id: principal.accountId, labels, sort, offset, limit: size });
   return {
     status: 'success',
-    summaries: rows.map(agentView),
+    summaries: rows.map((agent) => agentView(agent)),
     pagination: pagination(total, offset, size, rows.length),
-    sorting: { field: SORTABLE, direction: 'asc' },
+    sorting: sort,
   };
 }

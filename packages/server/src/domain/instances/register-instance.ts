@@ -4,6 +4,7 @@ import type { InstanceRecord } from '../../store/records.js';
 import { conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
+import { admitInstance } from '../agents/agent-rules.js';
 import { resolveDeployment } from './resolve-deployment.js';
 import { instanceAnswer } from './instance-access.js';
 
@@ -26,6 +27,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
 
   return async (tx) => {
     const deployment = await resolveDeployment(tx, caller, params);
+    await admitInstance(tx, caller, deployment.agent_id);
     const agentVersion = await tx.ensureAgentVersion({
       account_id: caller.accountId,
       id: newId(),

@@ -2,7 +2,7 @@ import type { RegisterInstanceBody } from '@agentspan/protocol';
 import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import type { Caller } from '../caller.js';
-import { fieldError } from '../errors.js';
+import { ApiError, fieldError } from '../errors.js';
 import { newId } from '../ids.js';
 
 /**
@@ -17,7 +17,9 @@ export async function resolveDeployment(
 ): Promise<DeploymentRecord> {
   if (caller.scope === 'deployment') {
     const deployment = await tx.getDeployment(caller.accountId, caller.deploymentId ?? '');
-    if (!deployment) throw new Error(`the token's deployment ${caller.deploymentId} is missing`);
+    if (!deployment) {
+      throw new ApiError(401, 'unauthorized', `this token's deployment ${caller.deploymentId} no longer exists (its agent was deleted); use another token`);
+    }
     if (params.agent_id != null && params.agent_id !== deployment.agent_id) {
       throw fieldError(
         'agent_id',

@@ -268,6 +268,10 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   insertAccount = refuse('insertAccount');
   insertEnvironment = refuse('insertEnvironment');
   insertAgent = refuse('insertAgent');
+  lockAgent = refuse('lockAgent');
+  lockAgentShared = refuse('lockAgentShared');
+  updateAgent = refuse('updateAgent');
+  deleteAgent = refuse('deleteAgent');
   ensureDeployment = refuse('ensureDeployment');
   setDeploymentVersion = refuse('setDeploymentVersion');
   ensureAgentVersion = refuse('ensureAgentVersion');

@@ -5,7 +5,7 @@ import pg from 'pg';
  * The logical schema is SQLite's. Keys, ids and times are `COLLATE "C"`: byte order, the order
  * the canonical timestamps and cursors are built on, whatever the database's default collation.
  */
-const MIGRATIONS: readonly string[] = [
+export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
     id TEXT COLLATE "C" PRIMARY KEY,
@@ -140,10 +140,22 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE span_counts DROP CONSTRAINT span_counts_pkey;
   ALTER TABLE span_counts ADD PRIMARY KEY (account_id, agent_instance_id, status, slot);
   `,
+  // The agents API whole: caller-set labels, and the first instance that made an agent active.
+  `
+  ALTER TABLE agents ADD COLUMN owner_person_id TEXT COLLATE "C";
+  ALTER TABLE agents ADD COLUMN risk_profile_id TEXT COLLATE "C";
+  ALTER TABLE agents ADD COLUMN team_id TEXT COLLATE "C";
+  ALTER TABLE agents ADD COLUMN first_instance_at TEXT COLLATE "C";
+  CREATE INDEX agent_instances_by_agent ON agent_instances (account_id, agent_id, environment_id, status);
+  UPDATE agents SET first_instance_at = (
+    SELECT min(i.inserted_at) FROM agent_instances i WHERE i.account_id = agents.account_id AND i.agent_id = agents.id);
+  UPDATE agents SET status = CASE WHEN first_instance_at IS NULL THEN 'pending' ELSE 'active' END
+    WHERE status <> 'retired';
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
 /** First key of the advisory lock that serializes migrations; the second is the schema's name. */
 const MIGRATION_LOCK_CLASS = 0x61737061; // "aspa"
@@ -189,15 +201,15 @@ async function applyPending(client: pg.Client, schema: string) {
   );
   const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
   const current = rows[0]?.version ?? 0;
-  if (current > MIGRATIONS.length) {
+  if (current > POSTGRES_MIGRATIONS.length) {
     throw new Error(
-      `this database was written by a newer agentspan (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade agentspan`,
+      `this database was written by a newer agentspan (schema ${current}, this one knows ${POSTGRES_MIGRATIONS.length}); upgrade agentspan`,
     );
   }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+  for (let version = current + 1; version <= POSTGRES_MIGRATIONS.length; version++) {
     await client.query('BEGIN');
     try {
-      await client.query(MIGRATIONS[version - 1]!);
+      await client.query(POSTGRES_MIGRATIONS[version - 1]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
       await client.query('COMMIT');
     } catch (error) {

@@ -8,6 +8,7 @@ import type {
   EnvironmentRecord,
   IdempotencyRecord,
   InstanceRecord,
+  InstanceStatusCounts,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
@@ -15,8 +16,10 @@ import type {
   TokenRecord,
 } from '../records.js';
 import type { StoreTable } from '../errors.js';
+import type { InstanceStatus } from '@agentspan/protocol';
+import { agentPageSql } from '../agent-sql.js';
 import { spanPageBounds } from '../span-page-bounds.js';
-import { statement, type Sql } from './sql.js';
+import { statement, type Sql, type Statement } from './sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
 
@@ -30,12 +33,17 @@ export const READS = {
     'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id',
   ),
   agent: byId('agents'),
-  agentsPage: statement(
+  agentByExternal: statement(
     'agents',
-    'agents_page',
-    'SELECT * FROM agents WHERE account_id = $1 ORDER BY inserted_at, id LIMIT $2 OFFSET $3',
+    'agent_by_external',
+    'SELECT * FROM agents WHERE account_id = $1 AND external_identifier = $2',
   ),
-  agentsCount: statement('agents', 'agents_count', 'SELECT COUNT(*)::integer AS n FROM agents WHERE account_id = $1'),
+  instanceCounts: statement(
+    'agent_instances',
+    'instance_counts_of_agent',
+    `SELECT status, COUNT(*)::integer AS n FROM agent_instances
+     WHERE account_id = $1 AND agent_id = $2 AND ($3::text IS NULL OR environment_id = $3) GROUP BY status`,
+  ),
   deployment: byId('deployments'),
   deployments: statement(
     'deployments',
@@ -69,6 +77,22 @@ export const READS = {
   ),
 } as const;
 
+/** Named statements of each agent page shape, made on first use. */
+const agentPages = new Map<string, { page: Statement; count: Statement }>();
+
+function agentPageStatements(query: AgentPageQuery) {
+  const sql = agentPageSql(query, (n) => `$${n}`, ' COLLATE "C"');
+  let statements = agentPages.get(sql.shape);
+  if (!statements) {
+    statements = {
+      page: statement('agents', `agents_page_${sql.shape}`, sql.page),
+      count: statement('agents', `agents_count_${sql.shape}`, sql.count),
+    };
+    agentPages.set(sql.shape, statements);
+  }
+  return { ...statements, values: sql.values };
+}
+
 /** Parameters of one `spansPage`. */
 export function spanPageValues(query: SpanListQuery): unknown[] {
   const { afterTime, afterId, untilTime } = spanPageBounds(query);
@@ -96,10 +120,20 @@ export class PostgresReadTx implements ReadTx {
   getAgent(accountId: string, id: string) {
     return this.sql.first<AgentRecord>(READS.agent, [accountId, id]);
   }
-  async listAgents({ account_id, offset, limit }: AgentPageQuery) {
-    const rows = await this.sql.rows<AgentRecord>(READS.agentsPage, [account_id, limit, offset]);
-    const total = await this.sql.first<{ n: number }>(READS.agentsCount, [account_id]);
+  findAgentByExternalIdentifier(accountId: string, externalIdentifier: string) {
+    return this.sql.first<AgentRecord>(READS.agentByExternal, [accountId, externalIdentifier]);
+  }
+  async listAgents(query: AgentPageQuery) {
+    const { page, count, values } = agentPageStatements(query);
+    const rows = await this.sql.rows<AgentRecord>(page, [...values, query.limit, query.offset]);
+    const total = await this.sql.first<{ n: number }>(count, values);
     return { rows, total: total?.n ?? 0 };
+  }
+  async instanceCounts(accountId: string, agentId: string, environmentId?: string) {
+    const counts: InstanceStatusCounts = {};
+    const rows = await this.sql.rows<{ status: InstanceStatus; n: number }>(READS.instanceCounts, [accountId, agentId, environmentId ?? null]);
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
   }
   getDeployment(accountId: string, id: string) {
     return this.sql.first<DeploymentRecord>(READS.deployment, [accountId, id]);

@@ -13,6 +13,7 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
+import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import { PostgresReadTx } from './read-tx.js';
 import { statement, type Statement } from './sql.js';
@@ -60,6 +61,9 @@ const WRITES = {
   schema_versions: insertInto('schema_versions', 'RETURNING *'),
   tokens: insertInto('tokens'),
   agent_instances: insertInto('agent_instances'),
+  lockAgent: statement('agents', 'lock_agent', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  lockAgentShared: statement('agents', 'lock_agent_shared', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR SHARE'),
+  updateAgent: statement('agents', 'update_agent', agentUpdateSql((n) => `$${n}`)),
   deploymentByKey: statement(
     'deployments',
     'deployment_by_key',
@@ -142,6 +146,8 @@ const WRITES = {
   bootstrapLock: statement('accounts', 'bootstrap_lock', "SELECT pg_advisory_xact_lock(hashtext('agentspan:first_account'))"),
 } satisfies Record<string, Statement>;
 
+const AGENT_DELETIONS = agentDeletionSql((n) => `$${n}`).map((text, i) => statement('agents', `delete_agent_${i}`, text));
+
 const PRUNE_BATCH = 5000;
 
 /** One unit's view of its transaction's connection. */
@@ -166,6 +172,18 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   insertAgent(row: AgentRecord) {
     return this.#insertOrConflict('agents', row);
+  }
+  lockAgent(accountId: string, id: string) {
+    return this.sql.first<AgentRecord>(WRITES.lockAgent, [accountId, id]);
+  }
+  lockAgentShared(accountId: string, id: string) {
+    return this.sql.first<AgentRecord>(WRITES.lockAgentShared, [accountId, id]);
+  }
+  async updateAgent(row: AgentRecord) {
+    await this.sql.change(WRITES.updateAgent, agentUpdateValues(row));
+  }
+  async deleteAgent(accountId: string, id: string) {
+    for (const deletion of AGENT_DELETIONS) await this.sql.change(deletion, [accountId, id]);
   }
   ensureDeployment(row: DeploymentRecord) {
     return this.#ensure('deployments', row, WRITES.deploymentByKey, [row.account_id, row.agent_id, row.environment_id]);

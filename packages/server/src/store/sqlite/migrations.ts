@@ -153,6 +153,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX idempotency_by_age;
   `,
+  // The agents API whole: caller-set labels, and the first instance that made an agent active.
+  `
+  ALTER TABLE agents ADD COLUMN owner_person_id TEXT;
+  ALTER TABLE agents ADD COLUMN risk_profile_id TEXT;
+  ALTER TABLE agents ADD COLUMN team_id TEXT;
+  ALTER TABLE agents ADD COLUMN first_instance_at TEXT;
+  CREATE INDEX agent_instances_by_agent ON agent_instances (account_id, agent_id, environment_id, status);
+  UPDATE agents SET first_instance_at = (
+    SELECT min(i.inserted_at) FROM agent_instances i WHERE i.account_id = agents.account_id AND i.agent_id = agents.id);
+  UPDATE agents SET status = CASE WHEN first_instance_at IS NULL THEN 'pending' ELSE 'active' END
+    WHERE status <> 'retired';
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

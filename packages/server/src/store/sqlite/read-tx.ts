@@ -9,12 +9,15 @@ import type {
   EnvironmentRecord,
   IdempotencyRecord,
   InstanceRecord,
+  InstanceStatusCounts,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
 } from '../records.js';
+import type { InstanceStatus } from '@agentspan/protocol';
+import { agentPageSql } from '../agent-sql.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 
 /** Read statements of one connection, prepared once. */
@@ -24,8 +27,12 @@ export class ReadStatements {
   readonly environment: Statement;
   readonly environments: Statement;
   readonly agent: Statement;
-  readonly agentsPage: Statement;
-  readonly agentsCount: Statement;
+  readonly agentByExternal: Statement;
+  readonly instanceCounts: Statement;
+  readonly instanceCountsInEnvironment: Statement;
+  /** The agent page statements of each shape asked for so far (a few dozen shapes at most). */
+  readonly agentPages = new Map<string, { page: Statement; count: Statement }>();
+  readonly #db: Database;
   readonly deployment: Statement;
   readonly deployments: Statement;
   readonly agentVersion: Statement;
@@ -36,6 +43,16 @@ export class ReadStatements {
   readonly spansPage: Statement;
   readonly idempotency: Statement;
 
+  agentPage(query: AgentPageQuery) {
+    const sql = agentPageSql(query, () => '?');
+    let statements = this.agentPages.get(sql.shape);
+    if (!statements) {
+      statements = { page: this.#db.prepare(sql.page), count: this.#db.prepare(sql.count).pluck() };
+      this.agentPages.set(sql.shape, statements);
+    }
+    return { ...statements, values: sql.values };
+  }
+
   constructor(db: Database) {
     const byId = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE account_id = ? AND id = ?`);
     this.tokenByHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
@@ -43,10 +60,11 @@ export class ReadStatements {
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
     this.agent = byId('agents');
-    this.agentsPage = db.prepare(
-      'SELECT * FROM agents WHERE account_id = ? ORDER BY inserted_at, id LIMIT ? OFFSET ?',
-    );
-    this.agentsCount = db.prepare('SELECT COUNT(*) FROM agents WHERE account_id = ?').pluck();
+    this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
+    const instanceCounts = 'SELECT status, COUNT(*) AS n FROM agent_instances WHERE account_id = ? AND agent_id = ?';
+    this.instanceCounts = db.prepare(`${instanceCounts} GROUP BY status`);
+    this.instanceCountsInEnvironment = db.prepare(`${instanceCounts} AND environment_id = ? GROUP BY status`);
+    this.#db = db;
     this.deployment = byId('deployments');
     this.deployments = db.prepare('SELECT * FROM deployments WHERE account_id = ? ORDER BY inserted_at, id');
     this.agentVersion = byId('agent_versions');
@@ -86,9 +104,23 @@ export class SqliteReadTx implements ReadTx {
   async getAgent(accountId: string, id: string) {
     return this.q.agent.get(accountId, id) as AgentRecord | undefined;
   }
-  async listAgents({ account_id, offset, limit }: AgentPageQuery) {
-    const rows = this.q.agentsPage.all(account_id, limit, offset) as AgentRecord[];
-    return { rows, total: this.q.agentsCount.get(account_id) as number };
+  async findAgentByExternalIdentifier(accountId: string, externalIdentifier: string) {
+    return this.q.agentByExternal.get(accountId, externalIdentifier) as AgentRecord | undefined;
+  }
+  async listAgents(query: AgentPageQuery) {
+    const { page, count, values } = this.q.agentPage(query);
+    const rows = page.all(...values, query.limit, query.offset) as AgentRecord[];
+    return { rows, total: count.get(...values) as number };
+  }
+  async instanceCounts(accountId: string, agentId: string, environmentId?: string) {
+    const counts: InstanceStatusCounts = {};
+    const rows = (
+      environmentId === undefined
+        ? this.q.instanceCounts.all(accountId, agentId)
+        : this.q.instanceCountsInEnvironment.all(accountId, agentId, environmentId)
+    ) as Array<{ status: InstanceStatus; n: number }>;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
   }
   async getDeployment(accountId: string, id: string) {
     return this.q.deployment.get(accountId, id) as DeploymentRecord | undefined;

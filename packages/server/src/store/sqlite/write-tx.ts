@@ -13,6 +13,7 @@ import type {
   SpanRecord,
   TokenRecord,
 } from '../records.js';
+import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
@@ -29,6 +30,8 @@ export class WriteStatements {
   readonly insertAccount: Statement;
   readonly insertEnvironment: Statement;
   readonly insertAgent: Statement;
+  readonly updateAgent: Statement;
+  readonly deleteAgent: Statement[];
   readonly insertDeployment: Statement;
   readonly deploymentByKey: Statement;
   readonly setDeploymentVersion: Statement;
@@ -49,6 +52,8 @@ export class WriteStatements {
     this.insertAccount = insertInto(db, 'accounts');
     this.insertEnvironment = insertInto(db, 'environments');
     this.insertAgent = insertInto(db, 'agents');
+    this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
+    this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
     this.insertDeployment = insertInto(
       db,
       'deployments',
@@ -142,6 +147,18 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async insertAgent(row: AgentRecord) {
     insert('agents', this.#w.insertAgent, row);
+  }
+  async lockAgent(accountId: string, id: string) {
+    return this.getAgent(accountId, id);
+  }
+  async lockAgentShared(accountId: string, id: string) {
+    return this.getAgent(accountId, id);
+  }
+  async updateAgent(row: AgentRecord) {
+    this.#w.updateAgent.run(agentUpdateValues(row));
+  }
+  async deleteAgent(accountId: string, id: string) {
+    for (const statement of this.#w.deleteAgent) statement.run(accountId, id);
   }
   async ensureDeployment(row: DeploymentRecord) {
     if (insert('deployments', this.#w.insertDeployment, row).changes === 1) return row;
