@@ -13,7 +13,10 @@ export type {
   ListAgentSpansParams,
 } from './resources/agent-spans.js';
 export type {
+  AgentInstancePage,
   FinishAgentInstanceParams,
+  ListAgentInstancesPageParams,
+  ListAgentInstancesParams,
   RecordQualityParams,
   RegisterAgentInstanceParams,
   StartAgentInstanceParams,
@@ -42,6 +45,8 @@ export type {
   AgentSorting,
   AgentStatus,
   AgentInstance,
+  ListedAgentInstance,
+  InstanceStatus,
   AgentSpan,
   BulkItem,
   BulkItemType,

@@ -14,7 +14,7 @@ import {
   Timestamp,
   TimestampInput,
 } from './common.js';
-import { Success } from './envelopes.js';
+import { CursorPagination, Success } from './envelopes.js';
 
 export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);
 export type SpanCounts = Static<typeof SpanCounts>;
@@ -39,6 +39,36 @@ export const AgentInstance = Type.Object({
   quality_summaries: Type.Record(Type.String(), Type.String()),
 });
 export type AgentInstance = Static<typeof AgentInstance>;
+
+/** An instance in the instance listing: with its agent's name. */
+export const ListedAgentInstance = Type.Composite([AgentInstance, Type.Object({ agent_name: Type.String() })]);
+export type ListedAgentInstance = Static<typeof ListedAgentInstance>;
+
+export const MAX_INSTANCE_LIST_LIMIT = 200;
+export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
+
+/**
+ * GET /api/v1/agent_instance: newest first by started_at (inserted_at before the start). `since`
+ * and `until` bound that time, inclusive; `q` keeps instances with a span whose schema name or
+ * summary has words beginning with each word of `q`.
+ */
+export const ListInstancesQuery = Type.Object({
+  agent_id: Type.Optional(PlainText({ minLength: 1 })),
+  status: Type.Optional(InstanceStatusSchema),
+  since: Type.Optional(TimestampInput),
+  until: Type.Optional(TimestampInput),
+  q: Type.Optional(PlainText({ minLength: 1, maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INSTANCE_LIST_LIMIT })),
+  cursor: Type.Optional(PlainText({ minLength: 1 })),
+});
+export type ListInstancesQuery = Static<typeof ListInstancesQuery>;
+
+export const AgentInstanceListResponse = Type.Object({
+  status: Type.Literal('success'),
+  details: Type.Array(ListedAgentInstance),
+  pagination: CursorPagination,
+});
+export type AgentInstanceListResponse = Static<typeof AgentInstanceListResponse>;
 
 // A span type's name and title are stored with each span (schema_name, schema_title): plain text.
 export const SpanTypeSchema = Type.Object({

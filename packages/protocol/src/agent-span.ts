@@ -77,6 +77,8 @@ export const DEFAULT_LIST_LIMIT = 100;
 /** GET /api/v1/agent_spans */
 export const ListSpansQuery = Type.Object({
   agent_instance_id: PlainText({ minLength: 1 }),
+  /** Only the children of this span (a tree loaded a level at a time). */
+  parent_span_id: Type.Optional(PlainText({ minLength: 1 })),
   start_time: Type.Optional(TimestampInput),
   end_time: Type.Optional(TimestampInput),
   include_summaries: Type.Optional(Type.Boolean()),

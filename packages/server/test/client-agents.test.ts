@@ -62,6 +62,31 @@ for (const engine of ENGINES) {
         );
         assert.equal((await client.agents.create({ name: 'Spare again', external_identifier: 'spare' })).external_identifier, 'spare');
       });
+
+      it(`lists instances newest first and the children of a span over the ${transport.name}`, async (t) => {
+        const account = await newAccount(server);
+        const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0, ...transport.config });
+        t.after(() => client.close());
+        const made = [];
+        for (let i = 0; i < 3; i++) {
+          const instance = await client.agentInstances.register({ agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION });
+          await client.agentInstances.start(instance.id, { timestamp: `2024-05-0${i + 1}T00:00:00Z` });
+          made.push(instance.id);
+        }
+        const listed = [];
+        for await (const instance of client.agentInstances.list({ limit: 2, status: 'active' })) listed.push(instance);
+        assert.deepEqual(listed.map((i) => i.id), [...made].reverse());
+        assert.equal(listed[0]!.agent_name, 'default agent');
+        const root = await client.agentSpans.create({ agent_instance_id: made[0]!, schema_name: 'agent:tool', status: 'active', payload: { name: 'root' } });
+        const child = await client.agentSpans.create({
+          agent_instance_id: made[0]!, schema_name: 'agent:tool', status: 'active', parent_span_id: root.id, payload: { name: 'lookup' },
+        });
+        const children = [];
+        for await (const span of client.agentSpans.list({ agent_instance_id: made[0]!, parent_span_id: root.id })) children.push(span.id);
+        assert.deepEqual(children, [child.id]);
+        const found = await client.agentInstances.listPage({ q: 'lookup' });
+        assert.deepEqual(found.instances.map((i) => i.id), [made[0]]);
+      });
     }
   });
 }

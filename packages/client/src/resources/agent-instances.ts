@@ -1,11 +1,15 @@
 import {
+  AgentInstanceListResponse,
   AgentInstanceResponse,
   type AgentInstance,
+  type InstanceStatus,
+  type ListedAgentInstance,
   type AgentSchemaVersionForRegister,
   type AgentVersionForRegister,
   type FinishStatus,
   type InstancePurpose,
 } from '@agentspan/protocol';
+import { everyPage } from '../cursor-pages.js';
 import type { HttpCore } from '../http-core.js';
 import { idempotencyKeyFor } from '../idempotency.js';
 import { operation, type CallOptions } from '../operation.js';
@@ -50,6 +54,35 @@ export interface TerminateAgentInstanceParams {
   idempotency_key?: string | null;
 }
 
+export interface ListAgentInstancesParams {
+  agent_id?: string;
+  status?: InstanceStatus;
+  /** Bounds on started_at (inserted_at while pending), inclusive. */
+  since?: Time;
+  until?: Time;
+  /** Words that must each begin a word of one of the instance's span schema names or summaries. */
+  q?: string;
+  /** Instances per page (1-200). */
+  limit?: number;
+}
+
+export interface ListAgentInstancesPageParams extends ListAgentInstancesParams {
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string | null;
+}
+
+export interface AgentInstancePage {
+  instances: ListedAgentInstance[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+const LIST = operation(
+  'agentInstances.list',
+  'GET',
+  AgentInstanceListResponse,
+  (body): AgentInstancePage => ({ instances: body.details, nextCursor: body.pagination.next_cursor }),
+);
 const REGISTER = operation('agentInstances.register', 'POST', AgentInstanceResponse, (b) => b.details);
 const START = operation('agentInstances.start', 'POST', AgentInstanceResponse, (b) => b.details);
 const FINISH = operation('agentInstances.finish', 'POST', AgentInstanceResponse, (b) => b.details);
@@ -107,6 +140,27 @@ export class AgentInstances {
   /** GET .../{id}, with its span counts. */
   async get(agentInstanceId: string, options?: CallOptions): Promise<AgentInstance> {
     return this.#core.call(GET, instancePath(GET.name, agentInstanceId), undefined, options);
+  }
+
+  /** One page of GET /api/v1/agent_instance: newest first, each with its span counts and agent name. */
+  async listPage(params: ListAgentInstancesPageParams = {}, options?: CallOptions): Promise<AgentInstancePage> {
+    const query = new URLSearchParams();
+    for (const field of ['agent_id', 'status', 'q'] as const) if (params[field] !== undefined) query.set(field, params[field]);
+    for (const field of ['since', 'until'] as const) {
+      const time = optionalWireTime(LIST.name, field, params[field]);
+      if (time !== undefined) query.set(field, time);
+    }
+    if (params.limit !== undefined) query.set('limit', String(params.limit));
+    if (params.cursor != null) query.set('cursor', params.cursor);
+    return this.#core.call(LIST, `/api/v1/agent_instance${query.size === 0 ? '' : `?${query}`}`, undefined, options);
+  }
+
+  /** Every instance the filters select, newest first, fetching page after page as the loop asks for more. */
+  list(params: ListAgentInstancesParams = {}, options?: CallOptions): AsyncGenerator<ListedAgentInstance, void, undefined> {
+    return everyPage(LIST.name, async (cursor) => {
+      const page = await this.listPage({ ...params, cursor }, options);
+      return { items: page.instances, nextCursor: page.nextCursor };
+    });
   }
 
   /** POST .../{id}/record_quality: sets, or with a null payload clears, one named quality payload. */

@@ -6,7 +6,7 @@ import {
   type FinishStatus,
   type SpanStatus,
 } from '@agentspan/protocol';
-import { PrefactorResponseContractError } from '../errors/response-contract-error.js';
+import { everyPage } from '../cursor-pages.js';
 import type { HttpCore } from '../http-core.js';
 import { idempotencyKeyFor } from '../idempotency.js';
 import { operation, type CallOptions, type SpanCallOptions } from '../operation.js';
@@ -42,6 +42,8 @@ export interface FinishAgentSpanParams {
 
 export interface ListAgentSpansParams {
   agent_instance_id: string;
+  /** Only the children of this span. */
+  parent_span_id?: string;
   start_time?: Time;
   end_time?: Time;
   include_summaries?: boolean;
@@ -122,6 +124,7 @@ export class AgentSpans {
     const end = optionalWireTime(name, 'end_time', params.end_time);
     if (start !== undefined) query.set('start_time', start);
     if (end !== undefined) query.set('end_time', end);
+    if (params.parent_span_id !== undefined) query.set('parent_span_id', params.parent_span_id);
     if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
     if (params.limit !== undefined) query.set('limit', String(params.limit));
     if (params.cursor != null) query.set('cursor', params.cursor);
@@ -129,19 +132,10 @@ export class AgentSpans {
   }
 
   /** Every span of the instance, fetching page after page as the loop asks for more. */
-  async *list(params: ListAgentSpansParams, options?: CallOptions): AsyncGenerator<AgentSpan, void, undefined> {
-    let cursor: string | null = null;
-    do {
-      const page: AgentSpanPage = await this.listPage({ ...params, cursor }, options);
-      yield* page.spans;
-      if (page.nextCursor !== null && page.nextCursor === cursor) {
-        throw new PrefactorResponseContractError(
-          `${LIST.name}: the server returned the same cursor twice ("${cursor}"); stopping instead of looping`,
-          200,
-          null,
-        );
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+  list(params: ListAgentSpansParams, options?: CallOptions): AsyncGenerator<AgentSpan, void, undefined> {
+    return everyPage(LIST.name, async (cursor) => {
+      const page = await this.listPage({ ...params, cursor }, options);
+      return { items: page.spans, nextCursor: page.nextCursor };
+    });
   }
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import {
+  AgentInstanceListResponse,
   AgentInstanceResponse,
   FinishInstanceBody,
   InstanceIdParams,
+  ListInstancesQuery,
   RecordQualityBody,
   RegisterInstanceBody,
   StartInstanceBody,
@@ -14,6 +16,7 @@ import type { WriteOperation } from '../domain/operation.js';
 import { finishInstance } from '../domain/instances/finish-instance.js';
 import { getInstance } from '../domain/instances/get-instance.js';
 import { recordQuality } from '../domain/instances/record-quality.js';
+import { listInstances } from '../domain/instances/list-instances.js';
 import { registerInstance } from '../domain/instances/register-instance.js';
 import { startInstance } from '../domain/instances/start-instance.js';
 import { terminateInstance } from '../domain/instances/terminate-instance.js';
@@ -52,6 +55,12 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
   action<FinishInstanceBody>('finish', FinishInstanceBody, finishInstance);
   action<RecordQualityBody>('record_quality', RecordQualityBody, recordQuality);
   action<TerminateInstanceBody>('terminate', TerminateInstanceBody, terminateInstance);
+
+  app.get<{ Querystring: ListInstancesQuery }>(
+    '/agent_instance',
+    { schema: { tags: TAGS, querystring: ListInstancesQuery, response: responses({ 200: AgentInstanceListResponse }) } },
+    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listInstances(tx, request.principal, request.query))),
+  );
 
   app.get<{ Params: { agent_instance_id: string } }>(
     '/agent_instance/:agent_instance_id',

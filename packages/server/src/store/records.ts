@@ -151,6 +151,8 @@ export interface SpanCursor {
 export interface SpanListQuery {
   account_id: string;
   agent_instance_id: string;
+  /** Only the children of this span. */
+  parent_span_id?: string;
   /** Inclusive lower bound on `started_at`. */
   start_time?: string;
   /** Inclusive upper bound on `started_at`. */
@@ -170,6 +172,32 @@ export interface AgentPageQuery {
   sort?: { field: AgentSortField; direction: 'asc' | 'desc' };
   offset: number;
   limit: number;
+}
+
+/** Where an instance stands in the listing: its (started_at ?? inserted_at, id). */
+export interface InstanceCursor {
+  listed_at: string;
+  id: string;
+}
+
+export interface InstanceListQuery {
+  account_id: string;
+  agent_id?: string;
+  status?: InstanceStatus;
+  /** Inclusive bounds on started_at ?? inserted_at. */
+  since?: string;
+  until?: string;
+  /** Lowercase words of letters and digits: each must begin a word of one span's schema name or summary. */
+  search?: readonly string[];
+  /** Only instances listed after this one (older). */
+  after?: InstanceCursor;
+  limit: number;
+}
+
+/** An instance as the listing shows it: with its agent's name and its place in the order. */
+export interface ListedInstance extends InstanceRecord {
+  agent_name: string;
+  listed_at: string;
 }
 
 /** Instances of an agent by status (statuses without any are absent). */

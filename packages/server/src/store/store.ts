@@ -42,7 +42,11 @@
  * - `spanCounts` is exact under concurrent writers (an indexed COUNT … GROUP BY status, or
  *   counters the engine maintains inside `insertSpan` / `updateSpan`).
  * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
- *   engines keep an index on (agent_instance_id, started_at, id).
+ *   engines keep an index on (agent_instance_id, started_at, id), and one on (parent_span_id,
+ *   started_at, id) for the children of one span.
+ * - `listInstances` orders by (started_at ?? inserted_at, id) descending, pages with `after`
+ *   strictly lower, and searches span schema names and summaries through an index (FTS5 on SQLite,
+ *   a GIN index on PostgreSQL), never a scan of payloads.
  * - Times are canonical UTC ISO-8601 text with microseconds (`2024-05-01T12:00:00.123456Z`), made
  *   by the domain (`domain/timestamps.ts`); the store keeps and returns them unchanged, and their
  *   text order is their time order. JSON (`*_json`) is text, kept and returned unchanged.
@@ -67,8 +71,10 @@ import type {
   EnvironmentRecord,
   IdempotencyClaim,
   IdempotencyRecord,
+  InstanceListQuery,
   InstanceRecord,
   InstanceStatusCounts,
+  ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
@@ -98,6 +104,8 @@ export interface ReadTx {
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
 
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
+  /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */
+  listInstances(query: InstanceListQuery): Promise<ListedInstance[]>;
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SPAN_SEARCH_DOCUMENT } from './instance-search.js';
 
 /**
  * Versioned schema changes, applied in order; `schema_migrations` records each applied version.
@@ -151,6 +152,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     SELECT min(i.inserted_at) FROM agent_instances i WHERE i.account_id = agents.account_id AND i.agent_id = agents.id);
   UPDATE agents SET status = CASE WHEN first_instance_at IS NULL THEN 'pending' ELSE 'active' END
     WHERE status <> 'retired';
+  `,
+  // Instance listing, newest activity first, and its search over span names and summaries (the
+  // expression is the one SPAN_SEARCH_DOCUMENT names); child spans of one span.
+  `
+  CREATE INDEX agent_instances_by_activity ON agent_instances (account_id, (coalesce(started_at, inserted_at)), id);
+  CREATE INDEX agent_instances_by_agent_activity
+    ON agent_instances (account_id, agent_id, (coalesce(started_at, inserted_at)), id);
+  CREATE INDEX spans_by_parent ON spans (account_id, parent_span_id, started_at, id) WHERE parent_span_id IS NOT NULL;
+  CREATE INDEX spans_search ON spans USING gin (${SPAN_SEARCH_DOCUMENT});
   `,
 ];
 

@@ -7,8 +7,10 @@ import type {
   DeploymentRecord,
   EnvironmentRecord,
   IdempotencyRecord,
+  InstanceListQuery,
   InstanceRecord,
   InstanceStatusCounts,
+  ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
@@ -18,6 +20,8 @@ import type {
 import type { StoreTable } from '../errors.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { instancePageSql } from '../instance-page-sql.js';
+import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
 
@@ -70,6 +74,13 @@ export const READS = {
        AND (started_at, id) > ($3, $4) AND started_at <= $5
      ORDER BY started_at, id LIMIT $6`,
   ),
+  childSpansPage: statement(
+    'spans',
+    'child_spans_page',
+    `SELECT * FROM spans WHERE account_id = $1 AND parent_span_id = $2 AND agent_instance_id = $3
+       AND (started_at, id) > ($4, $5) AND started_at <= $6
+     ORDER BY started_at, id LIMIT $7`,
+  ),
   idempotency: statement(
     'idempotency',
     'idempotency_by_key',
@@ -91,6 +102,22 @@ function agentPageStatements(query: AgentPageQuery) {
     agentPages.set(sql.shape, statements);
   }
   return { ...statements, values: sql.values };
+}
+
+/** Named statements of each instance page shape, made on first use. */
+const instancePages = new Map<string, Statement>();
+
+function instancePageStatement(query: InstanceListQuery) {
+  const sql = instancePageSql(
+    query,
+    (n) => `$${n}`,
+    (param, accountId, words) =>
+      `SELECT agent_instance_id FROM spans WHERE account_id = ${param(accountId)}
+         AND ${SPAN_SEARCH_DOCUMENT} @@ to_tsquery('simple', ${param(tsquery(words))})`,
+  );
+  let page = instancePages.get(sql.shape);
+  if (!page) instancePages.set(sql.shape, (page = statement('agent_instances', `instances_page_${sql.shape}`, sql.text)));
+  return { page, values: sql.values };
 }
 
 /** Parameters of one `spansPage`. */
@@ -159,7 +186,15 @@ export class PostgresReadTx implements ReadTx {
   getSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(READS.span, [accountId, id]);
   }
+  listInstances(query: InstanceListQuery) {
+    const { page, values } = instancePageStatement(query);
+    return this.sql.rows<ListedInstance>(page, values);
+  }
   listSpans(query: SpanListQuery) {
+    if (query.parent_span_id !== undefined) {
+      const [account, instance, ...bounds] = spanPageValues(query);
+      return this.sql.rows<SpanRecord>(READS.childSpansPage, [account, query.parent_span_id, instance, ...bounds]);
+    }
     return this.sql.rows<SpanRecord>(READS.spansPage, spanPageValues(query));
   }
   getIdempotency(accountId: string, operation: string, key: string) {

@@ -165,6 +165,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE agents SET status = CASE WHEN first_instance_at IS NULL THEN 'pending' ELSE 'active' END
     WHERE status <> 'retired';
   `,
+  // Instance listing, newest activity first, and its search over span names and summaries; child
+  // spans of one span, for trees loaded a level at a time.
+  `
+  CREATE INDEX agent_instances_by_activity ON agent_instances (account_id, coalesce(started_at, inserted_at), id);
+  CREATE INDEX agent_instances_by_agent_activity
+    ON agent_instances (account_id, agent_id, coalesce(started_at, inserted_at), id);
+  CREATE INDEX spans_by_parent ON spans (account_id, parent_span_id, started_at, id) WHERE parent_span_id IS NOT NULL;
+  CREATE VIRTUAL TABLE span_search USING fts5(schema_name, summary, content = 'spans', content_rowid = 'rowid');
+  INSERT INTO span_search (span_search) VALUES ('rebuild');
+  CREATE TRIGGER spans_searchable_insert AFTER INSERT ON spans BEGIN
+    INSERT INTO span_search (rowid, schema_name, summary) VALUES (new.rowid, new.schema_name, new.summary);
+  END;
+  CREATE TRIGGER spans_searchable_update AFTER UPDATE OF summary ON spans WHEN old.summary IS NOT new.summary BEGIN
+    INSERT INTO span_search (span_search, rowid, schema_name, summary) VALUES ('delete', old.rowid, old.schema_name, old.summary);
+    INSERT INTO span_search (rowid, schema_name, summary) VALUES (new.rowid, new.schema_name, new.summary);
+  END;
+  CREATE TRIGGER spans_searchable_delete AFTER DELETE ON spans BEGIN
+    INSERT INTO span_search (span_search, rowid, schema_name, summary) VALUES ('delete', old.rowid, old.schema_name, old.summary);
+  END;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -8,8 +8,10 @@ import type {
   DeploymentRecord,
   EnvironmentRecord,
   IdempotencyRecord,
+  InstanceListQuery,
   InstanceRecord,
   InstanceStatusCounts,
+  ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
   SpanRecord,
@@ -18,6 +20,7 @@ import type {
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { instancePageSql } from '../instance-page-sql.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 
 /** Read statements of one connection, prepared once. */
@@ -28,6 +31,9 @@ export class ReadStatements {
   readonly environments: Statement;
   readonly agent: Statement;
   readonly agentByExternal: Statement;
+  /** Instance page statements by shape, made on first use. */
+  readonly instancePages: Map<string, Statement> = new Map();
+  readonly childSpansPage: Statement;
   readonly instanceCounts: Statement;
   readonly instanceCountsInEnvironment: Statement;
   /** The agent page statements of each shape asked for so far (a few dozen shapes at most). */
@@ -42,6 +48,20 @@ export class ReadStatements {
   readonly span: Statement;
   readonly spansPage: Statement;
   readonly idempotency: Statement;
+
+  instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[] } {
+    const sql = instancePageSql(
+      query,
+      () => '?',
+      (param, accountId, words) =>
+        `SELECT agent_instance_id FROM spans WHERE rowid IN (SELECT rowid FROM span_search WHERE span_search MATCH ${param(
+          words.map((word) => `"${word}"*`).join(' AND '),
+        )}) AND account_id = ${param(accountId)}`,
+    );
+    let statement = this.instancePages.get(sql.shape);
+    if (!statement) this.instancePages.set(sql.shape, (statement = this.#db.prepare(sql.text)));
+    return { statement, values: sql.values };
+  }
 
   agentPage(query: AgentPageQuery) {
     const sql = agentPageSql(query, () => '?');
@@ -76,6 +96,11 @@ export class ReadStatements {
     // lower bound instead of filtering.
     this.spansPage = db.prepare(
       `SELECT * FROM spans WHERE account_id = ? AND agent_instance_id = ?
+         AND (started_at, id) > (?, ?) AND started_at <= ?
+       ORDER BY started_at, id LIMIT ?`,
+    );
+    this.childSpansPage = db.prepare(
+      `SELECT * FROM spans WHERE account_id = ? AND parent_span_id = ? AND agent_instance_id = ?
          AND (started_at, id) > (?, ?) AND started_at <= ?
        ORDER BY started_at, id LIMIT ?`,
     );
@@ -147,8 +172,17 @@ export class SqliteReadTx implements ReadTx {
   async getSpan(accountId: string, id: string) {
     return this.q.span.get(accountId, id) as SpanRecord | undefined;
   }
+  async listInstances(query: InstanceListQuery) {
+    const { statement, values } = this.q.instancePage(query);
+    return statement.all(...values) as ListedInstance[];
+  }
   async listSpans(query: SpanListQuery) {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
+    if (query.parent_span_id !== undefined) {
+      return this.q.childSpansPage.all(
+        query.account_id, query.parent_span_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit,
+      ) as SpanRecord[];
+    }
     return this.q.spansPage.all(query.account_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit) as SpanRecord[];
   }
   async getIdempotency(accountId: string, operation: string, key: string) {
