@@ -6,6 +6,7 @@ import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
 import { Bulk } from './resources/bulk.js';
+import { Events } from './resources/events.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
 import { Type } from '@sinclair/typebox';
@@ -13,12 +14,13 @@ import { Type } from '@sinclair/typebox';
 // Like the Python client, a token check accepts any JSON object from /ping.
 const PING = operation('validateToken', 'GET', Type.Object({}), () => true);
 
-/** The Prefactor agent-span API: spans, agent instances, agents and bulk, on one HTTP core. */
+/** The Prefactor agent-span API: spans, agent instances, agents, bulk and the events stream, on one HTTP core. */
 export class PrefactorHttpClient {
   readonly agentSpans: AgentSpans;
   readonly agentInstances: AgentInstances;
   readonly agents: Agents;
   readonly bulk: Bulk;
+  readonly events: Events;
   readonly #core: HttpCore;
 
   /** Invalid config throws PrefactorClientError naming the option and the rule. */
@@ -31,6 +33,7 @@ export class PrefactorHttpClient {
     this.agentInstances = new AgentInstances(this.#core);
     this.agents = new Agents(this.#core);
     this.bulk = new Bulk(this.#core);
+    this.events = new Events(this.#core);
   }
 
   /** fetch everywhere; the Node entry point overrides this with a pooled undici transport. */

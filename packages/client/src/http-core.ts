@@ -94,6 +94,30 @@ export class HttpCore {
     }
   }
 
+  /**
+   * Opens a streaming GET (an event stream) through `fetch`: the pooled transports read whole
+   * answers, a stream is read as it arrives. A non-2xx answer is thrown as the usual typed error.
+   */
+  async openStream(opName: string, path: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Response> {
+    this.assertOpen(opName);
+    const fetchImpl = this.#config.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await fetchImpl(this.#config.baseUrl + path, {
+        headers: { ...this.#readHeaders, accept: 'text/event-stream', ...headers },
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new PrefactorAbortedError(`${opName} was aborted`, { cause: signal.reason });
+      throw new PrefactorConnectionError(`${opName}: GET ${path} failed: ${(error as Error).message}`, { cause: error });
+    }
+    if (!response.ok) {
+      const body = parseObjectBody(opName, 'GET', path, response.status, await response.text());
+      throw apiErrorForStatus(response.status, body, `${opName}: GET ${path}`);
+    }
+    return response;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

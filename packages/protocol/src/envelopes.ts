@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable } from './common.js';
+import { Nullable, PlainText } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */
 export const Success = <T extends TSchema>(details: T) =>
@@ -71,3 +71,13 @@ export type Sorting = Static<typeof Sorting>;
 
 export const PingResponse = Type.Object({ status: Type.Literal('success') });
 export type PingResponse = Static<typeof PingResponse>;
+
+/**
+ * GET /api/v1/events (Server-Sent Events). `last_event_id` is for clients that cannot send the
+ * `Last-Event-ID` header; the header wins.
+ */
+export const EventsQuery = Type.Object({
+  agent_instance_id: Type.Optional(PlainText({ minLength: 1 })),
+  last_event_id: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
+});
+export type EventsQuery = Static<typeof EventsQuery>;

@@ -10,6 +10,8 @@ import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
+import { eventRoutes } from './routes/events.js';
+import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LEDGER_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -21,6 +23,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | FastifyServerOptions['logger'];
   /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
   bodyLimit?: number;
+  /** The events stream's heart-beat interval and per-client buffer bound. */
+  events?: Partial<EventStreamOptions>;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -69,6 +73,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentInstanceRoutes(api, domain);
       agentSpanRoutes(api, domain);
       bulkRoutes(api, domain);
+      eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events });
     },
     { prefix: '/api/v1' },
   );
@@ -77,9 +82,13 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   let pruning: ReturnType<typeof setInterval> | undefined;
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
   app.addHook('onReady', async () => {
+    await domain.events.start();
     void pruneLedger();
     pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
   });
-  app.addHook('onClose', async () => clearInterval(pruning));
+  app.addHook('onClose', async () => {
+    clearInterval(pruning);
+    await domain.events.close();
+  });
   return app;
 }

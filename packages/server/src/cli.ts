@@ -3,6 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
+import { instancesCommand } from './commands/instances.js';
+import { spansCommand } from './commands/spans.js';
+import { tailCommand } from './commands/tail.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -10,7 +13,10 @@ const program = new Command('agentspan')
   .exitOverride()
   .addCommand(serveCommand())
   .addCommand(tokensCommand())
-  .addCommand(demoCommand());
+  .addCommand(demoCommand())
+  .addCommand(instancesCommand())
+  .addCommand(spansCommand())
+  .addCommand(tailCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();

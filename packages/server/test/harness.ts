@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, createAccount, createToken, type BootstrapResult, type Store } from '../src/index.js';
+import { buildApp, createAccount, createToken, type BootstrapResult, type BuildAppOptions, type Store } from '../src/index.js';
 import type { Engine } from './engines.js';
 
 export interface Server {
@@ -10,7 +10,7 @@ export interface Server {
 }
 
 /** A fresh store of `engine` behind a listening app on a free loopback port. */
-export async function startServer(engine: Engine, options: { bodyLimit?: number } = {}): Promise<Server> {
+export async function startServer(engine: Engine, options: Omit<BuildAppOptions, 'store'> = {}): Promise<Server> {
   const { store, cleanup } = await engine.open();
   const app = buildApp({ store, ...options });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { runScriptedAgent } from '../demo/scripted-agent.js';
-import { renderSpanTree } from '../demo/span-tree.js';
+import { renderSpanTree } from '../terminal/span-tree.js';
 import { startServer } from '../server.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 

@@ -3,7 +3,7 @@ import type { Principal } from './caller.js';
 import type { Domain } from './domain.js';
 import { ApiError, validationError } from './errors.js';
 import { IdempotencyLedger, type LedgerAnswer } from './idempotency-ledger.js';
-import type { WriteOperation } from './operation.js';
+import type { OperationName, WriteOperation } from './operation.js';
 import type { WriteTx } from '../store/store.js';
 import { assertMatches } from './request-validation.js';
 import { registerInstance } from './instances/register-instance.js';
@@ -49,6 +49,7 @@ export async function runBulk(domain: Domain, principal: Principal, items: reado
   const output = (index: number, json: string) => outputs.push(`${JSON.stringify(items[index]!.idempotency_key)}:${json}`);
   for (let start = 0; start < items.length; start += ITEMS_PER_WRITE) {
     const units: Array<(tx: WriteTx) => Promise<LedgerAnswer>> = [];
+    const operations: OperationName[] = [];
     let rejected: ApiError | undefined;
     for (const item of items.slice(start, start + ITEMS_PER_WRITE)) {
       const { _type: type, idempotency_key: key, ...params } = item;
@@ -56,6 +57,7 @@ export async function runBulk(domain: Domain, principal: Principal, items: reado
       try {
         assertMatches(BULK_ITEM_PARAMS[type], params);
         units.push(IdempotencyLedger.guard(operation, params, context, key));
+        operations.push(operation.name);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         rejected = error;
@@ -63,7 +65,10 @@ export async function runBulk(domain: Domain, principal: Principal, items: reado
       }
     }
     const outcome = units.length > 0 ? await domain.store.writeSequence(units) : { results: [] as LedgerAnswer[] };
-    outcome.results.forEach((answer, index) => output(start + index, answer.json));
+    outcome.results.forEach((answer, index) => {
+      output(start + index, answer.json);
+      domain.announce(operations[index]!, principal.accountId, answer);
+    });
     const failure = outcome.failure ? outcome.failure.error : rejected;
     if (failure !== undefined) {
       if (!(failure instanceof ApiError)) throw failure;

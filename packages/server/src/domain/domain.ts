@@ -2,7 +2,9 @@ import type { ReadTx, Store } from '../store/store.js';
 import { TokenAuthenticator } from './access-tokens.js';
 import type { Principal } from './caller.js';
 import { IdempotencyLedger, LEDGER_RETENTION_MS, type LedgerAnswer } from './idempotency-ledger.js';
-import type { OperationContext, WriteOperation } from './operation.js';
+import { changeOfAnswer, emitsEvents } from './events/change-events.js';
+import { EventFeed } from './events/event-feed.js';
+import type { OperationContext, OperationName, WriteOperation } from './operation.js';
 import { SchemaCatalogs } from './schema-catalogs.js';
 import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
 
@@ -10,12 +12,14 @@ import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
 export class Domain {
   readonly store: Store;
   readonly tokens: TokenAuthenticator;
+  readonly events: EventFeed;
   readonly #catalogs = new SchemaCatalogs();
   readonly #clock: Clock;
 
   constructor(store: Store, clock: Clock = systemClock) {
     this.store = store;
     this.tokens = new TokenAuthenticator(store);
+    this.events = new EventFeed(store);
     this.#clock = clock;
   }
 
@@ -28,7 +32,15 @@ export class Domain {
     const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
     const answer = await (operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded));
     if (operation.deletesTokens) this.tokens.forgetAccount(principal.accountId);
+    this.announce(operation.name, principal.accountId, answer);
     return answer;
+  }
+
+  /** Publishes the change a committed write made, for the events stream (a replay changed nothing). */
+  announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
+    if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
+    const change = changeOfAnswer(operation, accountId, answer.json);
+    if (change) this.events.publish(change);
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {

@@ -178,8 +178,21 @@ export interface SequenceOutcome<T> {
   failure?: { error: unknown };
 }
 
+/** Messages between the server processes that share one store. */
+export interface Broadcast {
+  /** Sends a message (at most 7,800 bytes) to every process listening, this one included. */
+  send(message: string): void;
+  /**
+   * Calls `onMessage` with each message sent from now on, in the order they were sent, until the
+   * returned function is called; `onGap` when some may have been missed (the connection was lost).
+   */
+  listen(onMessage: (message: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Present where several server processes may share the store (PostgreSQL); SQLite has one. */
+  readonly broadcast?: Broadcast;
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>>;

@@ -7,6 +7,7 @@ import { poolConfig, type PostgresStoreOptions } from './options.js';
 import { PostgresReadTx } from './read-tx.js';
 import { Sql } from './sql.js';
 import { AdditiveBatcher } from './additive-batch.js';
+import { PostgresBroadcast } from './broadcast.js';
 import { runSequence, runUnit } from './transactions.js';
 
 class PostgresStore implements Store {
@@ -16,6 +17,7 @@ class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #readTx: ReadTx;
   readonly #additive: AdditiveBatcher;
+  readonly broadcast: PostgresBroadcast;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -27,6 +29,7 @@ class PostgresStore implements Store {
     this.#pool.on('error', () => {});
     this.#readTx = new PostgresReadTx(new Sql(this.#pool));
     this.#additive = new AdditiveBatcher(this.#pool);
+    this.broadcast = new PostgresBroadcast(this.#pool, config, schema);
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {

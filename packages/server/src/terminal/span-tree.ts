@@ -12,7 +12,8 @@ const STATUS_MARK: Record<string, string> = {
 const durationOf = (span: AgentSpan) =>
   span.finished_at ? `${Date.parse(span.finished_at) - Date.parse(span.started_at)} ms` : 'open';
 
-function label(span: AgentSpan) {
+/** A span on one line: status mark, title, status and duration, summary. */
+export function spanLabel(span: AgentSpan) {
   const mark = STATUS_MARK[span.status] ?? '?';
   const title = span.schema_title ?? span.schema_name;
   const summary = span.summary ? ` — ${span.summary}` : '';
@@ -37,7 +38,7 @@ export function renderSpanTree(spans: readonly AgentSpan[]): string {
     const siblings = children.get(parent) ?? [];
     siblings.forEach((span, index) => {
       const last = index === siblings.length - 1;
-      lines.push(`${prefix}${last ? '└─ ' : '├─ '}${label(span)}`);
+      lines.push(`${prefix}${last ? '└─ ' : '├─ '}${spanLabel(span)}`);
       walk(span.id, prefix + (last ? '   ' : '│  '));
     });
   };

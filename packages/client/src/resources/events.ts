@@ -1,0 +1,103 @@
+import type { AgentInstance, AgentSpan } from '@agentspan/protocol';
+import { delay } from '../delay.js';
+import { PrefactorAbortedError } from '../errors/aborted-error.js';
+import { PrefactorApiError } from '../errors/api-error.js';
+import type { HttpCore } from '../http-core.js';
+import type { CallOptions } from '../operation.js';
+
+/** One change from the events stream. */
+export type AgentEvent =
+  | { id: string; type: 'span.created' | 'span.finished'; data: AgentSpan }
+  | { id: string; type: 'instance.updated'; data: AgentInstance }
+  /** Events were missed that the server cannot replay: reload what you show from the API. */
+  | { id: null; type: 'resync'; data: { reason: string } };
+
+export interface StreamEventsParams {
+  /** Only this instance's changes; every instance of the token's account when absent. */
+  agent_instance_id?: string;
+  /** Resume after this event (an `id` from an earlier stream). */
+  last_event_id?: string;
+}
+
+export interface StreamEventsOptions extends CallOptions {
+  /** Wait before reconnecting after the stream drops (default 1000 ms). */
+  reconnectDelayMs?: number;
+}
+
+const NAME = 'events.stream';
+
+/** Splits an event stream's text into events, keeping a partial one for the next chunk. */
+class EventParser {
+  #buffer = '';
+
+  *push(text: string): Generator<{ id: string | null; event: string; data: string }> {
+    this.#buffer += text.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = this.#buffer.indexOf('\n\n')) !== -1) {
+      const block = this.#buffer.slice(0, end);
+      this.#buffer = this.#buffer.slice(end + 2);
+      let id: string | null = null, event = 'message', data = '';
+      let fields = 0;
+      for (const line of block.split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon === 0) continue; // a comment (heart-beat)
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'id') id = value;
+        else if (field === 'event') event = value;
+        else if (field === 'data') data = data === '' ? value : `${data}\n${value}`;
+        else continue;
+        fields++;
+      }
+      if (fields > 0 && data !== '') yield { id, event, data };
+    }
+  }
+}
+
+/** `/api/v1/events`: live span and instance changes (this project's server). */
+export class Events {
+  readonly #core: HttpCore;
+
+  constructor(core: HttpCore) {
+    this.#core = core;
+  }
+
+  /**
+   * The changes as they happen, until `signal` aborts (then it ends quietly) or the server refuses
+   * the stream (it throws the API error). A dropped stream is opened again after the last event
+   * seen, so nothing is missed or repeated while the server still holds it (else a `resync` event).
+   */
+  async *stream(params: StreamEventsParams = {}, options: StreamEventsOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
+    const query = params.agent_instance_id === undefined ? '' : `?agent_instance_id=${encodeURIComponent(params.agent_instance_id)}`;
+    let lastEventId = params.last_event_id;
+    const { signal } = options;
+    while (!signal?.aborted) {
+      try {
+        const response = await this.#core.openStream(NAME, `/api/v1/events${query}`, lastEventId ? { 'last-event-id': lastEventId } : {}, signal);
+        const parser = new EventParser();
+        const decoder = new TextDecoder();
+        // A reader loop, not `for await`: not every runtime iterates a ReadableStream.
+        const reader = response.body!.getReader();
+        try {
+          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+            for (const raw of parser.push(decoder.decode(chunk.value, { stream: true }))) {
+              if (raw.id !== null) lastEventId = raw.id;
+              yield { id: raw.id, type: raw.event, data: JSON.parse(raw.data) } as AgentEvent;
+            }
+          }
+        } finally {
+          // Also when the loop over this generator stops early: the connection is let go.
+          reader.cancel().catch(() => {});
+        }
+      } catch (error) {
+        if (signal?.aborted || error instanceof PrefactorAbortedError) return;
+        if (error instanceof PrefactorApiError && error.statusCode < 500) throw error;
+      }
+      try {
+        await delay(options.reconnectDelayMs ?? 1000, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { Broadcast, Store } from '../../store/store.js';
+import { instanceJson } from '../views/instance-view.js';
+import { spanJson } from '../views/span-view.js';
+import { EVENT_KINDS, type Change, type EventKind } from './change-events.js';
+import { EventLog } from './event-log.js';
+
+/** What crosses to other server processes: where to read the change, not the resource itself. */
+interface ChangeNotice {
+  k: EventKind;
+  a: string;
+  i: string;
+  r: string;
+}
+
+/** Largest message a broadcast carries (PostgreSQL's NOTIFY takes under 8000 bytes). */
+const MAX_MESSAGE = 7800;
+
+/**
+ * Change events of this server process and, where several processes share the store (PostgreSQL),
+ * of the others: local writes are logged at once and announced to the other processes once per
+ * tick; a notice from another process is read back from the store (only when someone here wants
+ * that account's events) and logged in the order the notices arrived.
+ */
+export class EventFeed {
+  readonly log = new EventLog();
+  readonly #store: Store;
+  readonly #broadcast: Broadcast | undefined;
+  #outbox: ChangeNotice[] = [];
+  #flushing = false;
+  #incoming: Promise<void> = Promise.resolve();
+  #stopListening: (() => Promise<void>) | undefined;
+
+  constructor(store: Store) {
+    this.#store = store;
+    this.#broadcast = store.broadcast;
+  }
+
+  /** Whether a write for this account needs to build its events at all. */
+  wanted(accountId: string): boolean {
+    return this.#broadcast !== undefined || this.log.wants(accountId);
+  }
+
+  publish({ details, ...change }: Change): void {
+    if (this.log.wants(change.accountId)) this.log.append({ ...change, json: JSON.stringify(details) });
+    if (!this.#broadcast) return;
+    this.#outbox.push({ k: change.kind, a: change.accountId, i: change.instanceId, r: change.resourceId });
+    if (!this.#flushing) {
+      this.#flushing = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  async start(): Promise<void> {
+    if (!this.#broadcast) return;
+    this.#stopListening = await this.#broadcast.listen(
+      (message) => this.#receive(message),
+      () => this.log.gap('the feed of changes from other server processes was interrupted; reload the state'),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#stopListening?.();
+    await this.#incoming;
+  }
+
+  #flush() {
+    this.#flushing = false;
+    const notices = this.#outbox;
+    this.#outbox = [];
+    let batch: string[] = [];
+    let size = 2;
+    const send = () => {
+      if (batch.length > 0) this.#broadcast!.send(JSON.stringify({ o: this.log.epoch, n: batch.map((n) => JSON.parse(n)) }));
+      batch = [];
+      size = 2;
+    };
+    for (const notice of notices) {
+      const text = JSON.stringify(notice);
+      if (size + text.length + 40 > MAX_MESSAGE) send();
+      batch.push(text);
+      size += text.length + 1;
+    }
+    send();
+  }
+
+  #receive(message: string) {
+    let parsed: { o?: unknown; n?: unknown };
+    try {
+      parsed = JSON.parse(message) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.o === this.log.epoch || !Array.isArray(parsed.n)) return;
+    const notices = (parsed.n as ChangeNotice[]).filter((n) => EVENT_KINDS.includes(n.k) && this.log.wants(n.a));
+    if (notices.length === 0) return;
+    this.#incoming = this.#incoming.then(async () => {
+      for (const notice of notices) {
+        const json = await this.#read(notice).catch(() => undefined);
+        if (json !== undefined) this.log.append({ kind: notice.k, accountId: notice.a, instanceId: notice.i, resourceId: notice.r, json });
+      }
+    });
+  }
+
+  #read(notice: ChangeNotice): Promise<string | undefined> {
+    return this.#store.read(async (tx) => {
+      if (notice.k === 'instance.updated') {
+        const instance = await tx.getInstance(notice.a, notice.r);
+        return instance && instanceJson(instance, await tx.spanCounts(notice.a, instance.id));
+      }
+      const span = await tx.getSpan(notice.a, notice.r);
+      return span && spanJson(span);
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { EventsQuery } from '@agentspan/protocol';
+import type { Domain } from '../domain/domain.js';
+import { notFound } from '../domain/errors.js';
+import { EventStream, type EventStreamOptions } from '../http/event-stream.js';
+
+/**
+ * GET /events: Server-Sent Events of the account's span and instance changes (of one instance
+ * with `agent_instance_id`), resuming after `Last-Event-ID`.
+ */
+export function eventRoutes(app: FastifyInstance, domain: Domain, options: EventStreamOptions): void {
+  const open = new Set<EventStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of open) stream.close();
+  });
+
+  app.get<{ Querystring: EventsQuery }>(
+    '/events',
+    { schema: { tags: ['events'], querystring: EventsQuery } },
+    async (request, reply) => {
+      const { accountId } = request.principal;
+      const instanceId = request.query.agent_instance_id;
+      if (instanceId !== undefined && !(await domain.read((tx) => tx.getInstance(accountId, instanceId)))) {
+        throw notFound('agent instance', instanceId);
+      }
+      const header = request.headers['last-event-id'];
+      const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.last_event_id;
+      reply.hijack();
+      const stream = new EventStream(reply.raw, domain.events.log, options);
+      open.add(stream);
+      stream.open({ accountId, ...(instanceId === undefined ? {} : { instanceId }) }, lastEventId, () => open.delete(stream));
+    },
+  );
+}
