@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { Store } from './store/store.js';
 import { Domain } from './domain/domain.js';
@@ -11,6 +12,7 @@ import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
+import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -25,6 +27,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** The events stream's heart-beat interval and per-client buffer bound. */
   events?: Partial<EventStreamOptions>;
+  /** Serve the web viewer at `/` (default true). */
+  viewer?: boolean;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -61,6 +65,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
   });
 
+  app.register(cookie);
+  if (options.viewer !== false) app.register(async (ui) => viewerRoutes(ui, domain));
   app.register(
     async (api) => {
       requireToken(api, domain);

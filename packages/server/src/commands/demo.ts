@@ -16,7 +16,7 @@ interface DemoFlags {
 export const demoCommand = () =>
   new Command('demo')
     .description('start a server on a temporary SQLite file, run a scripted agent through the client, print its span tree')
-    .option('--keep', 'keep the temporary data directory and print where it is')
+    .option('--keep', 'keep serving (and the data directory) after the run, to open it in the viewer; Ctrl-C stops')
     .action(async (flags: DemoFlags) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'agentspan-demo-'));
       const store = await openSqliteStore({ dataDir });
@@ -37,10 +37,21 @@ export const demoCommand = () =>
           `spans: ${counts.total} total, ${counts.complete} complete, ${counts.failed} failed, ` +
             `${counts.active + counts.pending} open`,
         );
+        say();
+        const viewerUrl = `${server.url}/instances/${instance.id}`;
+        if (flags.keep) {
+          say(`viewer: ${viewerUrl} (sign in with the API token ${account.token})`);
+          say(`kept ${dataDir}; serving until Ctrl-C`);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+        } else {
+          say(`viewer: run agentspan demo --keep to open this run at ${viewerUrl} (the server stops now)`);
+        }
       } finally {
         await client.close();
         await server.stop();
-        if (flags.keep) process.stdout.write(`kept ${dataDir}\n`);
-        else rmSync(dataDir, { recursive: true, force: true });
+        if (!flags.keep) rmSync(dataDir, { recursive: true, force: true });
       }
     });

@@ -18,6 +18,8 @@ interface ServeFlags extends StoreLocationFlags {
   poolSize?: number;
   statementTimeout?: number;
   databaseSsl?: boolean;
+  /** commander's --no-ui: false when given. */
+  ui: boolean;
 }
 
 export const serveCommand = () =>
@@ -30,6 +32,7 @@ export const serveCommand = () =>
     .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
     .option('--database-ssl', 'connect to PostgreSQL over TLS')
+    .option('--no-ui', 'do not serve the web viewer at /')
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -39,9 +42,10 @@ export const serveCommand = () =>
       });
       const first = await bootstrapAccount(store);
       const logger = pino({ level: flags.logLevel });
-      const server = await startServer({ store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit });
+      const server = await startServer({ store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, viewer: flags.ui });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);
+      if (flags.ui) say(`Viewer: ${server.url}/`);
       if (first) {
         say('First start: created an account, environment, agent and deployment.');
         say(`API token (deployment-scoped; shown once, store it now): ${first.token}`);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/caller.js';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
+import { CSRF_HEADER, SESSION_COOKIE, csrfMatches } from './ui-session.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,10 +17,10 @@ export function requireToken(scope: FastifyInstance, domain: Domain): void {
   scope.decorateRequest('principal', null as unknown as Principal);
   scope.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    if (!header) {
+    const token = header ? BEARER.exec(header)?.[1] : viewerSessionToken(request);
+    if (!header && !token) {
       throw new ApiError(401, 'unauthorized', 'missing token: send Authorization: Bearer <token>');
     }
-    const token = BEARER.exec(header)?.[1];
     if (!token) throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"');
     const principal = await domain.tokens.principal(token);
     if (!principal) {
@@ -27,4 +28,18 @@ export function requireToken(scope: FastifyInstance, domain: Domain): void {
     }
     request.principal = principal;
   });
+}
+
+/**
+ * The token of the viewer's session cookie, for a request without an Authorization header. A
+ * cookie is sent by the browser whoever asks, so a request that changes something must also carry
+ * the session's CSRF token (only a page of this origin can read it).
+ */
+function viewerSessionToken(request: FastifyRequest): string | undefined {
+  const token = request.cookies?.[SESSION_COOKIE];
+  if (!token) return undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfMatches(token, request.headers[CSRF_HEADER])) {
+    throw new ApiError(403, 'forbidden', `a request from the viewer session that changes something needs its ${CSRF_HEADER} header`);
+  }
+  return token;
 }

@@ -107,6 +107,7 @@ test('agentspan demo runs a scripted agent and prints its span tree', async () =
   assert.match(run.stdout, /└─ ✓ Agent run \[complete, \d+ ms\] — Who maintains the SQLite project\?/);
   assert.match(run.stdout, /├─ ✗ Tool call \[failed, \d+ ms\] — fetch_page\(https:\/\/sqlite.org\)/);
   assert.match(run.stdout, /spans: 5 total, 4 complete, 1 failed, 0 open/);
+  assert.match(run.stdout, /viewer: run agentspan demo --keep to open this run at http:\/\/127\.0\.0\.1:\d+\/instances\/\S+ \(the server stops now\)/);
   const dir = /SQLite in (\S+)/.exec(run.stdout)?.[1];
   assert.ok(dir && !existsSync(dir), 'the temporary store is removed');
 });

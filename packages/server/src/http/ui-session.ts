@@ -1,0 +1,27 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The viewer's session cookie: the API token itself, HttpOnly, so no script on the page can read it. */
+export const SESSION_COOKIE = 'agentspan_session';
+
+/** The header a cookie-authenticated request that changes something must carry. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The session's CSRF token, derived from the token in the cookie: a page on another origin can make
+ * the browser send the cookie, never read this value (it is answered only to same-origin reads).
+ */
+export const csrfTokenFor = (apiToken: string) => createHmac('sha256', apiToken).update('agentspan viewer csrf').digest('base64url');
+
+export function csrfMatches(apiToken: string, sent: string | string[] | undefined): boolean {
+  if (typeof sent !== 'string') return false;
+  const expected = Buffer.from(csrfTokenFor(apiToken));
+  const given = Buffer.from(sent);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export const cookieOptions = (secure: boolean) => ({
+  httpOnly: true,
+  sameSite: 'strict' as const,
+  secure,
+  path: '/',
+});

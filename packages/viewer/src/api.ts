@@ -1,0 +1,108 @@
+import type { AgentInstance, AgentSpan, ListedAgentInstance } from '@agentspan/protocol';
+
+/** An answer the API refused, with the server's own message. */
+export class ApiFailure extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+let csrfToken = '';
+
+/** The session's CSRF token: sent with every request that changes something. */
+export const setCsrfToken = (token: string) => {
+  csrfToken = token;
+};
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as { message?: string }) : {};
+  if (!response.ok) throw new ApiFailure(response.status, parsed.message ?? `${method} ${path} answered ${response.status}`);
+  return parsed as T;
+}
+
+export interface Session {
+  signed_in: boolean;
+  csrf?: string;
+}
+
+export const session = {
+  get: () => request<Session>('GET', '/ui/session'),
+  signIn: (token: string) => request<Session>('POST', '/ui/session', { token }),
+  signOut: () => request<Session>('DELETE', '/ui/session'),
+};
+
+export interface InstanceFilters {
+  status?: string;
+  agent_id?: string;
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, String(value));
+  return search.size === 0 ? '' : `?${search}`;
+};
+
+interface ListAnswer<T> {
+  details: T[];
+  pagination: { next_cursor: string | null };
+}
+
+export const api = {
+  async instances(filters: InstanceFilters, cursor?: string, limit = 50): Promise<Page<ListedAgentInstance>> {
+    const answer = await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${query({ ...filters, cursor, limit })}`);
+    return { items: answer.details, nextCursor: answer.pagination.next_cursor };
+  },
+  async instance(id: string): Promise<AgentInstance> {
+    return (await request<{ details: AgentInstance }>('GET', `/api/v1/agent_instance/${encodeURIComponent(id)}`)).details;
+  },
+  async spans(instanceId: string, cursor?: string, limit = 1000): Promise<Page<AgentSpan>> {
+    const answer = await request<ListAnswer<AgentSpan>>('GET', `/api/v1/agent_spans${query({ agent_instance_id: instanceId, cursor, limit })}`);
+    return { items: answer.details, nextCursor: answer.pagination.next_cursor };
+  },
+  async span(id: string): Promise<AgentSpan> {
+    return (await request<{ details: AgentSpan }>('GET', `/api/v1/agent_spans/${encodeURIComponent(id)}`)).details;
+  },
+  async agents(): Promise<Array<{ id: string; name: string }>> {
+    return (await request<{ summaries: Array<{ id: string; name: string }> }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100')).summaries;
+  },
+  async terminate(id: string, reason: string): Promise<AgentInstance> {
+    return (await request<{ details: AgentInstance }>('POST', `/api/v1/agent_instance/${encodeURIComponent(id)}/terminate`, { reason })).details;
+  },
+};
+
+export type LiveEvent =
+  | { type: 'span.created' | 'span.finished'; span: AgentSpan }
+  | { type: 'instance.updated'; instance: AgentInstance }
+  | { type: 'resync' };
+
+/** The events stream (the browser reconnects with Last-Event-ID by itself); returns the function that closes it. */
+export function live(instanceId: string | undefined, onEvent: (event: LiveEvent) => void): () => void {
+  const source = new EventSource(`/api/v1/events${query({ agent_instance_id: instanceId })}`, { withCredentials: true });
+  const on = (type: 'span.created' | 'span.finished') =>
+    source.addEventListener(type, (e) => onEvent({ type, span: JSON.parse((e as MessageEvent<string>).data) as AgentSpan }));
+  on('span.created');
+  on('span.finished');
+  source.addEventListener('instance.updated', (e) =>
+    onEvent({ type: 'instance.updated', instance: JSON.parse((e as MessageEvent<string>).data) as AgentInstance }),
+  );
+  source.addEventListener('resync', () => onEvent({ type: 'resync' }));
+  return () => source.close();
+}

@@ -1,0 +1,52 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { session, setCsrfToken } from './api.js';
+import { InstancePage } from './pages/instance.js';
+import { InstancesPage } from './pages/instances.js';
+import { SignIn } from './pages/sign-in.js';
+import { Link, navigate, useLocation } from './router.js';
+
+function App() {
+  const { path, search } = useLocation();
+  const [signedIn, setSignedIn] = useState<boolean | null>(null);
+
+  useEffect(() => {
+    session.get().then(
+      (s) => {
+        setCsrfToken(s.csrf ?? '');
+        setSignedIn(s.signed_in);
+      },
+      () => setSignedIn(false),
+    );
+  }, []);
+
+  if (signedIn === null) return <p class="muted">Loading…</p>;
+  if (!signedIn) {
+    return (
+      <SignIn
+        onSignedIn={(csrf) => {
+          setCsrfToken(csrf);
+          setSignedIn(true);
+          if (path === '/signin') navigate('/', true);
+        }}
+      />
+    );
+  }
+  const signOut = async () => {
+    await session.signOut().catch(() => {});
+    setCsrfToken('');
+    setSignedIn(false);
+  };
+  const instance = /^\/instances\/([^/]+)$/.exec(path);
+  return (
+    <>
+      <header class="top">
+        <Link href="/">agentspan</Link>
+        <button type="button" onClick={() => void signOut()}>Sign out</button>
+      </header>
+      {instance ? <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} /> : <InstancesPage />}
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
