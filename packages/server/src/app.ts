@@ -12,6 +12,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
+import { DEFAULT_OTLP_BODY_LIMIT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LEDGER_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -25,6 +26,8 @@ export interface BuildAppOptions {
   bodyLimit?: number;
   /** The events stream's heart-beat interval and per-client buffer bound. */
   events?: Partial<EventStreamOptions>;
+  /** Largest accepted OTLP trace export (`POST /v1/traces`) in bytes, also once unzipped (default 4 MiB); larger ones get 413. */
+  otlpBodyLimit?: number;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -77,6 +80,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
     { prefix: '/api/v1' },
   );
+  otlpTraceRoutes(app, domain, options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   let pruning: ReturnType<typeof setInterval> | undefined;

@@ -16,11 +16,12 @@ export interface StartServerOptions {
   port: number;
   logger?: FastifyBaseLogger | boolean | { level: string };
   bodyLimit?: number;
+  otlpBodyLimit?: number;
 }
 
 /** Builds the app on `store` and listens. The store is closed by `stop()`. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const app = buildApp({ store: options.store, logger: options.logger ?? false, bodyLimit: options.bodyLimit });
+  const app = buildApp({ store: options.store, logger: options.logger ?? false, bodyLimit: options.bodyLimit, otlpBodyLimit: options.otlpBodyLimit });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
