@@ -261,6 +261,20 @@ for (const engine of ENGINES) {
       assert.equal(unversioned?.external_identifier, 'unversioned');
     });
 
+    it('stores the traces of one export of a new service at once: one agent, an instance per trace', async () => {
+      const account = await newAccount(server);
+      const traces = Array.from({ length: 6 }, () => newTraceId());
+      const spans = traces.flatMap((traceId) => [{ traceId, spanId: newSpanId() }, { traceId, spanId: newSpanId() }]);
+      const reply = await postTraces(server, account.accountToken, exportRequest(spans, { 'service.name': 'fan-out' }), { encoding: 'protobuf' });
+      assert.equal(reply.status, 200);
+      assert.deepEqual(reply.body, {});
+      const instances = await Promise.all(traces.map((id) => instanceOf(server, account.accountToken, id)));
+      assert.equal(new Set(instances.map((i) => i.agent_id)).size, 1);
+      assert.deepEqual(instances.map((i) => i.span_counts.total), traces.map(() => 2));
+      const agents = await server.store.read((tx) => tx.listAgents({ account_id: account.accountId, offset: 0, limit: 10 }));
+      assert.deepEqual(agents.rows.map((a) => a.name).sort(), ['default agent', 'fan-out'].sort());
+    });
+
     it('stores traces sent with a deployment-scoped token under that deployment, whatever the service is called', async () => {
       const account = await newAccount(server);
       const traceId = newTraceId();
