@@ -5,6 +5,7 @@ import type { WriteTx } from '../../store/store.js';
 import type { Caller, Principal } from '../caller.js';
 import type { Domain } from '../domain.js';
 import { ApiError } from '../errors.js';
+import { newInstance } from '../instances/new-instance.js';
 import { isOpen } from '../status-machine.js';
 import { traceRegistration } from './trace-registration.js';
 
@@ -100,8 +101,7 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
   let instance = await tx.lockInstance(caller.accountId, traceId);
   if (!instance) {
     const registration = await traceRegistration(tx, caller, spans[0]!.service);
-    instance = {
-      account_id: caller.accountId,
+    instance = newInstance(caller, {
       id: traceId,
       agent_id: registration.deployment.agent_id,
       agent_version_id: registration.agentVersionId,
@@ -111,13 +111,7 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
       status: 'active',
       purpose: 'live',
       started_at: earliest(spans.map((span) => span.startedAt)),
-      finished_at: null,
-      termination_reason: null,
-      quality_payloads_json: '{}',
-      quality_summaries_json: '{}',
-      inserted_at: caller.now,
-      updated_at: caller.now,
-    };
+    });
     await tx.insertInstance(instance);
   }
   const known = new Map<string, SpanRecord>();
