@@ -127,6 +127,36 @@ for (const engine of ENGINES) {
       assert.equal((await spansOf(server, account.accountToken, other))[0]!.schema_name, 'gen_ai:chat');
     });
 
+    it('names spans by the first convention they follow: GenAI, OpenInference, the Vercel AI SDK, else the span kind', async () => {
+      const account = await newAccount(server);
+      const traceId = newTraceId();
+      const spans: SpanSpec[] = [
+        { traceId, spanId: newSpanId(), name: 'both', attributes: { 'gen_ai.operation.name': 'embeddings', 'openinference.span.kind': 'LLM', 'gen_ai.request.model': 'embed-1' } },
+        { traceId, spanId: newSpanId(), name: 'ChatOpenAI', attributes: {
+          'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'input.value': 'Which planet is the largest in our solar system by far?',
+          'output.value': 'Jupiter.', 'llm.token_count.prompt': 11, 'llm.token_count.completion': 2,
+        } },
+        { traceId, spanId: newSpanId(), name: 'search', attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'web_search', 'input.value': '{"q":"largest planet"}' } },
+        { traceId, spanId: newSpanId(), name: 'retrieve', attributes: { 'openinference.span.kind': 'RETRIEVER' } },
+        { traceId, spanId: newSpanId(), name: 'ai.embed', attributes: { 'ai.operationId': 'ai.embed', 'ai.model.id': 'text-embedding-3-small', 'ai.value': 'sunny weather' } },
+        { traceId, spanId: newSpanId(), name: 'publish', kind: 4 },
+        { traceId, spanId: newSpanId(), name: 'unknown kind', kind: 0 },
+      ];
+      assert.equal((await postTraces(server, account.accountToken, exportRequest(spans))).status, 200);
+      const stored = new Map((await spansOf(server, account.accountToken, traceId)).map((span) => [(span.payload as { name: string }).name, span]));
+      const described = (name: string) => {
+        const span = stored.get(name)!;
+        return [span.schema_name, span.schema_title, span.summary];
+      };
+      assert.deepEqual(described('both'), ['gen_ai:embeddings', 'Embeddings', 'embed-1']);
+      assert.deepEqual(described('ChatOpenAI'), ['openinference:llm', 'LLM call', 'gpt-4o: Which planet is the largest in our solar… → Jupiter. (11 in, 2 out tokens)']);
+      assert.deepEqual(described('search'), ['openinference:tool', 'Tool call', 'web_search({"q":"largest planet"})']);
+      assert.deepEqual(described('retrieve'), ['openinference:retriever', 'retrieve', null]);
+      assert.deepEqual(described('ai.embed'), ['ai:ai.embed', 'Embeddings', 'text-embedding-3-small: sunny weather']);
+      assert.deepEqual(described('publish'), ['otel:producer', 'publish', null]);
+      assert.deepEqual(described('unknown kind'), ['otel:unspecified', 'unknown kind', null]);
+    });
+
     it('stores a child that arrives before its parent, and links it up when the parent arrives in a later export', async () => {
       const account = await newAccount(server);
       const traceId = newTraceId();
