@@ -54,6 +54,8 @@ for (const engine of ENGINES) {
         }],
         { 'service.name': 'orders', 'service.version': '2.1.0', 'host.name': 'box-1' },
       );
+      const resource = request.resourceSpans[0]!.resource as Record<string, unknown>;
+      resource.entityRefs = [{ type: 'service', idKeys: ['service.name'], descriptionKeys: ['service.version'] }];
       // 64-bit integers may come as numbers too; one past 2^53 stays text.
       const attributes = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes;
       attributes.push({ key: 'as_number', value: { intValue: 7 } as never }, { key: 'huge', value: { intValue: '9007199254740993' } });
@@ -80,7 +82,10 @@ for (const engine of ENGINES) {
         attributes: {
           'http.method': 'GET', ok: true, retries: 3, ratio: 0.5, tags: ['a', 'b'], nested: { depth: 1 }, as_number: 7, huge: '9007199254740993',
         },
-        resource: { attributes: { 'service.name': 'orders', 'service.version': '2.1.0', 'host.name': 'box-1' } },
+        resource: {
+          attributes: { 'service.name': 'orders', 'service.version': '2.1.0', 'host.name': 'box-1' },
+          entity_refs: [{ type: 'service', id_keys: ['service.name'], description_keys: ['service.version'] }],
+        },
         scope: { name: 'agent-tests', version: '1.0.0' },
       });
       assert.deepEqual(span.result_payload, {

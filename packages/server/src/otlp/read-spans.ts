@@ -126,6 +126,7 @@ export function readExport(request: Record<string, unknown>): ReadExport {
         attributes: resourceReader.attributes(resource.attributes, 'resource.attributes'),
         ...setMembers({
           dropped_attributes_count: count(field(resource, 'droppedAttributesCount'), 'resource.droppedAttributesCount'),
+          entity_refs: entityRefs(field(resource, 'entityRefs')),
           schema_url: stringOr(field(resourceSpans, 'schemaUrl')),
         }),
       };
@@ -179,6 +180,28 @@ export function readExport(request: Record<string, unknown>): ReadExport {
 }
 
 const stringOr = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+const texts = (value: unknown, what: string): string[] => {
+  const values = list(value, what);
+  if (!values.every((item) => typeof item === 'string')) throw new SpanShapeError(`${what} must be a list of strings`);
+  return values as string[];
+};
+
+/** The resource's entity references (`entity_refs`), when it has any. */
+function entityRefs(value: unknown): JsonValue[] | undefined {
+  const refs = list(value, 'resource.entityRefs');
+  if (refs.length === 0) return undefined;
+  return refs.map((ref, i) => {
+    const what = `resource.entityRefs[${i}]`;
+    if (!isObject(ref)) throw new SpanShapeError(`${what} must be an object`);
+    return setMembers({
+      schema_url: stringOr(field(ref, 'schemaUrl')),
+      type: stringOr(ref.type),
+      id_keys: texts(field(ref, 'idKeys'), `${what}.idKeys`),
+      description_keys: texts(field(ref, 'descriptionKeys'), `${what}.descriptionKeys`),
+    });
+  });
+}
 
 /** `<trace id>-<span id>` of a span that may be unreadable, when its ids can be read. */
 function spanLabel(span: unknown): string | undefined {
