@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ENGINES } from './engines.js';
 import { call, newAccount, snapshot, startServer, type Account, type Server } from './harness.js';
 import { exportRequest, newSpanId, newTraceId, postTraces, snakeCased, type SpanSpec } from './otlp-exports.js';
+import { SseConnection } from './sse-client.js';
 
 const OTLP_BODY_LIMIT = 64 * 1024;
 
@@ -195,6 +196,31 @@ for (const engine of ENGINES) {
       const afterLate = await instanceOf(server, account.accountToken, traceId);
       assert.equal(afterLate.status, 'complete');
       assert.equal(afterLate.span_counts.total, 3);
+    });
+
+    it('streams the instance a trace registers, its spans, and the instance its root finishes, as the API writes would', async () => {
+      const account = await newAccount(server);
+      const stream = await SseConnection.open(`${server.url}/api/v1/events`, account.accountToken);
+      try {
+        const traceId = newTraceId();
+        const rootId = newSpanId();
+        const request = exportRequest([{ traceId, spanId: newSpanId(), parentSpanId: rootId }, { traceId, spanId: rootId }]);
+        assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
+        const events = await stream.next(4);
+        assert.deepEqual(events.map((e) => [e.event, JSON.parse(e.data).status]), [
+          ['instance.updated', 'active'], ['span.created', 'complete'], ['span.created', 'complete'], ['instance.updated', 'complete'],
+        ]);
+        const spans = await spansOf(server, account.accountToken, traceId);
+        assert.deepEqual(events.slice(1, 3).map((e) => JSON.parse(e.data)).sort((a, b) => a.id.localeCompare(b.id)), [...spans].sort((a, b) => String(a.id).localeCompare(String(b.id))));
+        assert.deepEqual(JSON.parse(events[3]!.data), await instanceOf(server, account.accountToken, traceId));
+        // A re-sent export changed nothing and sends nothing.
+        assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
+        const later = newTraceId();
+        await postTraces(server, account.accountToken, exportRequest([{ traceId: later, spanId: newSpanId() }]));
+        assert.equal(JSON.parse((await stream.next(1))[0]!.data).id, later);
+      } finally {
+        stream.close();
+      }
     });
 
     it('stores nothing twice when the same protobuf batch is exported again', async () => {

@@ -1,10 +1,13 @@
 import type { ReadExport, ReceivedSpan, SpanRejection } from '../../otlp/read-spans.js';
 import { StoreConflictError } from '../../store/errors.js';
-import type { InstanceRecord, SpanRecord } from '../../store/records.js';
+import type { InstanceRecord, SpanRecord, SpanStatusCounts } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import type { Caller, Principal } from '../caller.js';
 import type { Domain } from '../domain.js';
 import { ApiError } from '../errors.js';
+import type { Change } from '../events/change-events.js';
+import { instanceJson } from '../views/instance-view.js';
+import { spanJson } from '../views/span-view.js';
 import { newInstance } from '../instances/new-instance.js';
 import { isOpen } from '../status-machine.js';
 import { traceRegistration } from './trace-registration.js';
@@ -15,6 +18,16 @@ export interface IngestOutcome {
   /** Spans already stored with the same content (a re-sent export): nothing written. */
   duplicates: number;
   rejected: SpanRejection[];
+}
+
+/** What one trace's transaction wrote, for the events stream. */
+interface TraceWrites {
+  outcome: IngestOutcome;
+  /** The instance as registered, when this export registered it. */
+  registered?: InstanceRecord;
+  spans: SpanRecord[];
+  /** The instance as its root span finished it, when it did. */
+  finished?: InstanceRecord;
 }
 
 /** Another export stored some of this trace's spans while this one ran: the trace runs again and compares them. */
@@ -46,7 +59,9 @@ async function ingestTrace(domain: Domain, principal: Principal, spans: Received
   for (let attempt = 0; ; attempt++) {
     const { caller } = domain.context(principal);
     try {
-      return await domain.store.write((tx) => storeTrace(tx, caller, spans));
+      const writes = await domain.store.write((tx) => storeTrace(tx, caller, spans));
+      await announce(domain, caller.accountId, writes);
+      return writes.outcome;
     } catch (error) {
       if (error instanceof ApiError) {
         return { stored: 0, duplicates: 0, rejected: spans.map((span) => ({ span: span.id, reason: error.message })) };
@@ -96,9 +111,10 @@ const earliest = (times: string[]) => times.reduce((a, b) => (b < a ? b : a));
  * active on its first span and finished by its root span. A span id already stored is a no-op when
  * the span is the same, and rejected when it differs.
  */
-async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): Promise<IngestOutcome> {
+async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): Promise<TraceWrites> {
   const traceId = spans[0]!.traceId;
   let instance = await tx.lockInstance(caller.accountId, traceId);
+  let registered: InstanceRecord | undefined;
   if (!instance) {
     const registration = await traceRegistration(tx, caller, spans[0]!.service);
     instance = newInstance(caller, {
@@ -113,6 +129,7 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
       started_at: earliest(spans.map((span) => span.startedAt)),
     });
     await tx.insertInstance(instance);
+    registered = instance;
   }
   const known = new Map<string, SpanRecord>();
   for (const span of await tx.findSpans(caller.accountId, [...new Set(spans.map((s) => s.id))])) known.set(span.id, span);
@@ -137,14 +154,46 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
   if (inserted.length !== fresh.length) throw new SpansStoredMeanwhile();
   outcome.stored = fresh.length;
   const root = fresh.find((span) => span.parent_span_id === null);
+  let finished: InstanceRecord | undefined;
   if (root && isOpen(instance.status)) {
-    await tx.updateInstance({
+    finished = {
       ...instance,
       status: root.status,
       started_at: instance.started_at === null || root.started_at < instance.started_at ? root.started_at : instance.started_at,
       finished_at: root.finished_at,
       updated_at: caller.now,
+    };
+    await tx.updateInstance(finished);
+  }
+  return { outcome, registered, spans: fresh, finished };
+}
+
+/**
+ * Publishes a committed trace's changes as the operations they stand for would: the instance as
+ * registered, each span created, the instance as its root finished it (with its span counts then).
+ */
+async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
+  if (!domain.events.wanted(accountId)) return;
+  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): Change => ({
+    kind: 'instance.updated',
+    accountId,
+    instanceId: instance.id,
+    resourceId: instance.id,
+    details: JSON.parse(instanceJson(instance, counts)) as object,
+  });
+  if (writes.registered) domain.events.publish(instanceChange(writes.registered, {}));
+  for (const span of writes.spans) {
+    domain.events.publish({
+      kind: 'span.created',
+      accountId,
+      instanceId: span.agent_instance_id,
+      resourceId: span.id,
+      details: JSON.parse(spanJson(span)) as object,
     });
   }
-  return outcome;
+  if (writes.finished) {
+    const { finished } = writes;
+    const counts = await domain.read((tx) => tx.spanCounts(accountId, finished.id));
+    domain.events.publish(instanceChange(finished, counts));
+  }
 }
