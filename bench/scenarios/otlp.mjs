@@ -6,7 +6,7 @@ import { startAgentspanServer } from './agentspan-server.mjs';
 import { BULK_CONNECTIONS, BULK_ITEMS, bulkParty } from './bulk.mjs';
 
 async function otlpParty(ctx) {
-  const server = await startAgentspanServer(ctx, { store: 'sqlite' });
+  const server = await startAgentspanServer(ctx, { store: 'sqlite', role: 'otlp' });
   return ctx.loadParty(`server otlp ${OTLP_SPANS_PER_EXPORT} c${BULK_CONNECTIONS} (spans)`, server.info.url, {
     connections: BULK_CONNECTIONS,
     headers: { authorization: `Bearer ${server.info.token}`, 'content-type': 'application/x-protobuf' },
