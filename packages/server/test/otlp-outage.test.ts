@@ -1,42 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { buildApp, openPostgresStore } from '../src/index.js';
 import { call, newAccount, type Account, type Server } from './harness.js';
 import { exportRequest, newSpanId, newTraceId, postTraces } from './otlp-exports.js';
-import { describePostgres, dropSchema, freshSchema } from './postgres-database.js';
-import { DatabaseProxy } from './postgres-proxy.js';
+import { describePostgres } from './postgres-database.js';
+import type { DatabaseProxy } from './postgres-proxy.js';
+import { startServerBehindProxy, type ServerBehindProxy } from './server-behind-proxy.js';
 
 /** A hung operation fails the test instead of stalling the run. */
 const BOUND = { timeout: 30_000 };
 
 describePostgres('OTLP trace ingest when PostgreSQL goes away', (url) => {
+  let running: ServerBehindProxy;
   let proxy: DatabaseProxy;
-  let schema: string;
   let server: Server;
   let account: Account;
 
   before(async () => {
-    proxy = await DatabaseProxy.start(url);
-    schema = await freshSchema(url);
-    const store = await openPostgresStore({ connectionString: proxy.urlFor(url), schema, poolSize: 2, connectTimeoutMs: 1000 });
-    const app = buildApp({ store });
-    server = {
-      url: await app.listen({ port: 0, host: '127.0.0.1' }),
-      store,
-      app,
-      async close() {
-        await app.close();
-        await store.close();
-      },
-    };
+    running = await startServerBehindProxy(url);
+    ({ proxy, server } = running);
     account = await newAccount(server);
   });
 
-  after(async () => {
-    await server?.close();
-    await proxy?.close();
-    if (schema) await dropSchema(url, schema);
-  });
+  after(() => running?.close());
 
   it('answers 503 with Retry-After in the request encoding while the database is down, and stores the re-sent export once it is back', BOUND, async () => {
     const traceId = newTraceId();
