@@ -16,8 +16,8 @@ import { StoreUnavailableError } from '../store/errors.js';
 
 /** Default largest OTLP export body, before and after unzipping. */
 export const DEFAULT_OTLP_BODY_LIMIT = 4 * 1024 * 1024;
-/** Exports being stored at once; more are answered 429 (exporters retry after Retry-After). */
-export const MAX_EXPORTS_IN_FLIGHT = 32;
+/** Exports being stored at once by default; more are answered 429 (exporters retry after Retry-After). */
+export const DEFAULT_OTLP_EXPORTS_IN_FLIGHT = 32;
 const RETRY_AFTER_SECONDS = '1';
 
 function encodingOf(request: FastifyRequest): OtlpEncoding | undefined {
@@ -47,7 +47,11 @@ function refusal(error: FastifyError, bodyLimit: number): { status: number; mess
  * answer, refusals included, is in the request's encoding: `ExportTraceServiceResponse` with the
  * spans that could not be stored in `partial_success`, or a `google.rpc.Status`.
  */
-export function otlpTraceRoutes(app: FastifyInstance, domain: Domain, bodyLimit: number): void {
+export function otlpTraceRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  { bodyLimit, exportsInFlight }: { bodyLimit: number; exportsInFlight: number },
+): void {
   let inFlight = 0;
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -63,8 +67,8 @@ export function otlpTraceRoutes(app: FastifyInstance, domain: Domain, bodyLimit:
     requireToken(scope, domain);
     scope.post('/v1/traces', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
       const encoding = encodingOf(request)!;
-      if (inFlight >= MAX_EXPORTS_IN_FLIGHT) {
-        throw new ApiError(429, 'rate_limited', `this server is storing ${MAX_EXPORTS_IN_FLIGHT} exports already; retry after ${RETRY_AFTER_SECONDS} s`);
+      if (inFlight >= exportsInFlight) {
+        throw new ApiError(429, 'rate_limited', `this server is already storing as many exports as it takes at once (${exportsInFlight}); retry after ${RETRY_AFTER_SECONDS} s`);
       }
       inFlight += 1;
       try {
