@@ -34,6 +34,12 @@ export const FIGURES = [
     measures: 'spans/s through POST /bulk with 100 items ÷ raw better-sqlite3 rows/s at 100 rows per transaction',
   },
   {
+    name: 'otlp_spans_vs_bulk',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'spans/s stored through POST /v1/traces (OTLP protobuf, 512-span exports) ÷ spans/s through POST /bulk with 100 items',
+  },
+  {
     name: 'pg_create_vs_echo_c32',
     unit: 'ratio',
     target: { op: '>=', value: 0.3 },

@@ -1,6 +1,7 @@
 // The request sequences the load generator replays on every connection (autocannon
 // `requests`). A plan is named in the spec sent to the load-generator process, because
 // functions cannot cross the process boundary.
+import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 
 export const ID_PLACEHOLDER = '[<id>]';
@@ -72,7 +73,30 @@ function agentRun({ registerBody, startBody, rootBody, childBody, childSpans, ro
   ];
 }
 
-const PLANS = { fixed, pair, agentRun };
+/**
+ * One protobuf body (base64) repeated, with every occurrence of the 16 bytes `traceIdHex` replaced
+ * by a random trace id per request: each request is a new trace.
+ */
+function otlpExport({ path, bodyBase64, traceIdHex }) {
+  const template = Buffer.from(bodyBase64, 'base64');
+  const marker = Buffer.from(traceIdHex, 'hex');
+  const offsets = [];
+  for (let at = template.indexOf(marker); at >= 0; at = template.indexOf(marker, at + marker.length)) offsets.push(at);
+  return [
+    {
+      method: 'POST',
+      path,
+      setupRequest: (req) => {
+        const body = Buffer.from(template);
+        const traceId = randomBytes(16);
+        for (const at of offsets) traceId.copy(body, at);
+        return { ...req, body };
+      },
+    },
+  ];
+}
+
+const PLANS = { fixed, pair, agentRun, otlpExport };
 
 export function buildRequests(plan) {
   const build = PLANS[plan.kind];

@@ -4,9 +4,12 @@ import { profiling } from '../lib/cpu-profile.mjs';
 
 const PROCESS = fileURLToPath(new URL('./agentspan-server-process.mjs', import.meta.url));
 
-/** Starts the server on `store` ('sqlite' | 'postgres'); with --profile, under --cpu-prof. */
-export async function startAgentspanServer(ctx, { store = 'sqlite', databaseUrl } = {}) {
-  const { execArgv, afterStop } = profiling(ctx, `server-${ctx.scenario}-${store}`);
+/**
+ * Starts the server on `store` ('sqlite' | 'postgres'); with --profile, under --cpu-prof, its
+ * profile named by the scenario, the store and `role` (for a scenario that runs two servers).
+ */
+export async function startAgentspanServer(ctx, { store = 'sqlite', databaseUrl, role } = {}) {
+  const { execArgv, afterStop } = profiling(ctx, `server-${ctx.scenario}-${store}${role ? `-${role}` : ''}`);
   return ctx.startScoped(PROCESS, { args: [JSON.stringify({ store, databaseUrl })], execArgv, label: `server (${store})` }, afterStop);
 }
 

@@ -6,14 +6,15 @@ import { spanParams } from '../lib/span-body.mjs';
 import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
 
 export const BULK_ITEMS = 100;
-const BULK_CONNECTIONS = 8;
+export const BULK_CONNECTIONS = 8;
 
 export function bulkCreateBody(instanceId, items = BULK_ITEMS) {
   const item = { _type: 'agent_spans/create', ...spanParams(instanceId), idempotency_key: 'bench-[<id>]' };
   return JSON.stringify({ items: Array.from({ length: items }, () => item) });
 }
 
-async function bulkParty(ctx) {
+/** The server on SQLite taking bulk requests of 100 span creates, measured in spans/s. */
+export async function bulkParty(ctx) {
   const server = await startAgentspanServer(ctx, { store: 'sqlite' });
   const instanceId = await startedInstance(server.info);
   return ctx.loadParty(`server bulk ${BULK_ITEMS} c${BULK_CONNECTIONS} (spans)`, server.info.url, {

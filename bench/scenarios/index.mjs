@@ -1,8 +1,9 @@
 // Every scenario, in the order a run takes them.
 import bulk from './bulk.mjs';
 import client from './client.mjs';
+import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import serverSpans from './server-spans.mjs';
 import storedSpans from './stored-spans.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, client, postgresSpans, storedSpans];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans];

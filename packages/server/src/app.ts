@@ -14,6 +14,7 @@ import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
+import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LEDGER_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -29,6 +30,10 @@ export interface BuildAppOptions {
   events?: Partial<EventStreamOptions>;
   /** Serve the web viewer at `/` (default true). */
   viewer?: boolean;
+  /** Largest accepted OTLP trace export (`POST /v1/traces`) in bytes, also once unzipped (default 4 MiB); larger ones get 413. */
+  otlpBodyLimit?: number;
+  /** OTLP exports stored at once (default 32); one more is answered 429 with Retry-After. */
+  otlpExportsInFlight?: number;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -83,6 +88,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
     { prefix: '/api/v1' },
   );
+  otlpTraceRoutes(app, domain, {
+    bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
+    exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   let pruning: ReturnType<typeof setInterval> | undefined;

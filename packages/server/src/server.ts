@@ -18,6 +18,7 @@ export interface StartServerOptions {
   bodyLimit?: number;
   /** Serve the web viewer at `/` (default true). */
   viewer?: boolean;
+  otlpBodyLimit?: number;
 }
 
 /** Builds the app on `store` and listens. The store is closed by `stop()`. */
@@ -26,6 +27,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     store: options.store,
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit,
+    otlpBodyLimit: options.otlpBodyLimit,
     ...(options.viewer === undefined ? {} : { viewer: options.viewer }),
   });
   await app.listen({ host: options.host, port: options.port });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { buildApp, openPostgresStore, StoreUnavailableError, type Store } from '../src/index.js';
+import { openPostgresStore, StoreUnavailableError, type Store } from '../src/index.js';
 import { call, newAccount, type Account, type Server } from './harness.js';
 import { llmPayload, openInstance } from './fixtures.js';
 import { describePostgres, dropSchema, freshSchema } from './postgres-database.js';
 import { DatabaseProxy } from './postgres-proxy.js';
+import { startServerBehindProxy, type ServerBehindProxy } from './server-behind-proxy.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
 const unavailable = (error: unknown) => error instanceof StoreUnavailableError;
@@ -66,35 +67,20 @@ describePostgres('PostgreSQL store when the database goes away', (url) => {
 });
 
 describePostgres('the HTTP API when PostgreSQL goes away', (url) => {
+  let running: ServerBehindProxy;
   let proxy: DatabaseProxy;
-  let schema: string;
   let server: Server;
   let account: Account;
   let instanceId: string;
 
   before(async () => {
-    proxy = await DatabaseProxy.start(url);
-    schema = await freshSchema(url);
-    const store = await openPostgresStore({ connectionString: proxy.urlFor(url), schema, poolSize: 2, connectTimeoutMs: 1000 });
-    const app = buildApp({ store });
-    server = {
-      url: await app.listen({ port: 0, host: '127.0.0.1' }),
-      store,
-      app,
-      async close() {
-        await app.close();
-        await store.close();
-      },
-    };
+    running = await startServerBehindProxy(url);
+    ({ proxy, server } = running);
     account = await newAccount(server);
     instanceId = await openInstance(server, account);
   });
 
-  after(async () => {
-    await server?.close();
-    await proxy?.close();
-    if (schema) await dropSchema(url, schema);
-  });
+  after(() => running?.close());
 
   const spanCount = async () =>
     (await call(server, account.token, 'GET', `/api/v1/agent_instance/${instanceId}`)).body.details.span_counts.total;

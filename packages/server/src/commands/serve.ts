@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_BODY_LIMIT } from '../app.js';
+import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
 import { integerIn, choiceOf } from './option-parsers.js';
@@ -14,6 +15,7 @@ interface ServeFlags extends StoreLocationFlags {
   port: number;
   host: string;
   bodyLimit: number;
+  otlpBodyLimit: number;
   logLevel: (typeof LOG_LEVELS)[number];
   poolSize?: number;
   statementTimeout?: number;
@@ -28,6 +30,7 @@ export const serveCommand = () =>
     .option('--port <port>', 'TCP port to listen on (0 picks a free one)', integerIn(0, 65535), DEFAULT_PORT)
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
+    .option('--otlp-body-limit <bytes>', 'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped', integerIn(1024, 1024 ** 3), DEFAULT_OTLP_BODY_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
     .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
@@ -42,7 +45,9 @@ export const serveCommand = () =>
       });
       const first = await bootstrapAccount(store);
       const logger = pino({ level: flags.logLevel });
-      const server = await startServer({ store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, viewer: flags.ui });
+      const server = await startServer({
+        store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
+      });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);
       if (flags.ui) say(`Viewer: ${server.url}/`);

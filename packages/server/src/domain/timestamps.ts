@@ -56,6 +56,12 @@ export const parseOptionalTimestamp = (text: string | null | undefined, field: s
 /** The canonical form of a moment given in epoch milliseconds. */
 export const timestampFromMs = (ms: number): Timestamp => format(ms - (ms % 1000), (ms % 1000) * 1000);
 
+/** The canonical form of a moment given in Unix nanoseconds (as OTLP sends it), to the microsecond; '' past year 9999. */
+export function timestampFromUnixNanos(nanos: bigint): Timestamp {
+  const micros = nanos / 1000n;
+  return format(Number((micros / 1_000_000n) * 1000n), Number(micros % 1_000_000n));
+}
+
 export interface Clock {
   now(): Timestamp;
 }

@@ -109,6 +109,8 @@ export interface ReadTx {
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
+  /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */
+  findSpans(accountId: string, ids: readonly string[]): Promise<SpanRecord[]>;
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
@@ -150,6 +152,12 @@ export interface WriteTx extends ReadTx {
 
   /** Throws `StoreConflictError` when (account_id, id) is taken. */
   insertSpan(row: SpanRecord): Promise<void>;
+  /**
+   * Inserts every row whose (account_id, id) is free and skips the others (a concurrent
+   * transaction's insert of the same id is waited for, then skipped); returns the ids inserted.
+   * Counted like `insertSpan`.
+   */
+  insertSpansIfAbsent(rows: readonly SpanRecord[]): Promise<string[]>;
   /** Like `getSpan`, and locks the row until the transaction ends. */
   lockSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** Writes the finish fields (status, result_payload_json, summary, finished_at, updated_at). */

@@ -1,12 +1,12 @@
 import type { AgentSchemaVersionForRegister, RegisterInstanceBody } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
-import type { InstanceRecord } from '../../store/records.js';
 import { conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
 import { admitInstance } from '../agents/agent-rules.js';
 import { resolveDeployment } from './resolve-deployment.js';
 import { instanceAnswer } from './instance-access.js';
+import { newInstance } from './new-instance.js';
 
 /** The schema version document as stored: declared parts only, explicit nulls dropped. */
 function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): AgentSchemaVersionForRegister {
@@ -48,8 +48,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
     if (params.update_current_version !== false || deployment.current_version_id === null) {
       await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
     }
-    const instance: InstanceRecord = {
-      account_id: caller.accountId,
+    const instance = newInstance(caller, {
       id: params.id ?? newId(),
       agent_id: deployment.agent_id,
       agent_version_id: agentVersion.id,
@@ -59,13 +58,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       status: 'pending',
       purpose: params.purpose ?? 'live',
       started_at: null,
-      finished_at: null,
-      termination_reason: null,
-      quality_payloads_json: '{}',
-      quality_summaries_json: '{}',
-      inserted_at: caller.now,
-      updated_at: caller.now,
-    };
+    });
     try {
       await tx.insertInstance(instance);
     } catch (error) {

@@ -280,6 +280,7 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   insertInstance = refuse('insertInstance');
   lockInstance = refuse('lockInstance');
   updateInstance = refuse('updateInstance');
+  insertSpansIfAbsent = refuse('insertSpansIfAbsent');
   lockSpan = refuse('lockSpan');
   updateSpan = refuse('updateSpan');
   pruneIdempotency = refuse('pruneIdempotency');

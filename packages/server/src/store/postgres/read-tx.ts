@@ -64,6 +64,12 @@ export const READS = {
      GROUP BY status`,
   ),
   span: byId('spans'),
+  // Ids as one comma-separated text (span ids have no commas): statements may be inlined, and literals are scalars.
+  spansByIds: statement(
+    'spans',
+    'spans_by_ids',
+    "SELECT * FROM spans WHERE account_id = $1 AND id = ANY (string_to_array($2::text, ','))",
+  ),
   // One statement for every page (see spanPageBounds): the lower bound is an index condition on
   // spans_by_instance_time, so the scan starts in the right place and reads rows already in order
   // (no sort).
@@ -185,6 +191,10 @@ export class PostgresReadTx implements ReadTx {
   }
   getSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(READS.span, [accountId, id]);
+  }
+  async findSpans(accountId: string, ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    return this.sql.rows<SpanRecord>(READS.spansByIds, [accountId, ids.join(',')]);
   }
   listInstances(query: InstanceListQuery) {
     const { page, values } = instancePageStatement(query);

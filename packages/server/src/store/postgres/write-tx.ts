@@ -16,7 +16,7 @@ import type {
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
 import { PostgresReadTx } from './read-tx.js';
-import { statement, type Statement } from './sql.js';
+import { literal, statement, type Statement } from './sql.js';
 
 /**
  * `ON CONFLICT DO NOTHING` (every unique key) instead of letting a violation abort the
@@ -40,14 +40,17 @@ function insertInto(table: InsertableTable, returning = '') {
  * stays in its writer's transaction, so the sum is exact. `onConflict` applies to the span insert;
  * rows it skips are not counted.
  */
-export const insertSpansCounted = (rows: string, onConflict = '') =>
-  `WITH inserted AS (
-     INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
-     RETURNING account_id, agent_instance_id, status)
-   INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id') => {
+  const counting = `INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
    SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
    GROUP BY account_id, agent_instance_id, status
    ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`;
+  const inserted = `inserted AS (
+     INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
+     RETURNING id, account_id, agent_instance_id, status)`;
+  // `answering` names the inserted rows' ids, the counting then runs as a second part of the statement.
+  return answering ? `WITH ${inserted}, counted AS (${counting}) SELECT id FROM inserted` : `WITH ${inserted}\n   ${counting}`;
+};
 
 const SPAN_KEY = 'account_id = $1 AND id = $2';
 const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
@@ -217,6 +220,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async insertSpan(row: SpanRecord) {
     if ((await this.sql.change(WRITES.insertSpan, columnValues('spans', row))) === 0) throw new StoreConflictError('spans');
+  }
+  async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
+    if (rows.length === 0) return [];
+    const values = rows.map((row) => `(${columnValues('spans', row).map(literal).join(', ')})`).join(', ');
+    const [result] = await this.sql.script([insertSpansCounted(values, 'ON CONFLICT DO NOTHING', 'id')]);
+    return result!.rows.map((row: { id: string }) => row.id);
   }
   lockSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);

@@ -176,6 +176,14 @@ export class SqliteReadTx implements ReadTx {
     const { statement, values } = this.q.instancePage(query);
     return statement.all(...values) as ListedInstance[];
   }
+  async findSpans(accountId: string, ids: readonly string[]) {
+    const found: SpanRecord[] = [];
+    for (const id of ids) {
+      const span = this.q.span.get(accountId, id) as SpanRecord | undefined;
+      if (span) found.push(span);
+    }
+    return found;
+  }
   async listSpans(query: SpanListQuery) {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
     if (query.parent_span_id !== undefined) {

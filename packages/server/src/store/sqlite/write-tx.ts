@@ -43,6 +43,7 @@ export class WriteStatements {
   readonly insertInstance: Statement;
   readonly updateInstance: Statement;
   readonly insertSpan: Statement;
+  readonly insertSpanIfAbsent: Statement;
   readonly updateSpan: Statement;
   readonly addSpanCount: Statement;
   readonly insertIdempotency: Statement;
@@ -90,6 +91,7 @@ export class WriteStatements {
        WHERE account_id = @account_id AND id = @id`,
     );
     this.insertSpan = insertInto(db, 'spans');
+    this.insertSpanIfAbsent = insertInto(db, 'spans', 'ON CONFLICT (account_id, id) DO NOTHING');
     this.updateSpan = db.prepare(
       `UPDATE spans SET status = @status, result_payload_json = @result_payload_json, summary = @summary,
          finished_at = @finished_at, updated_at = @updated_at
@@ -201,6 +203,15 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async insertSpan(row: SpanRecord) {
     insert('spans', this.#w.insertSpan, row);
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
+  }
+  async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
+    const inserted: string[] = [];
+    for (const row of rows) {
+      if (insert('spans', this.#w.insertSpanIfAbsent, row).changes === 0) continue;
+      this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
+      inserted.push(row.id);
+    }
+    return inserted;
   }
   async lockSpan(accountId: string, id: string) {
     return this.getSpan(accountId, id);

@@ -1,0 +1,199 @@
+import type { ReadExport, ReceivedSpan, SpanRejection } from '../../otlp/read-spans.js';
+import { StoreConflictError } from '../../store/errors.js';
+import type { InstanceRecord, SpanRecord, SpanStatusCounts } from '../../store/records.js';
+import type { WriteTx } from '../../store/store.js';
+import type { Caller, Principal } from '../caller.js';
+import type { Domain } from '../domain.js';
+import { ApiError } from '../errors.js';
+import type { Change } from '../events/change-events.js';
+import { instanceJson } from '../views/instance-view.js';
+import { spanJson } from '../views/span-view.js';
+import { newInstance } from '../instances/new-instance.js';
+import { isOpen } from '../status-machine.js';
+import { traceRegistration } from './trace-registration.js';
+
+/** What became of an export's spans. */
+export interface IngestOutcome {
+  stored: number;
+  /** Spans already stored with the same content (a re-sent export): nothing written. */
+  duplicates: number;
+  rejected: SpanRejection[];
+}
+
+/** What one trace's transaction wrote, for the events stream. */
+interface TraceWrites {
+  outcome: IngestOutcome;
+  /** The instance as registered, when this export registered it. */
+  registered?: InstanceRecord;
+  spans: SpanRecord[];
+  /** The instance as its root span finished it, when it did. */
+  finished?: InstanceRecord;
+}
+
+/** Another export stored some of this trace's spans while this one ran: the trace runs again and compares them. */
+class SpansStoredMeanwhile extends Error {}
+
+/** Times a trace runs again after losing a race with a concurrent export of it. */
+const RETRIES = 3;
+
+/**
+ * Stores the spans of an OTLP export: each trace in a transaction of its own (a trace that cannot
+ * be stored rejects its spans, the other traces are stored), all traces at once.
+ */
+export async function ingestTraces(domain: Domain, principal: Principal, received: ReadExport): Promise<IngestOutcome> {
+  const traces = new Map<string, ReceivedSpan[]>();
+  for (const span of received.spans) {
+    const spans = traces.get(span.traceId);
+    if (spans) spans.push(span);
+    else traces.set(span.traceId, [span]);
+  }
+  const outcomes = await Promise.all([...traces.values()].map((spans) => ingestTrace(domain, principal, spans)));
+  return {
+    stored: outcomes.reduce((sum, o) => sum + o.stored, 0),
+    duplicates: outcomes.reduce((sum, o) => sum + o.duplicates, 0),
+    rejected: [...received.rejected, ...outcomes.flatMap((o) => o.rejected)],
+  };
+}
+
+async function ingestTrace(domain: Domain, principal: Principal, spans: ReceivedSpan[]): Promise<IngestOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    const { caller } = domain.context(principal);
+    try {
+      const writes = await domain.store.write((tx) => storeTrace(tx, caller, spans));
+      await announce(domain, caller.accountId, writes);
+      return writes.outcome;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return { stored: 0, duplicates: 0, rejected: spans.map((span) => ({ span: span.id, reason: error.message })) };
+      }
+      const raced = error instanceof StoreConflictError || error instanceof SpansStoredMeanwhile;
+      if (!raced || attempt === RETRIES) throw error;
+    }
+  }
+}
+
+/** The fields a re-sent span must repeat to be the same span. */
+const sameSpan = (a: SpanRecord, b: SpanRecord) =>
+  a.agent_instance_id === b.agent_instance_id &&
+  a.parent_span_id === b.parent_span_id &&
+  a.schema_name === b.schema_name &&
+  a.schema_title === b.schema_title &&
+  a.status === b.status &&
+  a.started_at === b.started_at &&
+  a.finished_at === b.finished_at &&
+  a.summary === b.summary &&
+  a.payload_json === b.payload_json &&
+  a.result_payload_json === b.result_payload_json;
+
+const spanRecord = (span: ReceivedSpan, instance: InstanceRecord, caller: Caller): SpanRecord => ({
+  account_id: caller.accountId,
+  id: span.id,
+  agent_id: instance.agent_id,
+  agent_instance_id: instance.id,
+  // Not checked: a child may arrive before its parent, and is under it once the parent arrives.
+  parent_span_id: span.parentId,
+  schema_name: span.description.schemaName,
+  schema_title: span.description.title,
+  status: span.status,
+  payload_json: span.payloadJson,
+  result_payload_json: span.resultPayloadJson,
+  summary: span.description.summary,
+  started_at: span.startedAt,
+  finished_at: span.finishedAt,
+  inserted_at: caller.now,
+  updated_at: caller.now,
+});
+
+const earliest = (times: string[]) => times.reduce((a, b) => (b < a ? b : a));
+
+/**
+ * One trace's spans in one transaction. The trace is an agent instance (id = trace id), registered
+ * active on its first span and finished by its root span. A span id already stored is a no-op when
+ * the span is the same, and rejected when it differs.
+ */
+async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): Promise<TraceWrites> {
+  const traceId = spans[0]!.traceId;
+  let instance = await tx.lockInstance(caller.accountId, traceId);
+  let registered: InstanceRecord | undefined;
+  if (!instance) {
+    const registration = await traceRegistration(tx, caller, spans[0]!.service);
+    instance = newInstance(caller, {
+      id: traceId,
+      agent_id: registration.deployment.agent_id,
+      agent_version_id: registration.agentVersionId,
+      schema_version_id: registration.schemaVersionId,
+      environment_id: registration.deployment.environment_id,
+      agent_deployment_id: registration.deployment.id,
+      status: 'active',
+      purpose: 'live',
+      started_at: earliest(spans.map((span) => span.startedAt)),
+    });
+    await tx.insertInstance(instance);
+    registered = instance;
+  }
+  const known = new Map<string, SpanRecord>();
+  for (const span of await tx.findSpans(caller.accountId, [...new Set(spans.map((s) => s.id))])) known.set(span.id, span);
+  const fresh: SpanRecord[] = [];
+  const outcome: IngestOutcome = { stored: 0, duplicates: 0, rejected: [] };
+  for (const span of spans) {
+    const record = spanRecord(span, instance, caller);
+    const stored = known.get(record.id);
+    if (!stored) {
+      known.set(record.id, record);
+      fresh.push(record);
+    } else if (sameSpan(stored, record)) {
+      outcome.duplicates += 1;
+    } else {
+      outcome.rejected.push({
+        span: record.id,
+        reason: `span ${record.id} is already stored with different content; a span is stored once, send a new span id for a new span`,
+      });
+    }
+  }
+  const inserted = await tx.insertSpansIfAbsent(fresh);
+  if (inserted.length !== fresh.length) throw new SpansStoredMeanwhile();
+  outcome.stored = fresh.length;
+  const root = fresh.find((span) => span.parent_span_id === null);
+  let finished: InstanceRecord | undefined;
+  if (root && isOpen(instance.status)) {
+    finished = {
+      ...instance,
+      status: root.status,
+      started_at: instance.started_at === null || root.started_at < instance.started_at ? root.started_at : instance.started_at,
+      finished_at: root.finished_at,
+      updated_at: caller.now,
+    };
+    await tx.updateInstance(finished);
+  }
+  return { outcome, registered, spans: fresh, finished };
+}
+
+/**
+ * Publishes a committed trace's changes as the operations they stand for would: the instance as
+ * registered, each span created, the instance as its root finished it (with its span counts then).
+ */
+async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
+  if (!domain.events.wanted(accountId)) return;
+  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): Change => ({
+    kind: 'instance.updated',
+    accountId,
+    instanceId: instance.id,
+    resourceId: instance.id,
+    details: JSON.parse(instanceJson(instance, counts)) as object,
+  });
+  if (writes.registered) domain.events.publish(instanceChange(writes.registered, {}));
+  for (const span of writes.spans) {
+    domain.events.publish({
+      kind: 'span.created',
+      accountId,
+      instanceId: span.agent_instance_id,
+      resourceId: span.id,
+      details: JSON.parse(spanJson(span)) as object,
+    });
+  }
+  if (writes.finished) {
+    const { finished } = writes;
+    const counts = await domain.read((tx) => tx.spanCounts(accountId, finished.id));
+    domain.events.publish(instanceChange(finished, counts));
+  }
+}

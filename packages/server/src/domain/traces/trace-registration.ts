@@ -1,0 +1,77 @@
+import type { ServiceIdentity } from '../../otlp/read-spans.js';
+import type { DeploymentRecord } from '../../store/records.js';
+import type { WriteTx } from '../../store/store.js';
+import { admitInstance } from '../agents/agent-rules.js';
+import type { Caller } from '../caller.js';
+import { newId } from '../ids.js';
+import { resolveDeployment } from '../instances/resolve-deployment.js';
+
+/** The schema version every traced instance registers: it declares no span types, so any schema_name goes. */
+export const TRACE_SCHEMA_IDENTIFIER = 'otlp';
+const TRACE_SCHEMA_DOCUMENT = JSON.stringify({ external_identifier: TRACE_SCHEMA_IDENTIFIER });
+/** The version of a service that sends no `service.version`. */
+export const UNVERSIONED = 'unversioned';
+/** Agent names and external identifiers are at most this long. */
+const MAX_AGENT_NAME = 200;
+
+export interface TraceRegistration {
+  deployment: DeploymentRecord;
+  agentVersionId: string;
+  schemaVersionId: string;
+}
+
+/**
+ * Where the instance of a new trace registers. An account-scoped token: on the agent whose
+ * external_identifier is the service's name, created (named after it) on first sight, in the
+ * account's only environment. A deployment-scoped token: on its own deployment, whatever the
+ * service is called, as a registration with that token would. The agent admits the instance as it
+ * admits any (a retired agent refuses it); the version is the service's version.
+ */
+export async function traceRegistration(tx: WriteTx, caller: Caller, service: ServiceIdentity): Promise<TraceRegistration> {
+  let agentId: string | undefined;
+  if (caller.scope === 'account') {
+    const name = service.name.slice(0, MAX_AGENT_NAME);
+    const agent = await tx.findAgentByExternalIdentifier(caller.accountId, name);
+    agentId = agent?.id;
+    if (!agentId) {
+      agentId = newId();
+      // A concurrent export of the same new service fails this insert with a conflict; it runs again and finds the agent.
+      await tx.insertAgent({
+        account_id: caller.accountId,
+        id: agentId,
+        name,
+        description: `OpenTelemetry service ${name}`,
+        external_identifier: name,
+        owner_person_id: null,
+        risk_profile_id: null,
+        team_id: null,
+        status: 'pending',
+        first_instance_at: null,
+        inserted_at: caller.now,
+        updated_at: caller.now,
+      });
+    }
+  }
+  const deployment = await resolveDeployment(tx, caller, { agent_id: agentId });
+  await admitInstance(tx, caller, deployment.agent_id);
+  const version = (service.version ?? UNVERSIONED).slice(0, MAX_AGENT_NAME);
+  const agentVersion = await tx.ensureAgentVersion({
+    account_id: caller.accountId,
+    id: newId(),
+    agent_id: deployment.agent_id,
+    name: version,
+    external_identifier: version,
+    description: null,
+    inserted_at: caller.now,
+  });
+  const schemaVersion = await tx.ensureSchemaVersion({
+    account_id: caller.accountId,
+    id: newId(),
+    agent_id: deployment.agent_id,
+    external_identifier: TRACE_SCHEMA_IDENTIFIER,
+    document_json: TRACE_SCHEMA_DOCUMENT,
+    inserted_at: caller.now,
+  });
+  await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
+  return { deployment, agentVersionId: agentVersion.id, schemaVersionId: schemaVersion.id };
+}
