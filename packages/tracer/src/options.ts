@@ -159,11 +159,9 @@ function agent(value: unknown): { name: string; version: string } {
   if (typeof given !== 'object' || given === null) {
     return fail('agent is required: pass agent: { name: "my-agent", version: "1.0.0" }');
   }
-  const name = text('agent.name', given.name, 'name the agent, e.g. "support-bot"');
-  const version = text('agent.version', given.version, 'pass the agent\'s version, e.g. "1.4.0"');
-  if (name === undefined || version === undefined) {
-    return fail('agent needs both name and version, e.g. agent: { name: "support-bot", version: "1.4.0" }');
-  }
+  // Absent counts as empty here: both are required.
+  const name = text('agent.name', given.name ?? '', 'name the agent, e.g. "support-bot"')!;
+  const version = text('agent.version', given.version ?? '', 'pass the agent\'s version, e.g. "1.4.0"')!;
   return Object.freeze({ name, version });
 }
 

@@ -2,42 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { createTracer, type Tracer } from '@agentspan/tracer';
+import { createTracer } from '@agentspan/tracer';
+import { assertStoredOnce, agentRun } from './support/agent-run.js';
 import { recordingLogger, startBackend, storedInstance, storedSpans, TEST_OPTIONS, type Backend } from './support/backend.js';
 import { startProxy, type ProxyMode } from './support/proxy.js';
 
 let backend: Backend;
 before(async () => (backend = await startBackend()));
 after(() => backend.close());
-
-/** A small agent run: `runs` root spans, each with two children, one of them with a child of its own. */
-async function agentRun(tracer: Tracer, runs: number): Promise<number> {
-  for (let i = 0; i < runs; i++) {
-    await tracer.withSpan('agent:run', { i }, async () => {
-      await tracer.withSpan('agent:llm', { i }, async () => {
-        await tracer.withSpan('agent:tool', { i }, async () => new Promise((resolve) => setTimeout(resolve, 1)));
-      });
-      await tracer.withSpan('agent:llm', { i, second: true }, async () => {});
-    });
-  }
-  return runs * 4;
-}
-
-/** Every span stored exactly once, each child under a stored parent, all finished `complete`. */
-async function assertStoredOnce(tracer: Tracer, expected: number) {
-  const spans = await storedSpans(backend.reader, tracer.instanceId);
-  const ids = new Set(spans.map((s) => s.id));
-  assert.equal(ids.size, spans.length, 'no span stored twice');
-  assert.equal(spans.length, expected);
-  for (const span of spans) {
-    assert.equal(span.status, 'complete');
-    if (span.schema_name === 'agent:run') assert.equal(span.parent_span_id, null);
-    else assert.ok(ids.has(span.parent_span_id!), `the parent of ${span.id} is stored`);
-  }
-  const instance = await storedInstance(backend.reader, tracer.instanceId);
-  assert.equal(instance.status, 'complete');
-  assert.equal(instance.span_counts.total, expected);
-}
 
 describe('delivery', () => {
   it('drops an item the server refuses, logs it once with the server\'s message, and delivers the items after it', async () => {
@@ -78,7 +50,7 @@ describe('delivery', () => {
         const stats = tracer.stats();
         assert.ok(stats.retried > 0, 'items were sent again');
         assert.equal(stats.rejected + stats.dropped, 0);
-        await assertStoredOnce(tracer, spans);
+        await assertStoredOnce(backend.reader, tracer, spans);
       } finally {
         await proxy.close();
       }
