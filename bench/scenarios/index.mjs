@@ -4,5 +4,6 @@ import client from './client.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import serverSpans from './server-spans.mjs';
 import storedSpans from './stored-spans.mjs';
+import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, client, postgresSpans, storedSpans];
+export const SCENARIOS = [serverSpans, bulk, client, postgresSpans, storedSpans, tracer];
