@@ -150,7 +150,10 @@ export class BulkSender {
     if (this.#running !== null || this.#stopped) return;
     this.#clearTimer();
     // A microtask later, so that a finish made in the same turn still folds into its create.
-    this.#running = Promise.resolve().then(() => this.#run(due)).finally(() => {
+    this.#running = Promise.resolve().then(() => this.#run(due)).catch((error: unknown) => {
+      // Never an unhandled rejection in the agent's process: what is queued stays for the next run.
+      this.#options.logger.warn(`agentspan tracer: sending failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`);
+    }).finally(() => {
       this.#running = null;
       if (!this.#stopped && this.#queue.size > 0 && this.#timer === null) this.#armTimer();
     });

@@ -95,7 +95,7 @@ export const TRACER_DEFAULTS = {
   shutdownTimeout: 5_000,
 } as const;
 
-export const SHUTDOWN_STATUSES: readonly FinishStatus[] = ['complete', 'failed', 'cancelled'];
+export const FINISH_STATUSES: readonly FinishStatus[] = ['complete', 'failed', 'cancelled'];
 
 /** The bulk endpoint's limit on items per request. */
 const MAX_BATCH_SIZE = 1000;

@@ -4,7 +4,7 @@ import { errorPayload } from './error-payload.js';
 import { newInstanceId, SpanIds } from './ids.js';
 import { finishItem, registerItems } from './instance-items.js';
 import { terminationIn } from './item-outcome.js';
-import { SHUTDOWN_STATUSES, type Payload, type ResolvedTracerOptions } from './options.js';
+import { FINISH_STATUSES, type Payload, type ResolvedTracerOptions } from './options.js';
 import { redactor } from './redaction.js';
 import { Span, UNRECORDED_SPAN, type SpanSink } from './span.js';
 import type { SpanContext } from './span-context.js';
@@ -199,8 +199,8 @@ export class Tracer implements SpanSink {
   shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
     if (this.#shutdown) return this.#shutdown;
     const status = options.status ?? 'complete';
-    if (!SHUTDOWN_STATUSES.includes(status)) {
-      return Promise.reject(new TypeError(`shutdown: status must be one of ${SHUTDOWN_STATUSES.join(', ')}; got ${String(status)}`));
+    if (!FINISH_STATUSES.includes(status)) {
+      return Promise.reject(new TypeError(`shutdown: status must be one of ${FINISH_STATUSES.join(', ')}; got ${String(status)}`));
     }
     let timeoutMs: number;
     try {

@@ -44,6 +44,16 @@ describe('options', () => {
     });
   }
 
+  it('refuses a finish status the API does not have, at the call', async () => {
+    const tracer = createTracer({ ...TEST_OPTIONS, apiUrl: backend.url, apiToken: backend.token });
+    const span = tracer.startSpan('agent:step', {});
+    assert.throws(() => span.end({ status: 'done' as never }), /span\.end: status must be one of complete, failed, cancelled; got done/);
+    await assert.rejects(tracer.shutdown({ status: 'ok' as never }), /shutdown: status must be one of/);
+    span.end();
+    await tracer.shutdown();
+    assert.equal((await storedSpans(backend.reader, tracer.instanceId))[0]!.status, 'complete');
+  });
+
   for (const off of [{ enabled: false }, { sampleRate: 0 }]) {
     it(`makes every call a no-op that still runs the callback with ${JSON.stringify(off)}`, async () => {
       // No URL or token needed: nothing is ever sent.
