@@ -15,7 +15,8 @@ export default {
   async run(ctx) {
     const server = await startAgentspanServer(ctx, { store: 'sqlite' });
     const { url, token } = server.info;
-    const agent = await ctx.startScoped(TRACER_LOAD, { args: [JSON.stringify({ url, token })], execArgv: ['--expose-gc'], label: 'agent process' });
+    const agentProcess = () => ctx.startScoped(TRACER_LOAD, { args: [JSON.stringify({ url, token })], execArgv: ['--expose-gc'], label: 'agent process' });
+    const agent = await agentProcess();
     const quick = ctx.options.quick;
     const party = (name, handler, args) => ({ name, run: () => agent.call(handler, args) });
 
@@ -35,8 +36,10 @@ export default {
     ctx.measurement('bulk 100 c8', [await agent.call('bulkThroughput', { spans: stored * 2, inFlight: 8 })]);
 
     const checkpoints = [0, 10_000, 20_000, 50_000, 75_000];
-    const down = await agent.call('outage', { spans: 100_000, checkpoints });
+    // A fresh process, so that the series starts from an agent that has not traced yet.
+    const down = await (await agentProcess()).call('outage', { spans: 100_000, checkpoints });
     ctx.results.memory.tracer_rss_mib_by_spans_while_backend_down = down.rssMiB;
+    console.log(`  backend down: RSS MiB ${JSON.stringify(down.rssMiB)}, heap MiB ${JSON.stringify(down.heapMiB)}, stats ${JSON.stringify(down.stats)}`);
 
     const note = `${ctx.pairing.replace(/, each of two back-to-back [^;]+/, '')}; each run a fresh tracer and instance`;
     // Spans per CPU-second, official ÷ ours: our CPU per span ÷ theirs.
