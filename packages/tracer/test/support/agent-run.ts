@@ -3,9 +3,13 @@ import type { PrefactorHttpClient } from '@agentspan/client';
 import type { Tracer } from '@agentspan/tracer';
 import { storedInstance, storedSpans } from './backend.js';
 
-/** A small agent run: `runs` root spans, each with two children, one of them with a child of its own. */
-export async function agentRun(tracer: Tracer, runs: number): Promise<number> {
-  for (let i = 0; i < runs; i++) {
+/**
+ * A small agent run: root spans, each with two children, one of them with a child of its own;
+ * `runs` of them, or as many as it takes until `until()` says so. Answers the number of spans.
+ */
+export async function agentRun(tracer: Tracer, runs: number, until?: () => boolean): Promise<number> {
+  let i = 0;
+  for (; until ? !until() : i < runs; i++) {
     await tracer.withSpan('agent:run', { i }, async () => {
       await tracer.withSpan('agent:llm', { i }, async () => {
         await tracer.withSpan('agent:tool', { i }, async () => new Promise((resolve) => setTimeout(resolve, 1)));
@@ -13,7 +17,7 @@ export async function agentRun(tracer: Tracer, runs: number): Promise<number> {
       await tracer.withSpan('agent:llm', { i, second: true }, async () => {});
     });
   }
-  return runs * 4;
+  return i * 4;
 }
 
 /** Every span stored exactly once, each child under a stored parent, all finished `complete`. */
