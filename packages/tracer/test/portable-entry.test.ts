@@ -1,25 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { bundleInputs } from '../../client/test/support/bundle-inputs.js';
 
 const entry = (name: string) => new URL(`../src/${name}`, import.meta.url).pathname;
-
-async function bundleInputs(file: string, platform: 'browser' | 'node') {
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform,
-    mainFields: ['module', 'main'],
-    conditions: ['source', 'import'],
-    logLevel: 'silent',
-  });
-  // Every file in the bundle, and every module the bundle imports (node: builtins stay external).
-  const inputs = Object.entries(result.metafile.inputs);
-  return [...inputs.map(([path]) => path), ...inputs.flatMap(([, input]) => input.imports.map((i) => i.path))];
-}
 
 describe('the portable entry point (browsers, edge workers)', () => {
   it('bundles for the browser with no node: module in its import graph', async () => {
