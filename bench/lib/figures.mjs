@@ -76,6 +76,24 @@ export const FIGURES = [
     measures: 'resident memory of the server process after 10⁶ spans stored (also reported at 0, 2.5e5, 5e5)',
   },
   {
+    name: 'tracer_overhead_vs_official',
+    unit: 'ratio',
+    target: { op: '<=', value: 0.2 },
+    measures: 'CPU time of the agent process per withSpan around a no-op callback, delivery included: @agentspan/tracer ÷ the @prefactor/core tracer, same server',
+  },
+  {
+    name: 'tracer_spans_vs_bulk',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'spans/s stored end to end by one tracer in a tight withSpan loop ÷ spans/s through POST /bulk with 100-item requests, one at a time',
+  },
+  {
+    name: 'tracer_outage_rss_growth_mib',
+    unit: 'MiB',
+    target: { op: '<=', value: 5 },
+    measures: 'RSS growth of an agent process while the backend is down, from 5·10⁴ to 10⁵ spans with the default queue (10⁴ items, full from the first 10⁴; the whole series is in the notes)',
+  },
+  {
     name: 'fetch_vs_undici_c32',
     unit: 'ratio',
     measures: 'baseline: calls/s of global fetch ÷ undici Pool, 32 in flight',

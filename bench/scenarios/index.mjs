@@ -5,5 +5,6 @@ import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import serverSpans from './server-spans.mjs';
 import storedSpans from './stored-spans.mjs';
+import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, tracer];

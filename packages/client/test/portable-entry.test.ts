@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { bundleInputs } from './support/bundle-inputs.js';
 
 const entry = (name: string) => new URL(`../src/${name}`, import.meta.url).pathname;
-
-async function bundleInputs(file: string, platform: 'browser' | 'node') {
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform,
-    mainFields: ['module', 'main'],
-    conditions: ['source', 'import'],
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
-}
 
 describe('the portable entry point (browsers, edge workers)', () => {
   it('bundles for the browser with no node: module and no undici in its import graph', async () => {
