@@ -70,6 +70,24 @@ export const FIGURES = [
     measures: 'time to GET the first page of spans of an instance holding 10⁵ spans ÷ one holding 100',
   },
   {
+    name: 'instances_list_1e4_vs_1e2',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures: 'time to GET the first page of the instance list of an account of 10⁴ instances ÷ one of 10²',
+  },
+  {
+    name: 'events_fanout',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'span creates/s (32 connections) with 100 clients on the events stream ÷ creates/s with none',
+  },
+  {
+    name: 'viewer_first_render_1e4_vs_1e2',
+    unit: 'ratio',
+    target: { op: '<=', value: 3 },
+    measures: 'time from navigation to the first span tree rows visible in headless Chromium, instance of 10⁴ spans ÷ 10² spans',
+  },
+  {
     name: 'server_rss_mib_1e6',
     unit: 'MiB',
     target: { op: '<=', value: 200 },

@@ -56,6 +56,50 @@ async function seedThroughStore({ accountId, agentId, instanceId, count }) {
   }
 }
 
+const INSTANCES_PER_TRANSACTION = 1000;
+
+/**
+ * A new account holding `count` finished instances, one second apart, written straight through
+ * the store: a fast way to list an account of 10⁴ instances. Answers its token.
+ */
+async function seedInstances({ count }) {
+  const account = await server.createAccount(store, { name: `seeded ${count}` });
+  for (let done = 0; done < count; ) {
+    const n = Math.min(INSTANCES_PER_TRANSACTION, count - done);
+    await store.write(async (tx) => {
+      for (let i = done; i < done + n; i += 1) {
+        const at = new Date(EPOCH + i * 1000).toISOString().replace('Z', '000Z');
+        await tx.insertInstance({
+          account_id: account.accountId,
+          id: `seeded-${count}-${i}`,
+          agent_id: account.agentId,
+          agent_version_id: 'seeded-version',
+          schema_version_id: 'seeded-schema',
+          environment_id: account.environmentId,
+          agent_deployment_id: account.deploymentId,
+          status: 'complete',
+          purpose: 'live',
+          started_at: at,
+          finished_at: at,
+          termination_reason: null,
+          quality_payloads_json: '{}',
+          quality_summaries_json: '{}',
+          inserted_at: at,
+          updated_at: at,
+        });
+      }
+    });
+    done += n;
+  }
+  return { token: account.token };
+}
+
+/** A new account with its deployment token, for a party that must not share the default account's events. */
+async function newAccount() {
+  const account = await server.createAccount(store, { name: 'bench' });
+  return { token: account.token };
+}
+
 await serveParent({
   setup: async () => {
     store = await openStore();
@@ -64,7 +108,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore },
+  handlers: { seedThroughStore, seedInstances, newAccount },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

@@ -4,7 +4,8 @@ import client from './client.mjs';
 import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import serverSpans from './server-spans.mjs';
+import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, tracer];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer];

@@ -8,6 +8,30 @@ import { ENGINES } from './engines.js';
 
 for (const engine of ENGINES) {
   describe(`app shape (${engine.name})`, () => {
+    it('serves the viewer at / with a strict CSP and hashed assets cached for a year, and nothing there with viewer: false', async (t) => {
+      const { store, cleanup } = await engine.open();
+      const app = buildApp({ store });
+      const bare = buildApp({ store, viewer: false });
+      t.after(async () => {
+        await app.close();
+        await bare.close();
+        await cleanup();
+      });
+      const page = await app.inject({ method: 'GET', url: '/instances/anything' });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.headers['content-type'] as string, /^text\/html/);
+      assert.equal(page.headers['cache-control'], 'no-cache');
+      assert.match(page.headers['content-security-policy'] as string, /^default-src 'none'; script-src 'self';/);
+      const script = /src="(\/ui\/assets\/app-[^"]+\.js)"/.exec(page.body)?.[1];
+      assert.ok(script, page.body);
+      const asset = await app.inject({ method: 'GET', url: script });
+      assert.equal(asset.statusCode, 200);
+      assert.match(asset.headers['cache-control'] as string, /max-age=31536000, immutable/);
+      const none = await bare.inject({ method: 'GET', url: '/' });
+      assert.equal(none.statusCode, 404);
+      assert.equal(none.json().code, 'not_found');
+    });
+
     it('serves an OpenAPI 3.1 document of every route, without a token', async (t) => {
       const { store, cleanup } = await engine.open();
       const app = buildApp({ store });

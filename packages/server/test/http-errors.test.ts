@@ -68,7 +68,7 @@ for (const engine of ENGINES) {
 
     it('answers 404 not_found in the envelope for an unknown route', async () => {
       const account = await newAccount(server);
-      for (const [method, path] of [['GET', '/api/v1/agent_spanz'], ['DELETE', '/api/v1/agent_spans/x'], ['GET', '/']] as const) {
+      for (const [method, path] of [['GET', '/api/v1/agent_spanz'], ['DELETE', '/api/v1/agent_spans/x'], ['GET', '/nothing-here']] as const) {
         const reply = await call(server, account.token, method, path);
         assert.equal(reply.status, 404, path);
         assert.equal(reply.body.code, 'not_found');

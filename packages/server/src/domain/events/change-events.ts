@@ -16,6 +16,8 @@ export interface ChangeEvent {
 /** A change event with its place in this process's event log. */
 export interface LoggedEvent extends ChangeEvent {
   seq: number;
+  /** The event as one Server-Sent Events frame (id, event, data), written once for every client. */
+  frame: string;
 }
 
 const KIND_OF: Partial<Record<OperationName, EventKind>> = {

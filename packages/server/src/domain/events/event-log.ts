@@ -54,7 +54,8 @@ export class EventLog {
   }
 
   append(event: ChangeEvent): void {
-    const logged = { ...event, seq: ++this.#seq };
+    const seq = ++this.#seq;
+    const logged = { ...event, seq, frame: `id: ${this.epoch}-${seq}\nevent: ${event.kind}\ndata: ${event.json}\n\n` };
     this.#events.push(logged);
     if (this.#events.length > this.#capacity) this.#events.splice(0, this.#events.length - this.#capacity);
     for (const subscriber of this.#subscribers) if (matches(subscriber.filter, logged)) subscriber.sink.event(logged);
@@ -64,8 +65,6 @@ export class EventLog {
   get latestSeq(): number {
     return this.#seq;
   }
-
-  eventId = (event: LoggedEvent) => `${this.epoch}-${event.seq}`;
 
   /** Where to resume after the event a client last saw (its `Last-Event-ID`). */
   resumePoint(lastEventId: string | undefined): ResumePoint {
