@@ -61,11 +61,16 @@ export class EventStream {
   }
 
   close(): void {
-    if (this.#closed) return;
+    if (this.#stop()) this.#res.end();
+  }
+
+  /** Leaves the log and stops the heart-beat; false when already stopped. */
+  #stop(): boolean {
+    if (this.#closed) return false;
     this.#closed = true;
     this.#unsubscribe?.();
     clearInterval(this.#heartbeat);
-    this.#res.end();
+    return true;
   }
 
   #event(event: LoggedEvent) {
@@ -91,11 +96,6 @@ export class EventStream {
     const text = this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join('');
     this.#pending = [];
     this.#res.write(text);
-    if (this.#res.writableLength > this.#options.maxBufferedBytes) {
-      this.#closed = true;
-      this.#unsubscribe?.();
-      clearInterval(this.#heartbeat);
-      this.#res.destroy();
-    }
+    if (this.#res.writableLength > this.#options.maxBufferedBytes && this.#stop()) this.#res.destroy();
   }
 }

@@ -63,20 +63,22 @@ export class EventFeed {
     await this.#incoming;
   }
 
+  /** Sends the tick's notices, as few messages as fit under MAX_MESSAGE. */
   #flush() {
     this.#flushing = false;
     const notices = this.#outbox;
     this.#outbox = [];
+    const head = `{"o":${JSON.stringify(this.log.epoch)},"n":[`;
     let batch: string[] = [];
-    let size = 2;
+    let size = head.length + 2;
     const send = () => {
-      if (batch.length > 0) this.#broadcast!.send(JSON.stringify({ o: this.log.epoch, n: batch.map((n) => JSON.parse(n)) }));
+      if (batch.length > 0) this.#broadcast!.send(`${head}${batch.join(',')}]}`);
       batch = [];
-      size = 2;
+      size = head.length + 2;
     };
     for (const notice of notices) {
       const text = JSON.stringify(notice);
-      if (size + text.length + 40 > MAX_MESSAGE) send();
+      if (size + text.length + 1 > MAX_MESSAGE) send();
       batch.push(text);
       size += text.length + 1;
     }

@@ -32,6 +32,8 @@ export class EventLog {
   readonly #lastLeft = new Map<string, number>();
   readonly #events: LoggedEvent[] = [];
   readonly #subscribers = new Set<{ filter: EventFilter; sink: EventSink }>();
+  /** Subscribers by account, so a write asks whether its account is watched without a scan. */
+  readonly #watching = new Map<string, number>();
   #seq = 0;
 
   constructor(capacity = 10_000, resumeWindowMs = 5 * 60_000) {
@@ -45,7 +47,7 @@ export class EventLog {
    * building events at all.
    */
   wants(accountId: string): boolean {
-    for (const subscriber of this.#subscribers) if (subscriber.filter.accountId === accountId) return true;
+    if (this.#watching.has(accountId)) return true;
     const left = this.#lastLeft.get(accountId);
     if (left === undefined) return false;
     if (Date.now() - left <= this.#resumeWindowMs) return true;
@@ -57,7 +59,8 @@ export class EventLog {
     const seq = ++this.#seq;
     const logged = { ...event, seq, frame: `id: ${this.epoch}-${seq}\nevent: ${event.kind}\ndata: ${event.json}\n\n` };
     this.#events.push(logged);
-    if (this.#events.length > this.#capacity) this.#events.splice(0, this.#events.length - this.#capacity);
+    // Trimmed a tenth at a time, not one event per append: the log holds capacity to 1.1 × capacity.
+    if (this.#events.length > this.#capacity * 1.1) this.#events.splice(0, this.#events.length - this.#capacity);
     for (const subscriber of this.#subscribers) if (matches(subscriber.filter, logged)) subscriber.sink.event(logged);
   }
 
@@ -89,8 +92,12 @@ export class EventLog {
     for (const event of this.#events) if (event.seq > after && matches(filter, event)) sink.event(event);
     const subscriber = { filter, sink };
     this.#subscribers.add(subscriber);
+    this.#watching.set(filter.accountId, (this.#watching.get(filter.accountId) ?? 0) + 1);
     return () => {
-      this.#subscribers.delete(subscriber);
+      if (!this.#subscribers.delete(subscriber)) return;
+      const left = this.#watching.get(filter.accountId)! - 1;
+      if (left === 0) this.#watching.delete(filter.accountId);
+      else this.#watching.set(filter.accountId, left);
       this.#lastLeft.set(filter.accountId, Date.now());
     };
   }
