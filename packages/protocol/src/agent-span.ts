@@ -82,6 +82,8 @@ export const ListSpansQuery = Type.Object({
   start_time: Type.Optional(TimestampInput),
   end_time: Type.Optional(TimestampInput),
   include_summaries: Type.Optional(Type.Boolean()),
+  /** `false`: outlines, without `payload` and `result_payload` (a tree of a big instance, payloads read on selection). */
+  include_payloads: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
   cursor: Type.Optional(PlainText({ minLength: 1 })),
 });
@@ -91,6 +93,16 @@ export const AgentSpanResponse = SuccessWithControl(AgentSpan);
 export type AgentSpanResponse = Static<typeof AgentSpanResponse>;
 
 export const AgentSpanGetResponse = Success(AgentSpan);
+
+/** A span without its payloads, as `GET /agent_spans?include_payloads=false` lists it. */
+export const AgentSpanOutline = Type.Omit(AgentSpan, ['payload', 'result_payload']);
+export type AgentSpanOutline = Static<typeof AgentSpanOutline>;
+
+export const AgentSpanOutlineListResponse = Type.Object({
+  status: Type.Literal('success'),
+  details: Type.Array(AgentSpanOutline),
+  pagination: CursorPagination,
+});
 
 export const AgentSpanListResponse = Type.Object({
   status: Type.Literal('success'),

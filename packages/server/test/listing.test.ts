@@ -90,6 +90,20 @@ for (const engine of ENGINES) {
       assert.equal(without.body.details[0].summary, null);
     });
 
+    it('lists outlines without payload keys when include_payloads=false, the same spans in the same order', async () => {
+      const whole = await page('limit=5');
+      const outlines = await page('limit=5&include_payloads=false');
+      assert.equal(outlines.status, 200);
+      assert.deepEqual(
+        outlines.body.details,
+        whole.body.details.map(({ payload: _p, result_payload: _r, ...rest }: Record<string, unknown>) => rest),
+      );
+      assert.equal(outlines.body.pagination.next_cursor, whole.body.pagination.next_cursor);
+      const bad = await page('include_payloads=maybe');
+      assert.equal(bad.status, 422);
+      assert.ok(bad.body.errors.include_payloads);
+    });
+
     it('answers 422 for a bad cursor, limit or time, and 404 for an unknown or foreign instance', async () => {
       const badCursor = await page('cursor=not-a-cursor');
       assert.equal(badCursor.status, 422);

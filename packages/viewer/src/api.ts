@@ -1,4 +1,4 @@
-import type { AgentInstance, AgentSpan, ListedAgentInstance } from '@agentspan/protocol';
+import type { AgentInstance, AgentSpan, AgentSpanOutline, ListedAgentInstance } from '@agentspan/protocol';
 
 /** An answer the API refused, with the server's own message. */
 export class ApiFailure extends Error {
@@ -73,8 +73,12 @@ export const api = {
   async instance(id: string): Promise<AgentInstance> {
     return (await request<{ details: AgentInstance }>('GET', `/api/v1/agent_instance/${encodeURIComponent(id)}`)).details;
   },
-  async spans(instanceId: string, cursor?: string, limit = 1000): Promise<Page<AgentSpan>> {
-    const answer = await request<ListAnswer<AgentSpan>>('GET', `/api/v1/agent_spans${query({ agent_instance_id: instanceId, cursor, limit })}`);
+  /** Outlines: a tree of 10⁴ spans loads without their payloads, which `span` reads on selection. */
+  async spans(instanceId: string, cursor?: string, limit = 1000): Promise<Page<AgentSpanOutline>> {
+    const answer = await request<ListAnswer<AgentSpanOutline>>(
+      'GET',
+      `/api/v1/agent_spans${query({ agent_instance_id: instanceId, include_payloads: 'false', cursor, limit })}`,
+    );
     return { items: answer.details, nextCursor: answer.pagination.next_cursor };
   },
   async span(id: string): Promise<AgentSpan> {

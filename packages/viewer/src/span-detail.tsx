@@ -1,9 +1,36 @@
-import type { AgentSpan } from '@agentspan/protocol';
+import type { AgentSpan, AgentSpanOutline } from '@agentspan/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiFailure, api } from './api.js';
 import { STATUS_ICON, spanDuration, timeText } from './format.js';
 import { JsonView } from './json-view.js';
 
+const isWhole = (span: AgentSpanOutline): span is AgentSpan => 'payload' in span;
+
+/**
+ * The selected span's payloads: the tree holds outlines, so they are read when a span is
+ * selected, and again when it changes (a finish brings its result_payload).
+ */
+function usePayloads(span: AgentSpanOutline): { whole: AgentSpan | null; failure: string | null } {
+  const [read, setRead] = useState<{ key: string; whole: AgentSpan | null; failure: string | null }>({ key: '', whole: null, failure: null });
+  const key = `${span.id}@${span.updated_at}`;
+  useEffect(() => {
+    if (isWhole(span)) return;
+    let stale = false;
+    api.span(span.id).then(
+      (whole) => !stale && setRead({ key, whole, failure: null }),
+      (failure: unknown) => !stale && setRead({ key, whole: null, failure: failure instanceof ApiFailure ? failure.message : String(failure) }),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [key]);
+  if (isWhole(span)) return { whole: span, failure: null };
+  return read.key === key ? read : { whole: null, failure: null };
+}
+
 /** Everything about one span: ids, status, times, summary, and its payloads as JSON. */
-export function SpanDetail({ span, now }: { span: AgentSpan; now: number }) {
+export function SpanDetail({ span, now }: { span: AgentSpanOutline; now: number }) {
+  const { whole, failure } = usePayloads(span);
   const rows: Array<[string, string]> = [
     ['Span id', span.id],
     ['Parent', span.parent_span_id ?? '(root)'],
@@ -25,8 +52,16 @@ export function SpanDetail({ span, now }: { span: AgentSpan; now: number }) {
           </div>
         ))}
       </dl>
-      <JsonView title="payload" value={span.payload} />
-      <JsonView title="result_payload" value={span.result_payload} />
+      {whole ? (
+        <>
+          <JsonView title="payload" value={whole.payload} />
+          <JsonView title="result_payload" value={whole.result_payload} />
+        </>
+      ) : failure ? (
+        <p class="error" role="alert">The payloads could not be read: {failure}</p>
+      ) : (
+        <p class="muted">Loading payloads…</p>
+      )}
     </aside>
   );
 }

@@ -124,10 +124,22 @@ describe('the web viewer in Chromium against agentspan serve', { skip: CHROMIUM_
 
   it('shows a selected span with its payloads, by click, by keyboard and by deep link', async () => {
     const page = await signedIn();
+    const listings: Array<Promise<string>> = [];
+    const reads: string[] = [];
+    page.on('response', (response) => {
+      const { pathname, search } = new URL(response.url());
+      if (pathname === '/api/v1/agent_spans') listings.push(response.text());
+      else if (pathname.startsWith('/api/v1/agent_spans/')) reads.push(pathname + search);
+    });
     await page.goto(`${serve.url}/instances/${instanceId}`);
     await page.locator(`[data-id="${ids.fetch}"]`).click();
     const detail = page.getByRole('complementary', { name: 'Span detail' });
     await detail.getByText('timeout after 10 s').first().waitFor();
+    // The tree is built from outlines; the payloads are read for the selected span only.
+    const listed = (await Promise.all(listings)).flatMap((text) => (JSON.parse(text) as { details: object[] }).details);
+    assert.equal(listed.length, 4);
+    assert.ok(listed.every((span) => !('payload' in span) && !('result_payload' in span)));
+    assert.deepEqual(reads, [`/api/v1/agent_spans/${ids.fetch}`]);
     assert.match(await detail.innerText(), new RegExp(`Span id\\s+${ids.fetch}`));
     assert.ok(page.url().endsWith(`?span=${ids.fetch}`));
 

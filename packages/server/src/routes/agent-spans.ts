@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import {
   AgentSpanGetResponse,
   AgentSpanListResponse,
+  AgentSpanOutlineListResponse,
   AgentSpanResponse,
   CreateSpanBody,
   FinishSpanBody,
@@ -52,7 +54,7 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
 
   app.get<{ Querystring: ListSpansQuery }>(
     '/agent_spans',
-    { schema: { tags: ['agent_spans'], querystring: ListSpansQuery, response: responses({ 200: AgentSpanListResponse }) } },
+    { schema: { tags: ['agent_spans'], querystring: ListSpansQuery, response: responses({ 200: Type.Union([AgentSpanListResponse, AgentSpanOutlineListResponse]) }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listSpans(tx, request.principal, request.query))),
   );
 }

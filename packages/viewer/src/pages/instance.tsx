@@ -1,4 +1,4 @@
-import type { AgentInstance, AgentSpan } from '@agentspan/protocol';
+import type { AgentInstance, AgentSpanOutline } from '@agentspan/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiFailure, api, live, type LiveEvent } from '../api.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
@@ -8,12 +8,12 @@ import { SpanTree } from '../span-tree/span-tree.js';
 import { ancestorsOf, childrenOf, timeAxis, visibleRows } from '../span-tree/tree-model.js';
 
 /** Later of two versions of a span (an event may overtake a page being loaded). */
-const newer = (a: AgentSpan | undefined, b: AgentSpan) => (a && a.updated_at > b.updated_at ? a : b);
+const newer = (a: AgentSpanOutline | undefined, b: AgentSpanOutline) => (a && a.updated_at > b.updated_at ? a : b);
 
 /** One instance: its header, Terminate, the span tree with its waterfall, and the selected span's detail, all live. */
 export function InstancePage({ id, selected }: { id: string; selected: string | null }) {
   const [instance, setInstance] = useState<AgentInstance | null>(null);
-  const [spans, setSpans] = useState<Map<string, AgentSpan>>(new Map());
+  const [spans, setSpans] = useState<Map<string, AgentSpanOutline>>(new Map());
   const [loading, setLoading] = useState(true);
   const [missing, setMissing] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
@@ -44,7 +44,7 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
         setInstance(loadedInstance);
         let cursor: string | undefined;
         let first = true;
-        const all = new Map<string, AgentSpan>();
+        const all = new Map<string, AgentSpanOutline>();
         do {
           const page = await api.spans(id, cursor, first ? 200 : 1000);
           if (stale) return;

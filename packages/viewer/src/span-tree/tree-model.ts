@@ -1,8 +1,8 @@
-import type { AgentSpan } from '@agentspan/protocol';
+import type { AgentSpanOutline } from '@agentspan/protocol';
 
 /** One visible row of the span tree: a span with where it sits. */
 export interface TreeRow {
-  span: AgentSpan;
+  span: AgentSpanOutline;
   level: number;
   hasChildren: boolean;
   expanded: boolean;
@@ -12,14 +12,14 @@ export interface TreeRow {
   parentId: string | null;
 }
 
-const byStart = (a: AgentSpan, b: AgentSpan) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : 1);
+const byStart = (a: AgentSpanOutline, b: AgentSpanOutline) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : 1);
 
 /**
  * The spans as parent → children lists, in start order. A span whose parent is not loaded (yet)
  * is a root until its parent arrives.
  */
-export function childrenOf(spans: ReadonlyMap<string, AgentSpan>): Map<string | null, AgentSpan[]> {
-  const children = new Map<string | null, AgentSpan[]>();
+export function childrenOf(spans: ReadonlyMap<string, AgentSpanOutline>): Map<string | null, AgentSpanOutline[]> {
+  const children = new Map<string | null, AgentSpanOutline[]>();
   for (const span of spans.values()) {
     const parent = span.parent_span_id !== null && spans.has(span.parent_span_id) ? span.parent_span_id : null;
     let siblings = children.get(parent);
@@ -31,7 +31,7 @@ export function childrenOf(spans: ReadonlyMap<string, AgentSpan>): Map<string | 
 }
 
 /** The rows a reader sees: every span whose ancestors are all expanded, depth first. */
-export function visibleRows(children: Map<string | null, AgentSpan[]>, collapsed: ReadonlySet<string>): TreeRow[] {
+export function visibleRows(children: Map<string | null, AgentSpanOutline[]>, collapsed: ReadonlySet<string>): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (parentId: string | null, level: number) => {
     const siblings = children.get(parentId) ?? [];
@@ -47,7 +47,7 @@ export function visibleRows(children: Map<string | null, AgentSpan[]>, collapsed
 }
 
 /** The ids of a span's ancestors, nearest first. */
-export function ancestorsOf(spans: ReadonlyMap<string, AgentSpan>, id: string): string[] {
+export function ancestorsOf(spans: ReadonlyMap<string, AgentSpanOutline>, id: string): string[] {
   const found: string[] = [];
   let parent = spans.get(id)?.parent_span_id ?? null;
   while (parent !== null && spans.has(parent) && !found.includes(parent)) {
@@ -58,7 +58,7 @@ export function ancestorsOf(spans: ReadonlyMap<string, AgentSpan>, id: string): 
 }
 
 /** The instance's time axis: from its first start to its last end (now for open spans). */
-export function timeAxis(spans: Iterable<AgentSpan>, now: number): { start: number; end: number } {
+export function timeAxis(spans: Iterable<AgentSpanOutline>, now: number): { start: number; end: number } {
   let start = Infinity;
   let end = -Infinity;
   for (const span of spans) {

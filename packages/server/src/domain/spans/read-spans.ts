@@ -40,8 +40,8 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
     after,
     limit: limit + 1,
   });
-  const includeSummaries = query.include_summaries !== false;
-  return cursorPage(rows, limit, (span) => spanJson(span, includeSummaries), (span) => [span.started_at, span.id]);
+  const parts = { summary: query.include_summaries !== false, payloads: query.include_payloads !== false };
+  return cursorPage(rows, limit, (span) => spanJson(span, parts), (span) => [span.started_at, span.id]);
 }
 
 const spanCursor = ([startedAt, id]: string[]): SpanCursor => ({ started_at: startedAt!, id: id! });

@@ -3,17 +3,25 @@ import type { SpanRecord } from '../../store/records.js';
 const s = JSON.stringify;
 const nullable = (value: string | null) => (value === null ? 'null' : s(value));
 
+/** What a listing may leave out: the summary (`null` instead), the payloads (no keys at all: an outline). */
+export interface SpanParts {
+  summary: boolean;
+  payloads: boolean;
+}
+
+const WHOLE: SpanParts = { summary: true, payloads: true };
+
 /**
  * The AgentSpan resource as JSON text. Payloads are stored as the JSON text they were written as,
  * so they are spliced in rather than parsed and serialized again.
  */
-export function spanJson(span: SpanRecord, includeSummary = true): string {
+export function spanJson(span: SpanRecord, parts: SpanParts = WHOLE): string {
   return (
     `{"type":"agent_span","id":${s(span.id)},"account_id":${s(span.account_id)},"agent_id":${s(span.agent_id)}` +
     `,"agent_instance_id":${s(span.agent_instance_id)},"parent_span_id":${nullable(span.parent_span_id)}` +
     `,"schema_name":${s(span.schema_name)},"schema_title":${nullable(span.schema_title)},"status":${s(span.status)}` +
-    `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}` +
-    `,"summary":${includeSummary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
+    (parts.payloads ? `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}` : '') +
+    `,"summary":${parts.summary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
     `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}}`
   );
 }
