@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { EventsQuery } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { notFound } from '../domain/errors.js';
+import { EventChannels } from '../http/event-channels.js';
 import { EventStream, type EventStreamOptions } from '../http/event-stream.js';
 
 /**
@@ -10,6 +11,7 @@ import { EventStream, type EventStreamOptions } from '../http/event-stream.js';
  */
 export function eventRoutes(app: FastifyInstance, domain: Domain, options: EventStreamOptions): void {
   const open = new Set<EventStream>();
+  const channels = new EventChannels(domain.events.log);
   app.addHook('preClose', async () => {
     for (const stream of open) stream.close();
   });
@@ -26,9 +28,10 @@ export function eventRoutes(app: FastifyInstance, domain: Domain, options: Event
       const header = request.headers['last-event-id'];
       const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.last_event_id;
       reply.hijack();
-      const stream = new EventStream(reply.raw, domain.events.log, options);
+      const stream = new EventStream(reply.raw, options);
       open.add(stream);
-      stream.open({ accountId, ...(instanceId === undefined ? {} : { instanceId }) }, lastEventId, () => open.delete(stream));
+      const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }) };
+      stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream));
     },
   );
 }

@@ -84,12 +84,13 @@ export class EventLog {
     return { seq };
   }
 
-  /**
-   * Delivers the logged events after `after` that match, then every new one as it is appended,
-   * until the returned function is called.
-   */
-  subscribe(filter: EventFilter, after: number, sink: EventSink): () => void {
-    for (const event of this.#events) if (event.seq > after && matches(filter, event)) sink.event(event);
+  /** The logged events after `after` that match, oldest first: what a resuming client missed. */
+  since(filter: EventFilter, after: number): LoggedEvent[] {
+    return this.#events.filter((event) => event.seq > after && matches(filter, event));
+  }
+
+  /** Delivers every new event that matches as it is appended, until the returned function is called. */
+  subscribe(filter: EventFilter, sink: EventSink): () => void {
     const subscriber = { filter, sink };
     this.#subscribers.add(subscriber);
     this.#watching.set(filter.accountId, (this.#watching.get(filter.accountId) ?? 0) + 1);
