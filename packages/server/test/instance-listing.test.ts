@@ -30,6 +30,7 @@ for (const engine of ENGINES) {
       const newer = await instanceAt(server, account, '2024-05-02T10:00:00Z');
       const pending = await instanceAt(server, account, null);
       await createSpan(server, account, { agent_instance_id: newer, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      for (let i = 0; i < 2; i++) await createSpan(server, account, { agent_instance_id: old, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
       const reply = await list(server, account);
       assert.equal(reply.status, 200, reply.text);
       assert.deepEqual(ids(reply), [pending, newer, old]);
@@ -41,6 +42,11 @@ for (const engine of ENGINES) {
       assert.deepEqual(reply.body.pagination, { next_cursor: null });
       const single = await call(server, account.token, 'GET', `/api/v1/agent_instance/${newer}`);
       assert.deepEqual({ ...second, agent_name: undefined }, { ...single.body.details, agent_name: undefined });
+      // The page's counts, read for all its instances at once, are each instance's own.
+      for (const listed of reply.body.details) {
+        const own = await call(server, account.token, 'GET', `/api/v1/agent_instance/${listed.id}`);
+        assert.deepEqual(listed.span_counts, own.body.details.span_counts);
+      }
       const other = await newAccount(server);
       assert.deepEqual(ids(await list(server, other)), []);
     });

@@ -107,6 +107,8 @@ export interface ReadTx {
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */
   listInstances(query: InstanceListQuery): Promise<ListedInstance[]>;
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
+  /** `spanCounts` of each of these instances, read at once (a page of the instance list). */
+  spanCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, SpanStatusCounts>>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */

@@ -37,7 +37,9 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
     ...(after === undefined ? {} : { after: { listed_at: after[0]!, id: after[1]! } }),
     limit: limit + 1,
   });
-  const counts = new Map<string, SpanStatusCounts>();
-  for (const row of rows.slice(0, limit)) counts.set(row.id, await tx.spanCounts(principal.accountId, row.id));
+  const counts = await tx.spanCountsOf(
+    principal.accountId,
+    rows.slice(0, limit).map((row) => row.id),
+  );
   return cursorPage(rows, limit, (row) => listedJson(row, counts.get(row.id)!), (row) => [row.listed_at, row.id]);
 }

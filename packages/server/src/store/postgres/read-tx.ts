@@ -63,6 +63,13 @@ export const READS = {
     `SELECT status, sum(n)::integer AS n FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2
      GROUP BY status`,
   ),
+  spanCountsOf: statement(
+    'spans',
+    'span_counts_of_instances',
+    `SELECT agent_instance_id, status, sum(n)::integer AS n FROM span_counts
+     WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ','))
+     GROUP BY agent_instance_id, status`,
+  ),
   span: byId('spans'),
   // Ids as one comma-separated text (span ids have no commas): statements may be inlined, and literals are scalars.
   spansByIds: statement(
@@ -187,6 +194,17 @@ export class PostgresReadTx implements ReadTx {
     const counts: SpanStatusCounts = {};
     const rows = await this.sql.rows<{ status: keyof SpanStatusCounts; n: number }>(READS.spanCounts, [accountId, instanceId]);
     for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+  async spanCountsOf(accountId: string, instanceIds: readonly string[]) {
+    const counts = new Map<string, SpanStatusCounts>(instanceIds.map((id) => [id, {}]));
+    if (instanceIds.length === 0) return counts;
+    // Instance ids are like span ids, without commas.
+    const rows = await this.sql.rows<{ agent_instance_id: string; status: keyof SpanStatusCounts; n: number }>(READS.spanCountsOf, [
+      accountId,
+      instanceIds.join(','),
+    ]);
+    for (const row of rows) counts.get(row.agent_instance_id)![row.status] = row.n;
     return counts;
   }
   getSpan(accountId: string, id: string) {

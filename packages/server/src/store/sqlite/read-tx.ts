@@ -169,6 +169,12 @@ export class SqliteReadTx implements ReadTx {
     }
     return counts;
   }
+  async spanCountsOf(accountId: string, instanceIds: readonly string[]) {
+    // Each a prepared statement on the same connection: a loop costs no round trips here.
+    const counts = new Map<string, SpanStatusCounts>();
+    for (const id of instanceIds) counts.set(id, await this.spanCounts(accountId, id));
+    return counts;
+  }
   async getSpan(accountId: string, id: string) {
     return this.q.span.get(accountId, id) as SpanRecord | undefined;
   }
