@@ -13,7 +13,9 @@ import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
-import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
+import { EVENT_STREAM_DEFAULTS, type EventStream, type EventStreamOptions } from './http/event-stream.js';
+import { ServerMetrics, metricsRoutes, type MetricsOptions } from './http/metrics.js';
+import { healthRoutes } from './http/health.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -34,6 +36,8 @@ export interface BuildAppOptions {
   otlpBodyLimit?: number;
   /** OTLP exports stored at once (default 32); one more is answered 429 with Retry-After. */
   otlpExportsInFlight?: number;
+  /** `GET /metrics`: its optional bearer token, and whether to add the process's own metrics. */
+  metrics?: MetricsOptions;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -70,6 +74,12 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
   });
 
+  const metricsOptions = options.metrics ?? {};
+  const metrics = new ServerMetrics(options.store, metricsOptions);
+  const stopObserving = metrics.attach(options.store, domain);
+  metricsRoutes(app, metrics, metricsOptions);
+  healthRoutes(app, options.store);
+
   app.register(cookie);
   if (options.viewer !== false) app.register(async (ui) => viewerRoutes(ui, domain));
   app.register(
@@ -83,8 +93,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentRoutes(api, domain);
       agentInstanceRoutes(api, domain);
       agentSpanRoutes(api, domain);
-      bulkRoutes(api, domain);
-      eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events });
+      bulkRoutes(api, domain, metrics);
+      eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },
     { prefix: '/api/v1' },
   );
@@ -103,6 +113,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     clearInterval(pruning);
+    stopObserving();
     await domain.events.close();
   });
   return app;

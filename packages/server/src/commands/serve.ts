@@ -4,7 +4,7 @@ import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
-import { integerIn, choiceOf } from './option-parsers.js';
+import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
@@ -22,6 +22,7 @@ interface ServeFlags extends StoreLocationFlags {
   databaseSsl?: boolean;
   /** commander's --no-ui: false when given. */
   ui: boolean;
+  metricsToken?: string;
 }
 
 export const serveCommand = () =>
@@ -36,6 +37,11 @@ export const serveCommand = () =>
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
     .option('--database-ssl', 'connect to PostgreSQL over TLS')
     .option('--no-ui', 'do not serve the web viewer at /')
+    .addOption(
+      new Option('--metrics-token <token>', 'bearer token GET /metrics requires (default: /metrics is open)')
+        .env('AGENTSPAN_METRICS_TOKEN')
+        .argParser(nonEmpty('--metrics-token')),
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -47,6 +53,7 @@ export const serveCommand = () =>
       const logger = pino({ level: flags.logLevel });
       const server = await startServer({
         store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
+        metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);

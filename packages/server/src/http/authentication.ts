@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/caller.js';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
+import { bearerToken } from './bearer.js';
 import { CSRF_HEADER, SESSION_COOKIE, csrfMatches } from './ui-session.js';
 
 declare module 'fastify' {
@@ -10,14 +11,12 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /** Every route in `scope` needs `Authorization: Bearer <token>`; the token's account confines what it sees. */
 export function requireToken(scope: FastifyInstance, domain: Domain): void {
   scope.decorateRequest('principal', null as unknown as Principal);
   scope.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : viewerSessionToken(request);
+    const token = header ? bearerToken(header) : viewerSessionToken(request);
     if (!header && !token) {
       throw new ApiError(401, 'unauthorized', 'missing token: send Authorization: Bearer <token>');
     }

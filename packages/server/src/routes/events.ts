@@ -8,8 +8,13 @@ import { EventStream, type EventStreamOptions } from '../http/event-stream.js';
  * GET /events: Server-Sent Events of the account's span and instance changes (of one instance
  * with `agent_instance_id`), resuming after `Last-Event-ID`.
  */
-export function eventRoutes(app: FastifyInstance, domain: Domain, options: EventStreamOptions): void {
-  const open = new Set<EventStream>();
+export function eventRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  options: EventStreamOptions,
+  /** The streams open now (the metrics count them). */
+  open = new Set<EventStream>(),
+): void {
   app.addHook('preClose', async () => {
     for (const stream of open) stream.close();
   });

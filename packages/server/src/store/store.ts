@@ -81,6 +81,7 @@ import type {
   SpanStatusCounts,
   TokenRecord,
 } from './records.js';
+import type { StoreLoad, StoreProbe } from './store-probe.js';
 
 export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
@@ -201,6 +202,10 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Present where several server processes may share the store (PostgreSQL); SQLite has one. */
   readonly broadcast?: Broadcast;
+  /** Commit and fsync timings, for metrics. */
+  readonly probe: StoreProbe;
+  /** How many writes wait, and the connection pool's use (PostgreSQL), now. */
+  load(): StoreLoad;
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>>;

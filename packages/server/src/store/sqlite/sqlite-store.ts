@@ -9,6 +9,7 @@ import { PendingSpanCounts } from './pending-span-counts.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
 import { fsyncWalFile, WalFlusher, type SyncWal } from './wal-sync.js';
 import { SqliteWriteTx, WriteStatements } from './write-tx.js';
+import { StoreProbe, type StoreLoad } from '../store-probe.js';
 
 export type SqliteLocation = { dataDir: string } | { file: string };
 
@@ -38,6 +39,7 @@ const closedError = () => Promise.reject(new Error('the store is closed'));
 
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  readonly probe = new StoreProbe();
   readonly #writer: Database.Database;
   readonly #reader: Database.Database;
   readonly #group: CommitGroup;
@@ -75,6 +77,7 @@ class SqliteStore implements Store {
       counts,
       instances,
       this.#flusher,
+      this.probe,
     );
     this.#readTx = new SqliteReadTx(new ReadStatements(this.#reader));
   }
@@ -96,6 +99,10 @@ class SqliteStore implements Store {
     if (this.#closed) return closedError();
     const barrier = this.#group.readBarrier();
     return barrier ? barrier.then(() => unit(this.#readTx)) : unit(this.#readTx);
+  }
+
+  load(): StoreLoad {
+    return { queuedWrites: this.#group.queued };
   }
 
   async migrate() {
