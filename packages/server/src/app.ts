@@ -108,12 +108,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
   app.addHook('onReady', async () => {
     await domain.events.start();
+    await domain.tokens.start();
     void pruneLedger();
     pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruning);
     stopObserving();
+    await domain.tokens.close();
     await domain.events.close();
   });
   return app;

@@ -278,6 +278,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   ensureAgentVersion = refuse('ensureAgentVersion');
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');
+  deleteToken = refuse('deleteToken');
+  touchToken = refuse('touchToken');
   insertInstance = refuse('insertInstance');
   lockInstance = refuse('lockInstance');
   updateInstance = refuse('updateInstance');

@@ -40,6 +40,7 @@ const closedError = () => Promise.reject(new Error('the store is closed'));
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   readonly probe = new StoreProbe();
+  readonly othersCommitted: () => unknown;
   readonly #writer: Database.Database;
   readonly #reader: Database.Database;
   readonly #group: CommitGroup;
@@ -80,6 +81,9 @@ class SqliteStore implements Store {
       this.probe,
     );
     this.#readTx = new SqliteReadTx(new ReadStatements(this.#reader));
+    // The writer's data_version moves only when another connection commits: this process's reader never does.
+    const dataVersion = this.#writer.prepare('PRAGMA data_version').pluck();
+    this.othersCommitted = () => dataVersion.get();
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
