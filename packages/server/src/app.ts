@@ -16,6 +16,9 @@ import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStream, type EventStreamOptions } from './http/event-stream.js';
 import { ServerMetrics, metricsRoutes, type MetricsOptions } from './http/metrics.js';
 import { healthRoutes } from './http/health.js';
+import { TokenRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
+import type { RequestLimits } from './http/authentication.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -38,6 +41,10 @@ export interface BuildAppOptions {
   otlpExportsInFlight?: number;
   /** `GET /metrics`: its optional bearer token, and whether to add the process's own metrics. */
   metrics?: MetricsOptions;
+  /** Requests each token may send (answered 429 with Retry-After past it); none by default. */
+  rateLimit?: RateLimit;
+  /** Writes queued in the store past which write requests are answered 503 with Retry-After (default 1000; 0: no bound). */
+  maxQueuedWrites?: number;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -79,12 +86,20 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const stopObserving = metrics.attach(options.store, domain);
   metricsRoutes(app, metrics, metricsOptions);
   healthRoutes(app, options.store);
+  const limits: RequestLimits = options.rateLimit
+    ? { rateLimiter: new TokenRateLimiter(options.rateLimit), onRateLimited: () => metrics.refused.inc({ reason: 'rate_limited' }) }
+    : {};
+  const capacity = (scope: FastifyInstance) =>
+    guardCapacity(scope, options.store, options.maxQueuedWrites ?? DEFAULT_MAX_QUEUED_WRITES, () =>
+      metrics.refused.inc({ reason: 'over_capacity' }),
+    );
 
   app.register(cookie);
   if (options.viewer !== false) app.register(async (ui) => viewerRoutes(ui, domain));
   app.register(
     async (api) => {
-      requireToken(api, domain);
+      capacity(api);
+      requireToken(api, domain, limits);
       // A POST or DELETE without a body is an empty object: start, finish, retire and delete need nothing else.
       api.addHook('preValidation', async (request) => {
         if (request.body === undefined && (request.method === 'POST' || request.method === 'DELETE')) request.body = {};
@@ -101,7 +116,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   otlpTraceRoutes(app, domain, {
     bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
     exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
-  });
+  }, { limits, capacity });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   let pruning: ReturnType<typeof setInterval> | undefined;

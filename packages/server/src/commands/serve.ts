@@ -1,10 +1,20 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
 import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
+import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
+import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
+
+const rateLimitOption = (value: string): RateLimit => {
+  try {
+    return parseRateLimit(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
@@ -23,6 +33,8 @@ interface ServeFlags extends StoreLocationFlags {
   /** commander's --no-ui: false when given. */
   ui: boolean;
   metricsToken?: string;
+  rateLimit?: RateLimit;
+  maxQueuedWrites: number;
 }
 
 export const serveCommand = () =>
@@ -42,6 +54,17 @@ export const serveCommand = () =>
         .env('AGENTSPAN_METRICS_TOKEN')
         .argParser(nonEmpty('--metrics-token')),
     )
+    .addOption(
+      new Option('--rate-limit <requests>/<seconds>', 'requests each token may send, e.g. 600/60; more are answered 429 with Retry-After (default: no limit)')
+        .env('AGENTSPAN_RATE_LIMIT')
+        .argParser(rateLimitOption),
+    )
+    .option(
+      '--max-queued-writes <n>',
+      'writes waiting for the store past which write requests are answered 503 with Retry-After (0: no bound)',
+      integerIn(0, 1_000_000),
+      DEFAULT_MAX_QUEUED_WRITES,
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -54,6 +77,8 @@ export const serveCommand = () =>
       const server = await startServer({
         store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
         metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
+        ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
+        maxQueuedWrites: flags.maxQueuedWrites,
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);

@@ -38,7 +38,7 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     if (known) {
       if (known.statusCode >= 500) {
         request.log.warn({ err: error }, known.message);
-        reply.header('retry-after', '1');
+        if (!reply.hasHeader('retry-after')) reply.header('retry-after', '1');
       }
       return reply.code(known.statusCode).send(known.toBody());
     }
