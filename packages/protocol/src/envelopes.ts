@@ -1,4 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, PlainText } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */

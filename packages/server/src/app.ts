@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.js';
 import { TokenRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
 import type { RequestLimits } from './http/authentication.js';
+import { allowCrossOrigin } from './http/cors.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -45,6 +46,8 @@ export interface BuildAppOptions {
   rateLimit?: RateLimit;
   /** Writes queued in the store past which write requests are answered 503 with Retry-After (default 1000; 0: no bound). */
   maxQueuedWrites?: number;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -72,6 +75,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain'); // bodies are JSON only
   installErrorHandler(app, bodyLimit);
+  allowCrossOrigin(app, options.corsOrigins ?? []);
   app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

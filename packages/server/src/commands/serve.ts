@@ -7,14 +7,20 @@ import { startServer, stopOnSignals } from '../server.js';
 import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
 import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
+import { parseCorsOrigin } from '../http/cors.js';
 
-const rateLimitOption = (value: string): RateLimit => {
-  try {
-    return parseRateLimit(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
+/** A commander parser from a parser that throws a message. */
+const parsedBy =
+  <T>(parse: (text: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+const rateLimitOption = parsedBy(parseRateLimit);
+const corsOriginOption = (value: string, previous: string[]) => [...previous, parsedBy(parseCorsOrigin)(value)];
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
@@ -35,6 +41,7 @@ interface ServeFlags extends StoreLocationFlags {
   metricsToken?: string;
   rateLimit?: RateLimit;
   maxQueuedWrites: number;
+  corsOrigin: string[];
 }
 
 export const serveCommand = () =>
@@ -65,6 +72,12 @@ export const serveCommand = () =>
       integerIn(0, 1_000_000),
       DEFAULT_MAX_QUEUED_WRITES,
     )
+    .option(
+      '--cors-origin <origin>',
+      'let pages of this origin call the API from a browser, e.g. https://app.example.com (repeat for more; default: none)',
+      corsOriginOption,
+      [] as string[],
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -79,6 +92,7 @@ export const serveCommand = () =>
         metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
         maxQueuedWrites: flags.maxQueuedWrites,
+        corsOrigins: flags.corsOrigin,
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);

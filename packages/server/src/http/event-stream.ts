@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { LoggedEvent } from '../domain/events/change-events.js';
 import type { EventFilter, EventLog } from '../domain/events/event-log.js';
 
@@ -37,8 +37,9 @@ export class EventStream {
     this.#options = options;
   }
 
-  open(filter: EventFilter, lastEventId: string | undefined, onClose: () => void): void {
+  open(filter: EventFilter, lastEventId: string | undefined, onClose: () => void, headers: Record<string, OutgoingHttpHeader | number | undefined> = {}): void {
     this.#res.writeHead(200, {
+      ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

@@ -33,7 +33,8 @@ export function eventRoutes(
       reply.hijack();
       const stream = new EventStream(reply.raw, domain.events.log, options);
       open.add(stream);
-      stream.open({ accountId, ...(instanceId === undefined ? {} : { instanceId }) }, lastEventId, () => open.delete(stream));
+      // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
+      stream.open({ accountId, ...(instanceId === undefined ? {} : { instanceId }) }, lastEventId, () => open.delete(stream), reply.getHeaders());
     },
   );
 }
