@@ -48,6 +48,8 @@ export const ErrorBody = Type.Object({
   code: Type.String(),
   message: Type.String(),
   errors: Type.Optional(FieldErrors),
+  /** This server's id of the request (also its `X-Request-Id` answer header and its log lines' `request_id`). */
+  request_id: Type.Optional(Type.String()),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

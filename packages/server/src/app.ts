@@ -20,6 +20,7 @@ import { TokenRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
 import type { RequestLimits } from './http/authentication.js';
 import { allowCrossOrigin } from './http/cors.js';
+import { answerWithRequestId, requestIdOf } from './http/request-id.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -61,7 +62,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit,
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'request_id',
     // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
     ...(logging && {
       childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
@@ -75,6 +78,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain'); // bodies are JSON only
   installErrorHandler(app, bodyLimit);
+  answerWithRequestId(app);
   allowCrossOrigin(app, options.corsOrigins ?? []);
   app.register(swagger, {
     openapi: {

@@ -16,7 +16,7 @@ for (const engine of ENGINES) {
       const before = await snapshot(server, account.accountId, [instanceId]);
       const malformed = await call(server, account.token, 'POST', '/api/v1/agent_spans', '{"details": {"agent_instance_id": ');
       assert.equal(malformed.status, 400);
-      assert.deepEqual(malformed.body, { status: 'error', code: 'invalid_json', message: 'the request body is not valid JSON; send one JSON object' });
+      assert.deepEqual(malformed.body, { status: 'error', code: 'invalid_json', message: 'the request body is not valid JSON; send one JSON object', request_id: malformed.headers.get('x-request-id') });
       const empty = await call(server, account.token, 'POST', '/api/v1/agent_spans', '');
       assert.equal(empty.status, 400);
       assert.match(empty.body.message, /the request body is empty but Content-Type says JSON/);
@@ -82,7 +82,7 @@ for (const engine of ENGINES) {
       const before = await snapshot(server, account.accountId, [instanceId]);
       const missing = await call(server, undefined, 'GET', '/api/v1/ping');
       assert.equal(missing.status, 401);
-      assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>' });
+      assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>', request_id: missing.headers.get('x-request-id') });
       const malformed = await call(server, undefined, 'GET', '/api/v1/ping', undefined, { authorization: 'Token abc' });
       assert.equal(malformed.status, 401);
       assert.match(malformed.body.message, /must be "Bearer <token>"/);

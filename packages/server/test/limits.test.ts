@@ -51,7 +51,7 @@ for (const engine of ENGINES) {
       for (let i = 0; i < 7; i++) replies.push(await call(server, busy.accountToken, 'GET', '/api/v1/ping'));
       const limited = replies.filter((r) => r.status === 429);
       assert.ok(limited.length >= 1, replies.map((r) => r.status).join(','));
-      assert.deepEqual(Object.keys(limited[0]!.body).sort(), ['code', 'message', 'status']);
+      assert.deepEqual(Object.keys(limited[0]!.body).sort(), ['code', 'message', 'request_id', 'status']);
       assert.equal(limited[0]!.body.code, 'rate_limited');
       assert.match(limited[0]!.body.message, /--rate-limit/);
       assert.equal(limited[0]!.headers.get('retry-after'), '1');

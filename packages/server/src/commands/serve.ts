@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import pino from 'pino';
 import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
@@ -8,6 +7,7 @@ import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
 import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
 import { parseCorsOrigin } from '../http/cors.js';
+import { LOG_FORMATS, serverLogger, type LogFormat } from '../logging.js';
 
 /** A commander parser from a parser that throws a message. */
 const parsedBy =
@@ -33,6 +33,7 @@ interface ServeFlags extends StoreLocationFlags {
   bodyLimit: number;
   otlpBodyLimit: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: LogFormat;
   poolSize?: number;
   statementTimeout?: number;
   databaseSsl?: boolean;
@@ -52,6 +53,11 @@ export const serveCommand = () =>
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
     .option('--otlp-body-limit <bytes>', 'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped', integerIn(1024, 1024 ** 3), DEFAULT_OTLP_BODY_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'auto: human-readable at a terminal, JSON lines otherwise')
+        .argParser(choiceOf(LOG_FORMATS))
+        .default('auto'),
+    )
     .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
     .option('--database-ssl', 'connect to PostgreSQL over TLS')
@@ -86,7 +92,7 @@ export const serveCommand = () =>
         ssl: flags.databaseSsl,
       });
       const first = await bootstrapAccount(store);
-      const logger = pino({ level: flags.logLevel });
+      const logger = serverLogger(flags.logLevel, flags.logFormat);
       const server = await startServer({
         store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
         metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
