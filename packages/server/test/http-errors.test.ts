@@ -3,12 +3,28 @@ import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
 import { call, newAccount, snapshot, startServer, type Server } from './harness.js';
 import { createSpan, openInstance } from './fixtures.js';
+import { PrefactorHttpClient, PrefactorNotFoundError } from '@agentspan/client';
 
 for (const engine of ENGINES) {
   describe(`HTTP errors and access (${engine.name})`, () => {
     let server: Server;
     before(async () => (server = await startServer(engine, { bodyLimit: 4096 })));
     after(() => server.close());
+
+    it('names the request in error answers, which @agentspan/client keeps as requestId', async () => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      try {
+        const refused = await client.agentSpans.get('no-such-span').then(() => undefined, (error: unknown) => error);
+        assert.ok(refused instanceof PrefactorNotFoundError);
+        assert.match(refused.requestId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+        const raw = await call(server, account.token, 'GET', '/api/v1/agent_spans/no-such-span');
+        assert.equal(raw.body.request_id, raw.headers.get('x-request-id'));
+        assert.notEqual(raw.body.request_id, refused.requestId, 'each request has its own id');
+      } finally {
+        await client.close();
+      }
+    });
 
     it('answers 400 invalid_json for malformed JSON, an empty JSON body, or a non-JSON body, storing nothing', async () => {
       const account = await newAccount(server);
