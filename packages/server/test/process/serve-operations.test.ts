@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServe, type ServeProcess } from './agentspan-process.js';
+import { existsSync } from 'node:fs';
+import { runAgentspan, startServe, type ServeProcess } from './agentspan-process.js';
 
 describe('agentspan serve with a metrics token and a rate limit from the environment', () => {
   let dir: string;
@@ -33,4 +34,23 @@ describe('agentspan serve with a metrics token and a rate limit from the environ
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   });
+});
+
+describe('agentspan serve refuses a wrong operations flag before it touches the store', () => {
+  let scratch: string;
+  before(async () => (scratch = await mkdtemp(join(tmpdir(), 'agentspan-flags-'))));
+  after(() => rm(scratch, { recursive: true, force: true }));
+  for (const [flag, value, message] of [
+    ['--rate-limit', '10 per minute', /--rate-limit <requests>\/<seconds>.*e\.g\. 600\/60/],
+    ['--cors-origin', '*', /--cors-origin <origin>.*expected an origin/],
+    ['--log-format', 'xml', /--log-format <format>.*expected one of auto, pretty, json, got "xml"/],
+  ] as const) {
+    it(`${flag} ${value}`, async () => {
+      const dir = join(scratch, flag.slice(2));
+      const run = await runAgentspan(['serve', '--data-dir', dir, flag, value]);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, message);
+      assert.equal(existsSync(dir), false, 'no store was created');
+    });
+  }
 });
