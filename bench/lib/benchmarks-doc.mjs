@@ -13,7 +13,7 @@ export function latestNumbersMarkdown({ env, raw }) {
     '|---|---|---|---|',
   ];
   for (const [name, f] of Object.entries(raw.figures)) {
-    const value = f.value === null ? '—' : `${f.value}${f.unit === 'MiB' ? ' MiB' : ''}`;
+    const value = f.value === null ? '—' : `${f.value}${f.unit === 'ratio' ? '' : ` ${f.unit}`}`;
     lines.push(`| \`${name}\` | ${value} | ${f.target} | ${f.result} |`);
   }
   const rss = raw.memory?.server_rss_mib_by_spans_stored;

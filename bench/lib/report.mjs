@@ -53,7 +53,7 @@ export function formatTables(document) {
   ]);
   const figures = Object.entries(document.raw.figures).map(([name, f]) => [
     name,
-    f.value === null ? '—' : `${f.value}${f.unit === 'MiB' ? ' MiB' : ''}`,
+    f.value === null ? '—' : `${f.value}${f.unit === 'ratio' ? '' : ` ${f.unit}`}`,
     f.target,
     f.result,
   ]);

@@ -9,10 +9,10 @@ import { Bulk } from './resources/bulk.js';
 import { Events } from './resources/events.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
-import { Type } from '@sinclair/typebox';
+import { Object as TObject } from '@sinclair/typebox';
 
 // Like the Python client, a token check accepts any JSON object from /ping.
-const PING = operation('validateToken', 'GET', Type.Object({}), () => true);
+const PING = operation('validateToken', 'GET', TObject({}), () => true);
 
 /** The Prefactor agent-span API: spans, agent instances, agents, bulk and the events stream, on one HTTP core. */
 export class PrefactorHttpClient {

@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Errors } from '@sinclair/typebox/errors';
 import { PrefactorResponseContractError } from './errors/response-contract-error.js';
 import { shapeCheck } from './shape-check.js';
 
@@ -52,7 +52,7 @@ export function checkBodyShape(
   text: string,
 ): void {
   if (shapeCheck(schema)(body)) return;
-  const first = Value.Errors(schema, body).First();
+  const first = Errors(schema, body).First();
   const where = first?.path === '' || first === undefined ? 'the top level' : first.path;
   throw new PrefactorResponseContractError(
     `${operation}: response does not match the contract at ${where}: ${first?.message ?? 'unexpected shape'}`,

@@ -1,45 +1,29 @@
 import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Value } from '@sinclair/typebox/value';
+import { Check as interpretedCheck } from '@sinclair/typebox/value';
 
-type Check = (value: unknown) => boolean;
+export type Check = (value: unknown) => boolean;
 
-let codeGeneration: boolean | undefined;
+/** Builds a faster check for a schema, or undefined to fall back to the interpreter. */
+export type CheckCompiler = (schema: TSchema) => Check | undefined;
 
-// Edge runtimes and pages under a strict CSP forbid `new Function`; asked once, so a
-// forbidden runtime sees one refused attempt, not one per schema.
-function codeGenerationAllowed(): boolean {
-  if (codeGeneration === undefined) {
-    try {
-      codeGeneration = new Function('return true')() === true;
-    } catch {
-      codeGeneration = false;
-    }
-  }
-  return codeGeneration;
+let compiler: CheckCompiler | undefined;
+
+/** Set by the entry points that ship TypeBox's compiler (see `compiled-check.ts`). */
+export function installCompiler(compile: CheckCompiler): void {
+  compiler = compile;
 }
 
 const checks = new WeakMap<TSchema, Check>();
 
 /**
- * The check for a schema, built on its first use: compiled to a plain function where the
- * runtime allows code generation (several times faster per answer), interpreted where not.
+ * The check for a schema, built on its first use: compiled when an entry point installed the
+ * compiler and the runtime allows code generation, interpreted otherwise.
  */
 export function shapeCheck(schema: TSchema): Check {
   let check = checks.get(schema);
   if (check === undefined) {
-    check = compiled(schema) ?? ((value) => Value.Check(schema, value));
+    check = compiler?.(schema) ?? ((value) => interpretedCheck(schema, value));
     checks.set(schema, check);
   }
   return check;
-}
-
-function compiled(schema: TSchema): Check | undefined {
-  if (!codeGenerationAllowed()) return undefined;
-  try {
-    const validator = TypeCompiler.Compile(schema);
-    return (value) => validator.Check(value);
-  } catch {
-    return undefined;
-  }
 }

@@ -20,6 +20,8 @@ describe('answer shape checks with and without code generation', () => {
   for (const [runtime, flags, codeGeneration] of [
     ['a runtime that allows code generation', [], true],
     ['a runtime that forbids code generation', ['--disallow-code-generation-from-strings'], false],
+    // The browser entry ships no compiler: the interpreter alone, though code generation is allowed.
+    ['the browser entry (the "browser" export condition)', ['--conditions=browser'], true],
   ] as const) {
     it(`accepts a right answer and refuses a wrong one in ${runtime}`, async () => {
       const outcome = await runChild([...flags]);

@@ -12,6 +12,13 @@ describe('the portable entry point (browsers, edge workers)', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it("leaves TypeBox's compiler out of the browser entry; the portable and Node entries keep it for speed", async () => {
+    const compiler = (inputs: string[]) => inputs.some((input) => input.includes('typebox/build/esm/compiler/'));
+    assert.equal(compiler(await bundleInputs(entry('browser.ts'), 'browser')), false);
+    assert.equal(compiler(await bundleInputs(entry('index.ts'), 'browser')), true);
+    assert.equal(compiler(await bundleInputs(entry('node.ts'), 'node')), true);
+  });
+
   it('the Node entry point, by contrast, does pull in undici (so the check above can see it)', async () => {
     const inputs = await bundleInputs(entry('node.ts'), 'node');
     assert.ok(inputs.some((input) => /(^|\/)undici\//.test(input)));

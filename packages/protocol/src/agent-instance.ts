@@ -1,4 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import {
   Counts,
   FinishStatusSchema,
@@ -41,7 +43,7 @@ export const AgentInstance = Type.Object({
 export type AgentInstance = Static<typeof AgentInstance>;
 
 /** An instance in the instance listing: with its agent's name. */
-export const ListedAgentInstance = Type.Composite([AgentInstance, Type.Object({ agent_name: Type.String() })]);
+export const ListedAgentInstance = Type.Object({ ...AgentInstance.properties, agent_name: Type.String() });
 export type ListedAgentInstance = Static<typeof ListedAgentInstance>;
 
 export const MAX_INSTANCE_LIST_LIMIT = 200;

@@ -1,4 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import {
   FinishStatusSchema,
   IdempotencyKey,

@@ -1,4 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { Counts, IdempotencyKey, INSTANCE_STATUSES, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 

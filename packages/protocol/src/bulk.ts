@@ -1,4 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, PlainText } from './common.js';
 
 export const BULK_ITEM_TYPES = [

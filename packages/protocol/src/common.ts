@@ -1,4 +1,6 @@
-import { Type, type StringOptions, type TInteger, type TSchema } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type StringOptions, type TInteger, type TSchema } from '@sinclair/typebox';
 
 /** A field that may be absent, or sent as an explicit `null` (read as absent). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

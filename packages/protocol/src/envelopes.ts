@@ -1,4 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, PlainText } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */
@@ -46,6 +48,8 @@ export const ErrorBody = Type.Object({
   code: Type.String(),
   message: Type.String(),
   errors: Type.Optional(FieldErrors),
+  /** This server's id of the request (also its `X-Request-Id` answer header and its log lines' `request_id`). */
+  request_id: Type.Optional(Type.String()),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
 

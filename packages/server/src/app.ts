@@ -13,7 +13,14 @@ import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
-import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
+import { EVENT_STREAM_DEFAULTS, type EventStream, type EventStreamOptions } from './http/event-stream.js';
+import { ServerMetrics, metricsRoutes, type MetricsOptions } from './http/metrics.js';
+import { healthRoutes } from './http/health.js';
+import { TokenRateLimiter, type RateLimit } from './http/rate-limit.js';
+import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
+import type { RequestLimits } from './http/authentication.js';
+import { allowCrossOrigin } from './http/cors.js';
+import { answerWithRequestId, requestIdOf } from './http/request-id.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -34,6 +41,14 @@ export interface BuildAppOptions {
   otlpBodyLimit?: number;
   /** OTLP exports stored at once (default 32); one more is answered 429 with Retry-After. */
   otlpExportsInFlight?: number;
+  /** `GET /metrics`: its optional bearer token, and whether to add the process's own metrics. */
+  metrics?: MetricsOptions;
+  /** Requests each token may send (answered 429 with Retry-After past it); none by default. */
+  rateLimit?: RateLimit;
+  /** Writes queued in the store past which write requests are answered 503 with Retry-After (default 1000; 0: no bound). */
+  maxQueuedWrites?: number;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -47,7 +62,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit,
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'request_id',
     // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
     ...(logging && {
       childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
@@ -61,6 +78,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain'); // bodies are JSON only
   installErrorHandler(app, bodyLimit);
+  answerWithRequestId(app);
+  allowCrossOrigin(app, options.corsOrigins ?? []);
   app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,11 +89,25 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
   });
 
+  const metricsOptions = options.metrics ?? {};
+  const metrics = new ServerMetrics(options.store, metricsOptions);
+  const stopObserving = metrics.attach(options.store, domain);
+  metricsRoutes(app, metrics, metricsOptions);
+  healthRoutes(app, options.store);
+  const limits: RequestLimits = options.rateLimit
+    ? { rateLimiter: new TokenRateLimiter(options.rateLimit), onRateLimited: () => metrics.refused.inc({ reason: 'rate_limited' }) }
+    : {};
+  const capacity = (scope: FastifyInstance) =>
+    guardCapacity(scope, options.store, options.maxQueuedWrites ?? DEFAULT_MAX_QUEUED_WRITES, () =>
+      metrics.refused.inc({ reason: 'over_capacity' }),
+    );
+
   app.register(cookie);
   if (options.viewer !== false) app.register(async (ui) => viewerRoutes(ui, domain));
   app.register(
     async (api) => {
-      requireToken(api, domain);
+      capacity(api);
+      requireToken(api, domain, limits);
       // A POST or DELETE without a body is an empty object: start, finish, retire and delete need nothing else.
       api.addHook('preValidation', async (request) => {
         if (request.body === undefined && (request.method === 'POST' || request.method === 'DELETE')) request.body = {};
@@ -83,26 +116,29 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentRoutes(api, domain);
       agentInstanceRoutes(api, domain);
       agentSpanRoutes(api, domain);
-      bulkRoutes(api, domain);
-      eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events });
+      bulkRoutes(api, domain, metrics);
+      eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },
     { prefix: '/api/v1' },
   );
   otlpTraceRoutes(app, domain, {
     bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
     exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
-  });
+  }, { limits, capacity });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   let pruning: ReturnType<typeof setInterval> | undefined;
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
   app.addHook('onReady', async () => {
     await domain.events.start();
+    await domain.tokens.start();
     void pruneLedger();
     pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruning);
+    stopObserving();
+    await domain.tokens.close();
     await domain.events.close();
   });
   return app;

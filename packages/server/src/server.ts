@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
-import type { Store } from './store/store.js';
+import { buildApp, type BuildAppOptions } from './app.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -10,26 +9,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export interface StartServerOptions {
-  store: Store;
+export interface StartServerOptions extends Omit<BuildAppOptions, 'logger'> {
   host: string;
   port: number;
   logger?: FastifyBaseLogger | boolean | { level: string };
-  bodyLimit?: number;
-  /** Serve the web viewer at `/` (default true). */
-  viewer?: boolean;
-  otlpBodyLimit?: number;
 }
 
 /** Builds the app on `store` and listens. The store is closed by `stop()`. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const app = buildApp({
-    store: options.store,
-    logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit,
-    otlpBodyLimit: options.otlpBodyLimit,
-    ...(options.viewer === undefined ? {} : { viewer: options.viewer }),
-  });
+  const { host: _host, port: _port, logger, ...appOptions } = options;
+  const app = buildApp({ ...appOptions, logger: logger ?? false });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

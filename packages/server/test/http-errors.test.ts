@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
 import { call, newAccount, snapshot, startServer, type Server } from './harness.js';
 import { createSpan, openInstance } from './fixtures.js';
+import { PrefactorHttpClient, PrefactorNotFoundError } from '@agentspan/client';
 
 for (const engine of ENGINES) {
   describe(`HTTP errors and access (${engine.name})`, () => {
@@ -10,13 +11,28 @@ for (const engine of ENGINES) {
     before(async () => (server = await startServer(engine, { bodyLimit: 4096 })));
     after(() => server.close());
 
+    it('names the request in error answers, which @agentspan/client keeps as requestId', async () => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      try {
+        const refused = await client.agentSpans.get('no-such-span').then(() => undefined, (error: unknown) => error);
+        assert.ok(refused instanceof PrefactorNotFoundError);
+        assert.match(refused.requestId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+        const raw = await call(server, account.token, 'GET', '/api/v1/agent_spans/no-such-span');
+        assert.equal(raw.body.request_id, raw.headers.get('x-request-id'));
+        assert.notEqual(raw.body.request_id, refused.requestId, 'each request has its own id');
+      } finally {
+        await client.close();
+      }
+    });
+
     it('answers 400 invalid_json for malformed JSON, an empty JSON body, or a non-JSON body, storing nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const malformed = await call(server, account.token, 'POST', '/api/v1/agent_spans', '{"details": {"agent_instance_id": ');
       assert.equal(malformed.status, 400);
-      assert.deepEqual(malformed.body, { status: 'error', code: 'invalid_json', message: 'the request body is not valid JSON; send one JSON object' });
+      assert.deepEqual(malformed.body, { status: 'error', code: 'invalid_json', message: 'the request body is not valid JSON; send one JSON object', request_id: malformed.headers.get('x-request-id') });
       const empty = await call(server, account.token, 'POST', '/api/v1/agent_spans', '');
       assert.equal(empty.status, 400);
       assert.match(empty.body.message, /the request body is empty but Content-Type says JSON/);
@@ -82,7 +98,7 @@ for (const engine of ENGINES) {
       const before = await snapshot(server, account.accountId, [instanceId]);
       const missing = await call(server, undefined, 'GET', '/api/v1/ping');
       assert.equal(missing.status, 401);
-      assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>' });
+      assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>', request_id: missing.headers.get('x-request-id') });
       const malformed = await call(server, undefined, 'GET', '/api/v1/ping', undefined, { authorization: 'Token abc' });
       assert.equal(malformed.status, 401);
       assert.match(malformed.body.message, /must be "Bearer <token>"/);

@@ -202,7 +202,7 @@ for (const engine of ENGINES) {
       ] as const) {
         const reply = await call(server, account.token, method, path, body);
         assert.equal(reply.status, 404, path);
-        assert.deepEqual(reply.body, { status: 'error', code: 'not_found', message: 'agent instance nope was not found' });
+        assert.deepEqual(reply.body, { status: 'error', code: 'not_found', message: 'agent instance nope was not found', request_id: reply.headers.get('x-request-id') });
       }
     });
   });

@@ -17,6 +17,8 @@ function gatedStore(store: Store) {
   const gated: Store = {
     engine: store.engine,
     ...(store.broadcast ? { broadcast: store.broadcast } : {}),
+    probe: store.probe,
+    load: () => store.load(),
     write: async (unit) => {
       if (gate) {
         arrived();

@@ -12,6 +12,12 @@ export function apiErrorForStatus(
   body: Record<string, unknown>,
   request: string,
 ): PrefactorApiError {
+  const error = errorOfStatus(status, body, request);
+  error.requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
+  return error;
+}
+
+function errorOfStatus(status: number, body: Record<string, unknown>, request: string): PrefactorApiError {
   const code = typeof body.code === 'string' ? body.code : 'unknown';
   const detail = typeof body.message === 'string' ? body.message : `HTTP ${status}`;
   const message = `${request} answered ${status} ${code}: ${detail}`;

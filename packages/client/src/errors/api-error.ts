@@ -5,6 +5,8 @@ export class PrefactorApiError extends PrefactorHttpError {
   override name = 'PrefactorApiError';
   readonly code: string;
   readonly statusCode: number;
+  /** The server's id of the request (the body's `request_id`), to find its log lines; undefined when it sent none. */
+  requestId: string | undefined;
 
   constructor(message: string, code: string, statusCode: number) {
     super(message);

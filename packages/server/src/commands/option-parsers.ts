@@ -17,3 +17,9 @@ export const choiceOf =
     }
     return value as T;
   };
+
+/** A commander option parser for text that may not be empty or blank. */
+export const nonEmpty = (flag: string) => (value: string) => {
+  if (value.trim() === '') throw new InvalidArgumentError(`${flag} may not be empty`);
+  return value;
+};

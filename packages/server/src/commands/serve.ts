@@ -1,10 +1,26 @@
-import { Command, Option } from 'commander';
-import pino from 'pino';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
-import { integerIn, choiceOf } from './option-parsers.js';
+import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
+import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
+import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
+import { parseCorsOrigin } from '../http/cors.js';
+import { LOG_FORMATS, serverLogger, type LogFormat } from '../logging.js';
+
+/** A commander parser from a parser that throws a message. */
+const parsedBy =
+  <T>(parse: (text: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+const rateLimitOption = parsedBy(parseRateLimit);
+const corsOriginOption = (value: string, previous: string[]) => [...previous, parsedBy(parseCorsOrigin)(value)];
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
@@ -17,11 +33,16 @@ interface ServeFlags extends StoreLocationFlags {
   bodyLimit: number;
   otlpBodyLimit: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: LogFormat;
   poolSize?: number;
   statementTimeout?: number;
   databaseSsl?: boolean;
   /** commander's --no-ui: false when given. */
   ui: boolean;
+  metricsToken?: string;
+  rateLimit?: RateLimit;
+  maxQueuedWrites: number;
+  corsOrigin: string[];
 }
 
 export const serveCommand = () =>
@@ -32,10 +53,37 @@ export const serveCommand = () =>
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
     .option('--otlp-body-limit <bytes>', 'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped', integerIn(1024, 1024 ** 3), DEFAULT_OTLP_BODY_LIMIT)
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
+    .addOption(
+      new Option('--log-format <format>', 'auto: human-readable at a terminal, JSON lines otherwise')
+        .argParser(choiceOf(LOG_FORMATS))
+        .default('auto'),
+    )
     .option('--pool-size <n>', 'PostgreSQL connection pool size', integerIn(1, 1000))
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
     .option('--database-ssl', 'connect to PostgreSQL over TLS')
     .option('--no-ui', 'do not serve the web viewer at /')
+    .addOption(
+      new Option('--metrics-token <token>', 'bearer token GET /metrics requires (default: /metrics is open)')
+        .env('AGENTSPAN_METRICS_TOKEN')
+        .argParser(nonEmpty('--metrics-token')),
+    )
+    .addOption(
+      new Option('--rate-limit <requests>/<seconds>', 'requests each token may send, e.g. 600/60; more are answered 429 with Retry-After (default: no limit)')
+        .env('AGENTSPAN_RATE_LIMIT')
+        .argParser(rateLimitOption),
+    )
+    .option(
+      '--max-queued-writes <n>',
+      'writes waiting for the store past which write requests are answered 503 with Retry-After (0: no bound)',
+      integerIn(0, 1_000_000),
+      DEFAULT_MAX_QUEUED_WRITES,
+    )
+    .option(
+      '--cors-origin <origin>',
+      'let pages of this origin call the API from a browser, e.g. https://app.example.com (repeat for more; default: none)',
+      corsOriginOption,
+      [] as string[],
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -44,9 +92,13 @@ export const serveCommand = () =>
         ssl: flags.databaseSsl,
       });
       const first = await bootstrapAccount(store);
-      const logger = pino({ level: flags.logLevel });
+      const logger = serverLogger(flags.logLevel, flags.logFormat);
       const server = await startServer({
         store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
+        metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
+        ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
+        maxQueuedWrites: flags.maxQueuedWrites,
+        corsOrigins: flags.corsOrigin,
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);

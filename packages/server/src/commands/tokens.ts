@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { createToken } from '../domain/access-tokens.js';
+import { createToken, revokeToken } from '../domain/access-tokens.js';
+import type { TokenRecord } from '../store/records.js';
+import { alignedTable, timeText } from '../terminal/text-table.js';
 import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { choiceOf } from './option-parsers.js';
 import { openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
@@ -12,6 +14,64 @@ interface CreateTokenFlags extends StoreLocationFlags {
   scope: (typeof SCOPES)[number];
 }
 
+/** Opens the store the flags name, refusing to create an SQLite store that does not exist yet. */
+async function openExistingStore(flags: StoreLocationFlags) {
+  const location = resolveStoreLocation(flags);
+  if (location.engine === 'sqlite' && !existsSync(join(location.dataDir, SQLITE_FILE_NAME))) {
+    throw new Error(
+      `no store in ${location.dataDir}; start the server once with \`agentspan serve --data-dir ${location.dataDir}\` to create it`,
+    );
+  }
+  return openStoreAt(location);
+}
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** What `tokens list` shows of a token: never its hash, which would let anyone test guesses offline. */
+const listed = (token: TokenRecord) => ({
+  id: token.id,
+  scope: token.scope,
+  account_id: token.account_id,
+  deployment_id: token.deployment_id,
+  created_at: token.inserted_at,
+  last_used_at: token.last_used_at ?? null,
+});
+
+const listTokensCommand = () =>
+  withStoreLocationOptions(new Command('list')
+    .description('the API tokens of the store: id, scope, created, last used (to the minute); never the secret'))
+    .option('--json', 'one JSON object a line instead of a table')
+    .action(async (flags: StoreLocationFlags & { json?: boolean }) => {
+      const store = await openExistingStore(flags);
+      try {
+        const tokens = (await store.read((tx) => tx.listTokens())).map(listed);
+        if (flags.json) for (const token of tokens) say(JSON.stringify(token));
+        else if (tokens.length === 0) say('no tokens; create one with `agentspan tokens create`');
+        else {
+          say(alignedTable([
+            ['ID', 'SCOPE', 'DEPLOYMENT', 'CREATED (UTC)', 'LAST USED (UTC)'],
+            ...tokens.map((t) => [t.id, t.scope, t.deployment_id ?? '-', timeText(t.created_at), t.last_used_at ? timeText(t.last_used_at) : 'never']),
+          ]));
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+const revokeTokenCommand = () =>
+  withStoreLocationOptions(new Command('revoke')
+    .description('delete an API token: every server on the store refuses it from now on (works while they run)'))
+    .argument('<id>', 'the token id `agentspan tokens list` shows')
+    .action(async (id: string, flags: StoreLocationFlags) => {
+      const store = await openExistingStore(flags);
+      try {
+        const token = await revokeToken(store, id);
+        say(`revoked ${token.scope}-scoped token ${token.id}`);
+      } finally {
+        await store.close();
+      }
+    });
+
 const createTokenCommand = () =>
   withStoreLocationOptions(new Command('create')
     .description('issue an API token and print it alone on stdout (works while a server runs on the same store)'))
@@ -21,13 +81,7 @@ const createTokenCommand = () =>
         .default('deployment'),
     )
     .action(async (flags: CreateTokenFlags) => {
-      const location = resolveStoreLocation(flags);
-      if (location.engine === 'sqlite' && !existsSync(join(location.dataDir, SQLITE_FILE_NAME))) {
-        throw new Error(
-          `no store in ${location.dataDir}; start the server once with \`agentspan serve --data-dir ${location.dataDir}\` to create it`,
-        );
-      }
-      const store = await openStoreAt(location);
+      const store = await openExistingStore(flags);
       try {
         process.stdout.write(`${await createToken(store, { scope: flags.scope })}\n`);
       } finally {
@@ -36,4 +90,8 @@ const createTokenCommand = () =>
     });
 
 export const tokensCommand = () =>
-  new Command('tokens').description('manage API tokens').addCommand(createTokenCommand());
+  new Command('tokens')
+    .description('manage API tokens')
+    .addCommand(createTokenCommand())
+    .addCommand(listTokensCommand())
+    .addCommand(revokeTokenCommand());

@@ -1,9 +1,9 @@
 import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { TokenScope } from '../store/records.js';
+import type { TokenRecord, TokenScope } from '../store/records.js';
 import type { Principal } from './caller.js';
 import { newId } from './ids.js';
-import { systemClock } from './timestamps.js';
+import { systemClock, timestampFromMs } from './timestamps.js';
 
 const TOKEN_PREFIX = 'as_';
 
@@ -14,35 +14,109 @@ export const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 const MAX_CACHED = 10_000;
 
+/** A token's last use is written at most this often per process, so using it costs no write per request. */
+export const LAST_USED_PRECISION_MS = 60_000;
+
+/** The broadcast that tells every server process to look an account's tokens up again. */
+const FORGET_PREFIX = '{"forget_tokens":';
+const forgetMessage = (accountId: string) => `${FORGET_PREFIX}${JSON.stringify(accountId)}}`;
+
+interface KnownToken {
+  principal: Principal;
+  id: string;
+  /** When this process last wrote (or read) the token's last use, in ms. */
+  usedAtMs: number;
+}
+
 /**
- * Bearer token → principal. Tokens never change once issued, so known ones are cached; unknown
- * ones are looked up every time (another process, e.g. `tokens create`, may have just added one).
- * Deleting an agent deletes its deployments' tokens: this process forgets them at once; another
- * process finds the token's deployment gone on its next write with it (see `resolveDeployment`).
+ * Bearer token → principal. Known tokens are cached; unknown ones are looked up every time
+ * (another process, e.g. `tokens create`, may have just added one). A revoke, or an agent delete
+ * (which deletes its deployments' tokens), makes every process forget the account's cached
+ * tokens: this one at once, others through the store's broadcast (PostgreSQL) or, on SQLite,
+ * because another process committed to the file (`Store.othersCommitted`).
  */
 export class TokenAuthenticator {
   readonly #store: Store;
-  readonly #known = new Map<string, Principal>();
+  readonly #known = new Map<string, KnownToken>();
+  #seenCommits: unknown;
+  #stopListening: (() => Promise<void>) | undefined;
 
   constructor(store: Store) {
     this.#store = store;
+    this.#seenCommits = store.othersCommitted?.();
   }
 
   async principal(token: string): Promise<Principal | undefined> {
-    const cached = this.#known.get(token);
-    if (cached) return cached;
-    const row = await this.#store.read((tx) => tx.findTokenByHash(hashToken(token)));
-    if (!row) return undefined;
-    const principal: Principal = { accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id };
-    if (this.#known.size >= MAX_CACHED) this.#known.clear();
-    this.#known.set(token, principal);
-    return principal;
+    this.#revalidate();
+    let known = this.#known.get(token);
+    if (!known) {
+      const row = await this.#store.read((tx) => tx.findTokenByHash(hashToken(token)));
+      if (!row) return undefined;
+      known = {
+        principal: { accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id },
+        id: row.id,
+        usedAtMs: row.last_used_at ? Date.parse(row.last_used_at) : 0,
+      };
+      if (this.#known.size >= MAX_CACHED) this.#known.clear();
+      this.#known.set(token, known);
+    }
+    this.#noteUse(known);
+    return known.principal;
   }
 
-  /** Drops the account's cached tokens (after a write deleted some), so each is looked up again. */
+  /** Drops the account's cached tokens here and in every other server process of the store. */
   forgetAccount(accountId: string): void {
-    for (const [token, principal] of this.#known) if (principal.accountId === accountId) this.#known.delete(token);
+    this.#forgetLocally(accountId);
+    void this.#store.broadcast?.send(forgetMessage(accountId));
   }
+
+  /** Listens for other processes' forgets (where the store has a broadcast). */
+  async start(): Promise<void> {
+    this.#stopListening = await this.#store.broadcast?.listen(
+      (message) => {
+        if (!message.startsWith(FORGET_PREFIX)) return;
+        const { forget_tokens: accountId } = JSON.parse(message) as { forget_tokens: string };
+        this.#forgetLocally(accountId);
+      },
+      () => this.#known.clear(),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#stopListening?.();
+  }
+
+  #forgetLocally(accountId: string) {
+    for (const [token, known] of this.#known) if (known.principal.accountId === accountId) this.#known.delete(token);
+  }
+
+  #revalidate() {
+    if (!this.#store.othersCommitted) return;
+    const commits = this.#store.othersCommitted();
+    if (commits !== this.#seenCommits) {
+      this.#seenCommits = commits;
+      this.#known.clear();
+    }
+  }
+
+  /** Records the use in the background, once per LAST_USED_PRECISION_MS; a failure only loses the stamp. */
+  #noteUse(known: KnownToken) {
+    const now = Date.now();
+    if (now - known.usedAtMs < LAST_USED_PRECISION_MS) return;
+    known.usedAtMs = now;
+    this.#store.write((tx) => tx.touchToken(known.id, timestampFromMs(now))).catch(() => {});
+  }
+}
+
+/**
+ * Deletes a token: from now on every server process of the store refuses it. Throws a message
+ * naming what to do when there is no such token.
+ */
+export async function revokeToken(store: Store, id: string): Promise<TokenRecord> {
+  const row = await store.write((tx) => tx.deleteToken(id));
+  if (!row) throw new Error(`there is no token ${id}; \`agentspan tokens list\` shows the ids`);
+  await store.broadcast?.send(forgetMessage(row.account_id));
+  return row;
 }
 
 export interface CreateTokenOptions {

@@ -8,11 +8,20 @@ import type { OperationContext, OperationName, WriteOperation } from './operatio
 import { SchemaCatalogs } from './schema-catalogs.js';
 import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
 
+/** Told of every committed write, for metrics. */
+export interface WriteObserver {
+  /** A write was answered from a commit, or replayed from the ledger. */
+  written(operation: OperationName, answer: LedgerAnswer): void;
+  /** An OTLP export stored this many new spans. */
+  spansIngested(count: number): void;
+}
+
 /** The domain layer's entry point: runs operations for a principal against one store. */
 export class Domain {
   readonly store: Store;
   readonly tokens: TokenAuthenticator;
   readonly events: EventFeed;
+  observer: WriteObserver | undefined;
   readonly #catalogs = new SchemaCatalogs();
   readonly #clock: Clock;
 
@@ -38,6 +47,7 @@ export class Domain {
 
   /** Publishes the change a committed write made, for the events stream (a replay changed nothing). */
   announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
+    this.observer?.written(operation, answer);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
     const change = changeOfAnswer(operation, accountId, answer.json);
     if (change) this.events.publish(change);

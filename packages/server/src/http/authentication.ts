@@ -1,7 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/caller.js';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
+import { bearerToken } from './bearer.js';
+import { retryAfterSeconds, type TokenRateLimiter } from './rate-limit.js';
+
+/** What a token may send: a rate limit (none by default). */
+export interface RequestLimits {
+  rateLimiter?: TokenRateLimiter;
+  onRateLimited?: () => void;
+}
 import { CSRF_HEADER, SESSION_COOKIE, csrfMatches } from './ui-session.js';
 
 declare module 'fastify' {
@@ -10,14 +18,12 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /** Every route in `scope` needs `Authorization: Bearer <token>`; the token's account confines what it sees. */
-export function requireToken(scope: FastifyInstance, domain: Domain): void {
+export function requireToken(scope: FastifyInstance, domain: Domain, limits: RequestLimits = {}): void {
   scope.decorateRequest('principal', null as unknown as Principal);
-  scope.addHook('onRequest', async (request: FastifyRequest) => {
+  scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : viewerSessionToken(request);
+    const token = header ? bearerToken(header) : viewerSessionToken(request);
     if (!header && !token) {
       throw new ApiError(401, 'unauthorized', 'missing token: send Authorization: Bearer <token>');
     }
@@ -27,6 +33,13 @@ export function requireToken(scope: FastifyInstance, domain: Domain): void {
       throw new ApiError(401, 'unauthorized', 'unknown token; create one with `agentspan tokens create`');
     }
     request.principal = principal;
+    const waitMs = limits.rateLimiter?.take(token) ?? 0;
+    if (waitMs > 0) {
+      limits.onRateLimited?.();
+      const seconds = retryAfterSeconds(waitMs);
+      reply.header('retry-after', seconds);
+      throw new ApiError(429, 'rate_limited', `this token sent more requests than this server allows (--rate-limit); retry after ${seconds} s`);
+    }
   });
 }
 

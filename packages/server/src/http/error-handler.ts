@@ -31,6 +31,9 @@ function asApiError(error: FastifyError, bodyLimit: number): ApiError | undefine
   return undefined;
 }
 
+/** The contract's error envelope, naming the request (as its log lines and `X-Request-Id` do). */
+const envelope = (error: ApiError, request: FastifyRequest) => ({ ...error.toBody(), request_id: request.id });
+
 /** Shapes every error into the contract's envelope; 5xx bodies never carry internals. */
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -38,22 +41,22 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     if (known) {
       if (known.statusCode >= 500) {
         request.log.warn({ err: error }, known.message);
-        reply.header('retry-after', '1');
+        if (!reply.hasHeader('retry-after')) reply.header('retry-after', '1');
       }
-      return reply.code(known.statusCode).send(known.toBody());
+      return reply.code(known.statusCode).send(envelope(known, request));
     }
     if (error.statusCode !== undefined && error.statusCode < 500) {
-      return reply.code(error.statusCode).send(new ApiError(error.statusCode, 'validation_error', error.message).toBody());
+      return reply.code(error.statusCode).send(envelope(new ApiError(error.statusCode, 'validation_error', error.message), request));
     }
     request.log.error({ err: error }, 'request failed');
     return reply
       .code(500)
-      .send(new ApiError(500, 'internal_error', `internal server error (request ${request.id}); it has been logged`).toBody());
+      .send(envelope(new ApiError(500, 'internal_error', `internal server error (request ${request.id}); it has been logged`), request));
   });
 
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
-      .send(new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at GET /api/v1/openapi.json`).toBody());
+      .send(envelope(new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at GET /api/v1/openapi.json`), request));
   });
 }

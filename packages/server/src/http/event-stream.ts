@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { EventFilter, EventLog } from '../domain/events/event-log.js';
 import type { ChannelMember, EventChannels } from './event-channels.js';
 import { resyncFrame } from './sse-frames.js';
@@ -33,8 +33,16 @@ export class EventStream implements ChannelMember {
     this.#options = options;
   }
 
-  open(log: EventLog, channels: EventChannels, filter: EventFilter, lastEventId: string | undefined, onClose: () => void): void {
+  open(
+    log: EventLog,
+    channels: EventChannels,
+    filter: EventFilter,
+    lastEventId: string | undefined,
+    onClose: () => void,
+    headers: Record<string, OutgoingHttpHeader | number | undefined> = {},
+  ): void {
     this.#res.writeHead(200, {
+      ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

@@ -3,12 +3,16 @@ import { BulkRequestBody, BulkResponse } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { runBulk } from '../domain/bulk.js';
 import { sendJson } from '../http/answers.js';
+import type { ServerMetrics } from '../http/metrics.js';
 import { responses } from './responses.js';
 
-export function bulkRoutes(app: FastifyInstance, domain: Domain): void {
+export function bulkRoutes(app: FastifyInstance, domain: Domain, metrics: ServerMetrics): void {
   app.post<{ Body: BulkRequestBody }>(
     '/bulk',
     { schema: { tags: ['bulk'], body: BulkRequestBody, response: responses({ 200: BulkResponse }) } },
-    async (request, reply) => sendJson(reply, 200, await runBulk(domain, request.principal, request.body.items)),
+    async (request, reply) => {
+      for (const item of request.body.items) metrics.bulkItems.inc({ type: item._type });
+      return sendJson(reply, 200, await runBulk(domain, request.principal, request.body.items));
+    },
   );
 }

@@ -9,8 +9,13 @@ import { EventStream, type EventStreamOptions } from '../http/event-stream.js';
  * GET /events: Server-Sent Events of the account's span and instance changes (of one instance
  * with `agent_instance_id`), resuming after `Last-Event-ID`.
  */
-export function eventRoutes(app: FastifyInstance, domain: Domain, options: EventStreamOptions): void {
-  const open = new Set<EventStream>();
+export function eventRoutes(
+  app: FastifyInstance,
+  domain: Domain,
+  options: EventStreamOptions,
+  /** The streams open now (the metrics count them). */
+  open = new Set<EventStream>(),
+): void {
   const channels = new EventChannels(domain.events.log);
   app.addHook('preClose', async () => {
     for (const stream of open) stream.close();
@@ -31,7 +36,8 @@ export function eventRoutes(app: FastifyInstance, domain: Domain, options: Event
       const stream = new EventStream(reply.raw, options);
       open.add(stream);
       const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }) };
-      stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream));
+      // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
+      stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
     },
   );
 }

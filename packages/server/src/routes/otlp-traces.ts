@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
 import { ingestTraces } from '../domain/traces/ingest-traces.js';
-import { requireToken } from '../http/authentication.js';
+import { requireToken, type RequestLimits } from '../http/authentication.js';
 import { CONTENT_TYPES, exportResponseBody, statusBody } from '../otlp/export-response.js';
 import { readExport } from '../otlp/read-spans.js';
 import {
@@ -51,6 +51,8 @@ export function otlpTraceRoutes(
   app: FastifyInstance,
   domain: Domain,
   { bodyLimit, exportsInFlight }: { bodyLimit: number; exportsInFlight: number },
+  /** The rate limit and capacity guard the API's other writes have. */
+  guards: { limits: RequestLimits; capacity(scope: FastifyInstance): void },
 ): void {
   let inFlight = 0;
   app.register(async (scope) => {
@@ -61,10 +63,11 @@ export function otlpTraceRoutes(
       const known = refusal(error, bodyLimit);
       if (!known) request.log.error({ err: error }, 'trace export failed');
       const { status, message } = known ?? { status: 500, message: `internal server error (request ${request.id}); it has been logged` };
-      if (status === 429 || status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
+      if ((status === 429 || status === 503) && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
       return reply.code(status).type(CONTENT_TYPES[encoding]).send(statusBody(status, message, encoding));
     });
-    requireToken(scope, domain);
+    guards.capacity(scope);
+    requireToken(scope, domain, guards.limits);
     scope.post('/v1/traces', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
       const encoding = encodingOf(request)!;
       if (inFlight >= exportsInFlight) {

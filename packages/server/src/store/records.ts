@@ -82,6 +82,8 @@ export interface TokenRecord {
   /** Hex sha256 of the token text; the token itself is never stored. */
   token_hash: string;
   inserted_at: string;
+  /** When a request last used it, to the minute (see `TokenAuthenticator`); null until then, absent on insert. */
+  last_used_at?: string | null;
 }
 
 export interface InstanceRecord {

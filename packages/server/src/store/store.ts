@@ -81,9 +81,12 @@ import type {
   SpanStatusCounts,
   TokenRecord,
 } from './records.js';
+import type { StoreLoad, StoreProbe } from './store-probe.js';
 
 export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** Every token of every account, by (inserted_at, id). */
+  listTokens(): Promise<TokenRecord[]>;
   /** The oldest account, if any (used to tell whether a store was bootstrapped). */
   firstAccount(): Promise<AccountRecord | undefined>;
 
@@ -142,6 +145,10 @@ export interface WriteTx extends ReadTx {
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureSchemaVersion(row: SchemaVersionRecord): Promise<SchemaVersionRecord>;
   insertToken(row: TokenRecord): Promise<void>;
+  /** Deletes the token; returns it, or undefined when there is none of that id. */
+  deleteToken(id: string): Promise<TokenRecord | undefined>;
+  /** Records that the token was used at `usedAt`. */
+  touchToken(id: string, usedAt: string): Promise<void>;
 
   /** Throws `StoreConflictError` when (account_id, id) is taken. */
   insertInstance(row: InstanceRecord): Promise<void>;
@@ -190,8 +197,8 @@ export interface SequenceOutcome<T> {
 
 /** Messages between the server processes that share one store. */
 export interface Broadcast {
-  /** Sends a message (at most 7,800 bytes) to every process listening, this one included. */
-  send(message: string): void;
+  /** Sends a message (at most 7,800 bytes) to every process listening, this one included; resolves once sent (or failed to). */
+  send(message: string): Promise<void>;
   /**
    * Calls `onMessage` with each message sent from now on, in the order they were sent, until the
    * returned function is called; `onGap` when some may have been missed (the connection was lost).
@@ -203,6 +210,15 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Present where several server processes may share the store (PostgreSQL); SQLite has one. */
   readonly broadcast?: Broadcast;
+  /**
+   * Where no broadcast exists (SQLite): a value that changes whenever another process has committed
+   * to the store (e.g. `agentspan tokens revoke`), for caches of this process to start over.
+   */
+  readonly othersCommitted?: () => unknown;
+  /** Commit and fsync timings, for metrics. */
+  readonly probe: StoreProbe;
+  /** How many writes wait, and the connection pool's use (PostgreSQL), now. */
+  load(): StoreLoad;
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T>;
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>>;

@@ -1,4 +1,5 @@
 import type { ListedAgentInstance } from '@agentspan/protocol';
+import { alignedTable, timeText } from './text-table.js';
 
 const durationText = (instance: ListedAgentInstance, now: number) => {
   if (!instance.started_at) return '-';
@@ -9,7 +10,6 @@ const durationText = (instance: ListedAgentInstance, now: number) => {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 };
 
-const timeText = (at: string | null) => (at ? at.slice(0, 19).replace('T', ' ') : '-');
 
 /** Instances as an aligned text table: one header line, one line each. */
 export function renderInstanceTable(instances: readonly ListedAgentInstance[], now = Date.now()): string {
@@ -25,6 +25,5 @@ export function renderInstanceTable(instances: readonly ListedAgentInstance[], n
       String(i.span_counts.failed),
     ]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return alignedTable(rows);
 }

@@ -35,6 +35,12 @@ describe('wrong flags say what is wrong and exit non-zero', { concurrency: true 
     [['serve', '--data-dir', 'x', '--database-url', 'postgres://h/db'], /either --data-dir \(SQLite\) or --database-url/],
     [['tokens', 'create', '--scope', 'admin'], /expected one of deployment, account, got "admin"/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['serve', '--rate-limit', '100'], /--rate-limit <requests>\/<seconds>.*expected <requests>\/<seconds>.*e\.g\. 600\/60.*got "100"/],
+    [['serve', '--rate-limit', '0/60'], /at least 1 request.*got "0\/60"/],
+    [['serve', '--max-queued-writes', '-1'], /--max-queued-writes <n>.*expected a whole number from 0 to 1000000/],
+    [['serve', '--metrics-token', ' '], /--metrics-token may not be empty/],
+    [['serve', '--cors-origin', 'https://app.example.com/path'], /--cors-origin <origin>.*expected an origin: http:\/\/ or https:\/\/.*got "https:\/\/app\.example\.com\/path"/],
+    [['serve', '--cors-origin', 'app.example.com'], /expected an origin/],
   ];
   for (const [args, message] of cases) {
     test(args.join(' '), async () => {

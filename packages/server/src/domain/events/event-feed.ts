@@ -72,7 +72,7 @@ export class EventFeed {
     let batch: string[] = [];
     let size = head.length + 2;
     const send = () => {
-      if (batch.length > 0) this.#broadcast!.send(`${head}${batch.join(',')}]}`);
+      if (batch.length > 0) void this.#broadcast!.send(`${head}${batch.join(',')}]}`);
       batch = [];
       size = head.length + 2;
     };

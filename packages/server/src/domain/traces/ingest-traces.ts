@@ -173,6 +173,7 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
  * registered, each span created, the instance as its root finished it (with its span counts then).
  */
 async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
+  if (writes.spans.length > 0) domain.observer?.spansIngested(writes.spans.length);
   if (!domain.events.wanted(accountId)) return;
   const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): Change => ({
     kind: 'instance.updated',

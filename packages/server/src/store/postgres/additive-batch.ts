@@ -5,6 +5,7 @@ import { columnValues, ledgerKey, rowKey, TABLE_COLUMNS } from '../table-columns
 import { PostgresReadTx } from './read-tx.js';
 import { literal, Sql } from './sql.js';
 import { checkOut, runUnit } from './transactions.js';
+import type { StoreProbe } from '../store-probe.js';
 import { insertSpansCounted } from './write-tx.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
@@ -277,6 +278,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   ensureAgentVersion = refuse('ensureAgentVersion');
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');
+  deleteToken = refuse('deleteToken');
+  touchToken = refuse('touchToken');
   insertInstance = refuse('insertInstance');
   lockInstance = refuse('lockInstance');
   updateInstance = refuse('updateInstance');
@@ -300,7 +303,7 @@ interface Queued {
  * Runs the additive units of one batch and settles them. When the batch does not commit, no unit
  * has been settled yet, and every one runs again alone.
  */
-async function runBatch(pool: Pool, queued: Queued[], known: AdditiveBatcher['known']): Promise<void> {
+async function runBatch(pool: Pool, probe: StoreProbe, queued: Queued[], known: AdditiveBatcher['known']): Promise<void> {
   let connection;
   try {
     connection = await checkOut(pool);
@@ -315,7 +318,7 @@ async function runBatch(pool: Pool, queued: Queued[], known: AdditiveBatcher['kn
   let committed = false;
   if (batch.lost === undefined) {
     try {
-      await batch.commit(txs.filter((_, i) => outcomes[i]!.status === 'fulfilled'));
+      await probe.timeCommit(() => batch.commit(txs.filter((_, i) => outcomes[i]!.status === 'fulfilled')));
       committed = true;
     } catch {
       // Lost at COMMIT, or a row taken meanwhile: the units run again alone, below.
@@ -342,20 +345,27 @@ async function runBatch(pool: Pool, queued: Queued[], known: AdditiveBatcher['kn
     else entry.reject(outcome.reason);
   });
   // After the commit: a unit that met its key or span id in the batch now finds it committed.
-  await Promise.all(alone.map((entry) => runUnit(pool, entry.unit).then(entry.resolve, entry.reject)));
+  await Promise.all(alone.map((entry) => runUnit(pool, entry.unit, probe).then(entry.resolve, entry.reject)));
 }
 
 /** Queues additive units and runs those of each event-loop turn as one batch, a few batches at once. */
 export class AdditiveBatcher {
   readonly #pool: Pool;
+  readonly #probe: StoreProbe;
   #queue: Queued[] = [];
   #scheduled = false;
   #running = 0;
   /** The instances the last committed batch used (see `Batch`). */
   readonly known: { instances: readonly InstanceRecord[] } = { instances: [] };
 
-  constructor(pool: Pool) {
+  constructor(pool: Pool, probe: StoreProbe) {
     this.#pool = pool;
+    this.#probe = probe;
+  }
+
+  /** Units waiting for a batch. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   write<T>(unit: Unit<T>): Promise<T> {
@@ -373,7 +383,7 @@ export class AdditiveBatcher {
       if (this.#running >= CONCURRENT_BATCHES || this.#queue.length === 0) return;
       const queued = this.#queue.splice(0, MAX_UNITS);
       this.#running += 1;
-      void runBatch(this.#pool, queued, this.known).finally(() => {
+      void runBatch(this.#pool, this.#probe, queued, this.known).finally(() => {
         this.#running -= 1;
         this.#schedule();
       });

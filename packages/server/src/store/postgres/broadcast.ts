@@ -20,9 +20,12 @@ export class PostgresBroadcast implements Broadcast {
     this.#channel = `agentspan_${createHash('sha256').update(schema ?? '').digest('hex').slice(0, 24)}`;
   }
 
-  send(message: string): void {
-    // Best effort: a lost notice means other processes' viewers miss a live update, never data.
-    this.#pool.query('SELECT pg_notify($1, $2)', [this.#channel, message]).catch(() => {});
+  send(message: string): Promise<void> {
+    // Best effort: a lost notice means a missed live update, or a cache that starts over only after its listener's gap.
+    return this.#pool.query('SELECT pg_notify($1, $2)', [this.#channel, message]).then(
+      () => {},
+      () => {},
+    );
   }
 
   async listen(onMessage: (message: string) => void, onGap: () => void): Promise<() => Promise<void>> {

@@ -162,6 +162,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX spans_by_parent ON spans (account_id, parent_span_id, started_at, id) WHERE parent_span_id IS NOT NULL;
   CREATE INDEX spans_search ON spans USING gin (${SPAN_SEARCH_DOCUMENT});
   `,
+  // When each token was last used (`agentspan tokens list`).
+  `
+  ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

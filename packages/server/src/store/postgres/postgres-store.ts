@@ -9,6 +9,7 @@ import { Sql } from './sql.js';
 import { AdditiveBatcher } from './additive-batch.js';
 import { PostgresBroadcast } from './broadcast.js';
 import { runSequence, runUnit } from './transactions.js';
+import { StoreProbe, type StoreLoad } from '../store-probe.js';
 
 class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
@@ -18,6 +19,7 @@ class PostgresStore implements Store {
   readonly #readTx: ReadTx;
   readonly #additive: AdditiveBatcher;
   readonly broadcast: PostgresBroadcast;
+  readonly probe = new StoreProbe();
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -28,12 +30,12 @@ class PostgresStore implements Store {
     // An idle connection that drops is already out of the pool, and the next checkout opens a new one.
     this.#pool.on('error', () => {});
     this.#readTx = new PostgresReadTx(new Sql(this.#pool));
-    this.#additive = new AdditiveBatcher(this.#pool);
+    this.#additive = new AdditiveBatcher(this.#pool, this.probe);
     this.broadcast = new PostgresBroadcast(this.#pool, config, schema);
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.#track(() => runUnit(this.#pool, unit));
+    return this.#track(() => runUnit(this.#pool, unit, this.probe));
   }
 
   writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -41,11 +43,16 @@ class PostgresStore implements Store {
   }
 
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>> {
-    return this.#track(() => runSequence(this.#pool, units));
+    return this.#track(() => runSequence(this.#pool, units, this.probe));
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {
     return this.#track(() => unit(this.#readTx));
+  }
+
+  load(): StoreLoad {
+    const pool = { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+    return { queuedWrites: pool.waiting + this.#additive.queued, pool };
   }
 
   async migrate() {

@@ -29,6 +29,7 @@ const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT *
 
 export const READS = {
   tokenByHash: statement('tokens', 'token_by_hash', 'SELECT * FROM tokens WHERE token_hash = $1'),
+  tokens: statement('tokens', 'all_tokens', 'SELECT * FROM tokens ORDER BY inserted_at, id'),
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
   environments: statement(
@@ -147,6 +148,9 @@ export class PostgresReadTx implements ReadTx {
 
   findTokenByHash(tokenHash: string) {
     return this.sql.first<TokenRecord>(READS.tokenByHash, [tokenHash]);
+  }
+  listTokens() {
+    return this.sql.rows<TokenRecord>(READS.tokens, []);
   }
   firstAccount() {
     return this.sql.first<AccountRecord>(READS.firstAccount, []);

@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../errors.js';
 import { asStoreError, isUnavailable } from './errors.js';
 import { Sql } from './sql.js';
 import { PostgresWriteTx } from './write-tx.js';
+import type { StoreProbe } from '../store-probe.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
 
@@ -49,7 +50,7 @@ async function rolledBack(sql: Sql): Promise<boolean> {
  * Runs `body` in one transaction on one pooled connection (BEGIN … COMMIT), and runs it again
  * from the start in a fresh transaction after a deadlock or serialization failure.
  */
-async function inTransaction<T>(pool: Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: Pool, probe: StoreProbe | undefined, body: (sql: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const { client, release } = await checkOut(pool);
     const sql = new Sql(client);
@@ -58,7 +59,10 @@ async function inTransaction<T>(pool: Pool, body: (sql: Sql) => Promise<T>): Pro
       sql.begin();
       const result = await body(sql);
       // COMMIT of a transaction that an earlier statement aborted answers ROLLBACK instead of failing.
-      if ((await sql.commit()) === 'ROLLBACK') {
+      const committing = probe?.start();
+      const tag = await sql.commit();
+      probe?.commitEnded(committing);
+      if (tag === 'ROLLBACK') {
         throw sql.retryableFailure ?? new Error('the transaction was rolled back: a statement in it failed and the unit carried on');
       }
       return result;
@@ -83,13 +87,13 @@ async function runOn<T>(sql: Sql, unit: Unit<T>): Promise<T> {
   return result;
 }
 
-export function runUnit<T>(pool: Pool, unit: Unit<T>): Promise<T> {
-  return inTransaction(pool, (sql) => runOn(sql, unit));
+export function runUnit<T>(pool: Pool, unit: Unit<T>, probe?: StoreProbe): Promise<T> {
+  return inTransaction(pool, probe, (sql) => runOn(sql, unit));
 }
 
 /** Units in order, each in a savepoint of one transaction; a failing unit is undone alone and ends the run. */
-export function runSequence<T>(pool: Pool, units: ReadonlyArray<Unit<T>>): Promise<SequenceOutcome<T>> {
-  return inTransaction(pool, async (sql) => {
+export function runSequence<T>(pool: Pool, units: ReadonlyArray<Unit<T>>, probe?: StoreProbe): Promise<SequenceOutcome<T>> {
+  return inTransaction(pool, probe, async (sql) => {
     const outcome: SequenceOutcome<T> = { results: [] };
     for (const unit of units) {
       await sql.command('SAVEPOINT unit');

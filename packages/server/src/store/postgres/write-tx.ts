@@ -63,6 +63,8 @@ const WRITES = {
   agent_versions: insertInto('agent_versions', 'RETURNING *'),
   schema_versions: insertInto('schema_versions', 'RETURNING *'),
   tokens: insertInto('tokens'),
+  deleteToken: statement('tokens', 'delete_token', 'DELETE FROM tokens WHERE id = $1 RETURNING *'),
+  touchToken: statement('tokens', 'touch_token', 'UPDATE tokens SET last_used_at = $2 WHERE id = $1'),
   agent_instances: insertInto('agent_instances'),
   lockAgent: statement('agents', 'lock_agent', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockAgentShared: statement('agents', 'lock_agent_shared', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR SHARE'),
@@ -202,6 +204,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   insertToken(row: TokenRecord) {
     return this.#insertOrConflict('tokens', row);
+  }
+  deleteToken(id: string) {
+    return this.sql.first<TokenRecord>(WRITES.deleteToken, [id]);
+  }
+  async touchToken(id: string, usedAt: string) {
+    await this.sql.change(WRITES.touchToken, [id, usedAt]);
   }
   insertInstance(row: InstanceRecord) {
     return this.#insertOrConflict('agent_instances', row);

@@ -4,6 +4,7 @@ import { asStoreError } from './errors.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import type { WalFlusher } from './wal-sync.js';
+import type { StoreProbe } from '../store-probe.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
 
@@ -41,6 +42,7 @@ export class CommitGroup {
   readonly #counts: PendingSpanCounts;
   readonly #instances: InstanceCache;
   readonly #flusher: WalFlusher;
+  readonly #probe: StoreProbe;
   /** The fsync the latest committed group waits for, while it runs. */
   #durable: Promise<void> | undefined;
   #queue: Entry[] = [];
@@ -48,8 +50,16 @@ export class CommitGroup {
   #running = false;
   #idle: Array<() => void> = [];
 
-  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts, instances: InstanceCache, flusher: WalFlusher) {
+  constructor(
+    db: Database,
+    newTx: () => WriteTx,
+    counts: PendingSpanCounts,
+    instances: InstanceCache,
+    flusher: WalFlusher,
+    probe: StoreProbe,
+  ) {
     this.#db = db;
+    this.#probe = probe;
     this.#flusher = flusher;
     this.#newTx = newTx;
     this.#counts = counts;
@@ -76,6 +86,11 @@ export class CommitGroup {
     return new Promise<SequenceOutcome<T>>((resolve, reject) => {
       this.#enqueue({ units, settle: (outcome) => resolve(outcome as SequenceOutcome<T>), fail: reject });
     });
+  }
+
+  /** Entries (a write, or a sequence) waiting for the next group. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   /** Resolves once every queued unit has been settled, its group's fsync included. */
@@ -131,6 +146,7 @@ export class CommitGroup {
       for (const entry of batch) entry.fail(failure);
       return;
     }
+    const committing = this.#probe.start();
     try {
       this.#begin.run();
       this.#instances.revalidate();
@@ -162,7 +178,10 @@ export class CommitGroup {
       for (const entry of batch) entry.fail(broken);
       return;
     }
+    this.#probe.commitEnded(committing);
+    const syncing = this.#probe.start();
     const durable = this.#flusher.flush();
+    void durable.then(() => this.#probe.fsyncEnded(syncing), noop);
     this.#durable = durable;
     void durable.then(
       () => batch.forEach((entry, index) => entry.settle(outcomes[index]!)),

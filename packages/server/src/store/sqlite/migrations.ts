@@ -185,6 +185,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO span_search (span_search, rowid, schema_name, summary) VALUES ('delete', old.rowid, old.schema_name, old.summary);
   END;
   `,
+  // When each token was last used (`agentspan tokens list`).
+  `
+  ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

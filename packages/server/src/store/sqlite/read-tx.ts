@@ -26,6 +26,7 @@ import { spanPageBounds } from '../span-page-bounds.js';
 /** Read statements of one connection, prepared once. */
 export class ReadStatements {
   readonly tokenByHash: Statement;
+  readonly tokens: Statement;
   readonly firstAccount: Statement;
   readonly environment: Statement;
   readonly environments: Statement;
@@ -76,6 +77,7 @@ export class ReadStatements {
   constructor(db: Database) {
     const byId = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE account_id = ? AND id = ?`);
     this.tokenByHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
+    this.tokens = db.prepare('SELECT * FROM tokens ORDER BY inserted_at, id');
     this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
@@ -116,6 +118,9 @@ export class SqliteReadTx implements ReadTx {
 
   async findTokenByHash(tokenHash: string) {
     return this.q.tokenByHash.get(tokenHash) as TokenRecord | undefined;
+  }
+  async listTokens() {
+    return this.q.tokens.all() as TokenRecord[];
   }
   async firstAccount() {
     return this.q.firstAccount.get() as AccountRecord | undefined;

@@ -9,6 +9,7 @@ import { PendingSpanCounts } from './pending-span-counts.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
 import { fsyncWalFile, WalFlusher, type SyncWal } from './wal-sync.js';
 import { SqliteWriteTx, WriteStatements } from './write-tx.js';
+import { StoreProbe, type StoreLoad } from '../store-probe.js';
 
 export type SqliteLocation = { dataDir: string } | { file: string };
 
@@ -38,6 +39,8 @@ const closedError = () => Promise.reject(new Error('the store is closed'));
 
 class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  readonly probe = new StoreProbe();
+  readonly othersCommitted: () => unknown;
   readonly #writer: Database.Database;
   readonly #reader: Database.Database;
   readonly #group: CommitGroup;
@@ -75,8 +78,12 @@ class SqliteStore implements Store {
       counts,
       instances,
       this.#flusher,
+      this.probe,
     );
     this.#readTx = new SqliteReadTx(new ReadStatements(this.#reader));
+    // The writer's data_version moves only when another connection commits: this process's reader never does.
+    const dataVersion = this.#writer.prepare('PRAGMA data_version').pluck();
+    this.othersCommitted = () => dataVersion.get();
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -96,6 +103,10 @@ class SqliteStore implements Store {
     if (this.#closed) return closedError();
     const barrier = this.#group.readBarrier();
     return barrier ? barrier.then(() => unit(this.#readTx)) : unit(this.#readTx);
+  }
+
+  load(): StoreLoad {
+    return { queuedWrites: this.#group.queued };
   }
 
   async migrate() {

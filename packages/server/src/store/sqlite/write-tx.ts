@@ -40,6 +40,8 @@ export class WriteStatements {
   readonly insertSchemaVersion: Statement;
   readonly schemaVersionByExternal: Statement;
   readonly insertToken: Statement;
+  readonly deleteToken: Statement;
+  readonly touchToken: Statement;
   readonly insertInstance: Statement;
   readonly updateInstance: Statement;
   readonly insertSpan: Statement;
@@ -83,6 +85,8 @@ export class WriteStatements {
       'SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
     );
     this.insertToken = insertInto(db, 'tokens');
+    this.deleteToken = db.prepare('DELETE FROM tokens WHERE id = ? RETURNING *');
+    this.touchToken = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
     this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
@@ -183,6 +187,12 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async insertToken(row: TokenRecord) {
     insert('tokens', this.#w.insertToken, row);
+  }
+  async deleteToken(id: string) {
+    return this.#w.deleteToken.get(id) as TokenRecord | undefined;
+  }
+  async touchToken(id: string, usedAt: string) {
+    this.#w.touchToken.run(usedAt, id);
   }
   async insertInstance(row: InstanceRecord) {
     insert('agent_instances', this.#w.insertInstance, row);

@@ -1,0 +1,58 @@
+export { PrefactorHttpClient } from './client.js';
+export { DEFAULT_CONFIG, type PrefactorClientConfig } from './config.js';
+export * from './errors/index.js';
+export type { CallOptions, SpanCallOptions } from './operation.js';
+export type { RetryJitter } from './retry-policy.js';
+export type { Sleep } from './delay.js';
+export type { Time } from './wire-time.js';
+export type {
+  AgentSpanPage,
+  CreateAgentSpanParams,
+  FinishAgentSpanParams,
+  ListAgentSpansPageParams,
+  ListAgentSpansParams,
+} from './resources/agent-spans.js';
+export type {
+  AgentInstancePage,
+  FinishAgentInstanceParams,
+  ListAgentInstancesPageParams,
+  ListAgentInstancesParams,
+  RecordQualityParams,
+  RegisterAgentInstanceParams,
+  StartAgentInstanceParams,
+  TerminateAgentInstanceParams,
+} from './resources/agent-instances.js';
+export type {
+  AgentActionParams,
+  AgentLabels,
+  CreateAgentParams,
+  ListAgentsParams,
+  ShowAgentParams,
+  UpdateAgentParams,
+} from './resources/agents.js';
+export type { BulkExecuteParams } from './resources/bulk.js';
+export type { AgentSpans } from './resources/agent-spans.js';
+export type { AgentInstances } from './resources/agent-instances.js';
+export type { Agents } from './resources/agents.js';
+export type { Bulk } from './resources/bulk.js';
+export type { AgentEvent, Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
+export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
+export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
+export { SDK_PACKAGE, SDK_VERSION } from './version.js';
+export type {
+  Agent,
+  AgentAvailableActions,
+  AgentInstanceCounts,
+  AgentSorting,
+  AgentStatus,
+  AgentInstance,
+  ListedAgentInstance,
+  InstanceStatus,
+  AgentSpan,
+  BulkItem,
+  BulkItemType,
+  BulkOutput,
+  FinishStatus,
+  InstancePurpose,
+  SpanStatus,
+} from '@agentspan/protocol';
