@@ -14,6 +14,7 @@ import { pingRoutes } from './routes/ping.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStreamOptions } from './http/event-stream.js';
+import { RetentionSweeper } from './domain/retention/retention-sweeper.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   otlpBodyLimit?: number;
   /** OTLP exports stored at once (default 32); one more is answered 429 with Retry-After. */
   otlpExportsInFlight?: number;
+  /** Delete instances (with their spans) finished more than this many days ago; 0 or absent keeps everything. */
+  retentionDays?: number;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -94,15 +97,25 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const retention = options.retentionDays
+    ? new RetentionSweeper(options.store, options.retentionDays, {
+        swept: (report, cutoff) => {
+          if (report.instances + report.spans + report.ledger > 0) app.log.info({ retention: report, finishedBefore: cutoff }, 'retention purge');
+        },
+        failed: (error) => app.log.warn({ err: error }, 'retention purge failed'),
+      })
+    : undefined;
   let pruning: ReturnType<typeof setInterval> | undefined;
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
   app.addHook('onReady', async () => {
     await domain.events.start();
     void pruneLedger();
     pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
+    retention?.start();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruning);
+    await retention?.stop();
     await domain.events.close();
   });
   return app;

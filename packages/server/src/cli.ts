@@ -6,6 +6,7 @@ import { tokensCommand } from './commands/tokens.js';
 import { instancesCommand } from './commands/instances.js';
 import { spansCommand } from './commands/spans.js';
 import { tailCommand } from './commands/tail.js';
+import { purgeCommand } from './commands/purge.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -16,7 +17,8 @@ const program = new Command('agentspan')
   .addCommand(demoCommand())
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
-  .addCommand(tailCommand());
+  .addCommand(tailCommand())
+  .addCommand(purgeCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();

@@ -19,6 +19,7 @@ export interface StartServerOptions {
   /** Serve the web viewer at `/` (default true). */
   viewer?: boolean;
   otlpBodyLimit?: number;
+  retentionDays?: number;
 }
 
 /** Builds the app on `store` and listens. The store is closed by `stop()`. */
@@ -28,6 +29,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit,
     otlpBodyLimit: options.otlpBodyLimit,
+    retentionDays: options.retentionDays,
     ...(options.viewer === undefined ? {} : { viewer: options.viewer }),
   });
   await app.listen({ host: options.host, port: options.port });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseTimestamp, type Timestamp } from '../domain/timestamps.js';
 
 /** A commander option parser for a whole number in [min, max], with a message that names the rule. */
 export const integerIn = (min: number, max: number) => (value: string) => {
@@ -17,3 +18,12 @@ export const choiceOf =
     }
     return value as T;
   };
+
+/** A commander option parser for an ISO-8601 date or date-time (UTC unless it says otherwise), to a canonical timestamp. */
+export const dateTime = (value: string): Timestamp => {
+  try {
+    return parseTimestamp(value, 'date');
+  } catch {
+    throw new InvalidArgumentError(`expected an ISO-8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z, got "${value}"`);
+  }
+};

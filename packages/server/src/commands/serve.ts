@@ -4,6 +4,7 @@ import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
+import { MAX_RETENTION_DAYS } from '../domain/retention/retention-sweeper.js';
 import { integerIn, choiceOf } from './option-parsers.js';
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
@@ -22,6 +23,7 @@ interface ServeFlags extends StoreLocationFlags {
   databaseSsl?: boolean;
   /** commander's --no-ui: false when given. */
   ui: boolean;
+  retentionDays: number;
 }
 
 export const serveCommand = () =>
@@ -36,6 +38,12 @@ export const serveCommand = () =>
     .option('--statement-timeout <ms>', 'PostgreSQL statement timeout in milliseconds', integerIn(1, 3_600_000))
     .option('--database-ssl', 'connect to PostgreSQL over TLS')
     .option('--no-ui', 'do not serve the web viewer at /')
+    .addOption(
+      new Option('--retention-days <days>', 'delete instances (with their spans) finished more than this many days ago, hourly in the background; 0 keeps everything')
+        .env('AGENTSPAN_RETENTION_DAYS')
+        .argParser(integerIn(0, MAX_RETENTION_DAYS))
+        .default(0),
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -47,10 +55,12 @@ export const serveCommand = () =>
       const logger = pino({ level: flags.logLevel });
       const server = await startServer({
         store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
+        retentionDays: flags.retentionDays,
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);
       if (flags.ui) say(`Viewer: ${server.url}/`);
+      if (flags.retentionDays > 0) say(`Retention: instances finished more than ${flags.retentionDays} days ago are deleted, hourly`);
       if (first) {
         say('First start: created an account, environment, agent and deployment.');
         say(`API token (deployment-scoped; shown once, store it now): ${first.token}`);

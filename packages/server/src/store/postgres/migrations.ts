@@ -162,6 +162,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX spans_by_parent ON spans (account_id, parent_span_id, started_at, id) WHERE parent_span_id IS NOT NULL;
   CREATE INDEX spans_search ON spans USING gin (${SPAN_SEARCH_DOCUMENT});
   `,
+  // Retention: finished instances oldest finish first, without a scan of the open ones.
+  `
+  CREATE INDEX agent_instances_by_finish ON agent_instances (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */
