@@ -7,6 +7,7 @@ import { instancesCommand } from './commands/instances.js';
 import { spansCommand } from './commands/spans.js';
 import { tailCommand } from './commands/tail.js';
 import { purgeCommand } from './commands/purge.js';
+import { backupCommand } from './commands/backup.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -18,7 +19,8 @@ const program = new Command('agentspan')
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
   .addCommand(tailCommand())
-  .addCommand(purgeCommand());
+  .addCommand(purgeCommand())
+  .addCommand(backupCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();
