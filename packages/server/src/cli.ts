@@ -8,6 +8,8 @@ import { spansCommand } from './commands/spans.js';
 import { tailCommand } from './commands/tail.js';
 import { purgeCommand } from './commands/purge.js';
 import { backupCommand } from './commands/backup.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -20,7 +22,9 @@ const program = new Command('agentspan')
   .addCommand(spansCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
-  .addCommand(backupCommand());
+  .addCommand(backupCommand())
+  .addCommand(exportCommand())
+  .addCommand(importCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();
