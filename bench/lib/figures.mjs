@@ -112,6 +112,24 @@ export const FIGURES = [
     measures: 'RSS growth of an agent process while the backend is down, from 5·10⁴ to 10⁵ spans with the default queue (10⁴ items, full from the first 10⁴; the whole series is in the notes)',
   },
   {
+    name: 'create_during_purge',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'span creates/s on SQLite while a retention purge deletes old instances (10⁶ spans; 3·10⁵ with --quick) ÷ span creates/s on the same server with no purge, 32 connections',
+  },
+  {
+    name: 'export_rss_growth_mib',
+    unit: 'MiB',
+    target: { op: '<=', value: 64 },
+    measures: 'peak RSS growth of a process exporting a store of 10⁶ spans (10⁵ with --quick) to an NDJSON file',
+  },
+  {
+    name: 'import_rss_growth_mib',
+    unit: 'MiB',
+    target: { op: '<=', value: 64 },
+    measures: 'peak RSS growth of a process checking and importing that file into a new store',
+  },
+  {
     name: 'fetch_vs_undici_c32',
     unit: 'ratio',
     measures: 'baseline: calls/s of global fetch ÷ undici Pool, 32 in flight',

@@ -3,9 +3,11 @@ import bulk from './bulk.mjs';
 import client from './client.mjs';
 import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
+import retention from './retention.mjs';
+import transfer from './transfer.mjs';
 import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, retention, transfer];
