@@ -41,17 +41,26 @@ async function seed({ dataDir, spans }) {
   return { spans };
 }
 
-/** Runs `work` while sampling RSS every 5 ms; answers its result with the peak RSS growth in MiB. */
+/**
+ * Runs `work` while sampling RSS every 5 ms; answers its result with the peak RSS growth in MiB and
+ * the growth at each whole second, to show whether it levels off or keeps climbing.
+ */
 async function measured(work) {
   globalThis.gc?.();
   const start = process.memoryUsage().rss;
   let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const bySecond = [];
   const began = performance.now();
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    const second = Math.floor((performance.now() - began) / 1000);
+    if (second > bySecond.length) bySecond.push(Math.round(((rss - start) / 2 ** 20) * 10) / 10);
+  }, 5);
   try {
     const result = await work();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { ...result, ms: Math.round(performance.now() - began), startMiB: start / 2 ** 20, peakGrowthMiB: (peak - start) / 2 ** 20 };
+    return { ...result, ms: Math.round(performance.now() - began), startMiB: start / 2 ** 20, peakGrowthMiB: (peak - start) / 2 ** 20, bySecond };
   } finally {
     clearInterval(timer);
   }

@@ -25,10 +25,13 @@ export default {
       const exported = await (await child('export')).call('exportTo', { dataDir: source, file });
       const imported = await (await child('import')).call('importFrom', { dataDir: join(dir, 'target'), file });
       const mib = (statSync(file).size / 2 ** 20).toFixed(0);
-      ctx.measurement('export spans', [{ perSecond: spans / (exported.ms / 1000) }], exported);
-      ctx.measurement('import spans', [{ perSecond: spans / (imported.ms / 1000) }], { ...imported, report: undefined });
+      ctx.measurement('export spans', [{ perSecond: spans / (exported.ms / 1000) }], { ...exported, bySecond: undefined });
+      ctx.measurement('import spans', [{ perSecond: spans / (imported.ms / 1000) }], { ...imported, report: undefined, bySecond: undefined });
       if (imported.report.inserted.span !== spans) throw new Error(`imported ${imported.report.inserted.span} of ${spans} spans`);
-      const note = (what, r) => `${spans} spans in ${spans / 1000} instances, a ${mib} MiB file; ${what} in ${r.ms} ms from a process of ${round1(r.startMiB)} MiB RSS, sampled every 5 ms`;
+      const note = (what, r) =>
+        `${spans} spans in ${spans / 1000} instances, a ${mib} MiB file; ${what} in ${r.ms} ms from a process of ${round1(r.startMiB)} MiB RSS, sampled every 5 ms; growth MiB at each second: ${r.bySecond.join(', ')}`;
+      console.log(`  export: ${note('exported', exported)}`);
+      console.log(`  import: ${note('checked and imported', imported)}`);
       ctx.figure('export_rss_growth_mib', round1(exported.peakGrowthMiB), note('exported', exported));
       ctx.figure('import_rss_growth_mib', round1(imported.peakGrowthMiB), note('checked and imported', imported));
     } finally {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { exportLines, type ExportCounts } from '../domain/transfer/export-rows.js';
-import { dateTime } from './option-parsers.js';
+import { amount, dateTime } from './option-parsers.js';
 import { openExistingStoreAt, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 
 interface ExportFlags extends StoreLocationFlags {
@@ -10,7 +10,7 @@ interface ExportFlags extends StoreLocationFlags {
 }
 
 export const describeCounts = (counts: Partial<Record<string, number>>) =>
-  Object.entries(counts).map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ') || 'nothing';
+  Object.entries(counts).map(([kind, n]) => amount(n ?? 0, kind)).join(', ') || 'nothing';
 
 export const exportCommand = () =>
   withStoreLocationOptions(

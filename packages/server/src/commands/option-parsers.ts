@@ -27,3 +27,6 @@ export const dateTime = (value: string): Timestamp => {
     throw new InvalidArgumentError(`expected an ISO-8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z, got "${value}"`);
   }
 };
+
+/** "1 span", "2 spans": a count and its noun for a command's summary line. */
+export const amount = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { purgeableBefore, purgeFinishedBefore, type PurgeReport } from '../domain/retention/purge.js';
-import { dateTime } from './option-parsers.js';
+import { amount, dateTime } from './option-parsers.js';
 import { describeLocation, openExistingStoreAt, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 
 interface PurgeFlags extends StoreLocationFlags {
@@ -9,7 +9,7 @@ interface PurgeFlags extends StoreLocationFlags {
 }
 
 const counted = (report: PurgeReport) =>
-  `${report.instances} agent instances, ${report.spans} spans, ${report.ledger} idempotency-ledger entries`;
+  `${amount(report.instances, 'agent instance')}, ${amount(report.spans, 'span')}, ${amount(report.ledger, 'idempotency-ledger entry', 'idempotency-ledger entries')}`;
 
 export const purgeCommand = () =>
   withStoreLocationOptions(

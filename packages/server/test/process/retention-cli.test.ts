@@ -38,12 +38,12 @@ describe('agentspan purge', () => {
 
     const dry = await runAgentspan(['purge', '--data-dir', dataDir, '--before', '2021-01-01', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^dry run: would delete 1 agent instances, 3 spans, 0 idempotency-ledger entries \(finished before 2021-01-01T00:00:00\.000000Z, SQLite in .*\); nothing was changed\n$/);
+    assert.match(dry.stdout, /^dry run: would delete 1 agent instance, 3 spans, 0 idempotency-ledger entries \(finished before 2021-01-01T00:00:00\.000000Z, SQLite in .*\); nothing was changed\n$/);
     assert.deepEqual(await instancesIn(dataDir, account.accountId, all), before);
 
     const run = await runAgentspan(['purge', '--data-dir', dataDir, '--before', '2021-01-01T00:00:00Z']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^deleted 1 agent instances, 3 spans, 0 idempotency-ledger entries/);
+    assert.match(run.stdout, /^deleted 1 agent instance, 3 spans, 0 idempotency-ledger entries/);
     const afterwards = await instancesIn(dataDir, account.accountId, all);
     assert.equal(afterwards.instances[0]!.instance, undefined);
     assert.deepEqual(afterwards.instances[0]!.spans, []);

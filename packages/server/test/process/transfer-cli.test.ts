@@ -90,7 +90,7 @@ describePostgres('agentspan export and import across engines', (url) => {
       assert.deepEqual(rows((await exported(['--data-dir', target])).stdout), rows(original));
 
       const purged = await runAgentspan(['purge', '--database-url', databaseUrl, '--before', '2021-01-01']);
-      assert.match(purged.stdout, /^deleted 1 agent instances, 4 spans, 0 idempotency-ledger entries \(finished before .*, PostgreSQL at /);
+      assert.match(purged.stdout, /^deleted 1 agent instance, 4 spans, 0 idempotency-ledger entries \(finished before .*, PostgreSQL at /);
     } finally {
       await dropSchema(url, schema);
     }
