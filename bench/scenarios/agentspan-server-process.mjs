@@ -116,13 +116,15 @@ async function seedOldRuns({ instances, spansPerInstance }) {
           status: 'complete', purpose: 'live', started_at: OLD, finished_at: OLD, termination_reason: null,
           quality_payloads_json: '{}', quality_summaries_json: '{}', inserted_at: OLD, updated_at: OLD,
         });
+        const spans = [];
         for (let s = 0; s < spansPerInstance; s += 1) {
-          await tx.insertSpan({
+          spans.push({
             id: `${id}-${s}`, account_id: account.accountId, agent_id: account.agentId, agent_instance_id: id,
             parent_span_id: null, schema_name: 'llm', schema_title: null, status: 'complete', payload_json: payload,
             result_payload_json: null, summary: 'old span', started_at: OLD, finished_at: OLD, inserted_at: OLD, updated_at: OLD,
           });
         }
+        await tx.insertSpansIfAbsent(spans);
       }
     });
     done += n;

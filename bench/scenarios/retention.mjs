@@ -1,43 +1,81 @@
 // Span creates while a retention purge deletes a large set of old instances, against the same
-// server with no purge, on SQLite: the purge works in small steps, so writes should not stall.
+// server with no purge: the purge works in small steps and rests between them, so writes should
+// keep their pace. On SQLite, and on PostgreSQL (a database of its own, dropped afterwards) when
+// one is available.
+import process from 'node:process';
+import pg from 'pg';
+import { databaseUrl } from '../lib/availability.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody } from '../lib/span-body.mjs';
 import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
 
+async function measure(ctx, { store, url, figure, instances }) {
+  const spansPerInstance = 100;
+  const server = await startAgentspanServer(ctx, { store, databaseUrl: url, role: 'purge' });
+  const seeded = await server.call('seedOldRuns', { instances, spansPerInstance });
+  const instanceId = await startedInstance(server.info);
+  const headers = { authorization: `Bearer ${server.info.token}` };
+  const plan = { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(instanceId) };
+  const label = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const load = await ctx.loadParty(`create c32 (${label})`, server.info.url, { connections: 32, headers, plan });
+  const purges = [];
+  const duringPurge = {
+    name: `create c32 during purge (${label})`,
+    run: async (durationMs) => {
+      await server.call('startPurge');
+      const result = await load.run(durationMs);
+      purges.push(await server.call('stopPurge'));
+      return result;
+    },
+  };
+  const { runs, ratio } = await comparePairs([{ subject: duringPurge, baseline: load }], ctx.settings);
+  ctx.measurements(runs);
+  const deleted = purges.reduce((n, p) => n + p.spans, 0);
+  const seconds = purges.reduce((n, p) => n + p.ms, 0) / 1000;
+  const ranOut = purges.filter((p) => p.left === 0).length;
+  ctx.measurement(`purge during creates (${label})`, purges.map((p) => ({ perSecond: p.spans / (p.ms / 1000) })));
+  ctx.figure(figure, ratio(duringPurge.name, load.name),
+    `${ctx.pairing}; ${seeded.spans} old spans in ${instances} finished instances seeded; the purge deleted ${deleted} spans at ${Math.round(deleted / seconds)} spans/s while the creates ran` +
+      (ranOut ? `; it ran out of old spans in ${ranOut} of ${purges.length} runs` : '; it never ran out of old spans'));
+}
+
+async function withAdmin(url, work) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 export default {
   name: 'retention',
-  title: 'span creates during a retention purge vs with none, SQLite, 32 connections',
+  title: 'span creates during a retention purge vs with none, 32 connections, SQLite and PostgreSQL',
   needs: ['server'],
-  figures: ['create_during_purge'],
+  figures: ['create_during_purge', 'pg_create_during_purge'],
   async run(ctx) {
     if (!ctx.has('server')) return;
     const quick = ctx.options.quick;
-    const instances = quick ? 3_000 : 10_000;
-    const spansPerInstance = 100;
-    const server = await startAgentspanServer(ctx, { store: 'sqlite' });
-    const seeded = await server.call('seedOldRuns', { instances, spansPerInstance });
-    const instanceId = await startedInstance(server.info);
-    const headers = { authorization: `Bearer ${server.info.token}` };
-    const plan = { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(instanceId) };
-    const load = await ctx.loadParty('create c32', server.info.url, { connections: 32, headers, plan });
-    const purges = [];
-    const duringPurge = {
-      name: 'create c32 during purge',
-      run: async (durationMs) => {
-        await server.call('startPurge');
-        const result = await load.run(durationMs);
-        purges.push(await server.call('stopPurge'));
-        return result;
-      },
-    };
-    const { runs, ratio } = await comparePairs([{ subject: duringPurge, baseline: load }], ctx.settings);
-    ctx.measurements(runs);
-    const deleted = purges.reduce((n, p) => n + p.spans, 0);
-    const seconds = purges.reduce((n, p) => n + p.ms, 0) / 1000;
-    const ranOut = purges.filter((p) => p.left === 0).length;
-    ctx.measurement('purge during creates', purges.map((p) => ({ perSecond: p.spans / (p.ms / 1000), ...p })));
-    ctx.figure('create_during_purge', ratio(duringPurge.name, load.name),
-      `${ctx.pairing}; ${seeded.spans} old spans in ${instances} finished instances seeded; the purge deleted ${deleted} spans at ${Math.round(deleted / seconds)} spans/s while the creates ran` +
-        (ranOut ? `; it ran out of old spans in ${ranOut} of ${purges.length} runs` : ''));
+    try {
+      await measure(ctx, { store: 'sqlite', figure: 'create_during_purge', instances: quick ? 3_000 : 10_000 });
+    } finally {
+      await ctx.endScenario();
+    }
+    if (!ctx.has('postgres')) {
+      ctx.unavailable('pg_create_during_purge', ctx.whyNot('postgres'));
+      return;
+    }
+    const adminUrl = databaseUrl();
+    const name = `agentspan_bench_purge_${process.pid}_${Date.now()}`;
+    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+    try {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      await measure(ctx, { store: 'postgres', url: url.toString(), figure: 'pg_create_during_purge', instances: quick ? 1_000 : 3_000 });
+    } finally {
+      await ctx.endScenario();
+      await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
   },
 };
