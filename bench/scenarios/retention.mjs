@@ -2,9 +2,7 @@
 // server with no purge: the purge works in small steps and rests between them, so writes should
 // keep their pace. On SQLite, and on PostgreSQL (a database of its own, dropped afterwards) when
 // one is available.
-import process from 'node:process';
-import pg from 'pg';
-import { databaseUrl } from '../lib/availability.mjs';
+import { withBenchDatabase } from '../lib/bench-database.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody } from '../lib/span-body.mjs';
 import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
@@ -39,16 +37,6 @@ async function measure(ctx, { store, url, figure, instances }) {
       (ranOut ? `; it ran out of old spans in ${ranOut} of ${purges.length} runs` : '; it never ran out of old spans'));
 }
 
-async function withAdmin(url, work) {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 export default {
   name: 'retention',
   title: 'span creates during a retention purge vs with none, 32 connections, SQLite and PostgreSQL',
@@ -66,16 +54,8 @@ export default {
       ctx.unavailable('pg_create_during_purge', ctx.whyNot('postgres'));
       return;
     }
-    const adminUrl = databaseUrl();
-    const name = `agentspan_bench_purge_${process.pid}_${Date.now()}`;
-    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-    try {
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      await measure(ctx, { store: 'postgres', url: url.toString(), figure: 'pg_create_during_purge', instances: quick ? 1_000 : 3_000 });
-    } finally {
-      await ctx.endScenario();
-      await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    }
+    await withBenchDatabase('purge', (url) =>
+      measure(ctx, { store: 'postgres', url: url.toString(), figure: 'pg_create_during_purge', instances: quick ? 1_000 : 3_000 }),
+    () => ctx.endScenario());
   },
 };

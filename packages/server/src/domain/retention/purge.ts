@@ -5,13 +5,13 @@ import { LEDGER_RETENTION_MS } from '../idempotency-ledger.js';
 import { timestampFromMs, type Timestamp } from '../timestamps.js';
 
 /** Spans one purge step deletes at most: a step is one short transaction beside the API's writes. */
-export const PURGE_STEP_SPANS = 500;
+export const PURGE_STEP_SPANS = 100;
 /**
  * The share of wall time a purge spends in its steps; it rests between them for the rest. On
  * SQLite a step takes the one write lock (and, in the server, the event loop), so a purge at full
  * speed would take most of the store's write capacity; a background purge has hours to finish.
  */
-export const PURGE_DUTY_CYCLE = 0.2;
+export const PURGE_DUTY_CYCLE = 0.1;
 
 export interface PurgeReport extends PurgeCounts {
   /** Idempotency-ledger entries deleted (or, in a dry run, that would be). */
