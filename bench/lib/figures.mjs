@@ -118,6 +118,30 @@ export const FIGURES = [
     measures: '@agentspan/client as a browser bundler resolves it (esbuild --bundle --minify --platform=browser), gzipped, in KB',
   },
   {
+    name: 'create_during_purge',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'span creates/s on SQLite while a retention purge deletes old instances (10⁶ spans; 3·10⁵ with --quick) ÷ span creates/s on the same server with no purge, 32 connections',
+  },
+  {
+    name: 'pg_create_during_purge',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'the same on PostgreSQL (3·10⁵ old spans; 10⁵ with --quick)',
+  },
+  {
+    name: 'export_rss_growth_mib',
+    unit: 'MiB',
+    target: { op: '<=', value: 100 },
+    measures: 'peak RSS growth of a process exporting a store of 10⁶ spans (10⁵ with --quick) to an NDJSON file',
+  },
+  {
+    name: 'import_rss_growth_mib',
+    unit: 'MiB',
+    target: { op: '<=', value: 100 },
+    measures: 'peak RSS growth of a process checking and importing that file into a new store',
+  },
+  {
     name: 'fetch_vs_undici_c32',
     unit: 'ratio',
     measures: 'baseline: calls/s of global fetch ÷ undici Pool, 32 in flight',

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { performance } from 'node:perf_hooks';
 import { serveParent } from '../lib/child-process.mjs';
 import { spanParams } from '../lib/span-body.mjs';
 
@@ -94,6 +95,64 @@ async function seedInstances({ count }) {
   return { token: account.token };
 }
 
+const OLD = '2020-01-01T00:00:00.000000Z';
+
+/**
+ * A new account holding `instances` instances that finished in 2020 with `spansPerInstance` spans
+ * each, written straight through the store: what a retention purge has to delete.
+ */
+async function seedOldRuns({ instances, spansPerInstance }) {
+  const account = await server.createAccount(store, { name: 'old runs' });
+  const payload = JSON.stringify(spanParams('old').payload);
+  const perTransaction = Math.max(1, Math.floor(SPANS_PER_TRANSACTION / spansPerInstance));
+  for (let done = 0; done < instances; ) {
+    const n = Math.min(perTransaction, instances - done);
+    await store.write(async (tx) => {
+      for (let i = done; i < done + n; i += 1) {
+        const id = `old-${i}`;
+        await tx.insertInstance({
+          account_id: account.accountId, id, agent_id: account.agentId, agent_version_id: 'seeded-version',
+          schema_version_id: 'seeded-schema', environment_id: account.environmentId, agent_deployment_id: account.deploymentId,
+          status: 'complete', purpose: 'live', started_at: OLD, finished_at: OLD, termination_reason: null,
+          quality_payloads_json: '{}', quality_summaries_json: '{}', inserted_at: OLD, updated_at: OLD,
+        });
+        const spans = [];
+        for (let s = 0; s < spansPerInstance; s += 1) {
+          spans.push({
+            id: `${id}-${s}`, account_id: account.accountId, agent_id: account.agentId, agent_instance_id: id,
+            parent_span_id: null, schema_name: 'llm', schema_title: null, status: 'complete', payload_json: payload,
+            result_payload_json: null, summary: 'old span', started_at: OLD, finished_at: OLD, inserted_at: OLD, updated_at: OLD,
+          });
+        }
+        await tx.insertSpansIfAbsent(spans);
+      }
+    });
+    done += n;
+  }
+  return { spans: instances * spansPerInstance };
+}
+
+let purge;
+
+/** Starts a retention purge of everything finished before 2021 in the background, as the sweeper runs it. */
+async function startPurge() {
+  if (purge) throw new Error('a purge is already running');
+  const stop = new AbortController();
+  const started = performance.now();
+  const done = server.purgeFinishedBefore(store, '2021-01-01T00:00:00.000000Z', { signal: stop.signal });
+  purge = { stop, started, done };
+}
+
+/** Stops it between two steps; answers what it deleted, and whether anything was left (it ran the whole time). */
+async function stopPurge() {
+  const { stop, started, done } = purge;
+  purge = undefined;
+  stop.abort();
+  const report = await done;
+  const left = await server.purgeableBefore(store, '2021-01-01T00:00:00.000000Z');
+  return { ...report, ms: performance.now() - started, left: left.spans };
+}
+
 /** A new account with its deployment token, for a party that must not share the default account's events. */
 async function newAccount() {
   const account = await server.createAccount(store, { name: 'bench' });
@@ -108,7 +167,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedInstances, newAccount },
+  handlers: { seedThroughStore, seedInstances, newAccount, seedOldRuns, startPurge, stopPurge },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

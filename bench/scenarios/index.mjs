@@ -4,9 +4,11 @@ import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
 import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
+import retention from './retention.mjs';
+import transfer from './transfer.mjs';
 import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, clientBrowserBundle];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, clientBrowserBundle, retention, transfer];

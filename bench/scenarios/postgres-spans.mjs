@@ -1,21 +1,9 @@
 // Span create on the PostgreSQL store against the bare route, 32 connections, on a database
 // of its own that is dropped afterwards.
-import process from 'node:process';
-import pg from 'pg';
-import { databaseUrl } from '../lib/availability.mjs';
+import { withBenchDatabase } from '../lib/bench-database.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
 import { createSpanRequestBody } from '../lib/span-body.mjs';
 import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
-
-async function withAdmin(url, work) {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 export default {
   name: 'postgres-spans',
@@ -24,12 +12,7 @@ export default {
   figures: ['pg_create_vs_echo_c32'],
   async run(ctx) {
     if (!ctx.has('server') || !ctx.has('postgres')) return;
-    const adminUrl = databaseUrl();
-    const name = `agentspan_bench_${process.pid}_${Date.now()}`;
-    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-    try {
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
+    await withBenchDatabase('spans', async (url) => {
       const echo = await ctx.echoServer();
       const server = await startAgentspanServer(ctx, { store: 'postgres', databaseUrl: url.toString() });
       const instanceId = await startedInstance(server.info);
@@ -40,9 +23,6 @@ export default {
       const { runs, ratio } = await comparePairs([{ subject, baseline }], ctx.settings);
       ctx.measurements(runs);
       ctx.figure('pg_create_vs_echo_c32', ratio(subject.name, baseline.name), `${ctx.pairing}; PostgreSQL at ${url.host}, default pool`);
-    } finally {
-      await ctx.endScenario();
-      await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    }
+    }, () => ctx.endScenario());
   },
 };

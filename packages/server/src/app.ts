@@ -21,6 +21,7 @@ import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
 import type { RequestLimits } from './http/authentication.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { answerWithRequestId, requestIdOf } from './http/request-id.js';
+import { RetentionSweeper } from './domain/retention/retention-sweeper.js';
 import { DEFAULT_OTLP_BODY_LIMIT, DEFAULT_OTLP_EXPORTS_IN_FLIGHT, otlpTraceRoutes } from './routes/otlp-traces.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -49,6 +50,8 @@ export interface BuildAppOptions {
   maxQueuedWrites?: number;
   /** Origins whose pages may call the API from a browser (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /** Delete instances (with their spans) finished more than this many days ago; 0 or absent keeps everything. */
+  retentionDays?: number;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -127,6 +130,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   }, { limits, capacity });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const retention = options.retentionDays
+    ? new RetentionSweeper(options.store, options.retentionDays, {
+        swept: (report, cutoff) => {
+          if (report.instances + report.spans + report.ledger > 0) app.log.info({ retention: report, finishedBefore: cutoff }, 'retention purge');
+        },
+        failed: (error) => app.log.warn({ err: error }, 'retention purge failed'),
+      })
+    : undefined;
   let pruning: ReturnType<typeof setInterval> | undefined;
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
   app.addHook('onReady', async () => {
@@ -134,11 +145,13 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     await domain.tokens.start();
     void pruneLedger();
     pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
+    retention?.start();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruning);
     stopObserving();
     await domain.tokens.close();
+    await retention?.stop();
     await domain.events.close();
   });
   return app;

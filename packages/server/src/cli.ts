@@ -6,6 +6,10 @@ import { tokensCommand } from './commands/tokens.js';
 import { instancesCommand } from './commands/instances.js';
 import { spansCommand } from './commands/spans.js';
 import { tailCommand } from './commands/tail.js';
+import { purgeCommand } from './commands/purge.js';
+import { backupCommand } from './commands/backup.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -16,7 +20,11 @@ const program = new Command('agentspan')
   .addCommand(demoCommand())
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
-  .addCommand(tailCommand());
+  .addCommand(tailCommand())
+  .addCommand(purgeCommand())
+  .addCommand(backupCommand())
+  .addCommand(exportCommand())
+  .addCommand(importCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();

@@ -6,3 +6,6 @@ export { openSqliteStore, SQLITE_FILE_NAME, type SqliteLocation } from './store/
 export { openPostgresStore, type PostgresStoreOptions, type PostgresTlsOptions } from './store/postgres/index.js';
 export { bootstrapAccount, createAccount, type BootstrapResult } from './domain/bootstrap.js';
 export { createToken, type CreateTokenOptions } from './domain/access-tokens.js';
+export { purgeFinishedBefore, purgeableBefore, type PurgeReport } from './domain/retention/purge.js';
+export { exportLines, type ExportSelection } from './domain/transfer/export-rows.js';
+export { importFile, ImportRefused, type ImportReport } from './domain/transfer/import-rows.js';

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseTimestamp, type Timestamp } from '../domain/timestamps.js';
 
 /** A commander option parser for a whole number in [min, max], with a message that names the rule. */
 export const integerIn = (min: number, max: number) => (value: string) => {
@@ -23,3 +24,15 @@ export const nonEmpty = (flag: string) => (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError(`${flag} may not be empty`);
   return value;
 };
+
+/** A commander option parser for an ISO-8601 date or date-time (UTC unless it says otherwise), to a canonical timestamp. */
+export const dateTime = (value: string): Timestamp => {
+  try {
+    return parseTimestamp(value, 'date');
+  } catch {
+    throw new InvalidArgumentError(`expected an ISO-8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z, got "${value}"`);
+  }
+};
+
+/** "1 span", "2 spans": a count and its noun for a command's summary line. */
+export const amount = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

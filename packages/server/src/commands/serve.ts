@@ -3,11 +3,13 @@ import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
+import { MAX_RETENTION_DAYS } from '../domain/retention/retention-sweeper.js';
 import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
 import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
 import { parseCorsOrigin } from '../http/cors.js';
 import { LOG_FORMATS, serverLogger, type LogFormat } from '../logging.js';
+import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 /** A commander parser from a parser that throws a message. */
 const parsedBy =
@@ -21,7 +23,6 @@ const parsedBy =
   };
 const rateLimitOption = parsedBy(parseRateLimit);
 const corsOriginOption = (value: string, previous: string[]) => [...previous, parsedBy(parseCorsOrigin)(value)];
-import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 export const DEFAULT_PORT = 7070;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,6 +44,7 @@ interface ServeFlags extends StoreLocationFlags {
   rateLimit?: RateLimit;
   maxQueuedWrites: number;
   corsOrigin: string[];
+  retentionDays: number;
 }
 
 export const serveCommand = () =>
@@ -84,6 +86,12 @@ export const serveCommand = () =>
       corsOriginOption,
       [] as string[],
     )
+    .addOption(
+      new Option('--retention-days <days>', 'delete instances (with their spans) finished more than this many days ago, hourly in the background; 0 keeps everything')
+        .env('AGENTSPAN_RETENTION_DAYS')
+        .argParser(integerIn(0, MAX_RETENTION_DAYS))
+        .default(0),
+    )
     .action(async (flags: ServeFlags) => {
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
@@ -99,10 +107,12 @@ export const serveCommand = () =>
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
         maxQueuedWrites: flags.maxQueuedWrites,
         corsOrigins: flags.corsOrigin,
+        retentionDays: flags.retentionDays,
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);
       if (flags.ui) say(`Viewer: ${server.url}/`);
+      if (flags.retentionDays > 0) say(`Retention: instances finished more than ${flags.retentionDays} days ago are deleted, hourly`);
       if (first) {
         say('First start: created an account, environment, agent and deployment.');
         say(`API token (deployment-scoped; shown once, store it now): ${first.token}`);

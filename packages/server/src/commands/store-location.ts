@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 
 export const DEFAULT_DATA_DIR = '.agentspan';
@@ -58,6 +60,21 @@ export interface PostgresTuning {
   poolSize?: number;
   statementTimeoutMs?: number;
   ssl?: boolean;
+}
+
+/** The SQLite file of a data directory, after checking there is one (a command other than serve never creates a store). */
+export function existingSqliteFile(dataDir: string): string {
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  if (!existsSync(file)) {
+    throw new Error(`no store in ${dataDir}; start the server once with \`agentspan serve --data-dir ${dataDir}\` to create it`);
+  }
+  return file;
+}
+
+/** Opens the store of a command that works on an existing one: SQLite only if its file is there. */
+export function openExistingStoreAt(location: StoreLocation): Promise<Store> {
+  if (location.engine === 'sqlite') existingSqliteFile(location.dataDir);
+  return openStoreAt(location);
 }
 
 /** Opens (and migrates) the store the location names. */

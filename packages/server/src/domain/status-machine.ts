@@ -1,8 +1,9 @@
 import type { FinishStatus, InstanceStatus } from '@agentspan/protocol';
+import { OPEN_STATUSES } from '../store/records.js';
 import { invalidAction } from './errors.js';
 
 /** Open statuses may still finish; every other status is final. */
-export const isOpen = (status: InstanceStatus) => status === 'pending' || status === 'active';
+export const isOpen = (status: InstanceStatus) => (OPEN_STATUSES as readonly InstanceStatus[]).includes(status);
 
 export const isFinishStatus = (status: InstanceStatus): status is FinishStatus =>
   status === 'complete' || status === 'failed' || status === 'cancelled';

@@ -5,6 +5,9 @@
  */
 import type { InstancePurpose, InstanceStatus } from '@agentspan/protocol';
 
+/** Statuses an instance or span may still leave (finish); every other status is final. */
+export const OPEN_STATUSES = ['pending', 'active'] as const satisfies readonly InstanceStatus[];
+
 export type TokenScope = 'account' | 'deployment';
 
 export interface AccountRecord {

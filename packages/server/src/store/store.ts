@@ -82,6 +82,7 @@ import type {
   TokenRecord,
 } from './records.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
+import type { CopiedTable } from './table-columns.js';
 
 export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
@@ -119,6 +120,16 @@ export interface ReadTx {
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
+
+  /** What `purgeFinished(before)` would delete, run until nothing is left: finished instances and their spans. */
+  purgeable(before: string): Promise<PurgeCounts>;
+  /** Ledger rows inserted before `before` (what `pruneIdempotency(before)` would delete). */
+  countIdempotencyBefore(before: string): Promise<number>;
+  /**
+   * Up to `limit` rows of `table` (every account's) in primary-key order, after the row whose key
+   * is `after` (the key's column values, see `COPIED_TABLE_KEYS`): how an export walks a table.
+   */
+  copyPage(table: CopiedTable, after: readonly string[] | undefined, limit: number): Promise<Record<string, unknown>[]>;
 }
 
 export interface WriteTx extends ReadTx {
@@ -186,6 +197,27 @@ export interface WriteTx extends ReadTx {
    * committed after a younger one may stay until a later prune.
    */
   pruneIdempotency(before: string): Promise<number>;
+  /**
+   * One small step of a retention purge: deletes up to `spanBudget` spans of instances that
+   * finished before `before` (status final, `finished_at` earlier), and each such instance whose
+   * spans are all gone, with its span counts and search rows. Open instances are never touched.
+   * Returns what it deleted; zero of both means nothing is left to purge. On PostgreSQL a purge in
+   * another process skips the instances this one holds, so concurrent purgers do not wait on or
+   * repeat each other.
+   */
+  purgeFinished(before: string, spanBudget: number): Promise<PurgeCounts>;
+  /**
+   * Inserts each row whose primary key is free and skips the others (an import run twice changes
+   * nothing); a row that collides on another unique key throws `StoreConflictError`. Spans are
+   * counted as `insertSpansIfAbsent` counts them. Returns how many rows were inserted.
+   */
+  copyRowsIn(table: CopiedTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<number>;
+}
+
+/** What a retention purge deleted (or would delete). */
+export interface PurgeCounts {
+  instances: number;
+  spans: number;
 }
 
 /** Results of the units that ran and succeeded, in order, and the error that stopped the sequence. */

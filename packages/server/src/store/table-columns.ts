@@ -1,3 +1,5 @@
+import { OPEN_STATUSES } from './records.js';
+
 /** The columns an insert writes into each table, in order: one list for every engine. */
 export const TABLE_COLUMNS = {
   accounts: ['id', 'name', 'inserted_at'],
@@ -33,3 +35,33 @@ export const rowKey = (accountId: string, id: string) => `${accountId}\u0000${id
 
 /** One text for (account, operation, key): how a unit finds the idempotency claims it made. */
 export const ledgerKey = (accountId: string, operation: string, key: string) => `${accountId}\u0000${operation}\u0000${key}`;
+
+/** The tables an export copies, in dependency order (a row's references come before it); the ledger stays behind. */
+export const COPIED_TABLES = [
+  'accounts', 'environments', 'agents', 'agent_versions', 'schema_versions', 'deployments', 'tokens', 'agent_instances', 'spans',
+] as const;
+export type CopiedTable = (typeof COPIED_TABLES)[number];
+
+/** Each copied table's primary key: the order an export walks it in, and what an import skips on. */
+export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
+  accounts: ['id'],
+  environments: ['account_id', 'id'],
+  agents: ['account_id', 'id'],
+  agent_versions: ['account_id', 'id'],
+  schema_versions: ['account_id', 'id'],
+  deployments: ['account_id', 'id'],
+  tokens: ['id'],
+  agent_instances: ['account_id', 'id'],
+  spans: ['account_id', 'id'],
+};
+
+/** The keyset page of a copied table after a given key, with `param(n)` writing the n-th (1-based) parameter. */
+export function copyPageSql(table: CopiedTable, param: (n: number) => string, after: boolean): string {
+  const key = COPIED_TABLE_KEYS[table];
+  const columns = TABLE_COLUMNS[table].join(', ');
+  const where = after ? `WHERE (${key.join(', ')}) > (${key.map((_, i) => param(i + 1)).join(', ')})` : '';
+  return `SELECT ${columns} FROM ${table} ${where} ORDER BY ${key.join(', ')} LIMIT ${param(after ? key.length + 1 : 1)}`;
+}
+
+/** The open statuses as an SQL list: an instance in none of them is final, and may be purged. */
+export const OPEN_STATUSES_SQL = `(${OPEN_STATUSES.map((status) => `'${status}'`).join(', ')})`;

@@ -287,6 +287,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockSpan = refuse('lockSpan');
   updateSpan = refuse('updateSpan');
   pruneIdempotency = refuse('pruneIdempotency');
+  purgeFinished = refuse('purgeFinished');
+  copyRowsIn = refuse('copyRowsIn');
 }
 
 function refuse(method: string) {

@@ -24,6 +24,8 @@ import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
+import { COPIED_TABLES, copyPageSql, type CopiedTable } from '../table-columns.js';
+import { PURGE } from './purge-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
 
@@ -232,4 +234,27 @@ export class PostgresReadTx implements ReadTx {
   getIdempotency(accountId: string, operation: string, key: string) {
     return this.sql.first<IdempotencyRecord>(READS.idempotency, [accountId, operation, key]);
   }
+  async purgeable(before: string) {
+    const instances = await this.sql.first<{ n: number }>(PURGE.countInstances, [before]);
+    const spans = await this.sql.first<{ n: number }>(PURGE.countSpans, [before]);
+    return { instances: instances?.n ?? 0, spans: spans?.n ?? 0 };
+  }
+  async countIdempotencyBefore(before: string) {
+    return (await this.sql.first<{ n: number }>(PURGE.countLedger, [before]))?.n ?? 0;
+  }
+  copyPage(table: CopiedTable, after: readonly string[] | undefined, limit: number) {
+    const statements = COPY_PAGES[table];
+    return after ? this.sql.rows(statements.after, [...after, limit]) : this.sql.rows(statements.first, [limit]);
+  }
 }
+
+/** Export pages of each copied table: the first, and the one after a key. */
+const COPY_PAGES = Object.fromEntries(
+  COPIED_TABLES.map((table) => [
+    table,
+    {
+      first: statement(table, `copy_first_${table}`, copyPageSql(table, (n) => `$${n}`, false)),
+      after: statement(table, `copy_after_${table}`, copyPageSql(table, (n) => `$${n}`, true)),
+    },
+  ]),
+) as Record<CopiedTable, { first: Statement; after: Statement }>;

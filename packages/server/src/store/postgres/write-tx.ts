@@ -14,7 +14,8 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
-import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
+import { columnValues, COPIED_TABLE_KEYS, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
+import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, statement, type Statement } from './sql.js';
 
@@ -274,6 +275,32 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       pruned += batch;
       if (batch < PRUNE_BATCH) return pruned;
     }
+  }
+
+  async purgeFinished(before: string, spanBudget: number) {
+    const done = { instances: 0, spans: 0 };
+    const candidates = await this.sql.rows<{ account_id: string; id: string }>(PURGE.candidates, [before, PURGE_CANDIDATES]);
+    for (const { account_id, id } of candidates) {
+      const budget = spanBudget - done.spans;
+      const deleted = await this.sql.change(PURGE.deleteSpans, [account_id, id, budget]);
+      done.spans += deleted;
+      // Fewer than asked for: the instance has no spans left, and goes too.
+      if (deleted >= budget) break;
+      await this.sql.change(PURGE.deleteCounts, [account_id, id]);
+      await this.sql.change(PURGE.deleteInstance, [account_id, id]);
+      done.instances += 1;
+    }
+    return done;
+  }
+  async copyRowsIn(table: CopiedTable, rows: ReadonlyArray<Record<string, unknown>>) {
+    if (rows.length === 0) return 0;
+    if (table === 'spans') return (await this.insertSpansIfAbsent(rows as unknown as SpanRecord[])).length;
+    const values = rows.map((row) => `(${columnValues(table, row).map(literal).join(', ')})`).join(', ');
+    const [result] = await this.sql.script([
+      `INSERT INTO ${table} (${TABLE_COLUMNS[table].join(', ')}) VALUES ${values}
+       ON CONFLICT (${COPIED_TABLE_KEYS[table].join(', ')}) DO NOTHING`,
+    ]);
+    return result!.rowCount ?? 0;
   }
 
   /** Drops claims the unit never completed, so only answered keys are committed (as on SQLite). */

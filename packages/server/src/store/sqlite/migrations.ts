@@ -189,6 +189,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
   `,
+  // Retention: finished instances oldest finish first, without a scan of the open ones.
+  `
+  CREATE INDEX agent_instances_by_finish ON agent_instances (finished_at) WHERE finished_at IS NOT NULL;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -22,6 +22,9 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { spanPageBounds } from '../span-page-bounds.js';
+import type { CopiedTable } from '../table-columns.js';
+import { CopyPages } from './copy-statements.js';
+import { PurgeableCounts } from './purge-statements.js';
 
 /** Read statements of one connection, prepared once. */
 export class ReadStatements {
@@ -49,6 +52,8 @@ export class ReadStatements {
   readonly span: Statement;
   readonly spansPage: Statement;
   readonly idempotency: Statement;
+  readonly purgeable: PurgeableCounts;
+  readonly copyPages: CopyPages;
 
   instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[] } {
     const sql = instancePageSql(
@@ -107,6 +112,8 @@ export class ReadStatements {
        ORDER BY started_at, id LIMIT ?`,
     );
     this.idempotency = db.prepare('SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND key = ?');
+    this.purgeable = new PurgeableCounts(db);
+    this.copyPages = new CopyPages(db);
   }
 }
 
@@ -206,5 +213,14 @@ export class SqliteReadTx implements ReadTx {
   }
   async getIdempotency(accountId: string, operation: string, key: string) {
     return this.q.idempotency.get(accountId, operation, key) as IdempotencyRecord | undefined;
+  }
+  async purgeable(before: string) {
+    return this.q.purgeable.purgeable(before);
+  }
+  async countIdempotencyBefore(before: string) {
+    return this.q.purgeable.ledgerBefore(before);
+  }
+  async copyPage(table: CopiedTable, after: readonly string[] | undefined, limit: number) {
+    return this.q.copyPages.page(table, after, limit);
   }
 }

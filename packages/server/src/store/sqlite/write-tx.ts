@@ -14,7 +14,9 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
-import { columnValues, ledgerKey, TABLE_COLUMNS, type InsertableTable } from '../table-columns.js';
+import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
+import { CopyInserts } from './copy-statements.js';
+import { PurgeStep } from './purge-statements.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
@@ -50,8 +52,12 @@ export class WriteStatements {
   readonly addSpanCount: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
+  readonly purgeStep: PurgeStep;
+  readonly copyInserts: CopyInserts;
 
   constructor(db: Database) {
+    this.purgeStep = new PurgeStep(db);
+    this.copyInserts = new CopyInserts(db);
     this.insertAccount = insertInto(db, 'accounts');
     this.insertEnvironment = insertInto(db, 'environments');
     this.insertAgent = insertInto(db, 'agents');
@@ -254,5 +260,15 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async pruneIdempotency(before: string) {
     return this.#w.pruneIdempotency.run({ before }).changes;
+  }
+  async purgeFinished(before: string, spanBudget: number) {
+    return this.#w.purgeStep.run(before, spanBudget, this.#instances);
+  }
+  async copyRowsIn(table: CopiedTable, rows: ReadonlyArray<Record<string, unknown>>) {
+    if (table === 'spans') return (await this.insertSpansIfAbsent(rows as unknown as SpanRecord[])).length;
+    const statement = this.#w.copyInserts.statement(table);
+    let inserted = 0;
+    for (const row of rows) inserted += insert(table, statement, row).changes;
+    return inserted;
   }
 }

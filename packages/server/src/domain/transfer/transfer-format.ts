@@ -1,0 +1,123 @@
+import { INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
+import { TABLE_COLUMNS, type CopiedTable } from '../../store/table-columns.js';
+
+/**
+ * The export file: NDJSON, one object a line. The first line is the header; every other line is
+ * one stored row, `{"type": <kind>, ...its columns}`, rows in dependency order (an account before
+ * its agents, an agent before its versions, an instance before its spans, a span's parent before
+ * it). Token rows carry the token's hash, never the token.
+ */
+export const TRANSFER_FORMAT = 'agentspan-export';
+export const TRANSFER_VERSION = 1;
+
+export interface TransferHeader {
+  type: typeof TRANSFER_FORMAT;
+  version: number;
+  exported_at: string;
+}
+
+/** Each row kind of the file and the table it goes to. */
+export const KIND_TABLES = {
+  account: 'accounts',
+  environment: 'environments',
+  agent: 'agents',
+  agent_version: 'agent_versions',
+  schema_version: 'schema_versions',
+  deployment: 'deployments',
+  token: 'tokens',
+  agent_instance: 'agent_instances',
+  span: 'spans',
+} as const satisfies Record<string, CopiedTable>;
+export type RowKind = keyof typeof KIND_TABLES;
+
+export const TABLE_KINDS = Object.fromEntries(Object.entries(KIND_TABLES).map(([kind, table]) => [table, kind])) as Record<CopiedTable, RowKind>;
+
+const NULLABLE: Record<CopiedTable, readonly string[]> = {
+  accounts: [],
+  environments: [],
+  agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
+  agent_versions: ['name', 'external_identifier', 'description'],
+  schema_versions: ['external_identifier'],
+  deployments: ['current_version_id'],
+  tokens: ['deployment_id'],
+  agent_instances: ['started_at', 'finished_at', 'termination_reason'],
+  spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at'],
+};
+
+const CHOICES: Partial<Record<string, readonly string[]>> = {
+  'agents.status': ['pending', 'active', 'dormant', 'retired'],
+  'tokens.scope': ['account', 'deployment'],
+  'agent_instances.status': INSTANCE_STATUSES,
+  'agent_instances.purpose': INSTANCE_PURPOSES,
+  'spans.status': INSTANCE_STATUSES,
+};
+
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** One row line of an export, as written. */
+export const rowLine = (table: CopiedTable, row: Record<string, unknown>): string => {
+  const line: Record<string, unknown> = { type: TABLE_KINDS[table] };
+  for (const column of TABLE_COLUMNS[table]) line[column] = row[column];
+  return JSON.stringify(line);
+};
+
+export const headerLine = (exportedAt: string): string =>
+  JSON.stringify({ type: TRANSFER_FORMAT, version: TRANSFER_VERSION, exported_at: exportedAt } satisfies TransferHeader);
+
+export type ParsedLine = { header: TransferHeader } | { table: CopiedTable; row: Record<string, unknown> };
+
+/** A line that is not what the format says, with what to fix. */
+export class TransferLineError extends Error {}
+
+function columnProblem(table: CopiedTable, column: string, value: unknown): string | undefined {
+  if (value === null) return NULLABLE[table].includes(column) ? undefined : 'must not be null';
+  if (typeof value !== 'string') return `must be a string${NULLABLE[table].includes(column) ? ' or null' : ''}, not ${Array.isArray(value) ? 'an array' : typeof value}`;
+  if (column.endsWith('_json')) {
+    try {
+      JSON.parse(value);
+    } catch {
+      return 'must be JSON text';
+    }
+    return undefined;
+  }
+  if (value.includes('\u0000')) return 'must not contain NUL characters (U+0000)';
+  if (column.endsWith('_at') && !CANONICAL_TIME.test(value)) return `must be a UTC time such as 2026-01-31T12:00:00.000000Z, not ${JSON.stringify(value)}`;
+  const choices = CHOICES[`${table}.${column}`];
+  if (choices && !choices.includes(value)) return `must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`;
+  return undefined;
+}
+
+/** Parses and checks one line (`first`: the header is expected). Throws `TransferLineError` saying what is wrong. */
+export function parseLine(text: string, first: boolean): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TransferLineError('is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TransferLineError('is not a JSON object');
+  const object = value as Record<string, unknown>;
+  if (first) {
+    if (object.type !== TRANSFER_FORMAT) throw new TransferLineError(`is not an agentspan export header ({"type":"${TRANSFER_FORMAT}",…}); make the file with agentspan export`);
+    if (object.version !== TRANSFER_VERSION) throw new TransferLineError(`is an export of format version ${JSON.stringify(object.version)}; this agentspan reads version ${TRANSFER_VERSION}`);
+    return { header: object as unknown as TransferHeader };
+  }
+  const kind = object.type;
+  if (typeof kind !== 'string' || !Object.hasOwn(KIND_TABLES, kind)) {
+    throw new TransferLineError(`has type ${JSON.stringify(kind)}; expected one of ${Object.keys(KIND_TABLES).join(', ')}`);
+  }
+  const table = KIND_TABLES[kind as RowKind];
+  const columns: readonly string[] = TABLE_COLUMNS[table];
+  const problems: string[] = [];
+  for (const key of Object.keys(object)) if (key !== 'type' && !columns.includes(key)) problems.push(`${key}: is not a ${kind} field`);
+  for (const column of columns) {
+    if (!Object.hasOwn(object, column)) problems.push(`${column}: is missing`);
+    else {
+      const problem = columnProblem(table, column, object[column]);
+      if (problem) problems.push(`${column}: ${problem}`);
+    }
+  }
+  if (problems.length > 0) throw new TransferLineError(`(${kind}) ${problems.join('; ')}`);
+  return { table, row: object };
+}
+

@@ -1,0 +1,38 @@
+import { OPEN_STATUSES_SQL } from '../table-columns.js';
+import { statement } from './sql.js';
+
+/** Instances a purge step locks at most; one with many spans may take several steps. */
+export const PURGE_CANDIDATES = 20;
+
+const FINISHED_BEFORE = `finished_at < $1 AND status NOT IN ${OPEN_STATUSES_SQL}`;
+
+export const PURGE = {
+  countInstances: statement(
+    'agent_instances',
+    'purgeable_instances',
+    `SELECT count(*)::integer AS n FROM agent_instances WHERE ${FINISHED_BEFORE}`,
+  ),
+  countSpans: statement(
+    'spans',
+    'purgeable_spans',
+    `SELECT count(*)::integer AS n FROM agent_instances i JOIN spans s ON s.account_id = i.account_id AND s.agent_instance_id = i.id
+     WHERE i.finished_at < $1 AND i.status NOT IN ${OPEN_STATUSES_SQL}`,
+  ),
+  countLedger: statement('idempotency', 'ledger_before', 'SELECT count(*)::integer AS n FROM idempotency WHERE inserted_at < $1'),
+  // SKIP LOCKED: a purger in another process takes other instances instead of waiting for these.
+  candidates: statement(
+    'agent_instances',
+    'purge_candidates',
+    `SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE}
+     ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  ),
+  // The GIN search index is on the span rows themselves, so it loses them with the rows.
+  deleteSpans: statement(
+    'spans',
+    'purge_spans',
+    `DELETE FROM spans WHERE ctid = ANY (ARRAY(
+       SELECT ctid FROM spans WHERE account_id = $1 AND agent_instance_id = $2 LIMIT $3))`,
+  ),
+  deleteCounts: statement('spans', 'purge_span_counts', 'DELETE FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2'),
+  deleteInstance: statement('agent_instances', 'purge_instance', 'DELETE FROM agent_instances WHERE account_id = $1 AND id = $2'),
+};

@@ -1,0 +1,70 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { PurgeCounts } from '../store.js';
+import { OPEN_STATUSES_SQL } from '../table-columns.js';
+import type { InstanceCache } from './instance-cache.js';
+
+/** Instances a purge step looks at; one with many spans may take several steps. */
+const CANDIDATES = 50;
+
+const FINISHED_BEFORE = `finished_at < @before AND status NOT IN ${OPEN_STATUSES_SQL}`;
+
+/** What a dry run counts, on the reader connection. */
+export class PurgeableCounts {
+  readonly #instances: Statement;
+  readonly #spans: Statement;
+  readonly #ledger: Statement;
+
+  constructor(db: Database) {
+    this.#instances = db.prepare(`SELECT count(*) FROM agent_instances WHERE ${FINISHED_BEFORE}`).pluck();
+    this.#spans = db
+      .prepare(
+        `SELECT count(*) FROM agent_instances i JOIN spans s ON s.account_id = i.account_id AND s.agent_instance_id = i.id
+         WHERE i.finished_at < @before AND i.status NOT IN ${OPEN_STATUSES_SQL}`,
+      )
+      .pluck();
+    this.#ledger = db.prepare('SELECT count(*) FROM idempotency WHERE inserted_at < ?').pluck();
+  }
+
+  purgeable(before: string): PurgeCounts {
+    return { instances: this.#instances.get({ before }) as number, spans: this.#spans.get({ before }) as number };
+  }
+
+  ledgerBefore(before: string): number {
+    return this.#ledger.get(before) as number;
+  }
+}
+
+/** One purge step on the writer connection (inside its transaction); the FTS trigger drops search rows with their spans. */
+export class PurgeStep {
+  readonly #candidates: Statement;
+  readonly #deleteSpans: Statement;
+  readonly #deleteCounts: Statement;
+  readonly #deleteInstance: Statement;
+
+  constructor(db: Database) {
+    this.#candidates = db.prepare(
+      `SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`,
+    );
+    this.#deleteSpans = db.prepare(
+      'DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)',
+    );
+    this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
+    this.#deleteInstance = db.prepare('DELETE FROM agent_instances WHERE account_id = ? AND id = ?');
+  }
+
+  run(before: string, spanBudget: number, instances: InstanceCache): PurgeCounts {
+    const done: PurgeCounts = { instances: 0, spans: 0 };
+    for (const { account_id, id } of this.#candidates.all({ before }) as Array<{ account_id: string; id: string }>) {
+      const budget = spanBudget - done.spans;
+      const deleted = this.#deleteSpans.run(account_id, id, budget).changes;
+      done.spans += deleted;
+      // Fewer than asked for: the instance has no spans left, and goes too.
+      if (deleted >= budget) break;
+      this.#deleteCounts.run(account_id, id);
+      this.#deleteInstance.run(account_id, id);
+      instances.forget(account_id, id);
+      done.instances += 1;
+    }
+    return done;
+  }
+}
