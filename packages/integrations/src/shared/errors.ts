@@ -1,0 +1,22 @@
+import type { Span } from '@agentspan/tracer';
+
+/** `result_payload.error` of a call that threw; like the tracer's own, without the stack. */
+export function errorResult(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: typeof error, message: String(error) };
+}
+
+/** True for the errors an aborted call rejects with (ours, the runtime's, or an SDK's). */
+export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return true;
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'APIUserAbortError';
+}
+
+/** Ends `span` failed (or cancelled, for an abort) with the error beside what it had so far. */
+export function endWithError(span: Span, error: unknown, signal: AbortSignal | undefined, extra: Record<string, unknown> = {}): void {
+  span.end({
+    status: isAbort(error, signal) ? 'cancelled' : 'failed',
+    result: { ...span.result, ...extra, error: errorResult(error) },
+  });
+}
