@@ -2,14 +2,15 @@ import type { Span } from '@agentspan/tracer';
 
 /** `result_payload.error` of a call that threw; like the tracer's own, without the stack. */
 export function errorResult(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  // SDK errors often keep the name `Error`; their class says what they are (`BadRequestError`).
+  if (error instanceof Error) return { name: error.name === 'Error' ? (error.constructor?.name ?? 'Error') : error.name, message: error.message };
   return { name: typeof error, message: String(error) };
 }
 
 /** True for the errors an aborted call rejects with (ours, the runtime's, or an SDK's). */
 export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   if (signal?.aborted) return true;
-  const name = (error as { name?: unknown } | null)?.name;
+  const name = errorResult(error).name;
   return name === 'AbortError' || name === 'APIUserAbortError';
 }
 
