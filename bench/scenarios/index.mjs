@@ -1,6 +1,7 @@
 // Every scenario, in the order a run takes them.
 import bulk from './bulk.mjs';
 import client from './client.mjs';
+import integrations from './integrations.mjs';
 import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import serverSpans from './server-spans.mjs';
@@ -8,4 +9,4 @@ import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, integrations];

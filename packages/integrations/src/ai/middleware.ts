@@ -84,16 +84,18 @@ class CallRuns {
   /** The call this model call is a step of (a new one unless its prompt hands back a pending call's tool results), and the step's span. */
   begin(params: LanguageModelV3CallOptions, model: LanguageModelV3, streamed: boolean): { run: CallRun; step: Span } {
     const results = trailingToolResults(params.prompt);
-    let run = results.map((part) => this.#byToolCall.get(part.toolCallId)).find((found) => found !== undefined);
+    let run: CallRun | undefined;
+    for (const part of results) run ??= this.#byToolCall.get(part.toolCallId);
+    const payload = this.#callPayload(params, model, streamed);
     if (run) {
       this.#forget(run);
       run.takeResults(results, this.capture);
     } else {
-      run = new CallRun(this.tracer.startSpan(AI_CALL, this.#callPayload(params, model, streamed)));
+      run = new CallRun(this.tracer.startSpan(AI_CALL, payload));
     }
-    const messages = params.prompt.slice(run.seenMessages);
+    const messages = run.seenMessages === 0 ? params.prompt : params.prompt.slice(run.seenMessages);
     run.seenMessages = params.prompt.length;
-    const step = this.tracer.startSpan(AI_LLM, { ...this.#callPayload(params, model, streamed), ...this.capture.inputs({ messages }) }, { parent: run.span });
+    const step = this.tracer.startSpan(AI_LLM, { ...payload, ...this.capture.inputs({ messages }) }, { parent: run.span });
     return { run, step };
   }
 
@@ -158,10 +160,11 @@ class CallRuns {
 /** `search(…), fetch(…)`: what a step that only asked for tools answered. */
 const toolCallLine = (answer: Answer) => answer.toolCalls.map((call) => `${call.toolName}(${call.input})`).join(', ');
 
+const SETTINGS = ['maxOutputTokens', 'temperature', 'topP', 'topK', 'presencePenalty', 'frequencyPenalty', 'seed', 'stopSequences', 'toolChoice'] as const;
+
 function settingsOf(params: LanguageModelV3CallOptions): Record<string, unknown> {
-  const { maxOutputTokens, temperature, topP, topK, presencePenalty, frequencyPenalty, seed, stopSequences, toolChoice } = params;
-  const settings: Record<string, unknown> = { maxOutputTokens, temperature, topP, topK, presencePenalty, frequencyPenalty, seed, stopSequences, toolChoice };
-  for (const key of Object.keys(settings)) if (settings[key] === undefined) delete settings[key];
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTINGS) if (params[key] !== undefined) settings[key] = params[key];
   return settings;
 }
 
