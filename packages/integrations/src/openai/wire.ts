@@ -81,27 +81,21 @@ function parsedArguments(text: unknown): unknown {
   }
 }
 
-function chatUsage(usage: unknown): TokenUsage | undefined {
+/** Token counts of a usage object whose input and output counts are named `<input>_tokens` and `<output>_tokens`. */
+function usageNamed(usage: unknown, input: string, output: string): TokenUsage | undefined {
   const u = record(usage);
   return tokenUsage({
-    input_tokens: u.prompt_tokens as number,
-    output_tokens: u.completion_tokens as number,
+    input_tokens: u[`${input}_tokens`] as number,
+    output_tokens: u[`${output}_tokens`] as number,
     total_tokens: u.total_tokens as number,
-    reasoning_tokens: record(u.completion_tokens_details).reasoning_tokens as number,
-    cached_input_tokens: record(u.prompt_tokens_details).cached_tokens as number,
+    reasoning_tokens: record(u[`${output}_tokens_details`]).reasoning_tokens as number,
+    cached_input_tokens: record(u[`${input}_tokens_details`]).cached_tokens as number,
   });
 }
 
-export function responseUsage(usage: unknown): TokenUsage | undefined {
-  const u = record(usage);
-  return tokenUsage({
-    input_tokens: u.input_tokens as number,
-    output_tokens: u.output_tokens as number,
-    total_tokens: u.total_tokens as number,
-    reasoning_tokens: record(u.output_tokens_details).reasoning_tokens as number,
-    cached_input_tokens: record(u.input_tokens_details).cached_tokens as number,
-  });
-}
+/** Chat Completions name them prompt and completion tokens; Responses, input and output tokens. */
+const chatUsage = (usage: unknown) => usageNamed(usage, 'prompt', 'completion');
+const responseUsage = (usage: unknown) => usageNamed(usage, 'input', 'output');
 
 export function chatOutcome(completion: unknown): CallOutcome {
   const body = record(completion);

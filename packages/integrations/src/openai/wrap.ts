@@ -8,6 +8,7 @@ import {
   ChatChunks,
   chatInputs,
   chatOutcome,
+  emptyOutcome,
   ResponseEvents,
   responseInputs,
   responseOutcome,
@@ -130,12 +131,10 @@ function tracedCreate(resource: object, endpoint: Endpoint, tracer: Tracer, capt
     // `_thenUnwrap` keeps the client's promise type (withResponse, asResponse) around the traced answer.
     const traced = (typeof promise._thenUnwrap === 'function' ? promise._thenUnwrap(observe) : Promise.resolve(promise).then(observe)) as ReturnType<Create>;
     // Seen beside the caller's own handling (the answer is parsed once): the caller's promise rejects as it would have.
-    traced.then(undefined, (error: unknown) => end(emptyOutcomeOf(), isAbort(error, signal) ? 'cancelled' : 'failed', error));
+    traced.then(undefined, (error: unknown) => end(emptyOutcome(), isAbort(error, signal) ? 'cancelled' : 'failed', error));
     return traced;
   };
 }
-
-const emptyOutcomeOf = (): CallOutcome => ({ text: '', toolCalls: [], finishReason: undefined, usage: undefined, responseId: undefined });
 
 function resultOf(outcome: CallOutcome, capture: Capture): Json {
   return {

@@ -1,5 +1,3 @@
-import type { Span } from '@agentspan/tracer';
-
 /** `result_payload.error` of a call that threw; like the tracer's own, without the stack. */
 export function errorResult(error: unknown): { name: string; message: string } {
   // SDK errors often keep the name `Error`; their class says what they are (`BadRequestError`).
@@ -12,12 +10,4 @@ export function isAbort(error: unknown, signal: AbortSignal | undefined): boolea
   if (signal?.aborted) return true;
   const name = errorResult(error).name;
   return name === 'AbortError' || name === 'APIUserAbortError';
-}
-
-/** Ends `span` failed (or cancelled, for an abort) with the error beside what it had so far. */
-export function endWithError(span: Span, error: unknown, signal: AbortSignal | undefined, extra: Record<string, unknown> = {}): void {
-  span.end({
-    status: isAbort(error, signal) ? 'cancelled' : 'failed',
-    result: { ...span.result, ...extra, error: errorResult(error) },
-  });
 }
