@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { agentspanMiddleware, IntegrationConfigError } from '@agentspan/integrations/ai';
 import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult, LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { generateObject, generateText, simulateReadableStream, stepCountIs, streamText, tool, wrapLanguageModel } from 'ai';
+import { generateObject, generateText, simulateReadableStream, stepCountIs, streamObject, streamText, tool, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { z } from 'zod';
+import { runAgentspan } from '../../server/test/process/agentspan-process.js';
 import { startBackend, storedTree, tracerOn, type Backend } from './support/traced.js';
 
 let backend: Backend;
@@ -95,6 +96,17 @@ describe('Vercel AI SDK middleware', () => {
     assert.equal(weather.summary, 'weather({"city":"Lisbon"}) → {"city":"Lisbon","forecast":"sunny","celsius":21}');
     assert.deepEqual(weather.result_payload?.output, { city: 'Lisbon', forecast: 'sunny', celsius: 21 });
     assert.ok(weather.started_at >= first!.finished_at! && weather.finished_at! <= second!.started_at);
+
+    // What `agentspan spans tree` shows of it: titles and summary lines, the steps and the tool under the call.
+    const cli = await runAgentspan(['spans', 'tree', tracer.instanceId], { PREFACTOR_API_URL: backend.url, PREFACTOR_API_TOKEN: backend.accountToken });
+    assert.equal(cli.code, 0, cli.stderr);
+    const lines = cli.stdout.trim().split('\n').map((line) => line.replace(/\[complete, \d+ ms\]/, '[complete]'));
+    assert.deepEqual(lines.slice(-4), [
+      '   └─ ✓ AI SDK call [complete] — mock-mini: What is the weather in Lisbon today? → It is sunny in Lisbon, 21 degrees. (121 tokens, 2 steps)',
+      '      ├─ ✓ AI SDK model call [complete] — mock-mini: What is the weather in Lisbon today? → weather({"city":"Lisbon"}) (52 tokens)',
+      '      ├─ ✓ AI SDK tool call [complete] — weather({"city":"Lisbon"}) → {"city":"Lisbon","forecast":"sunny","celsius":21}',
+      '      └─ ✓ AI SDK model call [complete] — mock-mini: What is the weather in Lisbon today? → It is sunny in Lisbon, 21 degrees. (69 tokens)',
+    ]);
   });
 
   it('traces streamText: the span ends when the stream ends, with the streamed text and usage', async () => {
@@ -176,6 +188,33 @@ describe('Vercel AI SDK middleware', () => {
     assert.equal(step.payload.operation, 'object');
     assert.deepEqual(step.result_payload?.output, { name: 'Ada', languages: ['en', 'fr'] });
     assert.deepEqual(tree.one('ai:call').result_payload?.output, { name: 'Ada', languages: ['en', 'fr'] });
+  });
+
+  it('traces streamObject: the span ends with the streamed object when the stream ends', async () => {
+    const tracer = tracerOn(backend);
+    const chunks: LanguageModelV3StreamPart[] = [
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', delta: '{"city":"Po' },
+      { type: 'text-delta', id: 't', delta: 'rto","rain":true}' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: stop, usage: usage(12, 6) },
+    ];
+    const base = new MockLanguageModelV3({ modelId: 'mock-mini', doStream: async () => ({ stream: simulateReadableStream({ chunks }) }) });
+    const result = streamObject({
+      model: wrapLanguageModel({ model: base, middleware: agentspanMiddleware(tracer) }),
+      schema: z.object({ city: z.string(), rain: z.boolean() }),
+      prompt: 'Weather in Porto as JSON',
+    });
+    for await (const _partial of result.partialObjectStream) {
+      // consumed to the end
+    }
+    assert.deepEqual(await result.object, { city: 'Porto', rain: true });
+    const tree = await storedTree(backend, tracer);
+    const step = tree.one('ai:llm');
+    assert.equal(step.payload.operation, 'object');
+    assert.equal(step.payload.streamed, true);
+    assert.deepEqual(step.result_payload?.output, { city: 'Porto', rain: true });
+    assert.deepEqual(tree.one('ai:call').result_payload?.usage, { input_tokens: 12, output_tokens: 6, total_tokens: 18 });
   });
 
   it('marks the step and the call failed when the model throws, and rethrows the same error', async () => {
