@@ -263,6 +263,14 @@ describe('Vercel AI SDK middleware', () => {
     assert.equal(step.result_payload?.text, `the key is [redacted] ${'x'.repeat(19)}… [truncated 81 chars]`);
   });
 
+  it('passes calls through untouched with a disabled tracer', async () => {
+    const tracer = tracerOn(backend, { enabled: false });
+    const { model: base } = scripted([answer('plain answer')]);
+    const out = await generateText({ model: wrapLanguageModel({ model: base, middleware: agentspanMiddleware(tracer) }), prompt: 'Hi' });
+    assert.equal(out.text, 'plain answer');
+    assert.deepEqual(tracer.stats(), { queued: 0, sent: 0, retried: 0, dropped: 0, rejected: 0 });
+  });
+
   it('explains a wrong argument when it is made', () => {
     assert.throws(() => agentspanMiddleware(undefined as never), (error: Error) =>
       error instanceof IntegrationConfigError && /agentspanMiddleware: pass the tracer made by createTracer/.test(error.message));

@@ -79,25 +79,14 @@ export class CallRun {
       for (const span of this.#tools.values()) span.end();
       this.#tools.clear();
       onExpire();
-      this.finish(undefined, { tool_results_seen: false });
+      this.finish({ tool_results_seen: false });
     }, ms);
     (this.#timer as { unref?: () => void }).unref?.();
   }
 
-  /** Ends the call's span with the last step's answer and the usage of all its steps. */
-  finish(last: StepOutcome | undefined, extra: Record<string, unknown>, capture?: Capture): void {
-    const answer = last?.answer.text;
-    this.span.end({
-      result: {
-        ...(last && capture
-          ? capture.outputs({ answer_preview: preview(answer), text: answer, ...(last.output === undefined ? {} : { output: last.output }) })
-          : {}),
-        ...(last?.finishReason ? { finish_reason: last.finishReason } : {}),
-        steps: this.steps,
-        ...(this.#usage ? { usage: this.#usage } : {}),
-        ...extra,
-      },
-    });
+  /** Ends the call's span with `fields` (the last step's answer), its steps and the usage of all of them. */
+  finish(fields: Record<string, unknown>): void {
+    this.span.end({ result: { ...fields, steps: this.steps, ...(this.#usage ? { usage: this.#usage } : {}) } });
   }
 
   /** Ends the tools still waiting and the call's span, as `status`, with `error`. */

@@ -49,6 +49,8 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
     transformParams: async ({ params }) => (params.abortSignal ? params : { ...params, abortSignal: tracer.signal }),
 
     async wrapGenerate({ doGenerate, params, model }) {
+      // A disabled or unsampled tracer records nothing: nothing is built for it either.
+      if (!tracer.recording) return doGenerate();
       const { run, step } = calls.begin(params, model, false);
       try {
         const result = await doGenerate();
@@ -62,6 +64,7 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
     },
 
     async wrapStream({ doStream, params, model }) {
+      if (!tracer.recording) return doStream();
       const { run, step } = calls.begin(params, model, true);
       let result;
       try {
@@ -101,10 +104,12 @@ class CallRuns {
 
   end(run: CallRun, step: Span, outcome: StepOutcome, params: LanguageModelV3CallOptions, responseId: string | undefined): void {
     if (params.responseFormat?.type === 'json') outcome.output = parsedInput(outcome.answer.text);
-    step.end({ result: this.#stepResult(outcome, responseId) });
+    const result: Record<string, unknown> = this.#stepResult(outcome, responseId);
+    step.end({ result });
     const pending = run.step(outcome, this.tracer, this.capture);
     if (pending.length === 0 || outcome.finishReason !== 'tool-calls') {
-      run.finish(outcome, {}, this.capture);
+      const { answer_preview, text, output, finish_reason } = result;
+      run.finish({ answer_preview, text, output, finish_reason });
       return;
     }
     for (const id of pending) this.#byToolCall.set(id, run);

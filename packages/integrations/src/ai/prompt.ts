@@ -5,7 +5,9 @@ export function lastUserText(prompt: LanguageModelV3Prompt): string | undefined 
   for (let i = prompt.length - 1; i >= 0; i--) {
     const message = prompt[i]!;
     if (message.role === 'user') {
-      return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
+      let text = '';
+      for (const part of message.content) if (part.type === 'text') text = text ? `${text} ${part.text}` : part.text;
+      return text;
     }
     if (message.role === 'system' && i === 0) return message.content;
   }

@@ -71,6 +71,7 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
   return createMiddleware({
     name: 'agentspan',
     beforeAgent: (state) => {
+      if (!tracer.recording) return;
       const messages = state.messages as Message[];
       const key = messages[messages.length - 1]?.id;
       if (key === undefined || runs.has(key)) return;
@@ -88,6 +89,8 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
       }
     },
     wrapModelCall: async (request, handler) => {
+      // A disabled or unsampled tracer records nothing: nothing is built for it either.
+      if (!tracer.recording) return handler(request);
       const run = runOf(request.state.messages as Message[]);
       const span = tracer.startSpan(
         LANGCHAIN_LLM,
@@ -110,6 +113,7 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
       }
     },
     wrapToolCall: async (request, handler) => {
+      if (!tracer.recording) return handler(request);
       const run = runOf(request.state.messages as Message[]);
       const call = request.toolCall;
       const span = tracer.startSpan(LANGCHAIN_TOOL, toolPayload(capture, call.name, call.id, call.args), run ? { parent: run.span } : undefined);

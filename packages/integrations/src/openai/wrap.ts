@@ -102,6 +102,8 @@ const withCreate = (resource: object, create: Create) => overlay(resource, { cre
 function tracedCreate(resource: object, endpoint: Endpoint, tracer: Tracer, capture: Capture): Create {
   const original = (resource as { create: Create }).create.bind(resource);
   return (body, requestOptions) => {
+    // A disabled or unsampled tracer records nothing: the call goes as it came.
+    if (!tracer.recording) return original(body, requestOptions);
     const given = typeof body === 'object' && body !== null ? body : {};
     const inputs = endpoint.inputs(given);
     const streamed = given.stream === true;

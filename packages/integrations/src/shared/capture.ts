@@ -70,8 +70,9 @@ export function bounded(value: unknown, max: number, depth = 0): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item) => bounded(item, max, depth + 1) ?? null);
   const out: Payload = {};
-  for (const [key, item] of Object.entries(value)) {
-    const kept = bounded(item, max, depth + 1);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const kept = bounded((value as Payload)[key], max, depth + 1);
     if (kept !== undefined) out[key] = kept;
   }
   return out;

@@ -7,16 +7,21 @@ export interface TokenUsage {
   cached_input_tokens?: number;
 }
 
+const KEYS = ['input_tokens', 'output_tokens', 'total_tokens', 'reasoning_tokens', 'cached_input_tokens'] as const;
+
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /** Only the counts that are known; the total is the sum of input and output when not given. */
 export function tokenUsage(counts: { [K in keyof TokenUsage]?: number | null | undefined }): TokenUsage | undefined {
-  const usage: TokenUsage = {};
-  for (const [key, value] of Object.entries(counts)) if (isCount(value)) usage[key as keyof TokenUsage] = value;
-  if (usage.total_tokens === undefined && usage.input_tokens !== undefined && usage.output_tokens !== undefined) {
+  let usage: TokenUsage | undefined;
+  for (const key of KEYS) {
+    const value = counts[key];
+    if (isCount(value)) (usage ??= {})[key] = value;
+  }
+  if (usage && usage.total_tokens === undefined && usage.input_tokens !== undefined && usage.output_tokens !== undefined) {
     usage.total_tokens = usage.input_tokens + usage.output_tokens;
   }
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  return usage;
 }
 
 /** The sum of several calls' usage, field by field. */
