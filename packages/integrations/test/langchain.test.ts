@@ -68,6 +68,21 @@ describe('LangChain createAgent middleware', () => {
     assert.equal(last.summary, `${String(last.payload.model)}: Tell me about otters → Otters hold hands while sleeping. (59 tokens)`);
   });
 
+  it('gives concurrent invokes of one agent a span each, with their own model calls beneath', async () => {
+    const tracer = tracerOn(backend);
+    const model = fakeModel().respond(new AIMessage('first answer')).respond(new AIMessage('second answer'));
+    const agent = createAgent({ model, tools: [], middleware: [agentspanMiddleware(tracer)] });
+    await Promise.all(['Question one', 'Question two'].map((content) => agent.invoke({ messages: [{ role: 'user', content }] })));
+    const tree = await storedTree(backend, tracer);
+    const runs = tree.named('langchain:agent');
+    assert.equal(runs.length, 2);
+    for (const run of runs) {
+      const [llm, ...others] = tree.childrenOf(run);
+      assert.equal(others.length, 0);
+      assert.equal(llm!.payload.prompt_preview, run.payload.prompt_preview);
+    }
+  });
+
   it('marks the tool span failed when a tool throws, and the agent goes on as it would untraced: the model sees the error', async () => {
     const tracer = tracerOn(backend);
     const run = (middleware: ReturnType<typeof agentspanMiddleware>[]) => {
