@@ -24,9 +24,10 @@ export async function probeAvailability() {
   const server = await exportsOf('@agentspan/server', ['buildApp', 'openSqliteStore', 'bootstrapAccount']);
   const client = await exportsOf('@agentspan/client', ['PrefactorHttpClient']);
   const tracer = await exportsOf('@agentspan/tracer', ['createTracer']);
+  const integrations = await exportsOf('@agentspan/integrations/ai', ['agentspanMiddleware']);
   let postgres = await exportsOf('@agentspan/server', ['openPostgresStore']);
   if (postgres.ok && !databaseUrl()) {
     postgres = { ok: false, reason: 'set AGENTSPAN_BENCH_DATABASE_URL (or DATABASE_URL) to a PostgreSQL URL' };
   }
-  return { server, client, tracer, postgres };
+  return { server, client, tracer, integrations, postgres };
 }

@@ -2,6 +2,7 @@
 import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
+import integrations from './integrations.mjs';
 import otlp from './otlp.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import retention from './retention.mjs';
@@ -11,4 +12,4 @@ import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, clientBrowserBundle, retention, transfer];
+export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, integrations, clientBrowserBundle, retention, transfer];

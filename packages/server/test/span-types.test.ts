@@ -110,6 +110,28 @@ for (const engine of ENGINES) {
       assert.equal(span.status, 201);
     });
 
+    it('accepts names it does not declare, unvalidated, when it declares "*", and still checks the types it declares', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account, {
+        schema: {
+          external_identifier: 'open-1',
+          span_type_schemas: [
+            { name: 'lib:llm', params_schema: { type: 'object', properties: { model: { type: 'string' } } }, template: '{{model}}' },
+            { name: '*', params_schema: {} },
+          ],
+        },
+      });
+      const other = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:run', status: 'active', payload: { model: 7 } });
+      assert.equal(other.status, 201, other.text);
+      assert.equal(other.body.details.summary, null);
+      const declared = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'lib:llm', status: 'active', payload: { model: 'm' } });
+      assert.equal(declared.body.details.summary, 'm');
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const bad = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'lib:llm', status: 'active', payload: { model: 7 } });
+      assert.deepEqual(bad.body.errors, { 'payload.model': ['must be a string'] });
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+    });
+
     it('refuses to register a schema that is not valid JSON Schema, naming where it is', async () => {
       const account = await newAccount(server);
       const before = await snapshot(server, account.accountId);

@@ -1,10 +1,13 @@
 import type { BulkItem, FinishStatus } from '@agentspan/client';
 import { contentDigest } from './ids.js';
-import type { ResolvedTracerOptions } from './options.js';
+import type { ResolvedTracerOptions, SpanTypeDefinition } from './options.js';
 
 /** The bulk items of the instance's own life: register and start with the first span, finish at shutdown. */
-export function registerItems(instanceId: string, options: ResolvedTracerOptions): BulkItem[] {
-  const spanTypes = options.spanTypes;
+export function registerItems(
+  instanceId: string,
+  options: ResolvedTracerOptions,
+  spanTypes: readonly SpanTypeDefinition[],
+): BulkItem[] {
   return [
     {
       _type: 'agent_instances/register',

@@ -165,19 +165,26 @@ function agent(value: unknown): { name: string; version: string } {
   return Object.freeze({ name, version });
 }
 
-function spanTypes(value: unknown): readonly SpanTypeDefinition[] {
+/**
+ * Span type definitions checked: each named, with a params_schema object, no name twice. `call`
+ * names the caller in the error (createTracer's option, or declareSpanTypes).
+ */
+export function checkSpanTypes(value: unknown, call = 'createTracer: spanTypes'): readonly SpanTypeDefinition[] {
+  const failAt = (message: string): never => {
+    throw new TracerConfigError(`${call}${message}`);
+  };
   if (value === undefined) return [];
-  if (!Array.isArray(value)) return fail('spanTypes must be an array of { name, params_schema, … }');
+  if (!Array.isArray(value)) return failAt(' must be an array of { name, params_schema, … }');
   const seen = new Set<string>();
   value.forEach((type: Partial<SpanTypeDefinition> | null, index) => {
     if (typeof type !== 'object' || type === null || typeof type.name !== 'string' || type.name === '') {
-      fail(`spanTypes[${index}] needs a name such as "agent:llm"`);
+      failAt(`[${index}] needs a name such as "agent:llm"`);
     }
     const { name, params_schema: params } = type as SpanTypeDefinition;
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-      fail(`spanTypes[${index}] ("${name}") needs params_schema, a JSON Schema object such as { type: "object" }`);
+      failAt(`[${index}] ("${name}") needs params_schema, a JSON Schema object such as { type: "object" }`);
     }
-    if (seen.has(name)) fail(`spanTypes[${index}] repeats the name "${name}"; each span type needs its own`);
+    if (seen.has(name)) failAt(`[${index}] repeats the name "${name}"; each span type needs its own`);
     seen.add(name);
   });
   return value as SpanTypeDefinition[];
@@ -226,7 +233,7 @@ export function resolveTracerOptions(input: TracerOptions): ResolvedTracerOption
     agent: agent(input.agent),
     agentId: text('agentId', input.agentId ?? environment('PREFACTOR_AGENT_ID'), 'pass the agent id or leave it out with a deployment-scoped token'),
     environmentId: text('environmentId', input.environmentId, 'pass an environment id or leave it out'),
-    spanTypes: spanTypes(input.spanTypes),
+    spanTypes: checkSpanTypes(input.spanTypes),
     batchSize,
     flushInterval: milliseconds('flushInterval', input.flushInterval, TRACER_DEFAULTS.flushInterval, 'positive'),
     maxQueueSize,

@@ -4,7 +4,7 @@ import { errorPayload } from './error-payload.js';
 import { newInstanceId, SpanIds } from './ids.js';
 import { finishItem, registerItems } from './instance-items.js';
 import { terminationIn } from './item-outcome.js';
-import { FINISH_STATUSES, type Payload, type ResolvedTracerOptions } from './options.js';
+import { checkSpanTypes, FINISH_STATUSES, type Payload, type ResolvedTracerOptions, type SpanTypeDefinition } from './options.js';
 import { redactor } from './redaction.js';
 import { Span, UNRECORDED_SPAN, type SpanSink } from './span.js';
 import type { SpanContext } from './span-context.js';
@@ -59,6 +59,8 @@ export class Tracer implements SpanSink {
   readonly #ids = new SpanIds();
   readonly #redact: (payload: Payload) => Payload;
   readonly #runtime: TracerRuntime;
+  readonly #spanTypes: SpanTypeDefinition[];
+  #lateTypesWarned = false;
   #sender: BulkSender | null = null;
   #client: PrefactorHttpClient | null = null;
   #pollClient: PrefactorHttpClient | null = null;
@@ -74,6 +76,7 @@ export class Tracer implements SpanSink {
     this.#options = options;
     this.#runtime = runtime;
     this.#context = runtime.context;
+    this.#spanTypes = [...options.spanTypes];
     this.#recording = options.enabled && (options.sampleRate >= 1 || Math.random() < options.sampleRate);
     this.#termination = new Termination((error) =>
       options.logger.warn(`agentspan tracer: an onTerminate callback threw: ${(error as Error)?.stack ?? String(error)}`),
@@ -103,6 +106,34 @@ export class Tracer implements SpanSink {
   /** Aborted, with an `AgentTerminatedError`, when an operator terminates the instance. */
   get signal(): AbortSignal {
     return this.#termination.signal;
+  }
+
+  /**
+   * Adds span types to the instance's schema version, as the `spanTypes` option does; a type whose
+   * name is declared already is kept as it was (the first declaration wins). For libraries that
+   * trace through this tracer. When no types were declared before, `*` is declared too, so that
+   * every other span name is still accepted (unvalidated) by this project's server. The schema version is sent with the first span, so types declared
+   * after it are not registered: then this answers false and warns once.
+   */
+  declareSpanTypes(types: readonly SpanTypeDefinition[]): boolean {
+    const known = new Set(this.#spanTypes.map((type) => type.name));
+    const added = checkSpanTypes(types, 'declareSpanTypes: types').filter((type) => !known.has(type.name));
+    if (added.length === 0) return true;
+    if (this.#instanceQueued) {
+      if (!this.#lateTypesWarned) {
+        this.#lateTypesWarned = true;
+        this.#options.logger.warn(
+          `agentspan tracer: span types ${added.map((type) => `"${type.name}"`).join(', ')} were declared after the first span, ` +
+            'when the schema version was already sent: set them up before tracing starts, or pass them in createTracer\'s spanTypes option.',
+        );
+      }
+      return false;
+    }
+    // Declaring types makes the server refuse names it was not told about; the tracer's own user
+    // declared none, so their spans keep going through, unvalidated, beside the library's.
+    if (this.#spanTypes.length === 0) added.push(ANY_OTHER_SPAN_TYPE);
+    this.#spanTypes.push(...added);
+    return true;
   }
 
   /** Runs once when the instance is terminated (at once if it already was). Returns an unsubscribe. */
@@ -236,7 +267,7 @@ export class Tracer implements SpanSink {
 
   #queueInstance(sender: BulkSender): void {
     this.#instanceQueued = true;
-    for (const item of registerItems(this.instanceId, this.#options)) sender.enqueue(item, undefined, true);
+    for (const item of registerItems(this.instanceId, this.#options, this.#spanTypes)) sender.enqueue(item, undefined, true);
     if (this.#options.pollInterval > 0) {
       this.#pollTimer = setInterval(() => void this.#poll(), this.#options.pollInterval);
       unref(this.#pollTimer);
@@ -269,6 +300,13 @@ export class Tracer implements SpanSink {
 }
 
 const TRACER_SDK = '@agentspan/tracer@0.1.0';
+
+/** Declares every span name not declared otherwise: accepted, unvalidated. */
+const ANY_OTHER_SPAN_TYPE: SpanTypeDefinition = Object.freeze({
+  name: '*',
+  description: 'Any span name this schema version does not declare: accepted, unvalidated',
+  params_schema: {},
+});
 
 /** The callback's outcome as a promise, with the span ended to match. */
 function settle<T>(fn: (span: Span) => T | Promise<T>, span: Span, captureStacks: boolean): Promise<T> {

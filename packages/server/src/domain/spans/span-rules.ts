@@ -5,12 +5,21 @@ import { schemaErrors, type CompiledType, type SchemaCatalog } from '../span-typ
 import { renderTemplate } from '../summary-template.js';
 
 /**
+ * A span type of this name makes a schema version open: names it does not declare are accepted,
+ * unvalidated, beside the types it does declare (which are still checked). It lets a library
+ * declare its own span types without refusing the spans of the code around it.
+ */
+export const ANY_OTHER_SPAN_TYPE = '*';
+
+/**
  * The span type `schemaName` names in the catalog; 422 when the schema version declares types and
- * this is not one of them. Undefined when the version declares none (any name goes, unvalidated).
+ * this is not one of them (unless it declares `*`). Undefined when the version declares none, or
+ * only `*` matches (any name goes, unvalidated).
  */
 export function spanTypeOf(catalog: SchemaCatalog, schemaName: string): CompiledType | undefined {
   if (catalog.spanTypes.size === 0) return undefined;
   const type = catalog.spanTypes.get(schemaName);
+  if (!type && catalog.spanTypes.has(ANY_OTHER_SPAN_TYPE)) return undefined;
   if (!type) {
     throw fieldError(
       'schema_name',

@@ -1,0 +1,4 @@
+export { agentspanMiddleware, type LangChainTracingOptions } from './middleware.js';
+export { AgentspanCallbackHandler } from './callbacks.js';
+export { LANGCHAIN_SPAN_TYPES, LANGCHAIN_AGENT, LANGCHAIN_CHAIN, LANGCHAIN_LLM, LANGCHAIN_TOOL } from './span-types.js';
+export { IntegrationConfigError, type CaptureOptions } from '../shared/capture.js';

@@ -1,0 +1,3 @@
+export { wrapOpenAI, type WrapOpenAIOptions } from './wrap.js';
+export { OPENAI_SPAN_TYPES, OPENAI_CHAT, OPENAI_RESPONSE } from './span-types.js';
+export { IntegrationConfigError, type CaptureOptions } from '../shared/capture.js';

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bounded, captureRules, truncationMarker } from '../src/shared/capture.js';
+import { preview } from '../src/shared/preview.js';
+
+describe('capture rules', () => {
+  it('cuts every string longer than the limit, however deep, and marks how much was left out', () => {
+    const long = 'y'.repeat(25);
+    assert.deepEqual(bounded({ a: long, b: [{ c: long, d: 3 }], e: 'short', f: undefined, g: () => 1 }, 10), {
+      a: `yyyyyyyyyy${truncationMarker(15)}`,
+      b: [{ c: `yyyyyyyyyy${truncationMarker(15)}`, d: 3 }],
+      e: 'short',
+    });
+    assert.equal(truncationMarker(15), '… [truncated 15 chars]');
+  });
+
+  it('describes binary data, and stops following a cycle at a fixed depth', () => {
+    const cyclic: Record<string, unknown> = { bytes: new Uint8Array(5) };
+    cyclic.self = cyclic;
+    const copy = bounded(cyclic, 100) as Record<string, unknown>;
+    assert.equal(copy.bytes, '[5 bytes]');
+    assert.doesNotThrow(() => JSON.stringify(copy));
+  });
+
+  it('keeps the defaults when nothing is given, and names a wrong option', () => {
+    assert.deepEqual(captureRules('x', undefined), { inputs: true, outputs: true, maxFieldLength: 4000 });
+    assert.throws(() => captureRules('wrapOpenAI', { maxFieldLength: 2.5 }), /^IntegrationConfigError: wrapOpenAI: capture\.maxFieldLength must be a positive integer/);
+  });
+});
+
+describe('summary previews', () => {
+  it('shows a short text on one line as it is', () => {
+    assert.equal(preview('  What is   the\nweather  '), 'What is the weather');
+    assert.equal(preview('a'.repeat(60)), 'a'.repeat(60));
+    assert.equal(preview(undefined), '');
+  });
+
+  it('cuts a long text at a word and marks the cut', () => {
+    assert.equal(preview('Summarise the support ticket below in one sentence and suggest the next step.'), 'Summarise the support ticket below in one sentence and…');
+    assert.equal(preview('x'.repeat(500)), `${'x'.repeat(60)}…`);
+  });
+});
