@@ -25,6 +25,13 @@ export const Timestamp = Type.String({ minLength: 1 });
 export const TimestampInput = PlainText({ minLength: 1 });
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 64;
+
+/** Longest id (or label) a query filters by, longest search text, and longest page cursor a server reads. */
+export const MAX_FILTER_LENGTH = 200;
+export const MAX_SEARCH_LENGTH = 200;
+export const MAX_CURSOR_LENGTH = 1000;
+export const QueryFilter = PlainText({ minLength: 1, maxLength: MAX_FILTER_LENGTH });
+export const QueryCursor = PlainText({ minLength: 1, maxLength: MAX_CURSOR_LENGTH });
 export const BULK_KEY_MIN_LENGTH = 8;
 export const BULK_KEY_MAX_LENGTH = 64;
 export const SPAN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';

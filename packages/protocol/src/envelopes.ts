@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable, PlainText } from './common.js';
+import { Nullable, PlainText, QueryFilter } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */
 export const Success = <T extends TSchema>(details: T) =>
@@ -77,7 +77,7 @@ export type PingResponse = Static<typeof PingResponse>;
  * `Last-Event-ID` header; the header wins.
  */
 export const EventsQuery = Type.Object({
-  agent_instance_id: Type.Optional(PlainText({ minLength: 1 })),
+  agent_instance_id: Type.Optional(QueryFilter),
   last_event_id: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
 });
 export type EventsQuery = Static<typeof EventsQuery>;

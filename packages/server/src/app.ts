@@ -4,8 +4,10 @@ import swagger from '@fastify/swagger';
 import type { Store } from './store/store.js';
 import { Domain } from './domain/domain.js';
 import { requireToken } from './http/authentication.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { validatorCompiler } from './http/validator-compiler.js';
+import { parseJsonBodies } from './http/json-body.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-limits.js';
 import { agentInstanceRoutes } from './routes/agent-instances.js';
 import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
@@ -34,6 +36,8 @@ export interface BuildAppOptions {
   otlpBodyLimit?: number;
   /** OTLP exports stored at once (default 32); one more is answered 429 with Retry-After. */
   otlpExportsInFlight?: number;
+  /** JSON depth and keys, span payload and schema document sizes (defaults: `DEFAULT_REQUEST_LIMITS`). */
+  limits?: Partial<RequestLimits>;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -42,12 +46,14 @@ const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyB
 /** The HTTP API as a Fastify instance that is ready to `listen` (it never listens by itself). */
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const domain = new Domain(options.store);
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+  const domain = new Domain(options.store, { limits });
   const logging = isLoggerInstance(options.logger) || Boolean(options.logger);
   const app = Fastify({
     bodyLimit,
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     requestIdHeader: 'x-request-id',
+    frameworkErrors,
     // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
     ...(logging && {
       childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
@@ -60,6 +66,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // the response schemas document the API and JSON.stringify serializes; nothing is compiled per route.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain'); // bodies are JSON only
+  parseJsonBodies(app, limits);
   installErrorHandler(app, bodyLimit);
   app.register(swagger, {
     openapi: {
@@ -91,6 +98,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   otlpTraceRoutes(app, domain, {
     bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
     exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
+    limits,
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Store } from './store/store.js';
+import type { RequestLimits } from './domain/request-limits.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -19,6 +20,7 @@ export interface StartServerOptions {
   /** Serve the web viewer at `/` (default true). */
   viewer?: boolean;
   otlpBodyLimit?: number;
+  limits?: Partial<RequestLimits>;
 }
 
 /** Builds the app on `store` and listens. The store is closed by `stop()`. */
@@ -28,6 +30,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit,
     otlpBodyLimit: options.otlpBodyLimit,
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.viewer === undefined ? {} : { viewer: options.viewer }),
   });
   await app.listen({ host: options.host, port: options.port });

@@ -3,7 +3,8 @@ const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 function lookup(data: unknown, path: string): unknown {
   let value = data;
   for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own fields only: `{{constructor}}` or `{{__proto__}}` name the payload's data, never its prototype.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   return value;

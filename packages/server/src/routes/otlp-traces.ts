@@ -13,6 +13,8 @@ import {
   type OtlpEncoding,
 } from '../otlp/wire-object.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { assertJsonShape } from '../domain/json-shape.js';
+import { LIMIT_FLAGS, type RequestLimits } from '../domain/request-limits.js';
 
 /** Default largest OTLP export body, before and after unzipping. */
 export const DEFAULT_OTLP_BODY_LIMIT = 4 * 1024 * 1024;
@@ -50,7 +52,7 @@ function refusal(error: FastifyError, bodyLimit: number): { status: number; mess
 export function otlpTraceRoutes(
   app: FastifyInstance,
   domain: Domain,
-  { bodyLimit, exportsInFlight }: { bodyLimit: number; exportsInFlight: number },
+  { bodyLimit, exportsInFlight, limits }: { bodyLimit: number; exportsInFlight: number; limits: RequestLimits },
 ): void {
   let inFlight = 0;
   app.register(async (scope) => {
@@ -73,7 +75,9 @@ export function otlpTraceRoutes(
       inFlight += 1;
       try {
         const body = await decompressedBody(request.body as Buffer, request.headers['content-encoding'], bodyLimit);
-        const received = readExport(decodeExportRequest(body, encoding));
+        const decoded = decodeExportRequest(body, encoding);
+        assertJsonShape(decoded, limits, { depth: LIMIT_FLAGS.jsonDepth, keys: LIMIT_FLAGS.jsonKeys });
+        const received = readExport(decoded);
         const outcome = await ingestTraces(domain, request.principal, received);
         request.log.debug({ stored: outcome.stored, duplicates: outcome.duplicates, rejected: outcome.rejected.length }, 'trace export');
         const answer = exportResponseBody({ rejected: outcome.rejected, truncated: received.truncated }, encoding);
