@@ -7,6 +7,7 @@ import { requireToken } from './http/authentication.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { parseJsonBodies } from './http/json-body.js';
+import { redactTokens, requestForLog } from './http/log-redaction.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-limits.js';
 import { agentInstanceRoutes } from './routes/agent-instances.js';
 import { agentRoutes } from './routes/agents.js';
@@ -54,10 +55,16 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     requestIdHeader: 'x-request-id',
     frameworkErrors,
-    // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
+    // Which SDK sent the request goes on every log line of that request (no per-request child without
+    // logs); a token in the URL or that header is cut out first.
     ...(logging && {
-      childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
-        logger.child({ ...bindings, sdk: rawRequest.headers['x-prefactor-sdk'] }, childOptions),
+      childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+        const sdk = rawRequest.headers['x-prefactor-sdk'];
+        return logger.child(
+          { ...bindings, sdk: typeof sdk === 'string' ? redactTokens(sdk) : sdk },
+          { ...childOptions, serializers: { ...childOptions.serializers, req: requestForLog } },
+        );
+      },
     }),
   }) as unknown as FastifyInstance;
 

@@ -2,6 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { TokenScope } from '../store/records.js';
 import type { Principal } from './caller.js';
+import { sameDigest } from './secrets.js';
 import { newId } from './ids.js';
 import { systemClock } from './timestamps.js';
 
@@ -17,31 +18,34 @@ const MAX_CACHED = 10_000;
 /**
  * Bearer token → principal. Tokens never change once issued, so known ones are cached; unknown
  * ones are looked up every time (another process, e.g. `tokens create`, may have just added one).
+ * Only hashes are kept and compared (the cache is keyed by the token's sha256, and the stored hash
+ * found is checked against it with `timingSafeEqual`), never the token text itself.
  * Deleting an agent deletes its deployments' tokens: this process forgets them at once; another
  * process finds the token's deployment gone on its next write with it (see `resolveDeployment`).
  */
 export class TokenAuthenticator {
   readonly #store: Store;
-  readonly #known = new Map<string, Principal>();
+  readonly #known = new Map<string, { principal: Principal; tokenHash: string }>();
 
   constructor(store: Store) {
     this.#store = store;
   }
 
   async principal(token: string): Promise<Principal | undefined> {
-    const cached = this.#known.get(token);
-    if (cached) return cached;
-    const row = await this.#store.read((tx) => tx.findTokenByHash(hashToken(token)));
-    if (!row) return undefined;
+    const tokenHash = hashToken(token);
+    const cached = this.#known.get(tokenHash);
+    if (cached && sameDigest(cached.tokenHash, tokenHash)) return cached.principal;
+    const row = await this.#store.read((tx) => tx.findTokenByHash(tokenHash));
+    if (!row || !sameDigest(row.token_hash, tokenHash)) return undefined;
     const principal: Principal = { accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id };
     if (this.#known.size >= MAX_CACHED) this.#known.clear();
-    this.#known.set(token, principal);
+    this.#known.set(tokenHash, { principal, tokenHash });
     return principal;
   }
 
   /** Drops the account's cached tokens (after a write deleted some), so each is looked up again. */
   forgetAccount(accountId: string): void {
-    for (const [token, principal] of this.#known) if (principal.accountId === accountId) this.#known.delete(token);
+    for (const [tokenHash, { principal }] of this.#known) if (principal.accountId === accountId) this.#known.delete(tokenHash);
   }
 }
 
