@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { ENGINES } from './engines.js';
 import { newAccount, startServer, type Account, type Server } from './harness.js';
@@ -21,7 +22,7 @@ interface HostileRequest {
   method: string;
   path: string;
   token: TokenChoice;
-  body?: { json: unknown } | { raw: string };
+  body?: { json: unknown } | { raw: string } | { bytes: Uint8Array };
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -36,7 +37,7 @@ interface Fixture {
 interface Endpoint {
   name: string;
   /** What other than a JSON envelope a 2xx may be. */
-  answers?: 'otlp' | 'session' | 'events';
+  answers?: 'otlp' | 'otlp-protobuf' | 'session' | 'events';
   request(fixture: Fixture): fc.Arbitrary<HostileRequest>;
 }
 
@@ -229,6 +230,19 @@ const ENDPOINTS: Endpoint[] = [
     request: () => fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/traces'), token: accountToken, body: hostileBody(otlpExport()), contentType: fc.constant('application/json') }),
   },
   {
+    name: 'POST /v1/traces (protobuf, gzip)',
+    answers: 'otlp-protobuf',
+    request: () => fc.record({
+      method: fc.constant('POST'),
+      path: fc.constant('/v1/traces'),
+      token: accountToken,
+      // Random bytes, and random bytes that are valid gzip: the decoder must refuse both without failing.
+      body: fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 2000 }).map((b) => new Uint8Array(gzipSync(b)))).map((bytes) => ({ bytes })),
+      contentType: fc.constant('application/x-protobuf'),
+      headers: fc.constantFrom({}, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }),
+    }),
+  },
+  {
     name: 'POST|GET|DELETE /ui/session',
     answers: 'session',
     request: (f) => fc.oneof(
@@ -267,7 +281,11 @@ async function send(server: Server, account: Account, request: HostileRequest): 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
   try {
-    const body = request.body === undefined ? undefined : 'raw' in request.body ? request.body.raw : toJsonText(request.body.json);
+    const body =
+      request.body === undefined ? undefined
+      : 'raw' in request.body ? request.body.raw
+      : 'bytes' in request.body ? request.body.bytes
+      : toJsonText(request.body.json);
     const response = await fetch(server.url + request.path, {
       method: request.method,
       headers: {
@@ -311,6 +329,10 @@ function assertWellFormed(endpoint: Endpoint, request: HostileRequest, answer: A
   assert.ok(answer.status >= 200 && answer.status < 500, what);
   if (endpoint.answers === 'events' && answer.status === 200) {
     assert.match(answer.contentType, /^text\/event-stream/, what);
+    return;
+  }
+  if (endpoint.answers === 'otlp-protobuf') {
+    assert.match(answer.contentType, /^application\/x-protobuf/, what);
     return;
   }
   assert.match(answer.contentType, /^application\/json/, what);
