@@ -8,12 +8,16 @@ export const OptionalNullable = <T extends TSchema>(schema: T) => Type.Optional(
 /** Any JSON object (payloads, schemas, metadata). */
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
-/** Matches text without U+0000 (NUL). */
-export const NUL_FREE_PATTERN = '^[^\\u0000]*$';
+/**
+ * Matches text without U+0000 (NUL) and without unpaired surrogates (U+D800–U+DFFF on their own,
+ * which no UTF-8 text can hold: engines would store U+FFFD instead). Checked in Unicode mode,
+ * where a surrogate pair is one character outside that range.
+ */
+export const NUL_FREE_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
 
 /**
  * Request text that is kept as a plain string (ids, names, keys, reasons, timestamps): it may not
- * contain U+0000, which PostgreSQL text cannot hold. JSON documents (payloads, schemas) may, as
+ * contain U+0000, which PostgreSQL text cannot hold, nor an unpaired surrogate. JSON documents (payloads, schemas) may, as
  * they are kept as JSON text, where a NUL is the escape `\u0000`.
  */
 export const PlainText = (options: StringOptions = {}) => Type.String({ pattern: NUL_FREE_PATTERN, ...options });

@@ -37,5 +37,19 @@ for (const engine of ENGINES) {
       assert.equal(own.body.details.summary, '[c][p][][]');
       assert.match(own.text, /"payload":\{"constructor":"c","__proto__":"p"\}/);
     });
+
+    it('answers a summary rendered from a lone surrogate as it is stored: with U+FFFD in its place', async () => {
+      const account = await newAccount(server);
+      const schema = { external_identifier: 'surrogates', span_type_schemas: [{ name: 't', params_schema: { type: 'object' }, template: '<{{q}}>' }] };
+      const instanceId = await openInstance(server, account, { schema });
+      const created = await call(server, account.token, 'POST', '/api/v1/agent_spans',
+        `{"details":{"agent_instance_id":"${instanceId}","schema_name":"t","status":"active","payload":{"q":"a\\ud800b😀"}}}`);
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.body.details.summary, '<a\uFFFDb😀>');
+      assert.equal(created.body.details.payload.q, 'a\ud800b😀');
+      const read = await call(server, account.token, 'GET', `/api/v1/agent_spans/${created.body.details.id}`);
+      assert.equal(read.body.details.summary, created.body.details.summary);
+      assert.equal(read.body.details.payload.q, 'a\ud800b😀');
+    });
   });
 }

@@ -14,7 +14,7 @@ function fieldPath(prefix: string, instancePath: string, extra?: string): string
   return path || prefix || 'body';
 }
 
-const NUL_MESSAGE = 'must not contain NUL characters (U+0000); they are allowed only inside JSON payloads';
+const NUL_MESSAGE = 'must not contain NUL characters (U+0000) or unpaired surrogates (U+D800–U+DFFF); they are allowed only inside JSON payloads';
 
 // Validators run with `verbose`, so the error carries the value sent.
 function tooLong(error: ErrorObject): string {
