@@ -8,9 +8,12 @@ import {
   InstancePurposeSchema,
   InstanceStatusSchema,
   JsonObject,
+  MAX_SEARCH_LENGTH,
   Nullable,
   OptionalNullable,
   PlainText,
+  QueryCursor,
+  QueryFilter,
   SPAN_ID_PATTERN,
   SPAN_STATUSES,
   Timestamp,
@@ -55,13 +58,13 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
  * summary has words beginning with each word of `q`.
  */
 export const ListInstancesQuery = Type.Object({
-  agent_id: Type.Optional(PlainText({ minLength: 1 })),
+  agent_id: Type.Optional(QueryFilter),
   status: Type.Optional(InstanceStatusSchema),
   since: Type.Optional(TimestampInput),
   until: Type.Optional(TimestampInput),
-  q: Type.Optional(PlainText({ minLength: 1, maxLength: 200 })),
+  q: Type.Optional(PlainText({ minLength: 1, maxLength: MAX_SEARCH_LENGTH })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INSTANCE_LIST_LIMIT })),
-  cursor: Type.Optional(PlainText({ minLength: 1 })),
+  cursor: Type.Optional(QueryCursor),
 });
 export type ListInstancesQuery = Static<typeof ListInstancesQuery>;
 

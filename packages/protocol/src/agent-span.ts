@@ -9,6 +9,8 @@ import {
   Nullable,
   OptionalNullable,
   PlainText,
+  QueryCursor,
+  QueryFilter,
   SPAN_ID_PATTERN,
   SpanStatusSchema,
   Timestamp,
@@ -78,16 +80,16 @@ export const DEFAULT_LIST_LIMIT = 100;
 
 /** GET /api/v1/agent_spans */
 export const ListSpansQuery = Type.Object({
-  agent_instance_id: PlainText({ minLength: 1 }),
+  agent_instance_id: QueryFilter,
   /** Only the children of this span (a tree loaded a level at a time). */
-  parent_span_id: Type.Optional(PlainText({ minLength: 1 })),
+  parent_span_id: Type.Optional(QueryFilter),
   start_time: Type.Optional(TimestampInput),
   end_time: Type.Optional(TimestampInput),
   include_summaries: Type.Optional(Type.Boolean()),
   /** `false`: outlines, without `payload` and `result_payload` (a tree of a big instance, payloads read on selection). */
   include_payloads: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
-  cursor: Type.Optional(PlainText({ minLength: 1 })),
+  cursor: Type.Optional(QueryCursor),
 });
 export type ListSpansQuery = Static<typeof ListSpansQuery>;
 

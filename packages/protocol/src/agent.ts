@@ -1,7 +1,7 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
 import { type Static } from '@sinclair/typebox';
-import { Counts, IdempotencyKey, INSTANCE_STATUSES, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import { Counts, IdempotencyKey, INSTANCE_STATUSES, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 
 /** `dormant` is part of Prefactor's vocabulary; this server never assigns it. */
@@ -89,9 +89,9 @@ export type AgentActionBody = Static<typeof AgentActionBody>;
 
 /** GET /api/v1/agent/show: exactly one of `agent_id` and `external_identifier`. */
 export const ShowAgentQuery = Type.Object({
-  agent_id: Type.Optional(PlainText({ minLength: 1 })),
-  external_identifier: Type.Optional(PlainText({ minLength: 1 })),
-  environment_id: Type.Optional(PlainText({ minLength: 1 })),
+  agent_id: Type.Optional(QueryFilter),
+  external_identifier: Type.Optional(QueryFilter),
+  environment_id: Type.Optional(QueryFilter),
   include_counts: Type.Optional(Type.Boolean()),
   /** Accepted for the Python client; this server has no risk rollup to add. */
   include_risk_rollup: Type.Optional(Type.Boolean()),

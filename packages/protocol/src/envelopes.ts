@@ -1,7 +1,7 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
 import { type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable, PlainText } from './common.js';
+import { Nullable, PlainText, QueryFilter } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */
 export const Success = <T extends TSchema>(details: T) =>
@@ -81,7 +81,7 @@ export type PingResponse = Static<typeof PingResponse>;
  * `Last-Event-ID` header; the header wins.
  */
 export const EventsQuery = Type.Object({
-  agent_instance_id: Type.Optional(PlainText({ minLength: 1 })),
+  agent_instance_id: Type.Optional(QueryFilter),
   last_event_id: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
 });
 export type EventsQuery = Static<typeof EventsQuery>;

@@ -4,8 +4,11 @@ import swagger from '@fastify/swagger';
 import type { Store } from './store/store.js';
 import { Domain } from './domain/domain.js';
 import { requireToken } from './http/authentication.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { validatorCompiler } from './http/validator-compiler.js';
+import { parseJsonBodies } from './http/json-body.js';
+import { redactTokens, requestForLog } from './http/log-redaction.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-limits.js';
 import { agentInstanceRoutes } from './routes/agent-instances.js';
 import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
@@ -18,7 +21,7 @@ import { ServerMetrics, metricsRoutes, type MetricsOptions } from './http/metric
 import { healthRoutes } from './http/health.js';
 import { TokenRateLimiter, type RateLimit } from './http/rate-limit.js';
 import { DEFAULT_MAX_QUEUED_WRITES, guardCapacity } from './http/capacity.js';
-import type { RequestLimits } from './http/authentication.js';
+import type { TokenThrottle } from './http/authentication.js';
 import { allowCrossOrigin } from './http/cors.js';
 import { answerWithRequestId, requestIdOf } from './http/request-id.js';
 import { RetentionSweeper } from './domain/retention/retention-sweeper.js';
@@ -52,6 +55,8 @@ export interface BuildAppOptions {
   corsOrigins?: readonly string[];
   /** Delete instances (with their spans) finished more than this many days ago; 0 or absent keeps everything. */
   retentionDays?: number;
+  /** JSON depth and keys, span payload and schema document sizes (defaults: `DEFAULT_REQUEST_LIMITS`). */
+  limits?: Partial<RequestLimits>;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -60,7 +65,8 @@ const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyB
 /** The HTTP API as a Fastify instance that is ready to `listen` (it never listens by itself). */
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const domain = new Domain(options.store);
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+  const domain = new Domain(options.store, { limits });
   const logging = isLoggerInstance(options.logger) || Boolean(options.logger);
   const app = Fastify({
     bodyLimit,
@@ -68,10 +74,17 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     requestIdHeader: false,
     genReqId: requestIdOf,
     requestIdLogLabel: 'request_id',
-    // Which SDK sent the request goes on every log line of that request (no per-request child without logs).
+    frameworkErrors,
+    // Which SDK sent the request goes on every log line of that request (no per-request child without
+    // logs); a token in the URL or that header is cut out first.
     ...(logging && {
-      childLoggerFactory: (logger, bindings, childOptions, rawRequest) =>
-        logger.child({ ...bindings, sdk: rawRequest.headers['x-prefactor-sdk'] }, childOptions),
+      childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+        const sdk = rawRequest.headers['x-prefactor-sdk'];
+        return logger.child(
+          { ...bindings, sdk: typeof sdk === 'string' ? redactTokens(sdk) : sdk },
+          { ...childOptions, serializers: { ...childOptions.serializers, req: requestForLog } },
+        );
+      },
     }),
   }) as unknown as FastifyInstance;
 
@@ -80,6 +93,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // the response schemas document the API and JSON.stringify serializes; nothing is compiled per route.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeContentTypeParser('text/plain'); // bodies are JSON only
+  parseJsonBodies(app, limits);
   installErrorHandler(app, bodyLimit);
   answerWithRequestId(app);
   allowCrossOrigin(app, options.corsOrigins ?? []);
@@ -97,7 +111,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const stopObserving = metrics.attach(options.store, domain);
   metricsRoutes(app, metrics, metricsOptions);
   healthRoutes(app, options.store);
-  const limits: RequestLimits = options.rateLimit
+  const throttle: TokenThrottle = options.rateLimit
     ? { rateLimiter: new TokenRateLimiter(options.rateLimit), onRateLimited: () => metrics.refused.inc({ reason: 'rate_limited' }) }
     : {};
   const capacity = (scope: FastifyInstance) =>
@@ -110,7 +124,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.register(
     async (api) => {
       capacity(api);
-      requireToken(api, domain, limits);
+      requireToken(api, domain, throttle);
       // A POST or DELETE without a body is an empty object: start, finish, retire and delete need nothing else.
       api.addHook('preValidation', async (request) => {
         if (request.body === undefined && (request.method === 'POST' || request.method === 'DELETE')) request.body = {};
@@ -127,7 +141,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   otlpTraceRoutes(app, domain, {
     bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
     exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
-  }, { limits, capacity });
+    limits,
+  }, { throttle, capacity });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const retention = options.retentionDays

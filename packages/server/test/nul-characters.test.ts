@@ -89,6 +89,26 @@ for (const engine of ENGINES) {
       assert.equal(await server.store.read((tx) => tx.getInstance(account.accountId, 'nul-register')), undefined);
     });
 
+    it('refuses an unpaired surrogate in every plain-text body field with 422 naming the field, storing nothing', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const span = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' });
+      const before = await snapshot(server, account.accountId, [instanceId]);
+      const bodyCases = cases(instanceId, span.body.details.id).filter((c) => c.body !== undefined && !c.path.includes('%00'));
+      assert.ok(bodyCases.length > 20);
+      for (const c of bodyCases) {
+        // The same request with each NUL made a lone high surrogate (JSON escapes keep it as sent).
+        const body = JSON.stringify(c.body).replaceAll('\\u0000', '\\ud800');
+        const reply = await call(server, c.account ? account.accountToken : account.token, c.method, c.path, body);
+        assert.equal(reply.status, 422, `${c.name}: ${reply.text}`);
+        assert.deepEqual(Object.keys(reply.body.errors), [c.field], `${c.name}: ${reply.text}`);
+        assert.match(reply.body.errors[c.field][0], /or unpaired surrogates \(U\+D800–U\+DFFF\)/, c.name);
+      }
+      assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
+      const emoji = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'key 😀' });
+      assert.equal(emoji.status, 201, 'a surrogate pair is a character like any other');
+    });
+
     it('refuses a NUL in a chosen span, instance or agent id by the id rule, storing nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);

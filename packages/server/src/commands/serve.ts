@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_BODY_LIMIT } from '../app.js';
 import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
+import { DEFAULT_REQUEST_LIMITS } from '../domain/request-limits.js';
 import { bootstrapAccount } from '../domain/bootstrap.js';
 import { startServer, stopOnSignals } from '../server.js';
 import { MAX_RETENTION_DAYS } from '../domain/retention/retention-sweeper.js';
@@ -33,6 +34,10 @@ interface ServeFlags extends StoreLocationFlags {
   host: string;
   bodyLimit: number;
   otlpBodyLimit: number;
+  jsonDepthLimit: number;
+  jsonKeysLimit: number;
+  spanPayloadLimit: number;
+  schemaDocumentLimit: number;
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: LogFormat;
   poolSize?: number;
@@ -54,6 +59,10 @@ export const serveCommand = () =>
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
     .option('--otlp-body-limit <bytes>', 'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped', integerIn(1024, 1024 ** 3), DEFAULT_OTLP_BODY_LIMIT)
+    .option('--json-depth-limit <levels>', 'deepest nesting of objects and arrays in a JSON body', integerIn(2, 10_000), DEFAULT_REQUEST_LIMITS.jsonDepth)
+    .option('--json-keys-limit <keys>', 'most keys in one JSON object of a body', integerIn(1, 10_000_000), DEFAULT_REQUEST_LIMITS.jsonKeys)
+    .option('--span-payload-limit <bytes>', "largest span payload or result payload, each as JSON", integerIn(1024, 1024 ** 3), DEFAULT_REQUEST_LIMITS.spanPayloadBytes)
+    .option('--schema-document-limit <bytes>', 'largest registered schema version document (agent_schema_version) as JSON', integerIn(1024, 1024 ** 3), DEFAULT_REQUEST_LIMITS.schemaDocumentBytes)
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
     .addOption(
       new Option('--log-format <format>', 'auto: human-readable at a terminal, JSON lines otherwise')
@@ -108,6 +117,12 @@ export const serveCommand = () =>
         maxQueuedWrites: flags.maxQueuedWrites,
         corsOrigins: flags.corsOrigin,
         retentionDays: flags.retentionDays,
+        limits: {
+          jsonDepth: flags.jsonDepthLimit,
+          jsonKeys: flags.jsonKeysLimit,
+          spanPayloadBytes: flags.spanPayloadLimit,
+          schemaDocumentBytes: flags.schemaDocumentLimit,
+        },
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`agentspan listening on ${server.url} (${describeLocation(location)})`);

@@ -2,6 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { TokenRecord, TokenScope } from '../store/records.js';
 import type { Principal } from './caller.js';
+import { sameDigest } from './secrets.js';
 import { newId } from './ids.js';
 import { systemClock, timestampFromMs } from './timestamps.js';
 
@@ -24,19 +25,24 @@ const forgetMessage = (accountId: string) => `${FORGET_PREFIX}${JSON.stringify(a
 interface KnownToken {
   principal: Principal;
   id: string;
+  tokenHash: string;
   /** When this process last wrote (or read) the token's last use, in ms. */
   usedAtMs: number;
 }
 
 /**
+/**
  * Bearer token → principal. Known tokens are cached; unknown ones are looked up every time
- * (another process, e.g. `tokens create`, may have just added one). A revoke, or an agent delete
+ * (another process, e.g. `tokens create`, may have just added one). Only hashes are kept and
+ * compared (the cache is keyed by the token's sha256, and the stored hash found is checked
+ * against it with `timingSafeEqual`), never the token text itself. A revoke, or an agent delete
  * (which deletes its deployments' tokens), makes every process forget the account's cached
  * tokens: this one at once, others through the store's broadcast (PostgreSQL) or, on SQLite,
  * because another process committed to the file (`Store.othersCommitted`).
  */
 export class TokenAuthenticator {
   readonly #store: Store;
+  /** By the token's sha256. */
   readonly #known = new Map<string, KnownToken>();
   #seenCommits: unknown;
   #stopListening: (() => Promise<void>) | undefined;
@@ -48,17 +54,19 @@ export class TokenAuthenticator {
 
   async principal(token: string): Promise<Principal | undefined> {
     this.#revalidate();
-    let known = this.#known.get(token);
-    if (!known) {
-      const row = await this.#store.read((tx) => tx.findTokenByHash(hashToken(token)));
-      if (!row) return undefined;
+    const tokenHash = hashToken(token);
+    let known = this.#known.get(tokenHash);
+    if (!known || !sameDigest(known.tokenHash, tokenHash)) {
+      const row = await this.#store.read((tx) => tx.findTokenByHash(tokenHash));
+      if (!row || !sameDigest(row.token_hash, tokenHash)) return undefined;
       known = {
         principal: { accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id },
         id: row.id,
+        tokenHash,
         usedAtMs: row.last_used_at ? Date.parse(row.last_used_at) : 0,
       };
       if (this.#known.size >= MAX_CACHED) this.#known.clear();
-      this.#known.set(token, known);
+      this.#known.set(tokenHash, known);
     }
     this.#noteUse(known);
     return known.principal;
@@ -87,7 +95,7 @@ export class TokenAuthenticator {
   }
 
   #forgetLocally(accountId: string) {
-    for (const [token, known] of this.#known) if (known.principal.accountId === accountId) this.#known.delete(token);
+    for (const [tokenHash, known] of this.#known) if (known.principal.accountId === accountId) this.#known.delete(tokenHash);
   }
 
   #revalidate() {

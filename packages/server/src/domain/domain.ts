@@ -7,6 +7,7 @@ import { EventFeed } from './events/event-feed.js';
 import type { OperationContext, OperationName, WriteOperation } from './operation.js';
 import { SchemaCatalogs } from './schema-catalogs.js';
 import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
 
 /** Told of every committed write, for metrics. */
 export interface WriteObserver {
@@ -24,16 +25,18 @@ export class Domain {
   observer: WriteObserver | undefined;
   readonly #catalogs = new SchemaCatalogs();
   readonly #clock: Clock;
+  readonly limits: RequestLimits;
 
-  constructor(store: Store, clock: Clock = systemClock) {
+  constructor(store: Store, { clock = systemClock, limits = DEFAULT_REQUEST_LIMITS }: { clock?: Clock; limits?: RequestLimits } = {}) {
     this.store = store;
+    this.limits = limits;
     this.tokens = new TokenAuthenticator(store);
     this.events = new EventFeed(store);
     this.#clock = clock;
   }
 
   context(principal: Principal): OperationContext {
-    return { caller: { ...principal, now: this.#clock.now() }, catalogs: this.#catalogs };
+    return { caller: { ...principal, now: this.#clock.now() }, catalogs: this.#catalogs, limits: this.limits };
   }
 
   /** One write in its own transaction, at most once per idempotency key. */

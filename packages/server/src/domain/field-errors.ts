@@ -14,7 +14,13 @@ function fieldPath(prefix: string, instancePath: string, extra?: string): string
   return path || prefix || 'body';
 }
 
-const NUL_MESSAGE = 'must not contain NUL characters (U+0000); they are allowed only inside JSON payloads';
+const NUL_MESSAGE = 'must not contain NUL characters (U+0000) or unpaired surrogates (U+D800–U+DFFF); they are allowed only inside JSON payloads';
+
+// Validators run with `verbose`, so the error carries the value sent.
+function tooLong(error: ErrorObject): string {
+  const sent = typeof error.data === 'string' ? ` (got ${[...error.data].length})` : '';
+  return `must be at most ${String(error.params.limit)} characters long${sent}; send a shorter value`;
+}
 
 const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -41,6 +47,7 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): Fiel
     else if (error.keyword === 'type') at.types.add(String(error.params.type));
     else if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
     else if (error.keyword === 'pattern' && error.params.pattern === NUL_FREE_PATTERN) at.other.push(NUL_MESSAGE);
+    else if (error.keyword === 'maxLength') at.other.push(tooLong(error));
     else if (error.keyword === 'additionalProperties') {
       at.other.push(`must not have the property ${describe(error.params.additionalProperty)}`);
     } else at.other.push(error.message ?? 'is invalid');

@@ -1,6 +1,7 @@
 import type { WriteTx } from '../store/store.js';
 import type { Caller } from './caller.js';
 import type { SchemaCatalogs } from './schema-catalogs.js';
+import type { RequestLimits } from './request-limits.js';
 
 /** A write's answer, as it is sent and as the idempotency ledger replays it. */
 export interface Answer {
@@ -19,6 +20,7 @@ export type WriteUnit = (tx: WriteTx) => Promise<Answer>;
 export interface OperationContext {
   caller: Caller;
   catalogs: SchemaCatalogs;
+  limits: RequestLimits;
 }
 
 /** Ledger names of the write operations; the bulk ones double as bulk item `_type`s. */

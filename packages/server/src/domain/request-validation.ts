@@ -7,7 +7,7 @@ import { validationError } from './errors.js';
  * Validates request bodies and bulk item params against the protocol's schemas. No type coercion
  * (a number where a string belongs is an error), every error reported, unknown fields kept.
  */
-export const requestAjv = new Ajv({ allErrors: true, coerceTypes: false, strict: false });
+export const requestAjv = new Ajv({ allErrors: true, coerceTypes: false, strict: false, verbose: true });
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 

@@ -3,6 +3,7 @@ import * as ajvFormats from 'ajv-formats';
 import type { AgentSchemaVersionForRegister, FieldErrors } from '@agentspan/protocol';
 import { toFieldErrors } from './field-errors.js';
 import { validationError } from './errors.js';
+import { linearPatterns } from './linear-patterns.js';
 
 /** One span type (or quality schema) of a schema version, with its schemas compiled. */
 export interface CompiledType {
@@ -22,8 +23,15 @@ export interface SchemaCatalog {
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const addFormats = ((ajvFormats as unknown as { default: FormatsPlugin }).default ?? ajvFormats) as FormatsPlugin;
 
-// User schemas: lenient about unknown keywords (SDKs add their own), every error reported.
-const userAjv = addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: true }));
+// User schemas: lenient about unknown keywords (SDKs add their own), every error reported, and
+// never registered by their `$id`: one account's `$id` must not stand in another's way.
+const newUserAjv = () => addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false, code: { regExp: linearPatterns } }));
+
+// Ajv keeps every schema it compiles; a fresh instance every so often bounds that memory (the
+// validators already compiled keep working).
+const COMPILES_PER_INSTANCE = 1000;
+let userAjv = newUserAjv();
+let compiles = 0;
 
 function compile(schema: unknown, field: string): ValidateFunction {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
@@ -31,10 +39,18 @@ function compile(schema: unknown, field: string): ValidateFunction {
   }
   // The draft is not ours to enforce: drop the meta-schema reference and compile as the rest says.
   const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+  if (++compiles > COMPILES_PER_INSTANCE) {
+    userAjv = newUserAjv();
+    compiles = 1;
+  }
   try {
     return userAjv.compile(rest);
   } catch (error) {
-    throw validationError({ [field]: [`is not a valid JSON Schema: ${(error as Error).message}`] });
+    const message = (error as Error).message;
+    const advice = message.startsWith('error parsing regexp')
+      ? ' (patterns run on RE2, in linear time: no lookahead, lookbehind or backreferences)'
+      : '';
+    throw validationError({ [field]: [`is not a valid JSON Schema: ${message}${advice}`] });
   }
 }
 

@@ -6,7 +6,7 @@ import { bearerToken } from './bearer.js';
 import { retryAfterSeconds, type TokenRateLimiter } from './rate-limit.js';
 
 /** What a token may send: a rate limit (none by default). */
-export interface RequestLimits {
+export interface TokenThrottle {
   rateLimiter?: TokenRateLimiter;
   onRateLimited?: () => void;
 }
@@ -19,7 +19,7 @@ declare module 'fastify' {
 }
 
 /** Every route in `scope` needs `Authorization: Bearer <token>`; the token's account confines what it sees. */
-export function requireToken(scope: FastifyInstance, domain: Domain, limits: RequestLimits = {}): void {
+export function requireToken(scope: FastifyInstance, domain: Domain, throttle: TokenThrottle = {}): void {
   scope.decorateRequest('principal', null as unknown as Principal);
   scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
@@ -33,9 +33,9 @@ export function requireToken(scope: FastifyInstance, domain: Domain, limits: Req
       throw new ApiError(401, 'unauthorized', 'unknown token; create one with `agentspan tokens create`');
     }
     request.principal = principal;
-    const waitMs = limits.rateLimiter?.take(token) ?? 0;
+    const waitMs = throttle.rateLimiter?.take(token) ?? 0;
     if (waitMs > 0) {
-      limits.onRateLimited?.();
+      throttle.onRateLimited?.();
       const seconds = retryAfterSeconds(waitMs);
       reply.header('retry-after', seconds);
       throw new ApiError(429, 'rate_limited', `this token sent more requests than this server allows (--rate-limit); retry after ${seconds} s`);

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../domain/secrets.js';
 
 /** The viewer's session cookie: the API token itself, HttpOnly, so no script on the page can read it. */
 export const SESSION_COOKIE = 'agentspan_session';
@@ -13,10 +14,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const csrfTokenFor = (apiToken: string) => createHmac('sha256', apiToken).update('agentspan viewer csrf').digest('base64url');
 
 export function csrfMatches(apiToken: string, sent: string | string[] | undefined): boolean {
-  if (typeof sent !== 'string') return false;
-  const expected = Buffer.from(csrfTokenFor(apiToken));
-  const given = Buffer.from(sent);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return typeof sent === 'string' && sameSecret(sent, csrfTokenFor(apiToken));
 }
 
 export const cookieOptions = (secure: boolean) => ({

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
 import { ingestTraces } from '../domain/traces/ingest-traces.js';
-import { requireToken, type RequestLimits } from '../http/authentication.js';
+import { requireToken, type TokenThrottle } from '../http/authentication.js';
 import { CONTENT_TYPES, exportResponseBody, statusBody } from '../otlp/export-response.js';
 import { readExport } from '../otlp/read-spans.js';
 import {
@@ -13,6 +13,8 @@ import {
   type OtlpEncoding,
 } from '../otlp/wire-object.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { assertJsonShape } from '../domain/json-shape.js';
+import { LIMIT_FLAGS, type RequestLimits } from '../domain/request-limits.js';
 
 /** Default largest OTLP export body, before and after unzipping. */
 export const DEFAULT_OTLP_BODY_LIMIT = 4 * 1024 * 1024;
@@ -50,9 +52,9 @@ function refusal(error: FastifyError, bodyLimit: number): { status: number; mess
 export function otlpTraceRoutes(
   app: FastifyInstance,
   domain: Domain,
-  { bodyLimit, exportsInFlight }: { bodyLimit: number; exportsInFlight: number },
+  { bodyLimit, exportsInFlight, limits }: { bodyLimit: number; exportsInFlight: number; limits: RequestLimits },
   /** The rate limit and capacity guard the API's other writes have. */
-  guards: { limits: RequestLimits; capacity(scope: FastifyInstance): void },
+  guards: { throttle: TokenThrottle; capacity(scope: FastifyInstance): void },
 ): void {
   let inFlight = 0;
   app.register(async (scope) => {
@@ -67,7 +69,7 @@ export function otlpTraceRoutes(
       return reply.code(status).type(CONTENT_TYPES[encoding]).send(statusBody(status, message, encoding));
     });
     guards.capacity(scope);
-    requireToken(scope, domain, guards.limits);
+    requireToken(scope, domain, guards.throttle);
     scope.post('/v1/traces', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
       const encoding = encodingOf(request)!;
       if (inFlight >= exportsInFlight) {
@@ -76,7 +78,9 @@ export function otlpTraceRoutes(
       inFlight += 1;
       try {
         const body = await decompressedBody(request.body as Buffer, request.headers['content-encoding'], bodyLimit);
-        const received = readExport(decodeExportRequest(body, encoding));
+        const decoded = decodeExportRequest(body, encoding);
+        assertJsonShape(decoded, limits, { depth: LIMIT_FLAGS.jsonDepth, keys: LIMIT_FLAGS.jsonKeys });
+        const received = readExport(decoded);
         const outcome = await ingestTraces(domain, request.principal, received);
         request.log.debug({ stored: outcome.stored, duplicates: outcome.duplicates, rejected: outcome.rejected.length }, 'trace export');
         const answer = exportResponseBody({ rejected: outcome.rejected, truncated: received.truncated }, encoding);

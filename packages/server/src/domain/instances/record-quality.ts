@@ -5,6 +5,10 @@ import { schemaErrors } from '../span-types.js';
 import { renderTemplate } from '../summary-template.js';
 import { instanceAnswer, lockInstance } from './instance-access.js';
 
+/** `object[name] = value` as an own property, also for `__proto__` (which plain assignment would take as the prototype). */
+const setOwn = (object: object, name: string, value: unknown) =>
+  Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+
 export type RecordQualityParams = RecordQualityBody & { agent_instance_id: string };
 
 /** POST /agent_instance/{id}/record_quality: sets one named quality payload; a null payload removes it. */
@@ -24,8 +28,8 @@ export const recordQuality = defineOperation<RecordQualityParams>('agent_instanc
       }
       const errors = schemaErrors(quality?.validateParams, params.payload, 'payload');
       if (errors) throw validationError(errors);
-      payloads[params.name] = params.payload;
-      if (quality?.template) summaries[params.name] = renderTemplate(quality.template, params.payload);
+      setOwn(payloads, params.name, params.payload);
+      if (quality?.template) setOwn(summaries, params.name, renderTemplate(quality.template, params.payload));
       else delete summaries[params.name];
     }
     const updated = {

@@ -1,6 +1,7 @@
 import type { AgentSchemaVersionForRegister, RegisterInstanceBody } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
 import { conflict } from '../errors.js';
+import { assertJsonTextWithin, LIMIT_FLAGS } from '../request-limits.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
 import { admitInstance } from '../agents/agent-rules.js';
@@ -19,9 +20,11 @@ function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): Agen
  * POST /agent_instance/register: a new pending instance on the deployment the token or the body
  * names. Versions and schema versions with a known external_identifier are reused.
  */
-export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, { caller, catalogs }) => {
+export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, { caller, catalogs, limits }) => {
   const document = schemaDocument(params.agent_schema_version);
   const documentJson = JSON.stringify(document);
+  assertJsonTextWithin(documentJson, 'agent_schema_version', limits.schemaDocumentBytes, LIMIT_FLAGS.schemaDocumentBytes,
+    'declare fewer or smaller span types, or move long descriptions out of the schemas');
   catalogs.forDocument(documentJson, document); // 422 for a schema that does not compile, before any write
   const version = params.agent_version ?? {};
 

@@ -9,7 +9,7 @@ import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson } from '../views/span-view.js';
-import { assertPayloads, controlFor, payloadToCheck, spanTypeOf, summaryOf } from './span-rules.js';
+import { assertPayloads, assertPayloadSizes, controlFor, payloadToCheck, spanTypeOf, summaryOf } from './span-rules.js';
 
 /** The times a create names, parsed: a finish time only with a finish status. Independent of the clock. */
 function givenTimes(params: CreateSpanParams) {
@@ -81,7 +81,7 @@ function createdSpan(
 /** POST /agent_spans: a span of an open (or terminated) instance of the caller's account. */
 export const createSpan = defineOperation<CreateSpanParams>(
   'agent_spans/create',
-  (params, { caller, catalogs }) => {
+  (params, { caller, catalogs, limits }) => {
     const given = givenTimes(params);
 
     return async (tx) => {
@@ -103,6 +103,7 @@ export const createSpan = defineOperation<CreateSpanParams>(
       }
       const facts = { accountId: caller.accountId, spanId: params.id ?? newId(), agentId: instance.agent_id, at: caller.now };
       const span = createdSpan(params, times, type, facts);
+      assertPayloadSizes(span, limits.spanPayloadBytes);
       try {
         await tx.insertSpan(span);
       } catch (error) {

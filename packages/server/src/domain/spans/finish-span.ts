@@ -5,12 +5,12 @@ import { assertOpen, DEFAULT_FINISH_STATUS } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson } from '../views/span-view.js';
-import { assertPayloads, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
+import { assertPayloads, assertPayloadSizes, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
 
 export type FinishSpanParams = FinishSpanBody & { agent_span_id: string };
 
 /** POST /agent_spans/{id}/finish: an open span takes its finish status; exactly one finish wins. */
-export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish', (params, { caller, catalogs }) => {
+export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish', (params, { caller, catalogs, limits }) => {
   const given = parseOptionalTimestamp(params.timestamp, 'timestamp');
   return async (tx) => {
     const span = await tx.lockSpan(caller.accountId, params.agent_span_id);
@@ -26,6 +26,7 @@ export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish'
     const type = spanTypeOf(await catalogs.get(tx, caller.accountId, instance.schema_version_id), span.schema_name);
     assertPayloads(type, undefined, params.result_payload);
     const resultJson = params.result_payload == null ? span.result_payload_json : JSON.stringify(params.result_payload);
+    if (resultJson !== span.result_payload_json) assertPayloadSizes({ payload_json: '', result_payload_json: resultJson }, limits.spanPayloadBytes);
     const finished = {
       ...span,
       status: params.status ?? DEFAULT_FINISH_STATUS,

@@ -3,6 +3,7 @@ import type { InstanceRecord } from '../../store/records.js';
 import { fieldError, validationError } from '../errors.js';
 import { schemaErrors, type CompiledType, type SchemaCatalog } from '../span-types.js';
 import { renderTemplate } from '../summary-template.js';
+import { assertJsonTextWithin, LIMIT_FLAGS } from '../request-limits.js';
 
 /**
  * A span type of this name makes a schema version open: names it does not declare are accepted,
@@ -40,6 +41,16 @@ export function assertPayloads(type: CompiledType | undefined, payload: unknown,
     ...(resultPayload == null ? undefined : schemaErrors(type.validateResult, resultPayload, 'result_payload')),
   };
   if (Object.keys(errors).length > 0) throw validationError(errors);
+}
+
+const PAYLOAD_ADVICE = 'keep large data (files, documents, long transcripts) elsewhere and put a reference or an excerpt in the payload';
+
+/** 413 when a span's payload or result payload, as stored JSON text, is larger than `limit` bytes. */
+export function assertPayloadSizes(span: { payload_json: string; result_payload_json: string | null }, limit: number): void {
+  assertJsonTextWithin(span.payload_json, 'payload', limit, LIMIT_FLAGS.spanPayloadBytes, PAYLOAD_ADVICE);
+  if (span.result_payload_json !== null) {
+    assertJsonTextWithin(span.result_payload_json, 'result_payload', limit, LIMIT_FLAGS.spanPayloadBytes, PAYLOAD_ADVICE);
+  }
 }
 
 /**

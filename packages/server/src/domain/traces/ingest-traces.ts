@@ -11,6 +11,7 @@ import { spanJson } from '../views/span-view.js';
 import { newInstance } from '../instances/new-instance.js';
 import { isOpen } from '../status-machine.js';
 import { traceRegistration } from './trace-registration.js';
+import { assertPayloadSizes } from '../spans/span-rules.js';
 
 /** What became of an export's spans. */
 export interface IngestOutcome {
@@ -42,7 +43,13 @@ const RETRIES = 3;
  */
 export async function ingestTraces(domain: Domain, principal: Principal, received: ReadExport): Promise<IngestOutcome> {
   const traces = new Map<string, ReceivedSpan[]>();
+  const oversized: SpanRejection[] = [];
   for (const span of received.spans) {
+    const tooLarge = payloadTooLarge(span, domain.limits.spanPayloadBytes);
+    if (tooLarge) {
+      oversized.push({ span: span.id, reason: `span ${span.id}: ${tooLarge}` });
+      continue;
+    }
     const spans = traces.get(span.traceId);
     if (spans) spans.push(span);
     else traces.set(span.traceId, [span]);
@@ -51,8 +58,19 @@ export async function ingestTraces(domain: Domain, principal: Principal, receive
   return {
     stored: outcomes.reduce((sum, o) => sum + o.stored, 0),
     duplicates: outcomes.reduce((sum, o) => sum + o.duplicates, 0),
-    rejected: [...received.rejected, ...outcomes.flatMap((o) => o.rejected)],
+    rejected: [...received.rejected, ...oversized, ...outcomes.flatMap((o) => o.rejected)],
   };
+}
+
+/** Why a span's payload or result payload is over the span payload limit, if it is. */
+function payloadTooLarge(span: ReceivedSpan, limit: number): string | undefined {
+  try {
+    assertPayloadSizes({ payload_json: span.payloadJson, result_payload_json: span.resultPayloadJson }, limit);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ApiError) return error.message;
+    throw error;
+  }
 }
 
 async function ingestTrace(domain: Domain, principal: Principal, spans: ReceivedSpan[]): Promise<IngestOutcome> {
