@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { Store } from './store/store.js';
@@ -73,7 +73,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     requestIdHeader: false,
     genReqId: requestIdOf,
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     frameworkErrors,
     // Which SDK sent the request goes on every log line of that request (no per-request child without
     // logs); a token in the URL or that header is cut out first.

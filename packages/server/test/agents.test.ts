@@ -79,6 +79,7 @@ for (const engine of ENGINES) {
       assert.equal(scoped.status, 403);
       assert.deepEqual(scoped.body, {
         status: 'error', code: 'forbidden', message: 'creating agents needs an account-scoped token; this token is scoped to one deployment',
+        request_id: scoped.headers.get('x-request-id'),
       });
       const invalid = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details: { name: '' } });
       assert.equal(invalid.status, 422);
@@ -291,6 +292,7 @@ for (const engine of ENGINES) {
         assert.equal(reply.status, 403, `${method} ${path}: ${reply.text}`);
         assert.deepEqual(reply.body, {
           status: 'error', code: 'forbidden', message: `${action} needs an account-scoped token; this token is scoped to one deployment`,
+          request_id: reply.headers.get('x-request-id'),
         });
       }
       assert.deepEqual(await snapshot(server, account.accountId), before);
@@ -322,6 +324,7 @@ for (const engine of ENGINES) {
         status: 'error',
         code: 'invalid_action',
         message: `agent ${agent.id} is retired and takes no new instances; reinstate it (POST /api/v1/agent/${agent.id}/reinstate) first`,
+        request_id: refused.headers.get('x-request-id'),
       });
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
 
@@ -376,6 +379,7 @@ for (const engine of ENGINES) {
         status: 'error',
         code: 'invalid_action',
         message: `agent ${used.id} has agent instances and cannot be deleted; retire it instead to stop new instances`,
+        request_id: refused.headers.get('x-request-id'),
       });
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
 

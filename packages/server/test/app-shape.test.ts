@@ -91,7 +91,7 @@ for (const engine of ENGINES) {
         headers: { authorization: `Bearer ${token}`, 'x-prefactor-sdk': '@x/tracer@1.0.0 @x/client@1.0.0', 'x-request-id': 'req-abc' },
       });
       assert.equal(reply.status, 200);
-      const mine = lines.filter((line) => line.reqId === 'req-abc');
+      const mine = lines.filter((line) => line.request_id === 'req-abc');
       assert.ok(mine.length >= 2, JSON.stringify(lines));
       assert.ok(mine.every((line) => line.sdk === '@x/tracer@1.0.0 @x/client@1.0.0'));
       assert.ok(mine.some((line) => (line.res as { statusCode?: number } | undefined)?.statusCode === 200));
