@@ -82,6 +82,12 @@ export const FIGURES = [
     measures: 'span creates/s (32 connections) with 100 clients on the events stream ÷ creates/s with none',
   },
   {
+    name: 'events_fanout_outlines',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.8 },
+    measures: 'the same with the 100 clients on the viewer\'s stream of span outlines (include_payloads=false)',
+  },
+  {
     name: 'viewer_first_render_1e4_vs_1e2',
     unit: 'ratio',
     target: { op: '<=', value: 3 },

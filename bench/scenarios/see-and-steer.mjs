@@ -31,13 +31,13 @@ async function listingRatio(ctx, server) {
  * node:http sockets: the readers share the machine with the server, so they cost as little as a
  * reader can.
  */
-async function eventClients(url, token, count) {
+async function eventClients(url, token, count, query = '') {
   const requests = await Promise.all(
     Array.from(
       { length: count },
       () =>
         new Promise((resolve, reject) => {
-          const request = http.get(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
+          const request = http.get(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
             response.on('data', () => {});
             response.on('error', () => {});
             resolve(request);
@@ -51,7 +51,7 @@ async function eventClients(url, token, count) {
   };
 }
 
-async function fanoutRatio(ctx, server) {
+async function fanoutRatio(ctx, server, { query = '', label = '' } = {}) {
   const { url } = server.info;
   // Two accounts, so the baseline's creates are never ones the stream (or its resume window) logs.
   const watched = await server.call('newAccount', {});
@@ -61,11 +61,11 @@ async function fanoutRatio(ctx, server) {
     const plan = { kind: 'fixed', path: '/api/v1/agent_spans', body: createSpanRequestBody(instanceId) };
     return ctx.loadParty(name, url, { connections: 32, headers: { authorization: `Bearer ${token}` }, plan });
   };
-  const watchedLoad = await creates(`span creates c32, ${SSE_CLIENTS} events clients`, watched.token);
+  const watchedLoad = await creates(`span creates c32, ${SSE_CLIENTS} events clients${label}`, watched.token);
   const subject = {
     name: watchedLoad.name,
     async run(durationMs) {
-      const close = await eventClients(url, watched.token, SSE_CLIENTS);
+      const close = await eventClients(url, watched.token, SSE_CLIENTS, query);
       try {
         return await watchedLoad.run(durationMs);
       } finally {
@@ -73,7 +73,7 @@ async function fanoutRatio(ctx, server) {
       }
     },
   };
-  const baseline = await creates('span creates c32, no events clients', quiet.token);
+  const baseline = await creates(`span creates c32, no events clients${label}`, quiet.token);
   const { runs, ratio } = await comparePairs([{ subject, baseline }], ctx.settings);
   ctx.measurements(runs);
   return ratio(subject.name, baseline.name);
@@ -123,7 +123,7 @@ export default {
   name: 'see-and-steer',
   title: 'instance list at 10⁴ vs 10² instances, span creates with 100 events clients vs none, viewer first rows at 10⁴ vs 10² spans (SQLite)',
   needs: ['server'],
-  figures: ['instances_list_1e4_vs_1e2', 'events_fanout', 'viewer_first_render_1e4_vs_1e2'],
+  figures: ['instances_list_1e4_vs_1e2', 'events_fanout', 'events_fanout_outlines', 'viewer_first_render_1e4_vs_1e2'],
   async run(ctx) {
     if (!ctx.has('server')) return;
     const server = await startAgentspanServer(ctx, { store: 'sqlite' });
@@ -131,6 +131,8 @@ export default {
     ctx.figure('instances_list_1e4_vs_1e2', listing, `time per first page of GET /api/v1/agent_instance, 10⁴ vs 10² instances in the account; ${ctx.pairing}`);
     const fanout = await fanoutRatio(ctx, server);
     ctx.figure('events_fanout', fanout, `span creates/s (c32) while ${SSE_CLIENTS} clients follow the account's events ÷ creates/s nobody follows; ${ctx.pairing}`);
+    const outlines = await fanoutRatio(ctx, server, { query: '?include_payloads=false', label: ' (outlines)' });
+    ctx.figure('events_fanout_outlines', outlines, `the same, the ${SSE_CLIENTS} clients following with include_payloads=false as the viewer does; ${ctx.pairing}`);
     if (!CHROMIUM) {
       ctx.unavailable('viewer_first_render_1e4_vs_1e2', 'Chromium is not installed (apt-get install -y chromium)');
       return;

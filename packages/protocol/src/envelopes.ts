@@ -83,5 +83,7 @@ export type PingResponse = Static<typeof PingResponse>;
 export const EventsQuery = Type.Object({
   agent_instance_id: Type.Optional(QueryFilter),
   last_event_id: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
+  /** `false`: spans as outlines, without `payload` and `result_payload`. */
+  include_payloads: Type.Optional(Type.Boolean()),
 });
 export type EventsQuery = Static<typeof EventsQuery>;

@@ -98,6 +98,28 @@ for (const engine of ENGINES) {
       assert.equal(JSON.parse((await stale.next(1))[0]!.data).id, after.body.details.id);
     });
 
+    it('streams spans as outlines with include_payloads=false, beside whole ones, live and on resume', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const whole = await open(server.url, account.token, `?agent_instance_id=${instanceId}`);
+      const outlines = await open(server.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`);
+      const created = await llmSpan(server, account, instanceId);
+      const finished = await call(server, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
+        status: 'complete', result_payload: { response: 'hi' },
+      });
+      const instance = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/finish`, {});
+      const outline = ({ payload: _p, result_payload: _r, ...rest }: Record<string, unknown>) => rest;
+      const [w, o] = [await whole.next(3), await outlines.next(3)];
+      assert.deepEqual(w.map((e) => JSON.parse(e.data)), [created.body.details, finished.body.details, instance.body.details]);
+      assert.deepEqual(o.map((e) => JSON.parse(e.data)), [outline(created.body.details), outline(finished.body.details), instance.body.details]);
+      assert.deepEqual(o.map((e) => e.id), w.map((e) => e.id));
+      const resumed = await open(server.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`, { 'last-event-id': o[0]!.id! });
+      assert.deepEqual((await resumed.next(2)).map((e) => JSON.parse(e.data)), [outline(finished.body.details), instance.body.details]);
+      const bad = await call(server, account.token, 'GET', `/api/v1/events?include_payloads=sometimes`);
+      assert.equal(bad.status, 422);
+      assert.ok(bad.body.errors.include_payloads, bad.text);
+    });
+
     it('refuses an unknown instance with 404, another account’s with 404, and a missing token with 401', async () => {
       const account = await newAccount(server);
       const other = await newAccount(server);
@@ -165,6 +187,7 @@ describePostgres('events across server processes on PostgreSQL', (url) => {
     const account = await newAccount(writer);
     const instanceId = await openInstance(writer, account);
     const stream = await open(reader.url, account.token, `?agent_instance_id=${instanceId}`);
+    const outlines = await open(reader.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`);
     const created = await llmSpan(writer, account, instanceId);
     const finished = await call(writer, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
       status: 'failed', result_payload: { response: 'no' },
@@ -173,5 +196,7 @@ describePostgres('events across server processes on PostgreSQL', (url) => {
     assert.deepEqual(events.map((e) => e.event), ['span.created', 'span.finished']);
     assert.equal(JSON.parse(events[0]!.data).id, created.body.details.id);
     assert.deepEqual(JSON.parse(events[1]!.data), finished.body.details);
+    const { payload: _p, result_payload: _r, ...outline } = finished.body.details;
+    assert.deepEqual(JSON.parse((await outlines.next(2))[1]!.data), outline);
   });
 });

@@ -93,15 +93,18 @@ export const api = {
 };
 
 export type LiveEvent =
-  | { type: 'span.created' | 'span.finished'; span: AgentSpan }
+  | { type: 'span.created' | 'span.finished'; span: AgentSpanOutline }
   | { type: 'instance.updated'; instance: AgentInstance }
   | { type: 'resync' };
 
-/** The events stream (the browser reconnects with Last-Event-ID by itself); returns the function that closes it. */
+/**
+ * The events stream, spans as outlines like the tree's (the browser reconnects with Last-Event-ID
+ * by itself); returns the function that closes it.
+ */
 export function live(instanceId: string | undefined, onEvent: (event: LiveEvent) => void): () => void {
-  const source = new EventSource(`/api/v1/events${query({ agent_instance_id: instanceId })}`, { withCredentials: true });
+  const source = new EventSource(`/api/v1/events${query({ agent_instance_id: instanceId, include_payloads: 'false' })}`, { withCredentials: true });
   const on = (type: 'span.created' | 'span.finished') =>
-    source.addEventListener(type, (e) => onEvent({ type, span: JSON.parse((e as MessageEvent<string>).data) as AgentSpan }));
+    source.addEventListener(type, (e) => onEvent({ type, span: JSON.parse((e as MessageEvent<string>).data) as AgentSpanOutline }));
   on('span.created');
   on('span.finished');
   source.addEventListener('instance.updated', (e) =>

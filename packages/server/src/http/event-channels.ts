@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../domain/events/change-events.js';
-import type { EventFilter, EventLog } from '../domain/events/event-log.js';
+import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
 import { resyncFrame } from './sse-frames.js';
 
 /** The longest an event waits to be written with the ones after it. */
@@ -10,7 +10,7 @@ export interface ChannelMember {
   send(chunk: Buffer | string): void;
 }
 
-const keyOf = (filter: EventFilter) => `${filter.accountId}\u0000${filter.instanceId ?? ''}`;
+const keyOf = (filter: EventFilter) => `${filter.accountId}\u0000${filter.instanceId ?? ''}\u0000${filter.outlines ? 'outlines' : 'whole'}`;
 
 /**
  * The streams that follow the same filter, as one subscriber of the log: what arrives within
@@ -28,7 +28,7 @@ class EventChannel {
   constructor(log: EventLog, filter: EventFilter, onEmpty: () => void) {
     this.#onEmpty = onEmpty;
     this.#unsubscribe = log.subscribe(filter, {
-      event: (event: LoggedEvent) => this.#queue(event.frame),
+      event: (event: LoggedEvent) => this.#queue(frameFor(filter, event)),
       resync: (reason) => this.#queue(resyncFrame(reason)),
     });
   }

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
-import type { EventFilter, EventLog } from '../domain/events/event-log.js';
+import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
 import type { ChannelMember, EventChannels } from './event-channels.js';
 import { resyncFrame } from './sse-frames.js';
 
@@ -53,7 +53,7 @@ export class EventStream implements ChannelMember {
       onClose();
     });
     const start = log.resumePoint(lastEventId);
-    const missed = 'seq' in start ? log.since(filter, start.seq).map((event) => event.frame) : [resyncFrame(start.resync)];
+    const missed = 'seq' in start ? log.since(filter, start.seq).map((event) => frameFor(filter, event)) : [resyncFrame(start.resync)];
     this.send(`retry: ${RETRY_MS}\n: connected\n\n${missed.join('')}`);
     this.#leave = channels.join(filter, this);
     this.#heartbeat = setInterval(() => this.send(': heartbeat\n\n'), this.#options.heartbeatMs);

@@ -35,7 +35,7 @@ export function eventRoutes(
       reply.hijack();
       const stream = new EventStream(reply.raw, options);
       open.add(stream);
-      const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }) };
+      const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }), outlines: request.query.include_payloads === false };
       // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
       stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
     },

@@ -11,6 +11,8 @@ export interface ChangeEvent {
   /** The span's or the instance's id. */
   resourceId: string;
   json: string;
+  /** A span's JSON without `payload` and `result_payload` (what `include_payloads=false` streams); absent for instances. */
+  outlineJson?: string;
 }
 
 /** A change event with its place in this process's event log. */
@@ -18,6 +20,8 @@ export interface LoggedEvent extends ChangeEvent {
   seq: number;
   /** The event as one Server-Sent Events frame (id, event, data), written once for every client. */
   frame: string;
+  /** The same frame with the span's outline (the instance's frame for instance events). */
+  outlineFrame: string;
 }
 
 const KIND_OF: Partial<Record<OperationName, EventKind>> = {

@@ -4,6 +4,9 @@ import { spanJson } from '../views/span-view.js';
 import { EVENT_KINDS, type Change, type EventKind } from './change-events.js';
 import { EventLog } from './event-log.js';
 
+const withoutPayloads = ({ payload: _payload, result_payload: _result, ...outline }: object & { payload?: unknown; result_payload?: unknown }) =>
+  outline;
+
 /** What crosses to other server processes: where to read the change, not the resource itself. */
 interface ChangeNotice {
   k: EventKind;
@@ -41,7 +44,10 @@ export class EventFeed {
   }
 
   publish({ details, ...change }: Change): void {
-    if (this.log.wants(change.accountId)) this.log.append({ ...change, json: JSON.stringify(details) });
+    if (this.log.wants(change.accountId)) {
+      const outline = change.kind === 'instance.updated' ? undefined : withoutPayloads(details);
+      this.log.append({ ...change, json: JSON.stringify(details), ...(outline && { outlineJson: JSON.stringify(outline) }) });
+    }
     if (!this.#broadcast) return;
     this.#outbox.push({ k: change.kind, a: change.accountId, i: change.instanceId, r: change.resourceId });
     if (!this.#flushing) {
@@ -97,20 +103,20 @@ export class EventFeed {
     if (notices.length === 0) return;
     this.#incoming = this.#incoming.then(async () => {
       for (const notice of notices) {
-        const json = await this.#read(notice).catch(() => undefined);
-        if (json !== undefined) this.log.append({ kind: notice.k, accountId: notice.a, instanceId: notice.i, resourceId: notice.r, json });
+        const read = await this.#read(notice).catch(() => undefined);
+        if (read !== undefined) this.log.append({ kind: notice.k, accountId: notice.a, instanceId: notice.i, resourceId: notice.r, ...read });
       }
     });
   }
 
-  #read(notice: ChangeNotice): Promise<string | undefined> {
+  #read(notice: ChangeNotice): Promise<{ json: string; outlineJson?: string } | undefined> {
     return this.#store.read(async (tx) => {
       if (notice.k === 'instance.updated') {
         const instance = await tx.getInstance(notice.a, notice.r);
-        return instance && instanceJson(instance, await tx.spanCounts(notice.a, instance.id));
+        return instance && { json: instanceJson(instance, await tx.spanCounts(notice.a, instance.id)) };
       }
       const span = await tx.getSpan(notice.a, notice.r);
-      return span && spanJson(span);
+      return span && { json: spanJson(span), outlineJson: spanJson(span, { summary: true, payloads: false }) };
     });
   }
 }

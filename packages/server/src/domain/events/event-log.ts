@@ -5,7 +5,12 @@ import type { ChangeEvent, LoggedEvent } from './change-events.js';
 export interface EventFilter {
   accountId: string;
   instanceId?: string;
+  /** Spans as outlines, without their payloads. */
+  outlines?: boolean;
 }
+
+/** The frame of an event as this filter's subscribers receive it. */
+export const frameFor = (filter: EventFilter, event: LoggedEvent) => (filter.outlines ? event.outlineFrame : event.frame);
 
 export const matches = (filter: EventFilter, event: ChangeEvent) =>
   event.accountId === filter.accountId && (filter.instanceId === undefined || event.instanceId === filter.instanceId);
@@ -57,7 +62,9 @@ export class EventLog {
 
   append(event: ChangeEvent): void {
     const seq = ++this.#seq;
-    const logged = { ...event, seq, frame: `id: ${this.epoch}-${seq}\nevent: ${event.kind}\ndata: ${event.json}\n\n` };
+    const head = `id: ${this.epoch}-${seq}\nevent: ${event.kind}\ndata: `;
+    const frame = `${head}${event.json}\n\n`;
+    const logged = { ...event, seq, frame, outlineFrame: event.outlineJson === undefined ? frame : `${head}${event.outlineJson}\n\n` };
     this.#events.push(logged);
     // Trimmed a tenth at a time, not one event per append: the log holds capacity to 1.1 × capacity.
     if (this.#events.length > this.#capacity * 1.1) this.#events.splice(0, this.#events.length - this.#capacity);
