@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { createToken, revokeToken } from '../domain/access-tokens.js';
 import type { TokenRecord } from '../store/records.js';
 import { alignedTable, timeText } from '../terminal/text-table.js';
-import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import { choiceOf } from './option-parsers.js';
-import { openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
+import { openExistingStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 const SCOPES = ['deployment', 'account'] as const;
 
@@ -15,15 +12,7 @@ interface CreateTokenFlags extends StoreLocationFlags {
 }
 
 /** Opens the store the flags name, refusing to create an SQLite store that does not exist yet. */
-async function openExistingStore(flags: StoreLocationFlags) {
-  const location = resolveStoreLocation(flags);
-  if (location.engine === 'sqlite' && !existsSync(join(location.dataDir, SQLITE_FILE_NAME))) {
-    throw new Error(
-      `no store in ${location.dataDir}; start the server once with \`agentspan serve --data-dir ${location.dataDir}\` to create it`,
-    );
-  }
-  return openStoreAt(location);
-}
+const openExistingStore = (flags: StoreLocationFlags) => openExistingStoreAt(resolveStoreLocation(flags));
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
