@@ -52,46 +52,72 @@ function stepResult(result) {
   };
 }
 
-const RUNS = {
-  /** generateText on the bare mock model. */
-  async bare(calls) {
-    const { generateText } = await import('ai');
-    const model = await mockModel();
-    for (let i = 0; i < calls; i += 1) await generateText({ model, prompt: PROMPT });
-  },
-  /** The same calls, the model wrapped in agentspanMiddleware; the tracer's creation to its shutdown. */
-  async wrapped(calls) {
-    const { generateText, wrapLanguageModel } = await import('ai');
-    const { agentspanMiddleware } = await import('@agentspan/integrations/ai');
-    const t = await tracer();
-    const model = wrapLanguageModel({ model: await mockModel(), middleware: agentspanMiddleware(t) });
-    for (let i = 0; i < calls; i += 1) await generateText({ model, prompt: PROMPT });
-    checkDelivered(t, (await t.shutdown({ timeoutMs: 60_000 })).delivered, calls * 2);
-  },
-  /** The bare calls, each inside the two spans the middleware makes, written by hand around it with the tracer's startSpan and end. */
-  async handTraced(calls) {
-    const { generateText } = await import('ai');
-    const model = await mockModel();
-    const t = await tracer();
-    for (let i = 0; i < calls; i += 1) {
-      const call = t.startSpan('ai:call', callPayload(model));
-      const step = t.startSpan('ai:llm', stepPayload(model), { parent: call });
-      const result = await generateText({ model, prompt: PROMPT, abortSignal: t.signal });
-      step.end({ result: stepResult(result) });
-      call.end({ result: { ...stepResult(result), steps: 1 } });
-    }
-    checkDelivered(t, (await t.shutdown({ timeoutMs: 60_000 })).delivered, calls * 2);
-  },
+/**
+ * The three ways of calling, each with its own model and tracer made once: `chunk` calls of one
+ * way, then (for the traced ways) a flush, so that the chunk's CPU holds the delivery of its own
+ * spans and nothing of another's.
+ */
+async function parties(chunk) {
+  const { generateText, wrapLanguageModel } = await import('ai');
+  const { agentspanMiddleware, AI_SDK_SPAN_TYPES } = await import('@agentspan/integrations/ai');
+  const bareModel = await mockModel();
+  const handTracer = await tracer();
+  // The same tracer setup on both sides: the hand-made spans are declared as the middleware declares them.
+  handTracer.declareSpanTypes(AI_SDK_SPAN_TYPES);
+  const wrappedTracer = await tracer();
+  const wrappedModel = wrapLanguageModel({ model: await mockModel(), middleware: agentspanMiddleware(wrappedTracer) });
+  return {
+    tracers: [handTracer, wrappedTracer],
+    /** generateText on the bare mock model. */
+    async bare() {
+      for (let i = 0; i < chunk; i += 1) await generateText({ model: bareModel, prompt: PROMPT });
+    },
+    /** The bare calls, each inside the two spans the middleware makes, written by hand around it with the tracer's startSpan and end. */
+    async handTraced() {
+      for (let i = 0; i < chunk; i += 1) {
+        const call = handTracer.startSpan('ai:call', callPayload(bareModel));
+        const step = handTracer.startSpan('ai:llm', stepPayload(bareModel), { parent: call });
+        const result = await generateText({ model: bareModel, prompt: PROMPT, abortSignal: handTracer.signal });
+        step.end({ result: stepResult(result) });
+        call.end({ result: { ...stepResult(result), steps: 1 } });
+      }
+      await handTracer.flush({ timeoutMs: 60_000 });
+    },
+    /** The same calls, the model wrapped in agentspanMiddleware. */
+    async wrapped() {
+      for (let i = 0; i < chunk; i += 1) await generateText({ model: wrappedModel, prompt: PROMPT });
+      await wrappedTracer.flush({ timeoutMs: 60_000 });
+    },
+  };
+}
+
+const cpuPerCall = async (run, chunk) => {
+  const start = process.cpuUsage();
+  await run();
+  return cpuMicros(start) / chunk;
 };
 
-async function overhead({ driver, calls }) {
-  const cpuStart = process.cpuUsage();
-  await RUNS[driver](calls);
-  const micros = cpuMicros(cpuStart);
-  return { perSecond: calls / (micros / 1e6), cpuMicrosPerCall: micros / calls, calls };
+/**
+ * `warmup` and then `chunks` rounds of `chunk` calls of each way, interleaved (the order turned
+ * round every other round), so that a drift of the machine's speed falls on all of them alike.
+ * Answers each way's CPU per call in every round; every traced span is checked as delivered.
+ */
+async function interleaved({ chunks, chunk, warmup }) {
+  const ways = await parties(chunk);
+  const names = ['bare', 'handTraced', 'wrapped'];
+  const rounds = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = -warmup; round < chunks; round += 1) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      const micros = await cpuPerCall(ways[name], chunk);
+      if (round >= 0) rounds[name].push(micros);
+    }
+  }
+  const spans = (warmup + chunks) * chunk * 2;
+  for (const t of ways.tracers) checkDelivered(t, (await t.shutdown({ timeoutMs: 60_000 })).delivered, spans);
+  return rounds;
 }
 
 await serveParent({
   setup: async () => ({ pid: process.pid }),
-  handlers: { overhead },
+  handlers: { interleaved },
 });

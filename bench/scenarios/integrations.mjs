@@ -2,10 +2,16 @@
 // model, against the same call inside the same spans made by hand (the bare call plus the
 // tracer's own cost for those spans).
 import { fileURLToPath } from 'node:url';
-import { comparePairs } from '../lib/rounds.mjs';
+import { median, round } from '../lib/stats.mjs';
 import { startAgentspanServer } from './agentspan-server.mjs';
 
 const INTEGRATION_LOAD = fileURLToPath(new URL('../lib/integration-load.mjs', import.meta.url));
+
+const NAMES = {
+  bare: 'generateText bare',
+  handTraced: 'generateText in hand-made spans',
+  wrapped: 'generateText with agentspanMiddleware',
+};
 
 export default {
   name: 'integrations',
@@ -16,17 +22,19 @@ export default {
     const server = await startAgentspanServer(ctx, { store: 'sqlite' });
     const { url, token } = server.info;
     const agent = await ctx.startScoped(INTEGRATION_LOAD, { args: [JSON.stringify({ url, token })], label: 'agent process' });
-    const calls = ctx.options.quick ? 500 : 2000;
-    const party = (name, driver) => ({ name, run: () => agent.call('overhead', { driver, calls }) });
-    const bare = party('generateText bare', 'bare');
-    const spans = party('generateText in hand-made spans', 'handTraced');
-    const wrapped = party('generateText with agentspanMiddleware', 'wrapped');
-    const result = await comparePairs([{ subject: spans, baseline: wrapped }, { subject: bare, baseline: wrapped }], ctx.settings);
-    ctx.measurements(result.runs);
-    const note = `${ctx.pairing.replace(/, each of two back-to-back [^;]+/, '')}; ${calls} single-step generateText calls per run, CPU (user+system) of the agent process, each traced run from the tracer's creation to its shutdown with every span delivered`;
-    // Calls per CPU-second, baseline ÷ wrapped: the wrapped call's CPU ÷ the baseline's.
-    const vsBare = result.ratio('generateText bare', 'generateText with agentspanMiddleware');
-    ctx.figure('integration_overhead_ai_sdk', result.ratio('generateText in hand-made spans', 'generateText with agentspanMiddleware'),
-      `${note}; the baseline makes the middleware's two spans (ai:call, ai:llm, the same fields) by hand around each bare call with the tracer's startSpan and end; wrapped ÷ bare alone: ${vsBare.value.toFixed(3)} (rounds ${vsBare.rounds.join(', ')})`);
+    const chunk = 200;
+    const chunks = ctx.options.quick ? 20 : 60;
+    const warmup = 5;
+    const rounds = await agent.call('interleaved', { chunks, chunk, warmup });
+    ctx.measurements(new Map(Object.entries(rounds).map(([way, micros]) => [NAMES[way], micros.map((m) => ({ perSecond: 1e6 / m, cpuMicrosPerCall: m }))])));
+    // Per round, the wrapped calls' CPU ÷ the baseline's (as calls per CPU-second, baseline ÷ wrapped).
+    const ratio = (baseline) => {
+      const perRound = rounds.wrapped.map((micros, i) => micros / rounds[baseline][i]);
+      return { value: median(perRound), rounds: perRound.map((r) => round(r, 3)) };
+    };
+    const vsBare = ratio('bare');
+    const micros = (way) => median(rounds[way]).toFixed(0);
+    ctx.figure('integration_overhead_ai_sdk', ratio('handTraced'),
+      `median of ${chunks} per-round ratios (after ${warmup} warm-up rounds); each round runs ${chunk} single-step generateText calls of each way back to back in one agent process, the order turned round every other round, and measures the process's CPU (user+system) per call, a traced way's chunk ending with a flush so that it holds the delivery of its own spans; the baseline makes the middleware's two spans (ai:call, ai:llm, the same fields) by hand around each bare call with the tracer's startSpan and end, on a tracer declaring the same span types; median CPU per call: bare ${micros('bare')} µs, hand-made spans ${micros('handTraced')} µs, middleware ${micros('wrapped')} µs; wrapped ÷ bare: ${vsBare.value.toFixed(3)}`);
   },
 };

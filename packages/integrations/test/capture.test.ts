@@ -14,6 +14,19 @@ describe('capture rules', () => {
     assert.equal(truncationMarker(15), '… [truncated 15 chars]');
   });
 
+  it('answers plain JSON within the limit as it is, and copies a value it has to change without touching the original', () => {
+    const prompt = [{ role: 'user', content: [{ type: 'text', text: 'short', providerOptions: undefined }] }];
+    assert.equal(bounded(prompt, 10), prompt);
+    const long = { messages: [{ text: 'z'.repeat(20) }], at: 1 };
+    const copy = bounded(long, 10) as typeof long;
+    assert.notEqual(copy, long);
+    assert.equal(long.messages[0]!.text, 'z'.repeat(20));
+    assert.equal(copy.messages[0]!.text, `zzzzzzzzzz${truncationMarker(10)}`);
+    for (const odd of [{ at: new Date(0) }, { n: 10n }, [undefined], { f: () => 1, a: 1 }, { u: new URL('http://x/') }]) {
+      assert.notEqual(bounded(odd, 10), odd, `${JSON.stringify(odd, (_, v) => (typeof v === 'bigint' ? 'bigint' : v))} is converted, not passed through`);
+    }
+  });
+
   it('describes binary data, and stops following a cycle at a fixed depth', () => {
     const cyclic: Record<string, unknown> = { bytes: new Uint8Array(5) };
     cyclic.self = cyclic;

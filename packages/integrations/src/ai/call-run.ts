@@ -26,7 +26,8 @@ export class CallRun {
   /** Prompt messages already recorded by an earlier step. */
   seenMessages = 0;
   #usage: TokenUsage | undefined;
-  readonly #tools = new Map<string, Span>();
+  // Made for the first tool call: most calls ask for none.
+  #toolSpans: Map<string, Span> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(span: Span) {
@@ -37,9 +38,9 @@ export class CallRun {
   takeResults(results: readonly LanguageModelV3ToolResultPart[], capture: Capture): void {
     clearTimeout(this.#timer);
     for (const part of results) {
-      const span = this.#tools.get(part.toolCallId);
+      const span = this.#toolSpans?.get(part.toolCallId);
       if (!span) continue;
-      this.#tools.delete(part.toolCallId);
+      this.#toolSpans!.delete(part.toolCallId);
       const { value, failed } = toolOutput(part);
       const shown = typeof value === 'string' ? value : JSON.stringify(value);
       const result = capture.outputs({ output: value, output_preview: preview(shown) });
@@ -47,8 +48,7 @@ export class CallRun {
       else span.end({ result });
     }
     // A tool whose result was not handed back (the loop went on without it) ends with nothing seen.
-    for (const span of this.#tools.values()) span.end();
-    this.#tools.clear();
+    this.#endTools();
   }
 
   /** Counts a finished step; tool calls it asked for become tool spans under the call, waiting for their results. */
@@ -63,7 +63,7 @@ export class CallRun {
         { tool: call.toolName, tool_call_id: call.toolCallId, ...capture.inputs({ input, input_preview: preview(call.input) }) },
         { parent: this.span },
       );
-      this.#tools.set(call.toolCallId, span);
+      (this.#toolSpans ??= new Map()).set(call.toolCallId, span);
       ids.push(call.toolCallId);
     }
     return ids;
@@ -76,8 +76,7 @@ export class CallRun {
    */
   expireAfter(ms: number, onExpire: () => void): void {
     this.#timer = setTimeout(() => {
-      for (const span of this.#tools.values()) span.end();
-      this.#tools.clear();
+      this.#endTools();
       onExpire();
       this.finish({ tool_results_seen: false });
     }, ms);
@@ -86,14 +85,22 @@ export class CallRun {
 
   /** Ends the call's span with `fields` (the last step's answer), its steps and the usage of all of them. */
   finish(fields: Record<string, unknown>): void {
-    this.span.end({ result: { ...fields, steps: this.steps, ...(this.#usage ? { usage: this.#usage } : {}) } });
+    fields.steps = this.steps;
+    if (this.#usage) fields.usage = this.#usage;
+    this.span.end({ result: fields });
   }
 
   /** Ends the tools still waiting and the call's span, as `status`, with `error`. */
   fail(status: 'failed' | 'cancelled', error: Record<string, unknown>): void {
     clearTimeout(this.#timer);
-    for (const span of this.#tools.values()) span.end({ status: 'cancelled' });
-    this.#tools.clear();
+    this.#endTools({ status: 'cancelled' });
     this.span.end({ status, result: { steps: this.steps, ...(this.#usage ? { usage: this.#usage } : {}), error } });
+  }
+
+  /** Ends the tool spans still waiting, with `fields` (nothing seen, unless given). */
+  #endTools(fields?: { status: 'cancelled' }): void {
+    if (!this.#toolSpans) return;
+    for (const span of this.#toolSpans.values()) span.end(fields);
+    this.#toolSpans.clear();
   }
 }

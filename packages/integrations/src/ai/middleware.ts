@@ -1,4 +1,4 @@
-import type { Span, Tracer } from '@agentspan/tracer';
+import type { Payload, Span, Tracer } from '@agentspan/tracer';
 import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
@@ -43,17 +43,21 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
   tracer.declareSpanTypes(AI_SDK_SPAN_TYPES);
   const calls = new CallRuns(tracer, capture, timeout);
 
+  // Terminate reaches the model: the tracer's signal stands in for an abortSignal the caller did not give.
+  const signalled = (params: LanguageModelV3CallOptions) => (params.abortSignal ? params : { ...params, abortSignal: tracer.signal });
+
   return {
     specificationVersion: 'v3',
-    // Terminate reaches the model: the tracer's signal stands in for an abortSignal the caller did not give.
-    transformParams: async ({ params }) => (params.abortSignal ? params : { ...params, abortSignal: tracer.signal }),
 
     async wrapGenerate({ doGenerate, params, model }) {
+      const given = params;
+      params = signalled(given);
+      const generate = params === given ? doGenerate : () => model.doGenerate(params);
       // A disabled or unsampled tracer records nothing: nothing is built for it either.
-      if (!tracer.recording) return doGenerate();
+      if (!tracer.recording) return generate();
       const { run, step } = calls.begin(params, model, false);
       try {
-        const result = await doGenerate();
+        const result = await generate();
         const outcome: StepOutcome = { answer: answerOf(result.content), usage: usageOf(result.usage), finishReason: result.finishReason.unified };
         calls.end(run, step, outcome, params, result.response?.id);
         return result;
@@ -64,11 +68,14 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
     },
 
     async wrapStream({ doStream, params, model }) {
-      if (!tracer.recording) return doStream();
+      const given = params;
+      params = signalled(given);
+      const stream = params === given ? doStream : () => model.doStream(params);
+      if (!tracer.recording) return stream();
       const { run, step } = calls.begin(params, model, true);
       let result;
       try {
-        result = await doStream();
+        result = await stream();
       } catch (error) {
         calls.fail(run, step, error, params.abortSignal, undefined);
         throw error;
@@ -98,18 +105,19 @@ class CallRuns {
     }
     const messages = run.seenMessages === 0 ? params.prompt : params.prompt.slice(run.seenMessages);
     run.seenMessages = params.prompt.length;
-    const step = this.tracer.startSpan(AI_LLM, { ...payload, ...this.capture.inputs({ messages }) }, { parent: run.span });
+    const stepPayload: Payload = { ...payload };
+    this.capture.input(stepPayload, 'messages', messages);
+    const step = this.tracer.startSpan(AI_LLM, stepPayload, { parent: run.span });
     return { run, step };
   }
 
   end(run: CallRun, step: Span, outcome: StepOutcome, params: LanguageModelV3CallOptions, responseId: string | undefined): void {
     if (params.responseFormat?.type === 'json') outcome.output = parsedInput(outcome.answer.text);
-    const result: Record<string, unknown> = this.#stepResult(outcome, responseId);
+    const result = this.#stepResult(outcome, responseId);
     step.end({ result });
     const pending = run.step(outcome, this.tracer, this.capture);
     if (pending.length === 0 || outcome.finishReason !== 'tool-calls') {
-      const { answer_preview, text, output, finish_reason } = result;
-      run.finish({ answer_preview, text, output, finish_reason });
+      run.finish({ answer_preview: result.answer_preview, text: result.text, output: result.output, finish_reason: result.finish_reason });
       return;
     }
     for (const id of pending) this.#byToolCall.set(id, run);
@@ -128,37 +136,33 @@ class CallRuns {
     for (const [id, owner] of this.#byToolCall) if (owner === run) this.#byToolCall.delete(id);
   }
 
-  #callPayload(params: LanguageModelV3CallOptions, model: LanguageModelV3, streamed: boolean) {
-    const object = params.responseFormat?.type === 'json';
-    return {
-      model: model.modelId,
-      provider: model.provider,
-      operation: object ? 'object' : 'text',
-      streamed,
-      ...this.capture.inputs({
-        prompt_preview: preview(lastUserText(params.prompt)),
-        ...(params.tools?.length ? { tools: params.tools.map((tool) => tool.name) } : {}),
-      }),
-      settings: settingsOf(params),
-    };
+  #callPayload(params: LanguageModelV3CallOptions, model: LanguageModelV3, streamed: boolean): Payload {
+    const payload: Payload = { model: model.modelId, provider: model.provider, operation: params.responseFormat?.type === 'json' ? 'object' : 'text', streamed };
+    if (this.capture.rules.inputs) {
+      this.capture.input(payload, 'prompt_preview', preview(lastUserText(params.prompt)));
+      if (params.tools?.length) this.capture.input(payload, 'tools', params.tools.map((tool) => tool.name));
+    }
+    payload.settings = settingsOf(params);
+    return payload;
   }
 
-  #stepResult(outcome: StepOutcome, responseId: string | undefined) {
+  #stepResult(outcome: StepOutcome, responseId: string | undefined): Payload {
     const { answer } = outcome;
-    return {
-      ...this.capture.outputs({
-        answer_preview: preview(answer.text || toolCallLine(answer)),
-        text: answer.text,
-        ...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
-        ...(outcome.output === undefined ? {} : { output: outcome.output }),
-        ...(answer.toolCalls.length
-          ? { tool_calls: answer.toolCalls.map((call) => ({ id: call.toolCallId, tool: call.toolName, input: parsedInput(call.input) })) }
-          : {}),
-      }),
-      ...(outcome.finishReason ? { finish_reason: outcome.finishReason } : {}),
-      ...(outcome.usage ? { usage: outcome.usage } : {}),
-      ...(responseId ? { response_id: responseId } : {}),
-    };
+    const result: Payload = {};
+    const { capture } = this;
+    if (capture.rules.outputs) {
+      capture.output(result, 'answer_preview', preview(answer.text || toolCallLine(answer)));
+      capture.output(result, 'text', answer.text);
+      if (answer.reasoning) capture.output(result, 'reasoning', answer.reasoning);
+      capture.output(result, 'output', outcome.output);
+      if (answer.toolCalls.length) {
+        capture.output(result, 'tool_calls', answer.toolCalls.map((call) => ({ id: call.toolCallId, tool: call.toolName, input: parsedInput(call.input) })));
+      }
+    }
+    if (outcome.finishReason) result.finish_reason = outcome.finishReason;
+    if (outcome.usage) result.usage = outcome.usage;
+    if (responseId) result.response_id = responseId;
+    return result;
   }
 }
 

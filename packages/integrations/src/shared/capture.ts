@@ -54,11 +54,46 @@ export const truncationMarker = (omitted: number) => `… [truncated ${omitted} 
 const MAX_DEPTH = 12;
 
 /**
- * A JSON-shaped copy of `value` with every string longer than `max` cut and marked. Functions and
+ * `value` as JSON shows it, with every string longer than `max` cut and marked. Functions and
  * symbols are left out, binary data is described by its size, and values nested deeper than
- * MAX_DEPTH are replaced with a marker.
+ * MAX_DEPTH are replaced with a marker. A plain JSON value within the limits is answered as it is,
+ * not copied: the frameworks build a fresh prompt and answer for every call, and copying them
+ * was most of an integration's own cost per call.
  */
-export function bounded(value: unknown, max: number, depth = 0): unknown {
+export function bounded(value: unknown, max: number): unknown {
+  return withinBounds(value, max, 0) ? value : boundedCopy(value, max, 0);
+}
+
+/** True when `value` is plain JSON (no cycle, nothing JSON drops or converts) with no string longer than `max`. */
+function withinBounds(value: unknown, max: number, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= max;
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item === undefined || !withinBounds(item, max, depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value) {
+    const item = (value as Payload)[key];
+    // undefined is dropped by JSON as it is; only the values it would keep are checked.
+    if (item !== undefined && !withinBounds(item, max, depth + 1)) return false;
+  }
+  return true;
+}
+
+function boundedCopy(value: unknown, max: number, depth: number): unknown {
   if (typeof value === 'string') return value.length > max ? value.slice(0, max) + truncationMarker(value.length - max) : value;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') return value.toString();
@@ -68,11 +103,11 @@ export function bounded(value: unknown, max: number, depth = 0): unknown {
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
   if (value instanceof URL) return value.href;
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((item) => bounded(item, max, depth + 1) ?? null);
+  if (Array.isArray(value)) return value.map((item) => boundedCopy(item, max, depth + 1) ?? null);
   const out: Payload = {};
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    const kept = bounded((value as Payload)[key], max, depth + 1);
+    const kept = boundedCopy((value as Payload)[key], max, depth + 1);
     if (kept !== undefined) out[key] = kept;
   }
   return out;
@@ -93,5 +128,15 @@ export class Capture {
 
   outputs(fields: Payload): Payload {
     return this.rules.outputs ? (bounded(fields, this.rules.maxFieldLength) as Payload) : {};
+  }
+
+  /** Sets `target[key]` to `value`, bounded, when inputs are captured and `value` is defined. */
+  input(target: Payload, key: string, value: unknown): void {
+    if (this.rules.inputs && value !== undefined) target[key] = bounded(value, this.rules.maxFieldLength);
+  }
+
+  /** Sets `target[key]` to `value`, bounded, when outputs are captured and `value` is defined. */
+  output(target: Payload, key: string, value: unknown): void {
+    if (this.rules.outputs && value !== undefined) target[key] = bounded(value, this.rules.maxFieldLength);
   }
 }
