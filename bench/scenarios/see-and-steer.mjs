@@ -27,9 +27,11 @@ async function listingRatio(ctx, server) {
 }
 
 /**
- * `count` clients on the account's events stream, reading and discarding, until closed. Plain
- * node:http sockets: the readers share the machine with the server, so they cost as little as a
- * reader can.
+ * `count` clients on the account's events stream, reading and discarding, until closed. They ask
+ * for the encodings a browser's EventSource asks for (so the server deflates the stream, as it
+ * does for the viewer and for fetch), and read its bytes without inflating or parsing them: plain
+ * node:http sockets, because the readers share the machine with the server, so they cost as
+ * little as a reader can.
  */
 async function eventClients(url, token, count, query = '') {
   const requests = await Promise.all(
@@ -37,7 +39,7 @@ async function eventClients(url, token, count, query = '') {
       { length: count },
       () =>
         new Promise((resolve, reject) => {
-          const request = http.get(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
+          const request = http.get(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip, deflate, br, zstd' }, agent: false }, (response) => {
             response.on('data', () => {});
             response.on('error', () => {});
             resolve(request);

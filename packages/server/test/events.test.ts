@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { get, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { createInflate } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { buildApp, openPostgresStore, type Store } from '../src/index.js';
 import { ENGINES } from './engines.js';
@@ -132,6 +134,63 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+/** A GET of the events stream over node:http, its body read raw (as sent) and as text (inflated when deflated). */
+function rawStream(url: string, token: string, acceptEncoding?: string) {
+  return new Promise<{ response: IncomingMessage; raw: () => number; text: () => string; ended: Promise<'end' | Error> }>((resolve, reject) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(acceptEncoding && { 'accept-encoding': acceptEncoding }) };
+    get(`${url}/api/v1/events`, { headers, agent: false }, (response) => {
+      let rawBytes = 0;
+      let text = '';
+      response.on('data', (chunk: Buffer) => (rawBytes += chunk.length));
+      const body = response.headers['content-encoding'] === 'deflate' ? response.pipe(createInflate()) : response;
+      body.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const ended = new Promise<'end' | Error>((done) => {
+        body.on('end', () => done('end'));
+        body.on('error', done);
+      });
+      resolve({ response, raw: () => rawBytes, text: () => text, ended });
+    }).on('error', reject);
+  });
+}
+
+describe('events stream compression', () => {
+  let server: Server;
+  before(async () => (server = await startServer(ENGINES[0]!)));
+
+  it('deflates the stream for a client that takes deflate, with the same events as an uncompressed one, and ends it cleanly', async () => {
+    const account = await newAccount(server);
+    const instanceId = await openInstance(server, account);
+    const deflated = await rawStream(server.url, account.token, 'gzip, deflate, br');
+    const plain = await rawStream(server.url, account.token);
+    assert.equal(deflated.response.headers['content-encoding'], 'deflate');
+    assert.equal(deflated.response.headers.vary, 'accept-encoding');
+    assert.equal(plain.response.headers['content-encoding'], undefined);
+    for (let i = 0; i < 30; i++) await llmSpan(server, account, instanceId);
+    const frames = (stream: { text: () => string }) => stream.text().split('\n\n').filter((frame) => frame.startsWith('id: '));
+    const deadline = Date.now() + 5000;
+    while ((frames(deflated).length < 30 || frames(plain).length < 30) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(frames(plain).length, 30);
+    assert.deepEqual(frames(deflated), frames(plain));
+    assert.ok(deflated.raw() * 4 < plain.raw(), `${deflated.raw()} bytes deflated against ${plain.raw()}`);
+    // Closing the server ends every stream; a deflated one with its last block and checksum.
+    await server.close();
+    assert.equal(await deflated.ended, 'end');
+    assert.equal(await plain.ended, 'end');
+  });
+
+  it('sends the stream uncompressed to a client that refuses deflate', async () => {
+    const other = await startServer(ENGINES[0]!);
+    try {
+      const account = await newAccount(other);
+      const stream = await rawStream(other.url, account.token, 'gzip;q=1, deflate;q=0');
+      assert.equal(stream.response.headers['content-encoding'], undefined);
+      stream.response.destroy();
+    } finally {
+      await other.close();
+    }
+  });
+});
 
 describe('events stream with a client that stops reading', () => {
   let server: Server;

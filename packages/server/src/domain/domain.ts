@@ -52,7 +52,7 @@ export class Domain {
   announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
     this.observer?.written(operation, answer);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
-    const change = changeOfAnswer(operation, accountId, answer.json);
+    const change = changeOfAnswer(operation, accountId, answer);
     if (change) this.events.publish(change);
   }
 

@@ -1,5 +1,6 @@
 import type { WriteTx } from '../store/store.js';
 import type { Caller } from './caller.js';
+import type { ChangedResource } from './events/change-events.js';
 import type { SchemaCatalogs } from './schema-catalogs.js';
 import type { RequestLimits } from './request-limits.js';
 
@@ -12,6 +13,8 @@ export interface Answer {
    * replayed request's params (see `WriteOperation.rebuild`): a JSON object whose first member is `receipt`.
    */
   receipt?: string;
+  /** The resource the write changed, for the events stream (without it, it is read back from `json`). */
+  change?: ChangedResource;
 }
 
 /** The store part of a write: runs inside one transaction. */

@@ -1,20 +1,44 @@
 import type { LoggedEvent } from '../domain/events/change-events.js';
 import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
+import { deflatedChunk, type DeflatedChunk } from './deflate-stream.js';
 import { resyncFrame } from './sse-frames.js';
 
-/** The longest an event waits to be written with the ones after it. */
-const FLUSH_MS = 25;
+/**
+ * The longest an event waits to be written with the ones after it. Each window costs every stream
+ * one write (a system call and a wake-up of its reader), so windows are long, and still far
+ * shorter than a viewer can tell.
+ */
+const FLUSH_MS = 100;
+
+/** The frames of one window, encoded once for every member of a channel. */
+export class EventWindow {
+  readonly text: Buffer;
+  #deflated: DeflatedChunk | undefined;
+
+  constructor(text: Buffer) {
+    this.text = text;
+  }
+
+  /** Deflated on the first member's asking, for all of them. */
+  get deflated(): DeflatedChunk {
+    return (this.#deflated ??= deflatedChunk(this.text));
+  }
+}
 
 /** What a channel writes to: one client's stream. */
 export interface ChannelMember {
-  send(chunk: Buffer | string): void;
+  /** A window's frames, as every member gets them. */
+  sendWindow(window: EventWindow): void;
+  /** Frames of this member alone. */
+  send(text: string): void;
 }
 
 const keyOf = (filter: EventFilter) => `${filter.accountId}\u0000${filter.instanceId ?? ''}\u0000${filter.outlines ? 'outlines' : 'whole'}`;
 
 /**
  * The streams that follow the same filter, as one subscriber of the log: what arrives within
- * FLUSH_MS becomes one buffer, encoded once and written to every member. A hundred viewers of an
+ * FLUSH_MS becomes one buffer, encoded (and deflated, for members that take it) once and written
+ * to every member. A hundred viewers of an
  * account cost the writes of a hundred sockets, not a hundred joins and encodings of each event.
  */
 class EventChannel {
@@ -61,8 +85,8 @@ class EventChannel {
     const frames = this.#pending;
     this.#pending = [];
     if (frames.length === 0) return;
-    const chunk = Buffer.from(frames.length === 1 ? frames[0]! : frames.join(''));
-    for (const member of this.#members) member.send(chunk);
+    const window = new EventWindow(Buffer.from(frames.length === 1 ? frames[0]! : frames.join('')));
+    for (const member of this.#members) member.sendWindow(window);
     for (const [member, had] of this.#joining) {
       if (had < frames.length) member.send(frames.slice(had).join(''));
       this.#members.add(member);

@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
-import type { ChannelMember, EventChannels } from './event-channels.js';
+import { DeflateStream } from './deflate-stream.js';
+import type { ChannelMember, EventChannels, EventWindow } from './event-channels.js';
 import { resyncFrame } from './sse-frames.js';
 
 export interface EventStreamOptions {
@@ -24,13 +25,16 @@ const RETRY_MS = 1000;
 export class EventStream implements ChannelMember {
   readonly #res: ServerResponse;
   readonly #options: EventStreamOptions;
+  /** Set when the client takes `Content-Encoding: deflate`. */
+  readonly #deflate: DeflateStream | undefined;
   #leave: (() => void) | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(res: ServerResponse, options: EventStreamOptions) {
+  constructor(res: ServerResponse, options: EventStreamOptions, encoding: 'deflate' | 'identity' = 'identity') {
     this.#res = res;
     this.#options = options;
+    this.#deflate = encoding === 'deflate' ? new DeflateStream() : undefined;
   }
 
   open(
@@ -47,6 +51,8 @@ export class EventStream implements ChannelMember {
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      vary: 'accept-encoding',
+      ...(this.#deflate && { 'content-encoding': 'deflate' }),
     });
     this.#res.on('close', () => {
       this.close();
@@ -61,12 +67,19 @@ export class EventStream implements ChannelMember {
   }
 
   close(): void {
-    if (this.#stop()) this.#res.end();
+    if (this.#stop()) this.#res.end(this.#deflate?.end());
   }
 
-  send(chunk: Buffer | string): void {
-    if (this.#closed) return;
-    this.#res.write(chunk);
+  send(text: string): void {
+    if (!this.#closed) this.#write(this.#deflate ? this.#deflate.write(text) : text);
+  }
+
+  sendWindow(window: EventWindow): void {
+    if (!this.#closed) this.#write(this.#deflate ? this.#deflate.take(window.deflated) : window.text);
+  }
+
+  #write(bytes: Buffer | string): void {
+    this.#res.write(bytes);
     if (this.#res.writableLength > this.#options.maxBufferedBytes && this.#stop()) this.#res.destroy();
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import Negotiator from 'negotiator';
 import { EventsQuery } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { notFound } from '../domain/errors.js';
@@ -33,11 +34,21 @@ export function eventRoutes(
       const header = request.headers['last-event-id'];
       const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.last_event_id;
       reply.hijack();
-      const stream = new EventStream(reply.raw, options);
+      const stream = new EventStream(reply.raw, options, streamEncoding(request.headers['accept-encoding']));
       open.add(stream);
       const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }), outlines: request.query.include_payloads === false };
       // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
       stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
     },
   );
+}
+
+/**
+ * `deflate` when the client takes it (browsers and fetch ask for it): a window's frames are
+ * deflated once for every stream that follows them, and a stream's bytes shrink about twentyfold.
+ */
+function streamEncoding(acceptEncoding: string | string[] | undefined): 'deflate' | 'identity' {
+  if (acceptEncoding === undefined) return 'identity';
+  const [preferred] = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }).encodings(['deflate', 'identity']);
+  return preferred === 'deflate' ? 'deflate' : 'identity';
 }

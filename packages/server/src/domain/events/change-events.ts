@@ -3,25 +3,58 @@ import type { OperationName } from '../operation.js';
 export const EVENT_KINDS = ['span.created', 'span.finished', 'instance.updated'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-/** A change to a span or an instance, as SSE clients receive it: the resource as JSON text. */
-export interface ChangeEvent {
-  kind: EventKind;
-  accountId: string;
+/** The resource a write changed, as SSE clients receive it: its JSON text. */
+export interface ChangedResource {
   instanceId: string;
   /** The span's or the instance's id. */
   resourceId: string;
   json: string;
-  /** A span's JSON without `payload` and `result_payload` (what `include_payloads=false` streams); absent for instances. */
-  outlineJson?: string;
+  /** A span's JSON without `payload` and `result_payload` (what `include_payloads=false` streams), made when first asked for; absent for instances. */
+  outline?: () => string;
 }
 
-/** A change event with its place in this process's event log. */
-export interface LoggedEvent extends ChangeEvent {
-  seq: number;
-  /** The event as one Server-Sent Events frame (id, event, data), written once for every client. */
-  frame: string;
-  /** The same frame with the span's outline (the instance's frame for instance events). */
-  outlineFrame: string;
+/** A change to a span or an instance. */
+export interface ChangeEvent extends ChangedResource {
+  kind: EventKind;
+  accountId: string;
+}
+
+/**
+ * A change event with its place in this process's event log. Its frames (id, event, data) are
+ * written out when a stream first needs them, once for every client.
+ */
+export class LoggedEvent implements ChangeEvent {
+  readonly kind: EventKind;
+  readonly accountId: string;
+  readonly instanceId: string;
+  readonly resourceId: string;
+  readonly json: string;
+  readonly outline: (() => string) | undefined;
+  readonly seq: number;
+  readonly #head: string;
+  #frame: string | undefined;
+  #outlineFrame: string | undefined;
+
+  constructor(event: ChangeEvent, seq: number, epoch: string) {
+    this.kind = event.kind;
+    this.accountId = event.accountId;
+    this.instanceId = event.instanceId;
+    this.resourceId = event.resourceId;
+    this.json = event.json;
+    this.outline = event.outline;
+    this.seq = seq;
+    this.#head = `id: ${epoch}-${seq}\nevent: ${event.kind}\ndata: `;
+  }
+
+  get frame(): string {
+    return (this.#frame ??= `${this.#head}${this.json}\n\n`);
+  }
+
+  /** The frame with the span's outline (the instance's whole frame for instance events). */
+  get outlineFrame(): string {
+    if (this.outline === undefined) return this.frame;
+    return (this.#outlineFrame ??= `${this.#head}${this.outline()}\n\n`);
+  }
 }
 
 const KIND_OF: Partial<Record<OperationName, EventKind>> = {
@@ -36,16 +69,18 @@ const KIND_OF: Partial<Record<OperationName, EventKind>> = {
 
 export const emitsEvents = (operation: OperationName) => KIND_OF[operation] !== undefined;
 
-/** A change a committed write made, before its resource is written out as JSON. */
-export interface Change extends Omit<ChangeEvent, 'json'> {
-  details: object;
-}
+const withoutPayloads = ({ payload: _payload, result_payload: _result, ...outline }: { id: string; payload?: unknown; result_payload?: unknown }) => outline;
 
-/** The change a write's answer (`{"status":"success","details":{…}}`) stands for; undefined for writes without one. */
-export function changeOfAnswer(operation: OperationName, accountId: string, answerJson: string): Change | undefined {
+/**
+ * The change a write stands for: the resource its operation handed over, or else the one its
+ * answer (`{"status":"success","details":{…}}`) holds; undefined for writes without one.
+ */
+export function changeOfAnswer(operation: OperationName, accountId: string, answer: { json: string; change?: ChangedResource }): ChangeEvent | undefined {
   const kind = KIND_OF[operation];
   if (kind === undefined) return undefined;
-  const details = (JSON.parse(answerJson) as { details: { id: string; agent_instance_id?: string } }).details;
+  if (answer.change) return { kind, accountId, ...answer.change };
+  const details = (JSON.parse(answer.json) as { details: { id: string; agent_instance_id?: string } }).details;
   const instanceId = kind === 'instance.updated' ? details.id : details.agent_instance_id!;
-  return { kind, accountId, instanceId, resourceId: details.id, details };
+  const json = JSON.stringify(details);
+  return { kind, accountId, instanceId, resourceId: details.id, json, ...(kind !== 'instance.updated' && { outline: () => JSON.stringify(withoutPayloads(details)) }) };
 }

@@ -1,11 +1,8 @@
 import type { Broadcast, Store } from '../../store/store.js';
-import { instanceJson } from '../views/instance-view.js';
-import { spanJson } from '../views/span-view.js';
-import { EVENT_KINDS, type Change, type EventKind } from './change-events.js';
+import { instanceResource } from '../views/instance-view.js';
+import { spanResource } from '../views/span-view.js';
+import { EVENT_KINDS, type ChangeEvent, type ChangedResource, type EventKind } from './change-events.js';
 import { EventLog } from './event-log.js';
-
-const withoutPayloads = ({ payload: _payload, result_payload: _result, ...outline }: object & { payload?: unknown; result_payload?: unknown }) =>
-  outline;
 
 /** What crosses to other server processes: where to read the change, not the resource itself. */
 interface ChangeNotice {
@@ -43,11 +40,8 @@ export class EventFeed {
     return this.#broadcast !== undefined || this.log.wants(accountId);
   }
 
-  publish({ details, ...change }: Change): void {
-    if (this.log.wants(change.accountId)) {
-      const outline = change.kind === 'instance.updated' ? undefined : withoutPayloads(details);
-      this.log.append({ ...change, json: JSON.stringify(details), ...(outline && { outlineJson: JSON.stringify(outline) }) });
-    }
+  publish(change: ChangeEvent): void {
+    if (this.log.wants(change.accountId)) this.log.append(change);
     if (!this.#broadcast) return;
     this.#outbox.push({ k: change.kind, a: change.accountId, i: change.instanceId, r: change.resourceId });
     if (!this.#flushing) {
@@ -104,19 +98,19 @@ export class EventFeed {
     this.#incoming = this.#incoming.then(async () => {
       for (const notice of notices) {
         const read = await this.#read(notice).catch(() => undefined);
-        if (read !== undefined) this.log.append({ kind: notice.k, accountId: notice.a, instanceId: notice.i, resourceId: notice.r, ...read });
+        if (read !== undefined) this.log.append({ kind: notice.k, accountId: notice.a, ...read });
       }
     });
   }
 
-  #read(notice: ChangeNotice): Promise<{ json: string; outlineJson?: string } | undefined> {
+  #read(notice: ChangeNotice): Promise<ChangedResource | undefined> {
     return this.#store.read(async (tx) => {
       if (notice.k === 'instance.updated') {
         const instance = await tx.getInstance(notice.a, notice.r);
-        return instance && { json: instanceJson(instance, await tx.spanCounts(notice.a, instance.id)) };
+        return instance && instanceResource(instance, await tx.spanCounts(notice.a, instance.id));
       }
       const span = await tx.getSpan(notice.a, notice.r);
-      return span && { json: spanJson(span), outlineJson: spanJson(span, { summary: true, payloads: false }) };
+      return span && spanResource(span);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChangeEvent, LoggedEvent } from './change-events.js';
+import { LoggedEvent, type ChangeEvent } from './change-events.js';
 
 /** What a subscriber wants: the events of one account, of one instance when given. */
 export interface EventFilter {
@@ -61,10 +61,7 @@ export class EventLog {
   }
 
   append(event: ChangeEvent): void {
-    const seq = ++this.#seq;
-    const head = `id: ${this.epoch}-${seq}\nevent: ${event.kind}\ndata: `;
-    const frame = `${head}${event.json}\n\n`;
-    const logged = { ...event, seq, frame, outlineFrame: event.outlineJson === undefined ? frame : `${head}${event.outlineJson}\n\n` };
+    const logged = new LoggedEvent(event, ++this.#seq, this.epoch);
     this.#events.push(logged);
     // Trimmed a tenth at a time, not one event per append: the log holds capacity to 1.1 × capacity.
     if (this.#events.length > this.#capacity * 1.1) this.#events.splice(0, this.#events.length - this.#capacity);

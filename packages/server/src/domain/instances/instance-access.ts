@@ -3,7 +3,7 @@ import type { InstanceRecord } from '../../store/records.js';
 import type { Caller } from '../caller.js';
 import { notFound } from '../errors.js';
 import { successJson } from '../views/envelope.js';
-import { instanceJson } from '../views/instance-view.js';
+import { instanceJson, instanceResource } from '../views/instance-view.js';
 import type { Answer } from '../operation.js';
 
 /** The instance, locked for this transaction; 404 when the caller's account has none by that id. */
@@ -16,5 +16,6 @@ export async function lockInstance(tx: WriteTx, caller: Caller, id: string): Pro
 /** The instance with its current span counts, as the success envelope. */
 export async function instanceAnswer(tx: ReadTx, instance: InstanceRecord, status = 200): Promise<Answer> {
   const counts = await tx.spanCounts(instance.account_id, instance.id);
-  return { status, json: successJson(instanceJson(instance, counts)) };
+  const json = instanceJson(instance, counts);
+  return { status, json: successJson(json), change: instanceResource(instance, counts, json) };
 }

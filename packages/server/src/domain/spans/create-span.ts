@@ -8,7 +8,7 @@ import { defineOperation } from '../operation.js';
 import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
-import { spanJson } from '../views/span-view.js';
+import { spanJson, spanResource } from '../views/span-view.js';
 import { assertPayloads, assertPayloadSizes, controlFor, payloadToCheck, spanTypeOf, summaryOf } from './span-rules.js';
 
 /** The times a create names, parsed: a finish time only with a finish status. Independent of the clock. */
@@ -121,7 +121,8 @@ export const createSpan = defineOperation<CreateSpanParams>(
         at: caller.now,
         ...(control ? { control } : {}),
       };
-      return { status: 201, json: successJson(spanJson(span), control), receipt: JSON.stringify(receipt) };
+      const json = spanJson(span);
+      return { status: 201, json: successJson(json, control), receipt: JSON.stringify(receipt), change: spanResource(span, json) };
     };
   },
   {

@@ -4,7 +4,7 @@ import { defineOperation } from '../operation.js';
 import { assertOpen, DEFAULT_FINISH_STATUS } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
-import { spanJson } from '../views/span-view.js';
+import { spanJson, spanResource } from '../views/span-view.js';
 import { assertPayloads, assertPayloadSizes, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
 
 export type FinishSpanParams = FinishSpanBody & { agent_span_id: string };
@@ -38,6 +38,7 @@ export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish'
       updated_at: caller.now,
     };
     await tx.updateSpan(finished, span.status);
-    return { status: 200, json: successJson(spanJson(finished), controlFor(instance)) };
+    const json = spanJson(finished);
+    return { status: 200, json: successJson(json, controlFor(instance)), change: spanResource(finished, json) };
   };
 });

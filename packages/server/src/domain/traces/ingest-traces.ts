@@ -5,9 +5,9 @@ import type { WriteTx } from '../../store/store.js';
 import type { Caller, Principal } from '../caller.js';
 import type { Domain } from '../domain.js';
 import { ApiError } from '../errors.js';
-import type { Change } from '../events/change-events.js';
-import { instanceJson } from '../views/instance-view.js';
-import { spanJson } from '../views/span-view.js';
+import type { ChangeEvent } from '../events/change-events.js';
+import { instanceResource } from '../views/instance-view.js';
+import { spanResource } from '../views/span-view.js';
 import { newInstance } from '../instances/new-instance.js';
 import { isOpen } from '../status-machine.js';
 import { traceRegistration } from './trace-registration.js';
@@ -193,23 +193,9 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
 async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
   if (writes.spans.length > 0) domain.observer?.spansIngested(writes.spans.length);
   if (!domain.events.wanted(accountId)) return;
-  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): Change => ({
-    kind: 'instance.updated',
-    accountId,
-    instanceId: instance.id,
-    resourceId: instance.id,
-    details: JSON.parse(instanceJson(instance, counts)) as object,
-  });
+  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): ChangeEvent => ({ kind: 'instance.updated', accountId, ...instanceResource(instance, counts) });
   if (writes.registered) domain.events.publish(instanceChange(writes.registered, {}));
-  for (const span of writes.spans) {
-    domain.events.publish({
-      kind: 'span.created',
-      accountId,
-      instanceId: span.agent_instance_id,
-      resourceId: span.id,
-      details: JSON.parse(spanJson(span)) as object,
-    });
-  }
+  for (const span of writes.spans) domain.events.publish({ kind: 'span.created', accountId, ...spanResource(span) });
   if (writes.finished) {
     const { finished } = writes;
     const counts = await domain.read((tx) => tx.spanCounts(accountId, finished.id));

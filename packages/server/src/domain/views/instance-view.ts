@@ -1,5 +1,6 @@
 import type { SpanCounts } from '@agentspan/protocol';
 import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
+import type { ChangedResource } from '../events/change-events.js';
 
 export function spanCounts(counts: SpanStatusCounts): SpanCounts {
   const pending = counts.pending ?? 0, active = counts.active ?? 0;
@@ -29,3 +30,10 @@ export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts)
   });
   return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json}}`;
 }
+
+/** The instance as the events stream sends it; `json` is its JSON when the caller has it already. */
+export const instanceResource = (instance: InstanceRecord, counts: SpanStatusCounts, json = instanceJson(instance, counts)): ChangedResource => ({
+  instanceId: instance.id,
+  resourceId: instance.id,
+  json,
+});

@@ -1,4 +1,5 @@
 import type { SpanRecord } from '../../store/records.js';
+import type { ChangedResource } from '../events/change-events.js';
 
 const s = JSON.stringify;
 const nullable = (value: string | null) => (value === null ? 'null' : s(value));
@@ -25,3 +26,13 @@ export function spanJson(span: SpanRecord, parts: SpanParts = WHOLE): string {
     `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}}`
   );
 }
+
+const OUTLINE: SpanParts = { summary: true, payloads: false };
+
+/** The span as the events stream sends it; `json` is its JSON when the caller has it already. */
+export const spanResource = (span: SpanRecord, json = spanJson(span)): ChangedResource => ({
+  instanceId: span.agent_instance_id,
+  resourceId: span.id,
+  json,
+  outline: () => spanJson(span, OUTLINE),
+});
