@@ -45,6 +45,8 @@ export class TokenAuthenticator {
   /** By the token's sha256. */
   readonly #known = new Map<string, KnownToken>();
   #seenCommits: unknown;
+  /** Set once the store was asked in this event-loop turn; cleared when the turn ends. */
+  #askedThisTurn = false;
   #stopListening: (() => Promise<void>) | undefined;
 
   constructor(store: Store) {
@@ -98,8 +100,16 @@ export class TokenAuthenticator {
     for (const [tokenHash, known] of this.#known) if (known.principal.accountId === accountId) this.#known.delete(tokenHash);
   }
 
+  /**
+   * Forgets every cached token when another process committed since the last look. Asked once per
+   * event-loop turn, not per request: under load one turn parses many requests, and asking SQLite
+   * costs more than the rest of a cached lookup. A revoke is seen by every request of the turns
+   * after it committed.
+   */
   #revalidate() {
-    if (!this.#store.othersCommitted) return;
+    if (!this.#store.othersCommitted || this.#askedThisTurn) return;
+    this.#askedThisTurn = true;
+    setImmediate(() => (this.#askedThisTurn = false));
     const commits = this.#store.othersCommitted();
     if (commits !== this.#seenCommits) {
       this.#seenCommits = commits;
