@@ -4,7 +4,8 @@ export { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-lim
 export type { Store, ReadTx, WriteTx, SequenceOutcome } from './store/store.js';
 export { StoreConflictError, StoreUnavailableError } from './store/errors.js';
 export { openSqliteStore, SQLITE_FILE_NAME, type SqliteLocation } from './store/sqlite/sqlite-store.js';
-export { openPostgresStore, type PostgresStoreOptions, type PostgresTlsOptions } from './store/postgres/index.js';
+export { openPostgresStore } from './store/open-postgres.js';
+export type { PostgresStoreOptions, PostgresTlsOptions } from './store/postgres/options.js';
 export { bootstrapAccount, createAccount, type BootstrapResult } from './domain/bootstrap.js';
 export { createToken, type CreateTokenOptions } from './domain/access-tokens.js';
 export { purgeFinishedBefore, purgeableBefore, type PurgeReport } from './domain/retention/purge.js';

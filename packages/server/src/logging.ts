@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -13,6 +14,8 @@ export const prettyLogs = (format: LogFormat, isTTY: boolean | undefined) => for
  */
 export function serverLogger(level: string, format: LogFormat): Logger {
   if (!prettyLogs(format, process.stdout.isTTY)) return pino({ level });
+  // Loaded only for a person at a terminal: a server logging JSON never holds the pretty printer.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   return pino(
     { level },
     pretty({

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { OTLP_TYPES } from '../src/otlp/proto.js';
+import { otlpTypes } from '../src/otlp/proto.js';
 import type { Server } from './harness.js';
 
 export const newTraceId = () => randomBytes(16).toString('hex');
@@ -82,7 +82,7 @@ export function protobufBytes(request: unknown): Buffer {
       Object.entries(value).map(([name, field]) => [name, ID_FIELDS.has(name) ? Buffer.from(field as string, 'hex') : toMessage(field)]),
     );
   };
-  return Buffer.from(OTLP_TYPES.request.encode(OTLP_TYPES.request.fromObject(toMessage(request) as object)).finish());
+  return Buffer.from(otlpTypes().request.encode(otlpTypes().request.fromObject(toMessage(request) as object)).finish());
 }
 
 export interface ExportReply {
@@ -118,7 +118,7 @@ export async function postTraces(
   const contentType = response.headers.get('content-type');
   let decoded: unknown;
   if (contentType?.startsWith('application/x-protobuf')) {
-    const type = response.status === 200 ? OTLP_TYPES.response : OTLP_TYPES.status;
+    const type = response.status === 200 ? otlpTypes().response : otlpTypes().status;
     decoded = type.toObject(type.decode(bytes), { longs: Number });
   } else {
     decoded = JSON.parse(bytes.toString('utf8'));

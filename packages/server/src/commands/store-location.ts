@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { openPostgresStore } from '../store/open-postgres.js';
 
 export const DEFAULT_DATA_DIR = '.agentspan';
 
@@ -80,8 +81,6 @@ export function openExistingStoreAt(location: StoreLocation): Promise<Store> {
 /** Opens (and migrates) the store the location names. */
 export async function openStoreAt(location: StoreLocation, tuning: PostgresTuning = {}): Promise<Store> {
   if (location.engine === 'sqlite') return openSqliteStore({ dataDir: location.dataDir });
-  // Loaded only when asked for, so SQLite users never load the PostgreSQL driver.
-  const { openPostgresStore } = await import('../store/postgres/index.js');
   return openPostgresStore({ connectionString: location.databaseUrl, ...tuning });
 }
 

@@ -1,5 +1,5 @@
 import { MAX_VALUE_CHARS } from './attribute-values.js';
-import { OTLP_TYPES } from './proto.js';
+import { otlpTypes } from './proto.js';
 import type { SpanRejection } from './read-spans.js';
 import type { OtlpEncoding } from './wire-object.js';
 
@@ -35,7 +35,7 @@ export function exportResponseBody(result: ExportResult, encoding: OtlpEncoding)
     return JSON.stringify(message ? { partialSuccess: { rejectedSpans: String(result.rejected.length), errorMessage: message } } : {});
   }
   const body = message ? { partialSuccess: { rejectedSpans: result.rejected.length, errorMessage: message } } : {};
-  return Buffer.from(OTLP_TYPES.response.encode(OTLP_TYPES.response.fromObject(body)).finish());
+  return Buffer.from(otlpTypes().response.encode(otlpTypes().response.fromObject(body)).finish());
 }
 
 /** gRPC codes of `google.rpc.Status`, by the HTTP status an export is refused with. */
@@ -46,5 +46,5 @@ const GRPC_INTERNAL = 13;
 export function statusBody(httpStatus: number, message: string, encoding: OtlpEncoding): Buffer | string {
   const status = { code: GRPC_CODES[httpStatus] ?? GRPC_INTERNAL, message };
   if (encoding === 'json') return JSON.stringify(status);
-  return Buffer.from(OTLP_TYPES.status.encode(OTLP_TYPES.status.fromObject(status)).finish());
+  return Buffer.from(otlpTypes().status.encode(otlpTypes().status.fromObject(status)).finish());
 }

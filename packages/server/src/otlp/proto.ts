@@ -1,10 +1,12 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
 
 /** The vendored `.proto` files: `proto/` beside `src/` and `dist/` in the package. */
 const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
 
 function loadOtlpTypes() {
+  const protobuf = createRequire(import.meta.url)('protobufjs') as typeof Protobuf;
   const root = new protobuf.Root();
   // Imports name files from the root of the proto tree (`opentelemetry/proto/common/v1/common.proto`).
   root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : PROTO_ROOT + target);
@@ -16,5 +18,10 @@ function loadOtlpTypes() {
   };
 }
 
-/** The OTLP trace service messages and `google.rpc.Status`, from the official definitions. */
-export const OTLP_TYPES = loadOtlpTypes();
+let loaded: ReturnType<typeof loadOtlpTypes> | undefined;
+
+/**
+ * The OTLP trace service messages and `google.rpc.Status`, from the official definitions: loaded on
+ * the first protobuf export, so a server that never gets one does not hold protobufjs and its types.
+ */
+export const otlpTypes = () => (loaded ??= loadOtlpTypes());

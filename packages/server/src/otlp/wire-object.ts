@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { OTLP_TYPES } from './proto.js';
+import { otlpTypes } from './proto.js';
 
 /** The two OTLP/HTTP encodings. */
 export type OtlpEncoding = 'protobuf' | 'json';
@@ -40,8 +40,8 @@ export async function decompressedBody(body: Buffer, contentEncoding: string | u
 export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding): Record<string, unknown> {
   if (encoding === 'protobuf') {
     try {
-      const message = OTLP_TYPES.request.decode(body);
-      return OTLP_TYPES.request.toObject(message, { longs: String });
+      const message = otlpTypes().request.decode(body);
+      return otlpTypes().request.toObject(message, { longs: String });
     } catch (error) {
       throw new MalformedExportError(`the body is not a protobuf ExportTraceServiceRequest (${(error as Error).message})`);
     }

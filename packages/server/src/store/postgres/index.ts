@@ -1,2 +1,0 @@
-export { openPostgresStore } from './postgres-store.js';
-export type { PostgresStoreOptions, PostgresTlsOptions } from './options.js';
