@@ -7,6 +7,7 @@ export type { Sleep } from './delay.js';
 export type { Time } from './wire-time.js';
 export type {
   AgentSpanPage,
+  AgentSpanOutlinePage,
   CreateAgentSpanParams,
   FinishAgentSpanParams,
   ListAgentSpansPageParams,
@@ -35,7 +36,7 @@ export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
 export type { Bulk } from './resources/bulk.js';
-export type { AgentEvent, Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
+export type { AgentEvent, AgentOutlineEvent, Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
@@ -49,6 +50,7 @@ export type {
   ListedAgentInstance,
   InstanceStatus,
   AgentSpan,
+  AgentSpanOutline,
   BulkItem,
   BulkItemType,
   BulkOutput,

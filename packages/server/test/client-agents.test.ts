@@ -86,6 +86,17 @@ for (const engine of ENGINES) {
         assert.deepEqual(children, [child.id]);
         const found = await client.agentInstances.listPage({ q: 'lookup' });
         assert.deepEqual(found.instances.map((i) => i.id), [made[0]]);
+
+        // Outlines: the same spans in the same order, page after page, without the payload keys.
+        const whole = [];
+        for await (const span of client.agentSpans.list({ agent_instance_id: made[0]!, limit: 1 })) whole.push(span);
+        const outlines = [];
+        for await (const outline of client.agentSpans.listOutlines({ agent_instance_id: made[0]!, limit: 1 })) outlines.push(outline);
+        assert.deepEqual(outlines, whole.map(({ payload: _p, result_payload: _r, ...outline }) => outline));
+        assert.ok(outlines.every((outline) => !('payload' in outline) && !('result_payload' in outline)));
+        const page = await client.agentSpans.listOutlinesPage({ agent_instance_id: made[0]!, parent_span_id: root.id });
+        assert.deepEqual(page.spans.map((s) => s.id), [child.id]);
+        assert.equal(page.nextCursor, null);
       });
     }
   });

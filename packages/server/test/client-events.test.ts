@@ -74,6 +74,28 @@ for (const engine of ENGINES) {
       });
     }
 
+    it('streams spans as outlines with include_payloads: false, instance updates whole', async (t) => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token });
+      const stop = new AbortController();
+      t.after(async () => {
+        stop.abort();
+        await client.close();
+      });
+      const stream = collect(client.events.stream({ agent_instance_id: instanceId, include_payloads: false }, { signal: stop.signal }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const span = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      await client.agentInstances.finish(instanceId);
+      const [created, updated] = await stream.take(2);
+      const { payload: _payload, result_payload: _result, ...outline } = span.body.details;
+      assert.deepEqual(created, { id: created!.id, type: 'span.created', data: outline });
+      assert.equal(updated!.type, 'instance.updated');
+      assert.equal(updated!.type === 'instance.updated' && updated!.data.status, 'complete');
+      stop.abort();
+      await stream.done;
+    });
+
     it('throws the API error when the server refuses the stream', async () => {
       const account = await newAccount(server);
       const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token });

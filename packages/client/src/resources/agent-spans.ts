@@ -1,8 +1,10 @@
 import {
   AgentSpanGetResponse,
   AgentSpanListResponse,
+  AgentSpanOutlineListResponse,
   AgentSpanResponse,
   type AgentSpan,
+  type AgentSpanOutline,
   type FinishStatus,
   type SpanStatus,
 } from '@agentspan/protocol';
@@ -62,6 +64,13 @@ export interface AgentSpanPage {
   nextCursor: string | null;
 }
 
+/** A page of spans without `payload` and `result_payload`. */
+export interface AgentSpanOutlinePage {
+  spans: AgentSpanOutline[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
 const CREATE = operation('agentSpans.create', 'POST', AgentSpanResponse, (body) => body.details);
 const FINISH = operation('agentSpans.finish', 'POST', AgentSpanResponse, (body) => body.details);
 const GET = operation('agentSpans.get', 'GET', AgentSpanGetResponse, (body) => body.details);
@@ -71,6 +80,26 @@ const LIST = operation(
   AgentSpanListResponse,
   (body): AgentSpanPage => ({ spans: body.details, nextCursor: body.pagination.next_cursor }),
 );
+const LIST_OUTLINES = operation(
+  'agentSpans.listOutlines',
+  'GET',
+  AgentSpanOutlineListResponse,
+  (body): AgentSpanOutlinePage => ({ spans: body.details, nextCursor: body.pagination.next_cursor }),
+);
+
+/** The listing's query string; `name` is the calling method's, for error messages. */
+function listQuery(name: string, params: ListAgentSpansPageParams): URLSearchParams {
+  const query = new URLSearchParams({ agent_instance_id: params.agent_instance_id });
+  const start = optionalWireTime(name, 'start_time', params.start_time);
+  const end = optionalWireTime(name, 'end_time', params.end_time);
+  if (start !== undefined) query.set('start_time', start);
+  if (end !== undefined) query.set('end_time', end);
+  if (params.parent_span_id !== undefined) query.set('parent_span_id', params.parent_span_id);
+  if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
+  if (params.limit !== undefined) query.set('limit', String(params.limit));
+  if (params.cursor != null) query.set('cursor', params.cursor);
+  return query;
+}
 
 /** POST/GET `/api/v1/agent_spans`: the seed's AgentSpanClient plus reads. */
 export class AgentSpans {
@@ -118,23 +147,32 @@ export class AgentSpans {
 
   /** One page of GET /api/v1/agent_spans, ordered by `started_at`. */
   async listPage(params: ListAgentSpansPageParams, options?: CallOptions): Promise<AgentSpanPage> {
-    const name = LIST.name;
-    const query = new URLSearchParams({ agent_instance_id: params.agent_instance_id });
-    const start = optionalWireTime(name, 'start_time', params.start_time);
-    const end = optionalWireTime(name, 'end_time', params.end_time);
-    if (start !== undefined) query.set('start_time', start);
-    if (end !== undefined) query.set('end_time', end);
-    if (params.parent_span_id !== undefined) query.set('parent_span_id', params.parent_span_id);
-    if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
-    if (params.limit !== undefined) query.set('limit', String(params.limit));
-    if (params.cursor != null) query.set('cursor', params.cursor);
-    return this.#core.call(LIST, `/api/v1/agent_spans?${query}`, undefined, options);
+    return this.#core.call(LIST, `/api/v1/agent_spans?${listQuery(LIST.name, params)}`, undefined, options);
   }
 
   /** Every span of the instance, fetching page after page as the loop asks for more. */
   list(params: ListAgentSpansParams, options?: CallOptions): AsyncGenerator<AgentSpan, void, undefined> {
     return everyPage(LIST.name, async (cursor) => {
       const page = await this.listPage({ ...params, cursor }, options);
+      return { items: page.spans, nextCursor: page.nextCursor };
+    });
+  }
+
+  /**
+   * One page of the same listing as outlines (`include_payloads=false`): each span without
+   * `payload` and `result_payload`, in the same order and with the same cursors. For showing the
+   * tree of a big instance; read a span's payloads with `get` when they are needed.
+   */
+  async listOutlinesPage(params: ListAgentSpansPageParams, options?: CallOptions): Promise<AgentSpanOutlinePage> {
+    const query = listQuery(LIST_OUTLINES.name, params);
+    query.set('include_payloads', 'false');
+    return this.#core.call(LIST_OUTLINES, `/api/v1/agent_spans?${query}`, undefined, options);
+  }
+
+  /** Every span of the instance as an outline, page after page. */
+  listOutlines(params: ListAgentSpansParams, options?: CallOptions): AsyncGenerator<AgentSpanOutline, void, undefined> {
+    return everyPage(LIST_OUTLINES.name, async (cursor) => {
+      const page = await this.listOutlinesPage({ ...params, cursor }, options);
       return { items: page.spans, nextCursor: page.nextCursor };
     });
   }

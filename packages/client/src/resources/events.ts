@@ -1,4 +1,4 @@
-import type { AgentInstance, AgentSpan } from '@agentspan/protocol';
+import type { AgentInstance, AgentSpan, AgentSpanOutline } from '@agentspan/protocol';
 import { delay } from '../delay.js';
 import { PrefactorAbortedError } from '../errors/aborted-error.js';
 import { PrefactorApiError } from '../errors/api-error.js';
@@ -12,9 +12,16 @@ export type AgentEvent =
   /** Events were missed that the server cannot replay: reload what you show from the API. */
   | { id: null; type: 'resync'; data: { reason: string } };
 
+/** An event of a stream opened with `include_payloads: false`: spans come as outlines. */
+export type AgentOutlineEvent =
+  | { id: string; type: 'span.created' | 'span.finished'; data: AgentSpanOutline }
+  | Exclude<AgentEvent, { type: 'span.created' | 'span.finished' }>;
+
 export interface StreamEventsParams {
   /** Only this instance's changes; every instance of the token's account when absent. */
   agent_instance_id?: string;
+  /** false: spans without `payload` and `result_payload` (smaller events, as the viewer follows them). */
+  include_payloads?: boolean;
   /** Resume after this event (an `id` from an earlier stream). */
   last_event_id?: string;
 }
@@ -67,8 +74,14 @@ export class Events {
    * the stream (it throws the API error). A dropped stream is opened again after the last event
    * seen, so nothing is missed or repeated while the server still holds it (else a `resync` event).
    */
-  async *stream(params: StreamEventsParams = {}, options: StreamEventsOptions = {}): AsyncGenerator<AgentEvent, void, undefined> {
-    const query = params.agent_instance_id === undefined ? '' : `?agent_instance_id=${encodeURIComponent(params.agent_instance_id)}`;
+  stream(params: StreamEventsParams & { include_payloads: false }, options?: StreamEventsOptions): AsyncGenerator<AgentOutlineEvent, void, undefined>;
+  stream(params?: StreamEventsParams, options?: StreamEventsOptions): AsyncGenerator<AgentEvent, void, undefined>;
+  async *stream(params: StreamEventsParams = {}, options: StreamEventsOptions = {}): AsyncGenerator<AgentEvent | AgentOutlineEvent, void, undefined> {
+    const search = new URLSearchParams();
+    if (params.agent_instance_id !== undefined) search.set('agent_instance_id', params.agent_instance_id);
+    if (params.include_payloads !== undefined) search.set('include_payloads', String(params.include_payloads));
+    const text = search.toString();
+    const query = text === '' ? '' : `?${text}`;
     let lastEventId = params.last_event_id;
     const { signal } = options;
     while (!signal?.aborted) {
