@@ -49,6 +49,20 @@ for (const engine of ENGINES) {
       await stream.comment('heartbeat');
     });
 
+    it('streams an instance update for record_quality and for terminate, each the instance as answered', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account);
+      const stream = await open(server.url, account.token, `?agent_instance_id=${instanceId}`);
+      const quality = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/record_quality`, { name: 'q', payload: { score: 1 } });
+      const terminated = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'stop' });
+      assert.equal(quality.status, 200, quality.text);
+      assert.equal(terminated.status, 200, terminated.text);
+      const events = await stream.next(2);
+      assert.deepEqual(events.map((e) => e.event), ['instance.updated', 'instance.updated']);
+      assert.deepEqual(JSON.parse(events[0]!.data), quality.body.details);
+      assert.deepEqual(JSON.parse(events[1]!.data), terminated.body.details);
+    });
+
     it("streams every instance of the caller's account and nothing of another account, bulk writes included", async () => {
       const account = await newAccount(server);
       const other = await newAccount(server);

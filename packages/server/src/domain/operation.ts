@@ -13,7 +13,7 @@ export interface Answer {
    * replayed request's params (see `WriteOperation.rebuild`): a JSON object whose first member is `receipt`.
    */
   receipt?: string;
-  /** The resource the write changed, for the events stream (without it, it is read back from `json`). */
+  /** The resource the write changed, for the events stream: an operation that emits events (`emitsEvents`) hands it over, or none is sent. */
   change?: ChangedResource;
 }
 

@@ -77,8 +77,8 @@ export class DeflateStream {
   }
 
   /** Deflates and takes text of this stream alone (its resume, a heart-beat). */
-  write(text: Buffer | string): Buffer {
-    return this.take(deflatedChunk(typeof text === 'string' ? Buffer.from(text) : text));
+  write(text: string): Buffer {
+    return this.take(deflatedChunk(Buffer.from(text)));
   }
 
   /** The end of the stream: nothing may be taken after it. */

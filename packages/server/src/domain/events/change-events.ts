@@ -69,18 +69,8 @@ const KIND_OF: Partial<Record<OperationName, EventKind>> = {
 
 export const emitsEvents = (operation: OperationName) => KIND_OF[operation] !== undefined;
 
-const withoutPayloads = ({ payload: _payload, result_payload: _result, ...outline }: { id: string; payload?: unknown; result_payload?: unknown }) => outline;
-
-/**
- * The change a write stands for: the resource its operation handed over, or else the one its
- * answer (`{"status":"success","details":{…}}`) holds; undefined for writes without one.
- */
-export function changeOfAnswer(operation: OperationName, accountId: string, answer: { json: string; change?: ChangedResource }): ChangeEvent | undefined {
+/** The change a write stands for: the resource its operation handed over; undefined for writes that change none. */
+export function changeOfAnswer(operation: OperationName, accountId: string, answer: { change?: ChangedResource }): ChangeEvent | undefined {
   const kind = KIND_OF[operation];
-  if (kind === undefined) return undefined;
-  if (answer.change) return { kind, accountId, ...answer.change };
-  const details = (JSON.parse(answer.json) as { details: { id: string; agent_instance_id?: string } }).details;
-  const instanceId = kind === 'instance.updated' ? details.id : details.agent_instance_id!;
-  const json = JSON.stringify(details);
-  return { kind, accountId, instanceId, resourceId: details.id, json, ...(kind !== 'instance.updated' && { outline: () => JSON.stringify(withoutPayloads(details)) }) };
+  return kind === undefined || answer.change === undefined ? undefined : { kind, accountId, ...answer.change };
 }
