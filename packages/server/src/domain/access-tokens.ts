@@ -31,14 +31,15 @@ interface KnownToken {
 }
 
 /**
-/**
  * Bearer token → principal. Known tokens are cached; unknown ones are looked up every time
  * (another process, e.g. `tokens create`, may have just added one). Only hashes are kept and
  * compared (the cache is keyed by the token's sha256, and the stored hash found is checked
  * against it with `timingSafeEqual`), never the token text itself. A revoke, or an agent delete
  * (which deletes its deployments' tokens), makes every process forget the account's cached
- * tokens: this one at once, others through the store's broadcast (PostgreSQL) or, on SQLite,
- * because another process committed to the file (`Store.othersCommitted`).
+ * tokens before it is answered: this one directly, others through the store's broadcast
+ * (PostgreSQL, waiting for each listener's receipt) or, on SQLite, because another process
+ * committed to the file (`Store.othersCommitted`). While the broadcast's connection is lost,
+ * nothing is cached.
  */
 export class TokenAuthenticator {
   readonly #store: Store;
@@ -48,6 +49,10 @@ export class TokenAuthenticator {
   /** Set once the store was asked in this event-loop turn; cleared when the turn ends. */
   #askedThisTurn = false;
   #stopListening: (() => Promise<void>) | undefined;
+  /** Set while the broadcast cannot be heard: a forget sent now would not reach this cache. */
+  #deaf = false;
+  /** Counts forgets, so that a lookup that raced one does not cache what it read before it. */
+  #forgets = 0;
 
   constructor(store: Store) {
     this.#store = store;
@@ -59,6 +64,7 @@ export class TokenAuthenticator {
     const tokenHash = hashToken(token);
     let known = this.#known.get(tokenHash);
     if (!known || !sameDigest(known.tokenHash, tokenHash)) {
+      const forgets = this.#forgets;
       const row = await this.#store.read((tx) => tx.findTokenByHash(tokenHash));
       if (!row || !sameDigest(row.token_hash, tokenHash)) return undefined;
       known = {
@@ -68,35 +74,48 @@ export class TokenAuthenticator {
         usedAtMs: row.last_used_at ? Date.parse(row.last_used_at) : 0,
       };
       if (this.#known.size >= MAX_CACHED) this.#known.clear();
-      this.#known.set(tokenHash, known);
+      if (!this.#deaf && forgets === this.#forgets) this.#known.set(tokenHash, known);
     }
     this.#noteUse(known);
     return known.principal;
   }
 
   /** Drops the account's cached tokens here and in every other server process of the store. */
-  forgetAccount(accountId: string): void {
+  async forgetAccount(accountId: string): Promise<void> {
     this.#forgetLocally(accountId);
-    void this.#store.broadcast?.send(forgetMessage(accountId));
+    await forgetEverywhere(this.#store, accountId);
   }
 
   /** Listens for other processes' forgets (where the store has a broadcast). */
   async start(): Promise<void> {
-    this.#stopListening = await this.#store.broadcast?.listen(
-      (message) => {
+    this.#stopListening = await this.#store.broadcast?.listen({
+      message: (message) => {
         if (!message.startsWith(FORGET_PREFIX)) return;
         const { forget_tokens: accountId } = JSON.parse(message) as { forget_tokens: string };
         this.#forgetLocally(accountId);
       },
-      () => this.#known.clear(),
-    );
+      lost: () => {
+        this.#deaf = true;
+        this.#forgetAll();
+      },
+      restored: () => {
+        this.#deaf = false;
+        this.#forgetAll();
+      },
+    });
   }
 
   async close(): Promise<void> {
     await this.#stopListening?.();
   }
 
+  #forgetAll() {
+    this.#forgets++;
+    this.#known.clear();
+  }
+
   #forgetLocally(accountId: string) {
+    this.#forgets++;
     for (const [tokenHash, known] of this.#known) if (known.principal.accountId === accountId) this.#known.delete(tokenHash);
   }
 
@@ -113,7 +132,7 @@ export class TokenAuthenticator {
     const commits = this.#store.othersCommitted();
     if (commits !== this.#seenCommits) {
       this.#seenCommits = commits;
-      this.#known.clear();
+      this.#forgetAll();
     }
   }
 
@@ -133,8 +152,17 @@ export class TokenAuthenticator {
 export async function revokeToken(store: Store, id: string): Promise<TokenRecord> {
   const row = await store.write((tx) => tx.deleteToken(id));
   if (!row) throw new Error(`there is no token ${id}; \`agentspan tokens list\` shows the ids`);
-  await store.broadcast?.send(forgetMessage(row.account_id));
+  await forgetEverywhere(store, row.account_id);
   return row;
+}
+
+/**
+ * Tells every server process of the store to forget the account's cached tokens, and waits until
+ * each has. Best effort past that: a process that does not answer in time (hung, or its connection
+ * just lost, when it caches nothing) is not waited for.
+ */
+async function forgetEverywhere(store: Store, accountId: string): Promise<void> {
+  await store.broadcast?.sendConfirmed(forgetMessage(accountId)).catch(() => {});
 }
 
 export interface CreateTokenOptions {

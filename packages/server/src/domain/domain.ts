@@ -43,7 +43,7 @@ export class Domain {
   async write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
     const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
     const answer = await (operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded));
-    if (operation.deletesTokens) this.tokens.forgetAccount(principal.accountId);
+    if (operation.deletesTokens) await this.tokens.forgetAccount(principal.accountId);
     this.announce(operation.name, principal.accountId, answer);
     return answer;
   }

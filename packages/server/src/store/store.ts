@@ -227,15 +227,27 @@ export interface SequenceOutcome<T> {
   failure?: { error: unknown };
 }
 
+/** What a listener of a broadcast is told. */
+export interface Listeners {
+  /** Each message sent from now on, in the order they were sent. */
+  message(message: string): void;
+  /** The connection was lost: messages may be missed until `restored`. */
+  lost(): void;
+  /** Listening again after `lost`; what was sent in between is not delivered. */
+  restored?(): void;
+}
+
 /** Messages between the server processes that share one store. */
 export interface Broadcast {
   /** Sends a message (at most 7,800 bytes) to every process listening, this one included; resolves once sent (or failed to). */
   send(message: string): Promise<void>;
   /**
-   * Calls `onMessage` with each message sent from now on, in the order they were sent, until the
-   * returned function is called; `onGap` when some may have been missed (the connection was lost).
+   * Sends a message (at most 7,700 bytes) and resolves once every session listening when it was
+   * sent has handed it to its `message` listener, or after a timeout, with how many did not.
    */
-  listen(onMessage: (message: string) => void, onGap: () => void): Promise<() => Promise<void>>;
+  sendConfirmed(message: string): Promise<{ unconfirmed: number }>;
+  /** Tells `listeners` of what happens from now on, until the returned function is called. */
+  listen(listeners: Listeners): Promise<() => Promise<void>>;
 }
 
 export interface Store {

@@ -52,10 +52,10 @@ export class EventFeed {
 
   async start(): Promise<void> {
     if (!this.#broadcast) return;
-    this.#stopListening = await this.#broadcast.listen(
-      (message) => this.#receive(message),
-      () => this.log.gap('the feed of changes from other server processes was interrupted; reload the state'),
-    );
+    this.#stopListening = await this.#broadcast.listen({
+      message: (message) => this.#receive(message),
+      lost: () => this.log.gap('the feed of changes from other server processes was interrupted; reload the state'),
+    });
   }
 
   async close(): Promise<void> {
