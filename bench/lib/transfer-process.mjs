@@ -17,6 +17,12 @@ async function seed({ dataDir, spans }) {
   const store = await server.openSqliteStore({ dataDir });
   const account = await server.createAccount(store, { name: 'exported' });
   const payload = JSON.stringify(spanParams('exported').payload);
+  // The version and schema the instances name: an import refuses rows naming rows that are not there.
+  await store.write(async (tx) => {
+    const owned = { account_id: account.accountId, agent_id: account.agentId, external_identifier: null, inserted_at: AT };
+    await tx.ensureAgentVersion({ ...owned, id: 'v', name: null, description: null });
+    await tx.ensureSchemaVersion({ ...owned, id: 's', document_json: '{}' });
+  });
   for (let instance = 0; instance * SPANS_PER_INSTANCE < spans; instance += 1) {
     const id = `exported-${instance}`;
     await store.write(async (tx) => {

@@ -160,6 +160,43 @@ for (const source of ENGINES) {
       }
     });
 
+    it('refuses rows naming an account, agent or instance neither earlier in the file nor in the store, and takes those the store has', async () => {
+      const { store, cleanup } = await source.open();
+      try {
+        const [header, ...rows] = (await readFile(await exportFile(server.store), 'utf8')).split('\n').filter(Boolean);
+        const parsed = rows.map((line) => JSON.parse(line) as Record<string, string | null>);
+        const oldSpans = rows.filter((_, i) => parsed[i]!.type === 'span' && parsed[i]!.agent_instance_id === old);
+        const spansOnly = join(scratch, 'spans-only.ndjson');
+        await writeFile(spansOnly, [header, ...oldSpans].join('\n'));
+        const firstSpan = JSON.parse(oldSpans[0]!) as { id: string };
+        await assert.rejects(importFile(store, spansOnly), (error: Error) => {
+          // Three spans, each naming an account, an agent and an instance that are not there.
+          assert.match(error.message, /^lines 2–4 were not imported: 9 references to rows that are not there; nothing was imported:/);
+          assert.match(error.message, new RegExp(`line 2: \\(span ${firstSpan.id}\\) account_id names account ${account.accountId}, which is neither earlier in the file nor in this store`));
+          assert.match(error.message, new RegExp(`line 2: \\(span ${firstSpan.id}\\) agent_instance_id names agent_instance ${old} of account ${account.accountId},`));
+          return true;
+        });
+        assert.deepEqual(rowsOf(await exportText(store)), [], 'nothing was written');
+
+        // Everything but those spans, then the spans alone: their references are in the store now.
+        const rest = join(scratch, 'rest.ndjson');
+        await writeFile(rest, [header, ...rows.filter((line) => !oldSpans.includes(line))].join('\n'));
+        await importFile(store, rest);
+        assert.equal((await importFile(store, spansOnly)).inserted.span, 3);
+        assert.deepEqual(await store.read((tx) => tx.spanCounts(account.accountId, old)), { active: 3 });
+
+        // A span moved to another account: its instance is not that account's, and the account is not there.
+        const before = await exportText(store);
+        const stray = join(scratch, 'stray.ndjson');
+        const moved = { ...(JSON.parse(oldSpans[0]!) as object), id: 'stray-span', account_id: 'another-account' };
+        await writeFile(stray, [header, ...rows, JSON.stringify(moved)].join('\n'));
+        await assert.rejects(importFile(store, stray), new RegExp(`line ${rows.length + 2}: \\(span stray-span\\) account_id names account another-account`));
+        assert.deepEqual(rowsOf(await exportText(store)), rowsOf(before), 'the store is as it was');
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('a row colliding on a natural key stops the import with the lines refused, leaving the store as it was', async () => {
       const { store, cleanup } = await source.open();
       try {

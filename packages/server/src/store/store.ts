@@ -130,6 +130,8 @@ export interface ReadTx {
    * is `after` (the key's column values, see `COPIED_TABLE_KEYS`): how an export walks a table.
    */
   copyPage(table: CopiedTable, after: readonly string[] | undefined, limit: number): Promise<Record<string, unknown>[]>;
+  /** Which of these primary keys (each its `COPIED_TABLE_KEYS` values) are stored, as `copiedRowKey` texts. */
+  presentRows(table: CopiedTable, keys: ReadonlyArray<readonly string[]>): Promise<Set<string>>;
 }
 
 export interface WriteTx extends ReadTx {

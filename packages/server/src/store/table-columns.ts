@@ -55,6 +55,9 @@ export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
   spans: ['account_id', 'id'],
 };
 
+/** One text for a copied row's primary key values (see `COPIED_TABLE_KEYS`), as `ReadTx.presentRows` answers. */
+export const copiedRowKey = (values: readonly string[]) => values.join('\u0000');
+
 /** The keyset page of a copied table after a given key, with `param(n)` writing the n-th (1-based) parameter. */
 export function copyPageSql(table: CopiedTable, param: (n: number) => string, after: boolean): string {
   const key = COPIED_TABLE_KEYS[table];

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Store } from '../../store/store.js';
 import { COPIED_TABLES, type CopiedTable } from '../../store/table-columns.js';
 import { parseLine, TABLE_KINDS, TransferLineError, type RowKind } from './transfer-format.js';
+import { danglingReferences, type BatchRows } from './row-references.js';
 
 /** Lines per transaction, and the most text one holds: a batch is one short write however big the file. */
 const BATCH_LINES = 1000;
@@ -20,6 +21,18 @@ export interface ImportReport {
 
 /** A file refused before anything was written: every problem found, each with its line number. */
 export class ImportRefused extends Error {}
+
+/** A batch whose rows name rows that are not there; it is not written. */
+class DanglingReferences extends Error {
+  constructor(readonly problems: string[]) {
+    super('references to rows that are not there');
+  }
+}
+
+const listProblems = (problems: readonly string[]) => {
+  const more = problems.length > MAX_LISTED ? `\n… and ${problems.length - MAX_LISTED} more` : '';
+  return `${problems.slice(0, MAX_LISTED).join('\n')}${more}`;
+};
 
 async function* numberedLines(file: string): AsyncGenerator<{ number: number; text: string }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -65,12 +78,13 @@ export async function importFile(store: Store, file: string): Promise<ImportRepo
  * Writes a checked export into `store` (see `checkImportFile`, which must have passed: nothing is
  * written if a line is bad) in batches, one transaction each. A row whose primary key is already
  * stored is left as it is, so importing a file twice changes nothing. A batch the store refuses
- * (a row colliding with another on a natural key, e.g. an agent's external identifier) stops the
+ * (a row colliding with another on a natural key, e.g. an agent's external identifier), or whose
+ * rows name an account, agent, instance… neither earlier in the file nor in the store, stops the
  * import; the error says which lines were applied.
  */
 export async function applyImportFile(store: Store, file: string): Promise<ImportReport> {
   const report: ImportReport = { inserted: {}, present: 0, lines: 0 };
-  let batch = new Map<CopiedTable, Record<string, unknown>[]>();
+  let batch = new Map<CopiedTable, BatchRows>();
   let batchLines = 0;
   let batchChars = 0;
   let firstLine = 0;
@@ -86,16 +100,25 @@ export async function applyImportFile(store: Store, file: string): Promise<Impor
     let inserted: Array<[CopiedTable, number]>;
     try {
       inserted = await store.write(async (tx) => {
+        const dangling = await danglingReferences(tx, rows);
+        if (dangling.length > 0) throw new DanglingReferences(dangling);
         const done: Array<[CopiedTable, number]> = [];
         for (const table of COPIED_TABLES) {
           const of = rows.get(table);
-          if (of) done.push([table, await tx.copyRowsIn(table, of)]);
+          if (of) done.push([table, await tx.copyRowsIn(table, of.rows)]);
         }
         return done;
       });
     } catch (error) {
+      const range = firstLine === lastLine ? `line ${firstLine} was` : `lines ${firstLine}–${lastLine} were`;
       const appliedText = applied === 0 ? 'nothing was imported' : `lines up to ${applied} were imported (importing the file again skips them)`;
-      throw new Error(`lines ${firstLine}–${lastLine} were refused by the store (${(error as Error).message}); ${appliedText}`, { cause: error });
+      if (error instanceof DanglingReferences) {
+        const count = error.problems.length;
+        throw new Error(
+          `${range} not imported: ${count} reference${count === 1 ? '' : 's'} to rows that are not there; ${appliedText}:\n${listProblems(error.problems)}`,
+        );
+      }
+      throw new Error(`${range} refused by the store (${(error as Error).message}); ${appliedText}`, { cause: error });
     }
     let added = 0;
     for (const [table, n] of inserted) {
@@ -114,8 +137,10 @@ export async function applyImportFile(store: Store, file: string): Promise<Impor
     if (batchLines === 0) firstLine = number;
     lastLine = number;
     const rows = batch.get(parsed.table);
-    if (rows) rows.push(parsed.row);
-    else batch.set(parsed.table, [parsed.row]);
+    if (rows) {
+      rows.rows.push(parsed.row);
+      rows.lines.push(number);
+    } else batch.set(parsed.table, { rows: [parsed.row], lines: [number] });
     batchLines += 1;
     batchChars += text.length;
     report.lines += 1;

@@ -24,7 +24,7 @@ import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
-import { COPIED_TABLES, copyPageSql, type CopiedTable } from '../table-columns.js';
+import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
@@ -246,6 +246,12 @@ export class PostgresReadTx implements ReadTx {
     const statements = COPY_PAGES[table];
     return after ? this.sql.rows(statements.after, [...after, limit]) : this.sql.rows(statements.first, [limit]);
   }
+  async presentRows(table: CopiedTable, keys: ReadonlyArray<readonly string[]>) {
+    if (keys.length === 0) return new Set<string>();
+    const columns = COPIED_TABLE_KEYS[table];
+    const rows = await this.sql.rows<Record<string, string>>(COPY_PAGES[table].present, [JSON.stringify(keys)]);
+    return new Set(rows.map((row) => copiedRowKey(columns.map((column) => row[column]!))));
+  }
 }
 
 /** Export pages of each copied table: the first, and the one after a key. */
@@ -255,6 +261,15 @@ const COPY_PAGES = Object.fromEntries(
     {
       first: statement(table, `copy_first_${table}`, copyPageSql(table, (n) => `$${n}`, false)),
       after: statement(table, `copy_after_${table}`, copyPageSql(table, (n) => `$${n}`, true)),
+      present: statement(table, `copy_present_${table}`, presentRowsSql(table)),
     },
   ]),
-) as Record<CopiedTable, { first: Statement; after: Statement }>;
+) as Record<CopiedTable, { first: Statement; after: Statement; present: Statement }>;
+
+/** The stored rows among keys given as one JSON array of key-value arrays (a text parameter, so it can be inlined). */
+function presentRowsSql(table: CopiedTable): string {
+  const columns = COPIED_TABLE_KEYS[table];
+  const fields = columns.map((_, i) => `k ->> ${i}`).join(', ');
+  return `SELECT ${columns.join(', ')} FROM ${table}
+    WHERE (${columns.join(', ')}) IN (SELECT ${fields} FROM jsonb_array_elements($1::jsonb) AS k)`;
+}

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { COPIED_TABLE_KEYS, copyPageSql, TABLE_COLUMNS, type CopiedTable } from '../table-columns.js';
+import { COPIED_TABLE_KEYS, copiedRowKey, copyPageSql, TABLE_COLUMNS, type CopiedTable } from '../table-columns.js';
 
 /** Statements of one connection made per table on first use: export pages, or import inserts. */
 class PerTable {
@@ -29,6 +29,22 @@ export class CopyPages {
   page(table: CopiedTable, after: readonly string[] | undefined, limit: number) {
     const rows = after ? this.#after.get(table).all(...after, limit) : this.#first.get(table).all(limit);
     return rows as Record<string, unknown>[];
+  }
+}
+
+/** Whether a row of a table is stored, by its primary key: what an import's references are checked against. */
+export class CopyLookups {
+  readonly #lookups: PerTable;
+
+  constructor(db: Database) {
+    this.#lookups = new PerTable(db, (table) => `SELECT 1 FROM ${table} WHERE ${COPIED_TABLE_KEYS[table].map((c) => `${c} = ?`).join(' AND ')}`);
+  }
+
+  present(table: CopiedTable, keys: ReadonlyArray<readonly string[]>): Set<string> {
+    const statement = this.#lookups.get(table).pluck();
+    const found = new Set<string>();
+    for (const key of keys) if (statement.get(...key) !== undefined) found.add(copiedRowKey(key));
+    return found;
   }
 }
 

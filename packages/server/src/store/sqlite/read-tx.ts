@@ -23,7 +23,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { spanPageBounds } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
-import { CopyPages } from './copy-statements.js';
+import { CopyLookups, CopyPages } from './copy-statements.js';
 import { PurgeableCounts } from './purge-statements.js';
 
 /** Read statements of one connection, prepared once. */
@@ -54,6 +54,7 @@ export class ReadStatements {
   readonly idempotency: Statement;
   readonly purgeable: PurgeableCounts;
   readonly copyPages: CopyPages;
+  readonly copyLookups: CopyLookups;
 
   instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[] } {
     const sql = instancePageSql(
@@ -114,6 +115,7 @@ export class ReadStatements {
     this.idempotency = db.prepare('SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND key = ?');
     this.purgeable = new PurgeableCounts(db);
     this.copyPages = new CopyPages(db);
+    this.copyLookups = new CopyLookups(db);
   }
 }
 
@@ -222,5 +224,8 @@ export class SqliteReadTx implements ReadTx {
   }
   async copyPage(table: CopiedTable, after: readonly string[] | undefined, limit: number) {
     return this.q.copyPages.page(table, after, limit);
+  }
+  async presentRows(table: CopiedTable, keys: ReadonlyArray<readonly string[]>) {
+    return this.q.copyLookups.present(table, keys);
   }
 }
