@@ -293,6 +293,24 @@ for (const engine of ENGINES) {
         assert.equal((await store.read((tx) => tx.getSpan('acc', 'c')))?.finished_at, at(9));
       }));
 
+    it('lists span outlines as the spans without their payload columns, also children of one span', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await seedInstance(tx, 'acc');
+          await tx.insertSpan(spanRow('acc', 'root', at(1)));
+          for (const [id, second] of [['y', 3], ['x', 2]] as const) await tx.insertSpan({ ...spanRow('acc', id, at(second)), parent_span_id: 'root' });
+        });
+        const query = { account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 };
+        const { spans, outlines, children } = await store.read(async (tx) => ({
+          spans: await tx.listSpans(query),
+          outlines: await tx.listSpanOutlines(query),
+          children: await tx.listSpanOutlines({ ...query, parent_span_id: 'root', limit: 1 }),
+        }));
+        assert.deepEqual(outlines.map((o) => ({ ...o })), spans.map(({ payload_json: _p, result_payload_json: _r, ...outline }) => outline));
+        for (const outline of outlines) assert.ok(!('payload_json' in outline) && !('result_payload_json' in outline), 'never read');
+        assert.deepEqual(children.map((o) => o.id), ['x']);
+      }));
+
     it('counts spans exactly inside concurrent units, and forgets the counts of a unit that failed', () =>
       withStore(async (store) => {
         await store.write((tx) => seedInstance(tx, 'acc'));

@@ -128,6 +128,9 @@ export interface SpanRecord {
   updated_at: string;
 }
 
+/** A span without its payload columns: what an outline listing reads. */
+export type SpanOutlineRecord = Omit<SpanRecord, 'payload_json' | 'result_payload_json'>;
+
 /** Spans of one instance per status; statuses with no spans may be absent. */
 export type SpanStatusCounts = Partial<Record<InstanceStatus, number>>;
 

@@ -77,6 +77,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOutlineRecord,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
@@ -118,6 +119,8 @@ export interface ReadTx {
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */
   findSpans(accountId: string, ids: readonly string[]): Promise<SpanRecord[]>;
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
+  /** `listSpans` without the payload columns, which are never read. */
+  listSpanOutlines(query: SpanListQuery): Promise<SpanOutlineRecord[]>;
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
 

@@ -1,13 +1,13 @@
 import type { ListSpansQuery } from '@agentspan/protocol';
 import { DEFAULT_LIST_LIMIT } from '@agentspan/protocol';
-import type { SpanCursor } from '../../store/records.js';
+import type { SpanCursor, SpanOutlineRecord } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { cursorPage, decodeCursor } from '../cursors.js';
 import { fieldError, notFound } from '../errors.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
-import { spanJson } from '../views/span-view.js';
+import { spanJson, spanOutlineJson } from '../views/span-view.js';
 
 /** GET /agent_spans/{id} */
 export async function getSpan(tx: ReadTx, principal: Principal, id: string): Promise<string> {
@@ -31,7 +31,7 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
       throw fieldError('parent_span_id', `names no span of agent instance ${query.agent_instance_id} (${query.parent_span_id})`);
     }
   }
-  const rows = await tx.listSpans({
+  const page = {
     account_id: principal.accountId,
     agent_instance_id: query.agent_instance_id,
     ...(query.parent_span_id === undefined ? {} : { parent_span_id: query.parent_span_id }),
@@ -39,9 +39,13 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
     end_time: endTime,
     after,
     limit: limit + 1,
-  });
-  const parts = { summary: query.include_summaries !== false, payloads: query.include_payloads !== false };
-  return cursorPage(rows, limit, (span) => spanJson(span, parts), (span) => [span.started_at, span.id]);
+  };
+  const summary = query.include_summaries !== false;
+  const cursorOf = (span: SpanOutlineRecord) => [span.started_at, span.id];
+  if (query.include_payloads === false) {
+    return cursorPage(await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), cursorOf);
+  }
+  return cursorPage(await tx.listSpans(page), limit, (span) => spanJson(span, summary), cursorOf);
 }
 
 const spanCursor = ([startedAt, id]: string[]): SpanCursor => ({ started_at: startedAt!, id: id! });

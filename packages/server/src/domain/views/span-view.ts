@@ -1,38 +1,35 @@
-import type { SpanRecord } from '../../store/records.js';
+import type { SpanOutlineRecord, SpanRecord } from '../../store/records.js';
 import type { ChangedResource } from '../events/change-events.js';
 
 const s = JSON.stringify;
 const nullable = (value: string | null) => (value === null ? 'null' : s(value));
 
-/** What a listing may leave out: the summary (`null` instead), the payloads (no keys at all: an outline). */
-export interface SpanParts {
-  summary: boolean;
-  payloads: boolean;
-}
-
-const WHOLE: SpanParts = { summary: true, payloads: true };
-
 /**
- * The AgentSpan resource as JSON text. Payloads are stored as the JSON text they were written as,
- * so they are spliced in rather than parsed and serialized again.
+ * The AgentSpan resource as JSON text (`summary: false` writes the summary as null, as a listing
+ * may ask). Payloads are stored as the JSON text they were written as, so they are spliced in
+ * rather than parsed and serialized again.
  */
-export function spanJson(span: SpanRecord, parts: SpanParts = WHOLE): string {
+export const spanJson = (span: SpanRecord, summary = true): string =>
+  spanText(span, summary, `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}`);
+
+/** The span as an outline: no `payload` and `result_payload` keys; `summary: false` writes it as null. */
+export const spanOutlineJson = (span: SpanOutlineRecord, summary = true): string => spanText(span, summary, '');
+
+function spanText(span: SpanOutlineRecord, summary: boolean, payloads: string): string {
   return (
     `{"type":"agent_span","id":${s(span.id)},"account_id":${s(span.account_id)},"agent_id":${s(span.agent_id)}` +
     `,"agent_instance_id":${s(span.agent_instance_id)},"parent_span_id":${nullable(span.parent_span_id)}` +
     `,"schema_name":${s(span.schema_name)},"schema_title":${nullable(span.schema_title)},"status":${s(span.status)}` +
-    (parts.payloads ? `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}` : '') +
-    `,"summary":${parts.summary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
+    payloads +
+    `,"summary":${summary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
     `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}}`
   );
 }
-
-const OUTLINE: SpanParts = { summary: true, payloads: false };
 
 /** The span as the events stream sends it; `json` is its JSON when the caller has it already. */
 export const spanResource = (span: SpanRecord, json = spanJson(span)): ChangedResource => ({
   instanceId: span.agent_instance_id,
   resourceId: span.id,
   json,
-  outline: () => spanJson(span, OUTLINE),
+  outline: () => spanOutlineJson(span),
 });

@@ -16,14 +16,16 @@ import type {
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
+  SpanOutlineRecord,
 } from '../records.js';
 import type { StoreTable } from '../errors.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
-import { spanPageBounds } from '../span-page-bounds.js';
+import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
+import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
 
@@ -83,20 +85,10 @@ export const READS = {
   // One statement for every page (see spanPageBounds): the lower bound is an index condition on
   // spans_by_instance_time, so the scan starts in the right place and reads rows already in order
   // (no sort).
-  spansPage: statement(
-    'spans',
-    'spans_page',
-    `SELECT * FROM spans WHERE account_id = $1 AND agent_instance_id = $2
-       AND (started_at, id) > ($3, $4) AND started_at <= $5
-     ORDER BY started_at, id LIMIT $6`,
-  ),
-  childSpansPage: statement(
-    'spans',
-    'child_spans_page',
-    `SELECT * FROM spans WHERE account_id = $1 AND parent_span_id = $2 AND agent_instance_id = $3
-       AND (started_at, id) > ($4, $5) AND started_at <= $6
-     ORDER BY started_at, id LIMIT $7`,
-  ),
+  spansPage: statement('spans', 'spans_page', spanPageSql((n) => `$${n}`, { children: false, outline: false })),
+  childSpansPage: statement('spans', 'child_spans_page', spanPageSql((n) => `$${n}`, { children: true, outline: false })),
+  outlinesPage: statement('spans', 'span_outlines_page', spanPageSql((n) => `$${n}`, { children: false, outline: true })),
+  childOutlinesPage: statement('spans', 'child_span_outlines_page', spanPageSql((n) => `$${n}`, { children: true, outline: true })),
   idempotency: statement(
     'idempotency',
     'idempotency_by_key',
@@ -225,11 +217,15 @@ export class PostgresReadTx implements ReadTx {
     return this.sql.rows<ListedInstance>(page, values);
   }
   listSpans(query: SpanListQuery) {
-    if (query.parent_span_id !== undefined) {
-      const [account, instance, ...bounds] = spanPageValues(query);
-      return this.sql.rows<SpanRecord>(READS.childSpansPage, [account, query.parent_span_id, instance, ...bounds]);
-    }
-    return this.sql.rows<SpanRecord>(READS.spansPage, spanPageValues(query));
+    return this.#spanPage<SpanRecord>(query, READS.spansPage, READS.childSpansPage);
+  }
+  listSpanOutlines(query: SpanListQuery) {
+    return this.#spanPage<SpanOutlineRecord>(query, READS.outlinesPage, READS.childOutlinesPage);
+  }
+  #spanPage<R extends QueryResultRow>(query: SpanListQuery, ofInstance: Statement, ofParent: Statement) {
+    if (query.parent_span_id === undefined) return this.sql.rows<R>(ofInstance, spanPageValues(query));
+    const [account, instance, ...bounds] = spanPageValues(query);
+    return this.sql.rows<R>(ofParent, [account, query.parent_span_id, instance, ...bounds]);
   }
   getIdempotency(accountId: string, operation: string, key: string) {
     return this.sql.first<IdempotencyRecord>(READS.idempotency, [accountId, operation, key]);

@@ -17,11 +17,12 @@ import type {
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
+  SpanOutlineRecord,
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
-import { spanPageBounds } from '../span-page-bounds.js';
+import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
 import { CopyLookups, CopyPages } from './copy-statements.js';
 import { PurgeableCounts } from './purge-statements.js';
@@ -38,6 +39,8 @@ export class ReadStatements {
   /** Instance page statements by shape, made on first use. */
   readonly instancePages: Map<string, Statement> = new Map();
   readonly childSpansPage: Statement;
+  readonly outlinesPage: Statement;
+  readonly childOutlinesPage: Statement;
   readonly instanceCounts: Statement;
   readonly instanceCountsInEnvironment: Statement;
   /** The agent page statements of each shape asked for so far (a few dozen shapes at most). */
@@ -100,18 +103,12 @@ export class ReadStatements {
     this.instance = byId('agent_instances');
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.span = byId('spans');
-    // One statement for every page (see spanPageBounds): SQLite walks spans_by_instance_time from the
-    // lower bound instead of filtering.
-    this.spansPage = db.prepare(
-      `SELECT * FROM spans WHERE account_id = ? AND agent_instance_id = ?
-         AND (started_at, id) > (?, ?) AND started_at <= ?
-       ORDER BY started_at, id LIMIT ?`,
-    );
-    this.childSpansPage = db.prepare(
-      `SELECT * FROM spans WHERE account_id = ? AND parent_span_id = ? AND agent_instance_id = ?
-         AND (started_at, id) > (?, ?) AND started_at <= ?
-       ORDER BY started_at, id LIMIT ?`,
-    );
+    // One statement for every page (see spanPageBounds).
+    const page = (shape: Parameters<typeof spanPageSql>[1]) => db.prepare(spanPageSql(() => '?', shape));
+    this.spansPage = page({ children: false, outline: false });
+    this.childSpansPage = page({ children: true, outline: false });
+    this.outlinesPage = page({ children: false, outline: true });
+    this.childOutlinesPage = page({ children: true, outline: true });
     this.idempotency = db.prepare('SELECT * FROM idempotency WHERE account_id = ? AND operation = ? AND key = ?');
     this.purgeable = new PurgeableCounts(db);
     this.copyPages = new CopyPages(db);
@@ -205,13 +202,17 @@ export class SqliteReadTx implements ReadTx {
     return found;
   }
   async listSpans(query: SpanListQuery) {
+    return this.#spanPage(query, this.q.spansPage, this.q.childSpansPage) as SpanRecord[];
+  }
+  async listSpanOutlines(query: SpanListQuery) {
+    return this.#spanPage(query, this.q.outlinesPage, this.q.childOutlinesPage) as SpanOutlineRecord[];
+  }
+  #spanPage(query: SpanListQuery, ofInstance: Statement, ofParent: Statement): unknown[] {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
-    if (query.parent_span_id !== undefined) {
-      return this.q.childSpansPage.all(
-        query.account_id, query.parent_span_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit,
-      ) as SpanRecord[];
-    }
-    return this.q.spansPage.all(query.account_id, query.agent_instance_id, afterTime, afterId, untilTime, query.limit) as SpanRecord[];
+    const bounds = [query.agent_instance_id, afterTime, afterId, untilTime, query.limit];
+    return query.parent_span_id === undefined
+      ? ofInstance.all(query.account_id, ...bounds)
+      : ofParent.all(query.account_id, query.parent_span_id, ...bounds);
   }
   async getIdempotency(accountId: string, operation: string, key: string) {
     return this.q.idempotency.get(accountId, operation, key) as IdempotencyRecord | undefined;
