@@ -1,5 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.js';
+import type { Store, WriteTx } from '../store/store.js';
 import type { TokenRecord, TokenScope } from '../store/records.js';
 import type { Principal } from './caller.js';
 import { sameDigest } from './secrets.js';
@@ -150,10 +150,23 @@ export class TokenAuthenticator {
  * naming what to do when there is no such token.
  */
 export async function revokeToken(store: Store, id: string): Promise<TokenRecord> {
-  const row = await store.write((tx) => tx.deleteToken(id));
+  const row = await store.write(async (tx) => {
+    const deleted = await tx.deleteToken(id);
+    if (deleted) forgetTokensOnCommit(tx, deleted.account_id);
+    return deleted;
+  });
   if (!row) throw new Error(`there is no token ${id}; \`agentspan tokens list\` shows the ids`);
   await forgetEverywhere(store, row.account_id);
   return row;
+}
+
+/**
+ * Has the transaction that deletes an account's tokens tell every server process to forget them
+ * as it commits: a revoke cannot commit unheard, even if this process dies just after. Then
+ * `forgetEverywhere` waits until each has.
+ */
+export function forgetTokensOnCommit(tx: WriteTx, accountId: string): void {
+  tx.broadcastOnCommit(forgetMessage(accountId));
 }
 
 /**

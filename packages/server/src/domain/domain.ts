@@ -1,5 +1,5 @@
-import type { ReadTx, Store } from '../store/store.js';
-import { TokenAuthenticator } from './access-tokens.js';
+import type { ReadTx, Store, WriteTx } from '../store/store.js';
+import { forgetTokensOnCommit, TokenAuthenticator } from './access-tokens.js';
 import type { Principal } from './caller.js';
 import { IdempotencyLedger, LEDGER_RETENTION_MS, type LedgerAnswer } from './idempotency-ledger.js';
 import { changeOfAnswer, emitsEvents } from './events/change-events.js';
@@ -42,7 +42,9 @@ export class Domain {
   /** One write in its own transaction, at most once per idempotency key. */
   async write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
     const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
-    const answer = await (operation.additive ? this.store.writeAdditive(guarded) : this.store.write(guarded));
+    const answer = await (operation.additive
+      ? this.store.writeAdditive(guarded)
+      : this.store.write(operation.deletesTokens ? forgettingTokens(guarded, principal.accountId) : guarded));
     if (operation.deletesTokens) await this.tokens.forgetAccount(principal.accountId);
     this.announce(operation.name, principal.accountId, answer);
     return answer;
@@ -66,3 +68,12 @@ export class Domain {
     return this.store.write((tx) => tx.pruneIdempotency(cutoff));
   }
 }
+
+/** `unit`, with the forget of the account's cached tokens sent as its transaction commits. */
+const forgettingTokens =
+  <T>(unit: (tx: WriteTx) => Promise<T>, accountId: string) =>
+  async (tx: WriteTx): Promise<T> => {
+    const result = await unit(tx);
+    forgetTokensOnCommit(tx, accountId);
+    return result;
+  };

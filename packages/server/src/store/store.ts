@@ -217,6 +217,12 @@ export interface WriteTx extends ReadTx {
    * counted as `insertSpansIfAbsent` counts them. Returns how many rows were inserted.
    */
   copyRowsIn(table: CopiedTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<number>;
+  /**
+   * Has the store's broadcast send `message` when this transaction commits, and only then: a
+   * change that others must hear of cannot commit unheard. Nothing where the store has no
+   * broadcast (SQLite). Not in additive units.
+   */
+  broadcastOnCommit(message: string): void;
 }
 
 /** What a retention purge deleted (or would delete). */

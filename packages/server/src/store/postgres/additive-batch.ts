@@ -251,6 +251,9 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   claimIdempotency(claim: IdempotencyClaim) {
     return this.#batch.claim(claim, this);
   }
+  broadcastOnCommit(): never {
+    throw new Error('an additive unit shares its transaction with others; a write that broadcasts runs through Store.write');
+  }
   async completeIdempotency(accountId: string, operation: string, key: string, response: { status: number; json: string }) {
     const id = ledgerKey(accountId, operation, key);
     const claim = this.claims.get(id);

@@ -32,6 +32,10 @@ export class PostgresBroadcast implements Broadcast {
   readonly #pool: pg.Pool;
   readonly #config: pg.ClientConfig;
   readonly #channel: string;
+  /** The channel's name, for a transaction to NOTIFY on (`WriteTx.broadcastOnCommit`). */
+  get channel(): string {
+    return this.#channel;
+  }
   /** The `application_name` prefix of this channel's listening sessions. */
   readonly #listenerPrefix: string;
 

@@ -35,7 +35,7 @@ class PostgresStore implements Store {
   }
 
   write<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return this.#track(() => runUnit(this.#pool, unit, this.probe));
+    return this.#track(() => runUnit(this.#pool, unit, this.probe, this.broadcast.channel));
   }
 
   writeAdditive<T>(unit: (tx: WriteTx) => Promise<T>): Promise<T> {
@@ -43,7 +43,7 @@ class PostgresStore implements Store {
   }
 
   writeSequence<T>(units: ReadonlyArray<(tx: WriteTx) => Promise<T>>): Promise<SequenceOutcome<T>> {
-    return this.#track(() => runSequence(this.#pool, units, this.probe));
+    return this.#track(() => runSequence(this.#pool, units, this.probe, this.broadcast.channel));
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {

@@ -80,25 +80,26 @@ async function inTransaction<T>(pool: Pool, probe: StoreProbe | undefined, body:
 }
 
 /** One unit on the transaction's connection; a claim it did not complete is not kept. */
-async function runOn<T>(sql: Sql, unit: Unit<T>): Promise<T> {
-  const tx = new PostgresWriteTx(sql);
+async function runOn<T>(sql: Sql, unit: Unit<T>, channel: string | undefined): Promise<T> {
+  const tx = new PostgresWriteTx(sql, channel);
   const result = await unit(tx);
   tx.dropUncompletedClaims();
   return result;
 }
 
-export function runUnit<T>(pool: Pool, unit: Unit<T>, probe?: StoreProbe): Promise<T> {
-  return inTransaction(pool, probe, (sql) => runOn(sql, unit));
+/** `channel`: the store's broadcast channel, for `WriteTx.broadcastOnCommit`. */
+export function runUnit<T>(pool: Pool, unit: Unit<T>, probe?: StoreProbe, channel?: string): Promise<T> {
+  return inTransaction(pool, probe, (sql) => runOn(sql, unit, channel));
 }
 
 /** Units in order, each in a savepoint of one transaction; a failing unit is undone alone and ends the run. */
-export function runSequence<T>(pool: Pool, units: ReadonlyArray<Unit<T>>, probe?: StoreProbe): Promise<SequenceOutcome<T>> {
+export function runSequence<T>(pool: Pool, units: ReadonlyArray<Unit<T>>, probe?: StoreProbe, channel?: string): Promise<SequenceOutcome<T>> {
   return inTransaction(pool, probe, async (sql) => {
     const outcome: SequenceOutcome<T> = { results: [] };
     for (const unit of units) {
       await sql.command('SAVEPOINT unit');
       try {
-        outcome.results.push(await runOn(sql, unit));
+        outcome.results.push(await runOn(sql, unit, channel));
         await sql.command('RELEASE SAVEPOINT unit');
       } catch (error) {
         // The whole transaction is rerun or lost: no unit of it counts.

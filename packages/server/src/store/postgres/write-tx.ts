@@ -17,7 +17,7 @@ import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sq
 import { columnValues, COPIED_TABLE_KEYS, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { PostgresReadTx } from './read-tx.js';
-import { literal, statement, type Statement } from './sql.js';
+import { literal, statement, type Sql, type Statement } from './sql.js';
 
 /**
  * `ON CONFLICT DO NOTHING` (every unique key) instead of letting a violation abort the
@@ -57,6 +57,7 @@ const SPAN_KEY = 'account_id = $1 AND id = $2';
 const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
 
 const WRITES = {
+  notify: statement('tokens', 'notify', 'SELECT pg_notify($1, $2)'),
   accounts: insertInto('accounts'),
   environments: insertInto('environments'),
   agents: insertInto('agents'),
@@ -160,6 +161,19 @@ const PRUNE_BATCH = 5000;
 export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   /** Claims of this unit not completed yet, by ledger key. */
   readonly #claims = new Map<string, unknown[]>();
+  /** The store's broadcast channel. */
+  readonly #channel: string | undefined;
+
+  constructor(sql: Sql, channel?: string) {
+    super(sql);
+    this.#channel = channel;
+  }
+
+  broadcastOnCommit(message: string) {
+    if (this.#channel === undefined) throw new Error('this transaction was opened without the store broadcast channel');
+    // NOTIFY is transactional: PostgreSQL delivers it at COMMIT, and drops it on rollback.
+    this.sql.defer(WRITES.notify, [this.#channel, message]);
+  }
 
   async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency'>, row: object) {
     if ((await this.sql.change(WRITES[table], columnValues(table, row))) === 0) throw new StoreConflictError(table);

@@ -264,6 +264,10 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async purgeFinished(before: string, spanBudget: number) {
     return this.#w.purgeStep.run(before, spanBudget, this.#instances);
   }
+  broadcastOnCommit() {
+    // One process writes the file at a time; the others see its commits (Store.othersCommitted).
+  }
+
   async copyRowsIn(table: CopiedTable, rows: ReadonlyArray<Record<string, unknown>>) {
     if (table === 'spans') return (await this.insertSpansIfAbsent(rows as unknown as SpanRecord[])).length;
     const statement = this.#w.copyInserts.statement(table);
