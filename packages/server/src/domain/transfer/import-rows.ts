@@ -29,9 +29,11 @@ class DanglingReferences extends Error {
   }
 }
 
-const listProblems = (problems: readonly string[]) => {
-  const more = problems.length > MAX_LISTED ? `\n… and ${problems.length - MAX_LISTED} more` : '';
-  return `${problems.slice(0, MAX_LISTED).join('\n')}${more}`;
+/** The first MAX_LISTED of `total` problems, a line each, and how many more there are. */
+const listProblems = (problems: readonly string[], total = problems.length) => {
+  const listed = problems.slice(0, MAX_LISTED);
+  const more = total > listed.length ? `\n… and ${total - listed.length} more` : '';
+  return `${listed.join('\n')}${more}`;
 };
 
 async function* numberedLines(file: string): AsyncGenerator<{ number: number; text: string }> {
@@ -62,8 +64,7 @@ export async function checkImportFile(file: string): Promise<number> {
   }
   if (first) throw new ImportRefused(`${file} is empty; an export starts with a header line`);
   if (found > 0) {
-    const more = found > problems.length ? `\n… and ${found - problems.length} more` : '';
-    throw new ImportRefused(`${file} has ${found} bad line${found === 1 ? '' : 's'}; nothing was imported:\n${problems.join('\n')}${more}`);
+    throw new ImportRefused(`${file} has ${found} bad line${found === 1 ? '' : 's'}; nothing was imported:\n${listProblems(problems, found)}`);
   }
   return rows;
 }

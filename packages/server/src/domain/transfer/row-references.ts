@@ -1,5 +1,5 @@
 import type { ReadTx } from '../../store/store.js';
-import { copiedRowKey, type CopiedTable } from '../../store/table-columns.js';
+import { COPIED_TABLE_KEYS, copiedRowKey, type CopiedTable } from '../../store/table-columns.js';
 import { TABLE_KINDS } from './transfer-format.js';
 
 /** A column of a copied row naming another row of the same account. */
@@ -40,13 +40,13 @@ const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
   spans: [ACCOUNT, AGENT, { column: 'agent_instance_id', table: 'agent_instances' }],
 };
 
-/** The primary key a reference names (accounts are keyed by id alone, every other table by account and id). */
+/** The primary key a reference names: the referenced table's key, its `id` read from the referring column. */
 const referencedKey = (row: Record<string, unknown>, reference: Reference): string[] =>
-  reference.table === 'accounts' ? [row.account_id as string] : [row.account_id as string, row[reference.column] as string];
+  COPIED_TABLE_KEYS[reference.table].map((column) => row[column === 'id' ? reference.column : column] as string);
 
 /** Its own primary key, for rows that others of the same batch refer to. */
 const ownKey = (table: CopiedTable, row: Record<string, unknown>): string =>
-  copiedRowKey(table === 'accounts' ? [row.id as string] : [row.account_id as string, row.id as string]);
+  copiedRowKey(COPIED_TABLE_KEYS[table].map((column) => row[column] as string));
 
 export interface BatchRows {
   rows: Record<string, unknown>[];
