@@ -258,7 +258,13 @@ describePostgres('events across server processes on PostgreSQL', (url) => {
     }
     const [writer, reader] = servers as [Server, Server];
     const account = await newAccount(writer);
+    // The instance's own register and start reach the reader asynchronously; wait for them so the
+    // streams opened next begin after them and hold only what follows.
+    const accountWide = await open(reader.url, account.token);
     const instanceId = await openInstance(writer, account);
+    assert.deepEqual((await accountWide.next(2)).map((e) => [e.event, JSON.parse(e.data).status]), [
+      ['instance.updated', 'pending'], ['instance.updated', 'active'],
+    ]);
     const stream = await open(reader.url, account.token, `?agent_instance_id=${instanceId}`);
     const outlines = await open(reader.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`);
     const created = await llmSpan(writer, account, instanceId);
