@@ -31,11 +31,8 @@ const RECEIPT_PREFIX = '{"receipt":';
 export class PostgresBroadcast implements Broadcast {
   readonly #pool: pg.Pool;
   readonly #config: pg.ClientConfig;
-  readonly #channel: string;
-  /** The channel's name, for a transaction to NOTIFY on (`WriteTx.broadcastOnCommit`). */
-  get channel(): string {
-    return this.#channel;
-  }
+  /** The channel's name; also what a transaction NOTIFYs on (`WriteTx.broadcastOnCommit`). */
+  readonly channel: string;
   /** The `application_name` prefix of this channel's listening sessions. */
   readonly #listenerPrefix: string;
 
@@ -43,7 +40,7 @@ export class PostgresBroadcast implements Broadcast {
     this.#pool = pool;
     this.#config = { ...config, statement_timeout: undefined, query_timeout: undefined };
     const hash = createHash('sha256').update(schema ?? '').digest('hex').slice(0, 24);
-    this.#channel = `agentspan_${hash}`;
+    this.channel = `agentspan_${hash}`;
     this.#listenerPrefix = `agentspan_listen_${hash}_`;
   }
 
@@ -58,7 +55,7 @@ export class PostgresBroadcast implements Broadcast {
     const awaited = new Set<string>();
     let allIn = () => {};
     const onNotice = (notice: pg.Notification) => {
-      if (notice.channel !== this.#channel || !notice.payload?.startsWith(RECEIPT_PREFIX)) return;
+      if (notice.channel !== this.channel || !notice.payload?.startsWith(RECEIPT_PREFIX)) return;
       const receipt = parseJson<Receipt>(notice.payload);
       if (receipt?.receipt !== nonce || !awaited.delete(receipt.by)) return;
       if (awaited.size === 0) allIn();
@@ -67,7 +64,7 @@ export class PostgresBroadcast implements Broadcast {
     client.on('notification', onNotice);
     try {
       // Listen first, then look for the listeners: no receipt can come before it can be heard.
-      await client.query(`LISTEN ${this.#channel}`);
+      await client.query(`LISTEN ${this.channel}`);
       const listeners = await client.query<{ application_name: string }>(
         `SELECT DISTINCT application_name FROM pg_stat_activity
           WHERE datname = current_database() AND left(application_name, $1) = $2`,
@@ -87,7 +84,7 @@ export class PostgresBroadcast implements Broadcast {
       throw error;
     } finally {
       client.off('notification', onNotice);
-      if (!broken) await client.query(`UNLISTEN ${this.#channel}`).catch((error: Error) => (broken = error));
+      if (!broken) await client.query(`UNLISTEN ${this.channel}`).catch((error: Error) => (broken = error));
       client.release(broken);
     }
   }
@@ -101,7 +98,7 @@ export class PostgresBroadcast implements Broadcast {
       const next = new pg.Client({ ...this.#config, application_name: this.#listenerPrefix + key });
       next.on('notification', (notice) => {
         const payload = notice.payload;
-        if (notice.channel !== this.#channel || payload === undefined || payload.startsWith(RECEIPT_PREFIX)) return;
+        if (notice.channel !== this.channel || payload === undefined || payload.startsWith(RECEIPT_PREFIX)) return;
         if (!payload.startsWith(ASK_PREFIX)) return onMessage(payload);
         const ask = parseJson<Ask>(payload);
         if (typeof ask?.ask !== 'string' || typeof ask.m !== 'string') return;
@@ -117,7 +114,7 @@ export class PostgresBroadcast implements Broadcast {
         retry();
       });
       await next.connect();
-      await next.query(`LISTEN ${this.#channel}`);
+      await next.query(`LISTEN ${this.channel}`);
       if (stopped) {
         await next.end();
         return;
@@ -141,7 +138,7 @@ export class PostgresBroadcast implements Broadcast {
   }
 
   async #notify(on: pg.Pool | pg.ClientBase, message: string): Promise<void> {
-    await on.query('SELECT pg_notify($1, $2)', [this.#channel, message]);
+    await on.query('SELECT pg_notify($1, $2)', [this.channel, message]);
   }
 }
 
