@@ -80,7 +80,9 @@ const path = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 if (!options.only) writeResults(path, document);
 console.log(`\n${formatTables(document)}`);
 if (options.profile) console.log(`\n${formatProfiles(results.profiles)}`);
-console.log(`\n${options.only ? 'partial run (--only): results not written' : `results written to bench/results/latest.json`} (${env.total_seconds} s)`);
+console.log(
+  `\n${options.only ? 'partial run (--only): results not written' : `results written to bench/results/latest.json`} (${env.total_seconds} s)`,
+);
 if (options.record && !options.only) recordInBenchmarksDoc(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), document);
 
 const missed = Object.values(document.raw.figures).filter((f) => f.result === 'fail');

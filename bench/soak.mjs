@@ -181,7 +181,12 @@ async function runLoad(clients, { workers, deadline }) {
             });
           } else {
             const op = `${index}-${n}`;
-            const span = await client.agentSpans.create({ agent_instance_id: instanceId, schema_name: 'soak:step', status: 'active', payload: { op } });
+            const span = await client.agentSpans.create({
+              agent_instance_id: instanceId,
+              schema_name: 'soak:step',
+              status: 'active',
+              payload: { op },
+            });
             acked.set(span.id, { op, instanceId, finished: false });
             counts.creates += 1;
             await client.agentSpans.finish(span.id, { result_payload: { ok: true } });
@@ -239,7 +244,16 @@ async function verify(client, { acked, instances }) {
     }
   }
   const duplicates = [...ops.values()].reduce((sum, count) => sum + (count > 1 ? count - 1 : 0), 0);
-  return { acknowledged: ids.length, readBack: ids.length - missing, missing, unfinished, wrong, stored, duplicates, unacknowledgedStored: stored - ids.length - duplicates };
+  return {
+    acknowledged: ids.length,
+    readBack: ids.length - missing,
+    missing,
+    unfinished,
+    wrong,
+    stored,
+    duplicates,
+    unacknowledgedStored: stored - ids.length - duplicates,
+  };
 }
 
 function sampler(servers) {
@@ -306,7 +320,11 @@ async function soak(engine, options, PrefactorHttpClient) {
           }
         })()
       : Promise.resolve();
-    const progress = setInterval(() => log(`${engine}: ${Math.round((Date.now() - started) / 1000)} s, RSS ${servers.map((s) => `${s.label} ${s.samples.at(-1)} MiB`).join(', ')}`), 60_000);
+    const progress = setInterval(
+      () =>
+        log(`${engine}: ${Math.round((Date.now() - started) / 1000)} s, RSS ${servers.map((s) => `${s.label} ${s.samples.at(-1)} MiB`).join(', ')}`),
+      60_000,
+    );
     const load = await runLoad(clients, { workers: options.workers, deadline: started + durationMs });
     clearInterval(progress);
     await restarting;
@@ -342,7 +360,9 @@ if (!existsSync(join(ROOT, 'packages/server/dist/cli.js')) || !existsSync(join(R
 const { PrefactorHttpClient } = await import('@agentspan/client');
 const results = [];
 for (const engine of options.engines) results.push(await soak(engine, options, PrefactorHttpClient));
-console.log(JSON.stringify({ date: new Date().toISOString(), command: `node bench/soak.mjs ${process.argv.slice(2).join(' ')}`.trim(), results }, null, 2));
+console.log(
+  JSON.stringify({ date: new Date().toISOString(), command: `node bench/soak.mjs ${process.argv.slice(2).join(' ')}`.trim(), results }, null, 2),
+);
 const failed = results.some((r) => r.missing > 0 || r.duplicates > 0 || r.unfinished > 0 || r.wrong > 0);
 if (failed) console.error('soak FAILED: acknowledged writes lost, duplicated or changed');
 process.exit(failed ? 1 : 0);

@@ -26,9 +26,5 @@ if (selected.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--conditions=source', '--import', 'tsx', '--test', ...flags, ...selected],
-  { stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...flags, ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

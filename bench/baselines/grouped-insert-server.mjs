@@ -20,9 +20,19 @@ const insert = db.prepare(`
 `);
 const insertGroup = db.transaction((rows) => {
   for (const row of rows) {
-    insert.run(row.id, row.agent_instance_id, row.parent_span_id, row.schema_name, row.status,
-      JSON.stringify(row.payload), row.result_payload === null ? null : JSON.stringify(row.result_payload),
-      row.started_at, row.finished_at, row.inserted_at, row.updated_at);
+    insert.run(
+      row.id,
+      row.agent_instance_id,
+      row.parent_span_id,
+      row.schema_name,
+      row.status,
+      JSON.stringify(row.payload),
+      row.result_payload === null ? null : JSON.stringify(row.result_payload),
+      row.started_at,
+      row.finished_at,
+      row.inserted_at,
+      row.updated_at,
+    );
   }
 });
 

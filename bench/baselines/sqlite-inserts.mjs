@@ -34,7 +34,7 @@ function run({ rowsPerTransaction, durationMs }) {
   const started = performance.now();
   const deadline = started + durationMs;
   let rows = 0;
-  for (let now = started; now < deadline; ) {
+  for (let now = started; now < deadline;) {
     insertBatch(rowsPerTransaction);
     const after = performance.now();
     latencies.push(after - now);

@@ -11,9 +11,7 @@ async function exportsOf(pkg, names) {
     return { ok: false, reason: `${pkg} cannot be imported (${error.code ?? error.message.split('\n')[0]})` };
   }
   const missing = names.filter((n) => typeof mod[n] !== 'function');
-  return missing.length
-    ? { ok: false, reason: `${pkg} does not export ${missing.join(', ')} yet` }
-    : { ok: true };
+  return missing.length ? { ok: false, reason: `${pkg} does not export ${missing.join(', ')} yet` } : { ok: true };
 }
 
 export function databaseUrl() {

@@ -17,9 +17,21 @@ export function latestNumbersMarkdown({ env, raw }) {
     lines.push(`| \`${name}\` | ${value} | ${f.target} | ${f.result} |`);
   }
   const rss = raw.memory?.server_rss_mib_by_spans_stored;
-  if (rss) lines.push('', `Server RSS by spans stored: ${Object.entries(rss).map(([n, mib]) => `${Number(n).toLocaleString('en')}: ${mib} MiB`).join(', ')}.`);
+  if (rss)
+    lines.push(
+      '',
+      `Server RSS by spans stored: ${Object.entries(rss)
+        .map(([n, mib]) => `${Number(n).toLocaleString('en')}: ${mib} MiB`)
+        .join(', ')}.`,
+    );
   const tracerRss = raw.memory?.tracer_rss_mib_by_spans_while_backend_down;
-  if (tracerRss) lines.push('', `Tracer RSS by spans made while the backend is down: ${Object.entries(tracerRss).map(([n, mib]) => `${Number(n).toLocaleString('en')}: ${mib} MiB`).join(', ')}.`);
+  if (tracerRss)
+    lines.push(
+      '',
+      `Tracer RSS by spans made while the backend is down: ${Object.entries(tracerRss)
+        .map(([n, mib]) => `${Number(n).toLocaleString('en')}: ${mib} MiB`)
+        .join(', ')}.`,
+    );
   lines.push('', '| measurement | per s | p50 ms | p99 ms |', '|---|---|---|---|');
   for (const [name, m] of Object.entries(raw.measurements)) {
     const n = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '—');

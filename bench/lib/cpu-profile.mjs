@@ -29,7 +29,8 @@ export function summariseCpuProfile(path, top = 15) {
       continue;
     }
     total += us;
-    const key = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^file:\/\/.*?\/(node_modules|packages)\//, '$1/')}:${lineNumber + 1}` : ''}`.trim();
+    const key =
+      `${functionName || '(anonymous)'} ${url ? `${url.replace(/^file:\/\/.*?\/(node_modules|packages)\//, '$1/')}:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     const pkg = packageOf(url);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);

@@ -85,7 +85,7 @@ export const FIGURES = [
     name: 'events_fanout_outlines',
     unit: 'ratio',
     target: { op: '>=', value: 0.8 },
-    measures: 'the same with the 100 clients on the viewer\'s stream of span outlines (include_payloads=false)',
+    measures: "the same with the 100 clients on the viewer's stream of span outlines (include_payloads=false)",
   },
   {
     name: 'viewer_first_render_1e4_vs_1e2',
@@ -103,7 +103,8 @@ export const FIGURES = [
     name: 'tracer_overhead_vs_official',
     unit: 'ratio',
     target: { op: '<=', value: 0.2 },
-    measures: 'CPU time of the agent process per withSpan around a no-op callback, delivery included: @agentspan/tracer ÷ the @prefactor/core tracer, same server',
+    measures:
+      'CPU time of the agent process per withSpan around a no-op callback, delivery included: @agentspan/tracer ÷ the @prefactor/core tracer, same server',
   },
   {
     name: 'tracer_spans_vs_bulk',
@@ -115,7 +116,8 @@ export const FIGURES = [
     name: 'tracer_outage_rss_growth_mib',
     unit: 'MiB',
     target: { op: '<=', value: 5 },
-    measures: 'RSS growth of an agent process while the backend is down, from 5·10⁴ to 10⁵ spans with the default queue (10⁴ items, full from the first 10⁴; the whole series is in the notes)',
+    measures:
+      'RSS growth of an agent process while the backend is down, from 5·10⁴ to 10⁵ spans with the default queue (10⁴ items, full from the first 10⁴; the whole series is in the notes)',
   },
   {
     name: 'client_browser_bundle_kb',
@@ -127,7 +129,8 @@ export const FIGURES = [
     name: 'create_during_purge',
     unit: 'ratio',
     target: { op: '>=', value: 0.8 },
-    measures: 'span creates/s on SQLite while a retention purge deletes old instances (10⁶ spans; 3·10⁵ with --quick) ÷ span creates/s on the same server with no purge, 32 connections',
+    measures:
+      'span creates/s on SQLite while a retention purge deletes old instances (10⁶ spans; 3·10⁵ with --quick) ÷ span creates/s on the same server with no purge, 32 connections',
   },
   {
     name: 'pg_create_during_purge',
@@ -151,7 +154,8 @@ export const FIGURES = [
     name: 'integration_overhead_ai_sdk',
     unit: 'ratio',
     target: { op: '<=', value: 1.1 },
-    measures: 'CPU time of the agent process per AI SDK generateText call on a mock model wrapped in agentspanMiddleware ÷ the same call inside the two spans the middleware makes, written by hand with the tracer; delivery included',
+    measures:
+      'CPU time of the agent process per AI SDK generateText call on a mock model wrapped in agentspanMiddleware ÷ the same call inside the two spans the middleware makes, written by hand with the tracer; delivery included',
   },
   {
     name: 'fetch_vs_undici_c32',
@@ -166,7 +170,8 @@ export const FIGURES = [
   {
     name: 'grouped_insert_vs_echo_c32',
     unit: 'ratio',
-    measures: 'baseline: requests/s of the bare route plus a durable span-row insert, the rows of one event-loop turn in one commit (no ledger, validation or authentication) ÷ bare route, 32 connections',
+    measures:
+      'baseline: requests/s of the bare route plus a durable span-row insert, the rows of one event-loop turn in one commit (no ledger, validation or authentication) ÷ bare route, 32 connections',
   },
 ];
 

@@ -22,7 +22,12 @@ async function mockModel() {
   const { MockLanguageModelV3 } = await import('ai/test');
   return new MockLanguageModelV3({
     modelId: 'mock-mini',
-    doGenerate: async () => ({ content: [{ type: 'text', text: ANSWER }], finishReason: { unified: 'stop', raw: 'stop' }, usage: USAGE, warnings: [] }),
+    doGenerate: async () => ({
+      content: [{ type: 'text', text: ANSWER }],
+      finishReason: { unified: 'stop', raw: 'stop' },
+      usage: USAGE,
+      warnings: [],
+    }),
   });
 }
 
@@ -41,13 +46,20 @@ function checkDelivered(tracer, delivered, spans) {
 // The two spans one single-step call makes, ai:call and ai:llm beneath it, with the fields the
 // middleware records, built for each call as code tracing by hand builds them.
 const callPayload = (model) => ({
-  model: model.modelId, provider: model.provider, operation: 'text', streamed: false, prompt_preview: `${PROMPT.slice(0, 54)}…`, settings: {},
+  model: model.modelId,
+  provider: model.provider,
+  operation: 'text',
+  streamed: false,
+  prompt_preview: `${PROMPT.slice(0, 54)}…`,
+  settings: {},
 });
 const stepPayload = (model) => ({ ...callPayload(model), messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }] });
 function stepResult(result) {
   const { inputTokens, outputTokens, totalTokens } = result.usage;
   return {
-    answer_preview: result.text.slice(0, 60), text: result.text, finish_reason: result.finishReason,
+    answer_preview: result.text.slice(0, 60),
+    text: result.text,
+    finish_reason: result.finishReason,
     usage: { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: totalTokens },
   };
 }

@@ -47,10 +47,12 @@ export function otlpExportTemplate() {
   }));
   const type = requestType();
   const message = type.fromObject({
-    resourceSpans: [{
-      resource: { attributes: [text('service.name', 'bench-agent'), text('service.version', '1.0.0')] },
-      scopeSpans: [{ scope: { name: 'bench', version: '1.0.0' }, spans }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [text('service.name', 'bench-agent'), text('service.version', '1.0.0')] },
+        scopeSpans: [{ scope: { name: 'bench', version: '1.0.0' }, spans }],
+      },
+    ],
   });
   return Buffer.from(type.encode(message).finish()).toString('base64');
 }

@@ -60,13 +60,21 @@ function agentRun({ registerBody, startBody, rootBody, childBody, childSpans, ro
     onResponse,
   });
   return [
-    post(() => '/api/v1/agent_instance/register', registerBody, (status, body, context) => {
-      if (status < 300) context.instanceId = idFrom(body);
-    }),
+    post(
+      () => '/api/v1/agent_instance/register',
+      registerBody,
+      (status, body, context) => {
+        if (status < 300) context.instanceId = idFrom(body);
+      },
+    ),
     post((c) => `/api/v1/agent_instance/${c.instanceId}/start`, startBody),
-    post(() => '/api/v1/agent_spans', rootBody, (status, body, context) => {
-      if (status < 300) context.rootId = idFrom(body);
-    }),
+    post(
+      () => '/api/v1/agent_spans',
+      rootBody,
+      (status, body, context) => {
+        if (status < 300) context.rootId = idFrom(body);
+      },
+    ),
     ...Array.from({ length: childSpans }, () => post(() => '/api/v1/agent_spans', childBody)),
     post((c) => `/api/v1/agent_spans/${c.rootId}/finish`, rootFinishBody),
     post((c) => `/api/v1/agent_instance/${c.instanceId}/finish`, instanceFinishBody),

@@ -59,7 +59,8 @@ export class RunContext {
   /** Records the median of repeated runs of one measurement, with any failed requests. */
   measurement(name, runs, extra = {}) {
     const failed = runs.reduce(
-      (sum, r) => sum + Object.entries(r.statusCounts ?? {}).reduce((s, [code, n]) => s + (code >= 300 ? n : 0), 0) + (r.failures ?? 0) + (r.errors ?? 0),
+      (sum, r) =>
+        sum + Object.entries(r.statusCounts ?? {}).reduce((s, [code, n]) => s + (code >= 300 ? n : 0), 0) + (r.failures ?? 0) + (r.errors ?? 0),
       0,
     );
     const summary = { ...medianRun(runs), ...extra };
@@ -95,10 +96,12 @@ export class RunContext {
 
   async endScenario() {
     const scoped = this.#scoped.splice(0);
-    await Promise.all(scoped.map(async ({ child, afterStop }) => {
-      await child.stop();
-      await afterStop();
-    }));
+    await Promise.all(
+      scoped.map(async ({ child, afterStop }) => {
+        await child.stop();
+        await afterStop();
+      }),
+    );
   }
 
   async close() {

@@ -34,10 +34,12 @@ const TRACE_RUNS = {
   },
   async official(spans) {
     const { createConfig, createCore, SpanType, withSpan } = await import('@prefactor/core');
-    const core = createCore(createConfig({
-      transportType: 'http',
-      httpConfig: { apiUrl: url, apiToken: token, agentIdentifier: AGENT.version, agentName: AGENT.name },
-    }));
+    const core = createCore(
+      createConfig({
+        transportType: 'http',
+        httpConfig: { apiUrl: url, apiToken: token, agentIdentifier: AGENT.version, agentName: AGENT.name },
+      }),
+    );
     core.agentManager.registerSchema({ external_identifier: 'bench-official-schema' });
     core.agentManager.startInstance();
     const options = { name: 'llm', spanType: SpanType.LLM, inputs: PAYLOAD };

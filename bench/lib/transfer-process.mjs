@@ -27,18 +27,41 @@ async function seed({ dataDir, spans }) {
     const id = `exported-${instance}`;
     await store.write(async (tx) => {
       await tx.insertInstance({
-        account_id: account.accountId, id, agent_id: account.agentId, agent_version_id: 'v', schema_version_id: 's',
-        environment_id: account.environmentId, agent_deployment_id: account.deploymentId, status: 'complete', purpose: 'live',
-        started_at: AT, finished_at: AT, termination_reason: null, quality_payloads_json: '{}', quality_summaries_json: '{}',
-        inserted_at: AT, updated_at: AT,
+        account_id: account.accountId,
+        id,
+        agent_id: account.agentId,
+        agent_version_id: 'v',
+        schema_version_id: 's',
+        environment_id: account.environmentId,
+        agent_deployment_id: account.deploymentId,
+        status: 'complete',
+        purpose: 'live',
+        started_at: AT,
+        finished_at: AT,
+        termination_reason: null,
+        quality_payloads_json: '{}',
+        quality_summaries_json: '{}',
+        inserted_at: AT,
+        updated_at: AT,
       });
       const n = Math.min(SPANS_PER_INSTANCE, spans - instance * SPANS_PER_INSTANCE);
       for (let s = 0; s < n; s += 1) {
         await tx.insertSpan({
-          id: `${id}-${s}`, account_id: account.accountId, agent_id: account.agentId, agent_instance_id: id,
-          parent_span_id: s === 0 ? null : `${id}-0`, schema_name: 'llm', schema_title: null, status: 'complete',
-          payload_json: payload, result_payload_json: '{"text":"done"}', summary: 'a span', started_at: AT, finished_at: AT,
-          inserted_at: AT, updated_at: AT,
+          id: `${id}-${s}`,
+          account_id: account.accountId,
+          agent_id: account.agentId,
+          agent_instance_id: id,
+          parent_span_id: s === 0 ? null : `${id}-0`,
+          schema_name: 'llm',
+          schema_title: null,
+          status: 'complete',
+          payload_json: payload,
+          result_payload_json: '{"text":"done"}',
+          summary: 'a span',
+          started_at: AT,
+          finished_at: AT,
+          inserted_at: AT,
+          updated_at: AT,
         });
       }
     });

@@ -29,7 +29,7 @@ const SPANS_PER_TRANSACTION = 1000;
  */
 async function seedThroughStore({ accountId, agentId, instanceId, count }) {
   const payload = JSON.stringify(spanParams(instanceId).payload);
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(SPANS_PER_TRANSACTION, count - done);
     await store.write(async (tx) => {
       for (let i = done; i < done + n; i += 1) {
@@ -65,7 +65,7 @@ const INSTANCES_PER_TRANSACTION = 1000;
  */
 async function seedInstances({ count }) {
   const account = await server.createAccount(store, { name: `seeded ${count}` });
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(INSTANCES_PER_TRANSACTION, count - done);
     await store.write(async (tx) => {
       for (let i = done; i < done + n; i += 1) {
@@ -105,23 +105,47 @@ async function seedOldRuns({ instances, spansPerInstance }) {
   const account = await server.createAccount(store, { name: 'old runs' });
   const payload = JSON.stringify(spanParams('old').payload);
   const perTransaction = Math.max(1, Math.floor(SPANS_PER_TRANSACTION / spansPerInstance));
-  for (let done = 0; done < instances; ) {
+  for (let done = 0; done < instances;) {
     const n = Math.min(perTransaction, instances - done);
     await store.write(async (tx) => {
       for (let i = done; i < done + n; i += 1) {
         const id = `old-${i}`;
         await tx.insertInstance({
-          account_id: account.accountId, id, agent_id: account.agentId, agent_version_id: 'seeded-version',
-          schema_version_id: 'seeded-schema', environment_id: account.environmentId, agent_deployment_id: account.deploymentId,
-          status: 'complete', purpose: 'live', started_at: OLD, finished_at: OLD, termination_reason: null,
-          quality_payloads_json: '{}', quality_summaries_json: '{}', inserted_at: OLD, updated_at: OLD,
+          account_id: account.accountId,
+          id,
+          agent_id: account.agentId,
+          agent_version_id: 'seeded-version',
+          schema_version_id: 'seeded-schema',
+          environment_id: account.environmentId,
+          agent_deployment_id: account.deploymentId,
+          status: 'complete',
+          purpose: 'live',
+          started_at: OLD,
+          finished_at: OLD,
+          termination_reason: null,
+          quality_payloads_json: '{}',
+          quality_summaries_json: '{}',
+          inserted_at: OLD,
+          updated_at: OLD,
         });
         const spans = [];
         for (let s = 0; s < spansPerInstance; s += 1) {
           spans.push({
-            id: `${id}-${s}`, account_id: account.accountId, agent_id: account.agentId, agent_instance_id: id,
-            parent_span_id: null, schema_name: 'llm', schema_title: null, status: 'complete', payload_json: payload,
-            result_payload_json: null, summary: 'old span', started_at: OLD, finished_at: OLD, inserted_at: OLD, updated_at: OLD,
+            id: `${id}-${s}`,
+            account_id: account.accountId,
+            agent_id: account.agentId,
+            agent_instance_id: id,
+            parent_span_id: null,
+            schema_name: 'llm',
+            schema_title: null,
+            status: 'complete',
+            payload_json: payload,
+            result_payload_json: null,
+            summary: 'old span',
+            started_at: OLD,
+            finished_at: OLD,
+            inserted_at: OLD,
+            updated_at: OLD,
           });
         }
         await tx.insertSpansIfAbsent(spans);

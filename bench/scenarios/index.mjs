@@ -12,4 +12,17 @@ import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 
-export const SCENARIOS = [serverSpans, bulk, otlp, client, postgresSpans, storedSpans, seeAndSteer, tracer, integrations, clientBrowserBundle, retention, transfer];
+export const SCENARIOS = [
+  serverSpans,
+  bulk,
+  otlp,
+  client,
+  postgresSpans,
+  storedSpans,
+  seeAndSteer,
+  tracer,
+  integrations,
+  clientBrowserBundle,
+  retention,
+  transfer,
+];

@@ -31,10 +31,16 @@ async function measure(ctx, { store, url, figure, instances }) {
   const deleted = purges.reduce((n, p) => n + p.spans, 0);
   const seconds = purges.reduce((n, p) => n + p.ms, 0) / 1000;
   const ranOut = purges.filter((p) => p.left === 0).length;
-  ctx.measurement(`purge during creates (${label})`, purges.map((p) => ({ perSecond: p.spans / (p.ms / 1000) })));
-  ctx.figure(figure, ratio(duringPurge.name, load.name),
+  ctx.measurement(
+    `purge during creates (${label})`,
+    purges.map((p) => ({ perSecond: p.spans / (p.ms / 1000) })),
+  );
+  ctx.figure(
+    figure,
+    ratio(duringPurge.name, load.name),
     `${ctx.pairing}; ${seeded.spans} old spans in ${instances} finished instances seeded; the purge deleted ${deleted} spans at ${Math.round(deleted / seconds)} spans/s while the creates ran` +
-      (ranOut ? `; it ran out of old spans in ${ranOut} of ${purges.length} runs` : '; it never ran out of old spans'));
+      (ranOut ? `; it ran out of old spans in ${ranOut} of ${purges.length} runs` : '; it never ran out of old spans'),
+  );
 }
 
 export default {
@@ -54,8 +60,10 @@ export default {
       ctx.unavailable('pg_create_during_purge', ctx.whyNot('postgres'));
       return;
     }
-    await withBenchDatabase('purge', (url) =>
-      measure(ctx, { store: 'postgres', url: url.toString(), figure: 'pg_create_during_purge', instances: quick ? 1_000 : 3_000 }),
-    () => ctx.endScenario());
+    await withBenchDatabase(
+      'purge',
+      (url) => measure(ctx, { store: 'postgres', url: url.toString(), figure: 'pg_create_during_purge', instances: quick ? 1_000 : 3_000 }),
+      () => ctx.endScenario(),
+    );
   },
 };

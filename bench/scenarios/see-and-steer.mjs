@@ -39,11 +39,15 @@ async function eventClients(url, token, count, query = '') {
       { length: count },
       () =>
         new Promise((resolve, reject) => {
-          const request = http.get(`${url}/api/v1/events${query}`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip, deflate, br, zstd' }, agent: false }, (response) => {
-            response.on('data', () => {});
-            response.on('error', () => {});
-            resolve(request);
-          });
+          const request = http.get(
+            `${url}/api/v1/events${query}`,
+            { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip, deflate, br, zstd' }, agent: false },
+            (response) => {
+              response.on('data', () => {});
+              response.on('error', () => {});
+              resolve(request);
+            },
+          );
           request.on('error', reject);
         }),
     ),
@@ -130,16 +134,32 @@ export default {
     if (!ctx.has('server')) return;
     const server = await startAgentspanServer(ctx, { store: 'sqlite' });
     const listing = await listingRatio(ctx, server);
-    ctx.figure('instances_list_1e4_vs_1e2', listing, `time per first page of GET /api/v1/agent_instance, 10⁴ vs 10² instances in the account; ${ctx.pairing}`);
+    ctx.figure(
+      'instances_list_1e4_vs_1e2',
+      listing,
+      `time per first page of GET /api/v1/agent_instance, 10⁴ vs 10² instances in the account; ${ctx.pairing}`,
+    );
     const fanout = await fanoutRatio(ctx, server);
-    ctx.figure('events_fanout', fanout, `span creates/s (c32) while ${SSE_CLIENTS} clients follow the account's events ÷ creates/s nobody follows; ${ctx.pairing}`);
+    ctx.figure(
+      'events_fanout',
+      fanout,
+      `span creates/s (c32) while ${SSE_CLIENTS} clients follow the account's events ÷ creates/s nobody follows; ${ctx.pairing}`,
+    );
     const outlines = await fanoutRatio(ctx, server, { query: '?include_payloads=false', label: ' (outlines)' });
-    ctx.figure('events_fanout_outlines', outlines, `the same, the ${SSE_CLIENTS} clients following with include_payloads=false as the viewer does; ${ctx.pairing}`);
+    ctx.figure(
+      'events_fanout_outlines',
+      outlines,
+      `the same, the ${SSE_CLIENTS} clients following with include_payloads=false as the viewer does; ${ctx.pairing}`,
+    );
     if (!CHROMIUM) {
       ctx.unavailable('viewer_first_render_1e4_vs_1e2', 'Chromium is not installed (apt-get install -y chromium)');
       return;
     }
     const render = await firstRenderRatio(ctx, server);
-    ctx.figure('viewer_first_render_1e4_vs_1e2', render, 'time from navigation to the first tree rows visible, instance of 10⁴ spans ÷ 10² spans, in headless Chromium; alternating pairs');
+    ctx.figure(
+      'viewer_first_render_1e4_vs_1e2',
+      render,
+      'time from navigation to the first tree rows visible, instance of 10⁴ spans ÷ 10² spans, in headless Chromium; alternating pairs',
+    );
   },
 };

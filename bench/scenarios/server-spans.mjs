@@ -54,7 +54,13 @@ export default {
   name: 'server-spans',
   title: 'span create, create+finish pairs and agent runs on SQLite vs the bare route',
   needs: ['server'],
-  figures: ['server_create_vs_echo_c32', 'server_create_vs_echo_c1', 'server_pair_vs_echo_c32', 'server_mix_vs_echo_c32', 'grouped_insert_vs_echo_c32'],
+  figures: [
+    'server_create_vs_echo_c32',
+    'server_create_vs_echo_c1',
+    'server_pair_vs_echo_c32',
+    'server_mix_vs_echo_c32',
+    'grouped_insert_vs_echo_c32',
+  ],
   async run(ctx) {
     const echo = await ctx.echoServer();
     const create = { kind: 'fixed', path: SPANS, body: createSpanRequestBody('inst_bench') };
@@ -71,10 +77,17 @@ export default {
           { subject: server.create1, baseline: echo1 },
           { subject: grouped32, baseline: echo32 },
         ]
-      : [{ subject: grouped32, baseline: echo32 }, { subject: null, baseline: echo1 }];
+      : [
+          { subject: grouped32, baseline: echo32 },
+          { subject: null, baseline: echo1 },
+        ];
     const { runs, ratio } = await comparePairs(pairs, ctx.settings);
     ctx.measurements(runs);
-    ctx.figure('grouped_insert_vs_echo_c32', ratio('grouped insert c32', 'bare route c32'), `${ctx.pairing}; the design the SQLite create target was set against, not the server`);
+    ctx.figure(
+      'grouped_insert_vs_echo_c32',
+      ratio('grouped insert c32', 'bare route c32'),
+      `${ctx.pairing}; the design the SQLite create target was set against, not the server`,
+    );
     if (!ctx.has('server')) return;
     ctx.figure('server_create_vs_echo_c32', ratio('server create c32', 'bare route c32'), ctx.pairing);
     ctx.figure('server_create_vs_echo_c1', ratio('server create c1', 'bare route c1'), ctx.pairing);

@@ -60,12 +60,18 @@ export default {
     const server = await startAgentspanServer(ctx, { store: 'sqlite' });
     const { rss, stored } = await rssSeries(ctx, server);
     ctx.results.memory.server_rss_mib_by_spans_stored = rss;
-    const series = Object.entries(rss).map(([n, mib]) => `${n}: ${mib}`).join(', ');
+    const series = Object.entries(rss)
+      .map(([n, mib]) => `${n}: ${mib}`)
+      .join(', ');
     const scale = stored >= 1_000_000 ? '' : ` (--quick: after ${stored} spans, not 10⁶)`;
     ctx.figure('server_rss_mib_1e6', rss[stored], `RSS MiB by spans stored through /bulk: ${series}${scale}`);
 
     const listed = await seedListingInstances(server);
     const ratio = await listingRatio(ctx, server, listed);
-    ctx.figure('list_1e5_vs_1e2', ratio, `time per first page, ${LARGE} vs ${SMALL} spans in the instance (seeded through the store), ${stored + LARGE + SMALL} in the store; ${ctx.pairing}`);
+    ctx.figure(
+      'list_1e5_vs_1e2',
+      ratio,
+      `time per first page, ${LARGE} vs ${SMALL} spans in the instance (seeded through the store), ${stored + LARGE + SMALL} in the store; ${ctx.pairing}`,
+    );
   },
 };

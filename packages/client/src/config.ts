@@ -56,9 +56,21 @@ export const DEFAULT_CONFIG = {
 } as const;
 
 const KNOWN_KEYS = new Set<string>([
-  'apiUrl', 'apiToken', 'requestTimeout', 'connectTimeout', 'maxRetries', 'initialRetryDelay',
-  'maxRetryDelay', 'retryMultiplier', 'retryOnStatusCodes', 'retryJitter', 'fetch', 'transport',
-  'sdkHeaderPrefix', 'sleep', 'random',
+  'apiUrl',
+  'apiToken',
+  'requestTimeout',
+  'connectTimeout',
+  'maxRetries',
+  'initialRetryDelay',
+  'maxRetryDelay',
+  'retryMultiplier',
+  'retryOnStatusCodes',
+  'retryJitter',
+  'fetch',
+  'transport',
+  'sdkHeaderPrefix',
+  'sleep',
+  'random',
 ]);
 
 // Timers overflow above this and fire at once.

@@ -42,12 +42,7 @@ export class HttpCore {
     }
   }
 
-  async call<T>(
-    op: Operation<T>,
-    path: string,
-    payload: object | undefined,
-    options: SpanCallOptions | undefined,
-  ): Promise<T> {
+  async call<T>(op: Operation<T>, path: string, payload: object | undefined, options: SpanCallOptions | undefined): Promise<T> {
     this.assertOpen(op.name);
     const signal = options?.signal;
     const request: TransportRequest = {
@@ -133,11 +128,7 @@ export class HttpCore {
   }
 }
 
-function failureFrom(
-  op: Operation<unknown>,
-  path: string,
-  response: TransportResponse,
-): PrefactorHttpError {
+function failureFrom(op: Operation<unknown>, path: string, response: TransportResponse): PrefactorHttpError {
   let body: Record<string, unknown>;
   try {
     body = parseObjectBody(op.name, op.method, path, response.status, response.text);

@@ -12,9 +12,7 @@ export function idempotencyKeyFor(operation: string, given: string | null | unde
   if (given === undefined || given === null) return timeOrderedUuid();
   if (typeof given !== 'string' || given.length === 0 || given.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     const got = typeof given === 'string' ? `${given.length} characters` : typeof given;
-    throw new PrefactorClientError(
-      `${operation}: idempotency_key must be a string of 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${got}`,
-    );
+    throw new PrefactorClientError(`${operation}: idempotency_key must be a string of 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${got}`);
   }
   return given;
 }
@@ -26,14 +24,11 @@ export function checkBulkKeys(keys: readonly unknown[]): void {
     if (typeof key !== 'string' || key.length < BULK_KEY_MIN_LENGTH || key.length > BULK_KEY_MAX_LENGTH) {
       const got = typeof key === 'string' ? `${key.length} characters` : typeof key;
       throw new PrefactorClientError(
-        `bulk.execute: items[${index}].idempotency_key must be a string of ` +
-          `${BULK_KEY_MIN_LENGTH}-${BULK_KEY_MAX_LENGTH} characters; got ${got}`,
+        `bulk.execute: items[${index}].idempotency_key must be a string of ` + `${BULK_KEY_MIN_LENGTH}-${BULK_KEY_MAX_LENGTH} characters; got ${got}`,
       );
     }
     if (seen.has(key)) {
-      throw new PrefactorClientError(
-        `bulk.execute: items[${index}].idempotency_key "${key}" repeats an earlier item's key; each item needs its own`,
-      );
+      throw new PrefactorClientError(`bulk.execute: items[${index}].idempotency_key "${key}" repeats an earlier item's key; each item needs its own`);
     }
     seen.add(key);
   });

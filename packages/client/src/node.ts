@@ -10,8 +10,6 @@ export { UndiciTransport, type UndiciTransportOptions } from './transport/undici
 
 export class PrefactorHttpClient extends PortableHttpClient {
   protected static override defaultTransport(config: ResolvedConfig): Transport {
-    return config.fetch === undefined
-      ? new UndiciTransport({ connectTimeout: config.connectTimeout })
-      : super.defaultTransport(config);
+    return config.fetch === undefined ? new UndiciTransport({ connectTimeout: config.connectTimeout }) : super.defaultTransport(config);
   }
 }

@@ -23,14 +23,7 @@ export type {
   StartAgentInstanceParams,
   TerminateAgentInstanceParams,
 } from './resources/agent-instances.js';
-export type {
-  AgentActionParams,
-  AgentLabels,
-  CreateAgentParams,
-  ListAgentsParams,
-  ShowAgentParams,
-  UpdateAgentParams,
-} from './resources/agents.js';
+export type { AgentActionParams, AgentLabels, CreateAgentParams, ListAgentsParams, ShowAgentParams, UpdateAgentParams } from './resources/agents.js';
 export type { BulkExecuteParams } from './resources/bulk.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';

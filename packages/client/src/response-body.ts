@@ -13,13 +13,7 @@ export function bodySnippet(text: string): string | null {
 }
 
 /** Every answer, success or error, must be a JSON object. */
-export function parseObjectBody(
-  operation: string,
-  method: string,
-  path: string,
-  status: number,
-  text: string,
-): Record<string, unknown> {
+export function parseObjectBody(operation: string, method: string, path: string, status: number, text: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -44,13 +38,7 @@ export function parseObjectBody(
 }
 
 /** Checks a success body against its protocol schema. */
-export function checkBodyShape(
-  operation: string,
-  schema: TSchema,
-  body: Record<string, unknown>,
-  status: number,
-  text: string,
-): void {
+export function checkBodyShape(operation: string, schema: TSchema, body: Record<string, unknown>, status: number, text: string): void {
   if (shapeCheck(schema)(body)) return;
   const first = Errors(schema, body).First();
   const where = first?.path === '' || first === undefined ? 'the top level' : first.path;

@@ -46,11 +46,7 @@ const SECONDS = /^\s*\d+(\.\d+)?\s*$/;
  * The wait a `Retry-After` header asks for (delay-seconds or an HTTP date), capped at
  * `maxDelay`; undefined when the header is absent or unreadable, so backoff applies.
  */
-export function retryAfterDelay(
-  policy: RetryPolicy,
-  header: string | string[] | undefined,
-  now: number = Date.now(),
-): number | undefined {
+export function retryAfterDelay(policy: RetryPolicy, header: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value === '') return undefined;
   let wait: number;

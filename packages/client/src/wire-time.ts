@@ -30,7 +30,5 @@ export function optionalWireTime(operation: string, field: string, value: Time |
 }
 
 function invalidTime(operation: string, field: string, got: string) {
-  return new PrefactorClientError(
-    `${operation}: ${field} must be a Date or an ISO-8601 string such as "2025-01-31T12:00:00Z"; got ${got}`,
-  );
+  return new PrefactorClientError(`${operation}: ${field} must be a Date or an ISO-8601 string such as "2025-01-31T12:00:00Z"; got ${got}`);
 }

@@ -119,13 +119,26 @@ for (const transport of TRANSPORTS) {
       });
       server.reply(page(['i1'], null), page(['a', 'b'], 'c1'), page(['c'], null));
       const first = await client.agentInstances.listPage({
-        agent_id: 'agent 1', status: 'failed', since: new Date('2024-05-01T00:00:00Z'), until: '2024-05-02T00:00:00', q: 'llm call', limit: 5,
+        agent_id: 'agent 1',
+        status: 'failed',
+        since: new Date('2024-05-01T00:00:00Z'),
+        until: '2024-05-02T00:00:00',
+        q: 'llm call',
+        limit: 5,
       });
-      assert.deepEqual(first.instances.map((i) => [i.id, i.agent_name]), [['i1', 'bot']]);
+      assert.deepEqual(
+        first.instances.map((i) => [i.id, i.agent_name]),
+        [['i1', 'bot']],
+      );
       assert.equal(first.nextCursor, null);
       assert.equal(server.last.pathname, '/api/v1/agent_instance');
       assert.deepEqual(Object.fromEntries(server.last.query), {
-        agent_id: 'agent 1', status: 'failed', q: 'llm call', since: '2024-05-01T00:00:00.000Z', until: '2024-05-02T00:00:00Z', limit: '5',
+        agent_id: 'agent 1',
+        status: 'failed',
+        q: 'llm call',
+        since: '2024-05-01T00:00:00.000Z',
+        until: '2024-05-02T00:00:00Z',
+        limit: '5',
       });
       const all = [];
       for await (const listed of client.agentInstances.list({ status: 'active' })) all.push(listed.id);

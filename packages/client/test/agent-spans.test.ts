@@ -244,10 +244,7 @@ for (const transport of TRANSPORTS) {
         client.agentSpans.create({ agent_instance_id: 'i', schema_name: 's', status: 'active', idempotency_key: key }),
         (error: unknown) => {
           assert.ok(error instanceof PrefactorClientError);
-          assert.equal(
-            error.message,
-            'agentSpans.create: idempotency_key must be a string of 1-64 characters; got 65 characters',
-          );
+          assert.equal(error.message, 'agentSpans.create: idempotency_key must be a string of 1-64 characters; got 65 characters');
           return true;
         },
       );

@@ -41,7 +41,10 @@ for (const transport of TRANSPORTS) {
       });
       server.reply(list(['a1', 'a2']), list([]));
       const found = await client.agents.list({ offset: 20, page_size: 10, sorting: '-name' });
-      assert.deepEqual(found.map((a) => a.id), ['a1', 'a2']);
+      assert.deepEqual(
+        found.map((a) => a.id),
+        ['a1', 'a2'],
+      );
       assert.equal(server.last.pathname, '/api/v1/agent');
       assert.equal(server.last.query.get('pagination[offset]'), '20');
       assert.equal(server.last.query.get('pagination[page_size]'), '10');
@@ -55,7 +58,10 @@ for (const transport of TRANSPORTS) {
       server.reply(success(agent({ team_id: 'team-1' })));
       await client.agents.create({ name: 'Labelled', owner_person_id: 'p-1', risk_profile_id: 'r-1', team_id: 'team-1', description: null });
       assert.deepEqual((server.last.body as { details: unknown }).details, {
-        name: 'Labelled', owner_person_id: 'p-1', risk_profile_id: 'r-1', team_id: 'team-1',
+        name: 'Labelled',
+        owner_person_id: 'p-1',
+        risk_profile_id: 'r-1',
+        team_id: 'team-1',
       });
     });
 
@@ -89,13 +95,19 @@ for (const transport of TRANSPORTS) {
       const { server, client } = await harness(t, transport);
       server.reply(success(agent({ status: 'retired' })), success(agent()), success(agent()));
       assert.equal((await client.agents.retire('a1', { idempotency_key: 'retire-key-1' })).status, 'retired');
-      assert.deepEqual([server.last.method, server.last.url, server.last.body], ['POST', '/api/v1/agent/a1/retire', { idempotency_key: 'retire-key-1' }]);
+      assert.deepEqual(
+        [server.last.method, server.last.url, server.last.body],
+        ['POST', '/api/v1/agent/a1/retire', { idempotency_key: 'retire-key-1' }],
+      );
       await client.agents.reinstate('a1');
       assert.deepEqual([server.last.method, server.last.url], ['POST', '/api/v1/agent/a1/reinstate']);
       assert.equal((server.last.body as { idempotency_key: string }).idempotency_key.length, 36);
       await client.agents.delete('a1');
       assert.deepEqual([server.last.method, server.last.url], ['DELETE', '/api/v1/agent/a1']);
-      await assert.rejects(client.agents.retire('a1', { idempotency_key: 'x'.repeat(65) }), /agents\.retire: idempotency_key must be a string of 1-64 characters/);
+      await assert.rejects(
+        client.agents.retire('a1', { idempotency_key: 'x'.repeat(65) }),
+        /agents\.retire: idempotency_key must be a string of 1-64 characters/,
+      );
     });
 
     it('list sends the label filters', async (t) => {

@@ -28,10 +28,7 @@ describe('answer shape checks with and without code generation', () => {
       assert.equal(outcome.codeGeneration, codeGeneration);
       assert.equal(outcome.createdId, 'span_ok');
       assert.deepEqual(outcome.refused?.name, 'PrefactorResponseContractError');
-      assert.match(
-        outcome.refused?.message ?? '',
-        /^agentSpans\.create: response does not match the contract at \/details\/id: Expected string/,
-      );
+      assert.match(outcome.refused?.message ?? '', /^agentSpans\.create: response does not match the contract at \/details\/id: Expected string/);
     });
   }
 });

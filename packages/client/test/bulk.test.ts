@@ -44,9 +44,15 @@ for (const transport of TRANSPORTS) {
         [{ items: [createItem('short')] }, /items\[0\]\.idempotency_key must be a string of 8-64 characters; got 5 characters/],
         [{ items: [createItem('k'.repeat(65))] }, /items\[0\]\.idempotency_key must be a string of 8-64 characters; got 65 characters/],
         [{ items: [{ _type: 'agent_spans/create' }] }, /items\[0\]\.idempotency_key must be a string of 8-64 characters; got undefined/],
-        [{ items: [createItem('same-key-1'), createItem('other-key'), createItem('same-key-1')] }, /items\[2\]\.idempotency_key "same-key-1" repeats an earlier item's key/],
+        [
+          { items: [createItem('same-key-1'), createItem('other-key'), createItem('same-key-1')] },
+          /items\[2\]\.idempotency_key "same-key-1" repeats an earlier item's key/,
+        ],
         [{ items: [{ idempotency_key: 'no-type-key' }] }, /items\[0\] must be an object with a _type/],
-        [{ items: Array.from({ length: 1001 }, (_, i) => createItem(`key-${String(i).padStart(5, '0')}`)) }, /at most 1000 items per request; got 1001/],
+        [
+          { items: Array.from({ length: 1001 }, (_, i) => createItem(`key-${String(i).padStart(5, '0')}`)) },
+          /at most 1000 items per request; got 1001/,
+        ],
       ];
       for (const [params, message] of cases) {
         await assert.rejects(client.bulk.execute(params as { items: BulkItem[] }), (error: unknown) => {

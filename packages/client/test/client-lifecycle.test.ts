@@ -35,7 +35,10 @@ for (const transport of TRANSPORTS) {
       assert.equal(await client.validateToken(), true);
       assert.equal(await client.validateToken(), false);
       assert.equal(await client.validateToken(), false);
-      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.url}`), Array(3).fill('GET /api/v1/ping'));
+      assert.deepEqual(
+        server.requests.map((r) => `${r.method} ${r.url}`),
+        Array(3).fill('GET /api/v1/ping'),
+      );
     });
 
     it('validateToken throws other failures, after retrying them', async (t) => {

@@ -25,7 +25,10 @@ describe('client config', () => {
     delete process.env.PREFACTOR_API_TOKEN;
   });
   afterEach(() => {
-    for (const [name, value] of [['PREFACTOR_API_URL', saved.url], ['PREFACTOR_API_TOKEN', saved.token]] as const) {
+    for (const [name, value] of [
+      ['PREFACTOR_API_URL', saved.url],
+      ['PREFACTOR_API_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }

@@ -37,10 +37,7 @@ for (const transport of TRANSPORTS) {
           assert.equal(error.name, ErrorClass.name);
           assert.equal(error.code, code);
           assert.equal(error.statusCode, status);
-          assert.equal(
-            error.message,
-            `agentSpans.create: POST /api/v1/agent_spans answered ${status} ${code}: server says ${status}`,
-          );
+          assert.equal(error.message, `agentSpans.create: POST /api/v1/agent_spans answered ${status} ${code}: server says ${status}`);
           return true;
         });
       });

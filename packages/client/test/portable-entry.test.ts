@@ -7,7 +7,10 @@ const entry = (name: string) => new URL(`../src/${name}`, import.meta.url).pathn
 describe('the portable entry point (browsers, edge workers)', () => {
   it('bundles for the browser with no node: module and no undici in its import graph', async () => {
     const inputs = await bundleInputs(entry('index.ts'), 'browser');
-    assert.ok(inputs.some((input) => input.endsWith('client/src/client.ts')), 'the bundle holds the client');
+    assert.ok(
+      inputs.some((input) => input.endsWith('client/src/client.ts')),
+      'the bundle holds the client',
+    );
     const offenders = inputs.filter((input) => input.startsWith('node:') || /(^|\/)undici\//.test(input));
     assert.deepEqual(offenders, []);
   });

@@ -62,7 +62,7 @@ describe('Vercel AI SDK middleware', () => {
     );
     assert.equal(out.text, 'It is sunny in Lisbon, 21 degrees.');
     assert.equal(seen.length, 2);
-    assert.equal(seen[0]!.abortSignal, tracer.signal, 'the tracer\'s signal is the call\'s abortSignal when the caller gave none');
+    assert.equal(seen[0]!.abortSignal, tracer.signal, "the tracer's signal is the call's abortSignal when the caller gave none");
 
     const tree = await storedTree(backend, tracer);
     const run = tree.one('agent:run');
@@ -72,7 +72,13 @@ describe('Vercel AI SDK middleware', () => {
     const tools = tree.named('ai:tool');
     assert.equal(steps.length, 2);
     assert.equal(tools.length, 1);
-    assert.deepEqual(tree.childrenOf(call).map((s) => s.schema_name).sort(), ['ai:llm', 'ai:llm', 'ai:tool']);
+    assert.deepEqual(
+      tree
+        .childrenOf(call)
+        .map((s) => s.schema_name)
+        .sort(),
+      ['ai:llm', 'ai:llm', 'ai:tool'],
+    );
     assert.ok(tree.spans.every((s) => s.status === 'complete'));
 
     assert.equal(call.payload.model, 'mock-mini');
@@ -88,7 +94,10 @@ describe('Vercel AI SDK middleware', () => {
     assert.equal(first!.result_payload?.finish_reason, 'tool-calls');
     assert.equal(second!.summary, 'mock-mini: What is the weather in Lisbon today? → It is sunny in Lisbon, 21 degrees. (69 tokens)');
     // The second step records only the messages the first had not: the answer with the tool call and its result.
-    assert.deepEqual((second!.payload.messages as { role: string }[]).map((m) => m.role), ['assistant', 'tool']);
+    assert.deepEqual(
+      (second!.payload.messages as { role: string }[]).map((m) => m.role),
+      ['assistant', 'tool'],
+    );
 
     const weather = tools[0]!;
     assert.deepEqual(weather.payload.input, { city: 'Lisbon' });
@@ -98,9 +107,15 @@ describe('Vercel AI SDK middleware', () => {
     assert.ok(weather.started_at >= first!.finished_at! && weather.finished_at! <= second!.started_at);
 
     // What `agentspan spans tree` shows of it: titles and summary lines, the steps and the tool under the call.
-    const cli = await runAgentspan(['spans', 'tree', tracer.instanceId], { PREFACTOR_API_URL: backend.url, PREFACTOR_API_TOKEN: backend.accountToken });
+    const cli = await runAgentspan(['spans', 'tree', tracer.instanceId], {
+      PREFACTOR_API_URL: backend.url,
+      PREFACTOR_API_TOKEN: backend.accountToken,
+    });
     assert.equal(cli.code, 0, cli.stderr);
-    const lines = cli.stdout.trim().split('\n').map((line) => line.replace(/\[complete, \d+ ms\]/, '[complete]'));
+    const lines = cli.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/\[complete, \d+ ms\]/, '[complete]'));
     assert.deepEqual(lines.slice(-4), [
       '   └─ ✓ AI SDK call [complete] — mock-mini: What is the weather in Lisbon today? → It is sunny in Lisbon, 21 degrees. (121 tokens, 2 steps)',
       '      ├─ ✓ AI SDK model call [complete] — mock-mini: What is the weather in Lisbon today? → weather({"city":"Lisbon"}) (52 tokens)',
@@ -219,7 +234,12 @@ describe('Vercel AI SDK middleware', () => {
 
   it('marks the step and the call failed when the model throws, and rethrows the same error', async () => {
     const tracer = tracerOn(backend);
-    const base = new MockLanguageModelV3({ modelId: 'mock-mini', doGenerate: async () => { throw new Error('model overloaded'); } });
+    const base = new MockLanguageModelV3({
+      modelId: 'mock-mini',
+      doGenerate: async () => {
+        throw new Error('model overloaded');
+      },
+    });
     const model = wrapLanguageModel({ model: base, middleware: agentspanMiddleware(tracer) });
     await assert.rejects(generateText({ model, prompt: 'Hi', maxRetries: 0 }), /model overloaded/);
     const tree = await storedTree(backend, tracer);
@@ -231,12 +251,14 @@ describe('Vercel AI SDK middleware', () => {
 
   it('ends a call that stopped after asking for tools once pendingToolTimeout passes, its tool spans without results', async () => {
     const tracer = tracerOn(backend);
-    const { model: base } = scripted([{
-      content: [{ type: 'tool-call', toolCallId: 'c9', toolName: 'weather', input: '{"city":"Oslo"}' }],
-      finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
-      usage: usage(5, 5),
-      warnings: [],
-    }]);
+    const { model: base } = scripted([
+      {
+        content: [{ type: 'tool-call', toolCallId: 'c9', toolName: 'weather', input: '{"city":"Oslo"}' }],
+        finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+        usage: usage(5, 5),
+        warnings: [],
+      },
+    ]);
     const model = wrapLanguageModel({ model: base, middleware: agentspanMiddleware(tracer, { pendingToolTimeout: 30 }) });
     const out = await generateText({ model, prompt: 'Weather in Oslo?', tools: { weather: weatherTool } });
     assert.equal(out.toolResults.length, 1, 'the one step ran the tool');
@@ -248,7 +270,7 @@ describe('Vercel AI SDK middleware', () => {
     assert.equal(tree.one('ai:tool').result_payload, null);
   });
 
-  it('captures by the rules: inputs off, long fields cut with a marker, and the tracer\'s redact applied', async () => {
+  it("captures by the rules: inputs off, long fields cut with a marker, and the tracer's redact applied", async () => {
     const tracer = tracerOn(backend, {
       redact: (payload) => (typeof payload.text === 'string' ? { ...payload, text: payload.text.replaceAll('secret-42', '[redacted]') } : payload),
     });
@@ -272,11 +294,16 @@ describe('Vercel AI SDK middleware', () => {
   });
 
   it('explains a wrong argument when it is made', () => {
-    assert.throws(() => agentspanMiddleware(undefined as never), (error: Error) =>
-      error instanceof IntegrationConfigError && /agentspanMiddleware: pass the tracer made by createTracer/.test(error.message));
+    assert.throws(
+      () => agentspanMiddleware(undefined as never),
+      (error: Error) => error instanceof IntegrationConfigError && /agentspanMiddleware: pass the tracer made by createTracer/.test(error.message),
+    );
     const tracer = tracerOn(backend);
     assert.throws(() => agentspanMiddleware(tracer, { capture: { maxFieldLength: 0 } }), /capture\.maxFieldLength must be a positive integer/);
-    assert.throws(() => agentspanMiddleware(tracer, { capture: { input: true } as never }), /unknown capture option "input"; known: inputs, outputs, maxFieldLength/);
+    assert.throws(
+      () => agentspanMiddleware(tracer, { capture: { input: true } as never }),
+      /unknown capture option "input"; known: inputs, outputs, maxFieldLength/,
+    );
     assert.throws(() => agentspanMiddleware(tracer, { pendingToolTimeout: -1 }), /pendingToolTimeout must be a positive number of milliseconds/);
     assert.equal(tracer.stats().sent, 0, 'nothing was sent');
   });

@@ -23,7 +23,11 @@ describe('capture rules', () => {
     assert.equal(long.messages[0]!.text, 'z'.repeat(20));
     assert.equal(copy.messages[0]!.text, `zzzzzzzzzz${truncationMarker(10)}`);
     for (const odd of [{ at: new Date(0) }, { n: 10n }, [undefined], { f: () => 1, a: 1 }, { u: new URL('http://x/') }]) {
-      assert.notEqual(bounded(odd, 10), odd, `${JSON.stringify(odd, (_, v) => (typeof v === 'bigint' ? 'bigint' : v))} is converted, not passed through`);
+      assert.notEqual(
+        bounded(odd, 10),
+        odd,
+        `${JSON.stringify(odd, (_, v) => (typeof v === 'bigint' ? 'bigint' : v))} is converted, not passed through`,
+      );
     }
   });
 
@@ -37,7 +41,10 @@ describe('capture rules', () => {
 
   it('keeps the defaults when nothing is given, and names a wrong option', () => {
     assert.deepEqual(captureRules('x', undefined), { inputs: true, outputs: true, maxFieldLength: 4000 });
-    assert.throws(() => captureRules('wrapOpenAI', { maxFieldLength: 2.5 }), /^IntegrationConfigError: wrapOpenAI: capture\.maxFieldLength must be a positive integer/);
+    assert.throws(
+      () => captureRules('wrapOpenAI', { maxFieldLength: 2.5 }),
+      /^IntegrationConfigError: wrapOpenAI: capture\.maxFieldLength must be a positive integer/,
+    );
   });
 });
 
@@ -49,7 +56,10 @@ describe('summary previews', () => {
   });
 
   it('cuts a long text at a word and marks the cut', () => {
-    assert.equal(preview('Summarise the support ticket below in one sentence and suggest the next step.'), 'Summarise the support ticket below in one sentence and…');
+    assert.equal(
+      preview('Summarise the support ticket below in one sentence and suggest the next step.'),
+      'Summarise the support ticket below in one sentence and…',
+    );
     assert.equal(preview('x'.repeat(500)), `${'x'.repeat(60)}…`);
   });
 });

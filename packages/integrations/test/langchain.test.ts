@@ -15,10 +15,13 @@ let backend: Backend;
 before(async () => (backend = await startBackend()));
 after(() => backend.close());
 
-const search = tool(async ({ query }) => {
-  if (query === 'boom') throw new Error('search backend is down');
-  return `3 results for ${query}`;
-}, { name: 'search', description: 'Search the web', schema: z.object({ query: z.string() }) });
+const search = tool(
+  async ({ query }) => {
+    if (query === 'boom') throw new Error('search backend is down');
+    return `3 results for ${query}`;
+  },
+  { name: 'search', description: 'Search the web', schema: z.object({ query: z.string() }) },
+);
 
 describe('LangChain createAgent middleware', () => {
   it('nests every model and tool call of one invoke under one langchain:agent span', async () => {
@@ -31,7 +34,10 @@ describe('LangChain createAgent middleware', () => {
     const tree = await storedTree(backend, tracer);
     const run = tree.one('langchain:agent');
     assert.equal(run.parent_span_id, tree.one('agent:run').id);
-    assert.deepEqual(tree.childrenOf(run).map((s) => s.schema_name), ['langchain:llm', 'langchain:tool', 'langchain:llm']);
+    assert.deepEqual(
+      tree.childrenOf(run).map((s) => s.schema_name),
+      ['langchain:llm', 'langchain:tool', 'langchain:llm'],
+    );
     assert.ok(tree.spans.every((s) => s.status === 'complete'));
     assert.equal(run.payload.agent, 'researcher');
     assert.equal(run.result_payload?.model_calls, 2);
@@ -41,7 +47,10 @@ describe('LangChain createAgent middleware', () => {
     assert.equal(first!.payload.model, 'fake-tool-calling');
     assert.deepEqual(first!.payload.messages, [{ role: 'user', content: 'Find facts about cats' }]);
     assert.deepEqual(first!.result_payload?.tool_calls, [{ id: 'call-1', tool: 'search', input: { query: 'cats' } }]);
-    assert.deepEqual((second!.payload.messages as { role: string }[]).map((m) => m.role), ['user', 'assistant', 'tool']);
+    assert.deepEqual(
+      (second!.payload.messages as { role: string }[]).map((m) => m.role),
+      ['user', 'assistant', 'tool'],
+    );
 
     const call = tree.one('langchain:tool');
     assert.deepEqual(call.payload.input, { query: 'cats' });
@@ -53,8 +62,16 @@ describe('LangChain createAgent middleware', () => {
   it('records token usage per model call and summed on the agent span, with the summary line', async () => {
     const tracer = tracerOn(backend);
     const model = fakeModel()
-      .respond(new AIMessage({ content: '', tool_calls: [{ name: 'search', args: { query: 'otters' }, id: 't1' }], usage_metadata: { input_tokens: 30, output_tokens: 8, total_tokens: 38 } }))
-      .respond(new AIMessage({ content: 'Otters hold hands while sleeping.', usage_metadata: { input_tokens: 50, output_tokens: 9, total_tokens: 59 } }));
+      .respond(
+        new AIMessage({
+          content: '',
+          tool_calls: [{ name: 'search', args: { query: 'otters' }, id: 't1' }],
+          usage_metadata: { input_tokens: 30, output_tokens: 8, total_tokens: 38 },
+        }),
+      )
+      .respond(
+        new AIMessage({ content: 'Otters hold hands while sleeping.', usage_metadata: { input_tokens: 50, output_tokens: 9, total_tokens: 59 } }),
+      );
     const agent = createAgent({ model, tools: [search], middleware: [agentspanMiddleware(tracer)] });
     let chunks = 0;
     for await (const _chunk of await agent.stream({ messages: [{ role: 'user', content: 'Tell me about otters' }] })) chunks++;
@@ -115,7 +132,9 @@ describe('LangChain createAgent middleware', () => {
     const tracer = tracerOn(backend, { pollInterval: 10 });
     let release = () => {};
     const slow = tool(() => new Promise<string>((resolve) => (release = () => resolve('late'))), {
-      name: 'slow', description: 'Takes its time', schema: z.object({}),
+      name: 'slow',
+      description: 'Takes its time',
+      schema: z.object({}),
     });
     const model = new FakeToolCallingModel({ toolCalls: [[{ name: 'slow', args: {}, id: 's1' }], []] });
     const agent = createAgent({ model, tools: [slow], middleware: [agentspanMiddleware(tracer)] });
@@ -133,16 +152,25 @@ describe('LangChain createAgent middleware', () => {
   });
 
   it('explains wrong arguments', () => {
-    assert.throws(() => agentspanMiddleware(undefined as never), (error: Error) => error instanceof IntegrationConfigError && /pass the tracer made by createTracer/.test(error.message));
+    assert.throws(
+      () => agentspanMiddleware(undefined as never),
+      (error: Error) => error instanceof IntegrationConfigError && /pass the tracer made by createTracer/.test(error.message),
+    );
     assert.throws(() => agentspanMiddleware(tracerOn(backend), { agentName: '' }), /agentName must be a non-empty string/);
-    assert.throws(() => new AgentspanCallbackHandler(tracerOn(backend), { capture: { outputs: 'no' as never } }), /capture\.outputs must be true or false/);
+    assert.throws(
+      () => new AgentspanCallbackHandler(tracerOn(backend), { capture: { outputs: 'no' as never } }),
+      /capture\.outputs must be true or false/,
+    );
   });
 });
 
 describe('LangChain callback handler', () => {
-  it('traces a chain as one langchain:chain span with its model call beneath it; the chain\'s steps add none', async () => {
+  it("traces a chain as one langchain:chain span with its model call beneath it; the chain's steps add none", async () => {
     const tracer = tracerOn(backend);
-    const chain = ChatPromptTemplate.fromMessages([['system', 'You are terse.'], ['human', '{question}']])
+    const chain = ChatPromptTemplate.fromMessages([
+      ['system', 'You are terse.'],
+      ['human', '{question}'],
+    ])
       .pipe(new FakeListChatModel({ responses: ['Blue, because of Rayleigh scattering.'] }))
       .pipe(new StringOutputParser());
     const answer = await tracer.withSpan('agent:run', {}, () =>
@@ -158,7 +186,10 @@ describe('LangChain callback handler', () => {
     const llm = tree.one('langchain:llm');
     assert.equal(llm.parent_span_id, run.id);
     assert.equal(llm.payload.model, 'FakeListChatModel');
-    assert.deepEqual(llm.payload.messages, [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Why is the sky blue?' }]);
+    assert.deepEqual(llm.payload.messages, [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Why is the sky blue?' },
+    ]);
     assert.equal(llm.result_payload?.text, 'Blue, because of Rayleigh scattering.');
     assert.equal(tree.spans.length, 3);
   });

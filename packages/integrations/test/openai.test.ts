@@ -23,33 +23,59 @@ const completion = (content: string | null, extra: Record<string, unknown> = {})
   object: 'chat.completion',
   created: 1,
   model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, ...extra }, finish_reason: extra.tool_calls ? 'tool_calls' : 'stop', logprobs: null }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content, refusal: null, ...extra },
+      finish_reason: extra.tool_calls ? 'tool_calls' : 'stop',
+      logprobs: null,
+    },
+  ],
   usage: { prompt_tokens: 14, completion_tokens: 7, total_tokens: 21 },
 });
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage: unknown = undefined) => ({
-  id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini',
+  id: 'chatcmpl-2',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-4o-mini',
   choices: usage ? [] : [{ index: 0, delta, finish_reason: finish, logprobs: null }],
   ...(usage ? { usage } : {}),
 });
 
 const response = (output: unknown[], usage = { input_tokens: 30, output_tokens: 12, total_tokens: 42 }) => ({
-  id: 'resp_1', object: 'response', created_at: 1, model: 'gpt-4o-mini', status: 'completed', output,
+  id: 'resp_1',
+  object: 'response',
+  created_at: 1,
+  model: 'gpt-4o-mini',
+  status: 'completed',
+  output,
   usage: { ...usage, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 4 } },
 });
-const message = (text: string) => ({ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] });
+const message = (text: string) => ({
+  type: 'message',
+  id: 'msg_1',
+  role: 'assistant',
+  status: 'completed',
+  content: [{ type: 'output_text', text, annotations: [] }],
+});
 
 describe('OpenAI client wrapper', () => {
-  it('traces chat.completions.create under the current span, keeping the client\'s promise (withResponse)', async () => {
+  it("traces chat.completions.create under the current span, keeping the client's promise (withResponse)", async () => {
     const tracer = tracerOn(backend);
     const openai = wrapOpenAI(client(), tracer);
     stub.answer({ json: completion('Hi! How can I help you today?') });
     const { data, response: raw } = await tracer.withSpan('agent:run', {}, () =>
-      openai.chat.completions.create({
-        model: 'gpt-4o-mini',
-        temperature: 0.2,
-        messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello there, who are you?' }],
-      }).withResponse(),
+      openai.chat.completions
+        .create({
+          model: 'gpt-4o-mini',
+          temperature: 0.2,
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Hello there, who are you?' },
+          ],
+        })
+        .withResponse(),
     );
     assert.equal(data.choices[0]!.message.content, 'Hi! How can I help you today?');
     assert.equal(raw.headers.get('x-request-id'), 'req-stub');
@@ -106,14 +132,29 @@ describe('OpenAI client wrapper', () => {
     const tracer = tracerOn(backend);
     const openai = wrapOpenAI(client(), tracer);
     stub.answer({ json: response([message('Paris is the capital of France.')]) });
-    const plain = await openai.responses.create({ model: 'gpt-4o-mini', instructions: 'Answer in one line.', input: 'What is the capital of France?' });
+    const plain = await openai.responses.create({
+      model: 'gpt-4o-mini',
+      instructions: 'Answer in one line.',
+      input: 'What is the capital of France?',
+    });
     assert.equal(plain.output_text, 'Paris is the capital of France.');
 
-    const done = response([{ type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'lookup', arguments: '{"city":"Paris"}', status: 'completed' }], { input_tokens: 8, output_tokens: 3, total_tokens: 11 });
+    const done = response(
+      [{ type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'lookup', arguments: '{"city":"Paris"}', status: 'completed' }],
+      { input_tokens: 8, output_tokens: 3, total_tokens: 11 },
+    );
     stub.answer({
       sse: [
         { type: 'response.created', sequence_number: 0, response: { ...done, status: 'in_progress', output: [] } },
-        { type: 'response.output_text.delta', sequence_number: 1, item_id: 'x', output_index: 0, content_index: 0, delta: 'Looking up', logprobs: [] },
+        {
+          type: 'response.output_text.delta',
+          sequence_number: 1,
+          item_id: 'x',
+          output_index: 0,
+          content_index: 0,
+          delta: 'Looking up',
+          logprobs: [],
+        },
         { type: 'response.completed', sequence_number: 2, response: done },
       ],
     });
@@ -126,7 +167,13 @@ describe('OpenAI client wrapper', () => {
     const [first, second] = tree.named('openai:response');
     assert.equal(first!.payload.instructions, 'Answer in one line.');
     assert.equal(first!.summary, 'gpt-4o-mini: What is the capital of France? → Paris is the capital of France. (42 tokens)');
-    assert.deepEqual(first!.result_payload?.usage, { input_tokens: 30, output_tokens: 12, total_tokens: 42, reasoning_tokens: 4, cached_input_tokens: 0 });
+    assert.deepEqual(first!.result_payload?.usage, {
+      input_tokens: 30,
+      output_tokens: 12,
+      total_tokens: 42,
+      reasoning_tokens: 4,
+      cached_input_tokens: 0,
+    });
     assert.equal(second!.payload.streamed, true);
     assert.equal(second!.payload.prompt_preview, 'Population of Paris?');
     assert.deepEqual(second!.result_payload?.tool_calls, [{ id: 'call_9', tool: 'lookup', input: { city: 'Paris' } }]);
@@ -134,10 +181,13 @@ describe('OpenAI client wrapper', () => {
     assert.equal(second!.summary, 'gpt-4o-mini: Population of Paris? → lookup({"city":"Paris"}) (11 tokens)');
   });
 
-  it('marks the span failed when the API answers an error, and rethrows the client\'s own error', async () => {
+  it("marks the span failed when the API answers an error, and rethrows the client's own error", async () => {
     const tracer = tracerOn(backend);
     const openai = wrapOpenAI(client(), tracer);
-    stub.answer({ status: 400, json: { error: { message: 'model_not_found: no such model', type: 'invalid_request_error', code: 'model_not_found' } } });
+    stub.answer({
+      status: 400,
+      json: { error: { message: 'model_not_found: no such model', type: 'invalid_request_error', code: 'model_not_found' } },
+    });
     await assert.rejects(
       openai.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'Hi' }] }),
       (error: unknown) => error instanceof OpenAI.BadRequestError,
@@ -171,7 +221,7 @@ describe('OpenAI client wrapper', () => {
     assert.equal(chat.result_payload?.text, 'Once upon a time');
   });
 
-  it('passes the tracer\'s signal as the request\'s signal, so that a terminate aborts a call in flight', async () => {
+  it("passes the tracer's signal as the request's signal, so that a terminate aborts a call in flight", async () => {
     const tracer = tracerOn(backend, { pollInterval: 10 });
     const openai = wrapOpenAI(client(), tracer);
     stub.answer({ hold: true });
@@ -198,8 +248,10 @@ describe('OpenAI client wrapper', () => {
     assert.equal(tree.one('openai:chat').result_payload?.text, undefined);
     assert.equal(tree.one('openai:chat').result_payload?.usage !== undefined, true);
 
-    assert.throws(() => wrapOpenAI({} as never, tracer), (error: Error) =>
-      error instanceof IntegrationConfigError && /wrapOpenAI: pass an OpenAI client/.test(error.message));
+    assert.throws(
+      () => wrapOpenAI({} as never, tracer),
+      (error: Error) => error instanceof IntegrationConfigError && /wrapOpenAI: pass an OpenAI client/.test(error.message),
+    );
     assert.throws(() => wrapOpenAI(raw, undefined as never), /wrapOpenAI: pass the tracer made by createTracer/);
   });
 });

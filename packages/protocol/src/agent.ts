@@ -1,7 +1,17 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
 import { type Static } from '@sinclair/typebox';
-import { Counts, IdempotencyKey, INSTANCE_STATUSES, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import {
+  Counts,
+  IdempotencyKey,
+  INSTANCE_STATUSES,
+  Nullable,
+  OptionalNullable,
+  PlainText,
+  QueryFilter,
+  SPAN_ID_PATTERN,
+  Timestamp,
+} from './common.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 
 /** `dormant` is part of Prefactor's vocabulary; this server never assigns it. */

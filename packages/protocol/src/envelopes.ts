@@ -4,8 +4,7 @@ import { type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, PlainText, QueryFilter } from './common.js';
 
 /** `{"status": "success", "details": <resource>}` */
-export const Success = <T extends TSchema>(details: T) =>
-  Type.Object({ status: Type.Literal('success'), details });
+export const Success = <T extends TSchema>(details: T) => Type.Object({ status: Type.Literal('success'), details });
 
 /** Sent on span create/finish responses once an operator has terminated the instance. */
 export const ControlBlock = Type.Object({

@@ -115,9 +115,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     ? { rateLimiter: new TokenRateLimiter(options.rateLimit), onRateLimited: () => metrics.refused.inc({ reason: 'rate_limited' }) }
     : {};
   const capacity = (scope: FastifyInstance) =>
-    guardCapacity(scope, options.store, options.maxQueuedWrites ?? DEFAULT_MAX_QUEUED_WRITES, () =>
-      metrics.refused.inc({ reason: 'over_capacity' }),
-    );
+    guardCapacity(scope, options.store, options.maxQueuedWrites ?? DEFAULT_MAX_QUEUED_WRITES, () => metrics.refused.inc({ reason: 'over_capacity' }));
 
   app.register(cookie);
   if (options.viewer !== false) app.register(async (ui) => viewerRoutes(ui, domain));
@@ -138,11 +136,16 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     },
     { prefix: '/api/v1' },
   );
-  otlpTraceRoutes(app, domain, {
-    bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
-    exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
-    limits,
-  }, { throttle, capacity });
+  otlpTraceRoutes(
+    app,
+    domain,
+    {
+      bodyLimit: options.otlpBodyLimit ?? DEFAULT_OTLP_BODY_LIMIT,
+      exportsInFlight: options.otlpExportsInFlight ?? DEFAULT_OTLP_EXPORTS_IN_FLIGHT,
+      limits,
+    },
+    { throttle, capacity },
+  );
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const retention = options.retentionDays

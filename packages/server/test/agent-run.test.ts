@@ -28,15 +28,24 @@ for (const engine of ENGINES) {
       await client.agentInstances.start(instance.id);
 
       const root = await client.agentSpans.create({
-        agent_instance_id: instance.id, schema_name: 'agent:llm', status: 'active', payload: { model: 'm', prompt: 'plan' },
+        agent_instance_id: instance.id,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: { model: 'm', prompt: 'plan' },
       });
       const tool = await client.agentSpans.create({
-        agent_instance_id: instance.id, schema_name: 'agent:tool', status: 'active', parent_span_id: root.id,
+        agent_instance_id: instance.id,
+        schema_name: 'agent:tool',
+        status: 'active',
+        parent_span_id: root.id,
         payload: { name: 'search', args: { path: 'docs' } },
       });
       await client.agentSpans.finish(tool.id, { status: 'failed', result_payload: { error: 'timeout' } });
       const retry = await client.agentSpans.create({
-        agent_instance_id: instance.id, schema_name: 'agent:tool', status: 'complete', parent_span_id: root.id,
+        agent_instance_id: instance.id,
+        schema_name: 'agent:tool',
+        status: 'complete',
+        parent_span_id: root.id,
         payload: { name: 'search', args: { path: 'docs' } },
       });
       const finishedRoot = await client.agentSpans.finish(root.id, { result_payload: { response: 'done' } });
@@ -49,12 +58,23 @@ for (const engine of ENGINES) {
 
       const spans = [];
       for await (const span of client.agentSpans.list({ agent_instance_id: instance.id, limit: 2 })) spans.push(span);
-      assert.deepEqual(spans.map((s) => s.id), [root.id, tool.id, retry.id]);
-      assert.deepEqual(spans.map((s) => s.parent_span_id), [null, root.id, root.id]);
-      assert.deepEqual(spans.map((s) => s.status), ['complete', 'failed', 'complete']);
+      assert.deepEqual(
+        spans.map((s) => s.id),
+        [root.id, tool.id, retry.id],
+      );
+      assert.deepEqual(
+        spans.map((s) => s.parent_span_id),
+        [null, root.id, root.id],
+      );
+      assert.deepEqual(
+        spans.map((s) => s.status),
+        ['complete', 'failed', 'complete'],
+      );
 
-      await assert.rejects(client.agentSpans.finish(root.id), (error: unknown) =>
-        error instanceof PrefactorApiError && error.statusCode === 409 && error.code === 'invalid_action');
+      await assert.rejects(
+        client.agentSpans.finish(root.id),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409 && error.code === 'invalid_action',
+      );
       await assert.rejects(
         client.agentSpans.create({ agent_instance_id: instance.id, schema_name: 'agent:llm', status: 'active', payload: {} }),
         (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409,
@@ -68,7 +88,13 @@ for (const engine of ENGINES) {
       t.after(() => Promise.all([client.close(), operator.close()]));
       const outputs = await client.bulk.execute({
         items: [
-          { _type: 'agent_instances/register', idempotency_key: 'run-register', id: 'client-run', agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION },
+          {
+            _type: 'agent_instances/register',
+            idempotency_key: 'run-register',
+            id: 'client-run',
+            agent_version: AGENT_VERSION,
+            agent_schema_version: SCHEMA_VERSION,
+          },
           { _type: 'agent_instances/start', idempotency_key: 'run-start-1', agent_instance_id: 'client-run' },
         ],
       });
@@ -100,8 +126,15 @@ for (const engine of ENGINES) {
           schema_name: 'langchain:agent',
           status: 'active',
           payload: {
-            span_id: 'local-1', trace_id: 'trace-1', name: 'agent', status: 'active',
-            inputs: { question: 'q' }, outputs: null, metadata: {}, token_usage: null, error: null,
+            span_id: 'local-1',
+            trace_id: 'trace-1',
+            name: 'agent',
+            status: 'active',
+            inputs: { question: 'q' },
+            outputs: null,
+            metadata: {},
+            token_usage: null,
+            error: null,
           },
           parent_span_id: null,
           started_at: '2024-05-01T12:00:00.000Z',
@@ -111,7 +144,9 @@ for (const engine of ENGINES) {
       assert.equal(created.status, 201, created.text);
       const finish = () =>
         call(server, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
-          timestamp: '2024-05-01T12:00:05.000Z', status: 'complete', result_payload: {},
+          timestamp: '2024-05-01T12:00:05.000Z',
+          status: 'complete',
+          result_payload: {},
         });
       assert.equal((await finish()).status, 200);
       const again = await finish();

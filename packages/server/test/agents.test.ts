@@ -5,7 +5,15 @@ import { AGENT_VERSION, SCHEMA_VERSION, llmPayload } from './fixtures.js';
 import { call, newAccount, snapshot, startServer, type Account, type Server } from './harness.js';
 
 const PAGINATION_KEYS = [
-  'item_count', 'item_start', 'item_end', 'page_count', 'page_index', 'page_offset', 'page_size', 'next_page_offset', 'previous_page_offset',
+  'item_count',
+  'item_start',
+  'item_end',
+  'page_count',
+  'page_index',
+  'page_offset',
+  'page_size',
+  'next_page_offset',
+  'previous_page_offset',
 ];
 
 const names = (reply: { body: { summaries: Array<{ name: string }> } }) => reply.body.summaries.map((a) => a.name);
@@ -43,8 +51,12 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const body = {
         details: {
-          name: 'Triage bot', description: 'sorts tickets', external_identifier: 'triage',
-          owner_person_id: 'person-7', risk_profile_id: 'risk-low', team_id: 'team-support',
+          name: 'Triage bot',
+          description: 'sorts tickets',
+          external_identifier: 'triage',
+          owner_person_id: 'person-7',
+          risk_profile_id: 'risk-low',
+          team_id: 'team-support',
         },
         idempotency_key: 'create-agent-1',
       };
@@ -54,10 +66,18 @@ for (const engine of ENGINES) {
       assert.deepEqual(
         { ...agent, id: undefined, inserted_at: undefined, updated_at: undefined },
         {
-          type: 'agent', id: undefined, name: 'Triage bot', description: 'sorts tickets', external_identifier: 'triage',
-          status: 'pending', owner_person_id: 'person-7', risk_profile_id: 'risk-low', team_id: 'team-support',
+          type: 'agent',
+          id: undefined,
+          name: 'Triage bot',
+          description: 'sorts tickets',
+          external_identifier: 'triage',
+          status: 'pending',
+          owner_person_id: 'person-7',
+          risk_profile_id: 'risk-low',
+          team_id: 'team-support',
           available_actions: { update: true, retire: true, reinstate: false, delete: true },
-          inserted_at: undefined, updated_at: undefined,
+          inserted_at: undefined,
+          updated_at: undefined,
         },
       );
       const fetched = await call(server, account.accountToken, 'GET', `/api/v1/agent/${agent.id}`);
@@ -78,7 +98,9 @@ for (const engine of ENGINES) {
       const scoped = await call(server, account.token, 'POST', '/api/v1/agent', { details: { name: 'c' } });
       assert.equal(scoped.status, 403);
       assert.deepEqual(scoped.body, {
-        status: 'error', code: 'forbidden', message: 'creating agents needs an account-scoped token; this token is scoped to one deployment',
+        status: 'error',
+        code: 'forbidden',
+        message: 'creating agents needs an account-scoped token; this token is scoped to one deployment',
         request_id: scoped.headers.get('x-request-id'),
       });
       const invalid = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details: { name: '' } });
@@ -96,8 +118,15 @@ for (const engine of ENGINES) {
       assert.deepEqual(Object.keys(first.body.pagination).sort(), [...PAGINATION_KEYS].sort());
       assert.deepEqual(names(first), ['default agent', 'b1']);
       assert.deepEqual(first.body.pagination, {
-        item_count: 5, item_start: 1, item_end: 2, page_count: 3, page_index: 1, page_offset: 0, page_size: 2,
-        next_page_offset: 2, previous_page_offset: null,
+        item_count: 5,
+        item_start: 1,
+        item_end: 2,
+        page_count: 3,
+        page_index: 1,
+        page_offset: 0,
+        page_size: 2,
+        next_page_offset: 2,
+        previous_page_offset: null,
       });
       assert.deepEqual(first.body.sorting, { field: 'inserted_at', direction: 'asc' });
       const last = await call(server, account.accountToken, 'GET', '/api/v1/agent?pagination[offset]=4&pagination[page_size]=2');
@@ -113,7 +142,10 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const made = [];
       for (const [name, team, owner, risk] of [
-        ['delta', 'red', 'p1', 'r1'], ['alpha', 'red', 'p2', 'r1'], ['charlie', 'blue', 'p1', 'r2'], ['bravo', 'red', 'p1', 'r2'],
+        ['delta', 'red', 'p1', 'r1'],
+        ['alpha', 'red', 'p2', 'r1'],
+        ['charlie', 'blue', 'p1', 'r2'],
+        ['bravo', 'red', 'p1', 'r2'],
       ] as const) {
         made.push(await newAgent(server, account, { name, team_id: team, owner_person_id: owner, risk_profile_id: risk }));
       }
@@ -125,8 +157,14 @@ for (const engine of ENGINES) {
       assert.deepEqual(names(byNameDesc), ['delta', 'default agent', 'charlie', 'bravo', 'alpha']);
       assert.deepEqual(byNameDesc.body.sorting, { field: 'name', direction: 'desc' });
       const ids = [...byName.body.summaries.map((a: { id: string }) => a.id)].sort();
-      assert.deepEqual((await list('sorting=id')).body.summaries.map((a: { id: string }) => a.id), ids);
-      assert.deepEqual((await list('sorting=-id')).body.summaries.map((a: { id: string }) => a.id), [...ids].reverse());
+      assert.deepEqual(
+        (await list('sorting=id')).body.summaries.map((a: { id: string }) => a.id),
+        ids,
+      );
+      assert.deepEqual(
+        (await list('sorting=-id')).body.summaries.map((a: { id: string }) => a.id),
+        [...ids].reverse(),
+      );
       assert.deepEqual(names(await list('sorting=-inserted_at')), ['bravo', 'charlie', 'alpha', 'delta', 'default agent']);
       assert.deepEqual(names(await list('sorting=inserted_at')), ['default agent', 'delta', 'alpha', 'charlie', 'bravo']);
 
@@ -151,7 +189,11 @@ for (const engine of ENGINES) {
     it('updates only the fields named, clears a label with null, and refuses external_identifier, storing nothing refused', async () => {
       const account = await newAccount(server);
       const agent = await newAgent(server, account, {
-        name: 'Writer', description: 'drafts', external_identifier: 'writer', owner_person_id: 'p1', team_id: 't1',
+        name: 'Writer',
+        description: 'drafts',
+        external_identifier: 'writer',
+        owner_person_id: 'p1',
+        team_id: 't1',
       });
       const updated = await call(server, account.accountToken, 'PUT', `/api/v1/agent/${agent.id}`, {
         details: { name: 'Editor', risk_profile_id: 'r9' },
@@ -168,12 +210,14 @@ for (const engine of ENGINES) {
       assert.deepEqual((await call(server, account.accountToken, 'GET', `/api/v1/agent/${agent.id}`)).body.details, after);
 
       const replay = await call(server, account.accountToken, 'PUT', `/api/v1/agent/${agent.id}`, {
-        details: { name: 'Editor', risk_profile_id: 'r9' }, idempotency_key: 'update-1',
+        details: { name: 'Editor', risk_profile_id: 'r9' },
+        idempotency_key: 'update-1',
       });
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
       assert.deepEqual(replay.body.details, after);
       const reused = await call(server, account.accountToken, 'PUT', `/api/v1/agent/${agent.id}`, {
-        details: { name: 'Other' }, idempotency_key: 'update-1',
+        details: { name: 'Other' },
+        idempotency_key: 'update-1',
       });
       assert.equal(reused.status, 409);
       assert.equal(reused.body.code, 'idempotency_key_reused');
@@ -219,7 +263,14 @@ for (const engine of ENGINES) {
       assert.deepEqual(byExternal.body.details, agent);
       const zero = await show(server, account.accountToken, `agent_id=${agent.id}&include_counts=true`);
       assert.deepEqual(zero.body.details.instance_counts, {
-        total: 0, pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, terminated: 0, finished: 0,
+        total: 0,
+        pending: 0,
+        active: 0,
+        complete: 0,
+        failed: 0,
+        cancelled: 0,
+        terminated: 0,
+        finished: 0,
       });
 
       const secondEnvironment = 'env-staging';
@@ -246,11 +297,29 @@ for (const engine of ENGINES) {
       const all = await show(server, account.accountToken, `agent_id=${agent.id}&include_counts=true`);
       assert.equal(all.body.details.status, 'active');
       assert.deepEqual(all.body.details.instance_counts, {
-        total: 6, pending: 2, active: 1, complete: 1, failed: 1, cancelled: 0, terminated: 1, finished: 3,
+        total: 6,
+        pending: 2,
+        active: 1,
+        complete: 1,
+        failed: 1,
+        cancelled: 0,
+        terminated: 1,
+        finished: 3,
       });
-      const inDefault = await show(server, account.accountToken, `external_identifier=counter&environment_id=${account.environmentId}&include_counts=true`);
+      const inDefault = await show(
+        server,
+        account.accountToken,
+        `external_identifier=counter&environment_id=${account.environmentId}&include_counts=true`,
+      );
       assert.deepEqual(inDefault.body.details.instance_counts, {
-        total: 5, pending: 1, active: 1, complete: 1, failed: 1, cancelled: 0, terminated: 1, finished: 3,
+        total: 5,
+        pending: 1,
+        active: 1,
+        complete: 1,
+        failed: 1,
+        cancelled: 0,
+        terminated: 1,
+        finished: 3,
       });
       const withoutCounts = await show(server, account.accountToken, `agent_id=${agent.id}&include_counts=false`);
       assert.equal(withoutCounts.body.details.instance_counts, undefined);
@@ -288,10 +357,18 @@ for (const engine of ENGINES) {
         ['POST', '/reinstate', 'reinstating an agent'],
         ['DELETE', '', 'deleting an agent'],
       ] as const) {
-        const reply = await call(server, account.token, method, `/api/v1/agent/${account.agentId}${path}`, method === 'PUT' ? { details: { name: 'x' } } : {});
+        const reply = await call(
+          server,
+          account.token,
+          method,
+          `/api/v1/agent/${account.agentId}${path}`,
+          method === 'PUT' ? { details: { name: 'x' } } : {},
+        );
         assert.equal(reply.status, 403, `${method} ${path}: ${reply.text}`);
         assert.deepEqual(reply.body, {
-          status: 'error', code: 'forbidden', message: `${action} needs an account-scoped token; this token is scoped to one deployment`,
+          status: 'error',
+          code: 'forbidden',
+          message: `${action} needs an account-scoped token; this token is scoped to one deployment`,
           request_id: reply.headers.get('x-request-id'),
         });
       }
@@ -308,7 +385,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(active.available_actions, { update: true, retire: true, reinstate: false, delete: false });
 
       // prefactor_http sends Content-Type: application/json with no body when it has no idempotency key.
-      const retired = await call(server, account.accountToken, 'POST', `/api/v1/agent/${agent.id}/retire`, undefined, { 'content-type': 'application/json' });
+      const retired = await call(server, account.accountToken, 'POST', `/api/v1/agent/${agent.id}/retire`, undefined, {
+        'content-type': 'application/json',
+      });
       assert.equal(retired.status, 200, retired.text);
       assert.equal(retired.body.details.status, 'retired');
       assert.deepEqual(retired.body.details.available_actions, { update: true, retire: false, reinstate: true, delete: false });
@@ -333,7 +412,8 @@ for (const engine of ENGINES) {
       });
       assert.equal(span.status, 201, span.text);
       const finishedSpan = await call(server, account.accountToken, 'POST', `/api/v1/agent_spans/${span.body.details.id}/finish`, {
-        status: 'complete', result_payload: { response: 'ok' },
+        status: 'complete',
+        result_payload: { response: 'ok' },
       });
       assert.equal(finishedSpan.status, 200, finishedSpan.text);
       assert.equal((await call(server, account.accountToken, 'POST', `/api/v1/agent_instance/${instanceId}/finish`, {})).status, 200);
@@ -361,7 +441,8 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       await call(server, account.accountToken, 'POST', `/api/v1/agent/${account.agentId}/retire`);
       const refused = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION,
+        agent_version: AGENT_VERSION,
+        agent_schema_version: SCHEMA_VERSION,
       });
       assert.equal(refused.status, 409);
       assert.equal(refused.body.code, 'invalid_action');
@@ -393,7 +474,9 @@ for (const engine of ENGINES) {
       assert.equal((await call(server, account.accountToken, 'GET', `/api/v1/agent/${unused.id}`)).status, 404);
       assert.equal((await show(server, account.accountToken, 'external_identifier=unused')).status, 404);
       assert.equal((await call(server, account.accountToken, 'DELETE', `/api/v1/agent/${unused.id}`)).status, 404);
-      const recreated = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details: { name: 'Unused again', external_identifier: 'unused' } });
+      const recreated = await call(server, account.accountToken, 'POST', '/api/v1/agent', {
+        details: { name: 'Unused again', external_identifier: 'unused' },
+      });
       assert.equal(recreated.status, 201, recreated.text);
       assert.notEqual(recreated.body.details.id, unused.id);
 
@@ -401,10 +484,7 @@ for (const engine of ENGINES) {
       assert.equal((await call(server, account.token, 'GET', '/api/v1/ping')).status, 200);
       assert.equal((await call(server, account.accountToken, 'DELETE', `/api/v1/agent/${account.agentId}`)).status, 200);
       assert.equal((await call(server, account.token, 'GET', '/api/v1/ping')).status, 401);
-      assert.deepEqual(
-        names(await call(server, account.accountToken, 'GET', '/api/v1/agent?sorting=name')),
-        ['Unused again', 'Used'],
-      );
+      assert.deepEqual(names(await call(server, account.accountToken, 'GET', '/api/v1/agent?sorting=name')), ['Unused again', 'Used']);
     });
 
     it('makes an agent active once under concurrent first registrations', async () => {
@@ -413,7 +493,11 @@ for (const engine of ENGINES) {
       const replies = await Promise.all(
         Array.from({ length: 8 }, () => register(server, account, agent.id, { environment_id: account.environmentId })),
       );
-      assert.deepEqual(replies.map((r) => r.status), Array(8).fill(201), replies.map((r) => r.text).join('\n'));
+      assert.deepEqual(
+        replies.map((r) => r.status),
+        Array(8).fill(201),
+        replies.map((r) => r.text).join('\n'),
+      );
       const shown = await show(server, account.accountToken, `agent_id=${agent.id}&include_counts=true`);
       assert.equal(shown.body.details.status, 'active');
       assert.equal(shown.body.details.instance_counts.pending, 8);

@@ -82,75 +82,87 @@ async function servePage(bundle: string): Promise<{ origin: string; server: Http
 }
 
 for (const engine of ENGINES) {
-  describe(`@agentspan/client in Chromium, on a page of another origin (${engine.name})`, { skip: CHROMIUM ? false : 'Chromium is not installed (apt-get install -y chromium)' }, () => {
-    let browser: Browser;
-    let allowedPage: { origin: string; server: HttpServer };
-    let otherPage: { origin: string; server: HttpServer };
-    let server: Server;
-    let account: Account;
+  describe(
+    `@agentspan/client in Chromium, on a page of another origin (${engine.name})`,
+    { skip: CHROMIUM ? false : 'Chromium is not installed (apt-get install -y chromium)' },
+    () => {
+      let browser: Browser;
+      let allowedPage: { origin: string; server: HttpServer };
+      let otherPage: { origin: string; server: HttpServer };
+      let server: Server;
+      let account: Account;
 
-    before(async () => {
-      const bundle = await clientBundle();
-      [allowedPage, otherPage] = [await servePage(bundle), await servePage(bundle)];
-      server = await startServer(engine, { corsOrigins: [allowedPage.origin] });
-      account = await newAccount(server);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM!,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      before(async () => {
+        const bundle = await clientBundle();
+        [allowedPage, otherPage] = [await servePage(bundle), await servePage(bundle)];
+        server = await startServer(engine, { corsOrigins: [allowedPage.origin] });
+        account = await newAccount(server);
+        browser = await chromium.launch({
+          executablePath: CHROMIUM!,
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+        });
       });
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-      for (const page of [allowedPage, otherPage]) page?.server.close();
-    });
-
-    const runOn = async (origin: string) => {
-      const page = await browser.newPage();
-      try {
-        await page.goto(origin);
-        await page.waitForFunction(() => document.title === 'ready');
-        const args = [server.url, account.token, SCHEMA_VERSION, AGENT_VERSION].map((arg) => JSON.stringify(arg)).join(', ');
-        return (await page.evaluate(`window.agentRun(${args})`)) as PageRun;
-      } finally {
-        await page.close();
-      }
-    };
-
-    it('runs an agent from an allowed origin: preflights pass, headers the client reads are exposed, events stream', async () => {
-      const run = await runOn(allowedPage.origin);
-      assert.equal(run.error, undefined);
-      assert.equal(run.instance!.status, 'complete');
-      assert.equal(run.spans!.length, 2);
-      assert.equal(run.replayed, 'true', 'Idempotent-Replayed is readable by the page');
-      assert.equal(run.eventType, 'span.created');
-      const stored = await call(server, account.token, 'GET', `/api/v1/agent_instance/${run.instance!.id}`);
-      assert.equal(stored.body.details.span_counts.total, 2);
-    });
-
-    it('fails from an origin not on the list, as browsers enforce it', async () => {
-      const run = await runOn(otherPage.origin);
-      assert.match(run.error ?? '', /fetch|network|connect/i);
-    });
-
-    it('answers the preflight with the API methods and headers, exposing Retry-After and Idempotent-Replayed', async () => {
-      const preflight = await fetch(`${server.url}/api/v1/agent_spans`, {
-        method: 'OPTIONS',
-        headers: { origin: allowedPage.origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key,x-prefactor-sdk' },
+      after(async () => {
+        await browser?.close();
+        await server?.close();
+        for (const page of [allowedPage, otherPage]) page?.server.close();
       });
-      assert.equal(preflight.status, 204);
-      assert.equal(preflight.headers.get('access-control-allow-origin'), allowedPage.origin);
-      assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
-      const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase();
-      for (const header of ['authorization', 'content-type', 'idempotency-key', 'x-prefactor-sdk']) assert.ok(allowed.includes(header), allowed);
-      const answer = await fetch(`${server.url}/api/v1/ping`, { headers: { origin: allowedPage.origin, authorization: `Bearer ${account.token}` } });
-      assert.equal(answer.headers.get('access-control-allow-origin'), allowedPage.origin);
-      const exposed = (answer.headers.get('access-control-expose-headers') ?? '').toLowerCase();
-      for (const header of ['retry-after', 'idempotent-replayed']) assert.ok(exposed.includes(header), exposed);
-      const stranger = await fetch(`${server.url}/api/v1/ping`, { headers: { origin: otherPage.origin, authorization: `Bearer ${account.token}` } });
-      assert.equal(stranger.headers.get('access-control-allow-origin'), null);
-    });
-  });
+
+      const runOn = async (origin: string) => {
+        const page = await browser.newPage();
+        try {
+          await page.goto(origin);
+          await page.waitForFunction(() => document.title === 'ready');
+          const args = [server.url, account.token, SCHEMA_VERSION, AGENT_VERSION].map((arg) => JSON.stringify(arg)).join(', ');
+          return (await page.evaluate(`window.agentRun(${args})`)) as PageRun;
+        } finally {
+          await page.close();
+        }
+      };
+
+      it('runs an agent from an allowed origin: preflights pass, headers the client reads are exposed, events stream', async () => {
+        const run = await runOn(allowedPage.origin);
+        assert.equal(run.error, undefined);
+        assert.equal(run.instance!.status, 'complete');
+        assert.equal(run.spans!.length, 2);
+        assert.equal(run.replayed, 'true', 'Idempotent-Replayed is readable by the page');
+        assert.equal(run.eventType, 'span.created');
+        const stored = await call(server, account.token, 'GET', `/api/v1/agent_instance/${run.instance!.id}`);
+        assert.equal(stored.body.details.span_counts.total, 2);
+      });
+
+      it('fails from an origin not on the list, as browsers enforce it', async () => {
+        const run = await runOn(otherPage.origin);
+        assert.match(run.error ?? '', /fetch|network|connect/i);
+      });
+
+      it('answers the preflight with the API methods and headers, exposing Retry-After and Idempotent-Replayed', async () => {
+        const preflight = await fetch(`${server.url}/api/v1/agent_spans`, {
+          method: 'OPTIONS',
+          headers: {
+            origin: allowedPage.origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type,idempotency-key,x-prefactor-sdk',
+          },
+        });
+        assert.equal(preflight.status, 204);
+        assert.equal(preflight.headers.get('access-control-allow-origin'), allowedPage.origin);
+        assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+        const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase();
+        for (const header of ['authorization', 'content-type', 'idempotency-key', 'x-prefactor-sdk']) assert.ok(allowed.includes(header), allowed);
+        const answer = await fetch(`${server.url}/api/v1/ping`, {
+          headers: { origin: allowedPage.origin, authorization: `Bearer ${account.token}` },
+        });
+        assert.equal(answer.headers.get('access-control-allow-origin'), allowedPage.origin);
+        const exposed = (answer.headers.get('access-control-expose-headers') ?? '').toLowerCase();
+        for (const header of ['retry-after', 'idempotent-replayed']) assert.ok(exposed.includes(header), exposed);
+        const stranger = await fetch(`${server.url}/api/v1/ping`, {
+          headers: { origin: otherPage.origin, authorization: `Bearer ${account.token}` },
+        });
+        assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+      });
+    },
+  );
 }
 
 describe('without --cors-origin', () => {

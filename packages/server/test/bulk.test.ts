@@ -14,12 +14,48 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const reply = await call(server, account.token, 'POST', '/api/v1/bulk', {
         items: [
-          { _type: 'agent_instances/register', idempotency_key: 'bulk-register', id: 'bulk-run-1', agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION },
+          {
+            _type: 'agent_instances/register',
+            idempotency_key: 'bulk-register',
+            id: 'bulk-run-1',
+            agent_version: AGENT_VERSION,
+            agent_schema_version: SCHEMA_VERSION,
+          },
           { _type: 'agent_instances/start', idempotency_key: 'bulk-start-1', agent_instance_id: 'bulk-run-1', timestamp: '2024-05-01T12:00:00' },
-          { _type: 'agent_spans/create', idempotency_key: 'bulk-span-1', agent_instance_id: 'bulk-run-1', id: 'root', schema_name: 'agent:llm', status: 'active', payload: llmPayload(), started_at: '2024-05-01T12:00:01' },
-          { _type: 'agent_spans/create', idempotency_key: 'bulk-span-2', agent_instance_id: 'bulk-run-1', parent_span_id: 'root', schema_name: 'agent:tool', status: 'complete', payload: { name: 't' }, started_at: '2024-05-01T12:00:02' },
-          { _type: 'agent_spans/finish', idempotency_key: 'bulk-finish-1', agent_span_id: 'root', result_payload: { response: 'ok' }, timestamp: '2024-05-01T12:00:03' },
-          { _type: 'agent_instances/finish', idempotency_key: 'bulk-finish-2', agent_instance_id: 'bulk-run-1', status: 'complete', timestamp: '2024-05-01T12:00:04' },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'bulk-span-1',
+            agent_instance_id: 'bulk-run-1',
+            id: 'root',
+            schema_name: 'agent:llm',
+            status: 'active',
+            payload: llmPayload(),
+            started_at: '2024-05-01T12:00:01',
+          },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'bulk-span-2',
+            agent_instance_id: 'bulk-run-1',
+            parent_span_id: 'root',
+            schema_name: 'agent:tool',
+            status: 'complete',
+            payload: { name: 't' },
+            started_at: '2024-05-01T12:00:02',
+          },
+          {
+            _type: 'agent_spans/finish',
+            idempotency_key: 'bulk-finish-1',
+            agent_span_id: 'root',
+            result_payload: { response: 'ok' },
+            timestamp: '2024-05-01T12:00:03',
+          },
+          {
+            _type: 'agent_instances/finish',
+            idempotency_key: 'bulk-finish-2',
+            agent_instance_id: 'bulk-run-1',
+            status: 'complete',
+            timestamp: '2024-05-01T12:00:04',
+          },
         ],
       });
       assert.equal(reply.status, 200, reply.text);
@@ -41,7 +77,14 @@ for (const engine of ENGINES) {
       const reply = await call(server, account.token, 'POST', '/api/v1/bulk', {
         items: [
           { _type: 'agent_spans/create', idempotency_key: 'stop-0001', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
-          { _type: 'agent_spans/create', idempotency_key: 'stop-0002', agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: {} },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'stop-0002',
+            agent_instance_id: instanceId,
+            schema_name: 'agent:llm',
+            status: 'active',
+            payload: {},
+          },
           { _type: 'agent_spans/create', idempotency_key: 'stop-0003', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
         ],
       });
@@ -49,10 +92,16 @@ for (const engine of ENGINES) {
       assert.deepEqual(Object.keys(reply.body.outputs), ['stop-0001', 'stop-0002']);
       assert.equal(reply.body.outputs['stop-0001'].status, 'success');
       assert.deepEqual(reply.body.outputs['stop-0002'], {
-        status: 'error', code: 'validation_error', message: 'payload.prompt is required', errors: { 'payload.prompt': ['is required'] },
+        status: 'error',
+        code: 'validation_error',
+        message: 'payload.prompt is required',
+        errors: { 'payload.prompt': ['is required'] },
       });
       const stored = await snapshot(server, account.accountId, [instanceId]);
-      assert.deepEqual(stored.instances[0]!.spans.map((s) => s.id), [reply.body.outputs['stop-0001'].details.id]);
+      assert.deepEqual(
+        stored.instances[0]!.spans.map((s) => s.id),
+        [reply.body.outputs['stop-0001'].details.id],
+      );
     });
 
     it('keeps what the outputs say when an item fails after writing: nothing of it, and each earlier item once', async () => {
@@ -61,11 +110,31 @@ for (const engine of ENGINES) {
       const deploymentsBefore = await server.store.read((tx) => tx.listDeployments(account.accountId));
       const body = {
         items: [
-          { _type: 'agent_spans/create', idempotency_key: 'part-0001', agent_instance_id: instanceId, id: 'part-root', schema_name: 'agent:tool', status: 'active' },
-          { _type: 'agent_spans/create', idempotency_key: 'part-0002', agent_instance_id: instanceId, parent_span_id: 'part-root', schema_name: 'agent:tool', status: 'complete' },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'part-0001',
+            agent_instance_id: instanceId,
+            id: 'part-root',
+            schema_name: 'agent:tool',
+            status: 'active',
+          },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'part-0002',
+            agent_instance_id: instanceId,
+            parent_span_id: 'part-root',
+            schema_name: 'agent:tool',
+            status: 'complete',
+          },
           { _type: 'agent_spans/finish', idempotency_key: 'part-0003', agent_span_id: 'part-root', status: 'complete' },
           // Stores an agent version and makes it the deployment's current one, then finds the instance id taken.
-          { _type: 'agent_instances/register', idempotency_key: 'part-0004', id: instanceId, agent_version: { name: 'never kept', external_identifier: 'v-never-kept' }, agent_schema_version: SCHEMA_VERSION },
+          {
+            _type: 'agent_instances/register',
+            idempotency_key: 'part-0004',
+            id: instanceId,
+            agent_version: { name: 'never kept', external_identifier: 'v-never-kept' },
+            agent_schema_version: SCHEMA_VERSION,
+          },
           { _type: 'agent_spans/create', idempotency_key: 'part-0005', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
         ],
       };
@@ -78,8 +147,14 @@ for (const engine of ENGINES) {
       const stored = await snapshot(server, account.accountId, [instanceId]);
       const spans = stored.instances[0]!.spans;
       assert.deepEqual(spans.map((s) => s.id).sort(), ['part-root', outputs['part-0002'].details.id].sort());
-      assert.deepEqual(spans.map((s) => s.status), ['complete', 'complete']);
-      assert.deepEqual(Object.entries(stored.instances[0]!.counts).filter(([, n]) => n !== 0), [['complete', 2]]);
+      assert.deepEqual(
+        spans.map((s) => s.status),
+        ['complete', 'complete'],
+      );
+      assert.deepEqual(
+        Object.entries(stored.instances[0]!.counts).filter(([, n]) => n !== 0),
+        [['complete', 2]],
+      );
       assert.deepEqual(await server.store.read((tx) => tx.listDeployments(account.accountId)), deploymentsBefore);
 
       const retried = await call(server, account.token, 'POST', '/api/v1/bulk', body);
@@ -91,8 +166,13 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const span = (i: number, extra: Record<string, unknown> = {}) => ({
-        _type: 'agent_spans/create', idempotency_key: `large-${String(i).padStart(4, '0')}`, agent_instance_id: instanceId,
-        id: `large-span-${i}`, schema_name: 'agent:tool', status: 'complete', ...extra,
+        _type: 'agent_spans/create',
+        idempotency_key: `large-${String(i).padStart(4, '0')}`,
+        agent_instance_id: instanceId,
+        id: `large-span-${i}`,
+        schema_name: 'agent:tool',
+        status: 'complete',
+        ...extra,
       });
       const full = await call(server, account.token, 'POST', '/api/v1/bulk', { items: Array.from({ length: 1000 }, (_, i) => span(i)) });
       assert.equal(full.status, 200);
@@ -159,7 +239,11 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const body = {
         items: [1, 2, 3].map((n) => ({
-          _type: 'agent_spans/create', idempotency_key: `retry-item-${n}`, agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active',
+          _type: 'agent_spans/create',
+          idempotency_key: `retry-item-${n}`,
+          agent_instance_id: instanceId,
+          schema_name: 'agent:tool',
+          status: 'active',
         })),
       };
       const first = await call(server, account.token, 'POST', '/api/v1/bulk', body);
@@ -176,8 +260,21 @@ for (const engine of ENGINES) {
       const cases: Array<[unknown, string, string]> = [
         [{ items: [] }, 'items', 'must NOT have fewer than 1 items'],
         [{ items: [{ ...item, idempotency_key: 'short' }] }, 'items[0].idempotency_key', 'must NOT have fewer than 8 characters'],
-        [{ items: [{ ...item, idempotency_key: 'dup-key-1' }, { ...item, idempotency_key: 'dup-key-1' }] }, 'items[1].idempotency_key', 'repeats the key of items[0]; every item needs its own key'],
-        [{ items: [{ ...item, _type: 'agent_spans/delete', idempotency_key: 'bad-type-1' }] }, 'items[0]._type', 'must be one of: agent_instances/register, agent_instances/start, agent_instances/finish, agent_spans/create, agent_spans/finish'],
+        [
+          {
+            items: [
+              { ...item, idempotency_key: 'dup-key-1' },
+              { ...item, idempotency_key: 'dup-key-1' },
+            ],
+          },
+          'items[1].idempotency_key',
+          'repeats the key of items[0]; every item needs its own key',
+        ],
+        [
+          { items: [{ ...item, _type: 'agent_spans/delete', idempotency_key: 'bad-type-1' }] },
+          'items[0]._type',
+          'must be one of: agent_instances/register, agent_instances/start, agent_instances/finish, agent_spans/create, agent_spans/finish',
+        ],
       ];
       for (const [body, field, message] of cases) {
         const reply = await call(server, account.token, 'POST', '/api/v1/bulk', body);

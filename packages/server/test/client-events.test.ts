@@ -55,7 +55,12 @@ for (const engine of ENGINES) {
         });
         const stream = collect(client.events.stream({ agent_instance_id: instanceId }, { signal: stop.signal, reconnectDelayMs: 100 }));
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const first = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+        const first = await createSpan(server, account, {
+          agent_instance_id: instanceId,
+          schema_name: 'agent:llm',
+          status: 'active',
+          payload: llmPayload(),
+        });
         const [created] = await stream.take(1);
         assert.equal(created!.type, 'span.created');
         assert.equal(created!.type === 'span.created' && created!.data.id, first.body.details.id);
@@ -85,7 +90,12 @@ for (const engine of ENGINES) {
       });
       const stream = collect(client.events.stream({ agent_instance_id: instanceId, include_payloads: false }, { signal: stop.signal }));
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const span = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      const span = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
+      });
       await client.agentInstances.finish(instanceId);
       const [created, updated] = await stream.take(2);
       const { payload: _payload, result_payload: _result, ...outline } = span.body.details;

@@ -35,17 +35,24 @@ for (const engine of ENGINES) {
       assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
       const created = await llmSpan(server, account, instanceId);
       const finished = await call(server, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
-        status: 'complete', result_payload: { response: 'hi' },
+        status: 'complete',
+        result_payload: { response: 'hi' },
       });
       const instance = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/finish`, {});
       const events = await stream.next(3);
-      assert.deepEqual(events.map((e) => e.event), ['span.created', 'span.finished', 'instance.updated']);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['span.created', 'span.finished', 'instance.updated'],
+      );
       assert.deepEqual(JSON.parse(events[0]!.data), created.body.details);
       assert.deepEqual(JSON.parse(events[1]!.data), finished.body.details);
       assert.deepEqual(JSON.parse(events[2]!.data), instance.body.details);
       const ids = events.map((e) => e.id!);
       assert.equal(new Set(ids).size, 3);
-      assert.ok(ids.every((id) => /^.+-\d+$/.test(id)), ids.join());
+      assert.ok(
+        ids.every((id) => /^.+-\d+$/.test(id)),
+        ids.join(),
+      );
       await stream.comment('heartbeat');
     });
 
@@ -53,12 +60,18 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const stream = await open(server.url, account.token, `?agent_instance_id=${instanceId}`);
-      const quality = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/record_quality`, { name: 'q', payload: { score: 1 } });
+      const quality = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/record_quality`, {
+        name: 'q',
+        payload: { score: 1 },
+      });
       const terminated = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'stop' });
       assert.equal(quality.status, 200, quality.text);
       assert.equal(terminated.status, 200, terminated.text);
       const events = await stream.next(2);
-      assert.deepEqual(events.map((e) => e.event), ['instance.updated', 'instance.updated']);
+      assert.deepEqual(
+        events.map((e) => e.event),
+        ['instance.updated', 'instance.updated'],
+      );
       assert.deepEqual(JSON.parse(events[0]!.data), quality.body.details);
       assert.deepEqual(JSON.parse(events[1]!.data), terminated.body.details);
     });
@@ -72,17 +85,36 @@ for (const engine of ENGINES) {
       const bulk = await call(server, account.token, 'POST', '/api/v1/bulk', {
         items: [
           { _type: 'agent_instances/start', idempotency_key: 'events-start-1', agent_instance_id: instanceId },
-          { _type: 'agent_spans/create', idempotency_key: 'events-span-1', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'events-span-1',
+            agent_instance_id: instanceId,
+            schema_name: 'agent:tool',
+            status: 'active',
+          },
         ],
       });
       assert.equal(bulk.status, 200, bulk.text);
       const events = await mine.next(3);
-      assert.deepEqual(events.map((e) => [e.event, JSON.parse(e.data).status]), [
-        ['instance.updated', 'pending'], ['instance.updated', 'active'], ['span.created', 'active'],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.event, JSON.parse(e.data).status]),
+        [
+          ['instance.updated', 'pending'],
+          ['instance.updated', 'active'],
+          ['span.created', 'active'],
+        ],
+      );
       // A replayed write changed nothing and sends nothing.
       await call(server, account.token, 'POST', '/api/v1/bulk', {
-        items: [{ _type: 'agent_spans/create', idempotency_key: 'events-span-1', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' }],
+        items: [
+          {
+            _type: 'agent_spans/create',
+            idempotency_key: 'events-span-1',
+            agent_instance_id: instanceId,
+            schema_name: 'agent:tool',
+            status: 'active',
+          },
+        ],
       });
       const later = await llmSpan(server, account, instanceId);
       assert.equal(JSON.parse((await mine.next(1))[0]!.data).id, later.body.details.id);
@@ -101,10 +133,16 @@ for (const engine of ENGINES) {
       const resumed = await open(server.url, account.token, `?agent_instance_id=${instanceId}`, { 'last-event-id': lastSeen!.id! });
       const live = await llmSpan(server, account, instanceId);
       const events = await resumed.next(3);
-      assert.deepEqual(events.map((e) => JSON.parse(e.data).id), [...missed, live].map((r) => r.body.details.id));
+      assert.deepEqual(
+        events.map((e) => JSON.parse(e.data).id),
+        [...missed, live].map((r) => r.body.details.id),
+      );
       assert.ok(!events.some((e) => JSON.parse(e.data).id === seen.body.details.id));
       const byQuery = await open(server.url, account.token, `?agent_instance_id=${instanceId}&last_event_id=${events[0]!.id}`);
-      assert.deepEqual((await byQuery.next(2)).map((e) => e.id), events.slice(1).map((e) => e.id));
+      assert.deepEqual(
+        (await byQuery.next(2)).map((e) => e.id),
+        events.slice(1).map((e) => e.id),
+      );
 
       const stale = await open(server.url, account.token, `?agent_instance_id=${instanceId}`, { 'last-event-id': 'another-process-7' });
       const [resync] = await stale.next(1);
@@ -121,16 +159,31 @@ for (const engine of ENGINES) {
       const outlines = await open(server.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`);
       const created = await llmSpan(server, account, instanceId);
       const finished = await call(server, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
-        status: 'complete', result_payload: { response: 'hi' },
+        status: 'complete',
+        result_payload: { response: 'hi' },
       });
       const instance = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/finish`, {});
       const outline = ({ payload: _p, result_payload: _r, ...rest }: Record<string, unknown>) => rest;
       const [w, o] = [await whole.next(3), await outlines.next(3)];
-      assert.deepEqual(w.map((e) => JSON.parse(e.data)), [created.body.details, finished.body.details, instance.body.details]);
-      assert.deepEqual(o.map((e) => JSON.parse(e.data)), [outline(created.body.details), outline(finished.body.details), instance.body.details]);
-      assert.deepEqual(o.map((e) => e.id), w.map((e) => e.id));
-      const resumed = await open(server.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`, { 'last-event-id': o[0]!.id! });
-      assert.deepEqual((await resumed.next(2)).map((e) => JSON.parse(e.data)), [outline(finished.body.details), instance.body.details]);
+      assert.deepEqual(
+        w.map((e) => JSON.parse(e.data)),
+        [created.body.details, finished.body.details, instance.body.details],
+      );
+      assert.deepEqual(
+        o.map((e) => JSON.parse(e.data)),
+        [outline(created.body.details), outline(finished.body.details), instance.body.details],
+      );
+      assert.deepEqual(
+        o.map((e) => e.id),
+        w.map((e) => e.id),
+      );
+      const resumed = await open(server.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`, {
+        'last-event-id': o[0]!.id!,
+      });
+      assert.deepEqual(
+        (await resumed.next(2)).map((e) => JSON.parse(e.data)),
+        [outline(finished.body.details), instance.body.details],
+      );
       const bad = await call(server, account.token, 'GET', `/api/v1/events?include_payloads=sometimes`);
       assert.equal(bad.status, 422);
       assert.ok(bad.body.errors.include_payloads, bad.text);
@@ -181,7 +234,11 @@ describe('events stream compression', () => {
     assert.equal(deflated.response.headers.vary, 'accept-encoding');
     assert.equal(plain.response.headers['content-encoding'], undefined);
     for (let i = 0; i < 30; i++) await llmSpan(server, account, instanceId);
-    const frames = (stream: { text: () => string }) => stream.text().split('\n\n').filter((frame) => frame.startsWith('id: '));
+    const frames = (stream: { text: () => string }) =>
+      stream
+        .text()
+        .split('\n\n')
+        .filter((frame) => frame.startsWith('id: '));
     const deadline = Date.now() + 5000;
     while ((frames(deflated).length < 30 || frames(plain).length < 30) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(frames(plain).length, 30);
@@ -262,17 +319,25 @@ describePostgres('events across server processes on PostgreSQL', (url) => {
     // streams opened next begin after them and hold only what follows.
     const accountWide = await open(reader.url, account.token);
     const instanceId = await openInstance(writer, account);
-    assert.deepEqual((await accountWide.next(2)).map((e) => [e.event, JSON.parse(e.data).status]), [
-      ['instance.updated', 'pending'], ['instance.updated', 'active'],
-    ]);
+    assert.deepEqual(
+      (await accountWide.next(2)).map((e) => [e.event, JSON.parse(e.data).status]),
+      [
+        ['instance.updated', 'pending'],
+        ['instance.updated', 'active'],
+      ],
+    );
     const stream = await open(reader.url, account.token, `?agent_instance_id=${instanceId}`);
     const outlines = await open(reader.url, account.token, `?agent_instance_id=${instanceId}&include_payloads=false`);
     const created = await llmSpan(writer, account, instanceId);
     const finished = await call(writer, account.token, 'POST', `/api/v1/agent_spans/${created.body.details.id}/finish`, {
-      status: 'failed', result_payload: { response: 'no' },
+      status: 'failed',
+      result_payload: { response: 'no' },
     });
     const events = await stream.next(2);
-    assert.deepEqual(events.map((e) => e.event), ['span.created', 'span.finished']);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['span.created', 'span.finished'],
+    );
     assert.equal(JSON.parse(events[0]!.data).id, created.body.details.id);
     assert.deepEqual(JSON.parse(events[1]!.data), finished.body.details);
     const { payload: _p, result_payload: _r, ...outline } = finished.body.details;

@@ -5,7 +5,17 @@ import fc from 'fast-check';
 import { ENGINES } from './engines.js';
 import { newAccount, startServer, type Account, type Server } from './harness.js';
 import { SCHEMA_VERSION, createSpan, openInstance } from './fixtures.js';
-import { hostileField, hostileJson, hostileKey, hostileObject, hostileString, hostileUrlText, objectOf, rawBody, toJsonText } from './hostile-json.js';
+import {
+  hostileField,
+  hostileJson,
+  hostileKey,
+  hostileObject,
+  hostileString,
+  hostileUrlText,
+  objectOf,
+  rawBody,
+  toJsonText,
+} from './hostile-json.js';
 
 /**
  * Property tests of every endpoint's body, path and query with random and adversarial input, over
@@ -88,28 +98,42 @@ const accountToken = fc.oneof(
 );
 const contentType = fc.oneof(
   { weight: 12, arbitrary: fc.constant('application/json') },
-  { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'multipart/form-data') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=utf-16',
+      'application/json; charset=latin1',
+      'multipart/form-data',
+    ),
+  },
 );
 /** An id in a path: the fixture's, or hostile text. */
 const pathId = (valid: string) => fc.oneof({ weight: 1, arbitrary: fc.constant(valid) }, { weight: 3, arbitrary: hostileUrlText });
 
-const post = (path: string, base: object, tokens = token) => (_f: Fixture) =>
-  fc.record({ method: fc.constant('POST'), path: fc.constant(path), token: tokens, body: hostileBody(base), contentType });
+const post =
+  (path: string, base: object, tokens = token) =>
+  (_f: Fixture) =>
+    fc.record({ method: fc.constant('POST'), path: fc.constant(path), token: tokens, body: hostileBody(base), contentType });
 
 /** A query string: the valid params, some made hostile, some repeated, some unknown. */
 function hostileQuery(path: string, base: Record<string, string>, extra: string[]): fc.Arbitrary<string> {
   const names = [...Object.keys(base), ...extra];
   const param = fc.tuple(fc.constantFrom(...names, '__proto__', 'constructor', '__proto__[x]'), hostileUrlText);
-  return fc
-    .record({ keep: fc.subarray(Object.keys(base)), hostile: fc.array(param, { maxLength: 4 }) })
-    .map(({ keep, hostile }) => {
-      const parts = [...keep.map((name) => `${name}=${encodeURIComponent(base[name]!)}`), ...hostile.map(([name, value]) => `${encodeURIComponent(name)}=${value}`)];
-      return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
-    });
+  return fc.record({ keep: fc.subarray(Object.keys(base)), hostile: fc.array(param, { maxLength: 4 }) }).map(({ keep, hostile }) => {
+    const parts = [
+      ...keep.map((name) => `${name}=${encodeURIComponent(base[name]!)}`),
+      ...hostile.map(([name, value]) => `${encodeURIComponent(name)}=${value}`),
+    ];
+    return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
+  });
 }
 
-const get = (path: (f: Fixture) => fc.Arbitrary<string>, tokens = token) => (f: Fixture) =>
-  fc.record({ method: fc.constant('GET'), path: path(f), token: tokens });
+const get =
+  (path: (f: Fixture) => fc.Arbitrary<string>, tokens = token) =>
+  (f: Fixture) =>
+    fc.record({ method: fc.constant('GET'), path: path(f), token: tokens });
 
 const SPAN_DETAILS = (f: Fixture) => ({
   agent_instance_id: f.instanceId,
@@ -125,52 +149,87 @@ const SPAN_DETAILS = (f: Fixture) => ({
 function otlpExport(): object {
   const traceId = '5b8efff798038103d269b633813fc60c';
   return {
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hostile-service' } }] },
-      scopeSpans: [{
-        scope: { name: 'test' },
-        spans: [{
-          traceId, spanId: 'eee19b7ec3c1b174', name: 'root', kind: 1,
-          startTimeUnixNano: '1714564800000000000', endTimeUnixNano: '1714564801000000000',
-          attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }],
-          status: { code: 1 },
-        }],
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hostile-service' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'test' },
+            spans: [
+              {
+                traceId,
+                spanId: 'eee19b7ec3c1b174',
+                name: 'root',
+                kind: 1,
+                startTimeUnixNano: '1714564800000000000',
+                endTimeUnixNano: '1714564801000000000',
+                attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }],
+                status: { code: 1 },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   };
 }
 
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /ping', request: get(() => hostileQuery('/api/v1/ping', {}, ['x'])) },
-  { name: 'POST /agent', request: post('/api/v1/agent', { details: { name: 'fuzzed agent', description: 'd', external_identifier: 'ext', owner_person_id: 'p' }, idempotency_key: 'agent-key' }, accountToken) },
-  { name: 'GET /agent', request: get(() => hostileQuery('/api/v1/agent', { page_size: '10', page_offset: '0', sorting: '-name' }, ['status', 'name', 'external_identifier']), accountToken) },
-  { name: 'GET /agent/show', request: get((f) => hostileQuery('/api/v1/agent/show', { agent_id: f.agentId, include_counts: 'true' }, ['external_identifier', 'environment_id']), accountToken) },
+  {
+    name: 'POST /agent',
+    request: post(
+      '/api/v1/agent',
+      { details: { name: 'fuzzed agent', description: 'd', external_identifier: 'ext', owner_person_id: 'p' }, idempotency_key: 'agent-key' },
+      accountToken,
+    ),
+  },
+  {
+    name: 'GET /agent',
+    request: get(
+      () => hostileQuery('/api/v1/agent', { page_size: '10', page_offset: '0', sorting: '-name' }, ['status', 'name', 'external_identifier']),
+      accountToken,
+    ),
+  },
+  {
+    name: 'GET /agent/show',
+    request: get(
+      (f) => hostileQuery('/api/v1/agent/show', { agent_id: f.agentId, include_counts: 'true' }, ['external_identifier', 'environment_id']),
+      accountToken,
+    ),
+  },
   { name: 'GET /agent/{id}', request: get((f) => pathId(f.agentId).map((id) => `/api/v1/agent/${id}`), accountToken) },
   {
     name: 'PUT /agent/{id}',
-    request: (f) => fc.record({
-      method: fc.constant('PUT'),
-      path: pathId(f.agentId).map((id) => `/api/v1/agent/${id}`),
-      token: accountToken,
-      body: hostileBody({ details: { name: 'renamed', description: null, team_id: 't' }, idempotency_key: 'put-key' }),
-      contentType,
-    }),
+    request: (f) =>
+      fc.record({
+        method: fc.constant('PUT'),
+        path: pathId(f.agentId).map((id) => `/api/v1/agent/${id}`),
+        token: accountToken,
+        body: hostileBody({ details: { name: 'renamed', description: null, team_id: 't' }, idempotency_key: 'put-key' }),
+        contentType,
+      }),
   },
   {
     name: 'POST /agent/{id}/retire|reinstate, DELETE /agent/{id}',
-    request: (f) => fc.record({
-      method: fc.constantFrom('POST', 'DELETE'),
-      path: fc.tuple(pathId(f.agentId), fc.constantFrom('/retire', '/reinstate', '')).map(([id, action]) => `/api/v1/agent/${id}${action}`),
-      token: accountToken,
-      body: fc.option(hostileBody({ idempotency_key: 'action-key' }), { nil: undefined }),
-      contentType,
-    }),
+    request: (f) =>
+      fc.record({
+        method: fc.constantFrom('POST', 'DELETE'),
+        path: fc.tuple(pathId(f.agentId), fc.constantFrom('/retire', '/reinstate', '')).map(([id, action]) => `/api/v1/agent/${id}${action}`),
+        token: accountToken,
+        body: fc.option(hostileBody({ idempotency_key: 'action-key' }), { nil: undefined }),
+        contentType,
+      }),
   },
   {
     name: 'POST /agent_instance/register',
     request: post('/api/v1/agent_instance/register', {
       agent_version: { name: 'v', external_identifier: 'fuzz-v1', description: 'd' },
-      agent_schema_version: { external_identifier: 'fuzz-schema', span_type_schemas: SCHEMA_VERSION.span_type_schemas, quality_schemas: [{ name: 'q', schema: { type: 'object' } }] },
+      agent_schema_version: {
+        external_identifier: 'fuzz-schema',
+        span_type_schemas: SCHEMA_VERSION.span_type_schemas,
+        quality_schemas: [{ name: 'q', schema: { type: 'object' } }],
+      },
       update_current_version: true,
       purpose: 'eval',
       idempotency_key: 'register-key',
@@ -178,46 +237,66 @@ const ENDPOINTS: Endpoint[] = [
   },
   ...(['start', 'finish', 'record_quality', 'terminate'] as const).map((action): Endpoint => ({
     name: `POST /agent_instance/{id}/${action}`,
-    request: (f) => fc.record({
-      method: fc.constant('POST'),
-      path: pathId(f.instanceId).map((id) => `/api/v1/agent_instance/${id}/${action}`),
-      token,
-      body: hostileBody({
-        start: { timestamp: '2024-05-01T12:00:00Z', idempotency_key: 'start-key' },
-        finish: { status: 'complete', timestamp: '2024-05-01T12:00:00Z', idempotency_key: 'finish-key' },
-        record_quality: { name: 'q', payload: { score: 1 }, idempotency_key: 'quality-key' },
-        terminate: { reason: 'stop', idempotency_key: 'terminate-key' },
-      }[action]),
-      contentType,
-    }),
+    request: (f) =>
+      fc.record({
+        method: fc.constant('POST'),
+        path: pathId(f.instanceId).map((id) => `/api/v1/agent_instance/${id}/${action}`),
+        token,
+        body: hostileBody(
+          {
+            start: { timestamp: '2024-05-01T12:00:00Z', idempotency_key: 'start-key' },
+            finish: { status: 'complete', timestamp: '2024-05-01T12:00:00Z', idempotency_key: 'finish-key' },
+            record_quality: { name: 'q', payload: { score: 1 }, idempotency_key: 'quality-key' },
+            terminate: { reason: 'stop', idempotency_key: 'terminate-key' },
+          }[action],
+        ),
+        contentType,
+      }),
   })),
-  { name: 'GET /agent_instance', request: get(() => hostileQuery('/api/v1/agent_instance', { status: 'active', q: 'search', limit: '5', since: '2024-01-01T00:00:00Z' }, ['agent_id', 'until', 'cursor'])) },
+  {
+    name: 'GET /agent_instance',
+    request: get(() =>
+      hostileQuery('/api/v1/agent_instance', { status: 'active', q: 'search', limit: '5', since: '2024-01-01T00:00:00Z' }, [
+        'agent_id',
+        'until',
+        'cursor',
+      ]),
+    ),
+  },
   { name: 'GET /agent_instance/{id}', request: get((f) => pathId(f.instanceId).map((id) => `/api/v1/agent_instance/${id}`)) },
   { name: 'POST /agent_spans', request: (f) => post('/api/v1/agent_spans', { details: SPAN_DETAILS(f), idempotency_key: null })(f) },
   {
     name: 'POST /agent_spans/{id}/finish',
-    request: (f) => fc.record({
-      method: fc.constant('POST'),
-      path: pathId(f.spanId).map((id) => `/api/v1/agent_spans/${id}/finish`),
-      token,
-      body: hostileBody({ status: 'failed', result_payload: { error: 'x' }, timestamp: '2024-05-01T12:00:05Z', idempotency_key: 'span-finish' }),
-      contentType,
-    }),
+    request: (f) =>
+      fc.record({
+        method: fc.constant('POST'),
+        path: pathId(f.spanId).map((id) => `/api/v1/agent_spans/${id}/finish`),
+        token,
+        body: hostileBody({ status: 'failed', result_payload: { error: 'x' }, timestamp: '2024-05-01T12:00:05Z', idempotency_key: 'span-finish' }),
+        contentType,
+      }),
   },
   { name: 'GET /agent_spans/{id}', request: get((f) => pathId(f.spanId).map((id) => `/api/v1/agent_spans/${id}`)) },
   {
     name: 'GET /agent_spans',
-    request: get((f) => hostileQuery('/api/v1/agent_spans', { agent_instance_id: f.instanceId, limit: '10', include_summaries: 'true', start_time: '2024-01-01T00:00:00Z' }, ['parent_span_id', 'end_time', 'cursor'])),
+    request: get((f) =>
+      hostileQuery(
+        '/api/v1/agent_spans',
+        { agent_instance_id: f.instanceId, limit: '10', include_summaries: 'true', start_time: '2024-01-01T00:00:00Z' },
+        ['parent_span_id', 'end_time', 'cursor'],
+      ),
+    ),
   },
   {
     name: 'POST /bulk',
-    request: (f) => post('/api/v1/bulk', {
-      items: [
-        { _type: 'agent_spans/create', idempotency_key: 'bulk-key-1', ...SPAN_DETAILS(f), idempotency_key_extra: undefined },
-        { _type: 'agent_spans/finish', idempotency_key: 'bulk-key-2', agent_span_id: f.spanId, status: 'complete' },
-        { _type: 'agent_instances/start', idempotency_key: 'bulk-key-3', agent_instance_id: f.instanceId },
-      ],
-    })(f),
+    request: (f) =>
+      post('/api/v1/bulk', {
+        items: [
+          { _type: 'agent_spans/create', idempotency_key: 'bulk-key-1', ...SPAN_DETAILS(f), idempotency_key_extra: undefined },
+          { _type: 'agent_spans/finish', idempotency_key: 'bulk-key-2', agent_span_id: f.spanId, status: 'complete' },
+          { _type: 'agent_instances/start', idempotency_key: 'bulk-key-3', agent_instance_id: f.instanceId },
+        ],
+      })(f),
   },
   {
     name: 'GET /events',
@@ -227,47 +306,74 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /v1/traces',
     answers: 'otlp',
-    request: () => fc.record({ method: fc.constant('POST'), path: fc.constant('/v1/traces'), token: accountToken, body: hostileBody(otlpExport()), contentType: fc.constant('application/json') }),
+    request: () =>
+      fc.record({
+        method: fc.constant('POST'),
+        path: fc.constant('/v1/traces'),
+        token: accountToken,
+        body: hostileBody(otlpExport()),
+        contentType: fc.constant('application/json'),
+      }),
   },
   {
     name: 'POST /v1/traces (protobuf, gzip)',
     answers: 'otlp-protobuf',
-    request: () => fc.record({
-      method: fc.constant('POST'),
-      path: fc.constant('/v1/traces'),
-      token: accountToken,
-      // Random bytes, and random bytes that are valid gzip: the decoder must refuse both without failing.
-      body: fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 2000 }).map((b) => new Uint8Array(gzipSync(b)))).map((bytes) => ({ bytes })),
-      contentType: fc.constant('application/x-protobuf'),
-      headers: fc.constantFrom({}, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }),
-    }),
+    request: () =>
+      fc.record({
+        method: fc.constant('POST'),
+        path: fc.constant('/v1/traces'),
+        token: accountToken,
+        // Random bytes, and random bytes that are valid gzip: the decoder must refuse both without failing.
+        body: fc
+          .oneof(
+            fc.uint8Array({ maxLength: 2000 }),
+            fc.uint8Array({ maxLength: 2000 }).map((b) => new Uint8Array(gzipSync(b))),
+          )
+          .map((bytes) => ({ bytes })),
+        contentType: fc.constant('application/x-protobuf'),
+        headers: fc.constantFrom({}, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }),
+      }),
   },
   {
     name: 'POST|GET|DELETE /ui/session',
     answers: 'session',
-    request: (f) => fc.oneof(
-      fc.record({
-        method: fc.constant('POST'), path: fc.constant('/ui/session'), token: fc.constant<TokenChoice>('none'),
-        body: hostileBody({ token: f.account.token }), contentType,
-      }),
-      fc.record({
-        method: fc.constantFrom('GET', 'DELETE'), path: fc.constant('/ui/session'), token: fc.constant<TokenChoice>('none'),
-        headers: fc.record({
-          cookie: fc.oneof(fc.constant(`agentspan_session=${f.account.token}`), hostileUrlText.map((t) => `agentspan_session=${t}`)),
-          'x-csrf-token': hostileString.filter((s) => /^[\x20-\x7e]*$/.test(s)),
+    request: (f) =>
+      fc.oneof(
+        fc.record({
+          method: fc.constant('POST'),
+          path: fc.constant('/ui/session'),
+          token: fc.constant<TokenChoice>('none'),
+          body: hostileBody({ token: f.account.token }),
+          contentType,
         }),
-      }),
-    ),
+        fc.record({
+          method: fc.constantFrom('GET', 'DELETE'),
+          path: fc.constant('/ui/session'),
+          token: fc.constant<TokenChoice>('none'),
+          headers: fc.record({
+            cookie: fc.oneof(
+              fc.constant(`agentspan_session=${f.account.token}`),
+              hostileUrlText.map((t) => `agentspan_session=${t}`),
+            ),
+            'x-csrf-token': hostileString.filter((s) => /^[\x20-\x7e]*$/.test(s)),
+          }),
+        }),
+      ),
   },
 ];
 
 function authorization(choice: TokenChoice, account: Account): Record<string, string> {
   switch (choice) {
-    case 'deployment': return { authorization: `Bearer ${account.token}` };
-    case 'account': return { authorization: `Bearer ${account.accountToken}` };
-    case 'unknown': return { authorization: 'Bearer as_not-a-token-of-this-server' };
-    case 'malformed': return { authorization: `Basic ${account.token}` };
-    case 'none': return {};
+    case 'deployment':
+      return { authorization: `Bearer ${account.token}` };
+    case 'account':
+      return { authorization: `Bearer ${account.accountToken}` };
+    case 'unknown':
+      return { authorization: 'Bearer as_not-a-token-of-this-server' };
+    case 'malformed':
+      return { authorization: `Basic ${account.token}` };
+    case 'none':
+      return {};
   }
 }
 
@@ -282,10 +388,13 @@ async function send(server: Server, account: Account, request: HostileRequest): 
   const timer = setTimeout(() => controller.abort(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
   try {
     const body =
-      request.body === undefined ? undefined
-      : 'raw' in request.body ? request.body.raw
-      : 'bytes' in request.body ? request.body.bytes
-      : toJsonText(request.body.json);
+      request.body === undefined
+        ? undefined
+        : 'raw' in request.body
+          ? request.body.raw
+          : 'bytes' in request.body
+            ? request.body.bytes
+            : toJsonText(request.body.json);
     const response = await fetch(server.url + request.path, {
       method: request.method,
       headers: {
@@ -407,7 +516,12 @@ for (const engine of ENGINES) {
           totalCases += 1;
           const details = { agent_instance_id: instanceId, schema_name: 'agent:any', status: 'complete', payload, result_payload: resultPayload };
           const request: HostileRequest = bulk
-            ? { method: 'POST', path: '/api/v1/bulk', token: 'deployment', body: { json: { items: [{ _type: 'agent_spans/create', idempotency_key: `bulk-${totalCases}-key`, ...details }] } } }
+            ? {
+                method: 'POST',
+                path: '/api/v1/bulk',
+                token: 'deployment',
+                body: { json: { items: [{ _type: 'agent_spans/create', idempotency_key: `bulk-${totalCases}-key`, ...details }] } },
+              }
             : { method: 'POST', path: '/api/v1/agent_spans', token: 'deployment', body: { json: { details } } };
           const answer = await send(server, fixture.account, request);
           // Only a payload over the size limit may be refused (the other refusals are checked above).

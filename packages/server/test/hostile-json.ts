@@ -129,7 +129,10 @@ export const hostileKey: fc.Arbitrary<string> = fc.oneof(
 export const deepValue: fc.Arbitrary<unknown> = fc
   .record({ depth: fc.constantFrom(20, 64, 65, 200, 1_000, 5_000, 100_000), object: fc.boolean() })
   .map(({ depth, object }) =>
-    rawJson(object ? '{"d":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth), `${depth} ${object ? 'objects' : 'arrays'} deep`),
+    rawJson(
+      object ? '{"d":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + ']'.repeat(depth),
+      `${depth} ${object ? 'objects' : 'arrays'} deep`,
+    ),
   );
 
 /** An object with very many keys. */
@@ -158,9 +161,7 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(
 })).value;
 
 /** A JSON object, with hostile keys and leaves (a payload). */
-export const hostileObject: fc.Arbitrary<Record<string, unknown>> = fc
-  .array(fc.tuple(hostileKey, hostileJson), { maxLength: 8 })
-  .map(objectOf);
+export const hostileObject: fc.Arbitrary<Record<string, unknown>> = fc.array(fc.tuple(hostileKey, hostileJson), { maxLength: 8 }).map(objectOf);
 
 /** What may stand where a field of a known type belongs: anything, the edges first. */
 export const hostileField: fc.Arbitrary<unknown> = fc.oneof(
@@ -225,7 +226,8 @@ export function percentEncode(text: string): string {
       out += encodeURIComponent(text.slice(i, i + 2));
       i++;
     } else if (unit >= 0xd800 && unit <= 0xdfff) {
-      out += `%${(0xe0 | (unit >> 12)).toString(16)}%${(0x80 | ((unit >> 6) & 0x3f)).toString(16)}%${(0x80 | (unit & 0x3f)).toString(16)}`.toUpperCase();
+      out +=
+        `%${(0xe0 | (unit >> 12)).toString(16)}%${(0x80 | ((unit >> 6) & 0x3f)).toString(16)}%${(0x80 | (unit & 0x3f)).toString(16)}`.toUpperCase();
     } else out += encodeURIComponent(text[i]!);
   }
   return out;

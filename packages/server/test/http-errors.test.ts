@@ -15,7 +15,10 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
       try {
-        const refused = await client.agentSpans.get('no-such-span').then(() => undefined, (error: unknown) => error);
+        const refused = await client.agentSpans.get('no-such-span').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         assert.ok(refused instanceof PrefactorNotFoundError);
         assert.match(refused.requestId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-/);
         const raw = await call(server, account.token, 'GET', '/api/v1/agent_spans/no-such-span');
@@ -32,7 +35,12 @@ for (const engine of ENGINES) {
       const before = await snapshot(server, account.accountId, [instanceId]);
       const malformed = await call(server, account.token, 'POST', '/api/v1/agent_spans', '{"details": {"agent_instance_id": ');
       assert.equal(malformed.status, 400);
-      assert.deepEqual(malformed.body, { status: 'error', code: 'invalid_json', message: 'the request body is not valid JSON; send one JSON object', request_id: malformed.headers.get('x-request-id') });
+      assert.deepEqual(malformed.body, {
+        status: 'error',
+        code: 'invalid_json',
+        message: 'the request body is not valid JSON; send one JSON object',
+        request_id: malformed.headers.get('x-request-id'),
+      });
       const empty = await call(server, account.token, 'POST', '/api/v1/agent_spans', '');
       assert.equal(empty.status, 400);
       assert.match(empty.body.message, /the request body is empty but Content-Type says JSON/);
@@ -73,7 +81,11 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const reply = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', payload: { name: 'x'.repeat(5000) }, idempotency_key: 'too-big-1',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        payload: { name: 'x'.repeat(5000) },
+        idempotency_key: 'too-big-1',
       });
       assert.equal(reply.status, 413);
       assert.equal(reply.body.code, 'payload_too_large');
@@ -84,7 +96,11 @@ for (const engine of ENGINES) {
 
     it('answers 404 not_found in the envelope for an unknown route', async () => {
       const account = await newAccount(server);
-      for (const [method, path] of [['GET', '/api/v1/agent_spanz'], ['DELETE', '/api/v1/agent_spans/x'], ['GET', '/nothing-here']] as const) {
+      for (const [method, path] of [
+        ['GET', '/api/v1/agent_spanz'],
+        ['DELETE', '/api/v1/agent_spans/x'],
+        ['GET', '/nothing-here'],
+      ] as const) {
         const reply = await call(server, account.token, method, path);
         assert.equal(reply.status, 404, path);
         assert.equal(reply.body.code, 'not_found');
@@ -98,7 +114,12 @@ for (const engine of ENGINES) {
       const before = await snapshot(server, account.accountId, [instanceId]);
       const missing = await call(server, undefined, 'GET', '/api/v1/ping');
       assert.equal(missing.status, 401);
-      assert.deepEqual(missing.body, { status: 'error', code: 'unauthorized', message: 'missing token: send Authorization: Bearer <token>', request_id: missing.headers.get('x-request-id') });
+      assert.deepEqual(missing.body, {
+        status: 'error',
+        code: 'unauthorized',
+        message: 'missing token: send Authorization: Bearer <token>',
+        request_id: missing.headers.get('x-request-id'),
+      });
       const malformed = await call(server, undefined, 'GET', '/api/v1/ping', undefined, { authorization: 'Token abc' });
       assert.equal(malformed.status, 401);
       assert.match(malformed.body.message, /must be "Bearer <token>"/);
@@ -143,7 +164,12 @@ for (const engine of ENGINES) {
     it('reads explicit nulls as absent and ignores unknown fields everywhere', async () => {
       const account = await newAccount(server);
       const registered = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_id: null, environment_id: null, id: null, idempotency_key: null, purpose: null, update_current_version: null,
+        agent_id: null,
+        environment_id: null,
+        id: null,
+        idempotency_key: null,
+        purpose: null,
+        update_current_version: null,
         agent_version: { name: null, external_identifier: null, description: null, build: 'abc' },
         agent_schema_version: { external_identifier: null, span_schemas: null, span_type_schemas: null, quality_schemas: null, extra: [] },
         future_option: true,
@@ -166,7 +192,12 @@ for (const engine of ENGINES) {
         const account = await newAccount(server);
         const instanceId = await openInstance(server, account);
         const send = (size: number) =>
-          createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', payload: { name: 'x'.repeat(size) } });
+          createSpan(server, account, {
+            agent_instance_id: instanceId,
+            schema_name: 'agent:tool',
+            status: 'active',
+            payload: { name: 'x'.repeat(size) },
+          });
         assert.equal((await send(1000 * 1000)).status, 201);
         const before = await snapshot(server, account.accountId, [instanceId]);
         assert.equal((await send(1024 * 1024)).status, 413);

@@ -10,8 +10,7 @@ for (const engine of ENGINES) {
     before(async () => (server = await startServer(engine)));
     after(() => server.close());
 
-    const ledgerRow = (accountId: string, operation: string, key: string) =>
-      server.store.read((tx) => tx.getIdempotency(accountId, operation, key));
+    const ledgerRow = (accountId: string, operation: string, key: string) => server.store.read((tx) => tx.getIdempotency(accountId, operation, key));
 
     it('replays the first answer byte for byte, marked Idempotent-Replayed, for each key source', async () => {
       const account = await newAccount(server);
@@ -39,19 +38,31 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const open = {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload('first'),
-        started_at: '2026-01-01T00:00:00Z', idempotency_key: 'create-then-finish',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload('first'),
+        started_at: '2026-01-01T00:00:00Z',
+        idempotency_key: 'create-then-finish',
       };
       // A finish status without finished_at finishes the span at the create's own clock reading.
       const done = {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('second'),
-        result_payload: { response: 'hi' }, idempotency_key: 'created-complete',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: llmPayload('second'),
+        result_payload: { response: 'hi' },
+        idempotency_key: 'created-complete',
       };
       const first = [await createSpan(server, account, open), await createSpan(server, account, done)];
-      assert.deepEqual(first.map((r) => r.status), [201, 201]);
+      assert.deepEqual(
+        first.map((r) => r.status),
+        [201, 201],
+      );
       assert.equal(first[1]!.body.details.summary, 'gpt-test: second -> hi');
       const finish = await call(server, account.token, 'POST', `/api/v1/agent_spans/${first[0]!.body.details.id}/finish`, {
-        status: 'failed', result_payload: { response: 'later' },
+        status: 'failed',
+        result_payload: { response: 'later' },
       });
       assert.equal(finish.status, 200);
       const terminate = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'budget spent' });
@@ -60,7 +71,11 @@ for (const engine of ENGINES) {
       first.push(await createSpan(server, account, afterTermination));
       assert.deepEqual(first[2]!.body.control, { terminate: true, reason: 'budget spent' });
 
-      const replays = [await createSpan(server, account, open), await createSpan(server, account, done), await createSpan(server, account, afterTermination)];
+      const replays = [
+        await createSpan(server, account, open),
+        await createSpan(server, account, done),
+        await createSpan(server, account, afterTermination),
+      ];
       replays.forEach((replay, i) => {
         assert.equal(replay.status, 201);
         assert.equal(replay.headers.get('idempotent-replayed'), 'true');
@@ -78,8 +93,13 @@ for (const engine of ENGINES) {
       // No started_at: the span starts at the server's clock reading, and finished_at is a little
       // ahead of it, as from a client whose clock runs fast. A retry comes after that moment.
       const details = {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('ahead'),
-        result_payload: { response: 'ok' }, finished_at: new Date(Date.now() + 300).toISOString(), idempotency_key: 'finished-ahead',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: llmPayload('ahead'),
+        result_payload: { response: 'ok' },
+        finished_at: new Date(Date.now() + 300).toISOString(),
+        idempotency_key: 'finished-ahead',
       };
       const first = await createSpan(server, account, details);
       assert.equal(first.status, 201, first.text);
@@ -94,12 +114,22 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       // A create first, so the instance is one a batch already knows (PostgreSQL's one-round-trip path).
-      const first = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      const first = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
+      });
       assert.equal(first.status, 201, first.text);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const details = {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload('late'),
-        result_payload: { response: 'ok' }, finished_at: '2024-05-01T12:00:00Z', idempotency_key: 'finished-before-now',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: llmPayload('late'),
+        result_payload: { response: 'ok' },
+        finished_at: '2024-05-01T12:00:00Z',
+        idempotency_key: 'finished-before-now',
       };
       const rejected = await createSpan(server, account, details);
       assert.equal(rejected.status, 422, rejected.text);
@@ -128,11 +158,19 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const first = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'nulls-key',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        idempotency_key: 'nulls-key',
       });
       const withNulls = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'nulls-key',
-        parent_span_id: null, finished_at: null, result_payload: null,
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        idempotency_key: 'nulls-key',
+        parent_span_id: null,
+        finished_at: null,
+        result_payload: null,
       });
       assert.equal(withNulls.headers.get('idempotent-replayed'), 'true');
       assert.equal(withNulls.body.details.id, first.body.details.id);
@@ -141,9 +179,18 @@ for (const engine of ENGINES) {
     it('makes one record of identical requests in flight at once', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
-      const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: 'raced-key' };
+      const details = {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
+        idempotency_key: 'raced-key',
+      };
       const replies = await Promise.all(Array.from({ length: 8 }, () => createSpan(server, account, details)));
-      assert.deepEqual(replies.map((r) => r.status), Array(8).fill(201));
+      assert.deepEqual(
+        replies.map((r) => r.status),
+        Array(8).fill(201),
+      );
       assert.equal(new Set(replies.map((r) => r.body.details.id)).size, 1);
       assert.equal(replies.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 7);
       const stored = await snapshot(server, account.accountId, [instanceId]);
@@ -163,7 +210,8 @@ for (const engine of ENGINES) {
       assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409, 409, 409]);
       const winner = replies.findIndex((r) => r.status === 200);
       const replay = await call(server, account.token, 'POST', path, {
-        status: ['complete', 'failed', 'cancelled', 'complete'][winner], idempotency_key: `finish-${winner}`,
+        status: ['complete', 'failed', 'cancelled', 'complete'][winner],
+        idempotency_key: `finish-${winner}`,
       });
       assert.equal(replay.status, 200);
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
@@ -174,12 +222,20 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const rejected = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: {}, idempotency_key: 'retry-after-fix',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: {},
+        idempotency_key: 'retry-after-fix',
       });
       assert.equal(rejected.status, 422);
       assert.equal(await ledgerRow(account.accountId, 'agent_spans/create', 'retry-after-fix'), undefined);
       const fixed = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: 'retry-after-fix',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
+        idempotency_key: 'retry-after-fix',
       });
       assert.equal(fixed.status, 201);
       assert.equal(fixed.headers.get('idempotent-replayed'), null);
@@ -189,8 +245,18 @@ for (const engine of ENGINES) {
     it('keeps ledgers apart per account and per operation', async () => {
       const one = await newAccount(server);
       const two = await newAccount(server);
-      const first = await createSpan(server, one, { agent_instance_id: await openInstance(server, one), schema_name: 'agent:tool', status: 'active', idempotency_key: 'shared-key' });
-      const second = await createSpan(server, two, { agent_instance_id: await openInstance(server, two), schema_name: 'agent:tool', status: 'active', idempotency_key: 'shared-key' });
+      const first = await createSpan(server, one, {
+        agent_instance_id: await openInstance(server, one),
+        schema_name: 'agent:tool',
+        status: 'active',
+        idempotency_key: 'shared-key',
+      });
+      const second = await createSpan(server, two, {
+        agent_instance_id: await openInstance(server, two),
+        schema_name: 'agent:tool',
+        status: 'active',
+        idempotency_key: 'shared-key',
+      });
       assert.equal(second.status, 201);
       assert.equal(second.headers.get('idempotent-replayed'), null);
       assert.notEqual(first.body.details.id, second.body.details.id);
@@ -203,9 +269,14 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
-      const reply = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' }, {
-        'idempotency-key': 'k'.repeat(65),
-      });
+      const reply = await createSpan(
+        server,
+        account,
+        { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
+        {
+          'idempotency-key': 'k'.repeat(65),
+        },
+      );
       assert.equal(reply.status, 422);
       assert.deepEqual(reply.body.errors, { 'Idempotency-Key': ['must be at most 64 characters (got 65)'] });
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);

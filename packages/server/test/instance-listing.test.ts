@@ -16,7 +16,8 @@ async function instanceAt(server: Server, account: Account, startedAt: string | 
   return instanceId;
 }
 
-const list = (server: Server, account: Account, query = '') => call(server, account.token, 'GET', `/api/v1/agent_instance${query ? `?${query}` : ''}`);
+const list = (server: Server, account: Account, query = '') =>
+  call(server, account.token, 'GET', `/api/v1/agent_instance${query ? `?${query}` : ''}`);
 
 for (const engine of ENGINES) {
   describe(`instance listing (${engine.name})`, () => {
@@ -30,7 +31,8 @@ for (const engine of ENGINES) {
       const newer = await instanceAt(server, account, '2024-05-02T10:00:00Z');
       const pending = await instanceAt(server, account, null);
       await createSpan(server, account, { agent_instance_id: newer, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
-      for (let i = 0; i < 2; i++) await createSpan(server, account, { agent_instance_id: old, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
+      for (let i = 0; i < 2; i++)
+        await createSpan(server, account, { agent_instance_id: old, schema_name: 'agent:llm', status: 'active', payload: llmPayload() });
       const reply = await list(server, account);
       assert.equal(reply.status, 200, reply.text);
       assert.deepEqual(ids(reply), [pending, newer, old]);
@@ -82,7 +84,9 @@ for (const engine of ENGINES) {
       const c = await instanceAt(server, account, '2024-08-03T00:00:00Z');
       await call(server, account.token, 'POST', `/api/v1/agent_instance/${b}/finish`, { status: 'failed' });
       const registered = await call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', {
-        agent_id: agent.body.details.id, agent_version: { name: 'v' }, agent_schema_version: { external_identifier: 's' },
+        agent_id: agent.body.details.id,
+        agent_version: { name: 'v' },
+        agent_schema_version: { external_identifier: 's' },
       });
       const d = registered.body.details.id;
       assert.deepEqual(ids(await list(server, account, `agent_id=${account.agentId}`)), [c, b, a]);
@@ -114,10 +118,16 @@ for (const engine of ENGINES) {
       const reader = await instanceAt(server, account, '2024-09-02T00:00:00Z');
       await instanceAt(server, account, '2024-09-03T00:00:00Z');
       await createSpan(server, account, {
-        agent_instance_id: writer, schema_name: 'agent:llm', status: 'active', payload: { model: 'gpt-test', prompt: 'Draft the launch memo' },
+        agent_instance_id: writer,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: { model: 'gpt-test', prompt: 'Draft the launch memo' },
       });
       const tool = await createSpan(server, account, {
-        agent_instance_id: reader, schema_name: 'agent:tool', status: 'active', payload: { name: 'search_docs', args: { path: '/wiki' } },
+        agent_instance_id: reader,
+        schema_name: 'agent:tool',
+        status: 'active',
+        payload: { name: 'search_docs', args: { path: '/wiki' } },
       });
       const search = async (q: string) => ids(await list(server, account, `q=${encodeURIComponent(q)}`));
       assert.deepEqual(await search('llm'), [writer]);
@@ -130,11 +140,15 @@ for (const engine of ENGINES) {
       assert.deepEqual(await search('nothing-like-it'), []);
 
       const llm = await createSpan(server, account, {
-        agent_instance_id: reader, schema_name: 'agent:llm', status: 'active', payload: { model: 'gpt-test', prompt: 'summarise' },
+        agent_instance_id: reader,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: { model: 'gpt-test', prompt: 'summarise' },
       });
       assert.deepEqual(await search('zebra'), []);
       const finished = await call(server, account.token, 'POST', `/api/v1/agent_spans/${llm.body.details.id}/finish`, {
-        status: 'complete', result_payload: { response: 'zebras everywhere' },
+        status: 'complete',
+        result_payload: { response: 'zebras everywhere' },
       });
       assert.equal(finished.status, 200, finished.text);
       assert.deepEqual(await search('zebra'), [reader]);

@@ -15,7 +15,10 @@ for (const engine of ENGINES) {
     it('registers a pending instance on the deployment of a deployment-scoped token, every id filled', async () => {
       const account = await newAccount(server);
       const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION, update_current_version: true, purpose: 'eval',
+        agent_version: AGENT_VERSION,
+        agent_schema_version: SCHEMA_VERSION,
+        update_current_version: true,
+        purpose: 'eval',
       });
       assert.equal(reply.status, 201, reply.text);
       const instance = reply.body.details;
@@ -53,7 +56,9 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const register = (external_identifier: string, update_current_version?: boolean) =>
         call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-          agent_version: { name: 'a', external_identifier }, agent_schema_version: {}, update_current_version,
+          agent_version: { name: 'a', external_identifier },
+          agent_schema_version: {},
+          update_current_version,
         });
       const current = async () => (await server.store.read((tx) => tx.getDeployment(account.accountId, account.deploymentId)))?.current_version_id;
       const v1 = await register('v1', true);
@@ -67,23 +72,33 @@ for (const engine of ENGINES) {
     it('needs agent_id with an account-scoped token, and refuses another agent with a deployment-scoped one', async () => {
       const account = await newAccount(server);
       const before = await snapshot(server, account.accountId);
-      const missing = await call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', { agent_version: {}, agent_schema_version: {} });
+      const missing = await call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', {
+        agent_version: {},
+        agent_schema_version: {},
+      });
       assert.equal(missing.status, 422);
       assert.match(missing.body.errors.agent_id[0], /is required with an account-scoped token/);
       const unknown = await call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', {
-        agent_id: 'no-such-agent', agent_version: {}, agent_schema_version: {},
+        agent_id: 'no-such-agent',
+        agent_version: {},
+        agent_schema_version: {},
       });
       assert.equal(unknown.status, 422);
       assert.match(unknown.body.errors.agent_id[0], /names no agent of this account/);
       const other = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_id: 'someone-else', agent_version: {}, agent_schema_version: {},
+        agent_id: 'someone-else',
+        agent_version: {},
+        agent_schema_version: {},
       });
       assert.equal(other.status, 422);
       assert.match(other.body.errors.agent_id[0], /does not match this token's deployment/);
       assert.deepEqual(await snapshot(server, account.accountId), before);
 
       const ok = await call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', {
-        agent_id: account.agentId, environment_id: account.environmentId, agent_version: {}, agent_schema_version: {},
+        agent_id: account.agentId,
+        environment_id: account.environmentId,
+        agent_version: {},
+        agent_schema_version: {},
       });
       assert.equal(ok.status, 201, ok.text);
       assert.equal(ok.body.details.agent_deployment_id, account.deploymentId);
@@ -94,7 +109,9 @@ for (const engine of ENGINES) {
       await openInstance(server, account, { id: 'run-42', start: false });
       const before = await snapshot(server, account.accountId, ['run-42']);
       const again = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        id: 'run-42', agent_version: {}, agent_schema_version: {},
+        id: 'run-42',
+        agent_version: {},
+        agent_schema_version: {},
       });
       assert.equal(again.status, 409);
       assert.equal(again.body.code, 'conflict');
@@ -153,7 +170,13 @@ for (const engine of ENGINES) {
       const instance = await call(server, account.token, 'GET', `/api/v1/agent_instance/${id}`);
       assert.equal(instance.status, 200);
       assert.deepEqual(instance.body.details.span_counts, {
-        total: 6, pending: 1, active: 1, complete: 1, failed: 2, cancelled: 1, finished: 4,
+        total: 6,
+        pending: 1,
+        active: 1,
+        complete: 1,
+        failed: 2,
+        cancelled: 1,
+        finished: 4,
       });
     });
 
@@ -163,7 +186,11 @@ for (const engine of ENGINES) {
         schema: {
           external_identifier: 'with-quality',
           quality_schemas: [
-            { name: 'helpfulness', schema: { type: 'object', properties: { score: { type: 'number' } }, required: ['score'] }, template: 'score {{score}}' },
+            {
+              name: 'helpfulness',
+              schema: { type: 'object', properties: { score: { type: 'number' } }, required: ['score'] },
+              template: 'score {{score}}',
+            },
             { name: 'notes', schema: { type: 'object' } },
           ],
         },
@@ -202,7 +229,12 @@ for (const engine of ENGINES) {
       ] as const) {
         const reply = await call(server, account.token, method, path, body);
         assert.equal(reply.status, 404, path);
-        assert.deepEqual(reply.body, { status: 'error', code: 'not_found', message: 'agent instance nope was not found', request_id: reply.headers.get('x-request-id') });
+        assert.deepEqual(reply.body, {
+          status: 'error',
+          code: 'not_found',
+          message: 'agent instance nope was not found',
+          request_id: reply.headers.get('x-request-id'),
+        });
       }
     });
   });

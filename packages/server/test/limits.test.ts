@@ -150,10 +150,12 @@ for (const [name, open] of stallables) {
       const held: Array<ReturnType<typeof send>> = [];
       let refused: Awaited<ReturnType<typeof send>> | undefined;
       for (let i = 0; i < 100 && !refused; i++) {
-        held.push(send(i).then((reply) => {
-          if (reply.status === 503) refused ??= reply;
-          return reply;
-        }));
+        held.push(
+          send(i).then((reply) => {
+            if (reply.status === 503) refused ??= reply;
+            return reply;
+          }),
+        );
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.ok(refused, 'a write is refused while the queue is over its bound');

@@ -57,13 +57,19 @@ for (const engine of ENGINES) {
       assert.equal(all.body.pagination.next_cursor, null);
       const first = await page('limit=24');
       const rest = await page(`limit=24&cursor=${first.body.pagination.next_cursor}`);
-      assert.deepEqual(rest.body.details.map((s: { id: string }) => s.id), ['span-24']);
+      assert.deepEqual(
+        rest.body.details.map((s: { id: string }) => s.id),
+        ['span-24'],
+      );
       assert.equal(rest.body.pagination.next_cursor, null);
     });
 
     it('bounds the list by start_time and end_time, inclusive, in any ISO-8601 form', async () => {
       const reply = await page(`start_time=${encodeURIComponent('2024-05-01T14:00:03+02:00')}&end_time=2024-05-01T12:00:04`);
-      assert.deepEqual(reply.body.details.map((s: { id: string }) => s.id), ['span-06', 'span-07', 'span-08', 'span-09']);
+      assert.deepEqual(
+        reply.body.details.map((s: { id: string }) => s.id),
+        ['span-06', 'span-07', 'span-08', 'span-09'],
+      );
     });
 
     it('pages a time window with a cursor: the later of start_time and the cursor bounds the page', async () => {

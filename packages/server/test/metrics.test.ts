@@ -41,14 +41,29 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = await scrape(server);
       const spanRoute = 'method="POST",route="/api/v1/agent_spans",status="201"';
-      const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(), idempotency_key: 'metrics-key-1' };
+      const details = {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
+        idempotency_key: 'metrics-key-1',
+      };
       assert.equal((await call(server, account.token, 'POST', '/api/v1/agent_spans', { details })).status, 201);
       const replay = await call(server, account.token, 'POST', '/api/v1/agent_spans', { details });
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
-      assert.equal((await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', payload: { name: 't' } })).status, 201);
+      assert.equal(
+        (await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', payload: { name: 't' } }))
+          .status,
+        201,
+      );
       const bulk = await call(server, account.token, 'POST', '/api/v1/bulk', {
         items: [1, 2, 3].map((n) => ({
-          _type: 'agent_spans/create', idempotency_key: `metrics-bulk-${n}`, agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', payload: {},
+          _type: 'agent_spans/create',
+          idempotency_key: `metrics-bulk-${n}`,
+          agent_instance_id: instanceId,
+          schema_name: 'agent:tool',
+          status: 'active',
+          payload: {},
         })),
       });
       assert.equal(bulk.status, 200, bulk.text);

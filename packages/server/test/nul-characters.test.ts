@@ -23,25 +23,64 @@ function cases(instanceId: string, spanId: string): Case[] {
   const span = { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' };
   const register = (body: object) => ({ agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION, id: 'nul-register', ...body });
   const spanType = (change: object) => ({ ...SCHEMA_VERSION, span_type_schemas: [{ ...SCHEMA_VERSION.span_type_schemas[0], ...change }] });
-  const create = (name: string, details: object, field: string): Case =>
-    ({ name, method: 'POST', path: '/api/v1/agent_spans', body: { details: { ...span, ...details } }, field });
-  const registerCase = (name: string, body: object, field: string): Case =>
-    ({ name, method: 'POST', path: '/api/v1/agent_instance/register', body: register(body), field });
+  const create = (name: string, details: object, field: string): Case => ({
+    name,
+    method: 'POST',
+    path: '/api/v1/agent_spans',
+    body: { details: { ...span, ...details } },
+    field,
+  });
+  const registerCase = (name: string, body: object, field: string): Case => ({
+    name,
+    method: 'POST',
+    path: '/api/v1/agent_instance/register',
+    body: register(body),
+    field,
+  });
   const instance = `/api/v1/agent_instance/${instanceId}`;
   return [
     { name: 'agent name', account: true, method: 'POST', path: '/api/v1/agent', body: { details: { name: `a${NUL}` } }, field: 'details.name' },
-    { name: 'agent description', account: true, method: 'POST', path: '/api/v1/agent', body: { details: { name: 'a', description: `d${NUL}` } }, field: 'details.description' },
-    { name: 'agent external identifier', account: true, method: 'POST', path: '/api/v1/agent', body: { details: { name: 'a', external_identifier: `x${NUL}` } }, field: 'details.external_identifier' },
-    { name: 'agent key', account: true, method: 'POST', path: '/api/v1/agent', body: { details: { name: 'a' }, idempotency_key: `k${NUL}` }, field: 'idempotency_key' },
+    {
+      name: 'agent description',
+      account: true,
+      method: 'POST',
+      path: '/api/v1/agent',
+      body: { details: { name: 'a', description: `d${NUL}` } },
+      field: 'details.description',
+    },
+    {
+      name: 'agent external identifier',
+      account: true,
+      method: 'POST',
+      path: '/api/v1/agent',
+      body: { details: { name: 'a', external_identifier: `x${NUL}` } },
+      field: 'details.external_identifier',
+    },
+    {
+      name: 'agent key',
+      account: true,
+      method: 'POST',
+      path: '/api/v1/agent',
+      body: { details: { name: 'a' }, idempotency_key: `k${NUL}` },
+      field: 'idempotency_key',
+    },
     registerCase('register agent_id', { agent_id: `agent${NUL}` }, 'agent_id'),
     registerCase('register environment_id', { environment_id: `env${NUL}` }, 'environment_id'),
     registerCase('agent version name', { agent_version: { ...AGENT_VERSION, name: `n${NUL}` } }, 'agent_version.name'),
     registerCase('agent version external identifier', { agent_version: { external_identifier: `v${NUL}` } }, 'agent_version.external_identifier'),
     registerCase('agent version description', { agent_version: { ...AGENT_VERSION, description: `d${NUL}` } }, 'agent_version.description'),
-    registerCase('schema version external identifier', { agent_schema_version: { external_identifier: `s${NUL}` } }, 'agent_schema_version.external_identifier'),
+    registerCase(
+      'schema version external identifier',
+      { agent_schema_version: { external_identifier: `s${NUL}` } },
+      'agent_schema_version.external_identifier',
+    ),
     registerCase('span type name', { agent_schema_version: spanType({ name: `agent:llm${NUL}` }) }, 'agent_schema_version.span_type_schemas[0].name'),
     registerCase('span type title', { agent_schema_version: spanType({ title: `LLM${NUL}` }) }, 'agent_schema_version.span_type_schemas[0].title'),
-    registerCase('quality name', { agent_schema_version: { quality_schemas: [{ name: `q${NUL}`, schema: {} }] } }, 'agent_schema_version.quality_schemas[0].name'),
+    registerCase(
+      'quality name',
+      { agent_schema_version: { quality_schemas: [{ name: `q${NUL}`, schema: {} }] } },
+      'agent_schema_version.quality_schemas[0].name',
+    ),
     registerCase('register key', { idempotency_key: `k${NUL}` }, 'idempotency_key'),
     { name: 'start timestamp', method: 'POST', path: `${instance}/start`, body: { timestamp: `2024-05-01T12:00:00${NUL}` }, field: 'timestamp' },
     { name: 'finish key', method: 'POST', path: `${instance}/finish`, body: { idempotency_key: `k${NUL}` }, field: 'idempotency_key' },
@@ -53,8 +92,20 @@ function cases(instanceId: string, spanId: string): Case[] {
     create('parent span id', { parent_span_id: `p${NUL}` }, 'details.parent_span_id'),
     create('span started_at', { started_at: `2024-05-01T12:00:00${NUL}` }, 'details.started_at'),
     create('span key in details', { idempotency_key: `k${NUL}` }, 'details.idempotency_key'),
-    { name: 'span key at the top level', method: 'POST', path: '/api/v1/agent_spans', body: { details: span, idempotency_key: `k${NUL}` }, field: 'idempotency_key' },
-    { name: 'span finish timestamp', method: 'POST', path: `/api/v1/agent_spans/${spanId}/finish`, body: { timestamp: `2024-05-01T12:00:09${NUL}` }, field: 'timestamp' },
+    {
+      name: 'span key at the top level',
+      method: 'POST',
+      path: '/api/v1/agent_spans',
+      body: { details: span, idempotency_key: `k${NUL}` },
+      field: 'idempotency_key',
+    },
+    {
+      name: 'span finish timestamp',
+      method: 'POST',
+      path: `/api/v1/agent_spans/${spanId}/finish`,
+      body: { timestamp: `2024-05-01T12:00:09${NUL}` },
+      field: 'timestamp',
+    },
     { name: 'span id in the path', method: 'POST', path: '/api/v1/agent_spans/s%00/finish', body: {}, field: 'agent_span_id' },
     { name: 'span get', method: 'GET', path: '/api/v1/agent_spans/s%00', field: 'agent_span_id' },
     { name: 'instance get', method: 'GET', path: '/api/v1/agent_instance/i%00', field: 'agent_instance_id' },
@@ -105,7 +156,12 @@ for (const engine of ENGINES) {
         assert.match(reply.body.errors[c.field][0], /or unpaired surrogates \(U\+D800–U\+DFFF\)/, c.name);
       }
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
-      const emoji = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', idempotency_key: 'key 😀' });
+      const emoji = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        idempotency_key: 'key 😀',
+      });
       assert.equal(emoji.status, 201, 'a surrogate pair is a character like any other');
     });
 
@@ -114,8 +170,18 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
       for (const [token, path, body, field] of [
-        [account.token, '/api/v1/agent_spans', { details: { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', id: `s${NUL}` } }, 'details.id'],
-        [account.token, '/api/v1/agent_instance/register', { agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION, id: `i${NUL}` }, 'id'],
+        [
+          account.token,
+          '/api/v1/agent_spans',
+          { details: { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', id: `s${NUL}` } },
+          'details.id',
+        ],
+        [
+          account.token,
+          '/api/v1/agent_instance/register',
+          { agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION, id: `i${NUL}` },
+          'id',
+        ],
         [account.accountToken, '/api/v1/agent', { details: { name: 'a', id: `a${NUL}` } }, 'details.id'],
       ] as const) {
         const reply = await call(server, token, 'POST', path, body);
@@ -129,7 +195,13 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
-      const good = { _type: 'agent_spans/create', idempotency_key: 'bulk-nul-1', agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' };
+      const good = {
+        _type: 'agent_spans/create',
+        idempotency_key: 'bulk-nul-1',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+      };
       for (const [items, field] of [
         [[good, { ...good, idempotency_key: `bulk-nul-2${NUL}` }], 'items[1].idempotency_key'],
         [[{ ...good, idempotency_key: 'bulk-nul-2', schema_name: `agent:tool${NUL}` }, good], 'schema_name'],
@@ -159,7 +231,11 @@ for (const engine of ENGINES) {
         ...SCHEMA_VERSION,
         external_identifier: 'nul-schema',
         span_type_schemas: [
-          { ...SCHEMA_VERSION.span_type_schemas[0], description: `about${NUL}`, params_schema: { ...SCHEMA_VERSION.span_type_schemas[0]!.params_schema, description: `p${NUL}` } },
+          {
+            ...SCHEMA_VERSION.span_type_schemas[0],
+            description: `about${NUL}`,
+            params_schema: { ...SCHEMA_VERSION.span_type_schemas[0]!.params_schema, description: `p${NUL}` },
+          },
         ],
         quality_schemas: [{ name: 'notes', schema: { type: 'object' }, template: 'note {{text}}' }],
       };
@@ -179,7 +255,8 @@ for (const engine of ENGINES) {
       assert.deepEqual(listed.body.details[0].payload, payload);
 
       const quality = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/record_quality`, {
-        name: 'notes', payload: { text: `n${NUL}o` },
+        name: 'notes',
+        payload: { text: `n${NUL}o` },
       });
       assert.equal(quality.status, 200, quality.text);
       const instance = await call(server, account.token, 'GET', `/api/v1/agent_instance/${instanceId}`);
@@ -198,12 +275,19 @@ for (const engine of ENGINES) {
       };
       const instanceId = await openInstance(server, account, { schema });
       const llm = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete', payload: llmPayload(`a${NUL}b`), result_payload: { response: `${NUL}ok${NUL}` },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: llmPayload(`a${NUL}b`),
+        result_payload: { response: `${NUL}ok${NUL}` },
       });
       assert.equal(llm.status, 201, llm.text);
       assert.equal(llm.body.details.summary, 'gpt-test: ab -> ok');
       const note = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:note', status: 'active', payload: { text: { nested: `x${NUL}` } },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:note',
+        status: 'active',
+        payload: { text: { nested: `x${NUL}` } },
       });
       assert.equal(note.status, 201, note.text);
       // An object renders as its JSON text, where a NUL is the escape \u0000 and no NUL character.

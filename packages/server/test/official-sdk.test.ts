@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import {
-  createConfig,
-  createCore,
-  SpanContext,
-  SpanType,
-  withSpan,
-  type CoreRuntime,
-  type Span,
-} from '@prefactor/core';
+import { createConfig, createCore, SpanContext, SpanType, withSpan, type CoreRuntime, type Span } from '@prefactor/core';
 import { PrefactorHttpClient, type AgentSpan } from '@agentspan/client';
 import { bootstrapAccount, type BootstrapResult } from '../src/index.js';
 import { ENGINES } from './engines.js';
@@ -63,18 +55,26 @@ const SUPPORT_SCHEMA = {
   external_identifier: 'support-agent-schema-1',
   span_type_schemas: [
     {
-      name: SpanType.AGENT, title: 'Support agent', template: 'ticket {{inputs.ticket}}',
+      name: SpanType.AGENT,
+      title: 'Support agent',
+      template: 'ticket {{inputs.ticket}}',
       params_schema: sdkEnvelope({ type: 'object', required: ['ticket'] }),
       result_schema: { type: 'object', required: ['reply'], properties: { reply: { type: 'string' } } },
     },
     { name: SpanType.CHAIN, title: 'Retrieval', params_schema: sdkEnvelope({ type: 'object' }), result_schema: { type: 'object' } },
     {
-      name: SpanType.TOOL, title: 'Tool call', template: '{{name}}',
-      params_schema: sdkEnvelope({ type: 'object' }), result_schema: { type: 'object' },
+      name: SpanType.TOOL,
+      title: 'Tool call',
+      template: '{{name}}',
+      params_schema: sdkEnvelope({ type: 'object' }),
+      result_schema: { type: 'object' },
     },
     {
-      name: SpanType.LLM, title: 'LLM call', template: '{{metadata.model}}: {{outputs.reply}}',
-      params_schema: sdkEnvelope({ type: 'object', required: ['prompt'] }), result_schema: { type: 'object', required: ['reply'] },
+      name: SpanType.LLM,
+      title: 'LLM call',
+      template: '{{metadata.model}}: {{outputs.reply}}',
+      params_schema: sdkEnvelope({ type: 'object', required: ['prompt'] }),
+      result_schema: { type: 'object', required: ['reply'] },
     },
   ],
 };
@@ -100,7 +100,10 @@ async function answerTicket(core: CoreRuntime, ticket: string, work: () => Promi
       throw new OrderLookupError('order service timed out');
     }).catch(() => null);
     const llm = (spans.llm = core.tracer.startSpan({
-      name: 'draft-reply', spanType: SpanType.LLM, inputs: { prompt: `Answer ${ticket}`, context, order }, metadata: { model: 'gpt-test' },
+      name: 'draft-reply',
+      spanType: SpanType.LLM,
+      inputs: { prompt: `Answer ${ticket}`, context, order },
+      metadata: { model: 'gpt-test' },
     }));
     const reply = `Refunds take 5 days (${ticket})`;
     core.tracer.endSpan(llm, { outputs: { reply }, tokenUsage: { promptTokens: 12, completionTokens: 30, totalTokens: 42 } });
@@ -113,19 +116,28 @@ async function answerTicket(core: CoreRuntime, ticket: string, work: () => Promi
 function expectedSpans(spans: Record<string, Span>, ids: Record<string, string>) {
   const { agent, chain, search, lookup, llm } = spans as Record<'agent' | 'chain' | 'search' | 'lookup' | 'llm', Span>;
   const finished = (span: Span, parent: string, title: string, summary: string | null) => ({
-    parent_span_id: parent, schema_name: span.spanType, schema_title: title, status: apiStatus(span), summary,
+    parent_span_id: parent,
+    schema_name: span.spanType,
+    schema_title: title,
+    status: apiStatus(span),
+    summary,
     payload: sdkPayload(span),
-    result_payload: span.error
-      ? { error_type: span.error.errorType, message: span.error.message, stacktrace: span.error.stacktrace }
-      : span.outputs,
-    started_at: serverTime(span.startTime), finished_at: serverTime(span.endTime),
+    result_payload: span.error ? { error_type: span.error.errorType, message: span.error.message, stacktrace: span.error.stacktrace } : span.outputs,
+    started_at: serverTime(span.startTime),
+    finished_at: serverTime(span.endTime),
   });
   return {
     'support-agent': {
       // Created active when it starts (payload as it was then), finished through /finish.
-      parent_span_id: null, schema_name: 'agent', schema_title: 'Support agent', status: 'complete', summary: 'ticket T-1042',
+      parent_span_id: null,
+      schema_name: 'agent',
+      schema_title: 'Support agent',
+      status: 'complete',
+      summary: 'ticket T-1042',
       payload: { ...sdkPayload(agent, 'active'), outputs: null },
-      result_payload: agent.outputs, started_at: serverTime(agent.startTime), finished_at: serverTime(agent.endTime),
+      result_payload: agent.outputs,
+      started_at: serverTime(agent.startTime),
+      finished_at: serverTime(agent.endTime),
     },
     'gather-context': finished(chain, ids.agent!, 'Retrieval', null),
     'search-docs': finished(search, ids.chain!, 'Tool call', 'search-docs'),
@@ -135,8 +147,15 @@ function expectedSpans(spans: Record<string, Span>, ids: Record<string, string>)
 }
 
 const pick = (span: AgentSpan) => ({
-  parent_span_id: span.parent_span_id, schema_name: span.schema_name, schema_title: span.schema_title, status: span.status,
-  summary: span.summary, payload: span.payload, result_payload: span.result_payload, started_at: span.started_at, finished_at: span.finished_at,
+  parent_span_id: span.parent_span_id,
+  schema_name: span.schema_name,
+  schema_title: span.schema_title,
+  status: span.status,
+  summary: span.summary,
+  payload: span.payload,
+  result_payload: span.result_payload,
+  started_at: span.started_at,
+  finished_at: span.finished_at,
 });
 
 /**
@@ -170,10 +189,18 @@ for (const engine of ENGINES) {
       const log = new ExchangeLog(server);
       const sdkLog = captureSdkLog(t);
 
-      const core = createCore(createConfig({
-        transportType: 'http',
-        httpConfig: { apiUrl: server.url, apiToken: account.token, agentIdentifier: 'support-agent-1.4.0', agentName: 'Support agent', agentDescription: 'answers tickets' },
-      }));
+      const core = createCore(
+        createConfig({
+          transportType: 'http',
+          httpConfig: {
+            apiUrl: server.url,
+            apiToken: account.token,
+            agentIdentifier: 'support-agent-1.4.0',
+            agentName: 'Support agent',
+            agentDescription: 'answers tickets',
+          },
+        }),
+      );
       core.agentManager.registerSchema(SUPPORT_SCHEMA);
       core.agentManager.startInstance();
       // The agent works while its span's create goes out, as one doing real work would.
@@ -225,9 +252,11 @@ for (const engine of ENGINES) {
         span_schemas: Object.fromEntries(Object.values(SpanType).map((type) => [type, sdkEnvelope({ type: 'object' })])),
         span_result_schemas: Object.fromEntries(Object.values(SpanType).map((type) => [type, { type: 'object' }])),
       };
-      const core = createCore(createConfig({
-        httpConfig: { apiUrl: server.url, apiToken: account.token, agentId: account.agentId, agentSchema: flatSchema },
-      }));
+      const core = createCore(
+        createConfig({
+          httpConfig: { apiUrl: server.url, apiToken: account.token, agentId: account.agentId, agentSchema: flatSchema },
+        }),
+      );
       // No awaits on I/O inside a run: each agent span ends before the transport's queue reaches its create.
       const runs: Array<Record<string, Span>> = [];
       for (const ticket of ['T-1042', 'T-1043']) {
@@ -250,14 +279,23 @@ for (const engine of ENGINES) {
         const ids = backendIds(stored, spans);
         const named = byName(stored);
         assert.deepEqual(Object.fromEntries(Object.entries(named).map(([name, s]) => [name, [s.schema_name, s.status, s.parent_span_id]])), {
-          'support-agent': ['agent', 'complete', null], 'gather-context': ['chain', 'complete', ids.agent],
-          'search-docs': ['tool', 'complete', ids.chain], 'lookup-order': ['tool', 'failed', ids.agent], 'draft-reply': ['llm', 'complete', ids.agent],
+          'support-agent': ['agent', 'complete', null],
+          'gather-context': ['chain', 'complete', ids.agent],
+          'search-docs': ['tool', 'complete', ids.chain],
+          'lookup-order': ['tool', 'failed', ids.agent],
+          'draft-reply': ['llm', 'complete', ids.agent],
         });
         // The queued create read the span after it ended, so it arrived complete, carrying the result.
         assert.deepEqual(pick(named['support-agent']!), {
-          parent_span_id: null, schema_name: 'agent', schema_title: null, status: 'complete', summary: null,
-          payload: sdkPayload(spans.agent!), result_payload: { reply: `Refunds take 5 days (T-104${2 + index})` },
-          started_at: serverTime(spans.agent!.startTime), finished_at: serverTime(spans.agent!.endTime),
+          parent_span_id: null,
+          schema_name: 'agent',
+          schema_title: null,
+          status: 'complete',
+          summary: null,
+          payload: sdkPayload(spans.agent!),
+          result_payload: { reply: `Refunds take 5 days (T-104${2 + index})` },
+          started_at: serverTime(spans.agent!.startTime),
+          finished_at: serverTime(spans.agent!.endTime),
         });
         assert.equal(instance.status, 'complete');
         assert.equal(instance.span_counts.finished, 5);

@@ -33,4 +33,3 @@ export async function oldInstance(server: Server, account: Account, spans: numbe
   }
   return id;
 }
-

@@ -58,7 +58,12 @@ export function jsonSpan(spec: SpanSpec) {
 /** An ExportTraceServiceRequest in OTLP/JSON with the spans under one resource and scope. */
 export function exportRequest(spans: SpanSpec[], resource: Record<string, unknown> = { 'service.name': 'checkout' }) {
   return {
-    resourceSpans: [{ resource: { attributes: keyValues(resource) }, scopeSpans: [{ scope: { name: 'agent-tests', version: '1.0.0' }, spans: spans.map(jsonSpan) }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: keyValues(resource) },
+        scopeSpans: [{ scope: { name: 'agent-tests', version: '1.0.0' }, spans: spans.map(jsonSpan) }],
+      },
+    ],
   };
 }
 
@@ -82,7 +87,11 @@ export function protobufBytes(request: unknown): Buffer {
       Object.entries(value).map(([name, field]) => [name, ID_FIELDS.has(name) ? Buffer.from(field as string, 'hex') : toMessage(field)]),
     );
   };
-  return Buffer.from(otlpTypes().request.encode(otlpTypes().request.fromObject(toMessage(request) as object)).finish());
+  return Buffer.from(
+    otlpTypes()
+      .request.encode(otlpTypes().request.fromObject(toMessage(request) as object))
+      .finish(),
+  );
 }
 
 export interface ExportReply {
@@ -102,7 +111,8 @@ export async function postTraces(
   options: { encoding?: 'json' | 'protobuf'; gzip?: boolean; raw?: Buffer | string; contentType?: string; contentEncoding?: string } = {},
 ): Promise<ExportReply> {
   const encoding = options.encoding ?? 'json';
-  let body: Buffer = options.raw !== undefined ? Buffer.from(options.raw) : encoding === 'json' ? Buffer.from(JSON.stringify(request)) : protobufBytes(request);
+  let body: Buffer =
+    options.raw !== undefined ? Buffer.from(options.raw) : encoding === 'json' ? Buffer.from(JSON.stringify(request)) : protobufBytes(request);
   if (options.gzip) body = gzipSync(body);
   const response = await fetch(`${server.url}/v1/traces`, {
     method: 'POST',

@@ -35,24 +35,30 @@ for (const engine of ENGINES) {
       const spanId = newSpanId();
       const linked = { traceId: newTraceId(), spanId: newSpanId() };
       const request = exportRequest(
-        [{
-          traceId: traceId.toUpperCase(),
-          spanId,
-          name: 'GET /orders',
-          kind: 2,
-          start: 123_456,
-          end: 223_456,
-          attributes: { 'http.method': 'GET', ok: true, retries: 3, ratio: { double: 0.5 }, tags: ['a', 'b'], nested: { depth: 1 } },
-          status: { code: 2, message: 'upstream failed' },
-          events: [
-            { timeUnixNano: '1700000000200000000', name: 'exception', attributes: [
-              { key: 'exception.type', value: { stringValue: 'TimeoutError' } },
-              { key: 'exception.message', value: { stringValue: 'took too long' } },
-              { key: 'exception.stacktrace', value: { stringValue: 'TimeoutError: took too long\n    at fetch' } },
-            ] },
-          ],
-          links: [{ ...linked, attributes: [{ key: 'reason', value: { stringValue: 'retry of' } }] }],
-        }],
+        [
+          {
+            traceId: traceId.toUpperCase(),
+            spanId,
+            name: 'GET /orders',
+            kind: 2,
+            start: 123_456,
+            end: 223_456,
+            attributes: { 'http.method': 'GET', ok: true, retries: 3, ratio: { double: 0.5 }, tags: ['a', 'b'], nested: { depth: 1 } },
+            status: { code: 2, message: 'upstream failed' },
+            events: [
+              {
+                timeUnixNano: '1700000000200000000',
+                name: 'exception',
+                attributes: [
+                  { key: 'exception.type', value: { stringValue: 'TimeoutError' } },
+                  { key: 'exception.message', value: { stringValue: 'took too long' } },
+                  { key: 'exception.stacktrace', value: { stringValue: 'TimeoutError: took too long\n    at fetch' } },
+                ],
+              },
+            ],
+            links: [{ ...linked, attributes: [{ key: 'reason', value: { stringValue: 'retry of' } }] }],
+          },
+        ],
         { 'service.name': 'orders', 'service.version': '2.1.0', 'host.name': 'box-1' },
       );
       const resource = request.resourceSpans[0]!.resource as Record<string, unknown>;
@@ -81,7 +87,14 @@ for (const engine of ENGINES) {
         trace_id: traceId,
         span_id: spanId,
         attributes: {
-          'http.method': 'GET', ok: true, retries: 3, ratio: 0.5, tags: ['a', 'b'], nested: { depth: 1 }, as_number: 7, huge: '9007199254740993',
+          'http.method': 'GET',
+          ok: true,
+          retries: 3,
+          ratio: 0.5,
+          tags: ['a', 'b'],
+          nested: { depth: 1 },
+          as_number: 7,
+          huge: '9007199254740993',
         },
         resource: {
           attributes: { 'service.name': 'orders', 'service.version': '2.1.0', 'host.name': 'box-1' },
@@ -91,14 +104,20 @@ for (const engine of ENGINES) {
       });
       assert.deepEqual(span.result_payload, {
         status: { code: 'error', message: 'upstream failed' },
-        events: [{
-          name: 'exception',
-          time: '2023-11-14T22:13:20.200000Z',
-          type: 'TimeoutError',
-          message: 'took too long',
-          stacktrace: 'TimeoutError: took too long\n    at fetch',
-          attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'took too long', 'exception.stacktrace': 'TimeoutError: took too long\n    at fetch' },
-        }],
+        events: [
+          {
+            name: 'exception',
+            time: '2023-11-14T22:13:20.200000Z',
+            type: 'TimeoutError',
+            message: 'took too long',
+            stacktrace: 'TimeoutError: took too long\n    at fetch',
+            attributes: {
+              'exception.type': 'TimeoutError',
+              'exception.message': 'took too long',
+              'exception.stacktrace': 'TimeoutError: took too long\n    at fetch',
+            },
+          },
+        ],
         links: [{ trace_id: linked.traceId, span_id: linked.spanId, attributes: { reason: 'retry of' } }],
       });
       const instance = await instanceOf(server, account.accountToken, traceId);
@@ -115,7 +134,11 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const traceId = newTraceId();
       const request = exportRequest([
-        { traceId, spanId: newSpanId(), attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm-1', 'gen_ai.usage.input_tokens': 5 } },
+        {
+          traceId,
+          spanId: newSpanId(),
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm-1', 'gen_ai.usage.input_tokens': 5 },
+        },
       ]);
       assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
       const before = await stored(server, account, [traceId]);
@@ -137,14 +160,38 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const traceId = newTraceId();
       const spans: SpanSpec[] = [
-        { traceId, spanId: newSpanId(), name: 'both', attributes: { 'gen_ai.operation.name': 'embeddings', 'openinference.span.kind': 'LLM', 'gen_ai.request.model': 'embed-1' } },
-        { traceId, spanId: newSpanId(), name: 'ChatOpenAI', attributes: {
-          'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'input.value': 'Which planet is the largest in our solar system by far?',
-          'output.value': 'Jupiter.', 'llm.token_count.prompt': 11, 'llm.token_count.completion': 2,
-        } },
-        { traceId, spanId: newSpanId(), name: 'search', attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'web_search', 'input.value': '{"q":"largest planet"}' } },
+        {
+          traceId,
+          spanId: newSpanId(),
+          name: 'both',
+          attributes: { 'gen_ai.operation.name': 'embeddings', 'openinference.span.kind': 'LLM', 'gen_ai.request.model': 'embed-1' },
+        },
+        {
+          traceId,
+          spanId: newSpanId(),
+          name: 'ChatOpenAI',
+          attributes: {
+            'openinference.span.kind': 'LLM',
+            'llm.model_name': 'gpt-4o',
+            'input.value': 'Which planet is the largest in our solar system by far?',
+            'output.value': 'Jupiter.',
+            'llm.token_count.prompt': 11,
+            'llm.token_count.completion': 2,
+          },
+        },
+        {
+          traceId,
+          spanId: newSpanId(),
+          name: 'search',
+          attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'web_search', 'input.value': '{"q":"largest planet"}' },
+        },
         { traceId, spanId: newSpanId(), name: 'retrieve', attributes: { 'openinference.span.kind': 'RETRIEVER' } },
-        { traceId, spanId: newSpanId(), name: 'ai.embed', attributes: { 'ai.operationId': 'ai.embed', 'ai.model.id': 'text-embedding-3-small', 'ai.value': 'sunny weather' } },
+        {
+          traceId,
+          spanId: newSpanId(),
+          name: 'ai.embed',
+          attributes: { 'ai.operationId': 'ai.embed', 'ai.model.id': 'text-embedding-3-small', 'ai.value': 'sunny weather' },
+        },
         { traceId, spanId: newSpanId(), name: 'publish', kind: 4 },
         { traceId, spanId: newSpanId(), name: 'unknown kind', kind: 0 },
       ];
@@ -155,7 +202,11 @@ for (const engine of ENGINES) {
         return [span.schema_name, span.schema_title, span.summary];
       };
       assert.deepEqual(described('both'), ['gen_ai:embeddings', 'Embeddings', 'embed-1']);
-      assert.deepEqual(described('ChatOpenAI'), ['openinference:llm', 'LLM call', 'gpt-4o: Which planet is the largest in our solar… → Jupiter. (11 in, 2 out tokens)']);
+      assert.deepEqual(described('ChatOpenAI'), [
+        'openinference:llm',
+        'LLM call',
+        'gpt-4o: Which planet is the largest in our solar… → Jupiter. (11 in, 2 out tokens)',
+      ]);
       assert.deepEqual(described('search'), ['openinference:tool', 'Tool call', 'web_search({"q":"largest planet"})']);
       assert.deepEqual(described('retrieve'), ['openinference:retriever', 'retrieve', null]);
       assert.deepEqual(described('ai.embed'), ['ai:ai.embed', 'Embeddings', 'text-embedding-3-small: sunny weather']);
@@ -185,10 +236,13 @@ for (const engine of ENGINES) {
       assert.equal(instance.finished_at, '2023-11-14T22:13:20.005000Z');
       assert.equal(instance.span_counts.total, 2);
       const spans = await spansOf(server, account.accountToken, traceId);
-      assert.deepEqual(spans.map((s) => [s.id, s.parent_span_id]), [
-        [`${traceId}-${rootId}`, null],
-        [`${traceId}-${childId}`, `${traceId}-${rootId}`],
-      ]);
+      assert.deepEqual(
+        spans.map((s) => [s.id, s.parent_span_id]),
+        [
+          [`${traceId}-${rootId}`, null],
+          [`${traceId}-${childId}`, `${traceId}-${rootId}`],
+        ],
+      );
 
       // A straggler after the root is still stored in its trace; the finished instance stays as the root left it.
       const late: SpanSpec = { traceId, spanId: newSpanId(), parentSpanId: rootId, start: 300, end: 400 };
@@ -204,14 +258,29 @@ for (const engine of ENGINES) {
       try {
         const traceId = newTraceId();
         const rootId = newSpanId();
-        const request = exportRequest([{ traceId, spanId: newSpanId(), parentSpanId: rootId }, { traceId, spanId: rootId }]);
+        const request = exportRequest([
+          { traceId, spanId: newSpanId(), parentSpanId: rootId },
+          { traceId, spanId: rootId },
+        ]);
         assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
         const events = await stream.next(4);
-        assert.deepEqual(events.map((e) => [e.event, JSON.parse(e.data).status]), [
-          ['instance.updated', 'active'], ['span.created', 'complete'], ['span.created', 'complete'], ['instance.updated', 'complete'],
-        ]);
+        assert.deepEqual(
+          events.map((e) => [e.event, JSON.parse(e.data).status]),
+          [
+            ['instance.updated', 'active'],
+            ['span.created', 'complete'],
+            ['span.created', 'complete'],
+            ['instance.updated', 'complete'],
+          ],
+        );
         const spans = await spansOf(server, account.accountToken, traceId);
-        assert.deepEqual(events.slice(1, 3).map((e) => JSON.parse(e.data)).sort((a, b) => a.id.localeCompare(b.id)), [...spans].sort((a, b) => String(a.id).localeCompare(String(b.id))));
+        assert.deepEqual(
+          events
+            .slice(1, 3)
+            .map((e) => JSON.parse(e.data))
+            .sort((a, b) => a.id.localeCompare(b.id)),
+          [...spans].sort((a, b) => String(a.id).localeCompare(String(b.id))),
+        );
         assert.deepEqual(JSON.parse(events[3]!.data), await instanceOf(server, account.accountToken, traceId));
         // A re-sent export changed nothing and sends nothing.
         assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
@@ -253,7 +322,10 @@ for (const engine of ENGINES) {
       const reply = await postTraces(
         server,
         account.accountToken,
-        exportRequest([{ traceId, spanId, name: 'changed' }, { traceId, spanId: fresh, parentSpanId: spanId }]),
+        exportRequest([
+          { traceId, spanId, name: 'changed' },
+          { traceId, spanId: fresh, parentSpanId: spanId },
+        ]),
         { encoding: 'protobuf' },
       );
       assert.equal(reply.status, 200);
@@ -277,7 +349,12 @@ for (const engine of ENGINES) {
       const reply = await postTraces(server, account.accountToken, request);
       assert.equal(reply.status, 200);
       assert.equal(reply.body.partialSuccess.rejectedSpans, '2');
-      assert.match(reply.body.partialSuccess.errorMessage, new RegExp(`2 spans rejected \\(${traceId}-${badId}: endTimeUnixNano is before startTimeUnixNano; resourceSpans\\[0\\].scopeSpans\\[0\\].spans\\[3\\]: spanId must be 8 bytes`));
+      assert.match(
+        reply.body.partialSuccess.errorMessage,
+        new RegExp(
+          `2 spans rejected \\(${traceId}-${badId}: endTimeUnixNano is before startTimeUnixNano; resourceSpans\\[0\\].scopeSpans\\[0\\].spans\\[3\\]: spanId must be 8 bytes`,
+        ),
+      );
       const spans = await spansOf(server, account.accountToken, traceId);
       assert.deepEqual(spans.map((s) => s.id).sort(), good.map((id) => `${traceId}-${id}`).sort());
     });
@@ -296,7 +373,12 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const traceId = newTraceId();
       const long = 'x'.repeat(40_000);
-      const reply = await postTraces(server, account.accountToken, exportRequest([{ traceId, spanId: newSpanId(), attributes: { 'input.value': long } }]), { gzip: true });
+      const reply = await postTraces(
+        server,
+        account.accountToken,
+        exportRequest([{ traceId, spanId: newSpanId(), attributes: { 'input.value': long } }]),
+        { gzip: true },
+      );
       assert.equal(reply.status, 200);
       assert.equal(reply.body.partialSuccess.rejectedSpans, '0');
       assert.match(reply.body.partialSuccess.errorMessage, /1 value longer than 32768 characters stored truncated/);
@@ -309,8 +391,16 @@ for (const engine of ENGINES) {
     it('reuses the agent of a service and its version; a new service is a new agent', async () => {
       const account = await newAccount(server);
       const traces = [newTraceId(), newTraceId(), newTraceId()];
-      await postTraces(server, account.accountToken, exportRequest([{ traceId: traces[0]!, spanId: newSpanId() }], { 'service.name': 'billing', 'service.version': '3' }));
-      await postTraces(server, account.accountToken, exportRequest([{ traceId: traces[1]!, spanId: newSpanId() }], { 'service.name': 'billing', 'service.version': '3' }));
+      await postTraces(
+        server,
+        account.accountToken,
+        exportRequest([{ traceId: traces[0]!, spanId: newSpanId() }], { 'service.name': 'billing', 'service.version': '3' }),
+      );
+      await postTraces(
+        server,
+        account.accountToken,
+        exportRequest([{ traceId: traces[1]!, spanId: newSpanId() }], { 'service.name': 'billing', 'service.version': '3' }),
+      );
       await postTraces(server, account.accountToken, exportRequest([{ traceId: traces[2]!, spanId: newSpanId() }], { 'service.name': 'search' }));
       const [a, b, c] = await Promise.all(traces.map((id) => instanceOf(server, account.accountToken, id)));
       assert.equal(a.agent_id, b.agent_id);
@@ -325,13 +415,19 @@ for (const engine of ENGINES) {
     it('stores the traces of one export of a new service at once: one agent, an instance per trace', async () => {
       const account = await newAccount(server);
       const traces = Array.from({ length: 6 }, () => newTraceId());
-      const spans = traces.flatMap((traceId) => [{ traceId, spanId: newSpanId() }, { traceId, spanId: newSpanId() }]);
+      const spans = traces.flatMap((traceId) => [
+        { traceId, spanId: newSpanId() },
+        { traceId, spanId: newSpanId() },
+      ]);
       const reply = await postTraces(server, account.accountToken, exportRequest(spans, { 'service.name': 'fan-out' }), { encoding: 'protobuf' });
       assert.equal(reply.status, 200);
       assert.deepEqual(reply.body, {});
       const instances = await Promise.all(traces.map((id) => instanceOf(server, account.accountToken, id)));
       assert.equal(new Set(instances.map((i) => i.agent_id)).size, 1);
-      assert.deepEqual(instances.map((i) => i.span_counts.total), traces.map(() => 2));
+      assert.deepEqual(
+        instances.map((i) => i.span_counts.total),
+        traces.map(() => 2),
+      );
       const agents = await server.store.read((tx) => tx.listAgents({ account_id: account.accountId, offset: 0, limit: 10 }));
       assert.deepEqual(agents.rows.map((a) => a.name).sort(), ['default agent', 'fan-out'].sort());
     });
@@ -352,7 +448,14 @@ for (const engine of ENGINES) {
       assert.equal(retire.status, 200, retire.text);
       const traceId = newTraceId();
       const before = await stored(server, account, [traceId]);
-      const reply = await postTraces(server, account.token, exportRequest([{ traceId, spanId: newSpanId() }, { traceId, spanId: newSpanId() }]));
+      const reply = await postTraces(
+        server,
+        account.token,
+        exportRequest([
+          { traceId, spanId: newSpanId() },
+          { traceId, spanId: newSpanId() },
+        ]),
+      );
       assert.equal(reply.status, 200);
       assert.equal(reply.body.partialSuccess.rejectedSpans, '2');
       assert.match(reply.body.partialSuccess.errorMessage, /is retired and takes no new instances; reinstate it/);
@@ -378,7 +481,10 @@ for (const engine of ENGINES) {
     it('answers 400 for bodies that are no export request, 415 for other content types, and stores nothing', async () => {
       const account = await newAccount(server);
       const before = await stored(server, account);
-      const garbage = await postTraces(server, account.accountToken, undefined, { encoding: 'protobuf', raw: Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]) });
+      const garbage = await postTraces(server, account.accountToken, undefined, {
+        encoding: 'protobuf',
+        raw: Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]),
+      });
       assert.equal(garbage.status, 400);
       assert.equal(garbage.body.code, 3);
       assert.match(garbage.body.message, /the body is not a protobuf ExportTraceServiceRequest/);

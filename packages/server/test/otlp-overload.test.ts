@@ -67,14 +67,18 @@ for (const engine of ENGINES) {
       gate.arm();
       const first = postTraces(server, account.accountToken, exportRequest([{ traceId: held, spanId: newSpanId() }]), { encoding: 'protobuf' });
       await gate.entered;
-      const refused = await postTraces(server, account.accountToken, exportRequest([{ traceId: other, spanId: newSpanId() }]), { encoding: 'protobuf' });
+      const refused = await postTraces(server, account.accountToken, exportRequest([{ traceId: other, spanId: newSpanId() }]), {
+        encoding: 'protobuf',
+      });
       assert.equal(refused.status, 429);
       assert.equal(refused.headers.get('retry-after'), '1');
       assert.equal(refused.body.code, 8);
       assert.match(refused.body.message, /already storing as many exports as it takes at once \(1\); retry after 1 s/);
       gate.open();
       assert.equal((await first).status, 200);
-      const retried = await postTraces(server, account.accountToken, exportRequest([{ traceId: other, spanId: newSpanId() }]), { encoding: 'protobuf' });
+      const retried = await postTraces(server, account.accountToken, exportRequest([{ traceId: other, spanId: newSpanId() }]), {
+        encoding: 'protobuf',
+      });
       assert.equal(retried.status, 200);
       for (const traceId of [held, other]) {
         const instance = await call(server, account.accountToken, 'GET', `/api/v1/agent_instance/${traceId}`);

@@ -37,7 +37,10 @@ function assertStoredAsEnded(stored: Array<Record<string, unknown>>, ended: Read
   }
 }
 
-const usage = { inputTokens: { total: 12, noCache: 12, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 4, text: 4, reasoning: undefined } };
+const usage = {
+  inputTokens: { total: 12, noCache: 12, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 4, text: 4, reasoning: undefined },
+};
 
 for (const engine of ENGINES) {
   describe(`OTLP from real producers (${engine.name})`, () => {
@@ -62,8 +65,16 @@ for (const engine of ENGINES) {
           assert.deepEqual(Object.keys(bySchema).sort(), ['gen_ai:chat', 'gen_ai:execute_tool', 'gen_ai:invoke_agent']);
           const chat = bySchema['gen_ai:chat']!;
           assert.equal(chat.schema_title, 'LLM call');
-          assert.equal(chat.summary, 'gpt-4o-mini: Plan a weekend in Lisbon for two people… → Day one: Alfama and a tram ride. (42 in, 9 out tokens)');
-          const chatPayload = chat.payload as { kind: string; attributes: Record<string, unknown>; resource: { attributes: Record<string, unknown> }; scope: { name: string } };
+          assert.equal(
+            chat.summary,
+            'gpt-4o-mini: Plan a weekend in Lisbon for two people… → Day one: Alfama and a tram ride. (42 in, 9 out tokens)',
+          );
+          const chatPayload = chat.payload as {
+            kind: string;
+            attributes: Record<string, unknown>;
+            resource: { attributes: Record<string, unknown> };
+            scope: { name: string };
+          };
           assert.equal(chatPayload.kind, 'client');
           assert.equal(chatPayload.attributes['gen_ai.usage.input_tokens'], 42);
           assert.equal(chatPayload.attributes['gen_ai.request.temperature'], 0.2);
@@ -93,18 +104,36 @@ for (const engine of ENGINES) {
 
     it('stores a Vercel AI SDK generateText run (mock model, a tool call, experimental_telemetry) under one instance', async () => {
       const account = await newAccount(server);
-      const { provider, tracer, finished } = tracerProvider(otlpExporter('protobuf', { url: server.url, token: account.accountToken }), { name: 'support-bot' });
+      const { provider, tracer, finished } = tracerProvider(otlpExporter('protobuf', { url: server.url, token: account.accountToken }), {
+        name: 'support-bot',
+      });
       let step = 0;
       const model = new MockLanguageModelV3({
         doGenerate: async () =>
           (step++ === 0
-            ? { content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'weather', input: '{"city":"Lisbon"}' }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage, warnings: [] }
-            : { content: [{ type: 'text', text: 'It is sunny in Lisbon today.' }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }) as never,
+            ? {
+                content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'weather', input: '{"city":"Lisbon"}' }],
+                finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+                usage,
+                warnings: [],
+              }
+            : {
+                content: [{ type: 'text', text: 'It is sunny in Lisbon today.' }],
+                finishReason: { unified: 'stop', raw: 'stop' },
+                usage,
+                warnings: [],
+              }) as never,
       });
       const result = await generateText({
         model,
         prompt: 'What is the weather in Lisbon right now?',
-        tools: { weather: tool({ description: 'Current weather', inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, sky: 'sunny' }) }) },
+        tools: {
+          weather: tool({
+            description: 'Current weather',
+            inputSchema: z.object({ city: z.string() }),
+            execute: async ({ city }) => ({ city, sky: 'sunny' }),
+          }),
+        },
         stopWhen: stepCountIs(2),
         experimental_telemetry: { isEnabled: true, tracer, functionId: 'answer' },
       });
@@ -125,7 +154,10 @@ for (const engine of ENGINES) {
       const byName = Object.fromEntries(stored.map((span) => [span.schema_name, span]));
       assert.equal(byName['ai:ai.generateText']!.parent_span_id, null);
       assert.equal(byName['ai:ai.generateText']!.schema_title, 'LLM call');
-      assert.match(byName['ai:ai.generateText']!.summary as string, /^mock-model-id: What is the weather in Lisbon right now\? → It is sunny in Lisbon today\./);
+      assert.match(
+        byName['ai:ai.generateText']!.summary as string,
+        /^mock-model-id: What is the weather in Lisbon right now\? → It is sunny in Lisbon today\./,
+      );
       assert.equal(byName['ai:ai.toolCall']!.schema_title, 'Tool call');
       assert.equal(byName['ai:ai.toolCall']!.summary, 'weather({"city":"Lisbon"})');
       assert.equal(stored.filter((span) => span.schema_name === 'ai:ai.generateText.doGenerate').length, 2);

@@ -43,27 +43,44 @@ export function tracerProvider(exporter: SpanExporter, service: { name: string; 
 export function recordGenAiRun(tracer: Tracer): string {
   const root = tracer.startSpan('invoke_agent travel-planner', {
     kind: SpanKind.INTERNAL,
-    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'travel-planner', 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon for two people please' }] }]) },
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'travel-planner',
+      'gen_ai.input.messages': JSON.stringify([
+        { role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon for two people please' }] },
+      ]),
+    },
   });
   const inRoot = trace.setSpan(context.active(), root);
-  const chat = tracer.startSpan('chat gpt-4o-mini', {
-    kind: SpanKind.CLIENT,
-    attributes: {
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.system': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.input.messages': JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: 'You plan trips.' }] }, { role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon for two people please' }] }]),
-      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Day one: Alfama and a tram ride.' }] }]),
-      'gen_ai.usage.input_tokens': 42,
-      'gen_ai.usage.output_tokens': 9,
-      'gen_ai.request.temperature': 0.2,
-      'gen_ai.response.finish_reasons': ['stop'],
+  const chat = tracer.startSpan(
+    'chat gpt-4o-mini',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.input.messages': JSON.stringify([
+          { role: 'system', parts: [{ type: 'text', content: 'You plan trips.' }] },
+          { role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon for two people please' }] },
+        ]),
+        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Day one: Alfama and a tram ride.' }] }]),
+        'gen_ai.usage.input_tokens': 42,
+        'gen_ai.usage.output_tokens': 9,
+        'gen_ai.request.temperature': 0.2,
+        'gen_ai.response.finish_reasons': ['stop'],
+      },
     },
-  }, inRoot);
+    inRoot,
+  );
   chat.end();
-  const tool = tracer.startSpan('execute_tool get_weather', {
-    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.arguments': '{"city":"Lisbon"}' },
-  }, inRoot);
+  const tool = tracer.startSpan(
+    'execute_tool get_weather',
+    {
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.arguments': '{"city":"Lisbon"}' },
+    },
+    inRoot,
+  );
   const failure = new Error('weather service timed out');
   tool.recordException(failure);
   tool.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });

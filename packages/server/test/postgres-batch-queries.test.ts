@@ -43,6 +43,9 @@ describePostgres('PostgreSQL: the statements of one batch transaction', () => {
     assert.equal(listed.body.details.length, CONCURRENT_CREATES + 1);
     // Give a deprecation warning emitted on the last request the turn it is delivered in.
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(warnings.map((warning) => warning.message), []);
+    assert.deepEqual(
+      warnings.map((warning) => warning.message),
+      [],
+    );
   });
 });

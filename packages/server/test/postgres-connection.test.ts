@@ -22,7 +22,11 @@ describePostgres('PostgreSQL store when the database goes away', (url) => {
     proxy = await DatabaseProxy.start(url);
     schema = await freshSchema(url);
     store = await openPostgresStore({
-      connectionString: proxy.urlFor(url), schema, poolSize: 2, statementTimeoutMs: 1000, connectTimeoutMs: 1000,
+      connectionString: proxy.urlFor(url),
+      schema,
+      poolSize: 2,
+      statementTimeoutMs: 1000,
+      connectTimeoutMs: 1000,
     });
     await store.write((tx) => seedInstance(tx, 'acc'));
   });
@@ -39,7 +43,10 @@ describePostgres('PostgreSQL store when the database goes away', (url) => {
   it('fails the next write and read with StoreUnavailableError when the connection is cut, and works again once it is back', BOUND, async () => {
     await store.write((tx) => tx.insertSpan(spanRow('acc', 'before-cut', at(1))));
     await proxy.cut();
-    await assert.rejects(store.write((tx) => tx.insertSpan(spanRow('acc', 'during-cut', at(2)))), unavailable);
+    await assert.rejects(
+      store.write((tx) => tx.insertSpan(spanRow('acc', 'during-cut', at(2)))),
+      unavailable,
+    );
     await assert.rejects(spanIds(), unavailable);
     await assert.rejects(store.writeSequence([(tx) => tx.insertSpan(spanRow('acc', 'bulk-during-cut', at(2)))]), unavailable);
     await proxy.restore();
@@ -82,8 +89,7 @@ describePostgres('the HTTP API when PostgreSQL goes away', (url) => {
 
   after(() => running?.close());
 
-  const spanCount = async () =>
-    (await call(server, account.token, 'GET', `/api/v1/agent_instance/${instanceId}`)).body.details.span_counts.total;
+  const spanCount = async () => (await call(server, account.token, 'GET', `/api/v1/agent_instance/${instanceId}`)).body.details.span_counts.total;
 
   it('answers 503 with a JSON error body while the database is down, and serves again once it is back', BOUND, async () => {
     const details = { agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload() };

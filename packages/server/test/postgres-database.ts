@@ -43,9 +43,7 @@ const processAlive = (pid: number) => {
 /** Drops test schemas whose process is gone (a run that was killed before its cleanup). */
 async function sweepOrphans(url: string) {
   await withClient(url, async (client) => {
-    const { rows } = await client.query<{ nspname: string }>(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE '${SCHEMA_PREFIX}%'`,
-    );
+    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE '${SCHEMA_PREFIX}%'`);
     for (const { nspname } of rows) {
       const pid = Number(nspname.slice(SCHEMA_PREFIX.length).split('_')[0]);
       if (Number.isInteger(pid) && !processAlive(pid)) await client.query(`DROP SCHEMA IF EXISTS ${nspname} CASCADE`);

@@ -72,7 +72,11 @@ describePostgres('listing spans on PostgreSQL at scale', (url) => {
       assert.equal(plan['Node Type'], 'Limit', `${mode}: ${JSON.stringify(plan)}`);
       assert.equal(scan?.['Index Name'], 'spans_by_instance_time', `${mode}: ${JSON.stringify(plan)}`);
       assert.match(scan?.['Index Cond'] ?? '', /agent_instance_id = .*started_at/s, `${mode}: bounds are index conditions`);
-      assert.deepEqual(nodes.filter((n) => /Sort|Seq Scan|Bitmap/.test(n['Node Type'])), [], `${mode}: ${JSON.stringify(plan)}`);
+      assert.deepEqual(
+        nodes.filter((n) => /Sort|Seq Scan|Bitmap/.test(n['Node Type'])),
+        [],
+        `${mode}: ${JSON.stringify(plan)}`,
+      );
     }
   };
 
@@ -85,11 +89,17 @@ describePostgres('listing spans on PostgreSQL at scale', (url) => {
     );
     assert.equal(middle.length, 1);
     await assertIndexOrdered({
-      account_id: 'acc', agent_instance_id: 'inst-1', limit: 100, after: { started_at: middle[0]!.started_at, id: middle[0]!.id },
+      account_id: 'acc',
+      agent_instance_id: 'inst-1',
+      limit: 100,
+      after: { started_at: middle[0]!.started_at, id: middle[0]!.id },
     });
     await assertIndexOrdered({
-      account_id: 'acc', agent_instance_id: 'inst-1', limit: 100,
-      start_time: '2024-01-01T01:00:00.000000Z', end_time: '2024-01-01T03:00:00.000000Z',
+      account_id: 'acc',
+      agent_instance_id: 'inst-1',
+      limit: 100,
+      start_time: '2024-01-01T01:00:00.000000Z',
+      end_time: '2024-01-01T03:00:00.000000Z',
     });
   });
 

@@ -4,18 +4,7 @@ import pg from 'pg';
 import { literal } from '../src/store/postgres/sql.js';
 import { describePostgres, withClient } from './postgres-database.js';
 
-const TEXTS = [
-  'plain',
-  "it's",
-  "''",
-  'back\\slash',
-  "both ' and \\",
-  "\\'",
-  "E'x'",
-  '{"q":"say \\"hi\\"\\n"}',
-  'unicode é 😀',
-  '',
-];
+const TEXTS = ['plain', "it's", "''", 'back\\slash', "both ' and \\", "\\'", "E'x'", '{"q":"say \\"hi\\"\\n"}', 'unicode é 😀', ''];
 
 it('writes a string literal as pg.escapeLiteral does', () => {
   for (const text of TEXTS) assert.equal(literal(text), pg.escapeLiteral(text));

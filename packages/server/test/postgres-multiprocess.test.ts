@@ -15,8 +15,7 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
   let token: string;
   let instanceId: string;
 
-  const send = (index: number, method: string, path: string, body?: unknown) =>
-    call(at(servers[index % servers.length]!), token, method, path, body);
+  const send = (index: number, method: string, path: string, body?: unknown) => call(at(servers[index % servers.length]!), token, method, path, body);
   const createSpan = (index: number, details: Record<string, unknown>) =>
     send(index, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: instanceId, ...details } });
   const spanCounts = async () => (await send(0, 'GET', `/api/v1/agent_instance/${instanceId}`)).body.details.span_counts;
@@ -32,7 +31,8 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
     assert.equal(tokens.length, 1, `exactly one process bootstraps the store; outputs:\n${servers.map((s) => s.output()).join('\n')}`);
     token = tokens[0]!;
     const registered = await send(1, 'POST', '/api/v1/agent_instance/register', {
-      agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION,
+      agent_version: AGENT_VERSION,
+      agent_schema_version: SCHEMA_VERSION,
     });
     assert.equal(registered.status, 201, registered.text);
     instanceId = registered.body.details.id;
@@ -50,7 +50,10 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
       migrations: (await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows,
       accounts: (await client.query(`SELECT count(*)::int AS n FROM ${schema}.accounts`)).rows[0].n,
     }));
-    assert.deepEqual(migrations.map((row) => row.version), Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
+    assert.deepEqual(
+      migrations.map((row) => row.version),
+      Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
     assert.equal(accounts, 1);
   });
 
@@ -58,7 +61,10 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
     for (let round = 0; round < 6; round++) {
       const details = { schema_name: 'agent:llm', status: 'active', payload: llmPayload(`q${round}`), idempotency_key: `raced-${round}` };
       const replies = await Promise.all([createSpan(0, details), createSpan(1, details)]);
-      assert.deepEqual(replies.map((r) => r.status), [201, 201]);
+      assert.deepEqual(
+        replies.map((r) => r.status),
+        [201, 201],
+      );
       assert.equal(replies[0]!.text, replies[1]!.text);
       assert.deepEqual(replies.map((r) => r.headers.get('idempotent-replayed')).sort(), ['true', null].sort());
     }
@@ -76,10 +82,7 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
     const before = await spanCounts();
     for (const id of spans) {
       const path = `/api/v1/agent_spans/${id}/finish`;
-      const replies: Reply[] = await Promise.all([
-        send(0, 'POST', path, { status: 'complete' }),
-        send(1, 'POST', path, { status: 'failed' }),
-      ]);
+      const replies: Reply[] = await Promise.all([send(0, 'POST', path, { status: 'complete' }), send(1, 'POST', path, { status: 'failed' })]);
       assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409], replies.map((r) => r.text).join('\n'));
       const loser = replies.find((r) => r.status === 409)!;
       assert.equal(loser.body.code, 'invalid_action');
@@ -91,9 +94,7 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
 
   it('keeps span_counts exact under many concurrent creates and finishes across both processes', async () => {
     const before = await spanCounts();
-    const created = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => createSpan(i, { schema_name: 'agent:tool', status: 'active' })),
-    );
+    const created = await Promise.all(Array.from({ length: 40 }, (_, i) => createSpan(i, { schema_name: 'agent:tool', status: 'active' })));
     assert.deepEqual(new Set(created.map((r) => r.status)), new Set([201]));
     const afterCreates = await spanCounts();
     assert.equal(afterCreates.active, before.active + 40);
@@ -114,10 +115,14 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
 
   it('stores no span after an instance finish, with creates and the finish sent to both processes at once', async () => {
     for (let round = 0; round < 3; round++) {
-      const registered = await send(round, 'POST', '/api/v1/agent_instance/register', { agent_version: AGENT_VERSION, agent_schema_version: SCHEMA_VERSION });
+      const registered = await send(round, 'POST', '/api/v1/agent_instance/register', {
+        agent_version: AGENT_VERSION,
+        agent_schema_version: SCHEMA_VERSION,
+      });
       const id = registered.body.details.id;
       assert.equal((await send(round, 'POST', `/api/v1/agent_instance/${id}/start`, {})).status, 200);
-      const create = (i: number) => send(i, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: id, schema_name: 'agent:tool', status: 'active' } });
+      const create = (i: number) =>
+        send(i, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: id, schema_name: 'agent:tool', status: 'active' } });
       const early = Array.from({ length: 12 }, (_, i) => create(i));
       const finishing = send(round, 'POST', `/api/v1/agent_instance/${id}/finish`, {});
       const late = Array.from({ length: 12 }, (_, i) => create(i + 1));

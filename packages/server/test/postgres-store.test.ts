@@ -35,7 +35,10 @@ describePostgres('PostgreSQL store across processes', (url) => {
     const versions = await withClient(url, async (client) =>
       (await client.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows.map((r) => r.version),
     );
-    assert.deepEqual(versions, Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1),
+    );
   });
 
   it('refuses a schema written by a newer version, saying to upgrade', async () => {
@@ -49,14 +52,14 @@ describePostgres('PostgreSQL store across processes', (url) => {
 
   it('asks for TLS when told to (this test server has none, and says so)', async () => {
     const schema = await freshSchema(url);
-    await assert.rejects(
-      openPostgresStore({ connectionString: url, schema, ssl: { rejectUnauthorized: true } }),
-      /does not support SSL/,
-    );
+    await assert.rejects(openPostgresStore({ connectionString: url, schema, ssl: { rejectUnauthorized: true } }), /does not support SSL/);
   });
 
   it('bootstraps one account when two processes start on an empty store at once', async () => {
-    const { schema, stores: [one, two] } = await openStores(2);
+    const {
+      schema,
+      stores: [one, two],
+    } = await openStores(2);
     // The first start holds its transaction open after inserting; the second begins meanwhile.
     const inserted = gate();
     const release = gate();
@@ -77,7 +80,9 @@ describePostgres('PostgreSQL store across processes', (url) => {
   });
 
   it('runs a unit again after a deadlock, and both writers commit', async () => {
-    const { stores: [one, two] } = await openStores(2);
+    const {
+      stores: [one, two],
+    } = await openStores(2);
     await one!.write(async (tx) => {
       await seedInstance(tx, 'acc');
       await tx.insertSpan(spanRow('acc', 'x', at(1)));
@@ -111,11 +116,14 @@ describePostgres('PostgreSQL store across processes', (url) => {
     await withClient(url, async (stuck) => {
       await stuck.query('BEGIN');
       await stuck.query(`SELECT 1 FROM ${schema}.agent_instances WHERE id = 'inst-1' FOR UPDATE`);
-      await assert.rejects(store.write((tx) => tx.lockInstance('acc', 'inst-1')), (error: unknown) => {
-        assert.ok(error instanceof StoreUnavailableError, String(error));
-        assert.match(error.message, /57014: canceling statement due to statement timeout/);
-        return true;
-      });
+      await assert.rejects(
+        store.write((tx) => tx.lockInstance('acc', 'inst-1')),
+        (error: unknown) => {
+          assert.ok(error instanceof StoreUnavailableError, String(error));
+          assert.match(error.message, /57014: canceling statement due to statement timeout/);
+          return true;
+        },
+      );
       await stuck.query('ROLLBACK');
     });
     assert.equal((await store.write((tx) => tx.lockInstance('acc', 'inst-1')))?.id, 'inst-1');
@@ -124,10 +132,9 @@ describePostgres('PostgreSQL store across processes', (url) => {
   /** Whether a transaction waits for a row lock on the schema's agent_instances (it holds that row's tuple lock meanwhile). */
   const instanceLockWaited = (schema: string) =>
     withClient(url, async (client) => {
-      const { rows } = await client.query(
-        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'tuple' AND relation = to_regclass($1)",
-        [`${schema}.agent_instances`],
-      );
+      const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'tuple' AND relation = to_regclass($1)", [
+        `${schema}.agent_instances`,
+      ]);
       return rows[0].n > 0;
     });
 
@@ -149,7 +156,10 @@ describePostgres('PostgreSQL store across processes', (url) => {
     });
 
   it('shares the instance lock between span creates, and a finish waits for the creates holding it', async () => {
-    const { schema, stores: [one, two] } = await openStores(2);
+    const {
+      schema,
+      stores: [one, two],
+    } = await openStores(2);
     await activeInstance(one!);
     const held = gate();
     const release = gate();
@@ -180,7 +190,10 @@ describePostgres('PostgreSQL store across processes', (url) => {
   });
 
   it('makes a span create wait for a finish in flight, then read the finished instance', async () => {
-    const { schema, stores: [one, two] } = await openStores(2);
+    const {
+      schema,
+      stores: [one, two],
+    } = await openStores(2);
     await activeInstance(one!);
     const held = gate();
     const release = gate();
@@ -199,7 +212,10 @@ describePostgres('PostgreSQL store across processes', (url) => {
   });
 
   it('prunes a ledger of many thousand entries in full, keeping the newer ones', async () => {
-    const { schema, stores: [store] } = await openStores(1);
+    const {
+      schema,
+      stores: [store],
+    } = await openStores(1);
     await withClient(url, (client) =>
       client.query(
         `INSERT INTO ${schema}.idempotency (account_id, operation, key, fingerprint, response_status, response_json, inserted_at)
@@ -214,7 +230,9 @@ describePostgres('PostgreSQL store across processes', (url) => {
   });
 
   it('does not commit a unit that carried on after one of its statements failed', async () => {
-    const { stores: [store] } = await openStores(1);
+    const {
+      stores: [store],
+    } = await openStores(1);
     await store!.write((tx) => seedInstance(tx, 'acc'));
     await assert.rejects(
       store!.write(async (tx) => {

@@ -22,7 +22,10 @@ describePostgres('token revocation across agentspan serve processes on one Postg
   const tokenIds = async () => {
     const run = await runAgentspan(['tokens', 'list', '--json', '--database-url', schemaUrl]);
     assert.equal(run.code, 0, run.stderr);
-    return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: string; scope: string; last_used_at: string | null });
+    return run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; scope: string; last_used_at: string | null });
   };
 
   before(async () => {

@@ -149,7 +149,13 @@ for (const engine of ENGINES) {
         assert.deepEqual(refused.body.errors, { 'payload.query': ['is required'] });
       }
       const pendingWithBadResult = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
-        details: { agent_instance_id: instanceId, schema_name: 'agent:retrieval', status: 'pending', payload: {}, result_payload: { count: 'three' } },
+        details: {
+          agent_instance_id: instanceId,
+          schema_name: 'agent:retrieval',
+          status: 'pending',
+          payload: {},
+          result_payload: { count: 'three' },
+        },
       });
       assert.equal(pendingWithBadResult.status, 422, pendingWithBadResult.text);
       assert.ok(pendingWithBadResult.body.errors['result_payload.count'], pendingWithBadResult.text);
@@ -177,7 +183,10 @@ for (const engine of ENGINES) {
       });
       assert.equal(registered.status, 201, registered.text);
       const instanceId = registered.body.details.id as string;
-      const started = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/start`, { timestamp: null, idempotency_key: key() });
+      const started = await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/start`, {
+        timestamp: null,
+        idempotency_key: key(),
+      });
       assert.equal(started.status, 200, started.text);
 
       const root = await startSpan(server, account, instanceId, 'agent:run', { task: 'summarise recent news' }, null);
@@ -201,11 +210,20 @@ for (const engine of ENGINES) {
 
       const instance = await call(server, account.token, 'GET', `/api/v1/agent_instance/${instanceId}`);
       assert.deepEqual(instance.body.details.span_counts, {
-        total: 7, pending: 0, active: 0, complete: 5, failed: 1, cancelled: 1, finished: 7,
+        total: 7,
+        pending: 0,
+        active: 0,
+        complete: 5,
+        failed: 1,
+        cancelled: 1,
+        finished: 7,
       });
       const listed = await call(server, account.token, 'GET', `/api/v1/agent_spans?agent_instance_id=${instanceId}`);
       const parents = Object.fromEntries(
-        (listed.body.details as Array<{ id: string; parent_span_id: string | null; status: string }>).map((s) => [s.id, [s.parent_span_id, s.status]]),
+        (listed.body.details as Array<{ id: string; parent_span_id: string | null; status: string }>).map((s) => [
+          s.id,
+          [s.parent_span_id, s.status],
+        ]),
       );
       assert.deepEqual(parents, {
         [root]: [null, 'complete'],

@@ -39,7 +39,10 @@ for (const engine of ENGINES) {
       const goneToo = await oldInstance(server, account, 0);
       const openOld = await oldInstance(server, account, 3, { open: true, word: 'zebra' });
       const recent = await openInstance(server, account);
-      assert.equal((await createSpan(server, account, { agent_instance_id: recent, schema_name: 'agent:llm', status: 'active', payload: llmPayload() })).status, 201);
+      assert.equal(
+        (await createSpan(server, account, { agent_instance_id: recent, schema_name: 'agent:llm', status: 'active', payload: llmPayload() })).status,
+        201,
+      );
       assert.equal((await call(server, account.token, 'POST', `/api/v1/agent_instance/${recent}/finish`, {})).status, 200);
       const goneSpans = await server.store.read((tx) => tx.listSpans({ account_id: account.accountId, agent_instance_id: gone, limit: 100 }));
       assert.deepEqual((await searchIds(server, account, 'zebra')).sort(), [gone, openOld].sort());
@@ -94,7 +97,10 @@ describePostgres('retention purge with two processes on one PostgreSQL database'
   let second: Store;
   before(async () => {
     schema = await freshSchema(url);
-    const engine = { name: 'postgres', open: async () => ({ store: await openPostgresStore({ connectionString: url, schema, poolSize: 4 }), cleanup: async () => {} }) };
+    const engine = {
+      name: 'postgres',
+      open: async () => ({ store: await openPostgresStore({ connectionString: url, schema, poolSize: 4 }), cleanup: async () => {} }),
+    };
     server = await startServer(engine);
     second = await openPostgresStore({ connectionString: url, schema, poolSize: 4 });
   });
@@ -116,8 +122,14 @@ describePostgres('retention purge with two processes on one PostgreSQL database'
       purgeFinishedBefore(second, CUTOFF, { stepSpans: 3 }),
       purgeFinishedBefore(second, CUTOFF, { stepSpans: 5 }),
     ]);
-    assert.equal(reports.reduce((n, r) => n + r.instances, 0), 12);
-    assert.equal(reports.reduce((n, r) => n + r.spans, 0), 48);
+    assert.equal(
+      reports.reduce((n, r) => n + r.instances, 0),
+      12,
+    );
+    assert.equal(
+      reports.reduce((n, r) => n + r.spans, 0),
+      48,
+    );
     for (const id of ids) assert.equal(await server.store.read((tx) => tx.getInstance(account.accountId, id)), undefined);
   });
 });

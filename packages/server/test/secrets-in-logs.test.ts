@@ -45,7 +45,9 @@ for (const engine of ENGINES) {
       const secrets = tokens.flatMap((token) => [token, hashToken(token), csrfTokenFor(token)]);
       try {
         const instanceId = await openInstance(server, account);
-        const span = await call(server, account.token, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' } });
+        const span = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
+          details: { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' },
+        });
         assert.equal(span.status, 201);
         const withHeaders = (headers: Record<string, string>) => call(server, undefined, 'GET', '/api/v1/ping', undefined, headers);
         const replies = [
@@ -57,14 +59,23 @@ for (const engine of ENGINES) {
           await withHeaders({ authorization: `Bearer ${account.token} ${account.token}` }),
           await withHeaders({ authorization: `Bearer ${account.token}`, 'x-prefactor-sdk': `my-sdk@1 ${extra}` }), // a token pasted in the wrong header
           await call(server, account.token, 'POST', '/api/v1/agent_spans', `{"details":{"token":"${account.token}"`), // not JSON
-          await call(server, account.token, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: account.token, schema_name: 'x', status: 'active' } }),
+          await call(server, account.token, 'POST', '/api/v1/agent_spans', {
+            details: { agent_instance_id: account.token, schema_name: 'x', status: 'active' },
+          }),
           await call(server, account.token, 'GET', `/api/v1/agent_spans/${encodeURIComponent(extra)}`),
           await call(server, account.token, 'GET', `/no/such/route?token=${encodeURIComponent(extra)}`),
           await call(server, account.accountToken, 'POST', '/v1/traces', '{}', { 'content-type': 'application/json' }),
           await call(server, `${extra}0`, 'POST', '/v1/traces', '{}', { 'content-type': 'application/json' }),
-          await call(server, account.token, 'POST', '/api/v1/bulk', { items: [{ _type: 'agent_spans/create', idempotency_key: extra.slice(0, 40), agent_instance_id: 'none', schema_name: 'x', status: 'active' }] }),
+          await call(server, account.token, 'POST', '/api/v1/bulk', {
+            items: [
+              { _type: 'agent_spans/create', idempotency_key: extra.slice(0, 40), agent_instance_id: 'none', schema_name: 'x', status: 'active' },
+            ],
+          }),
         ];
-        assert.deepEqual(replies.map((r) => r.status), [200, 200, 401, 401, 401, 401, 200, 400, 422, 404, 404, 200, 401, 200]);
+        assert.deepEqual(
+          replies.map((r) => r.status),
+          [200, 200, 401, 401, 401, 401, 200, 400, 422, 404, 404, 200, 401, 200],
+        );
 
         // The viewer: sign in (the token in the body), read and write with the cookie, with and without the CSRF header, sign out.
         const refusedSignIn = await call(server, undefined, 'POST', '/ui/session', { token: `${account.token}0` });
@@ -75,9 +86,28 @@ for (const engine of ENGINES) {
         const csrf = signedIn.body.csrf as string;
         assert.equal((await call(server, undefined, 'GET', '/ui/session', undefined, { cookie })).body.csrf, csrf);
         assert.equal((await call(server, undefined, 'GET', `/api/v1/agent_instance/${instanceId}`, undefined, { cookie })).status, 200);
-        assert.equal((await call(server, undefined, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'r' }, { cookie })).status, 403);
-        assert.equal((await call(server, undefined, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'r' }, { cookie, 'x-csrf-token': `${csrf}x` })).status, 403);
-        assert.equal((await call(server, undefined, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'r' }, { cookie, 'x-csrf-token': csrf })).status, 200);
+        assert.equal(
+          (await call(server, undefined, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'r' }, { cookie })).status,
+          403,
+        );
+        assert.equal(
+          (
+            await call(
+              server,
+              undefined,
+              'POST',
+              `/api/v1/agent_instance/${instanceId}/terminate`,
+              { reason: 'r' },
+              { cookie, 'x-csrf-token': `${csrf}x` },
+            )
+          ).status,
+          403,
+        );
+        assert.equal(
+          (await call(server, undefined, 'POST', `/api/v1/agent_instance/${instanceId}/terminate`, { reason: 'r' }, { cookie, 'x-csrf-token': csrf }))
+            .status,
+          200,
+        );
         assert.equal((await call(server, undefined, 'DELETE', '/ui/session', undefined, { cookie, 'x-csrf-token': csrf })).status, 200);
 
         // A fault: the store goes away under a request, which is logged with its error.
@@ -93,7 +123,8 @@ for (const engine of ENGINES) {
       assert.match(log, /request failed/);
       assert.match(log, /"url":"\/api\/v1\/agent_spans\/as_\[redacted\]"/);
       assert.match(log, /"sdk":"my-sdk@1 as_\[redacted\]"/);
-      for (const secret of secrets) assert.ok(!log.includes(secret), `a secret appears in the log: ${lines.find((l) => l.includes(secret))?.slice(0, 600)}`);
+      for (const secret of secrets)
+        assert.ok(!log.includes(secret), `a secret appears in the log: ${lines.find((l) => l.includes(secret))?.slice(0, 600)}`);
       // Nor a long enough piece of one (a token cut by a log line's truncation, or the start of a body).
       for (const token of tokens) assert.ok(!log.includes(token.slice(0, 20)), 'the start of a token appears in the log');
     });

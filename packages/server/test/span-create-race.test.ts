@@ -19,7 +19,9 @@ async function create(server: Server, account: Account, instanceId: string, viaB
     const reply = await createSpan(server, account, details);
     return { status: reply.status, code: reply.body?.code };
   }
-  const reply = await call(server, account.token, 'POST', '/api/v1/bulk', { items: [{ _type: 'agent_spans/create', idempotency_key: key, ...details }] });
+  const reply = await call(server, account.token, 'POST', '/api/v1/bulk', {
+    items: [{ _type: 'agent_spans/create', idempotency_key: key, ...details }],
+  });
   assert.equal(reply.status, 200, reply.text);
   const output = reply.body.outputs[key];
   return output.status === 'success' ? { status: 201 } : { status: output.code === 'invalid_action' ? 409 : 0, code: output.code };

@@ -15,8 +15,11 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const bad = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete',
-        payload: { model: 7 }, result_payload: { response: false },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: { model: 7 },
+        result_payload: { response: false },
       });
       assert.equal(bad.status, 422);
       assert.equal(bad.body.code, 'validation_error');
@@ -45,7 +48,10 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const span = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'active', payload: llmPayload(),
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'active',
+        payload: llmPayload(),
       });
       const before = await snapshot(server, account.accountId, [instanceId]);
       const bad = await call(server, account.token, 'POST', `/api/v1/agent_spans/${span.body.details.id}/finish`, {
@@ -60,14 +66,19 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const tool = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
         payload: { name: 'read_file', args: { path: 'a.txt' } },
       });
       assert.equal(tool.body.details.summary, 'read_file(a.txt) ');
       assert.equal(tool.body.details.schema_title, 'Tool call');
       const llm = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:llm', status: 'complete',
-        payload: { prompt: 'hi' }, result_payload: { response: 'hello' },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: { prompt: 'hi' },
+        result_payload: { response: 'hello' },
       });
       assert.equal(llm.body.details.summary, ': hi -> hello');
     });
@@ -82,14 +93,22 @@ for (const engine of ENGINES) {
         },
       });
       const ok = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:search', status: 'complete', payload: { q: 'cats' }, result_payload: { hits: 3 },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:search',
+        status: 'complete',
+        payload: { q: 'cats' },
+        result_payload: { hits: 3 },
       });
       assert.equal(ok.status, 201, ok.text);
       assert.equal(ok.body.details.schema_title, null);
       assert.equal(ok.body.details.summary, null);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const bad = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:search', status: 'complete', payload: {}, result_payload: { hits: 'many' },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:search',
+        status: 'complete',
+        payload: {},
+        result_payload: { hits: 'many' },
       });
       assert.deepEqual(bad.body.errors, { 'payload.q': ['is required'], 'result_payload.hits': ['must be an integer'] });
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
@@ -99,7 +118,10 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const declaresNone = await openInstance(server, account, { schema: { external_identifier: 'empty' } });
       const reply = await createSpan(server, account, {
-        agent_instance_id: declaresNone, schema_name: 'whatever', status: 'active', payload: { any: ['thing'] },
+        agent_instance_id: declaresNone,
+        schema_name: 'whatever',
+        status: 'active',
+        payload: { any: ['thing'] },
       });
       assert.equal(reply.status, 201);
       assert.equal(reply.body.details.schema_title, null);
@@ -121,13 +143,28 @@ for (const engine of ENGINES) {
           ],
         },
       });
-      const other = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:run', status: 'active', payload: { model: 7 } });
+      const other = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'agent:run',
+        status: 'active',
+        payload: { model: 7 },
+      });
       assert.equal(other.status, 201, other.text);
       assert.equal(other.body.details.summary, null);
-      const declared = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'lib:llm', status: 'active', payload: { model: 'm' } });
+      const declared = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'lib:llm',
+        status: 'active',
+        payload: { model: 'm' },
+      });
       assert.equal(declared.body.details.summary, 'm');
       const before = await snapshot(server, account.accountId, [instanceId]);
-      const bad = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'lib:llm', status: 'active', payload: { model: 7 } });
+      const bad = await createSpan(server, account, {
+        agent_instance_id: instanceId,
+        schema_name: 'lib:llm',
+        status: 'active',
+        payload: { model: 7 },
+      });
       assert.deepEqual(bad.body.errors, { 'payload.model': ['must be a string'] });
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
     });

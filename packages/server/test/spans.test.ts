@@ -69,9 +69,16 @@ for (const engine of ENGINES) {
       assert.equal(span.finished_at, '2024-05-01T12:00:01.500000Z');
       assert.equal(span.summary, 'read_file(/etc/hosts) ');
       const replay = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
-        details: { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'complete', payload: span.payload,
-          started_at: '2024-05-01T12:00:00.000Z', finished_at: '2024-05-01T12:00:01.500Z', sensitive_encoding: false,
-          a_field_from_a_newer_sdk: { anything: true } },
+        details: {
+          agent_instance_id: instanceId,
+          schema_name: 'agent:tool',
+          status: 'complete',
+          payload: span.payload,
+          started_at: '2024-05-01T12:00:00.000Z',
+          finished_at: '2024-05-01T12:00:01.500Z',
+          sensitive_encoding: false,
+          a_field_from_a_newer_sdk: { anything: true },
+        },
         idempotency_key: 'ts-sdk-create-1',
       });
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
@@ -83,7 +90,10 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = new Date().toISOString();
       const reply = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'failed', payload: { name: 'x' },
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'failed',
+        payload: { name: 'x' },
       });
       assert.equal(reply.status, 201);
       assert.ok(reply.body.details.finished_at >= before.replace('Z', '000Z'));
@@ -124,19 +134,28 @@ for (const engine of ENGINES) {
       const otherInstanceId = await openInstance(server, account);
       const parent = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active' });
       const child = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', parent_span_id: parent.body.details.id,
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        parent_span_id: parent.body.details.id,
       });
       assert.equal(child.status, 201);
       assert.equal(child.body.details.parent_span_id, parent.body.details.id);
 
       const before = await snapshot(server, account.accountId, [instanceId, otherInstanceId]);
       const elsewhere = await createSpan(server, account, {
-        agent_instance_id: otherInstanceId, schema_name: 'agent:tool', status: 'active', parent_span_id: parent.body.details.id,
+        agent_instance_id: otherInstanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        parent_span_id: parent.body.details.id,
       });
       assert.equal(elsewhere.status, 422);
       assert.match(elsewhere.body.errors.parent_span_id[0], /names no span of agent instance/);
       const missing = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', parent_span_id: 'no-such-span',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        parent_span_id: 'no-such-span',
       });
       assert.equal(missing.status, 422);
       assert.ok(missing.body.errors.parent_span_id);
@@ -163,13 +182,19 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const naive = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'complete',
-        started_at: '2024-05-01T12:00:00.123456', finished_at: '2024-05-01T12:00:02.654321',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'complete',
+        started_at: '2024-05-01T12:00:00.123456',
+        finished_at: '2024-05-01T12:00:02.654321',
       });
       assert.equal(naive.body.details.started_at, '2024-05-01T12:00:00.123456Z');
       assert.equal(naive.body.details.finished_at, '2024-05-01T12:00:02.654321Z');
       const offset = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', started_at: '2024-05-01T14:30:00+02:00',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        started_at: '2024-05-01T14:30:00+02:00',
       });
       assert.equal(offset.body.details.started_at, '2024-05-01T12:30:00.000000Z');
     });
@@ -179,18 +204,27 @@ for (const engine of ENGINES) {
       const instanceId = await openInstance(server, account);
       const before = await snapshot(server, account.accountId, [instanceId]);
       const backwards = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'complete',
-        started_at: '2024-05-01T12:00:01Z', finished_at: '2024-05-01T12:00:00Z',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'complete',
+        started_at: '2024-05-01T12:00:01Z',
+        finished_at: '2024-05-01T12:00:00Z',
       });
       assert.equal(backwards.status, 422);
       assert.match(backwards.body.errors.finished_at[0], /must not be before started_at/);
       const garbage = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', started_at: 'yesterday',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        started_at: 'yesterday',
       });
       assert.equal(garbage.status, 422);
       assert.match(garbage.body.errors.started_at[0], /must be an ISO-8601 date-time/);
       const openWithFinish = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', finished_at: '2024-05-01T12:00:00Z',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        finished_at: '2024-05-01T12:00:00Z',
       });
       assert.equal(openWithFinish.status, 422);
       assert.match(openWithFinish.body.errors.finished_at[0], /must be absent while status is active/);
@@ -200,13 +234,21 @@ for (const engine of ENGINES) {
     it('finishes an open span once; a second finish is 409 invalid_action and changes nothing', async () => {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
-      for (const [created, finishStatus] of [['pending', 'cancelled'], ['active', undefined]] as const) {
+      for (const [created, finishStatus] of [
+        ['pending', 'cancelled'],
+        ['active', undefined],
+      ] as const) {
         const span = await createSpan(server, account, {
-          agent_instance_id: instanceId, schema_name: 'agent:llm', status: created, payload: llmPayload(),
+          agent_instance_id: instanceId,
+          schema_name: 'agent:llm',
+          status: created,
+          payload: llmPayload(),
           started_at: '2024-05-01T12:00:00Z',
         });
         const finished = await call(server, account.token, 'POST', `/api/v1/agent_spans/${span.body.details.id}/finish`, {
-          status: finishStatus ?? null, result_payload: { response: 'hi there' }, timestamp: '2024-05-01T12:00:03.250000',
+          status: finishStatus ?? null,
+          result_payload: { response: 'hi there' },
+          timestamp: '2024-05-01T12:00:03.250000',
         });
         assert.equal(finished.status, 200, finished.text);
         assert.equal(finished.body.details.status, finishStatus ?? 'complete');
@@ -227,7 +269,10 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const instanceId = await openInstance(server, account);
       const span = await createSpan(server, account, {
-        agent_instance_id: instanceId, schema_name: 'agent:tool', status: 'active', started_at: '2024-05-01T12:00:00Z',
+        agent_instance_id: instanceId,
+        schema_name: 'agent:tool',
+        status: 'active',
+        started_at: '2024-05-01T12:00:00Z',
       });
       const before = await snapshot(server, account.accountId, [instanceId]);
       const early = await call(server, account.token, 'POST', `/api/v1/agent_spans/${span.body.details.id}/finish`, {

@@ -16,9 +16,7 @@ describe('SQLite migrations', () => {
       const old = new Database(file);
       old.exec(SQLITE_MIGRATIONS[0]!);
       old.pragma('user_version = 1');
-      old
-        .prepare('INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run('acc', 'agent_spans/create', 'key-1', 'f1', 201, '{"n":1}', at(1));
+      old.prepare('INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)').run('acc', 'agent_spans/create', 'key-1', 'f1', 201, '{"n":1}', at(1));
       old.close();
 
       const store = await openSqliteStore({ file });
@@ -27,7 +25,15 @@ describe('SQLite migrations', () => {
         const existing = await store.write((tx) => tx.claimIdempotency(claim));
         assert.deepEqual(
           { ...existing },
-          { account_id: 'acc', operation: 'agent_spans/create', key: 'key-1', fingerprint: 'f1', response_status: 201, response_json: '{"n":1}', inserted_at: at(1) },
+          {
+            account_id: 'acc',
+            operation: 'agent_spans/create',
+            key: 'key-1',
+            fingerprint: 'f1',
+            response_status: 201,
+            response_json: '{"n":1}',
+            inserted_at: at(1),
+          },
         );
         assert.equal(await store.write((tx) => tx.pruneIdempotency(at(2))), 1);
       } finally {

@@ -131,12 +131,12 @@ describe('SQLite commit groups wait for the WAL fsync', () => {
       for (let i = 0; i < 5 && !results.every((r) => r.settled && read.settled); i++) await turn();
       for (const outcome of [...results, read]) {
         assert.ok(outcome.error instanceof StoreUnavailableError);
-        assert.match(
-          (outcome.error as Error).message,
-          /^the SQLite write-ahead log could not be synced to disk \(EIO\); restart the server$/,
-        );
+        assert.match((outcome.error as Error).message, /^the SQLite write-ahead log could not be synced to disk \(EIO\); restart the server$/);
       }
-      await assert.rejects(store.write((tx) => tx.insertSpan(spanRow('acc', 'c', at(3)))), StoreUnavailableError);
+      await assert.rejects(
+        store.write((tx) => tx.insertSpan(spanRow('acc', 'c', at(3)))),
+        StoreUnavailableError,
+      );
       await assert.rejects(spanIds(store), StoreUnavailableError);
     } finally {
       await store.close();

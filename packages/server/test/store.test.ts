@@ -26,7 +26,10 @@ for (const engine of ENGINES) {
           }),
           store.write((tx) => tx.insertSpan(spanRow('acc', 'c', at(3)))),
         ]);
-        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'fulfilled'],
+        );
         const ids = await store.read(async (tx) =>
           (await tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 })).map((s) => s.id),
         );
@@ -58,11 +61,18 @@ for (const engine of ENGINES) {
           }),
           store.write((tx) => tx.insertSpan(spanRow('acc', 'd', at(6)))),
         ]);
-        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected', 'rejected', 'fulfilled'],
+        );
         const stored = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
         assert.deepEqual(
           stored.map((s) => [s.id, s.status, s.finished_at]),
-          [['a', 'complete', at(3)], ['b', 'active', null], ['d', 'active', null]],
+          [
+            ['a', 'complete', at(3)],
+            ['b', 'active', null],
+            ['d', 'active', null],
+          ],
         );
         assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 2, complete: 1 });
         // The writer goes on from the same state: the next unit sees what the reader saw.
@@ -101,7 +111,10 @@ for (const engine of ENGINES) {
         withSeeded(async () => {
           const names = Array.from({ length: 40 }, (_, i) => `s${String(i).padStart(2, '0')}`);
           const results = await Promise.all(names.map((id, i) => store.writeAdditive(create(i % 2 ? `k-${id}` : null, id, i % 60))));
-          assert.deepEqual(results, names.map((id) => `created ${id}`));
+          assert.deepEqual(
+            results,
+            names.map((id) => `created ${id}`),
+          );
           assert.deepEqual((await ids()).sort(), names);
           assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 40 });
           assert.equal((await ledger('k-s01'))?.response_json, '{"id":"s01"}');
@@ -124,7 +137,10 @@ for (const engine of ENGINES) {
             store.writeAdditive(create('k2', 'b', 2, 'refused after the claim')),
             store.writeAdditive(create('k3', 'c', 3)),
           ]);
-          assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+          assert.deepEqual(
+            results.map((r) => r.status),
+            ['fulfilled', 'rejected', 'fulfilled'],
+          );
           assert.match(String((results[1] as PromiseRejectedResult).reason), /refused after the claim/);
           assert.deepEqual(await ids(), ['a', 'c']);
           assert.equal(await ledger('k2'), undefined);
@@ -192,12 +208,14 @@ for (const engine of ENGINES) {
       withStore(async (store) => {
         await store.write((tx) => seedInstance(tx, 'acc'));
         const ran: string[] = [];
-        const unit = (id: string, fail = false) => async (tx: Parameters<Parameters<typeof store.write>[0]>[0]) => {
-          ran.push(id);
-          await tx.insertSpan(spanRow('acc', id, at(ran.length)));
-          if (fail) throw new Error(`unit ${id} failed`);
-          return id;
-        };
+        const unit =
+          (id: string, fail = false) =>
+          async (tx: Parameters<Parameters<typeof store.write>[0]>[0]) => {
+            ran.push(id);
+            await tx.insertSpan(spanRow('acc', id, at(ran.length)));
+            if (fail) throw new Error(`unit ${id} failed`);
+            return id;
+          };
         const outcome = await store.writeSequence([unit('a'), unit('b'), unit('c', true), unit('d')]);
         assert.deepEqual(outcome.results, ['a', 'b']);
         assert.match(String((outcome.failure?.error as Error).message), /unit c failed/);
@@ -205,7 +223,10 @@ for (const engine of ENGINES) {
         assert.deepEqual(ran.slice(-3), ['a', 'b', 'c']);
         assert.ok(!ran.includes('d'), ran.join());
         const stored = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
-        assert.deepEqual(stored.map((s) => s.id), ['a', 'b']);
+        assert.deepEqual(
+          stored.map((s) => s.id),
+          ['a', 'b'],
+        );
       }));
 
     it('reports a taken span id as StoreConflictError and keeps the first row', () =>
@@ -248,7 +269,13 @@ for (const engine of ENGINES) {
             assert.equal(await tx.claimIdempotency(claim), undefined);
             await tx.completeIdempotency('acc', claim.operation, key, { status: 201, json: `{"key":"${key}"}` });
           });
-        for (const [key, second] of [['old-1', 1], ['old-2', 1], ['edge', 2], ['young', 3]] as const) await keep(key, second);
+        for (const [key, second] of [
+          ['old-1', 1],
+          ['old-2', 1],
+          ['edge', 2],
+          ['young', 3],
+        ] as const)
+          await keep(key, second);
         const left = async () => {
           const keys = [];
           for (const key of ['old-1', 'old-2', 'edge', 'young']) {
@@ -270,7 +297,13 @@ for (const engine of ENGINES) {
       withStore(async (store) => {
         await store.write(async (tx) => {
           await seedInstance(tx, 'acc');
-          for (const [id, second] of [['e', 5], ['b', 2], ['a', 2], ['d', 4], ['c', 3]] as const) {
+          for (const [id, second] of [
+            ['e', 5],
+            ['b', 2],
+            ['a', 2],
+            ['d', 4],
+            ['c', 3],
+          ] as const) {
             await tx.insertSpan(spanRow('acc', id, at(second)));
           }
         });
@@ -298,7 +331,11 @@ for (const engine of ENGINES) {
         await store.write(async (tx) => {
           await seedInstance(tx, 'acc');
           await tx.insertSpan(spanRow('acc', 'root', at(1)));
-          for (const [id, second] of [['y', 3], ['x', 2]] as const) await tx.insertSpan({ ...spanRow('acc', id, at(second)), parent_span_id: 'root' });
+          for (const [id, second] of [
+            ['y', 3],
+            ['x', 2],
+          ] as const)
+            await tx.insertSpan({ ...spanRow('acc', id, at(second)), parent_span_id: 'root' });
         });
         const query = { account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 };
         const { spans, outlines, children } = await store.read(async (tx) => ({
@@ -306,9 +343,15 @@ for (const engine of ENGINES) {
           outlines: await tx.listSpanOutlines(query),
           children: await tx.listSpanOutlines({ ...query, parent_span_id: 'root', limit: 1 }),
         }));
-        assert.deepEqual(outlines.map((o) => ({ ...o })), spans.map(({ payload_json: _p, result_payload_json: _r, ...outline }) => outline));
+        assert.deepEqual(
+          outlines.map((o) => ({ ...o })),
+          spans.map(({ payload_json: _p, result_payload_json: _r, ...outline }) => outline),
+        );
         for (const outline of outlines) assert.ok(!('payload_json' in outline) && !('result_payload_json' in outline), 'never read');
-        assert.deepEqual(children.map((o) => o.id), ['x']);
+        assert.deepEqual(
+          children.map((o) => o.id),
+          ['x'],
+        );
       }));
 
     it('counts spans exactly inside concurrent units, and forgets the counts of a unit that failed', () =>

@@ -24,7 +24,16 @@ describe('parseTimestamp', () => {
     it(`reads ${input} as ${expected}`, () => assert.equal(parseTimestamp(input, 'started_at'), expected));
   }
 
-  for (const input of ['', 'now', '2024-13-01T00:00:00Z', '2023-02-29T00:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T12:00:00+25:00', '1714564800', '2024-05-01T12:00:00 UTC']) {
+  for (const input of [
+    '',
+    'now',
+    '2024-13-01T00:00:00Z',
+    '2023-02-29T00:00:00Z',
+    '2024-05-01T24:00:00Z',
+    '2024-05-01T12:00:00+25:00',
+    '1714564800',
+    '2024-05-01T12:00:00 UTC',
+  ]) {
     it(`refuses ${JSON.stringify(input)} with 422 naming the field`, () => {
       assert.throws(
         () => parseTimestamp(input, 'finished_at'),
@@ -41,7 +50,10 @@ describe('renderTemplate', () => {
   it('fills {{field}}, {{ field }} and {{a.b}}, rendering missing fields empty and objects as JSON', () => {
     const data = { name: 'search', args: { path: 'docs', n: 3 }, flag: false, none: null };
     assert.equal(
-      renderTemplate('{{name}} / {{ name }} / {{args.path}} / {{args.n}} / {{flag}} / [{{missing}}] / [{{args.deep.er}}] / [{{none}}] / {{args}}', data),
+      renderTemplate(
+        '{{name}} / {{ name }} / {{args.path}} / {{args.n}} / {{flag}} / [{{missing}}] / [{{args.deep.er}}] / [{{none}}] / {{args}}',
+        data,
+      ),
       'search / search / docs / 3 / false / [] / [] / [] / {"path":"docs","n":3}',
     );
   });

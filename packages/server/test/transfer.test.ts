@@ -32,7 +32,11 @@ async function instanceWithLateParent(server: Server, account: Account) {
   const id = await openInstance(server, account);
   const span = async (startedAt: string, parent?: string) => {
     const created = await createSpan(server, account, {
-      agent_instance_id: id, schema_name: 'agent:llm', status: 'active', payload: llmPayload('late parent'), started_at: startedAt,
+      agent_instance_id: id,
+      schema_name: 'agent:llm',
+      status: 'active',
+      payload: llmPayload('late parent'),
+      started_at: startedAt,
       ...(parent ? { parent_span_id: parent } : {}),
     });
     assert.equal(created.status, 201, created.text);
@@ -85,7 +89,8 @@ for (const source of ENGINES) {
       assert.match(text.split('\n')[0]!, /^\{"type":"agentspan-export","version":1,"exported_at":"\d{4}-.*Z"\}$/);
       assertDependencyOrder(text);
       const kinds = rowsOf(text).map((line) => (JSON.parse(line) as { type: string }).type);
-      for (const kind of ['account', 'environment', 'agent', 'agent_version', 'schema_version', 'deployment', 'token']) assert.ok(kinds.includes(kind), kind);
+      for (const kind of ['account', 'environment', 'agent', 'agent_version', 'schema_version', 'deployment', 'token'])
+        assert.ok(kinds.includes(kind), kind);
       assert.equal(kinds.filter((k) => k === 'agent_instance').length, 2);
       assert.equal(kinds.filter((k) => k === 'span').length, 7);
       assert.ok(!text.includes(account.token) && !text.includes(account.accountToken), 'tokens travel as hashes only');
@@ -93,10 +98,18 @@ for (const source of ENGINES) {
 
     it('--instance and --since choose instances', async () => {
       const one = rowsOf(await exportText(server.store, { instanceId: old })).map((line) => JSON.parse(line) as { type: string; id: string });
-      assert.deepEqual(one.filter((l) => l.type === 'agent_instance').map((l) => l.id), [old]);
+      assert.deepEqual(
+        one.filter((l) => l.type === 'agent_instance').map((l) => l.id),
+        [old],
+      );
       assert.equal(one.filter((l) => l.type === 'span').length, 3);
-      const recent = rowsOf(await exportText(server.store, { since: '2025-01-01T00:00:00.000000Z' })).map((line) => JSON.parse(line) as { type: string; id: string });
-      assert.deepEqual(recent.filter((l) => l.type === 'agent_instance').map((l) => l.id), [lateParent]);
+      const recent = rowsOf(await exportText(server.store, { since: '2025-01-01T00:00:00.000000Z' })).map(
+        (line) => JSON.parse(line) as { type: string; id: string },
+      );
+      assert.deepEqual(
+        recent.filter((l) => l.type === 'agent_instance').map((l) => l.id),
+        [lateParent],
+      );
       await assert.rejects(exportText(server.store, { instanceId: 'nope' }), /no agent instance nope in this store/);
     });
 
@@ -148,8 +161,16 @@ for (const source of ENGINES) {
           assert.ok(error instanceof ImportRefused);
           assert.match(error.message, /has 3 bad lines; nothing was imported/);
           assert.match(error.message, /line 2: is not JSON/);
-          assert.match(error.message, new RegExp(`line ${agentLine + 1}: \\(agent\\) status: must be one of pending, active, dormant, retired, not "sleeping"`));
-          assert.match(error.message, new RegExp(`line ${spanLine + 1}: \\(span\\) extra: is not a span field; payload_json: must be JSON text; started_at: must be a UTC time`));
+          assert.match(
+            error.message,
+            new RegExp(`line ${agentLine + 1}: \\(agent\\) status: must be one of pending, active, dormant, retired, not "sleeping"`),
+          );
+          assert.match(
+            error.message,
+            new RegExp(
+              `line ${spanLine + 1}: \\(span\\) extra: is not a span field; payload_json: must be JSON text; started_at: must be a UTC time`,
+            ),
+          );
           return true;
         });
         assert.deepEqual(rowsOf(await exportText(store)), rowsOf(before));
@@ -172,8 +193,16 @@ for (const source of ENGINES) {
         await assert.rejects(importFile(store, spansOnly), (error: Error) => {
           // Three spans, each naming an account, an agent and an instance that are not there.
           assert.match(error.message, /^lines 2–4 were not imported: 9 references to rows that are not there; nothing was imported:/);
-          assert.match(error.message, new RegExp(`line 2: \\(span ${firstSpan.id}\\) account_id names account ${account.accountId}, which is neither earlier in the file nor in this store`));
-          assert.match(error.message, new RegExp(`line 2: \\(span ${firstSpan.id}\\) agent_instance_id names agent_instance ${old} of account ${account.accountId},`));
+          assert.match(
+            error.message,
+            new RegExp(
+              `line 2: \\(span ${firstSpan.id}\\) account_id names account ${account.accountId}, which is neither earlier in the file nor in this store`,
+            ),
+          );
+          assert.match(
+            error.message,
+            new RegExp(`line 2: \\(span ${firstSpan.id}\\) agent_instance_id names agent_instance ${old} of account ${account.accountId},`),
+          );
           return true;
         });
         assert.deepEqual(rowsOf(await exportText(store)), [], 'nothing was written');
@@ -190,7 +219,10 @@ for (const source of ENGINES) {
         const stray = join(scratch, 'stray.ndjson');
         const moved = { ...(JSON.parse(oldSpans[0]!) as object), id: 'stray-span', account_id: 'another-account' };
         await writeFile(stray, [header, ...rows, JSON.stringify(moved)].join('\n'));
-        await assert.rejects(importFile(store, stray), new RegExp(`line ${rows.length + 2}: \\(span stray-span\\) account_id names account another-account`));
+        await assert.rejects(
+          importFile(store, stray),
+          new RegExp(`line ${rows.length + 2}: \\(span stray-span\\) account_id names account another-account`),
+        );
         assert.deepEqual(rowsOf(await exportText(store)), rowsOf(before), 'the store is as it was');
       } finally {
         await cleanup();
@@ -201,7 +233,9 @@ for (const source of ENGINES) {
       const { store, cleanup } = await source.open();
       try {
         const file = await exportFile(server.store);
-        const version = rowsOf(await readFile(file, 'utf8')).map((line) => JSON.parse(line) as Record<string, string | null>).find((line) => line.type === 'agent_version' && line.external_identifier !== null);
+        const version = rowsOf(await readFile(file, 'utf8'))
+          .map((line) => JSON.parse(line) as Record<string, string | null>)
+          .find((line) => line.type === 'agent_version' && line.external_identifier !== null);
         assert.ok(version, 'the export has an agent version with an external identifier');
         await store.write(async (tx) => {
           await tx.insertAccount({ id: version.account_id!, name: 'mine', inserted_at: version.inserted_at! });

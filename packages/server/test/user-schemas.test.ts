@@ -23,7 +23,10 @@ for (const engine of ENGINES) {
       }
       for (const { account, instanceId, required } of ids) {
         await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/start`, {});
-        const span = (payload: object) => call(server, account.token, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: instanceId, schema_name: 't', status: 'active', payload } });
+        const span = (payload: object) =>
+          call(server, account.token, 'POST', '/api/v1/agent_spans', {
+            details: { agent_instance_id: instanceId, schema_name: 't', status: 'active', payload },
+          });
         assert.equal((await span({ [required]: 1 })).status, 201);
         const refused = await span({ other: 1 });
         assert.equal(refused.status, 422);
@@ -33,22 +36,34 @@ for (const engine of ENGINES) {
 
     it('matches caller-written patterns in linear time: a catastrophic pattern answers at once', async () => {
       const account = await newAccount(server);
-      const params_schema = { type: 'object', properties: { q: { type: 'string', pattern: '^(a+)+$' } }, patternProperties: { '^(x+x+)+y$': { type: 'number' } } };
+      const params_schema = {
+        type: 'object',
+        properties: { q: { type: 'string', pattern: '^(a+)+$' } },
+        patternProperties: { '^(x+x+)+y$': { type: 'number' } },
+      };
       const registered = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_version: { name: 'v' }, agent_schema_version: { external_identifier: 'redos', span_type_schemas: [{ name: 't', params_schema }] },
+        agent_version: { name: 'v' },
+        agent_schema_version: { external_identifier: 'redos', span_type_schemas: [{ name: 't', params_schema }] },
       });
       assert.equal(registered.status, 201, registered.text);
       const instanceId = registered.body.details.id as string;
       await call(server, account.token, 'POST', `/api/v1/agent_instance/${instanceId}/start`, {});
       const started = performance.now();
       const refused = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
-        details: { agent_instance_id: instanceId, schema_name: 't', status: 'active', payload: { q: `${'a'.repeat(5000)}b`, [`${'x'.repeat(5000)}`]: 1 } },
+        details: {
+          agent_instance_id: instanceId,
+          schema_name: 't',
+          status: 'active',
+          payload: { q: `${'a'.repeat(5000)}b`, [`${'x'.repeat(5000)}`]: 1 },
+        },
       });
       // A backtracking engine takes 2^5000 steps here; this bound only tells "answered" from "hung".
       assert.ok(performance.now() - started < 10_000);
       assert.equal(refused.status, 422);
       assert.match(refused.body.errors['payload.q'][0], /must match pattern/);
-      const ok = await call(server, account.token, 'POST', '/api/v1/agent_spans', { details: { agent_instance_id: instanceId, schema_name: 't', status: 'active', payload: { q: 'aaaa' } } });
+      const ok = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
+        details: { agent_instance_id: instanceId, schema_name: 't', status: 'active', payload: { q: 'aaaa' } },
+      });
       assert.equal(ok.status, 201);
     });
 
@@ -56,10 +71,14 @@ for (const engine of ENGINES) {
       const account = await newAccount(server);
       const params_schema = { type: 'object', properties: { q: { type: 'string', pattern: '^(?=a)a$' } } };
       const refused = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_version: { name: 'v' }, agent_schema_version: { external_identifier: 'lookahead', span_type_schemas: [{ name: 't', params_schema }] },
+        agent_version: { name: 'v' },
+        agent_schema_version: { external_identifier: 'lookahead', span_type_schemas: [{ name: 't', params_schema }] },
       });
       assert.equal(refused.status, 422);
-      assert.match(refused.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0], /is not a valid JSON Schema: error parsing regexp: invalid or unsupported Perl syntax: `\(\?=` \(patterns run on RE2, in linear time: no lookahead/);
+      assert.match(
+        refused.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0],
+        /is not a valid JSON Schema: error parsing regexp: invalid or unsupported Perl syntax: `\(\?=` \(patterns run on RE2, in linear time: no lookahead/,
+      );
     });
   });
 }

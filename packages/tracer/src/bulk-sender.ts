@@ -1,10 +1,4 @@
-import {
-  PrefactorAbortedError,
-  PrefactorApiError,
-  type BulkItem,
-  type BulkOutput,
-  type Sleep,
-} from '@agentspan/client';
+import { PrefactorAbortedError, PrefactorApiError, type BulkItem, type BulkOutput, type Sleep } from '@agentspan/client';
 import { DeliveryQueue, type FinishFields, type QueuedItem } from './delivery-queue.js';
 import { outcomeOf } from './item-outcome.js';
 import type { TracerLogger } from './options.js';
@@ -150,13 +144,16 @@ export class BulkSender {
     if (this.#running !== null || this.#stopped) return;
     this.#clearTimer();
     // A microtask later, so that a finish made in the same turn still folds into its create.
-    this.#running = Promise.resolve().then(() => this.#run(due)).catch((error: unknown) => {
-      // Never an unhandled rejection in the agent's process: what is queued stays for the next run.
-      this.#options.logger.warn(`agentspan tracer: sending failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`);
-    }).finally(() => {
-      this.#running = null;
-      if (!this.#stopped && this.#queue.size > 0 && this.#timer === null) this.#armTimer();
-    });
+    this.#running = Promise.resolve()
+      .then(() => this.#run(due))
+      .catch((error: unknown) => {
+        // Never an unhandled rejection in the agent's process: what is queued stays for the next run.
+        this.#options.logger.warn(`agentspan tracer: sending failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`);
+      })
+      .finally(() => {
+        this.#running = null;
+        if (!this.#stopped && this.#queue.size > 0 && this.#timer === null) this.#armTimer();
+      });
   }
 
   async #run(due: boolean): Promise<void> {
@@ -181,7 +178,10 @@ export class BulkSender {
     this.#inFlight = batch.length;
     let outputs: Record<string, BulkOutput>;
     try {
-      outputs = await this.#send!(batch.map((queued) => queued.item), this.#abort.signal);
+      outputs = await this.#send!(
+        batch.map((queued) => queued.item),
+        this.#abort.signal,
+      );
     } catch (error) {
       return this.#requestFailed(batch, error);
     } finally {

@@ -9,7 +9,8 @@ export function tracerFor(runtime: TracerRuntime, options: TracerOptions): Trace
     return new Tracer(resolved, runtime);
   } catch (error) {
     // The client checks apiUrl and apiToken; its message names the option.
-    if (error instanceof PrefactorClientError) throw new TracerConfigError(`createTracer: ${error.message.replace(/^Invalid PrefactorHttpClient config: /, '')}`);
+    if (error instanceof PrefactorClientError)
+      throw new TracerConfigError(`createTracer: ${error.message.replace(/^Invalid PrefactorHttpClient config: /, '')}`);
     throw error;
   }
 }

@@ -10,8 +10,5 @@ import type { Tracer } from './tracer.js';
 export * from './exports.js';
 
 export function createTracer(options: TracerOptions): Tracer {
-  return tracerFor(
-    { context: explicitSpanContext<Span>(), defaultClient: (config) => new PrefactorHttpClient(config) },
-    options,
-  );
+  return tracerFor({ context: explicitSpanContext<Span>(), defaultClient: (config) => new PrefactorHttpClient(config) }, options);
 }

@@ -3,11 +3,7 @@ import { contentDigest } from './ids.js';
 import type { ResolvedTracerOptions, SpanTypeDefinition } from './options.js';
 
 /** The bulk items of the instance's own life: register and start with the first span, finish at shutdown. */
-export function registerItems(
-  instanceId: string,
-  options: ResolvedTracerOptions,
-  spanTypes: readonly SpanTypeDefinition[],
-): BulkItem[] {
+export function registerItems(instanceId: string, options: ResolvedTracerOptions, spanTypes: readonly SpanTypeDefinition[]): BulkItem[] {
   return [
     {
       _type: 'agent_instances/register',

@@ -103,9 +103,27 @@ const MAX_BATCH_SIZE = 1000;
 const MAX_TIMER_MS = 2_147_483_647;
 
 const KNOWN_OPTIONS = [
-  'apiUrl', 'apiToken', 'agent', 'agentId', 'environmentId', 'spanTypes', 'batchSize', 'flushInterval',
-  'maxQueueSize', 'pollInterval', 'initialRetryDelay', 'maxRetryDelay', 'requestTimeout', 'shutdownTimeout',
-  'redact', 'sampleRate', 'enabled', 'captureStacks', 'exitHooks', 'logger', 'fetch',
+  'apiUrl',
+  'apiToken',
+  'agent',
+  'agentId',
+  'environmentId',
+  'spanTypes',
+  'batchSize',
+  'flushInterval',
+  'maxQueueSize',
+  'pollInterval',
+  'initialRetryDelay',
+  'maxRetryDelay',
+  'requestTimeout',
+  'shutdownTimeout',
+  'redact',
+  'sampleRate',
+  'enabled',
+  'captureStacks',
+  'exitHooks',
+  'logger',
+  'fetch',
 ] as const;
 
 /** A mistake in the options given to `createTracer`: the message names the option and what to do. */

@@ -4,10 +4,7 @@ import type { Payload, TracerLogger } from './options.js';
 export const REDACTION_FAILED = Object.freeze({ '[agentspan]': 'redaction failed; value withheld' });
 
 /** Applies `redact` failing closed: a throw or a non-object answer withholds the whole value. */
-export function redactor(
-  redact: ((payload: Payload) => Payload) | undefined,
-  logger: TracerLogger,
-): (payload: Payload) => Payload {
+export function redactor(redact: ((payload: Payload) => Payload) | undefined, logger: TracerLogger): (payload: Payload) => Payload {
   if (redact === undefined) return (payload) => payload;
   let warned = false;
   return (payload) => {
@@ -18,7 +15,9 @@ export function redactor(
     } catch (error) {
       if (!warned) {
         warned = true;
-        logger.warn(`agentspan tracer: redact threw (${(error as Error)?.message ?? String(error)}); the value was withheld and replaced with a marker. Further failures are not logged.`);
+        logger.warn(
+          `agentspan tracer: redact threw (${(error as Error)?.message ?? String(error)}); the value was withheld and replaced with a marker. Further failures are not logged.`,
+        );
       }
       return REDACTION_FAILED;
     }

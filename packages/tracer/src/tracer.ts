@@ -91,12 +91,14 @@ export class Tracer implements SpanSink {
         if (terminated) this.#termination.terminate(terminated.reason);
       },
     });
-    this.#client = runtime.defaultClient(this.#clientConfig({
-      maxRetries: UNBOUNDED_RETRIES,
-      initialRetryDelay: options.initialRetryDelay,
-      maxRetryDelay: options.maxRetryDelay,
-      sleep: sender.retrySleep,
-    }));
+    this.#client = runtime.defaultClient(
+      this.#clientConfig({
+        maxRetries: UNBOUNDED_RETRIES,
+        initialRetryDelay: options.initialRetryDelay,
+        maxRetryDelay: options.maxRetryDelay,
+        sleep: sender.retrySleep,
+      }),
+    );
     const client = this.#client;
     sender.attach((items, signal) => client.bulk.execute({ items }, { signal }));
     this.#sender = sender;
@@ -124,7 +126,7 @@ export class Tracer implements SpanSink {
         this.#lateTypesWarned = true;
         this.#options.logger.warn(
           `agentspan tracer: span types ${added.map((type) => `"${type.name}"`).join(', ')} were declared after the first span, ` +
-            'when the schema version was already sent: set them up before tracing starts, or pass them in createTracer\'s spanTypes option.',
+            "when the schema version was already sent: set them up before tracing starts, or pass them in createTracer's spanTypes option.",
         );
       }
       return false;

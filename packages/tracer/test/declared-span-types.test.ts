@@ -10,7 +10,12 @@ after(() => backend.close());
 const tracerOn = (extra = {}) => createTracer({ ...TEST_OPTIONS, apiUrl: backend.url, apiToken: backend.token, ...extra });
 
 const LIBRARY_TYPES: SpanTypeDefinition[] = [
-  { name: 'lib:llm', title: 'Library call', template: '{{model}} → {{answer}}', params_schema: { type: 'object', properties: { model: { type: 'string' } } } },
+  {
+    name: 'lib:llm',
+    title: 'Library call',
+    template: '{{model}} → {{answer}}',
+    params_schema: { type: 'object', properties: { model: { type: 'string' } } },
+  },
 ];
 
 describe('span types declared by a library (declareSpanTypes)', () => {
@@ -56,7 +61,11 @@ describe('span types declared by a library (declareSpanTypes)', () => {
 
   it('names the mistake in a type it is given', () => {
     const tracer = tracerOn();
-    assert.throws(() => tracer.declareSpanTypes([{ name: 'x' } as never]), (error: Error) =>
-      error instanceof TracerConfigError && error.message === 'declareSpanTypes: types[0] ("x") needs params_schema, a JSON Schema object such as { type: "object" }');
+    assert.throws(
+      () => tracer.declareSpanTypes([{ name: 'x' } as never]),
+      (error: Error) =>
+        error instanceof TracerConfigError &&
+        error.message === 'declareSpanTypes: types[0] ("x") needs params_schema, a JSON Schema object such as { type: "object" }',
+    );
   });
 });

@@ -12,10 +12,14 @@ before(async () => (backend = await startBackend()));
 after(() => backend.close());
 
 describe('delivery', () => {
-  it('drops an item the server refuses, logs it once with the server\'s message, and delivers the items after it', async () => {
+  it("drops an item the server refuses, logs it once with the server's message, and delivers the items after it", async () => {
     const { warnings, logger } = recordingLogger();
     const tracer = createTracer({
-      ...TEST_OPTIONS, apiUrl: backend.url, apiToken: backend.token, logger, flushInterval: 60_000,
+      ...TEST_OPTIONS,
+      apiUrl: backend.url,
+      apiToken: backend.token,
+      logger,
+      flushInterval: 60_000,
       spanTypes: [{ name: 'agent:llm', params_schema: { type: 'object', required: ['model'] } }],
     });
     const good = tracer.startSpan('agent:llm', { model: 'a' });
@@ -96,7 +100,10 @@ describe('delivery', () => {
       assert.equal(tracer.stats().sent, maxQueueSize);
       const stored = await storedSpans(backend.reader, tracer.instanceId);
       assert.equal(stored.length, maxQueueSize - 2);
-      assert.deepEqual(stored.map((s) => s.payload.i as number).sort((a, b) => a - b), Array.from({ length: maxQueueSize - 2 }, (_, i) => i));
+      assert.deepEqual(
+        stored.map((s) => s.payload.i as number).sort((a, b) => a - b),
+        Array.from({ length: maxQueueSize - 2 }, (_, i) => i),
+      );
       await tracer.shutdown();
       assert.equal((await storedInstance(backend.reader, tracer.instanceId)).status, 'complete');
     } finally {

@@ -12,7 +12,7 @@ after(() => backend.close());
 const tracerOn = (extra = {}) => createTracer({ ...TEST_OPTIONS, apiUrl: backend.url, apiToken: backend.token, ...extra });
 
 describe('nesting through AsyncLocalStorage', () => {
-  it('gives spans started inside a callback that callback\'s span as parent, across await, timers and Promise.all', async () => {
+  it("gives spans started inside a callback that callback's span as parent, across await, timers and Promise.all", async () => {
     const tracer = tracerOn();
     const ids: Record<string, string> = {};
     const answer = await tracer.withSpan('agent:run', { task: 'plan' }, async (run) => {
@@ -99,10 +99,12 @@ describe('nesting through AsyncLocalStorage', () => {
   it('leaves the stack out with captureStacks: false', async () => {
     const tracer = tracerOn({ captureStacks: false });
     let id = '';
-    await assert.rejects(tracer.withSpan('agent:llm', {}, async (span) => {
-      id = span.id;
-      throw new Error('no stack please');
-    }));
+    await assert.rejects(
+      tracer.withSpan('agent:llm', {}, async (span) => {
+        id = span.id;
+        throw new Error('no stack please');
+      }),
+    );
     await tracer.shutdown();
     const [span] = await storedSpans(backend.reader, tracer.instanceId);
     assert.equal(span!.id, id);
@@ -123,10 +125,14 @@ describe('nesting through AsyncLocalStorage', () => {
 
   it('registers the span types, so the server renders titles and summaries', async () => {
     const tracer = tracerOn({
-      spanTypes: [{
-        name: 'agent:llm', title: 'LLM call', template: '{{model}} said {{response}}',
-        params_schema: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] },
-      }],
+      spanTypes: [
+        {
+          name: 'agent:llm',
+          title: 'LLM call',
+          template: '{{model}} said {{response}}',
+          params_schema: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] },
+        },
+      ],
     });
     await tracer.withSpan('agent:llm', { model: 'gpt-test' }, async (span) => span.setResult({ response: 'hi' }));
     await tracer.shutdown();
@@ -143,15 +149,20 @@ describe('explicit parents where there is no AsyncLocalStorage', () => {
     await tracer.withSpan('agent:run', {}, async (run) => {
       ids.run = run.id;
       await sleep(1);
-      await tracer.withSpan('agent:llm', {}, async (llm) => {
-        ids.llm = llm.id;
-        const tool = tracer.startSpan('agent:tool', {}, { parent: llm });
-        ids.tool = tool.id;
-        tool.end();
-        const byId = tracer.startSpan('agent:tool', {}, { parent: run.id });
-        ids.byId = byId.id;
-        byId.end();
-      }, { parent: run });
+      await tracer.withSpan(
+        'agent:llm',
+        {},
+        async (llm) => {
+          ids.llm = llm.id;
+          const tool = tracer.startSpan('agent:tool', {}, { parent: llm });
+          ids.tool = tool.id;
+          tool.end();
+          const byId = tracer.startSpan('agent:tool', {}, { parent: run.id });
+          ids.byId = byId.id;
+          byId.end();
+        },
+        { parent: run },
+      );
       await tracer.withSpan('agent:orphan', {}, async (orphan) => void (ids.orphan = orphan.id));
     });
     await tracer.shutdown();

@@ -27,12 +27,25 @@ describe('options', () => {
     ['flushInterval 0', { flushInterval: 0 }, /flushInterval must be a positive number of milliseconds/],
     ['a negative pollInterval', { pollInterval: -5 }, /pollInterval must be a non-negative number/],
     ['a shutdownTimeout of Infinity', { shutdownTimeout: Infinity }, /shutdownTimeout must be a positive number/],
-    ['initialRetryDelay above maxRetryDelay', { initialRetryDelay: 10, maxRetryDelay: 5 }, /initialRetryDelay \(10\) must not exceed maxRetryDelay \(5\)/],
+    [
+      'initialRetryDelay above maxRetryDelay',
+      { initialRetryDelay: 10, maxRetryDelay: 5 },
+      /initialRetryDelay \(10\) must not exceed maxRetryDelay \(5\)/,
+    ],
     ['a sampleRate above 1', { sampleRate: 1.5 }, /sampleRate must be a number from 0/],
     ['a redact that is not a function', { redact: { secret: true } }, /redact must be a function/],
     ['a string for enabled', { enabled: 'no' }, /enabled must be true or false/],
     ['a span type without params_schema', { spanTypes: [{ name: 'agent:llm' }] }, /spanTypes\[0\] \("agent:llm"\) needs params_schema/],
-    ['a repeated span type', { spanTypes: [{ name: 'x', params_schema: {} }, { name: 'x', params_schema: {} }] }, /spanTypes\[1\] repeats the name "x"/],
+    [
+      'a repeated span type',
+      {
+        spanTypes: [
+          { name: 'x', params_schema: {} },
+          { name: 'x', params_schema: {} },
+        ],
+      },
+      /spanTypes\[1\] repeats the name "x"/,
+    ],
     ['a logger without warn', { logger: {} }, /logger must be an object with a warn\(message\) method/],
   ];
   for (const [what, change, message] of mistakes) {
@@ -59,11 +72,17 @@ describe('options', () => {
       // No URL or token needed: nothing is ever sent.
       const tracer = createTracer({ agent, exitHooks: false, apiUrl: undefined, ...off });
       assert.equal(tracer.recording, false);
-      assert.equal(await tracer.withSpan('agent:run', {}, async (span) => {
-        span.setResult({ ignored: true });
-        return tracer.withSpan('agent:llm', {}, () => 'ran');
-      }), 'ran');
-      await assert.rejects(tracer.withSpan('agent:run', {}, () => Promise.reject(new Error('still rejects'))), /still rejects/);
+      assert.equal(
+        await tracer.withSpan('agent:run', {}, async (span) => {
+          span.setResult({ ignored: true });
+          return tracer.withSpan('agent:llm', {}, () => 'ran');
+        }),
+        'ran',
+      );
+      await assert.rejects(
+        tracer.withSpan('agent:run', {}, () => Promise.reject(new Error('still rejects'))),
+        /still rejects/,
+      );
       tracer.startSpan('agent:tool').end();
       assert.match(tracer.instanceId, /^[0-9a-f-]{36}$/);
       assert.deepEqual(await tracer.flush(), { delivered: true, unsent: 0 });
@@ -75,7 +94,10 @@ describe('options', () => {
   it('redacts payloads and results before they are queued, and withholds a value whose redactor throws', async () => {
     const { warnings, logger } = recordingLogger();
     const tracer = createTracer({
-      ...TEST_OPTIONS, apiUrl: backend.url, apiToken: backend.token, logger,
+      ...TEST_OPTIONS,
+      apiUrl: backend.url,
+      apiToken: backend.token,
+      logger,
       redact: ({ apiKey: _secret, ...rest }) => {
         if ('explode' in rest) throw new Error('cannot redact this');
         return rest;
@@ -94,7 +116,7 @@ describe('options', () => {
     assert.deepEqual(spans.get(kept)!.result_payload, { text: 'ok' });
     assert.deepEqual(spans.get(withheld.id)!.payload, REDACTION_FAILED);
     assert.deepEqual(spans.get(withheld.id)!.result_payload, REDACTION_FAILED);
-    assert.deepEqual(payload, { prompt: 'hi', apiKey: 'sk-live-123' }, 'the caller\'s object is left alone');
+    assert.deepEqual(payload, { prompt: 'hi', apiKey: 'sk-live-123' }, "the caller's object is left alone");
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /redact threw \(cannot redact this\)/);
   });

@@ -7,8 +7,14 @@ const entry = (name: string) => new URL(`../src/${name}`, import.meta.url).pathn
 describe('the portable entry point (browsers, edge workers)', () => {
   it('bundles for the browser with no node: module in its import graph', async () => {
     const inputs = await bundleInputs(entry('index.ts'), 'browser');
-    assert.ok(inputs.some((input) => input.endsWith('tracer/src/tracer.ts')), 'the bundle holds the tracer');
-    assert.deepEqual(inputs.filter((input) => input.startsWith('node:') || /(^|\/)undici\//.test(input)), []);
+    assert.ok(
+      inputs.some((input) => input.endsWith('tracer/src/tracer.ts')),
+      'the bundle holds the tracer',
+    );
+    assert.deepEqual(
+      inputs.filter((input) => input.startsWith('node:') || /(^|\/)undici\//.test(input)),
+      [],
+    );
   });
 
   it('the Node entry point, by contrast, carries AsyncLocalStorage (so the check above can see it)', async () => {

@@ -26,7 +26,12 @@ test('the server killed mid-run and restarted on the same data dir: every span s
   const token = first.firstToken!;
   const { port } = new URL(first.url);
   const tracer: Tracer = createTracer({
-    ...TEST_OPTIONS, apiUrl: first.url, apiToken: token, batchSize: 8, flushInterval: 5, requestTimeout: 2_000,
+    ...TEST_OPTIONS,
+    apiUrl: first.url,
+    apiToken: token,
+    batchSize: 8,
+    flushInterval: 5,
+    requestTimeout: 2_000,
     // Room for all the agent makes however long the restart takes: this test is about exactly once, not the bound.
     maxQueueSize: 1_000_000,
   });

@@ -22,7 +22,10 @@ const browser = await launchChromium();
 try {
   for (let i = 0; i < 3; i++) await runScriptedAgent(client);
   const { instance, spans } = await runScriptedAgent(client);
-  const open = await client.agentInstances.register({ agent_version: { name: 'research-agent' }, agent_schema_version: { external_identifier: 'open' } });
+  const open = await client.agentInstances.register({
+    agent_version: { name: 'research-agent' },
+    agent_schema_version: { external_identifier: 'open' },
+  });
   await client.agentInstances.start(open.id);
 
   const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });

@@ -85,7 +85,8 @@ export const api = {
     return (await request<{ details: AgentSpan }>('GET', `/api/v1/agent_spans/${encodeURIComponent(id)}`)).details;
   },
   async agents(): Promise<Array<{ id: string; name: string }>> {
-    return (await request<{ summaries: Array<{ id: string; name: string }> }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100')).summaries;
+    return (await request<{ summaries: Array<{ id: string; name: string }> }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100'))
+      .summaries;
   },
   async terminate(id: string, reason: string): Promise<AgentInstance> {
     return (await request<{ details: AgentInstance }>('POST', `/api/v1/agent_instance/${encodeURIComponent(id)}/terminate`, { reason })).details;
@@ -93,9 +94,7 @@ export const api = {
 };
 
 export type LiveEvent =
-  | { type: 'span.created' | 'span.finished'; span: AgentSpanOutline }
-  | { type: 'instance.updated'; instance: AgentInstance }
-  | { type: 'resync' };
+  { type: 'span.created' | 'span.finished'; span: AgentSpanOutline } | { type: 'instance.updated'; instance: AgentInstance } | { type: 'resync' };
 
 /**
  * The events stream, spans as outlines like the tree's (the browser reconnects with Last-Event-ID

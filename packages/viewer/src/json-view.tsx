@@ -5,13 +5,23 @@ function Value({ value, name, depth }: { value: unknown; name?: string; depth: n
   if (value !== null && typeof value === 'object') {
     const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
     const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-    if (entries.length === 0) return <div class="json-line">{label}{open}{close}</div>;
+    if (entries.length === 0)
+      return (
+        <div class="json-line">
+          {label}
+          {open}
+          {close}
+        </div>
+      );
     return (
       <details class="json-node" open={depth < 2}>
         <summary>
           {label}
           {open}
-          <span class="json-count"> {entries.length} {Array.isArray(value) ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'} </span>
+          <span class="json-count">
+            {' '}
+            {entries.length} {Array.isArray(value) ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'}{' '}
+          </span>
         </summary>
         <div class="json-children">
           {entries.map(([key, child]) => (
@@ -42,7 +52,9 @@ export function JsonView({ value, title }: { value: unknown; title: string }) {
     <section class="json-view" aria-label={title}>
       <header>
         <h3>{title}</h3>
-        <button type="button" onClick={() => void copy()}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" onClick={() => void copy()}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
       </header>
       {value === null || value === undefined ? <p class="muted">none</p> : <Value value={value} depth={0} />}
     </section>

@@ -42,7 +42,9 @@ function App() {
     <>
       <header class="top">
         <Link href="/">agentspan</Link>
-        <button type="button" onClick={() => void signOut()}>Sign out</button>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
       </header>
       {instance ? <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} /> : <InstancesPage />}
     </>

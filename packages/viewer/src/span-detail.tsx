@@ -58,7 +58,9 @@ export function SpanDetail({ span, now }: { span: AgentSpanOutline; now: number 
           <JsonView title="result_payload" value={whole.result_payload} />
         </>
       ) : failure ? (
-        <p class="error" role="alert">The payloads could not be read: {failure}</p>
+        <p class="error" role="alert">
+          The payloads could not be read: {failure}
+        </p>
       ) : (
         <p class="muted">Loading payloads…</p>
       )}

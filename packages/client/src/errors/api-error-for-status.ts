@@ -7,11 +7,7 @@ import { PrefactorValidationError } from './validation-error.js';
  * Picks the error class for an error status from its JSON object body. The body is read
  * leniently (a proxy may answer with its own JSON): missing fields fall back to defaults.
  */
-export function apiErrorForStatus(
-  status: number,
-  body: Record<string, unknown>,
-  request: string,
-): PrefactorApiError {
+export function apiErrorForStatus(status: number, body: Record<string, unknown>, request: string): PrefactorApiError {
   const error = errorOfStatus(status, body, request);
   error.requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
   return error;

@@ -77,12 +77,10 @@ export interface AgentInstancePage {
   nextCursor: string | null;
 }
 
-const LIST = operation(
-  'agentInstances.list',
-  'GET',
-  AgentInstanceListResponse,
-  (body): AgentInstancePage => ({ instances: body.details, nextCursor: body.pagination.next_cursor }),
-);
+const LIST = operation('agentInstances.list', 'GET', AgentInstanceListResponse, (body): AgentInstancePage => ({
+  instances: body.details,
+  nextCursor: body.pagination.next_cursor,
+}));
 const REGISTER = operation('agentInstances.register', 'POST', AgentInstanceResponse, (b) => b.details);
 const START = operation('agentInstances.start', 'POST', AgentInstanceResponse, (b) => b.details);
 const FINISH = operation('agentInstances.finish', 'POST', AgentInstanceResponse, (b) => b.details);
@@ -90,8 +88,7 @@ const GET = operation('agentInstances.get', 'GET', AgentInstanceResponse, (b) =>
 const RECORD_QUALITY = operation('agentInstances.recordQuality', 'POST', AgentInstanceResponse, (b) => b.details);
 const TERMINATE = operation('agentInstances.terminate', 'POST', AgentInstanceResponse, (b) => b.details);
 
-const instancePath = (opName: string, id: string, action = '') =>
-  `/api/v1/agent_instance/${pathSegment(opName, 'agent_instance_id', id)}${action}`;
+const instancePath = (opName: string, id: string, action = '') => `/api/v1/agent_instance/${pathSegment(opName, 'agent_instance_id', id)}${action}`;
 
 /** `/api/v1/agent_instance/...`: one run of an agent. Idempotency keys sit at the top of each body. */
 export class AgentInstances {

@@ -74,18 +74,14 @@ export interface AgentSpanOutlinePage {
 const CREATE = operation('agentSpans.create', 'POST', AgentSpanResponse, (body) => body.details);
 const FINISH = operation('agentSpans.finish', 'POST', AgentSpanResponse, (body) => body.details);
 const GET = operation('agentSpans.get', 'GET', AgentSpanGetResponse, (body) => body.details);
-const LIST = operation(
-  'agentSpans.list',
-  'GET',
-  AgentSpanListResponse,
-  (body): AgentSpanPage => ({ spans: body.details, nextCursor: body.pagination.next_cursor }),
-);
-const LIST_OUTLINES = operation(
-  'agentSpans.listOutlines',
-  'GET',
-  AgentSpanOutlineListResponse,
-  (body): AgentSpanOutlinePage => ({ spans: body.details, nextCursor: body.pagination.next_cursor }),
-);
+const LIST = operation('agentSpans.list', 'GET', AgentSpanListResponse, (body): AgentSpanPage => ({
+  spans: body.details,
+  nextCursor: body.pagination.next_cursor,
+}));
+const LIST_OUTLINES = operation('agentSpans.listOutlines', 'GET', AgentSpanOutlineListResponse, (body): AgentSpanOutlinePage => ({
+  spans: body.details,
+  nextCursor: body.pagination.next_cursor,
+}));
 
 /** The listing's query string; `name` is the calling method's, for error messages. */
 function listQuery(name: string, params: ListAgentSpansPageParams): URLSearchParams {

@@ -32,9 +32,7 @@ export class Bulk {
     }
     items.forEach((item, index) => {
       if (typeof item !== 'object' || item === null || typeof item._type !== 'string' || item._type === '') {
-        throw new PrefactorClientError(
-          `bulk.execute: items[${index}] must be an object with a _type such as "agent_spans/create"`,
-        );
+        throw new PrefactorClientError(`bulk.execute: items[${index}] must be an object with a _type such as "agent_spans/create"`);
       }
     });
     checkBulkKeys(items.map((item: BulkItem) => item.idempotency_key));

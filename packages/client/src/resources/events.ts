@@ -14,8 +14,7 @@ export type AgentEvent =
 
 /** An event of a stream opened with `include_payloads: false`: spans come as outlines. */
 export type AgentOutlineEvent =
-  | { id: string; type: 'span.created' | 'span.finished'; data: AgentSpanOutline }
-  | Exclude<AgentEvent, { type: 'span.created' | 'span.finished' }>;
+  { id: string; type: 'span.created' | 'span.finished'; data: AgentSpanOutline } | Exclude<AgentEvent, { type: 'span.created' | 'span.finished' }>;
 
 export interface StreamEventsParams {
   /** Only this instance's changes; every instance of the token's account when absent. */
@@ -43,7 +42,9 @@ class EventParser {
     while ((end = this.#buffer.indexOf('\n\n')) !== -1) {
       const block = this.#buffer.slice(0, end);
       this.#buffer = this.#buffer.slice(end + 2);
-      let id: string | null = null, event = 'message', data = '';
+      let id: string | null = null,
+        event = 'message',
+        data = '';
       let fields = 0;
       for (const line of block.split('\n')) {
         const colon = line.indexOf(':');

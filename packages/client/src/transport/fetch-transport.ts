@@ -35,8 +35,7 @@ export class FetchTransport implements Transport {
         controller.abort();
       }, ms);
     const requestTimer = expire('the whole exchange (requestTimeout)', request.timeoutMs);
-    const headersTimer =
-      this.#connectTimeout < request.timeoutMs ? expire('the response headers (connectTimeout)', this.#connectTimeout) : undefined;
+    const headersTimer = this.#connectTimeout < request.timeoutMs ? expire('the response headers (connectTimeout)', this.#connectTimeout) : undefined;
     const callerSignal = request.signal;
     const onCallerAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });

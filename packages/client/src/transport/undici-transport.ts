@@ -64,19 +64,15 @@ export class UndiciTransport implements Transport {
     const code = (error as { code?: unknown } | null)?.code;
     const target = `${request.method} ${request.url}`;
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new PrefactorTimeoutError(
-        `${target} timed out after ${this.#connectTimeout} ms connecting (connectTimeout)`,
-        this.#connectTimeout,
-        { cause: error },
-      );
+      return new PrefactorTimeoutError(`${target} timed out after ${this.#connectTimeout} ms connecting (connectTimeout)`, this.#connectTimeout, {
+        cause: error,
+      });
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       const phase = code === 'UND_ERR_HEADERS_TIMEOUT' ? 'the response headers' : 'the response body';
-      return new PrefactorTimeoutError(
-        `${target} timed out after ${request.timeoutMs} ms waiting for ${phase} (requestTimeout)`,
-        request.timeoutMs,
-        { cause: error },
-      );
+      return new PrefactorTimeoutError(`${target} timed out after ${request.timeoutMs} ms waiting for ${phase} (requestTimeout)`, request.timeoutMs, {
+        cause: error,
+      });
     }
     return new PrefactorConnectionError(`${target} failed: ${describeCause(error)}`, { cause: error });
   }

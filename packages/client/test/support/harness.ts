@@ -19,11 +19,7 @@ export interface Harness {
  * A scripted server and a client pointed at it, both closed when the test ends. Waits
  * between retries are recorded and skipped, and jitter is pinned to the middle of its range.
  */
-export async function harness(
-  t: TestContext,
-  transport: { config: PrefactorClientConfig },
-  config: PrefactorClientConfig = {},
-): Promise<Harness> {
+export async function harness(t: TestContext, transport: { config: PrefactorClientConfig }, config: PrefactorClientConfig = {}): Promise<Harness> {
   const server = await ScriptedServer.start();
   const sleeps: number[] = [];
   const client = new PrefactorHttpClient({

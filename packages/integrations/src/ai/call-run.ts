@@ -44,7 +44,11 @@ export class CallRun {
       const { value, failed } = toolOutput(part);
       const shown = typeof value === 'string' ? value : JSON.stringify(value);
       const result = capture.outputs({ output: value, output_preview: preview(shown) });
-      if (failed) span.end({ status: 'failed', result: { ...result, error: { name: 'ToolError', message: capture.outputs({ shown }).shown ?? 'the tool failed' } } });
+      if (failed)
+        span.end({
+          status: 'failed',
+          result: { ...result, error: { name: 'ToolError', message: capture.outputs({ shown }).shown ?? 'the tool failed' } },
+        });
       else span.end({ result });
     }
     // A tool whose result was not handed back (the loop went on without it) ends with nothing seen.

@@ -33,7 +33,9 @@ const DEFAULT_PENDING_TOOL_TIMEOUT = 60_000;
  */
 export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddlewareOptions = {}): LanguageModelV3Middleware {
   if (typeof tracer?.startSpan !== 'function') {
-    throw new IntegrationConfigError(`${CALL}: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`);
+    throw new IntegrationConfigError(
+      `${CALL}: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`,
+    );
   }
   const capture = new Capture(captureRules(CALL, options.capture));
   const timeout = options.pendingToolTimeout ?? DEFAULT_PENDING_TOOL_TIMEOUT;
@@ -89,7 +91,11 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
 class CallRuns {
   readonly #byToolCall = new Map<string, CallRun>();
 
-  constructor(readonly tracer: Tracer, readonly capture: Capture, readonly timeout: number) {}
+  constructor(
+    readonly tracer: Tracer,
+    readonly capture: Capture,
+    readonly timeout: number,
+  ) {}
 
   /** The call this model call is a step of (a new one unless its prompt hands back a pending call's tool results), and the step's span. */
   begin(params: LanguageModelV3CallOptions, model: LanguageModelV3, streamed: boolean): { run: CallRun; step: Span } {
@@ -137,10 +143,20 @@ class CallRuns {
   }
 
   #callPayload(params: LanguageModelV3CallOptions, model: LanguageModelV3, streamed: boolean): Payload {
-    const payload: Payload = { model: model.modelId, provider: model.provider, operation: params.responseFormat?.type === 'json' ? 'object' : 'text', streamed };
+    const payload: Payload = {
+      model: model.modelId,
+      provider: model.provider,
+      operation: params.responseFormat?.type === 'json' ? 'object' : 'text',
+      streamed,
+    };
     if (this.capture.rules.inputs) {
       this.capture.input(payload, 'prompt_preview', preview(lastUserText(params.prompt)));
-      if (params.tools?.length) this.capture.input(payload, 'tools', params.tools.map((tool) => tool.name));
+      if (params.tools?.length)
+        this.capture.input(
+          payload,
+          'tools',
+          params.tools.map((tool) => tool.name),
+        );
     }
     payload.settings = settingsOf(params);
     return payload;
@@ -156,7 +172,11 @@ class CallRuns {
       if (answer.reasoning) capture.output(result, 'reasoning', answer.reasoning);
       capture.output(result, 'output', outcome.output);
       if (answer.toolCalls.length) {
-        capture.output(result, 'tool_calls', answer.toolCalls.map((call) => ({ id: call.toolCallId, tool: call.toolName, input: parsedInput(call.input) })));
+        capture.output(
+          result,
+          'tool_calls',
+          answer.toolCalls.map((call) => ({ id: call.toolCallId, tool: call.toolName, input: parsedInput(call.input) })),
+        );
       }
     }
     if (outcome.finishReason) result.finish_reason = outcome.finishReason;
@@ -169,7 +189,17 @@ class CallRuns {
 /** `search(…), fetch(…)`: what a step that only asked for tools answered. */
 const toolCallLine = (answer: Answer) => answer.toolCalls.map((call) => `${call.toolName}(${call.input})`).join(', ');
 
-const SETTINGS = ['maxOutputTokens', 'temperature', 'topP', 'topK', 'presencePenalty', 'frequencyPenalty', 'seed', 'stopSequences', 'toolChoice'] as const;
+const SETTINGS = [
+  'maxOutputTokens',
+  'temperature',
+  'topP',
+  'topK',
+  'presencePenalty',
+  'frequencyPenalty',
+  'seed',
+  'stopSequences',
+  'toolChoice',
+] as const;
 
 function settingsOf(params: LanguageModelV3CallOptions): Record<string, unknown> {
   const settings: Record<string, unknown> = {};

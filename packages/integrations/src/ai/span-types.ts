@@ -8,7 +8,11 @@ export const AI_TOOL = 'ai:tool';
 /** The span types of the Vercel AI SDK middleware, declared on the tracer when it is made. */
 export const AI_SDK_SPAN_TYPES: readonly SpanTypeDefinition[] = [
   {
-    ...modelCallType(AI_CALL, 'AI SDK call', 'One generateText, streamText, generateObject or streamObject call: every step of its tool loop and every tool call beneath it'),
+    ...modelCallType(
+      AI_CALL,
+      'AI SDK call',
+      'One generateText, streamText, generateObject or streamObject call: every step of its tool loop and every tool call beneath it',
+    ),
     template: '{{model}}: {{prompt_preview}} → {{answer_preview}} ({{usage.total_tokens}} tokens, {{steps}} steps)',
     result_schema: {
       type: 'object',
@@ -24,6 +28,10 @@ export const AI_SDK_SPAN_TYPES: readonly SpanTypeDefinition[] = [
       },
     },
   },
-  modelCallType(AI_LLM, 'AI SDK model call', 'One call of the language model (one step of a call): prompt, settings, answer, tool calls, token usage'),
+  modelCallType(
+    AI_LLM,
+    'AI SDK model call',
+    'One call of the language model (one step of a call): prompt, settings, answer, tool calls, token usage',
+  ),
   toolCallType(AI_TOOL, 'AI SDK tool call', 'A tool the model asked for, with its arguments and the result the next step was given'),
 ];

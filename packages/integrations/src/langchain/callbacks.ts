@@ -23,7 +23,8 @@ const serializedName = (serialized: Serialized | undefined) => {
 function valuesPreview(values: unknown): string {
   if (typeof values === 'string') return preview(values);
   const record = (values ?? {}) as Json;
-  if (Array.isArray(record.messages)) return preview(lastUserText(record.messages) ?? contentText((record.messages.at(-1) as Json | undefined)?.content));
+  if (Array.isArray(record.messages))
+    return preview(lastUserText(record.messages) ?? contentText((record.messages.at(-1) as Json | undefined)?.content));
   for (const key of ['input', 'question', 'query', 'output', 'text', 'answer']) {
     if (typeof record[key] === 'string') return preview(record[key] as string);
   }
@@ -51,7 +52,9 @@ export class AgentspanCallbackHandler extends BaseCallbackHandler {
   constructor(tracer: Tracer, options: Omit<LangChainTracingOptions, 'agentName'> = {}) {
     super();
     if (typeof tracer?.startSpan !== 'function') {
-      throw new IntegrationConfigError(`AgentspanCallbackHandler: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`);
+      throw new IntegrationConfigError(
+        `AgentspanCallbackHandler: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`,
+      );
     }
     this.#tracer = tracer;
     this.#capture = new Capture(captureRules('AgentspanCallbackHandler', options.capture));
@@ -82,13 +85,27 @@ export class AgentspanCallbackHandler extends BaseCallbackHandler {
 
   // The callback manager passes (…, runId, parentRunId, tags, metadata, runType, runName), whatever
   // the declared parameter names say.
-  override handleChainStart(chain: Serialized, inputs: ChainValues, runId: string, parentRunId?: string, _tags?: string[], _metadata?: Json, _runType?: string, runName?: string): void {
+  override handleChainStart(
+    chain: Serialized,
+    inputs: ChainValues,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Json,
+    _runType?: string,
+    runName?: string,
+  ): void {
     if (parentRunId !== undefined) {
       this.#under.set(runId, this.#parent(parentRunId)?.parent);
       return;
     }
     const name = runName ?? serializedName(chain) ?? 'chain';
-    this.#start(runId, LANGCHAIN_CHAIN, { chain: name, ...this.#capture.inputs({ input: inputs, input_preview: valuesPreview(inputs) }) }, parentRunId);
+    this.#start(
+      runId,
+      LANGCHAIN_CHAIN,
+      { chain: name, ...this.#capture.inputs({ input: inputs, input_preview: valuesPreview(inputs) }) },
+      parentRunId,
+    );
   }
 
   override handleChainEnd(outputs: ChainValues, runId: string): void {
@@ -100,13 +117,34 @@ export class AgentspanCallbackHandler extends BaseCallbackHandler {
     this.#fail(runId, error);
   }
 
-  override handleChatModelStart(llm: Serialized, messages: BaseMessage[][], runId: string, parentRunId?: string, extraParams?: Json, _tags?: string[], metadata?: Json): void {
+  override handleChatModelStart(
+    llm: Serialized,
+    messages: BaseMessage[][],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Json,
+    _tags?: string[],
+    metadata?: Json,
+  ): void {
     this.#start(runId, LANGCHAIN_LLM, llmPayload(this.#capture, llm, messages[0] ?? [], { params: extraParams, metadata }), parentRunId);
   }
 
-  override handleLLMStart(llm: Serialized, prompts: string[], runId: string, parentRunId?: string, extraParams?: Json, _tags?: string[], metadata?: Json): void {
+  override handleLLMStart(
+    llm: Serialized,
+    prompts: string[],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Json,
+    _tags?: string[],
+    metadata?: Json,
+  ): void {
     const asMessages = prompts.map((content) => ({ type: 'human', content }));
-    this.#start(runId, LANGCHAIN_LLM, { ...llmPayload(this.#capture, llm, asMessages, { params: extraParams, metadata }), operation: 'completion' }, parentRunId);
+    this.#start(
+      runId,
+      LANGCHAIN_LLM,
+      { ...llmPayload(this.#capture, llm, asMessages, { params: extraParams, metadata }), operation: 'completion' },
+      parentRunId,
+    );
   }
 
   override handleLLMEnd(output: LLMResult, runId: string): void {
@@ -121,7 +159,16 @@ export class AgentspanCallbackHandler extends BaseCallbackHandler {
     this.#fail(runId, error);
   }
 
-  override handleToolStart(tool: Serialized, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: Json, runName?: string, toolCallId?: string): void {
+  override handleToolStart(
+    tool: Serialized,
+    input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Json,
+    runName?: string,
+    toolCallId?: string,
+  ): void {
     let parsed: unknown = input;
     try {
       parsed = JSON.parse(input);

@@ -17,7 +17,9 @@ function typeOf(message: Json): string | undefined {
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.map((block) => (typeof block === 'string' ? block : typeof record(block).text === 'string' ? (record(block).text as string) : '')).join('');
+  return content
+    .map((block) => (typeof block === 'string' ? block : typeof record(block).text === 'string' ? (record(block).text as string) : ''))
+    .join('');
 }
 
 /** A message as the spans show it: role, content, and the tool calls or tool call id it carries. */
@@ -72,7 +74,16 @@ export function modelName(model: unknown, params?: unknown, metadata?: unknown):
   const invocation = record(record(params).invocation_params);
   // A model instance (the middleware) or its serialized form (callbacks: `kwargs`, `id`).
   const kwargs = record(m.kwargs);
-  const candidates = [invocation.model, invocation.model_name, record(metadata).ls_model_name, m.model, m.modelName, m.model_name, kwargs.model, kwargs.model_name];
+  const candidates = [
+    invocation.model,
+    invocation.model_name,
+    record(metadata).ls_model_name,
+    m.model,
+    m.modelName,
+    m.model_name,
+    kwargs.model,
+    kwargs.model_name,
+  ];
   for (const candidate of candidates) {
     if (typeof candidate === 'string' && candidate !== '') return candidate;
   }

@@ -32,7 +32,9 @@ type Message = { id?: unknown; content?: unknown };
  */
 export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOptions = {}) {
   if (typeof tracer?.startSpan !== 'function') {
-    throw new IntegrationConfigError(`agentspanMiddleware: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`);
+    throw new IntegrationConfigError(
+      `agentspanMiddleware: pass the tracer made by createTracer from @agentspan/tracer; got ${tracer === null ? 'null' : typeof tracer}`,
+    );
   }
   const capture = new Capture(captureRules('agentspanMiddleware', options.capture));
   if (options.agentName !== undefined && (typeof options.agentName !== 'string' || options.agentName === '')) {
@@ -65,7 +67,8 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
   const fail = (run: AgentRun | undefined, error: unknown) => {
     // The error usually ends the run, and afterAgent is not called then. Should an outer
     // middleware recover, later calls still find the run and nest under its span.
-    if (run && !run.span.ended) endFailed(run.span, error, isAbort(error, tracer.signal) ? 'cancelled' : 'failed', { model_calls: run.modelCalls, tool_calls: run.toolCalls });
+    if (run && !run.span.ended)
+      endFailed(run.span, error, isAbort(error, tracer.signal) ? 'cancelled' : 'failed', { model_calls: run.modelCalls, tool_calls: run.toolCalls });
   };
 
   return createMiddleware({
@@ -94,7 +97,10 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
       const run = runOf(request.state.messages as Message[]);
       const span = tracer.startSpan(
         LANGCHAIN_LLM,
-        { ...llmPayload(capture, request.model, request.messages, { system: request.systemPrompt }), ...(request.tools?.length ? { tools: request.tools.map((tool) => (tool as { name?: string }).name ?? 'tool') } : {}) },
+        {
+          ...llmPayload(capture, request.model, request.messages, { system: request.systemPrompt }),
+          ...(request.tools?.length ? { tools: request.tools.map((tool) => (tool as { name?: string }).name ?? 'tool') } : {}),
+        },
         run ? { parent: run.span } : undefined,
       );
       try {

@@ -8,7 +8,7 @@ import { contentText, lastUserText, messageView, modelName, toolCallsOf, toolOut
 
 type Json = Record<string, unknown>;
 
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const shown = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 export function llmPayload(
   capture: Capture,

@@ -25,9 +25,23 @@ function lastUserText(messages: unknown): string | undefined {
 }
 
 const SETTINGS = [
-  'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'max_output_tokens', 'n', 'seed', 'stop',
-  'presence_penalty', 'frequency_penalty', 'tool_choice', 'parallel_tool_calls', 'reasoning_effort', 'reasoning',
-  'previous_response_id', 'store', 'service_tier',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'max_output_tokens',
+  'n',
+  'seed',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'tool_choice',
+  'parallel_tool_calls',
+  'reasoning_effort',
+  'reasoning',
+  'previous_response_id',
+  'store',
+  'service_tier',
 ] as const;
 
 export function settingsOf(body: Json): Json {
@@ -141,7 +155,9 @@ export class ChatChunks {
   }
 
   result(): CallOutcome {
-    this.outcome.toolCalls = this.#tools.filter(Boolean).map((tool) => ({ id: tool.id, tool: tool.name || 'tool', input: parsedArguments(tool.args) }));
+    this.outcome.toolCalls = this.#tools
+      .filter(Boolean)
+      .map((tool) => ({ id: tool.id, tool: tool.name || 'tool', input: parsedArguments(tool.args) }));
     return this.outcome;
   }
 }
@@ -152,7 +168,8 @@ export function responseOutcome(response: unknown): CallOutcome {
   const toolCalls: CallOutcome['toolCalls'] = [];
   for (const item of list(body.output)) {
     if (item.type === 'message') for (const part of list(item.content)) if (part.type === 'output_text') text += str(part.text) ?? '';
-    if (item.type === 'function_call') toolCalls.push({ id: str(item.call_id), tool: str(item.name) ?? 'tool', input: parsedArguments(item.arguments) });
+    if (item.type === 'function_call')
+      toolCalls.push({ id: str(item.call_id), tool: str(item.name) ?? 'tool', input: parsedArguments(item.arguments) });
   }
   return {
     text,

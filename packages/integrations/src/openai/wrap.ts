@@ -68,7 +68,9 @@ const CALL = 'wrapOpenAI';
  */
 export function wrapOpenAI<Client extends object>(client: Client, tracer: Tracer, options: WrapOpenAIOptions = {}): Client {
   if (typeof tracer?.startSpan !== 'function') {
-    throw new IntegrationConfigError(`${CALL}: pass the tracer made by createTracer from @agentspan/tracer as the second argument; got ${tracer === null ? 'null' : typeof tracer}`);
+    throw new IntegrationConfigError(
+      `${CALL}: pass the tracer made by createTracer from @agentspan/tracer as the second argument; got ${tracer === null ? 'null' : typeof tracer}`,
+    );
   }
   const shaped = client as { chat?: { completions?: { create?: unknown } }; responses?: { create?: unknown } };
   if (typeof shaped?.chat?.completions?.create !== 'function') {
@@ -131,7 +133,9 @@ function tracedCreate(resource: object, endpoint: Endpoint, tracer: Tracer, capt
       return tracedStream(answer, endpoint, span, signal, end);
     };
     // `_thenUnwrap` keeps the client's promise type (withResponse, asResponse) around the traced answer.
-    const traced = (typeof promise._thenUnwrap === 'function' ? promise._thenUnwrap(observe) : Promise.resolve(promise).then(observe)) as ReturnType<Create>;
+    const traced = (
+      typeof promise._thenUnwrap === 'function' ? promise._thenUnwrap(observe) : Promise.resolve(promise).then(observe)
+    ) as ReturnType<Create>;
     // Seen beside the caller's own handling (the answer is parsed once): the caller's promise rejects as it would have.
     traced.then(undefined, (error: unknown) => end(emptyOutcome(), isAbort(error, signal) ? 'cancelled' : 'failed', error));
     return traced;
@@ -190,7 +194,8 @@ function tracedStream(
         }
         if (step.done) {
           // The client ends an aborted stream quietly; the span says it was cut short.
-          if (stream.controller.signal.aborted && !collected.finished) finish('cancelled', stream.controller.signal.reason ?? new DOMException('the stream was aborted', 'AbortError'));
+          if (stream.controller.signal.aborted && !collected.finished)
+            finish('cancelled', stream.controller.signal.reason ?? new DOMException('the stream was aborted', 'AbortError'));
           else if (collected.failure) finish('failed', collected.failure);
           else finish('complete');
         } else {
@@ -199,7 +204,10 @@ function tracedStream(
         return step;
       },
       async return(value?: unknown) {
-        finish(collected.finished && !collected.failure ? 'complete' : 'cancelled', collected.finished ? collected.failure : new DOMException('the stream was left before it ended', 'AbortError'));
+        finish(
+          collected.finished && !collected.failure ? 'complete' : 'cancelled',
+          collected.finished ? collected.failure : new DOMException('the stream was left before it ended', 'AbortError'),
+        );
         return (await source.return?.(value)) ?? { done: true, value };
       },
     };

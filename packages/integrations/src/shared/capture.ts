@@ -28,9 +28,11 @@ const KNOWN = ['inputs', 'outputs', 'maxFieldLength'] as const;
 /** The capture options checked once, when the integration is made; `call` names it in errors. */
 export function captureRules(call: string, given: CaptureOptions | undefined): CaptureRules {
   if (given === undefined) return CAPTURE_DEFAULTS;
-  if (typeof given !== 'object' || given === null) throw new IntegrationConfigError(`${call}: capture must be an object such as { inputs: true, outputs: true, maxFieldLength: 4000 }`);
+  if (typeof given !== 'object' || given === null)
+    throw new IntegrationConfigError(`${call}: capture must be an object such as { inputs: true, outputs: true, maxFieldLength: 4000 }`);
   const unknown = Object.keys(given).filter((key) => !(KNOWN as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new IntegrationConfigError(`${call}: unknown capture option ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${KNOWN.join(', ')}`);
+  if (unknown.length > 0)
+    throw new IntegrationConfigError(`${call}: unknown capture option ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${KNOWN.join(', ')}`);
   for (const key of ['inputs', 'outputs'] as const) {
     if (given[key] !== undefined && typeof given[key] !== 'boolean') {
       throw new IntegrationConfigError(`${call}: capture.${key} must be true or false; got ${String(given[key])}`);

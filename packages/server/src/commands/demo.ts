@@ -33,10 +33,7 @@ export const demoCommand = () =>
         say(`agent instance ${instance.id}: ${instance.status}`);
         say(renderSpanTree(spans));
         say();
-        say(
-          `spans: ${counts.total} total, ${counts.complete} complete, ${counts.failed} failed, ` +
-            `${counts.active + counts.pending} open`,
-        );
+        say(`spans: ${counts.total} total, ${counts.complete} complete, ${counts.failed} failed, ` + `${counts.active + counts.pending} open`);
         say();
         const viewerUrl = `${server.url}/instances/${instance.id}`;
         if (flags.keep) {

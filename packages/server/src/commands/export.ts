@@ -10,7 +10,9 @@ interface ExportFlags extends StoreLocationFlags {
 }
 
 export const describeCounts = (counts: Partial<Record<string, number>>) =>
-  Object.entries(counts).map(([kind, n]) => amount(n ?? 0, kind)).join(', ') || 'nothing';
+  Object.entries(counts)
+    .map(([kind, n]) => amount(n ?? 0, kind))
+    .join(', ') || 'nothing';
 
 export const exportCommand = () =>
   withStoreLocationOptions(

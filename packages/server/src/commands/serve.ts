@@ -53,16 +53,37 @@ interface ServeFlags extends StoreLocationFlags {
 }
 
 export const serveCommand = () =>
-  withStoreLocationOptions(new Command('serve')
-    .description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)'))
+  withStoreLocationOptions(
+    new Command('serve').description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)'),
+  )
     .option('--port <port>', 'TCP port to listen on (0 picks a free one)', integerIn(0, 65535), DEFAULT_PORT)
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
-    .option('--otlp-body-limit <bytes>', 'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped', integerIn(1024, 1024 ** 3), DEFAULT_OTLP_BODY_LIMIT)
-    .option('--json-depth-limit <levels>', 'deepest nesting of objects and arrays in a JSON body', integerIn(2, 10_000), DEFAULT_REQUEST_LIMITS.jsonDepth)
+    .option(
+      '--otlp-body-limit <bytes>',
+      'largest OTLP trace export (POST /v1/traces) accepted, also once unzipped',
+      integerIn(1024, 1024 ** 3),
+      DEFAULT_OTLP_BODY_LIMIT,
+    )
+    .option(
+      '--json-depth-limit <levels>',
+      'deepest nesting of objects and arrays in a JSON body',
+      integerIn(2, 10_000),
+      DEFAULT_REQUEST_LIMITS.jsonDepth,
+    )
     .option('--json-keys-limit <keys>', 'most keys in one JSON object of a body', integerIn(1, 10_000_000), DEFAULT_REQUEST_LIMITS.jsonKeys)
-    .option('--span-payload-limit <bytes>', "largest span payload or result payload, each as JSON", integerIn(1024, 1024 ** 3), DEFAULT_REQUEST_LIMITS.spanPayloadBytes)
-    .option('--schema-document-limit <bytes>', 'largest registered schema version document (agent_schema_version) as JSON', integerIn(1024, 1024 ** 3), DEFAULT_REQUEST_LIMITS.schemaDocumentBytes)
+    .option(
+      '--span-payload-limit <bytes>',
+      'largest span payload or result payload, each as JSON',
+      integerIn(1024, 1024 ** 3),
+      DEFAULT_REQUEST_LIMITS.spanPayloadBytes,
+    )
+    .option(
+      '--schema-document-limit <bytes>',
+      'largest registered schema version document (agent_schema_version) as JSON',
+      integerIn(1024, 1024 ** 3),
+      DEFAULT_REQUEST_LIMITS.schemaDocumentBytes,
+    )
     .addOption(new Option('--log-level <level>', 'log level').argParser(choiceOf(LOG_LEVELS)).default('info'))
     .addOption(
       new Option('--log-format <format>', 'auto: human-readable at a terminal, JSON lines otherwise')
@@ -79,7 +100,10 @@ export const serveCommand = () =>
         .argParser(nonEmpty('--metrics-token')),
     )
     .addOption(
-      new Option('--rate-limit <requests>/<seconds>', 'requests each token may send, e.g. 600/60; more are answered 429 with Retry-After (default: no limit)')
+      new Option(
+        '--rate-limit <requests>/<seconds>',
+        'requests each token may send, e.g. 600/60; more are answered 429 with Retry-After (default: no limit)',
+      )
         .env('AGENTSPAN_RATE_LIMIT')
         .argParser(rateLimitOption),
     )
@@ -96,7 +120,10 @@ export const serveCommand = () =>
       [] as string[],
     )
     .addOption(
-      new Option('--retention-days <days>', 'delete instances (with their spans) finished more than this many days ago, hourly in the background; 0 keeps everything')
+      new Option(
+        '--retention-days <days>',
+        'delete instances (with their spans) finished more than this many days ago, hourly in the background; 0 keeps everything',
+      )
         .env('AGENTSPAN_RETENTION_DAYS')
         .argParser(integerIn(0, MAX_RETENTION_DAYS))
         .default(0),
@@ -111,7 +138,13 @@ export const serveCommand = () =>
       const first = await bootstrapAccount(store);
       const logger = serverLogger(flags.logLevel, flags.logFormat);
       const server = await startServer({
-        store, host: flags.host, port: flags.port, logger, bodyLimit: flags.bodyLimit, otlpBodyLimit: flags.otlpBodyLimit, viewer: flags.ui,
+        store,
+        host: flags.host,
+        port: flags.port,
+        logger,
+        bodyLimit: flags.bodyLimit,
+        otlpBodyLimit: flags.otlpBodyLimit,
+        viewer: flags.ui,
         metrics: { processMetrics: true, ...(flags.metricsToken === undefined ? {} : { token: flags.metricsToken }) },
         ...(flags.rateLimit ? { rateLimit: flags.rateLimit } : {}),
         maxQueuedWrites: flags.maxQueuedWrites,

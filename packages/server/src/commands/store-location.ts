@@ -7,17 +7,13 @@ import { openPostgresStore } from '../store/open-postgres.js';
 
 export const DEFAULT_DATA_DIR = '.agentspan';
 
-export type StoreLocation =
-  | { engine: 'sqlite'; dataDir: string }
-  | { engine: 'postgres'; databaseUrl: string };
+export type StoreLocation = { engine: 'sqlite'; dataDir: string } | { engine: 'postgres'; databaseUrl: string };
 
 /** The flags that say where the store is, shared by every command that opens one. */
 export const withStoreLocationOptions = (command: Command) =>
   command
     .addOption(new Option('--data-dir <dir>', `SQLite data directory (default: ${DEFAULT_DATA_DIR})`))
-    .addOption(
-      new Option('--database-url <url>', 'PostgreSQL URL, postgres://… (default: $DATABASE_URL)').argParser(parseDatabaseUrl),
-    );
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL, postgres://… (default: $DATABASE_URL)').argParser(parseDatabaseUrl));
 
 export interface StoreLocationFlags {
   dataDir?: string;

@@ -27,8 +27,9 @@ const listed = (token: TokenRecord) => ({
 });
 
 const listTokensCommand = () =>
-  withStoreLocationOptions(new Command('list')
-    .description('the API tokens of the store: id, scope, created, last used (to the minute); never the secret'))
+  withStoreLocationOptions(
+    new Command('list').description('the API tokens of the store: id, scope, created, last used (to the minute); never the secret'),
+  )
     .option('--json', 'one JSON object a line instead of a table')
     .action(async (flags: StoreLocationFlags & { json?: boolean }) => {
       const store = await openExistingStore(flags);
@@ -37,10 +38,18 @@ const listTokensCommand = () =>
         if (flags.json) for (const token of tokens) say(JSON.stringify(token));
         else if (tokens.length === 0) say('no tokens; create one with `agentspan tokens create`');
         else {
-          say(alignedTable([
-            ['ID', 'SCOPE', 'DEPLOYMENT', 'CREATED (UTC)', 'LAST USED (UTC)'],
-            ...tokens.map((t) => [t.id, t.scope, t.deployment_id ?? '-', timeText(t.created_at), t.last_used_at ? timeText(t.last_used_at) : 'never']),
-          ]));
+          say(
+            alignedTable([
+              ['ID', 'SCOPE', 'DEPLOYMENT', 'CREATED (UTC)', 'LAST USED (UTC)'],
+              ...tokens.map((t) => [
+                t.id,
+                t.scope,
+                t.deployment_id ?? '-',
+                timeText(t.created_at),
+                t.last_used_at ? timeText(t.last_used_at) : 'never',
+              ]),
+            ]),
+          );
         }
       } finally {
         await store.close();
@@ -48,8 +57,9 @@ const listTokensCommand = () =>
     });
 
 const revokeTokenCommand = () =>
-  withStoreLocationOptions(new Command('revoke')
-    .description('delete an API token: every server on the store refuses it from now on (works while they run)'))
+  withStoreLocationOptions(
+    new Command('revoke').description('delete an API token: every server on the store refuses it from now on (works while they run)'),
+  )
     .argument('<id>', 'the token id `agentspan tokens list` shows')
     .action(async (id: string, flags: StoreLocationFlags) => {
       const store = await openExistingStore(flags);
@@ -62,8 +72,9 @@ const revokeTokenCommand = () =>
     });
 
 const createTokenCommand = () =>
-  withStoreLocationOptions(new Command('create')
-    .description('issue an API token and print it alone on stdout (works while a server runs on the same store)'))
+  withStoreLocationOptions(
+    new Command('create').description('issue an API token and print it alone on stdout (works while a server runs on the same store)'),
+  )
     .addOption(
       new Option('--scope <scope>', 'deployment: registers instances of the default agent; account: every agent of the account')
         .argParser(choiceOf(SCOPES))

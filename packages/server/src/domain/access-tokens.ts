@@ -194,9 +194,7 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
     if (!accountId) throw new Error('this store has no account yet; start the server once (agentspan serve) to create one');
     let deploymentId: string | null = null;
     if (options.scope === 'deployment') {
-      const deployment = options.deploymentId
-        ? await tx.getDeployment(accountId, options.deploymentId)
-        : (await tx.listDeployments(accountId))[0];
+      const deployment = options.deploymentId ? await tx.getDeployment(accountId, options.deploymentId) : (await tx.listDeployments(accountId))[0];
       if (!deployment) {
         throw new Error(
           options.deploymentId

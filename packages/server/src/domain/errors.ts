@@ -31,8 +31,7 @@ export function validationError(errors: FieldErrors, message?: string): ApiError
 
 export const fieldError = (field: string, message: string) => validationError({ [field]: [message] });
 
-export const notFound = (what: string, id: string) =>
-  new ApiError(404, 'not_found', `${what} ${id} was not found`);
+export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `${what} ${id} was not found`);
 
 export const invalidAction = (message: string) => new ApiError(409, 'invalid_action', message);
 

@@ -59,9 +59,5 @@ export interface WriteOperation<P> {
 export const defineOperation = <P>(
   name: OperationName,
   prepare: WriteOperation<P>['prepare'],
-  {
-    additive = false,
-    deletesTokens = false,
-    rebuild,
-  }: { additive?: boolean; deletesTokens?: boolean; rebuild?: WriteOperation<P>['rebuild'] } = {},
+  { additive = false, deletesTokens = false, rebuild }: { additive?: boolean; deletesTokens?: boolean; rebuild?: WriteOperation<P>['rebuild'] } = {},
 ): WriteOperation<P> => ({ name, additive, deletesTokens, prepare, ...(rebuild ? { rebuild } : {}) });

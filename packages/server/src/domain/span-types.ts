@@ -25,7 +25,8 @@ const addFormats = ((ajvFormats as unknown as { default: FormatsPlugin }).defaul
 
 // User schemas: lenient about unknown keywords (SDKs add their own), every error reported, and
 // never registered by their `$id`: one account's `$id` must not stand in another's way.
-const newUserAjv = () => addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false, code: { regExp: linearPatterns } }));
+const newUserAjv = () =>
+  addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false, code: { regExp: linearPatterns } }));
 
 // Ajv keeps every schema it compiles; a fresh instance every so often bounds that memory (the
 // validators already compiled keep working).

@@ -10,8 +10,7 @@ function lookup(data: unknown, path: string): unknown {
   return value;
 }
 
-const show = (value: unknown) =>
-  value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+const show = (value: unknown) => (value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 // In Unicode mode a surrogate pair is one character outside this range: only lone ones match.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/gu;

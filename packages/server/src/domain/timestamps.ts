@@ -7,8 +7,7 @@ import { fieldError } from './errors.js';
 export type Timestamp = string;
 
 // date, optional time (minutes, seconds, 1–9 fraction digits), optional offset; `T` or a space between.
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -24,12 +23,15 @@ function format(epochMs: number, micros: number): Timestamp {
 /** Parses any ISO-8601 date-time; one without an offset (Python's naive `isoformat()`) is UTC. */
 export function parseTimestamp(text: string, field: string): Timestamp {
   const m = ISO_8601.exec(text.trim());
-  const fail = () =>
-    fieldError(field, `must be an ISO-8601 date-time such as 2024-05-01T12:00:00Z (got ${JSON.stringify(text)})`);
+  const fail = () => fieldError(field, `must be an ISO-8601 date-time such as 2024-05-01T12:00:00Z (got ${JSON.stringify(text)})`);
   if (!m) throw fail();
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', offset] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) throw fail();
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0–99 as written
@@ -39,7 +41,8 @@ export function parseTimestamp(text: string, field: string): Timestamp {
   if (offset && offset !== 'Z' && offset !== 'z') {
     const sign = offset[0] === '-' ? -1 : 1;
     const digits = offset.slice(1).replace(':', '');
-    const offsetHours = Number(digits.slice(0, 2)), offsetMinutes = Number(digits.slice(2) || '0');
+    const offsetHours = Number(digits.slice(0, 2)),
+      offsetMinutes = Number(digits.slice(2) || '0');
     if (offsetHours > 23 || offsetMinutes > 59) throw fail();
     epochMs -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }

@@ -4,8 +4,7 @@ import { fieldError } from '../domain/errors.js';
 import type { LedgerAnswer } from '../domain/idempotency-ledger.js';
 
 /** Sends JSON text as is: answers are serialized once, when made, and replayed byte for byte. */
-export const sendJson = (reply: FastifyReply, status: number, json: string) =>
-  reply.code(status).type('application/json; charset=utf-8').send(json);
+export const sendJson = (reply: FastifyReply, status: number, json: string) => reply.code(status).type('application/json; charset=utf-8').send(json);
 
 export function sendAnswer(reply: FastifyReply, answer: LedgerAnswer) {
   if (answer.replayed) reply.header('idempotent-replayed', 'true');

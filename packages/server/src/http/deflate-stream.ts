@@ -37,7 +37,7 @@ const ADLER_RUN = 3800;
 export function adler32(bytes: Uint8Array): number {
   let sum1 = 1;
   let sum2 = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const end = Math.min(i + ADLER_RUN, bytes.length);
     for (; i < end; i++) {
       sum1 += bytes[i]!;

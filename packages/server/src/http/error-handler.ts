@@ -20,7 +20,11 @@ function asApiError(error: FastifyError, bodyLimit: number): ApiError | undefine
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(400, 'invalid_json', 'the request body must be JSON: send Content-Type: application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'payload_too_large', `the request body is larger than this server's limit of ${bodyLimit} bytes; send less per request (bulk items can be split)`);
+      return new ApiError(
+        413,
+        'payload_too_large',
+        `the request body is larger than this server's limit of ${bodyLimit} bytes; send less per request (bulk items can be split)`,
+      );
   }
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return new ApiError(400, 'invalid_json', `the request body is not valid JSON (${error.message}); send one JSON object`);
@@ -69,6 +73,11 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
-      .send(envelope(new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at GET /api/v1/openapi.json`), request));
+      .send(
+        envelope(
+          new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}; the API is described at GET /api/v1/openapi.json`),
+          request,
+        ),
+      );
   });
 }

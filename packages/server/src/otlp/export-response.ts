@@ -22,7 +22,9 @@ function partialSuccessMessage({ rejected, truncated }: ExportResult): string {
     parts.push(`${rejected.length} span${rejected.length === 1 ? '' : 's'} rejected (${named.join('; ')}${more})`);
   }
   if (truncated > 0) {
-    parts.push(`${truncated} value${truncated === 1 ? '' : 's'} longer than ${MAX_VALUE_CHARS} characters stored truncated (marked "…[truncated N characters]")`);
+    parts.push(
+      `${truncated} value${truncated === 1 ? '' : 's'} longer than ${MAX_VALUE_CHARS} characters stored truncated (marked "…[truncated N characters]")`,
+    );
   }
   return parts.join('. ');
 }

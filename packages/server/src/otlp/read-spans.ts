@@ -119,7 +119,8 @@ export function readExport(request: Record<string, unknown>): ReadExport {
     const where = `resourceSpans[${r}]`;
     const resourceSpans = objectAt(entry, where);
     const resourceReader = new AttributeReader();
-    const resource = resourceSpans.resource === undefined || resourceSpans.resource === null ? {} : objectAt(resourceSpans.resource, `${where}.resource`);
+    const resource =
+      resourceSpans.resource === undefined || resourceSpans.resource === null ? {} : objectAt(resourceSpans.resource, `${where}.resource`);
     let resourceJson: Record<string, JsonValue>;
     try {
       resourceJson = {
@@ -246,7 +247,10 @@ function receivedSpan(span: Record<string, unknown>, context: Context, reader: A
     dropped_attributes_count: count(field(span, 'droppedAttributesCount'), 'droppedAttributesCount'),
   });
   const result = {
-    status: setMembers({ code: STATUS_CODES[statusCode], message: typeof statusObject.message === 'string' ? reader.text(statusObject.message) : undefined }),
+    status: setMembers({
+      code: STATUS_CODES[statusCode],
+      message: typeof statusObject.message === 'string' ? reader.text(statusObject.message) : undefined,
+    }),
     events,
     links,
     ...setMembers({

@@ -46,16 +46,38 @@ function first(attributes: Attributes, names: readonly string[]): string | undef
 
 const MODEL = ['gen_ai.request.model', 'gen_ai.response.model', 'llm.model_name', 'ai.model.id', 'ai.response.model'];
 const INPUT = [
-  'gen_ai.input.messages', 'gen_ai.prompt', 'gen_ai.prompt.0.content', 'input.value',
-  'llm.input_messages.0.message.content', 'ai.prompt.messages', 'ai.prompt', 'ai.value', 'ai.values',
+  'gen_ai.input.messages',
+  'gen_ai.prompt',
+  'gen_ai.prompt.0.content',
+  'input.value',
+  'llm.input_messages.0.message.content',
+  'ai.prompt.messages',
+  'ai.prompt',
+  'ai.value',
+  'ai.values',
 ];
 const OUTPUT = [
-  'gen_ai.output.messages', 'gen_ai.completion', 'gen_ai.completion.0.content', 'output.value',
-  'llm.output_messages.0.message.content', 'ai.response.text', 'ai.response.object',
+  'gen_ai.output.messages',
+  'gen_ai.completion',
+  'gen_ai.completion.0.content',
+  'output.value',
+  'llm.output_messages.0.message.content',
+  'ai.response.text',
+  'ai.response.object',
 ];
-const INPUT_TOKENS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens'];
+const INPUT_TOKENS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+  'ai.usage.inputTokens',
+  'ai.usage.promptTokens',
+];
 const OUTPUT_TOKENS = [
-  'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'ai.usage.outputTokens', 'ai.usage.completionTokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'llm.token_count.completion',
+  'ai.usage.outputTokens',
+  'ai.usage.completionTokens',
 ];
 const TOOL_NAME = ['gen_ai.tool.name', 'tool.name', 'ai.toolCall.name'];
 const TOOL_ARGUMENTS = ['gen_ai.tool.call.arguments', 'ai.toolCall.args', 'ai.toolCall.input', 'tool.parameters', 'input.value'];

@@ -65,7 +65,6 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
   app.get<{ Params: { agent_instance_id: string } }>(
     '/agent_instance/:agent_instance_id',
     { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentInstanceResponse }) } },
-    async (request, reply) =>
-      sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),
+    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),
   );
 }

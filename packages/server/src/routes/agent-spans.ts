@@ -48,13 +48,18 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
   app.get<{ Params: { agent_span_id: string } }>(
     '/agent_spans/:agent_span_id',
     { schema: { tags: ['agent_spans'], params: SpanIdParams, response: responses({ 200: AgentSpanGetResponse }) } },
-    async (request, reply) =>
-      sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id))),
+    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id))),
   );
 
   app.get<{ Querystring: ListSpansQuery }>(
     '/agent_spans',
-    { schema: { tags: ['agent_spans'], querystring: ListSpansQuery, response: responses({ 200: Type.Union([AgentSpanListResponse, AgentSpanOutlineListResponse]) }) } },
+    {
+      schema: {
+        tags: ['agent_spans'],
+        querystring: ListSpansQuery,
+        response: responses({ 200: Type.Union([AgentSpanListResponse, AgentSpanOutlineListResponse]) }),
+      },
+    },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listSpans(tx, request.principal, request.query))),
   );
 }

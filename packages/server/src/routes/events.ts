@@ -22,25 +22,21 @@ export function eventRoutes(
     for (const stream of open) stream.close();
   });
 
-  app.get<{ Querystring: EventsQuery }>(
-    '/events',
-    { schema: { tags: ['events'], querystring: EventsQuery } },
-    async (request, reply) => {
-      const { accountId } = request.principal;
-      const instanceId = request.query.agent_instance_id;
-      if (instanceId !== undefined && !(await domain.read((tx) => tx.getInstance(accountId, instanceId)))) {
-        throw notFound('agent instance', instanceId);
-      }
-      const header = request.headers['last-event-id'];
-      const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.last_event_id;
-      reply.hijack();
-      const stream = new EventStream(reply.raw, options, streamEncoding(request.headers['accept-encoding']));
-      open.add(stream);
-      const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }), outlines: request.query.include_payloads === false };
-      // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
-      stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
-    },
-  );
+  app.get<{ Querystring: EventsQuery }>('/events', { schema: { tags: ['events'], querystring: EventsQuery } }, async (request, reply) => {
+    const { accountId } = request.principal;
+    const instanceId = request.query.agent_instance_id;
+    if (instanceId !== undefined && !(await domain.read((tx) => tx.getInstance(accountId, instanceId)))) {
+      throw notFound('agent instance', instanceId);
+    }
+    const header = request.headers['last-event-id'];
+    const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.last_event_id;
+    reply.hijack();
+    const stream = new EventStream(reply.raw, options, streamEncoding(request.headers['accept-encoding']));
+    open.add(stream);
+    const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }), outlines: request.query.include_payloads === false };
+    // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
+    stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
+  });
 }
 
 /**

@@ -5,13 +5,7 @@ import { ingestTraces } from '../domain/traces/ingest-traces.js';
 import { requireToken, type TokenThrottle } from '../http/authentication.js';
 import { CONTENT_TYPES, exportResponseBody, statusBody } from '../otlp/export-response.js';
 import { readExport } from '../otlp/read-spans.js';
-import {
-  decodeExportRequest,
-  decompressedBody,
-  ExportTooLargeError,
-  MalformedExportError,
-  type OtlpEncoding,
-} from '../otlp/wire-object.js';
+import { decodeExportRequest, decompressedBody, ExportTooLargeError, MalformedExportError, type OtlpEncoding } from '../otlp/wire-object.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { assertJsonShape } from '../domain/json-shape.js';
 import { LIMIT_FLAGS, type RequestLimits } from '../domain/request-limits.js';
@@ -66,14 +60,21 @@ export function otlpTraceRoutes(
       if (!known) request.log.error({ err: error }, 'trace export failed');
       const { status, message } = known ?? { status: 500, message: `internal server error (request ${request.id}); it has been logged` };
       if ((status === 429 || status === 503) && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
-      return reply.code(status).type(CONTENT_TYPES[encoding]).send(statusBody(status, message, encoding));
+      return reply
+        .code(status)
+        .type(CONTENT_TYPES[encoding])
+        .send(statusBody(status, message, encoding));
     });
     guards.capacity(scope);
     requireToken(scope, domain, guards.throttle);
     scope.post('/v1/traces', { bodyLimit, schema: { hide: true } }, async (request, reply) => {
       const encoding = encodingOf(request)!;
       if (inFlight >= exportsInFlight) {
-        throw new ApiError(429, 'rate_limited', `this server is already storing as many exports as it takes at once (${exportsInFlight}); retry after ${RETRY_AFTER_SECONDS} s`);
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `this server is already storing as many exports as it takes at once (${exportsInFlight}); retry after ${RETRY_AFTER_SECONDS} s`,
+        );
       }
       inFlight += 1;
       try {

@@ -38,7 +38,14 @@ export function agentPageSql(query: AgentPageQuery, placeholder: (n: number) => 
 
 /** The fields an agent update writes, in the order `agentUpdateSql` binds them (then account_id, id). */
 export const AGENT_MUTABLE_COLUMNS = [
-  'name', 'description', 'owner_person_id', 'risk_profile_id', 'team_id', 'status', 'first_instance_at', 'updated_at',
+  'name',
+  'description',
+  'owner_person_id',
+  'risk_profile_id',
+  'team_id',
+  'status',
+  'first_instance_at',
+  'updated_at',
 ] as const;
 
 export const agentUpdateSql = (placeholder: (n: number) => string) =>
@@ -46,18 +53,15 @@ export const agentUpdateSql = (placeholder: (n: number) => string) =>
    WHERE account_id = ${placeholder(AGENT_MUTABLE_COLUMNS.length + 1)} AND id = ${placeholder(AGENT_MUTABLE_COLUMNS.length + 2)}`;
 
 /** An update's values for `agentUpdateSql`. */
-export const agentUpdateValues = (row: AgentRecord): unknown[] => [
-  ...AGENT_MUTABLE_COLUMNS.map((column) => row[column]),
-  row.account_id,
-  row.id,
-];
+export const agentUpdateValues = (row: AgentRecord): unknown[] => [...AGENT_MUTABLE_COLUMNS.map((column) => row[column]), row.account_id, row.id];
 
 /**
  * What deleting an agent deletes, in order, each statement taking (account_id, agent_id): the
  * tokens of its deployments, its deployments, versions, schema versions, then the agent.
  */
 export const agentDeletionSql = (placeholder: (n: 1 | 2) => string): string[] => {
-  const account = placeholder(1), agent = placeholder(2);
+  const account = placeholder(1),
+    agent = placeholder(2);
   return [
     `DELETE FROM tokens WHERE (account_id, deployment_id) IN
        (SELECT account_id, id FROM deployments WHERE account_id = ${account} AND agent_id = ${agent})`,

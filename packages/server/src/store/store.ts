@@ -191,12 +191,7 @@ export interface WriteTx extends ReadTx {
   /** Inserts the claim, or returns the committed row already holding this key (see contract). */
   claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;
   /** Stores the response of a claimed key: the answer, or the operation's receipt to rebuild it from. */
-  completeIdempotency(
-    accountId: string,
-    operation: string,
-    key: string,
-    response: { status: number; json: string },
-  ): Promise<void>;
+  completeIdempotency(accountId: string, operation: string, key: string, response: { status: number; json: string }): Promise<void>;
   /**
    * Deletes ledger rows inserted before `before`, never a younger one; returns how many. A row
    * committed after a younger one may stay until a later prune.

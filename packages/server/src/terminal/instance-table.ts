@@ -10,7 +10,6 @@ const durationText = (instance: ListedAgentInstance, now: number) => {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 };
 
-
 /** Instances as an aligned text table: one header line, one line each. */
 export function renderInstanceTable(instances: readonly ListedAgentInstance[], now = Date.now()): string {
   const rows = [

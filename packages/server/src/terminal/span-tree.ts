@@ -9,8 +9,7 @@ const STATUS_MARK: Record<string, string> = {
   terminated: '■',
 };
 
-const durationOf = (span: AgentSpan) =>
-  span.finished_at ? `${Date.parse(span.finished_at) - Date.parse(span.started_at)} ms` : 'open';
+const durationOf = (span: AgentSpan) => (span.finished_at ? `${Date.parse(span.finished_at) - Date.parse(span.started_at)} ms` : 'open');
 
 /** A span on one line: status mark, title, status and duration, summary. */
 export function spanLabel(span: AgentSpan) {

@@ -43,9 +43,7 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
   const child = spawnAgentspan(['serve', '--port', '0', '--log-level', 'warn', ...args], env);
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<Finished>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const exited = new Promise<Finished>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;

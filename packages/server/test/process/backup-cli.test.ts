@@ -22,7 +22,12 @@ describe('agentspan backup', () => {
     let writing = true;
     const writers = Array.from({ length: 4 }, async () => {
       while (writing) {
-        const span = await client.agentSpans.create({ agent_instance_id: instance.id, schema_name: 'tool:call', status: 'active', payload: { n: acknowledged.length, text: 'x'.repeat(500) } });
+        const span = await client.agentSpans.create({
+          agent_instance_id: instance.id,
+          schema_name: 'tool:call',
+          status: 'active',
+          payload: { n: acknowledged.length, text: 'x'.repeat(500) },
+        });
         acknowledged.push(span.id);
       }
     });
@@ -42,16 +47,19 @@ describe('agentspan backup', () => {
       await served.exited;
     }
     assert.equal(backup.code, 0, backup.stderr);
-    assert.match(backup.stdout, /^backed up .* to .*agentspan\.sqlite \(\d+ pages, integrity ok, \d+ ms\); serve it with: agentspan serve --data-dir .*copy\n$/);
+    assert.match(
+      backup.stdout,
+      /^backed up .* to .*agentspan\.sqlite \(\d+ pages, integrity ok, \d+ ms\); serve it with: agentspan serve --data-dir .*copy\n$/,
+    );
     assert.deepEqual(readdirSafe(target), ['agentspan.sqlite'], 'one file, no -wal or .partial beside it');
 
     const copy = new Database(target, { readonly: true });
     try {
       assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
-      const stored = new Set((copy.prepare('SELECT id FROM spans').pluck().all() as string[]));
+      const stored = new Set(copy.prepare('SELECT id FROM spans').pluck().all() as string[]);
       const missing = before.filter((id) => !stored.has(id));
       assert.deepEqual(missing, [], 'every span acknowledged before the backup started is in the copy');
-      const counted = copy.prepare("SELECT sum(n) FROM span_counts WHERE agent_instance_id = ?").pluck().get(instance.id);
+      const counted = copy.prepare('SELECT sum(n) FROM span_counts WHERE agent_instance_id = ?').pluck().get(instance.id);
       assert.equal(counted, stored.size, 'the span counts agree with the spans copied');
     } finally {
       copy.close();

@@ -33,7 +33,11 @@ describe('CLI reads through the API against agentspan serve', () => {
       await client.agentInstances.start(instance.id);
       const root = await client.agentSpans.create({ agent_instance_id: instance.id, schema_name: 'agent:plan', status: 'active', payload: { goal } });
       const tool = await client.agentSpans.create({
-        agent_instance_id: instance.id, schema_name: 'agent:tool', status: 'active', parent_span_id: root.id, payload: { tool: 'web_search' },
+        agent_instance_id: instance.id,
+        schema_name: 'agent:tool',
+        status: 'active',
+        parent_span_id: root.id,
+        payload: { tool: 'web_search' },
       });
       await client.agentSpans.finish(tool.id, { status: fail ? 'failed' : 'complete' });
       return { instance, root };
@@ -58,20 +62,41 @@ describe('CLI reads through the API against agentspan serve', () => {
     const [header, ...rows] = run.stdout.trimEnd().split('\n');
     assert.match(header!, /^ID\s+AGENT\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+SPANS\s+FAILED$/);
     assert.equal(rows.length, 2);
-    assert.match(rows[0]!, new RegExp(`^${open}\\s+default agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0$`));
+    assert.match(
+      rows[0]!,
+      new RegExp(`^${open}\\s+default agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0$`),
+    );
     assert.match(rows[1]!, new RegExp(`^${done}\\s+default agent\\s+failed\\s+.*\\s+2\\s+1$`));
   });
 
   it('instances list takes filters and prints JSON lines with --json', async () => {
     const json = await runAgentspan(['instances', 'list', '--json', '--limit', '1'], env);
     assert.equal(json.code, 0, json.stderr);
-    const lines = json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual(lines.map((i) => i.id), [open]);
+    const lines = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      lines.map((i) => i.id),
+      [open],
+    );
     assert.equal(lines[0].agent_name, 'default agent');
     const failed = await runAgentspan(['instances', 'list', '--json', '--status', 'failed'], env);
-    assert.deepEqual(failed.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).id), [done]);
+    assert.deepEqual(
+      failed.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+      [done],
+    );
     const searched = await runAgentspan(['instances', 'list', '--json', '--search', 'release'], env);
-    assert.deepEqual(searched.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).id), [done]);
+    assert.deepEqual(
+      searched.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+      [done],
+    );
     const none = await runAgentspan(['instances', 'list', '--search', 'nothing-of-the-kind'], env);
     assert.equal(none.stdout.trim(), 'no agent instances');
     const badStatus = await runAgentspan(['instances', 'list', '--status', 'running'], env);
@@ -100,7 +125,12 @@ describe('CLI reads through the API against agentspan serve', () => {
     };
     await waitFor(() => stderr.includes('following agent instance'), 'tail never started');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const span = await client.agentSpans.create({ agent_instance_id: open, schema_name: 'agent:tool', status: 'active', payload: { tool: 'calculator' } });
+    const span = await client.agentSpans.create({
+      agent_instance_id: open,
+      schema_name: 'agent:tool',
+      status: 'active',
+      payload: { tool: 'calculator' },
+    });
     await client.agentSpans.finish(span.id, { status: 'complete' });
     await waitFor(() => /finished\s+✓ Tool call \[complete, \d+ ms\] — calculator/.test(stdout), 'no finish line');
     assert.match(stdout, new RegExp(`${open}\\s+started\\s+… Tool call \\[active, open\\] — calculator`));

@@ -39,7 +39,10 @@ describe('wrong flags say what is wrong and exit non-zero', { concurrency: true 
     [['serve', '--rate-limit', '0/60'], /at least 1 request.*got "0\/60"/],
     [['serve', '--max-queued-writes', '-1'], /--max-queued-writes <n>.*expected a whole number from 0 to 1000000/],
     [['serve', '--metrics-token', ' '], /--metrics-token may not be empty/],
-    [['serve', '--cors-origin', 'https://app.example.com/path'], /--cors-origin <origin>.*expected an origin: http:\/\/ or https:\/\/.*got "https:\/\/app\.example\.com\/path"/],
+    [
+      ['serve', '--cors-origin', 'https://app.example.com/path'],
+      /--cors-origin <origin>.*expected an origin: http:\/\/ or https:\/\/.*got "https:\/\/app\.example\.com\/path"/,
+    ],
     [['serve', '--cors-origin', 'app.example.com'], /expected an origin/],
   ];
   for (const [args, message] of cases) {
@@ -113,7 +116,10 @@ test('agentspan demo runs a scripted agent and prints its span tree', async () =
   assert.match(run.stdout, /└─ ✓ Agent run \[complete, \d+ ms\] — Who maintains the SQLite project\?/);
   assert.match(run.stdout, /├─ ✗ Tool call \[failed, \d+ ms\] — fetch_page\(https:\/\/sqlite.org\)/);
   assert.match(run.stdout, /spans: 5 total, 4 complete, 1 failed, 0 open/);
-  assert.match(run.stdout, /viewer: run agentspan demo --keep to open this run at http:\/\/127\.0\.0\.1:\d+\/instances\/\S+ \(the server stops now\)/);
+  assert.match(
+    run.stdout,
+    /viewer: run agentspan demo --keep to open this run at http:\/\/127\.0\.0\.1:\d+\/instances\/\S+ \(the server stops now\)/,
+  );
   const dir = /SQLite in (\S+)/.exec(run.stdout)?.[1];
   assert.ok(dir && !existsSync(dir), 'the temporary store is removed');
 });

@@ -42,10 +42,7 @@ test('every answered write survives SIGKILL: restart on the same data dir and it
     const stored = [];
     for await (const span of reader.agentSpans.list({ agent_instance_id: instance.id })) stored.push(span);
     assert.equal(stored.length, 21);
-    assert.deepEqual(
-      new Set(stored.map((s) => s.id)),
-      new Set([root.id, ...children.map((c) => c.id)]),
-    );
+    assert.deepEqual(new Set(stored.map((s) => s.id)), new Set([root.id, ...children.map((c) => c.id)]));
     assert.deepEqual(await reader.agentSpans.get(root.id), finished);
     const counts = (await reader.agentInstances.get(instance.id)).span_counts;
     assert.deepEqual(counts, { total: 21, pending: 0, active: 0, complete: 20, failed: 1, cancelled: 0, finished: 21 });

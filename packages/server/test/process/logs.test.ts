@@ -32,9 +32,16 @@ describe('logs and request ids, stdout a pipe: JSON lines', () => {
     assert.equal(reply.status, 200);
     assert.equal(reply.headers.get('x-request-id'), 'trace-abc-123');
     await settle();
-    const lines = server.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const ofRequest = lines.filter((line) => line.request_id === 'trace-abc-123');
-    assert.deepEqual(ofRequest.map((line) => line.msg), ['incoming request', 'request completed']);
+    assert.deepEqual(
+      ofRequest.map((line) => line.msg),
+      ['incoming request', 'request completed'],
+    );
     for (const line of lines.filter((l) => l.req || l.res)) assert.equal(typeof line.request_id, 'string', JSON.stringify(line));
     assert.equal(JSON.stringify(lines).includes(server.firstToken!), false, 'the token is never logged (only the first-start banner shows it)');
   });
@@ -65,7 +72,13 @@ describe('logs with --log-format pretty', () => {
     await settle();
     assert.match(server.output(), /INFO.*\[trace-pretty-1\] incoming request/);
     assert.match(server.output(), /\[trace-pretty-1\] request completed/);
-    assert.equal(server.output().split('\n').some((line) => line.startsWith('{"level"')), false);
+    assert.equal(
+      server
+        .output()
+        .split('\n')
+        .some((line) => line.startsWith('{"level"')),
+      false,
+    );
   });
 });
 
@@ -73,7 +86,20 @@ const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 describe('logs when stdout is a terminal', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) is not installed' }, () => {
   it('are pretty by default (auto)', async () => {
-    const command = [process.execPath, '--conditions=source', '--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', join(scratch, 'tty'), '--log-level', 'info']
+    const command = [
+      process.execPath,
+      '--conditions=source',
+      '--import',
+      'tsx',
+      CLI,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      join(scratch, 'tty'),
+      '--log-level',
+      'info',
+    ]
       .map((arg) => `'${arg}'`)
       .join(' ');
     const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { detached: true });

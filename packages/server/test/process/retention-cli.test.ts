@@ -16,7 +16,11 @@ async function storeWithOldRuns() {
   const dataDir = scratch.fresh();
   const server = await serveDataDir(dataDir);
   const account = await newAccount(server);
-  const ids = { finished: await oldInstance(server, account, 3), open: await oldInstance(server, account, 2, { open: true }), recent: await openInstance(server, account) };
+  const ids = {
+    finished: await oldInstance(server, account, 3),
+    open: await oldInstance(server, account, 2, { open: true }),
+    recent: await openInstance(server, account),
+  };
   await server.close();
   return { dataDir, account, ids };
 }
@@ -38,7 +42,10 @@ describe('agentspan purge', () => {
 
     const dry = await runAgentspan(['purge', '--data-dir', dataDir, '--before', '2021-01-01', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^dry run: would delete 1 agent instance, 3 spans, 0 idempotency-ledger entries \(finished before 2021-01-01T00:00:00\.000000Z, SQLite in .*\); nothing was changed\n$/);
+    assert.match(
+      dry.stdout,
+      /^dry run: would delete 1 agent instance, 3 spans, 0 idempotency-ledger entries \(finished before 2021-01-01T00:00:00\.000000Z, SQLite in .*\); nothing was changed\n$/,
+    );
     assert.deepEqual(await instancesIn(dataDir, account.accountId, all), before);
 
     const run = await runAgentspan(['purge', '--data-dir', dataDir, '--before', '2021-01-01T00:00:00Z']);
@@ -51,7 +58,11 @@ describe('agentspan purge', () => {
   });
 
   const refusals: Array<[string, string[], RegExp]> = [
-    ['a date that is no date', ['--before', 'last tuesday'], /--before <date>.*expected an ISO-8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z, got "last tuesday"/],
+    [
+      'a date that is no date',
+      ['--before', 'last tuesday'],
+      /--before <date>.*expected an ISO-8601 date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z, got "last tuesday"/,
+    ],
     ['February 30th', ['--before', '2026-02-30'], /got "2026-02-30"/],
     ['no --before', [], /required option '--before <date>' not specified/],
   ];
@@ -99,7 +110,12 @@ describe('agentspan serve --retention-days', () => {
 
   for (const [name, args, env, message] of [
     ['a word', ['--retention-days', 'forever'], {}, /--retention-days <days>.*expected a whole number from 0 to 36500, got "forever"/],
-    ['a negative number in AGENTSPAN_RETENTION_DAYS', [], { AGENTSPAN_RETENTION_DAYS: '-3' }, /value '-3' from env 'AGENTSPAN_RETENTION_DAYS' is invalid. expected a whole number from 0 to 36500, got "-3"/],
+    [
+      'a negative number in AGENTSPAN_RETENTION_DAYS',
+      [],
+      { AGENTSPAN_RETENTION_DAYS: '-3' },
+      /value '-3' from env 'AGENTSPAN_RETENTION_DAYS' is invalid. expected a whole number from 0 to 36500, got "-3"/,
+    ],
   ] as Array<[string, string[], Record<string, string>, RegExp]>) {
     test(`refuses ${name}`, async () => {
       const dir = scratch.fresh();

@@ -11,7 +11,11 @@ const ping = (server: ServeProcess, token: string) =>
 const listJson = async (args: string[]) => {
   const run = await runAgentspan(['tokens', 'list', '--json', ...args]);
   assert.equal(run.code, 0, run.stderr);
-  return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 };
 
 describe('agentspan tokens list and revoke on SQLite, while the server runs', () => {
@@ -36,7 +40,10 @@ describe('agentspan tokens list and revoke on SQLite, while the server runs', ()
     const second = created.stdout.trim();
     let tokens = await listJson(['--data-dir', dir]);
     assert.equal(tokens.length, 2);
-    assert.deepEqual(tokens.map((t) => t.scope), ['deployment', 'account']);
+    assert.deepEqual(
+      tokens.map((t) => t.scope),
+      ['deployment', 'account'],
+    );
     assert.deepEqual(Object.keys(tokens[0]!).sort(), ['account_id', 'created_at', 'deployment_id', 'id', 'last_used_at', 'scope']);
     assert.equal(tokens[1]!.last_used_at, null);
 
@@ -61,7 +68,10 @@ describe('agentspan tokens list and revoke on SQLite, while the server runs', ()
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, new RegExp(`revoked deployment-scoped token ${deployment!.id as string}`));
     assert.equal(await ping(server, first), 401);
-    assert.equal((await listJson(['--data-dir', dir])).some((t) => t.id === deployment!.id), false);
+    assert.equal(
+      (await listJson(['--data-dir', dir])).some((t) => t.id === deployment!.id),
+      false,
+    );
   });
 
   it('says how to find the ids when there is no such token, and revokes nothing', async () => {

@@ -34,7 +34,10 @@ describe('agentspan export and import', () => {
   test('SQLite to SQLite: the copy exports the same rows, and a second import adds nothing', async () => {
     const source = await populatedDataDir();
     const out = await exported(['--data-dir', source]);
-    assert.match(out.stderr, /^exported 1 account, 1 environment, 1 agent, 1 agent_version, 1 schema_version, 1 deployment, 2 tokens, 2 agent_instances, 6 spans\n$/);
+    assert.match(
+      out.stderr,
+      /^exported 1 account, 1 environment, 1 agent, 1 agent_version, 1 schema_version, 1 deployment, 2 tokens, 2 agent_instances, 6 spans\n$/,
+    );
     const file = join(scratch.fresh(), 'export.ndjson');
     await writeFileDeep(file, out.stdout);
 

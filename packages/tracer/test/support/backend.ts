@@ -43,8 +43,7 @@ export async function storedSpans(reader: PrefactorHttpClient, instanceId: strin
   return spans;
 }
 
-export const storedInstance = (reader: PrefactorHttpClient, instanceId: string): Promise<AgentInstance> =>
-  reader.agentInstances.get(instanceId);
+export const storedInstance = (reader: PrefactorHttpClient, instanceId: string): Promise<AgentInstance> => reader.agentInstances.get(instanceId);
 
 /** A logger that keeps what the tracer warns about. */
 export function recordingLogger() {

@@ -88,12 +88,19 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
   if (missing) {
     return (
       <main>
-        <p class="error" role="alert">{missing}</p>
+        <p class="error" role="alert">
+          {missing}
+        </p>
         <Link href="/">All instances</Link>
       </main>
     );
   }
-  if (!instance) return <main><p class="muted">Loading…</p></main>;
+  if (!instance)
+    return (
+      <main>
+        <p class="muted">Loading…</p>
+      </main>
+    );
 
   const counts = instance.span_counts;
   const terminate = async (event: Event) => {
@@ -109,7 +116,9 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
 
   return (
     <main class="instance-page">
-      <nav class="crumbs"><Link href="/">All instances</Link></nav>
+      <nav class="crumbs">
+        <Link href="/">All instances</Link>
+      </nav>
       <header class="instance-header">
         <h1>
           Agent instance <code>{instance.id}</code>
@@ -120,25 +129,50 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
           {instance.termination_reason ? `: ${instance.termination_reason}` : ''}
         </p>
         <dl class="instance-facts">
-          <div><dt>Started</dt><dd>{timeText(instance.started_at)}</dd></div>
-          <div><dt>Finished</dt><dd>{timeText(instance.finished_at)}</dd></div>
-          <div><dt>Duration</dt><dd>{spanDuration(instance.started_at, instance.finished_at, now)}</dd></div>
-          <div><dt>Spans</dt><dd>{Math.max(counts.total, spans.size)}</dd></div>
-          <div><dt>Failed</dt><dd>{[...spans.values()].filter((s) => s.status === 'failed').length}</dd></div>
+          <div>
+            <dt>Started</dt>
+            <dd>{timeText(instance.started_at)}</dd>
+          </div>
+          <div>
+            <dt>Finished</dt>
+            <dd>{timeText(instance.finished_at)}</dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd>{spanDuration(instance.started_at, instance.finished_at, now)}</dd>
+          </div>
+          <div>
+            <dt>Spans</dt>
+            <dd>{Math.max(counts.total, spans.size)}</dd>
+          </div>
+          <div>
+            <dt>Failed</dt>
+            <dd>{[...spans.values()].filter((s) => s.status === 'failed').length}</dd>
+          </div>
         </dl>
         {isOpen(instance.status) ? (
           terminating ? (
             <form class="terminate" onSubmit={(e) => void terminate(e)}>
               <label for="reason">Reason</label>
               <input id="reason" value={reason} required onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
-              <button type="submit" class="danger">Terminate now</button>
-              <button type="button" onClick={() => setTerminating(false)}>Cancel</button>
+              <button type="submit" class="danger">
+                Terminate now
+              </button>
+              <button type="button" onClick={() => setTerminating(false)}>
+                Cancel
+              </button>
             </form>
           ) : (
-            <button type="button" class="danger" onClick={() => setTerminating(true)}>Terminate</button>
+            <button type="button" class="danger" onClick={() => setTerminating(true)}>
+              Terminate
+            </button>
           )
         ) : null}
-        {actionError ? <p class="error" role="alert">{actionError}</p> : null}
+        {actionError ? (
+          <p class="error" role="alert">
+            {actionError}
+          </p>
+        ) : null}
       </header>
       <div class="instance-body">
         <section class="spans" aria-label="Span tree and waterfall">

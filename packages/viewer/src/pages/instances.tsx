@@ -91,33 +91,54 @@ export function InstancesPage() {
       >
         <label>
           Status
-          <select value={filters.status ?? ''} onChange={(e) => apply({ ...filters, status: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+          <select
+            value={filters.status ?? ''}
+            onChange={(e) => apply({ ...filters, status: (e.currentTarget as HTMLSelectElement).value || undefined })}
+          >
             <option value="">any</option>
             {STATUSES.map((s) => (
-              <option key={s} value={s}>{s}</option>
+              <option key={s} value={s}>
+                {s}
+              </option>
             ))}
           </select>
         </label>
         <label>
           Agent
-          <select value={filters.agent_id ?? ''} onChange={(e) => apply({ ...filters, agent_id: (e.currentTarget as HTMLSelectElement).value || undefined })}>
+          <select
+            value={filters.agent_id ?? ''}
+            onChange={(e) => apply({ ...filters, agent_id: (e.currentTarget as HTMLSelectElement).value || undefined })}
+          >
             <option value="">any</option>
             {agents.map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
             ))}
           </select>
         </label>
         <label class="search">
           Search spans
-          <input type="search" value={search} placeholder="span names and summaries" onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)} />
+          <input
+            type="search"
+            value={search}
+            placeholder="span names and summaries"
+            onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit">Search</button>
       </form>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {page === null ? (
         <p class="muted">Loading…</p>
       ) : page.items.length === 0 ? (
-        <p class="muted">No agent instances{filters.status || filters.agent_id || filters.q ? ' match these filters' : ' yet: run an agent against this server'}.</p>
+        <p class="muted">
+          No agent instances{filters.status || filters.agent_id || filters.q ? ' match these filters' : ' yet: run an agent against this server'}.
+        </p>
       ) : (
         <table class="instances">
           <thead>
@@ -134,9 +155,14 @@ export function InstancesPage() {
           <tbody>
             {page.items.map((i) => (
               <tr key={i.id} data-id={i.id} class={`status-${i.status}`}>
-                <td><Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link></td>
+                <td>
+                  <Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link>
+                </td>
                 <td>{i.agent_name}</td>
-                <td><span aria-hidden="true">{STATUS_ICON[i.status]} </span>{i.status}</td>
+                <td>
+                  <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
+                  {i.status}
+                </td>
                 <td>{timeText(i.started_at ?? i.inserted_at)}</td>
                 <td>{isOpen(i.status) && !i.started_at ? '–' : spanDuration(i.started_at, i.finished_at, now)}</td>
                 <td>{i.span_counts.total}</td>
@@ -147,8 +173,12 @@ export function InstancesPage() {
         </table>
       )}
       <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>Older</button>
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>
+          Older
+        </button>
       </nav>
     </main>
   );

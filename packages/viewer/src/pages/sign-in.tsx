@@ -34,10 +34,18 @@ export function SignIn({ onSignedIn }: { onSignedIn(csrf: string): void }) {
           onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)}
           required
         />
-        <button type="submit" disabled={busy}>Sign in</button>
-        {error ? <p class="error" role="alert">{error}</p> : null}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+        {error ? (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        ) : null}
       </form>
-      <p class="muted">The token <code>agentspan serve</code> printed, or one from <code>agentspan tokens create</code>.</p>
+      <p class="muted">
+        The token <code>agentspan serve</code> printed, or one from <code>agentspan tokens create</code>.
+      </p>
     </main>
   );
 }

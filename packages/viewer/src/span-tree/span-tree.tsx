@@ -34,7 +34,10 @@ export function SpanTree({ rows, selectedId, axis, now, onSelect, onToggle }: Sp
     return () => observer.disconnect();
   }, []);
 
-  const focusedIndex = Math.max(0, rows.findIndex((row) => row.span.id === (focusedId ?? selectedId)));
+  const focusedIndex = Math.max(
+    0,
+    rows.findIndex((row) => row.span.id === (focusedId ?? selectedId)),
+  );
 
   // Brings a row chosen by keyboard or deep link into view.
   const reveal = (index: number) => {
@@ -137,7 +140,9 @@ export function SpanTree({ rows, selectedId, axis, now, onSelect, onToggle }: Sp
                 ) : (
                   <span class="toggle" aria-hidden="true" />
                 )}
-                <span class="status-icon" aria-hidden="true">{STATUS_ICON[s.status] ?? '?'}</span>
+                <span class="status-icon" aria-hidden="true">
+                  {STATUS_ICON[s.status] ?? '?'}
+                </span>
                 <span class="title">{s.schema_title ?? s.schema_name}</span>
                 {s.summary ? <span class="summary"> — {s.summary}</span> : null}
               </span>

@@ -12,7 +12,8 @@ export interface TreeRow {
   parentId: string | null;
 }
 
-const byStart = (a: AgentSpanOutline, b: AgentSpanOutline) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : 1);
+const byStart = (a: AgentSpanOutline, b: AgentSpanOutline) =>
+  a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : 1;
 
 /**
  * The spans as parent → children lists, in start order. A span whose parent is not loaded (yet)

@@ -63,9 +63,8 @@ export function assertAcceptsInstances(agent: AgentRecord): void {
  */
 export async function admitInstance(tx: WriteTx, caller: Caller, agentId: string): Promise<void> {
   const seen = await tx.getAgent(caller.accountId, agentId);
-  const agent = seen?.first_instance_at === null
-    ? await tx.lockAgent(caller.accountId, agentId)
-    : await tx.lockAgentShared(caller.accountId, agentId);
+  const agent =
+    seen?.first_instance_at === null ? await tx.lockAgent(caller.accountId, agentId) : await tx.lockAgentShared(caller.accountId, agentId);
   if (!agent) throw fieldError('agent_id', `names no agent of this account (${agentId}); create it with POST /api/v1/agent first`);
   assertAcceptsInstances(agent);
   if (agent.first_instance_at === null) {

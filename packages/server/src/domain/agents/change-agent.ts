@@ -3,14 +3,7 @@ import { AGENT_LABELS, type AgentRecord } from '../../store/records.js';
 import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { agentAnswer } from '../views/agent-view.js';
-import {
-  assertAccountScope,
-  assertDeletable,
-  assertReinstatable,
-  assertRetirable,
-  lockedAgent,
-  statusWhenInUse,
-} from './agent-rules.js';
+import { assertAccountScope, assertDeletable, assertReinstatable, assertRetirable, lockedAgent, statusWhenInUse } from './agent-rules.js';
 
 export interface AgentUpdateParams {
   agent_id: string;
@@ -20,7 +13,10 @@ export interface AgentUpdateParams {
 /** The fields of `details` that are present: the ones an update changes (null clears). */
 function changes(details: AgentForUpdate): Partial<Pick<AgentRecord, 'name' | 'description' | 'owner_person_id' | 'risk_profile_id' | 'team_id'>> {
   if (details.external_identifier !== undefined) {
-    throw fieldError('details.external_identifier', 'cannot be changed once the agent is created; leave it out (create a new agent for a new identifier)');
+    throw fieldError(
+      'details.external_identifier',
+      'cannot be changed once the agent is created; leave it out (create a new agent for a new identifier)',
+    );
   }
   if (details.name === null) throw fieldError('details.name', 'cannot be cleared; leave it out to keep the current name');
   const changed: Record<string, string | null> = {};
@@ -74,12 +70,16 @@ export const retireAgent = statusChange('agents/retire', 'retiring an agent', as
 export const reinstateAgent = statusChange('agents/reinstate', 'reinstating an agent', assertReinstatable, statusWhenInUse);
 
 /** DELETE /agent/{id}: only an agent that never had an instance; answers the agent as it was. */
-export const deleteAgent = defineOperation<AgentActionParams>('agents/delete', (params, { caller }) => {
-  assertAccountScope(caller, 'deleting an agent');
-  return async (tx) => {
-    const agent = await lockedAgent(tx, caller, params.agent_id);
-    assertDeletable(agent);
-    await tx.deleteAgent(caller.accountId, agent.id);
-    return agentAnswer(agent);
-  };
-}, { deletesTokens: true });
+export const deleteAgent = defineOperation<AgentActionParams>(
+  'agents/delete',
+  (params, { caller }) => {
+    assertAccountScope(caller, 'deleting an agent');
+    return async (tx) => {
+      const agent = await lockedAgent(tx, caller, params.agent_id);
+      assertDeletable(agent);
+      await tx.deleteAgent(caller.accountId, agent.id);
+      return agentAnswer(agent);
+    };
+  },
+  { deletesTokens: true },
+);

@@ -26,13 +26,10 @@ export async function showAgent(tx: ReadTx, principal: Principal, query: ShowAge
   if (query.environment_id !== undefined && !(await tx.getEnvironment(principal.accountId, query.environment_id))) {
     throw fieldError('environment_id', `names no environment of this account (${query.environment_id})`);
   }
-  const agent = id !== undefined
-    ? await tx.getAgent(principal.accountId, id)
-    : await tx.findAgentByExternalIdentifier(principal.accountId, external!);
+  const agent =
+    id !== undefined ? await tx.getAgent(principal.accountId, id) : await tx.findAgentByExternalIdentifier(principal.accountId, external!);
   if (!agent) throw notFound('agent', id ?? `with external_identifier ${external}`);
-  const counts = query.include_counts
-    ? await tx.instanceCounts(principal.accountId, agent.id, query.environment_id)
-    : undefined;
+  const counts = query.include_counts ? await tx.instanceCounts(principal.accountId, agent.id, query.environment_id) : undefined;
   return { status: 'success', details: agentView(agent, counts) };
 }
 

@@ -12,7 +12,10 @@ import { instanceJson } from '../views/instance-view.js';
  * digits, lowercased. 422 when there are none.
  */
 export function searchWords(q: string): string[] {
-  const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '');
   if (words.length === 0) throw fieldError('q', 'must contain a letter or digit to search for');
   return words;
 }
@@ -41,5 +44,10 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
     principal.accountId,
     rows.slice(0, limit).map((row) => row.id),
   );
-  return cursorPage(rows, limit, (row) => listedJson(row, counts.get(row.id)!), (row) => [row.listed_at, row.id]);
+  return cursorPage(
+    rows,
+    limit,
+    (row) => listedJson(row, counts.get(row.id)!),
+    (row) => [row.listed_at, row.id],
+  );
 }

@@ -23,8 +23,13 @@ function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): Agen
 export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, { caller, catalogs, limits }) => {
   const document = schemaDocument(params.agent_schema_version);
   const documentJson = JSON.stringify(document);
-  assertJsonTextWithin(documentJson, 'agent_schema_version', limits.schemaDocumentBytes, LIMIT_FLAGS.schemaDocumentBytes,
-    'declare fewer or smaller span types, or move long descriptions out of the schemas');
+  assertJsonTextWithin(
+    documentJson,
+    'agent_schema_version',
+    limits.schemaDocumentBytes,
+    LIMIT_FLAGS.schemaDocumentBytes,
+    'declare fewer or smaller span types, or move long descriptions out of the schemas',
+  );
   catalogs.forDocument(documentJson, document); // 422 for a schema that does not compile, before any write
   const version = params.agent_version ?? {};
 

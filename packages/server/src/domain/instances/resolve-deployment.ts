@@ -18,7 +18,11 @@ export async function resolveDeployment(
   if (caller.scope === 'deployment') {
     const deployment = await tx.getDeployment(caller.accountId, caller.deploymentId ?? '');
     if (!deployment) {
-      throw new ApiError(401, 'unauthorized', `this token's deployment ${caller.deploymentId} no longer exists (its agent was deleted); use another token`);
+      throw new ApiError(
+        401,
+        'unauthorized',
+        `this token's deployment ${caller.deploymentId} no longer exists (its agent was deleted); use another token`,
+      );
     }
     if (params.agent_id != null && params.agent_id !== deployment.agent_id) {
       throw fieldError(

@@ -108,7 +108,9 @@ export const createSpan = defineOperation<CreateSpanParams>(
         await tx.insertSpan(span);
       } catch (error) {
         if (error instanceof StoreConflictError) {
-          throw conflict(`span id ${span.id} is already taken in this account; choose another id, or resend the original request with its idempotency key`);
+          throw conflict(
+            `span id ${span.id} is already taken in this account; choose another id, or resend the original request with its idempotency key`,
+          );
         }
         throw error;
       }

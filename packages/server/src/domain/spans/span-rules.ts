@@ -22,10 +22,7 @@ export function spanTypeOf(catalog: SchemaCatalog, schemaName: string): Compiled
   const type = catalog.spanTypes.get(schemaName);
   if (!type && catalog.spanTypes.has(ANY_OTHER_SPAN_TYPE)) return undefined;
   if (!type) {
-    throw fieldError(
-      'schema_name',
-      `is not a span type of this instance's schema version; declared: ${[...catalog.spanTypes.keys()].join(', ')}`,
-    );
+    throw fieldError('schema_name', `is not a span type of this instance's schema version; declared: ${[...catalog.spanTypes.keys()].join(', ')}`);
   }
   return type;
 }

@@ -193,7 +193,11 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
 async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
   if (writes.spans.length > 0) domain.observer?.spansIngested(writes.spans.length);
   if (!domain.events.wanted(accountId)) return;
-  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): ChangeEvent => ({ kind: 'instance.updated', accountId, ...instanceResource(instance, counts) });
+  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): ChangeEvent => ({
+    kind: 'instance.updated',
+    accountId,
+    ...instanceResource(instance, counts),
+  });
   if (writes.registered) domain.events.publish(instanceChange(writes.registered, {}));
   for (const span of writes.spans) domain.events.publish({ kind: 'span.created', accountId, ...spanResource(span) });
   if (writes.finished) {

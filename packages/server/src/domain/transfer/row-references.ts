@@ -22,12 +22,7 @@ const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
   agents: [ACCOUNT],
   agent_versions: [ACCOUNT, AGENT],
   schema_versions: [ACCOUNT, AGENT],
-  deployments: [
-    ACCOUNT,
-    AGENT,
-    { column: 'environment_id', table: 'environments' },
-    { column: 'current_version_id', table: 'agent_versions' },
-  ],
+  deployments: [ACCOUNT, AGENT, { column: 'environment_id', table: 'environments' }, { column: 'current_version_id', table: 'agent_versions' }],
   tokens: [ACCOUNT, { column: 'deployment_id', table: 'deployments' }],
   agent_instances: [
     ACCOUNT,
@@ -87,7 +82,10 @@ export async function danglingReferences(tx: ReadTx, batch: ReadonlyMap<CopiedTa
     rows.forEach((row, i) => {
       for (const reference of REFERENCES[table]) {
         if (row[reference.column] === null || !missing.get(reference.table)?.has(copiedRowKey(referencedKey(row, reference)))) continue;
-        const named = reference.table === 'accounts' ? `account ${row.account_id as string}` : `${TABLE_KINDS[reference.table]} ${row[reference.column] as string} of account ${row.account_id as string}`;
+        const named =
+          reference.table === 'accounts'
+            ? `account ${row.account_id as string}`
+            : `${TABLE_KINDS[reference.table]} ${row[reference.column] as string} of account ${row.account_id as string}`;
         problems.push({
           line: lines[i]!,
           text: `(${TABLE_KINDS[table]} ${row.id as string}) ${reference.column} names ${named}, which is neither earlier in the file nor in this store`,

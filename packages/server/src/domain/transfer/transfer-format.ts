@@ -71,7 +71,8 @@ export class TransferLineError extends Error {}
 
 function columnProblem(table: CopiedTable, column: string, value: unknown): string | undefined {
   if (value === null) return NULLABLE[table].includes(column) ? undefined : 'must not be null';
-  if (typeof value !== 'string') return `must be a string${NULLABLE[table].includes(column) ? ' or null' : ''}, not ${Array.isArray(value) ? 'an array' : typeof value}`;
+  if (typeof value !== 'string')
+    return `must be a string${NULLABLE[table].includes(column) ? ' or null' : ''}, not ${Array.isArray(value) ? 'an array' : typeof value}`;
   if (column.endsWith('_json')) {
     try {
       JSON.parse(value);
@@ -81,7 +82,8 @@ function columnProblem(table: CopiedTable, column: string, value: unknown): stri
     return undefined;
   }
   if (value.includes('\u0000')) return 'must not contain NUL characters (U+0000)';
-  if (column.endsWith('_at') && !CANONICAL_TIME.test(value)) return `must be a UTC time such as 2026-01-31T12:00:00.000000Z, not ${JSON.stringify(value)}`;
+  if (column.endsWith('_at') && !CANONICAL_TIME.test(value))
+    return `must be a UTC time such as 2026-01-31T12:00:00.000000Z, not ${JSON.stringify(value)}`;
   const choices = CHOICES[`${table}.${column}`];
   if (choices && !choices.includes(value)) return `must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`;
   return undefined;
@@ -98,8 +100,12 @@ export function parseLine(text: string, first: boolean): ParsedLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TransferLineError('is not a JSON object');
   const object = value as Record<string, unknown>;
   if (first) {
-    if (object.type !== TRANSFER_FORMAT) throw new TransferLineError(`is not an agentspan export header ({"type":"${TRANSFER_FORMAT}",…}); make the file with agentspan export`);
-    if (object.version !== TRANSFER_VERSION) throw new TransferLineError(`is an export of format version ${JSON.stringify(object.version)}; this agentspan reads version ${TRANSFER_VERSION}`);
+    if (object.type !== TRANSFER_FORMAT)
+      throw new TransferLineError(`is not an agentspan export header ({"type":"${TRANSFER_FORMAT}",…}); make the file with agentspan export`);
+    if (object.version !== TRANSFER_VERSION)
+      throw new TransferLineError(
+        `is an export of format version ${JSON.stringify(object.version)}; this agentspan reads version ${TRANSFER_VERSION}`,
+      );
     return { header: object as unknown as TransferHeader };
   }
   const kind = object.type;
@@ -120,4 +126,3 @@ export function parseLine(text: string, first: boolean): ParsedLine {
   if (problems.length > 0) throw new TransferLineError(`(${kind}) ${problems.join('; ')}`);
   return { table, row: object };
 }
-

@@ -3,8 +3,11 @@ import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
 import type { ChangedResource } from '../events/change-events.js';
 
 export function spanCounts(counts: SpanStatusCounts): SpanCounts {
-  const pending = counts.pending ?? 0, active = counts.active ?? 0;
-  const complete = counts.complete ?? 0, failed = counts.failed ?? 0, cancelled = counts.cancelled ?? 0;
+  const pending = counts.pending ?? 0,
+    active = counts.active ?? 0;
+  const complete = counts.complete ?? 0,
+    failed = counts.failed ?? 0,
+    cancelled = counts.cancelled ?? 0;
   const finished = complete + failed + cancelled;
   return { total: pending + active + finished + (counts.terminated ?? 0), pending, active, complete, failed, cancelled, finished };
 }

@@ -39,7 +39,10 @@ export class PostgresBroadcast implements Broadcast {
   constructor(pool: pg.Pool, config: pg.ClientConfig, schema: string | undefined) {
     this.#pool = pool;
     this.#config = { ...config, statement_timeout: undefined, query_timeout: undefined };
-    const hash = createHash('sha256').update(schema ?? '').digest('hex').slice(0, 24);
+    const hash = createHash('sha256')
+      .update(schema ?? '')
+      .digest('hex')
+      .slice(0, 24);
     this.channel = `agentspan_${hash}`;
     this.#listenerPrefix = `agentspan_listen_${hash}_`;
   }

@@ -13,8 +13,16 @@ const UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '57014', '53300', '25006
 
 /** Socket errors of a database that is down or unreachable. */
 const NETWORK = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
-  'ENETUNREACH', 'ENETDOWN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
 ]);
 
 /** The driver's own errors for a lost or never-made connection carry no code, only these messages. */
@@ -45,10 +53,7 @@ export function asStoreError(error: unknown, table?: StoreTable): unknown {
   if (isUnavailable(error)) {
     const detail = sqlState(error) ?? (error as { code?: string }).code;
     const message = (error as Error).message;
-    return new StoreUnavailableError(
-      `the PostgreSQL database is unavailable (${detail ? `${detail}: ` : ''}${message})`,
-      { cause: error },
-    );
+    return new StoreUnavailableError(`the PostgreSQL database is unavailable (${detail ? `${detail}: ` : ''}${message})`, { cause: error });
   }
   return error;
 }

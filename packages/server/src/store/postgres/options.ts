@@ -67,11 +67,7 @@ function checkConnectionString(connectionString: unknown, ssl: PostgresStoreOpti
 export function poolConfig(options: PostgresStoreOptions): PoolConfig {
   checkConnectionString(options.connectionString, options.ssl);
   const max = positiveInteger('pool size', options.poolSize, POSTGRES_DEFAULTS.poolSize);
-  const statementTimeout = positiveInteger(
-    'statement timeout (ms)',
-    options.statementTimeoutMs,
-    POSTGRES_DEFAULTS.statementTimeoutMs,
-  );
+  const statementTimeout = positiveInteger('statement timeout (ms)', options.statementTimeoutMs, POSTGRES_DEFAULTS.statementTimeoutMs);
   const connectTimeout = positiveInteger('connect timeout (ms)', options.connectTimeoutMs, POSTGRES_DEFAULTS.connectTimeoutMs);
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new Error(

@@ -91,7 +91,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   } catch (error) {
     await store.close();
     if (error instanceof StoreUnavailableError) {
-      throw new StoreUnavailableError(`cannot open the PostgreSQL store: ${error.message}; check the database URL and that the server is running`, { cause: error });
+      throw new StoreUnavailableError(`cannot open the PostgreSQL store: ${error.message}; check the database URL and that the server is running`, {
+        cause: error,
+      });
     }
     throw error;
   }

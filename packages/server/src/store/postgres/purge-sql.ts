@@ -7,11 +7,7 @@ export const PURGE_CANDIDATES = 20;
 const FINISHED_BEFORE = `finished_at < $1 AND status NOT IN ${OPEN_STATUSES_SQL}`;
 
 export const PURGE = {
-  countInstances: statement(
-    'agent_instances',
-    'purgeable_instances',
-    `SELECT count(*)::integer AS n FROM agent_instances WHERE ${FINISHED_BEFORE}`,
-  ),
+  countInstances: statement('agent_instances', 'purgeable_instances', `SELECT count(*)::integer AS n FROM agent_instances WHERE ${FINISHED_BEFORE}`),
   countSpans: statement(
     'spans',
     'purgeable_spans',

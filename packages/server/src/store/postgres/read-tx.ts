@@ -36,17 +36,9 @@ export const READS = {
   tokens: statement('tokens', 'all_tokens', 'SELECT * FROM tokens ORDER BY inserted_at, id'),
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
-  environments: statement(
-    'environments',
-    'environments_of_account',
-    'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id',
-  ),
+  environments: statement('environments', 'environments_of_account', 'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id'),
   agent: byId('agents'),
-  agentByExternal: statement(
-    'agents',
-    'agent_by_external',
-    'SELECT * FROM agents WHERE account_id = $1 AND external_identifier = $2',
-  ),
+  agentByExternal: statement('agents', 'agent_by_external', 'SELECT * FROM agents WHERE account_id = $1 AND external_identifier = $2'),
   instanceCounts: statement(
     'agent_instances',
     'instance_counts_of_agent',
@@ -54,11 +46,7 @@ export const READS = {
      WHERE account_id = $1 AND agent_id = $2 AND ($3::text IS NULL OR environment_id = $3) GROUP BY status`,
   ),
   deployment: byId('deployments'),
-  deployments: statement(
-    'deployments',
-    'deployments_of_account',
-    'SELECT * FROM deployments WHERE account_id = $1 ORDER BY inserted_at, id',
-  ),
+  deployments: statement('deployments', 'deployments_of_account', 'SELECT * FROM deployments WHERE account_id = $1 ORDER BY inserted_at, id'),
   agentVersion: byId('agent_versions'),
   schemaVersion: byId('schema_versions'),
   instance: byId('agent_instances'),
@@ -77,23 +65,31 @@ export const READS = {
   ),
   span: byId('spans'),
   // Ids as one comma-separated text (span ids have no commas): statements may be inlined, and literals are scalars.
-  spansByIds: statement(
-    'spans',
-    'spans_by_ids',
-    "SELECT * FROM spans WHERE account_id = $1 AND id = ANY (string_to_array($2::text, ','))",
-  ),
+  spansByIds: statement('spans', 'spans_by_ids', "SELECT * FROM spans WHERE account_id = $1 AND id = ANY (string_to_array($2::text, ','))"),
   // One statement for every page (see spanPageBounds): the lower bound is an index condition on
   // spans_by_instance_time, so the scan starts in the right place and reads rows already in order
   // (no sort).
-  spansPage: statement('spans', 'spans_page', spanPageSql((n) => `$${n}`, { children: false, outline: false })),
-  childSpansPage: statement('spans', 'child_spans_page', spanPageSql((n) => `$${n}`, { children: true, outline: false })),
-  outlinesPage: statement('spans', 'span_outlines_page', spanPageSql((n) => `$${n}`, { children: false, outline: true })),
-  childOutlinesPage: statement('spans', 'child_span_outlines_page', spanPageSql((n) => `$${n}`, { children: true, outline: true })),
-  idempotency: statement(
-    'idempotency',
-    'idempotency_by_key',
-    'SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3',
+  spansPage: statement(
+    'spans',
+    'spans_page',
+    spanPageSql((n) => `$${n}`, { children: false, outline: false }),
   ),
+  childSpansPage: statement(
+    'spans',
+    'child_spans_page',
+    spanPageSql((n) => `$${n}`, { children: true, outline: false }),
+  ),
+  outlinesPage: statement(
+    'spans',
+    'span_outlines_page',
+    spanPageSql((n) => `$${n}`, { children: false, outline: true }),
+  ),
+  childOutlinesPage: statement(
+    'spans',
+    'child_span_outlines_page',
+    spanPageSql((n) => `$${n}`, { children: true, outline: true }),
+  ),
+  idempotency: statement('idempotency', 'idempotency_by_key', 'SELECT * FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3'),
 } as const;
 
 /** Named statements of each agent page shape, made on first use. */
@@ -255,8 +251,16 @@ const COPY_PAGES = Object.fromEntries(
   COPIED_TABLES.map((table) => [
     table,
     {
-      first: statement(table, `copy_first_${table}`, copyPageSql(table, (n) => `$${n}`, false)),
-      after: statement(table, `copy_after_${table}`, copyPageSql(table, (n) => `$${n}`, true)),
+      first: statement(
+        table,
+        `copy_first_${table}`,
+        copyPageSql(table, (n) => `$${n}`, false),
+      ),
+      after: statement(
+        table,
+        `copy_after_${table}`,
+        copyPageSql(table, (n) => `$${n}`, true),
+      ),
       present: statement(table, `copy_present_${table}`, presentRowsSql(table)),
     },
   ]),

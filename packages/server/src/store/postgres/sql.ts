@@ -32,8 +32,7 @@ export function literal(value: unknown): string {
   throw new Error(`cannot write a ${typeof value} parameter into a statement`);
 }
 
-const inlined = (statement: Statement, values: unknown[]) =>
-  statement.text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
+const inlined = (statement: Statement, values: unknown[]) => statement.text.replace(/\$(\d+)/g, (_, n: string) => literal(values[Number(n) - 1]));
 
 /**
  * Runs statements on the pool (each on whichever connection is free) or on one transaction's
@@ -112,9 +111,7 @@ export class Sql {
    */
   async script(texts: readonly string[]): Promise<QueryResult[]> {
     const held = this.#held.length;
-    const result = (await this.#send([...this.#held.splice(0), ...texts].join(';\n'), undefined, true)) as unknown as
-      | QueryResult
-      | QueryResult[];
+    const result = (await this.#send([...this.#held.splice(0), ...texts].join(';\n'), undefined, true)) as unknown as QueryResult | QueryResult[];
     const all = Array.isArray(result) ? result : [result];
     return all.slice(held);
   }
@@ -130,11 +127,7 @@ export class Sql {
       : this.#send<R>(inlined(statement, values), statement.table);
   }
 
-  async #send<R extends QueryResultRow>(
-    query: string | pg.QueryConfig,
-    table: StoreTable | undefined,
-    all = false,
-  ): Promise<QueryResult<R>> {
+  async #send<R extends QueryResultRow>(query: string | pg.QueryConfig, table: StoreTable | undefined, all = false): Promise<QueryResult<R>> {
     if (this.#held.length > 0 && typeof query === 'string') {
       query = [...this.#held, query].join(';\n');
       this.#held = [];

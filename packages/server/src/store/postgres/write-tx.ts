@@ -70,7 +70,11 @@ const WRITES = {
   agent_instances: insertInto('agent_instances'),
   lockAgent: statement('agents', 'lock_agent', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockAgentShared: statement('agents', 'lock_agent_shared', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR SHARE'),
-  updateAgent: statement('agents', 'update_agent', agentUpdateSql((n) => `$${n}`)),
+  updateAgent: statement(
+    'agents',
+    'update_agent',
+    agentUpdateSql((n) => `$${n}`),
+  ),
   deploymentByKey: statement(
     'deployments',
     'deployment_by_key',
@@ -91,11 +95,7 @@ const WRITES = {
     'set_deployment_version',
     'UPDATE deployments SET current_version_id = $3, updated_at = $4 WHERE account_id = $1 AND id = $2',
   ),
-  lockInstance: statement(
-    'agent_instances',
-    'lock_instance',
-    'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR UPDATE',
-  ),
+  lockInstance: statement('agent_instances', 'lock_instance', 'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockInstanceShared: statement(
     'agent_instances',
     'lock_instance_shared',
@@ -137,11 +137,7 @@ const WRITES = {
     'complete_idempotency',
     'UPDATE idempotency SET response_status = $4, response_json = $5 WHERE account_id = $1 AND operation = $2 AND key = $3',
   ),
-  dropClaim: statement(
-    'idempotency',
-    'drop_claim',
-    'DELETE FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3',
-  ),
+  dropClaim: statement('idempotency', 'drop_claim', 'DELETE FROM idempotency WHERE account_id = $1 AND operation = $2 AND key = $3'),
   // In batches: each statement stays well inside the statement timeout however much has piled up.
   pruneIdempotency: statement(
     'idempotency',
@@ -237,8 +233,15 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async updateInstance(row: InstanceRecord) {
     await this.sql.change(WRITES.updateInstance, [
-      row.account_id, row.id, row.status, row.started_at, row.finished_at, row.termination_reason,
-      row.quality_payloads_json, row.quality_summaries_json, row.updated_at,
+      row.account_id,
+      row.id,
+      row.status,
+      row.started_at,
+      row.finished_at,
+      row.termination_reason,
+      row.quality_payloads_json,
+      row.quality_summaries_json,
+      row.updated_at,
     ]);
   }
   async insertSpan(row: SpanRecord) {

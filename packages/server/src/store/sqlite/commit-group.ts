@@ -50,14 +50,7 @@ export class CommitGroup {
   #running = false;
   #idle: Array<() => void> = [];
 
-  constructor(
-    db: Database,
-    newTx: () => WriteTx,
-    counts: PendingSpanCounts,
-    instances: InstanceCache,
-    flusher: WalFlusher,
-    probe: StoreProbe,
-  ) {
+  constructor(db: Database, newTx: () => WriteTx, counts: PendingSpanCounts, instances: InstanceCache, flusher: WalFlusher, probe: StoreProbe) {
     this.#db = db;
     this.#probe = probe;
     this.#flusher = flusher;
@@ -183,12 +176,14 @@ export class CommitGroup {
     const durable = this.#flusher.flush();
     void durable.then(() => this.#probe.fsyncEnded(syncing), noop);
     this.#durable = durable;
-    void durable.then(
-      () => batch.forEach((entry, index) => entry.settle(outcomes[index]!)),
-      (error: unknown) => batch.forEach((entry) => entry.fail(error)),
-    ).finally(() => {
-      if (this.#durable === durable) this.#durable = undefined;
-    });
+    void durable
+      .then(
+        () => batch.forEach((entry, index) => entry.settle(outcomes[index]!)),
+        (error: unknown) => batch.forEach((entry) => entry.fail(error)),
+      )
+      .finally(() => {
+        if (this.#durable === durable) this.#durable = undefined;
+      });
   }
 
   /**

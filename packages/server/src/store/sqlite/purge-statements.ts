@@ -42,9 +42,7 @@ export class PurgeStep {
   readonly #deleteInstance: Statement;
 
   constructor(db: Database) {
-    this.#candidates = db.prepare(
-      `SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`,
-    );
+    this.#candidates = db.prepare(`SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`);
     this.#deleteSpans = db.prepare(
       'DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)',
     );

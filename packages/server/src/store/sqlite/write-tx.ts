@@ -63,33 +63,21 @@ export class WriteStatements {
     this.insertAgent = insertInto(db, 'agents');
     this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
-    this.insertDeployment = insertInto(
-      db,
-      'deployments',
-      'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING',
-    );
-    this.deploymentByKey = db.prepare(
-      'SELECT * FROM deployments WHERE account_id = ? AND agent_id = ? AND environment_id = ?',
-    );
-    this.setDeploymentVersion = db.prepare(
-      'UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ?',
-    );
+    this.insertDeployment = insertInto(db, 'deployments', 'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING');
+    this.deploymentByKey = db.prepare('SELECT * FROM deployments WHERE account_id = ? AND agent_id = ? AND environment_id = ?');
+    this.setDeploymentVersion = db.prepare('UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ?');
     this.insertAgentVersion = insertInto(
       db,
       'agent_versions',
       'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
-    this.agentVersionByExternal = db.prepare(
-      'SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
-    );
+    this.agentVersionByExternal = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?');
     this.insertSchemaVersion = insertInto(
       db,
       'schema_versions',
       'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
-    this.schemaVersionByExternal = db.prepare(
-      'SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?',
-    );
+    this.schemaVersionByExternal = db.prepare('SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?');
     this.insertToken = insertInto(db, 'tokens');
     this.deleteToken = db.prepare('DELETE FROM tokens WHERE id = ? RETURNING *');
     this.touchToken = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
@@ -185,11 +173,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async ensureSchemaVersion(row: SchemaVersionRecord) {
     if (insert('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;
-    return this.#w.schemaVersionByExternal.get(
-      row.account_id,
-      row.agent_id,
-      row.external_identifier,
-    ) as SchemaVersionRecord;
+    return this.#w.schemaVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier) as SchemaVersionRecord;
   }
   async insertToken(row: TokenRecord) {
     insert('tokens', this.#w.insertToken, row);
