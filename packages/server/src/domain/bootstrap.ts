@@ -1,5 +1,6 @@
 import type { Store, WriteTx } from '../store/store.js';
 import { generateToken, hashToken } from './access-tokens.js';
+import { newAgent } from './agents/new-agent.js';
 import { newId } from './ids.js';
 import { systemClock } from './timestamps.js';
 
@@ -18,20 +19,7 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
   const result = { accountId: newId(), environmentId: newId(), agentId: newId(), deploymentId: newId(), token: generateToken() };
   await tx.insertAccount({ id: result.accountId, name, inserted_at: now });
   await tx.insertEnvironment({ account_id: result.accountId, id: result.environmentId, name: 'default', inserted_at: now });
-  await tx.insertAgent({
-    account_id: result.accountId,
-    id: result.agentId,
-    name: 'default agent',
-    description: null,
-    external_identifier: null,
-    owner_person_id: null,
-    risk_profile_id: null,
-    team_id: null,
-    status: 'pending',
-    first_instance_at: null,
-    inserted_at: now,
-    updated_at: now,
-  });
+  await tx.insertAgent(newAgent(result.accountId, now, { id: result.agentId, name: 'default agent' }));
   await tx.ensureDeployment({
     account_id: result.accountId,
     id: result.deploymentId,

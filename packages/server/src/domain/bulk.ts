@@ -1,10 +1,8 @@
 import { BULK_ITEM_PARAMS, type BulkItem, type BulkItemType } from '@agentspan/protocol';
-import type { Principal } from './caller.js';
-import type { Domain } from './domain.js';
 import { ApiError, validationError } from './errors.js';
 import { IdempotencyLedger, type LedgerAnswer } from './idempotency-ledger.js';
-import type { OperationName, WriteOperation } from './operation.js';
-import type { WriteTx } from '../store/store.js';
+import type { OperationContext, OperationName, WriteOperation } from './operation.js';
+import type { SequenceOutcome, WriteTx } from '../store/store.js';
 import { assertMatches } from './request-validation.js';
 import { registerInstance } from './instances/register-instance.js';
 import { startInstance } from './instances/start-instance.js';
@@ -38,13 +36,18 @@ function assertUniqueKeys(items: readonly BulkItem[]): void {
  */
 const ITEMS_PER_WRITE = 100;
 
+/** What a bulk run takes from the domain: guarded units written in order, and each committed answer announced. */
+export interface SequenceWriter {
+  writeSequence(units: ReadonlyArray<(tx: WriteTx) => Promise<LedgerAnswer>>): Promise<SequenceOutcome<LedgerAnswer>>;
+  announce(operation: OperationName, answer: LedgerAnswer): void;
+}
+
 /**
  * POST /bulk: the same operations as the single endpoints, item by item in order, each in its own
  * transaction and ledger entry; the first failing item ends the run and later items get no output.
  */
-export async function runBulk(domain: Domain, principal: Principal, items: readonly BulkItem[]): Promise<string> {
+export async function runBulk(items: readonly BulkItem[], context: OperationContext, writer: SequenceWriter): Promise<string> {
   assertUniqueKeys(items);
-  const context = domain.context(principal);
   const outputs: string[] = [];
   const output = (index: number, json: string) => outputs.push(`${JSON.stringify(items[index]!.idempotency_key)}:${json}`);
   for (let start = 0; start < items.length; start += ITEMS_PER_WRITE) {
@@ -64,10 +67,10 @@ export async function runBulk(domain: Domain, principal: Principal, items: reado
         break;
       }
     }
-    const outcome = units.length > 0 ? await domain.store.writeSequence(units) : { results: [] as LedgerAnswer[] };
+    const outcome = units.length > 0 ? await writer.writeSequence(units) : { results: [] as LedgerAnswer[] };
     outcome.results.forEach((answer, index) => {
       output(start + index, answer.json);
-      domain.announce(operations[index]!, principal.accountId, answer);
+      writer.announce(operations[index]!, answer);
     });
     const failure = outcome.failure ? outcome.failure.error : rejected;
     if (failure !== undefined) {

@@ -1,13 +1,19 @@
+import type { BulkItem } from '@agentspan/protocol';
 import type { ReadTx, Store, WriteTx } from '../store/store.js';
 import { forgetTokensOnCommit, TokenAuthenticator } from './access-tokens.js';
+import { runBulk } from './bulk.js';
 import type { Principal } from './caller.js';
 import { IdempotencyLedger, LEDGER_RETENTION_MS, type LedgerAnswer } from './idempotency-ledger.js';
-import { changeOfAnswer, emitsEvents } from './events/change-events.js';
+import { changeOfAnswer, emitsEvents, type ChangedResource } from './events/change-events.js';
 import { EventFeed } from './events/event-feed.js';
 import type { OperationContext, OperationName, WriteOperation } from './operation.js';
 import { SchemaCatalogs } from './schema-catalogs.js';
 import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
+import { ingestTraces, storeTrace, type IngestOutcome, type TraceWrites } from './traces/ingest-traces.js';
+import type { ReadExport } from './traces/received-spans.js';
+import { instanceResource } from './views/instance-view.js';
+import { spanResource } from './views/span-view.js';
 
 /** Told of every committed write, for metrics. */
 export interface WriteObserver {
@@ -17,9 +23,13 @@ export interface WriteObserver {
   spansIngested(count: number): void;
 }
 
-/** The domain layer's entry point: runs operations for a principal against one store. */
+/**
+ * The domain layer's entry point: runs operations for a principal against one store. Every write of
+ * agents, instances and spans (an API call, a bulk item, an OTLP export) goes through it, and it
+ * alone announces what they changed.
+ */
 export class Domain {
-  readonly store: Store;
+  readonly #store: Store;
   readonly tokens: TokenAuthenticator;
   readonly events: EventFeed;
   observer: WriteObserver | undefined;
@@ -28,7 +38,7 @@ export class Domain {
   readonly limits: RequestLimits;
 
   constructor(store: Store, { clock = systemClock, limits = DEFAULT_REQUEST_LIMITS }: { clock?: Clock; limits?: RequestLimits } = {}) {
-    this.store = store;
+    this.#store = store;
     this.limits = limits;
     this.tokens = new TokenAuthenticator(store);
     this.events = new EventFeed(store);
@@ -43,29 +53,67 @@ export class Domain {
   async write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
     const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
     const answer = await (operation.additive
-      ? this.store.writeAdditive(guarded)
-      : this.store.write(operation.deletesTokens ? forgettingTokens(guarded, principal.accountId) : guarded));
+      ? this.#store.writeAdditive(guarded)
+      : this.#store.write(operation.deletesTokens ? forgettingTokens(guarded, principal.accountId) : guarded));
     if (operation.deletesTokens) await this.tokens.forgetAccount(principal.accountId);
-    this.announce(operation.name, principal.accountId, answer);
+    this.#announce(operation.name, principal.accountId, answer);
     return answer;
   }
 
+  /** Bulk items in order, each in its own transaction and ledger entry (see `runBulk`); the bulk answer's JSON text. */
+  writeMany(principal: Principal, items: readonly BulkItem[]): Promise<string> {
+    return runBulk(items, this.context(principal), {
+      writeSequence: (units) => this.#store.writeSequence(units),
+      announce: (operation, answer) => this.#announce(operation, principal.accountId, answer),
+    });
+  }
+
+  /** An OTLP export's spans, each trace in a transaction of its own at a fresh clock reading (see `ingestTraces`). */
+  ingest(principal: Principal, batch: ReadExport): Promise<IngestOutcome> {
+    return ingestTraces(batch, this.limits.spanPayloadBytes, async (spans) => {
+      const { caller } = this.context(principal);
+      const writes = await this.#store.write((tx) => storeTrace(tx, caller, spans));
+      await this.#announceTrace(caller.accountId, writes);
+      return writes.outcome;
+    });
+  }
+
   /** Publishes the change a committed write made, for the events stream (a replay changed nothing). */
-  announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
+  #announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
     this.observer?.written(operation, answer);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
-    const change = changeOfAnswer(operation, accountId, answer);
-    if (change) this.events.publish(change);
+    this.#publish(operation, accountId, answer.change);
+  }
+
+  /**
+   * Publishes a committed trace's changes as the operations they stand for do: the instance as
+   * registered, each span created, the instance as its root span finished it (with its span counts then).
+   */
+  async #announceTrace(accountId: string, { registered, spans, finished }: TraceWrites): Promise<void> {
+    if (spans.length > 0) this.observer?.spansIngested(spans.length);
+    if (!this.events.wanted(accountId)) return;
+    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, {}));
+    for (const span of spans) this.#publish('agent_spans/create', accountId, spanResource(span));
+    if (finished) {
+      const counts = await this.read((tx) => tx.spanCounts(accountId, finished.id));
+      this.#publish('agent_instances/finish', accountId, instanceResource(finished, counts));
+    }
+  }
+
+  /** The one way a change reaches the events stream: as the event of the operation that made it. */
+  #publish(operation: OperationName, accountId: string, change: ChangedResource | undefined): void {
+    const event = changeOfAnswer(operation, accountId, change);
+    if (event) this.events.publish(event);
   }
 
   read<T>(unit: (tx: ReadTx) => Promise<T>): Promise<T> {
-    return this.store.read(unit);
+    return this.#store.read(unit);
   }
 
   /** Forgets ledger entries past their retention; returns how many. */
   pruneLedger(): Promise<number> {
     const cutoff = timestampFromMs(Date.now() - LEDGER_RETENTION_MS);
-    return this.store.write((tx) => tx.pruneIdempotency(cutoff));
+    return this.#store.write((tx) => tx.pruneIdempotency(cutoff));
   }
 }
 

@@ -1,6 +1,6 @@
 import { MAX_VALUE_CHARS } from './attribute-values.js';
 import { otlpTypes } from './proto.js';
-import type { SpanRejection } from './read-spans.js';
+import type { SpanRejection } from '../domain/traces/received-spans.js';
 import type { OtlpEncoding } from './wire-object.js';
 
 export const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };

@@ -1,42 +1,8 @@
 import { timestampFromUnixNanos, type Timestamp } from '../domain/timestamps.js';
+import type { ReadExport, ReceivedSpan, ServiceIdentity } from '../domain/traces/received-spans.js';
 import { AttributeReader, int64Value, SpanShapeError, type JsonValue } from './attribute-values.js';
-import { describeSpan, SPAN_KINDS, type SpanDescription } from './span-family.js';
+import { describeSpan, SPAN_KINDS } from './span-family.js';
 import { field, isObject, MalformedExportError } from './wire-object.js';
-
-/** The service a span's resource names (`service.name`, `service.version`). */
-export interface ServiceIdentity {
-  name: string;
-  version: string | null;
-}
-
-/** One OTLP span as it will be stored: ids, times and payloads made, still without its account. */
-export interface ReceivedSpan {
-  /** 32 lowercase hex digits: the agent instance's id. */
-  traceId: string;
-  /** `<trace id>-<span id>`. */
-  id: string;
-  parentId: string | null;
-  service: ServiceIdentity;
-  description: SpanDescription;
-  status: 'complete' | 'failed';
-  startedAt: Timestamp;
-  finishedAt: Timestamp;
-  payloadJson: string;
-  resultPayloadJson: string;
-}
-
-export interface SpanRejection {
-  /** The span's id when it could be read, else where it sits in the request. */
-  span: string;
-  reason: string;
-}
-
-export interface ReadExport {
-  spans: ReceivedSpan[];
-  rejected: SpanRejection[];
-  /** Values cut to `MAX_VALUE_CHARS` across the request. */
-  truncated: number;
-}
 
 /** OTel's default when a resource names no service. */
 const UNKNOWN_SERVICE = 'unknown_service';
@@ -264,19 +230,17 @@ function receivedSpan(span: Record<string, unknown>, context: Context, reader: A
   const description = describeSpan(name, kind, attributes);
   return {
     traceId,
-    id: `${traceId}-${spanId}`,
-    parentId: parentSpanId ? `${traceId}-${parentSpanId}` : null,
     service: context.service,
-    description: {
-      schemaName: withoutNul(description.schemaName),
-      title: withoutNul(description.title),
-      summary: description.summary === null ? null : withoutNul(description.summary),
-    },
+    id: `${traceId}-${spanId}`,
+    parent_span_id: parentSpanId ? `${traceId}-${parentSpanId}` : null,
+    schema_name: withoutNul(description.schemaName),
+    schema_title: withoutNul(description.title),
     status: statusCode === 2 ? 'failed' : 'complete',
-    startedAt: moment(start, 'startTimeUnixNano'),
-    finishedAt: moment(end, 'endTimeUnixNano'),
-    payloadJson,
-    resultPayloadJson: JSON.stringify(result),
+    payload_json: payloadJson,
+    result_payload_json: JSON.stringify(result),
+    summary: description.summary === null ? null : withoutNul(description.summary),
+    started_at: moment(start, 'startTimeUnixNano'),
+    finished_at: moment(end, 'endTimeUnixNano'),
   };
 }
 

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BulkRequestBody, BulkResponse } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
-import { runBulk } from '../domain/bulk.js';
 import { sendJson } from '../http/answers.js';
 import type { ServerMetrics } from '../http/metrics.js';
 import { responses } from './responses.js';
@@ -12,7 +11,7 @@ export function bulkRoutes(app: FastifyInstance, domain: Domain, metrics: Server
     { schema: { tags: ['bulk'], body: BulkRequestBody, response: responses({ 200: BulkResponse }) } },
     async (request, reply) => {
       for (const item of request.body.items) metrics.bulkItems.inc({ type: item._type });
-      return sendJson(reply, 200, await runBulk(domain, request.principal, request.body.items));
+      return sendJson(reply, 200, await domain.writeMany(request.principal, request.body.items));
     },
   );
 }

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
-import { ingestTraces } from '../domain/traces/ingest-traces.js';
 import { requireToken, type TokenThrottle } from '../http/authentication.js';
 import { CONTENT_TYPES, exportResponseBody, statusBody } from '../otlp/export-response.js';
 import { readExport } from '../otlp/read-spans.js';
@@ -82,7 +81,7 @@ export function otlpTraceRoutes(
         const decoded = decodeExportRequest(body, encoding);
         assertJsonShape(decoded, limits, { depth: LIMIT_FLAGS.jsonDepth, keys: LIMIT_FLAGS.jsonKeys });
         const received = readExport(decoded);
-        const outcome = await ingestTraces(domain, request.principal, received);
+        const outcome = await domain.ingest(request.principal, received);
         request.log.debug({ stored: outcome.stored, duplicates: outcome.duplicates, rejected: outcome.rejected.length }, 'trace export');
         const answer = exportResponseBody({ rejected: outcome.rejected, truncated: received.truncated }, encoding);
         return reply.code(200).type(CONTENT_TYPES[encoding]).send(answer);

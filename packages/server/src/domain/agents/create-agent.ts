@@ -1,30 +1,25 @@
 import type { AgentForCreate } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
-import type { AgentRecord } from '../../store/records.js';
 import { conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
 import { agentAnswer } from '../views/agent-view.js';
 import { assertAccountScope } from './agent-rules.js';
+import { newAgent } from './new-agent.js';
 
 /** POST /agent: a new agent of the caller's account (account-scoped tokens only), pending until its first instance. */
 export const createAgent = defineOperation<AgentForCreate>('agents/create', (params, { caller }) => {
   assertAccountScope(caller, 'creating agents');
   return async (tx) => {
-    const agent: AgentRecord = {
-      account_id: caller.accountId,
+    const agent = newAgent(caller.accountId, caller.now, {
       id: params.id ?? newId(),
       name: params.name,
-      description: params.description ?? null,
-      external_identifier: params.external_identifier ?? null,
-      owner_person_id: params.owner_person_id ?? null,
-      risk_profile_id: params.risk_profile_id ?? null,
-      team_id: params.team_id ?? null,
-      status: 'pending',
-      first_instance_at: null,
-      inserted_at: caller.now,
-      updated_at: caller.now,
-    };
+      description: params.description,
+      external_identifier: params.external_identifier,
+      owner_person_id: params.owner_person_id,
+      risk_profile_id: params.risk_profile_id,
+      team_id: params.team_id,
+    });
     try {
       await tx.insertAgent(agent);
     } catch (error) {

@@ -69,8 +69,8 @@ const KIND_OF: Partial<Record<OperationName, EventKind>> = {
 
 export const emitsEvents = (operation: OperationName) => KIND_OF[operation] !== undefined;
 
-/** The change a write stands for: the resource its operation handed over; undefined for writes that change none. */
-export function changeOfAnswer(operation: OperationName, accountId: string, answer: { change?: ChangedResource }): ChangeEvent | undefined {
+/** The change a write stands for: the resource its operation handed over (or an OTLP export wrote as that operation would); undefined for writes that change none. */
+export function changeOfAnswer(operation: OperationName, accountId: string, change: ChangedResource | undefined): ChangeEvent | undefined {
   const kind = KIND_OF[operation];
-  return kind === undefined || answer.change === undefined ? undefined : { kind, accountId, ...answer.change };
+  return kind === undefined || change === undefined ? undefined : { kind, accountId, ...change };
 }

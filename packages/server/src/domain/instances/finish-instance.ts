@@ -3,6 +3,7 @@ import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertOpen, DEFAULT_FINISH_STATUS } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
+import { finishedInstance } from './finished-instance.js';
 import { instanceAnswer, lockInstance } from './instance-access.js';
 
 export type FinishInstanceParams = FinishInstanceBody & { agent_instance_id: string };
@@ -18,12 +19,7 @@ export const finishInstance = defineOperation<FinishInstanceParams>('agent_insta
       if (given) throw fieldError('timestamp', `must not be before the instance's started_at (${instance.started_at})`);
       finishedAt = instance.started_at; // a start time in our future: finishing "now" means at that time
     }
-    const finished = {
-      ...instance,
-      status: params.status ?? DEFAULT_FINISH_STATUS,
-      finished_at: finishedAt,
-      updated_at: caller.now,
-    };
+    const finished = finishedInstance(instance, { status: params.status ?? DEFAULT_FINISH_STATUS, finishedAt, at: caller.now });
     await tx.updateInstance(finished);
     return instanceAnswer(tx, finished);
   };

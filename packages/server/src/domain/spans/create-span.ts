@@ -9,6 +9,7 @@ import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson, spanResource } from '../views/span-view.js';
+import { newSpan, type SpanOwner } from './new-span.js';
 import { assertPayloads, assertPayloadSizes, controlFor, payloadToCheck, spanTypeOf, summaryOf } from './span-rules.js';
 
 /** The times a create names, parsed: a finish time only with a finish status. Independent of the clock. */
@@ -53,17 +54,15 @@ interface CreateReceipt {
  */
 function createdSpan(
   params: CreateSpanParams,
+  id: string,
   times: { startedAt: string; finishedAt: string | null },
   type: CompiledType | undefined,
-  facts: { accountId: string; spanId: string; agentId: string; at: string },
+  owner: SpanOwner,
 ): SpanRecord {
   const payload = params.payload ?? {};
   const resultPayload = params.result_payload ?? null;
-  return {
-    account_id: facts.accountId,
-    id: facts.spanId,
-    agent_id: facts.agentId,
-    agent_instance_id: params.agent_instance_id,
+  return newSpan(owner, {
+    id,
     parent_span_id: params.parent_span_id ?? null,
     schema_name: params.schema_name,
     schema_title: type?.title ?? null,
@@ -73,9 +72,7 @@ function createdSpan(
     summary: summaryOf(type, payload, resultPayload),
     started_at: times.startedAt,
     finished_at: times.finishedAt,
-    inserted_at: facts.at,
-    updated_at: facts.at,
-  };
+  });
 }
 
 /** POST /agent_spans: a span of an open (or terminated) instance of the caller's account. */
@@ -101,8 +98,8 @@ export const createSpan = defineOperation<CreateSpanParams>(
           throw fieldError('parent_span_id', `names no span of agent instance ${instance.id} (${params.parent_span_id})`);
         }
       }
-      const facts = { accountId: caller.accountId, spanId: params.id ?? newId(), agentId: instance.agent_id, at: caller.now };
-      const span = createdSpan(params, times, type, facts);
+      const owner = { accountId: caller.accountId, agentId: instance.agent_id, instanceId: params.agent_instance_id, at: caller.now };
+      const span = createdSpan(params, params.id ?? newId(), times, type, owner);
       assertPayloadSizes(span, limits.spanPayloadBytes);
       try {
         await tx.insertSpan(span);
@@ -133,8 +130,8 @@ export const createSpan = defineOperation<CreateSpanParams>(
     rebuild: async (tx, receiptJson, params, { caller, catalogs }) => {
       const receipt = JSON.parse(receiptJson) as CreateReceipt;
       const type = spanTypeOf(await catalogs.get(tx, caller.accountId, receipt.schema_version_id), params.schema_name);
-      const facts = { accountId: caller.accountId, spanId: receipt.span_id, agentId: receipt.agent_id, at: receipt.at };
-      const span = createdSpan(params, spanTimes(givenTimes(params), params.status, receipt.at), type, facts);
+      const owner = { accountId: caller.accountId, agentId: receipt.agent_id, instanceId: params.agent_instance_id, at: receipt.at };
+      const span = createdSpan(params, receipt.span_id, spanTimes(givenTimes(params), params.status, receipt.at), type, owner);
       return { status: 201, json: successJson(spanJson(span), receipt.control) };
     },
   },

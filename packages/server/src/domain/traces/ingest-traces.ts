@@ -1,17 +1,15 @@
-import type { ReadExport, ReceivedSpan, SpanRejection } from '../../otlp/read-spans.js';
 import { StoreConflictError } from '../../store/errors.js';
-import type { InstanceRecord, SpanRecord, SpanStatusCounts } from '../../store/records.js';
+import type { InstanceRecord, SpanRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
-import type { Caller, Principal } from '../caller.js';
-import type { Domain } from '../domain.js';
+import type { Caller } from '../caller.js';
 import { ApiError } from '../errors.js';
-import type { ChangeEvent } from '../events/change-events.js';
-import { instanceResource } from '../views/instance-view.js';
-import { spanResource } from '../views/span-view.js';
+import { finishedInstance } from '../instances/finished-instance.js';
 import { newInstance } from '../instances/new-instance.js';
 import { isOpen } from '../status-machine.js';
-import { traceRegistration } from './trace-registration.js';
+import { newSpan } from '../spans/new-span.js';
 import { assertPayloadSizes } from '../spans/span-rules.js';
+import type { ReadExport, ReceivedSpan, SpanRejection } from './received-spans.js';
+import { traceRegistration } from './trace-registration.js';
 
 /** What became of an export's spans. */
 export interface IngestOutcome {
@@ -22,7 +20,7 @@ export interface IngestOutcome {
 }
 
 /** What one trace's transaction wrote, for the events stream. */
-interface TraceWrites {
+export interface TraceWrites {
   outcome: IngestOutcome;
   /** The instance as registered, when this export registered it. */
   registered?: InstanceRecord;
@@ -31,6 +29,9 @@ interface TraceWrites {
   finished?: InstanceRecord;
 }
 
+/** Stores one trace's spans in a transaction of its own and announces what it wrote: `Domain.ingest` gives it. */
+export type TraceWriter = (spans: ReceivedSpan[]) => Promise<IngestOutcome>;
+
 /** Another export stored some of this trace's spans while this one ran: the trace runs again and compares them. */
 class SpansStoredMeanwhile extends Error {}
 
@@ -38,14 +39,14 @@ class SpansStoredMeanwhile extends Error {}
 const RETRIES = 3;
 
 /**
- * Stores the spans of an OTLP export: each trace in a transaction of its own (a trace that cannot
+ * The spans of an OTLP export, stored each trace in a transaction of its own (a trace that cannot
  * be stored rejects its spans, the other traces are stored), all traces at once.
  */
-export async function ingestTraces(domain: Domain, principal: Principal, received: ReadExport): Promise<IngestOutcome> {
+export async function ingestTraces(received: ReadExport, spanPayloadBytes: number, writeTrace: TraceWriter): Promise<IngestOutcome> {
   const traces = new Map<string, ReceivedSpan[]>();
   const oversized: SpanRejection[] = [];
   for (const span of received.spans) {
-    const tooLarge = payloadTooLarge(span, domain.limits.spanPayloadBytes);
+    const tooLarge = payloadTooLarge(span, spanPayloadBytes);
     if (tooLarge) {
       oversized.push({ span: span.id, reason: `span ${span.id}: ${tooLarge}` });
       continue;
@@ -54,7 +55,7 @@ export async function ingestTraces(domain: Domain, principal: Principal, receive
     if (spans) spans.push(span);
     else traces.set(span.traceId, [span]);
   }
-  const outcomes = await Promise.all([...traces.values()].map((spans) => ingestTrace(domain, principal, spans)));
+  const outcomes = await Promise.all([...traces.values()].map((spans) => ingestTrace(spans, writeTrace)));
   return {
     stored: outcomes.reduce((sum, o) => sum + o.stored, 0),
     duplicates: outcomes.reduce((sum, o) => sum + o.duplicates, 0),
@@ -65,7 +66,7 @@ export async function ingestTraces(domain: Domain, principal: Principal, receive
 /** Why a span's payload or result payload is over the span payload limit, if it is. */
 function payloadTooLarge(span: ReceivedSpan, limit: number): string | undefined {
   try {
-    assertPayloadSizes({ payload_json: span.payloadJson, result_payload_json: span.resultPayloadJson }, limit);
+    assertPayloadSizes(span, limit);
     return undefined;
   } catch (error) {
     if (error instanceof ApiError) return error.message;
@@ -73,13 +74,10 @@ function payloadTooLarge(span: ReceivedSpan, limit: number): string | undefined 
   }
 }
 
-async function ingestTrace(domain: Domain, principal: Principal, spans: ReceivedSpan[]): Promise<IngestOutcome> {
+async function ingestTrace(spans: ReceivedSpan[], writeTrace: TraceWriter): Promise<IngestOutcome> {
   for (let attempt = 0; ; attempt++) {
-    const { caller } = domain.context(principal);
     try {
-      const writes = await domain.store.write((tx) => storeTrace(tx, caller, spans));
-      await announce(domain, caller.accountId, writes);
-      return writes.outcome;
+      return await writeTrace(spans);
     } catch (error) {
       if (error instanceof ApiError) {
         return { stored: 0, duplicates: 0, rejected: spans.map((span) => ({ span: span.id, reason: error.message })) };
@@ -103,33 +101,15 @@ const sameSpan = (a: SpanRecord, b: SpanRecord) =>
   a.payload_json === b.payload_json &&
   a.result_payload_json === b.result_payload_json;
 
-const spanRecord = (span: ReceivedSpan, instance: InstanceRecord, caller: Caller): SpanRecord => ({
-  account_id: caller.accountId,
-  id: span.id,
-  agent_id: instance.agent_id,
-  agent_instance_id: instance.id,
-  // Not checked: a child may arrive before its parent, and is under it once the parent arrives.
-  parent_span_id: span.parentId,
-  schema_name: span.description.schemaName,
-  schema_title: span.description.title,
-  status: span.status,
-  payload_json: span.payloadJson,
-  result_payload_json: span.resultPayloadJson,
-  summary: span.description.summary,
-  started_at: span.startedAt,
-  finished_at: span.finishedAt,
-  inserted_at: caller.now,
-  updated_at: caller.now,
-});
-
 const earliest = (times: string[]) => times.reduce((a, b) => (b < a ? b : a));
 
 /**
  * One trace's spans in one transaction. The trace is an agent instance (id = trace id), registered
  * active on its first span and finished by its root span. A span id already stored is a no-op when
- * the span is the same, and rejected when it differs.
+ * the span is the same, and rejected when it differs. A child may arrive before its parent (its
+ * parent is not checked), and is under it once the parent arrives.
  */
-async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): Promise<TraceWrites> {
+export async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): Promise<TraceWrites> {
   const traceId = spans[0]!.traceId;
   let instance = await tx.lockInstance(caller.accountId, traceId);
   let registered: InstanceRecord | undefined;
@@ -144,21 +124,24 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
       agent_deployment_id: registration.deployment.id,
       status: 'active',
       purpose: 'live',
-      started_at: earliest(spans.map((span) => span.startedAt)),
+      started_at: earliest(spans.map((span) => span.started_at)),
     });
     await tx.insertInstance(instance);
     registered = instance;
   }
   const known = new Map<string, SpanRecord>();
   for (const span of await tx.findSpans(caller.accountId, [...new Set(spans.map((s) => s.id))])) known.set(span.id, span);
+  const owner = { accountId: caller.accountId, agentId: instance.agent_id, instanceId: instance.id, at: caller.now };
   const fresh: SpanRecord[] = [];
+  let root: ReceivedSpan | undefined;
   const outcome: IngestOutcome = { stored: 0, duplicates: 0, rejected: [] };
   for (const span of spans) {
-    const record = spanRecord(span, instance, caller);
+    const record = newSpan(owner, span);
     const stored = known.get(record.id);
     if (!stored) {
       known.set(record.id, record);
       fresh.push(record);
+      if (span.parent_span_id === null) root ??= span;
     } else if (sameSpan(stored, record)) {
       outcome.duplicates += 1;
     } else {
@@ -171,38 +154,10 @@ async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpan[]): P
   const inserted = await tx.insertSpansIfAbsent(fresh);
   if (inserted.length !== fresh.length) throw new SpansStoredMeanwhile();
   outcome.stored = fresh.length;
-  const root = fresh.find((span) => span.parent_span_id === null);
   let finished: InstanceRecord | undefined;
   if (root && isOpen(instance.status)) {
-    finished = {
-      ...instance,
-      status: root.status,
-      started_at: instance.started_at === null || root.started_at < instance.started_at ? root.started_at : instance.started_at,
-      finished_at: root.finished_at,
-      updated_at: caller.now,
-    };
+    finished = finishedInstance(instance, { status: root.status, startedAt: root.started_at, finishedAt: root.finished_at, at: caller.now });
     await tx.updateInstance(finished);
   }
   return { outcome, registered, spans: fresh, finished };
-}
-
-/**
- * Publishes a committed trace's changes as the operations they stand for would: the instance as
- * registered, each span created, the instance as its root finished it (with its span counts then).
- */
-async function announce(domain: Domain, accountId: string, writes: TraceWrites): Promise<void> {
-  if (writes.spans.length > 0) domain.observer?.spansIngested(writes.spans.length);
-  if (!domain.events.wanted(accountId)) return;
-  const instanceChange = (instance: InstanceRecord, counts: SpanStatusCounts): ChangeEvent => ({
-    kind: 'instance.updated',
-    accountId,
-    ...instanceResource(instance, counts),
-  });
-  if (writes.registered) domain.events.publish(instanceChange(writes.registered, {}));
-  for (const span of writes.spans) domain.events.publish({ kind: 'span.created', accountId, ...spanResource(span) });
-  if (writes.finished) {
-    const { finished } = writes;
-    const counts = await domain.read((tx) => tx.spanCounts(accountId, finished.id));
-    domain.events.publish(instanceChange(finished, counts));
-  }
 }

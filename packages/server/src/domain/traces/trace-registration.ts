@@ -1,10 +1,11 @@
-import type { ServiceIdentity } from '../../otlp/read-spans.js';
 import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import { admitInstance } from '../agents/agent-rules.js';
+import { newAgent } from '../agents/new-agent.js';
 import type { Caller } from '../caller.js';
 import { newId } from '../ids.js';
 import { resolveDeployment } from '../instances/resolve-deployment.js';
+import type { ServiceIdentity } from './received-spans.js';
 
 /** The schema version every traced instance registers: it declares no span types, so any schema_name goes. */
 export const TRACE_SCHEMA_IDENTIFIER = 'otlp';
@@ -36,20 +37,9 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     if (!agentId) {
       agentId = newId();
       // A concurrent export of the same new service fails this insert with a conflict; it runs again and finds the agent.
-      await tx.insertAgent({
-        account_id: caller.accountId,
-        id: agentId,
-        name,
-        description: `OpenTelemetry service ${name}`,
-        external_identifier: name,
-        owner_person_id: null,
-        risk_profile_id: null,
-        team_id: null,
-        status: 'pending',
-        first_instance_at: null,
-        inserted_at: caller.now,
-        updated_at: caller.now,
-      });
+      await tx.insertAgent(
+        newAgent(caller.accountId, caller.now, { id: agentId, name, description: `OpenTelemetry service ${name}`, external_identifier: name }),
+      );
     }
   }
   const deployment = await resolveDeployment(tx, caller, { agent_id: agentId });
