@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../domain/errors.js';
 import type { Store } from '../store/store.js';
+import { RETRY_AFTER_SECONDS } from './error-answer.js';
 
 /** Writes queued in the store past which new write requests are refused (see `guardCapacity`). */
 export const DEFAULT_MAX_QUEUED_WRITES = 1000;
-
-/** What a client waits before it sends a refused write again. */
-const RETRY_AFTER_SECONDS = '1';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,18 +1,23 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { ApiError } from '../domain/errors.js';
 import { otlpTypes } from './proto.js';
 
 /** The two OTLP/HTTP encodings. */
 export type OtlpEncoding = 'protobuf' | 'json';
 
 /** A body that is not an OTLP export request at all: answered 400, nothing stored. */
-export class MalformedExportError extends Error {
-  override readonly name = 'MalformedExportError';
+export class MalformedExportError extends ApiError {
+  constructor(message: string) {
+    super(400, 'validation_error', message);
+  }
 }
 
 /** A decompressed body larger than the limit: answered 413. */
-export class ExportTooLargeError extends Error {
-  override readonly name = 'ExportTooLargeError';
+export class ExportTooLargeError extends ApiError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
+  }
 }
 
 const gunzipAsync = promisify(gunzip);

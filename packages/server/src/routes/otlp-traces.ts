@@ -2,10 +2,10 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
 import { requireToken, type TokenThrottle } from '../http/authentication.js';
+import { errorAnswer, RETRY_AFTER_SECONDS, type DoorWording } from '../http/error-answer.js';
 import { CONTENT_TYPES, exportResponseBody, statusBody } from '../otlp/export-response.js';
 import { readExport } from '../otlp/read-spans.js';
-import { decodeExportRequest, decompressedBody, ExportTooLargeError, MalformedExportError, type OtlpEncoding } from '../otlp/wire-object.js';
-import { StoreUnavailableError } from '../store/errors.js';
+import { decodeExportRequest, decompressedBody, type OtlpEncoding } from '../otlp/wire-object.js';
 import { assertJsonShape } from '../domain/json-shape.js';
 import { LIMIT_FLAGS, type RequestLimits } from '../domain/request-limits.js';
 
@@ -13,7 +13,6 @@ import { LIMIT_FLAGS, type RequestLimits } from '../domain/request-limits.js';
 export const DEFAULT_OTLP_BODY_LIMIT = 4 * 1024 * 1024;
 /** Exports being stored at once by default; more are answered 429 (exporters retry after Retry-After). */
 export const DEFAULT_OTLP_EXPORTS_IN_FLIGHT = 32;
-const RETRY_AFTER_SECONDS = '1';
 
 function encodingOf(request: FastifyRequest): OtlpEncoding | undefined {
   const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
@@ -22,20 +21,13 @@ function encodingOf(request: FastifyRequest): OtlpEncoding | undefined {
   return undefined;
 }
 
-/** HTTP status and message of a refused export, from whatever refused it. */
-function refusal(error: FastifyError, bodyLimit: number): { status: number; message: string } | undefined {
-  if (error instanceof ApiError) return { status: error.statusCode, message: error.message };
-  if (error instanceof MalformedExportError) return { status: 400, message: error.message };
-  if (error instanceof ExportTooLargeError) return { status: 413, message: error.message };
-  if (error instanceof StoreUnavailableError) return { status: 503, message: 'the database is unavailable; retry shortly' };
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, message: `the request body is larger than this server's limit of ${bodyLimit} bytes; export fewer spans per request` };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, message: 'send Content-Type: application/x-protobuf or application/json (OTLP/HTTP)' };
-  }
-  return undefined;
-}
+/** How OTLP words the refusals the API words for JSON bodies. */
+const otlpWording = (bodyLimit: number): DoorWording => ({
+  bodyLimit,
+  smallerBody: 'export fewer spans per request',
+  mediaType: new ApiError(415, 'validation_error', 'send Content-Type: application/x-protobuf or application/json (OTLP/HTTP)'),
+  failed: 'trace export failed',
+});
 
 /**
  * POST /v1/traces: OTLP/HTTP trace export (protobuf or JSON, gzip or not), on the API's token. Every
@@ -53,16 +45,15 @@ export function otlpTraceRoutes(
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser([CONTENT_TYPES.protobuf, CONTENT_TYPES.json], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const wording = otlpWording(bodyLimit);
+    // The API's answer to the error, re-encoded as a `google.rpc.Status`.
     scope.setErrorHandler((error: FastifyError, request, reply) => {
       const encoding = encodingOf(request) ?? 'json';
-      const known = refusal(error, bodyLimit);
-      if (!known) request.log.error({ err: error }, 'trace export failed');
-      const { status, message } = known ?? { status: 500, message: `internal server error (request ${request.id}); it has been logged` };
-      if ((status === 429 || status === 503) && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
+      const { statusCode, message } = errorAnswer(error, request, reply, wording);
       return reply
-        .code(status)
+        .code(statusCode)
         .type(CONTENT_TYPES[encoding])
-        .send(statusBody(status, message, encoding));
+        .send(statusBody(statusCode, message, encoding));
     });
     guards.capacity(scope);
     requireToken(scope, domain, guards.throttle);
