@@ -1,3 +1,4 @@
+import { MAX_AGENT_NAME_LENGTH } from '@agentspan/protocol';
 import type { ServiceIdentity } from '../../otlp/read-spans.js';
 import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
@@ -12,7 +13,7 @@ const TRACE_SCHEMA_DOCUMENT = JSON.stringify({ external_identifier: TRACE_SCHEMA
 /** The version of a service that sends no `service.version`. */
 export const UNVERSIONED = 'unversioned';
 /** Agent names and external identifiers are at most this long. */
-const MAX_AGENT_NAME = 200;
+const MAX_AGENT_NAME = MAX_AGENT_NAME_LENGTH;
 
 export interface TraceRegistration {
   deployment: DeploymentRecord;
