@@ -1,10 +1,10 @@
-import { PrefactorHttpClient, type FinishStatus } from '@agentspan/client';
+import { FINISH_STATUSES, isFinishStatus, PrefactorHttpClient, type FinishStatus } from '@agentspan/client';
 import { BulkSender, type DeliveryStats } from './bulk-sender.js';
 import { errorPayload } from './error-payload.js';
 import { newInstanceId, SpanIds } from './ids.js';
 import { finishItem, registerItems } from './instance-items.js';
 import { terminationIn } from './item-outcome.js';
-import { checkSpanTypes, FINISH_STATUSES, type Payload, type ResolvedTracerOptions, type SpanTypeDefinition } from './options.js';
+import { checkSpanTypes, type Payload, type ResolvedTracerOptions, type SpanTypeDefinition } from './options.js';
 import { redactor } from './redaction.js';
 import { Span, UNRECORDED_SPAN, type SpanSink } from './span.js';
 import type { SpanContext } from './span-context.js';
@@ -232,7 +232,7 @@ export class Tracer implements SpanSink {
   shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
     if (this.#shutdown) return this.#shutdown;
     const status = options.status ?? 'complete';
-    if (!FINISH_STATUSES.includes(status)) {
+    if (!isFinishStatus(status)) {
       return Promise.reject(new TypeError(`shutdown: status must be one of ${FINISH_STATUSES.join(', ')}; got ${String(status)}`));
     }
     let timeoutMs: number;
