@@ -10,6 +10,7 @@ import { Span, UNRECORDED_SPAN, type SpanSink } from './span.js';
 import type { SpanContext } from './span-context.js';
 import { Termination, type TerminateCallback } from './termination.js';
 import { unref } from './unref.js';
+import { SDK_PACKAGE, SDK_VERSION } from './version.js';
 
 export interface SpanOptions {
   /** The parent span (or its id); `null` for a root span. Default: the current span, where the runtime tracks one. */
@@ -301,7 +302,7 @@ export class Tracer implements SpanSink {
   }
 }
 
-const TRACER_SDK = '@agentspan/tracer@0.1.0';
+const TRACER_SDK = `${SDK_PACKAGE}@${SDK_VERSION}`;
 
 /** Declares every span name not declared otherwise: accepted, unvalidated. */
 const ANY_OTHER_SPAN_TYPE: SpanTypeDefinition = Object.freeze({
