@@ -34,7 +34,16 @@ export type { AgentEvent, AgentOutlineEvent, Events, StreamEventsOptions, Stream
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
-export { AGENT_STATUSES, FINISH_STATUSES, INSTANCE_STATUSES, OPEN_STATUSES, SPAN_STATUSES, isFinishStatus, isOpenStatus } from '@agentspan/protocol';
+export {
+  MAX_BULK_ITEMS,
+  AGENT_STATUSES,
+  FINISH_STATUSES,
+  INSTANCE_STATUSES,
+  OPEN_STATUSES,
+  SPAN_STATUSES,
+  isFinishStatus,
+  isOpenStatus,
+} from '@agentspan/protocol';
 export type {
   Agent,
   AgentAvailableActions,

@@ -1,4 +1,4 @@
-import { environmentVariable, OptionChecks, shownValue } from '@agentspan/client';
+import { environmentVariable, MAX_BULK_ITEMS, OptionChecks, shownValue } from '@agentspan/client';
 
 /** A span type the instance's schema version declares: the server validates payloads against it. */
 export interface SpanTypeDefinition {
@@ -94,9 +94,6 @@ export const TRACER_DEFAULTS = {
   requestTimeout: 30_000,
   shutdownTimeout: 5_000,
 } as const;
-
-/** The bulk endpoint's limit on items per request. */
-const MAX_BATCH_SIZE = 1000;
 
 const KNOWN_OPTIONS = [
   'apiUrl',
@@ -210,7 +207,7 @@ export function resolveTracerOptions(input: TracerOptions): ResolvedTracerOption
   const initialRetryDelay = check.milliseconds('initialRetryDelay', input.initialRetryDelay, TRACER_DEFAULTS.initialRetryDelay, 'non-negative');
   const maxRetryDelay = check.milliseconds('maxRetryDelay', input.maxRetryDelay, TRACER_DEFAULTS.maxRetryDelay, 'non-negative');
   check.retryDelays(initialRetryDelay, maxRetryDelay);
-  const batchSize = integer('batchSize', input.batchSize, TRACER_DEFAULTS.batchSize, 1, MAX_BATCH_SIZE);
+  const batchSize = integer('batchSize', input.batchSize, TRACER_DEFAULTS.batchSize, 1, MAX_BULK_ITEMS);
   const maxQueueSize = integer('maxQueueSize', input.maxQueueSize, TRACER_DEFAULTS.maxQueueSize, 1, Number.MAX_SAFE_INTEGER);
   if (maxQueueSize < batchSize) {
     fail(`maxQueueSize (${maxQueueSize}) must be at least batchSize (${batchSize}); raise maxQueueSize or lower batchSize`);
