@@ -1,6 +1,7 @@
 import { PrefactorClientError } from './errors/client-error.js';
 import { buildRetryPolicy, type RetryJitter, type RetryPolicy } from './retry-policy.js';
 import { delay, type Sleep } from './delay.js';
+import { environmentVariable, OptionChecks, shownValue } from './option-checks.js';
 import type { Transport } from './transport/transport.js';
 import { SDK_PACKAGE, SDK_VERSION } from './version.js';
 
@@ -73,23 +74,14 @@ const KNOWN_KEYS = new Set<string>([
   'random',
 ]);
 
-// Timers overflow above this and fire at once.
-const MAX_TIMER_MS = 2_147_483_647;
-
 const fail = (message: string): never => {
   throw new PrefactorClientError(`Invalid PrefactorHttpClient config: ${message}`);
 };
 
-const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : String(value));
-
-function environment(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.[name];
-  return value === '' ? undefined : value;
-}
+const check = new OptionChecks(fail);
 
 function resolveApiUrl(value: unknown): string {
-  const raw = value ?? environment('PREFACTOR_API_URL');
+  const raw = value ?? environmentVariable('PREFACTOR_API_URL');
   if (raw === undefined || raw === null || raw === '') {
     return fail('apiUrl is required: pass apiUrl (e.g. "https://app.prefactorai.com") or set PREFACTOR_API_URL');
   }
@@ -98,19 +90,19 @@ function resolveApiUrl(value: unknown): string {
   try {
     url = new URL(raw);
   } catch {
-    return fail(`apiUrl must be an absolute http(s) URL such as "https://app.prefactorai.com"; got ${shown(raw)}`);
+    return fail(`apiUrl must be an absolute http(s) URL such as "https://app.prefactorai.com"; got ${shownValue(raw)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(`apiUrl must use http or https; got ${shown(raw)}`);
+    return fail(`apiUrl must use http or https; got ${shownValue(raw)}`);
   }
   if (url.search !== '' || url.hash !== '') {
-    return fail(`apiUrl must not carry a query or fragment; got ${shown(raw)}`);
+    return fail(`apiUrl must not carry a query or fragment; got ${shownValue(raw)}`);
   }
   return url.href.replace(/\/+$/, '');
 }
 
 function resolveApiToken(value: unknown): string {
-  const raw = value ?? environment('PREFACTOR_API_TOKEN');
+  const raw = value ?? environmentVariable('PREFACTOR_API_TOKEN');
   if (raw === undefined || raw === null) {
     return fail('apiToken is required: pass apiToken or set PREFACTOR_API_TOKEN');
   }
@@ -121,18 +113,10 @@ function resolveApiToken(value: unknown): string {
   return raw;
 }
 
-function number(field: string, value: unknown, fallback: number, rule: 'positive' | 'non-negative'): number {
-  if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (rule === 'positive' ? value > 0 : value >= 0);
-  if (!ok) fail(`${field} must be a ${rule} number of milliseconds; got ${shown(value)}`);
-  if ((value as number) > MAX_TIMER_MS) fail(`${field} must be at most ${MAX_TIMER_MS} ms; got ${shown(value)}`);
-  return value as number;
-}
-
 function maxRetries(value: unknown): number {
   if (value === undefined) return DEFAULT_CONFIG.maxRetries;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    return fail(`maxRetries must be a non-negative integer (0 disables retries); got ${shown(value)}`);
+    return fail(`maxRetries must be a non-negative integer (0 disables retries); got ${shownValue(value)}`);
   }
   return value;
 }
@@ -140,7 +124,7 @@ function maxRetries(value: unknown): number {
 function retryMultiplier(value: unknown): number {
   if (value === undefined) return DEFAULT_CONFIG.retryMultiplier;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    return fail(`retryMultiplier must be a number >= 1; got ${shown(value)}`);
+    return fail(`retryMultiplier must be a number >= 1; got ${shownValue(value)}`);
   }
   return value;
 }
@@ -148,19 +132,14 @@ function retryMultiplier(value: unknown): number {
 function retryStatuses(value: unknown): readonly number[] {
   if (value === undefined) return DEFAULT_CONFIG.retryOnStatusCodes;
   const ok = Array.isArray(value) && value.every((s) => Number.isInteger(s) && s >= 100 && s <= 599);
-  if (!ok) return fail(`retryOnStatusCodes must be an array of HTTP status codes (100-599); got ${shown(value)}`);
+  if (!ok) return fail(`retryOnStatusCodes must be an array of HTTP status codes (100-599); got ${shownValue(value)}`);
   return value as number[];
 }
 
 function retryJitter(value: unknown): RetryJitter {
   if (value === undefined) return DEFAULT_CONFIG.retryJitter;
-  if (value !== 'full' && value !== 'equal') return fail(`retryJitter must be "full" or "equal"; got ${shown(value)}`);
+  if (value !== 'full' && value !== 'equal') return fail(`retryJitter must be "full" or "equal"; got ${shownValue(value)}`);
   return value;
-}
-
-function optionalFunction<T>(field: string, value: unknown): T | undefined {
-  if (value !== undefined && typeof value !== 'function') fail(`${field} must be a function; got ${typeof value}`);
-  return value as T | undefined;
 }
 
 function transport(value: unknown): Transport | undefined {
@@ -184,23 +163,18 @@ function sdkHeader(prefix: unknown): string {
 /** Checks every option once, at construction, so requests never re-check or re-derive them. */
 export function resolveConfig(input: PrefactorClientConfig = {}): ResolvedConfig {
   if (typeof input !== 'object' || input === null) fail('expected an options object');
-  const unknown = Object.keys(input).filter((key) => !KNOWN_KEYS.has(key));
-  if (unknown.length > 0) {
-    fail(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; known options: ${[...KNOWN_KEYS].join(', ')}`);
-  }
-  const initialRetryDelay = number('initialRetryDelay', input.initialRetryDelay, DEFAULT_CONFIG.initialRetryDelay, 'non-negative');
-  const maxRetryDelay = number('maxRetryDelay', input.maxRetryDelay, DEFAULT_CONFIG.maxRetryDelay, 'non-negative');
-  if (initialRetryDelay > maxRetryDelay) {
-    fail(`initialRetryDelay (${initialRetryDelay}) must not exceed maxRetryDelay (${maxRetryDelay})`);
-  }
+  check.knownKeys(input, KNOWN_KEYS);
+  const initialRetryDelay = check.milliseconds('initialRetryDelay', input.initialRetryDelay, DEFAULT_CONFIG.initialRetryDelay, 'non-negative');
+  const maxRetryDelay = check.milliseconds('maxRetryDelay', input.maxRetryDelay, DEFAULT_CONFIG.maxRetryDelay, 'non-negative');
+  check.retryDelays(initialRetryDelay, maxRetryDelay);
   if (input.fetch !== undefined && input.transport !== undefined) {
     fail('pass either fetch or transport, not both');
   }
   return Object.freeze({
     baseUrl: resolveApiUrl(input.apiUrl),
     apiToken: resolveApiToken(input.apiToken),
-    requestTimeout: number('requestTimeout', input.requestTimeout, DEFAULT_CONFIG.requestTimeout, 'positive'),
-    connectTimeout: number('connectTimeout', input.connectTimeout, DEFAULT_CONFIG.connectTimeout, 'positive'),
+    requestTimeout: check.milliseconds('requestTimeout', input.requestTimeout, DEFAULT_CONFIG.requestTimeout, 'positive'),
+    connectTimeout: check.milliseconds('connectTimeout', input.connectTimeout, DEFAULT_CONFIG.connectTimeout, 'positive'),
     retry: buildRetryPolicy({
       maxRetries: maxRetries(input.maxRetries),
       initialDelay: initialRetryDelay,
@@ -208,11 +182,11 @@ export function resolveConfig(input: PrefactorClientConfig = {}): ResolvedConfig
       multiplier: retryMultiplier(input.retryMultiplier),
       statuses: retryStatuses(input.retryOnStatusCodes),
       jitter: retryJitter(input.retryJitter),
-      random: optionalFunction<() => number>('random', input.random) ?? Math.random,
+      random: check.optionalFunction<() => number>('random', input.random) ?? Math.random,
     }),
-    fetch: optionalFunction<typeof fetch>('fetch', input.fetch),
+    fetch: check.optionalFunction<typeof fetch>('fetch', input.fetch),
     transport: transport(input.transport),
     sdkHeader: sdkHeader(input.sdkHeaderPrefix),
-    sleep: optionalFunction<Sleep>('sleep', input.sleep) ?? delay,
+    sleep: check.optionalFunction<Sleep>('sleep', input.sleep) ?? delay,
   });
 }

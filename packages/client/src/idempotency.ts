@@ -1,4 +1,4 @@
-import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH } from '@agentspan/protocol';
+import { BULK_KEY_MAX_LENGTH, BULK_KEY_MIN_LENGTH, firstRepeatedKey, MAX_IDEMPOTENCY_KEY_LENGTH } from '@agentspan/protocol';
 import { timeOrderedUuid } from './time-ordered-uuid.js';
 import { PrefactorClientError } from './errors/client-error.js';
 
@@ -18,18 +18,18 @@ export function idempotencyKeyFor(operation: string, given: string | null | unde
 }
 
 /** Bulk items each need their own key of 8-64 characters, unique within the request. */
-export function checkBulkKeys(keys: readonly unknown[]): void {
-  const seen = new Set<string>();
-  keys.forEach((key, index) => {
+export function checkBulkKeys(items: readonly { readonly idempotency_key?: unknown }[]): void {
+  const repeated = firstRepeatedKey(items);
+  items.forEach(({ idempotency_key: key }, index) => {
     if (typeof key !== 'string' || key.length < BULK_KEY_MIN_LENGTH || key.length > BULK_KEY_MAX_LENGTH) {
       const got = typeof key === 'string' ? `${key.length} characters` : typeof key;
       throw new PrefactorClientError(
         `bulk.execute: items[${index}].idempotency_key must be a string of ` + `${BULK_KEY_MIN_LENGTH}-${BULK_KEY_MAX_LENGTH} characters; got ${got}`,
       );
     }
-    if (seen.has(key)) {
+    // Checked in order, so the first bad item is the one named.
+    if (index === repeated?.index) {
       throw new PrefactorClientError(`bulk.execute: items[${index}].idempotency_key "${key}" repeats an earlier item's key; each item needs its own`);
     }
-    seen.add(key);
   });
 }

@@ -2,7 +2,8 @@ export { PrefactorHttpClient } from './client.js';
 export { DEFAULT_CONFIG, type PrefactorClientConfig } from './config.js';
 export * from './errors/index.js';
 export type { CallOptions, SpanCallOptions } from './operation.js';
-export type { RetryJitter } from './retry-policy.js';
+export { backoffDelay, retryAfterDelay, type Backoff, type RetryJitter } from './retry-policy.js';
+export { environmentVariable, MAX_TIMER_MS, OptionChecks, shownValue } from './option-checks.js';
 export type { Sleep } from './delay.js';
 export type { Time } from './wire-time.js';
 export type {
@@ -33,6 +34,16 @@ export type { AgentEvent, AgentOutlineEvent, Events, StreamEventsOptions, Stream
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
+export {
+  MAX_BULK_ITEMS,
+  AGENT_STATUSES,
+  FINISH_STATUSES,
+  INSTANCE_STATUSES,
+  OPEN_STATUSES,
+  SPAN_STATUSES,
+  isFinishStatus,
+  isOpenStatus,
+} from '@agentspan/protocol';
 export type {
   Agent,
   AgentAvailableActions,

@@ -20,6 +20,9 @@ export interface RetryPolicyOptions extends Omit<RetryPolicy, 'statuses'> {
   readonly statuses: readonly number[];
 }
 
+/** The shape of exponential backoff: the first wait, its growth per retry, its cap, and the jitter. */
+export type Backoff = Pick<RetryPolicy, 'initialDelay' | 'maxDelay' | 'multiplier' | 'jitter' | 'random'>;
+
 export function buildRetryPolicy(options: RetryPolicyOptions): RetryPolicy {
   return Object.freeze({ ...options, statuses: new Set(options.statuses) });
 }
@@ -34,10 +37,10 @@ export function isRetryable(policy: RetryPolicy, error: PrefactorHttpError): boo
 }
 
 /** Wait before retry number `retryIndex` (0 for the first retry): exponential, capped, jittered. */
-export function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
-  const ceiling = Math.min(policy.maxDelay, policy.initialDelay * policy.multiplier ** retryIndex);
-  const random = policy.random();
-  return policy.jitter === 'full' ? random * ceiling : ceiling / 2 + (random * ceiling) / 2;
+export function backoffDelay(backoff: Backoff, retryIndex: number): number {
+  const ceiling = Math.min(backoff.maxDelay, backoff.initialDelay * backoff.multiplier ** retryIndex);
+  const random = backoff.random();
+  return backoff.jitter === 'full' ? random * ceiling : ceiling / 2 + (random * ceiling) / 2;
 }
 
 const SECONDS = /^\s*\d+(\.\d+)?\s*$/;
@@ -46,7 +49,11 @@ const SECONDS = /^\s*\d+(\.\d+)?\s*$/;
  * The wait a `Retry-After` header asks for (delay-seconds or an HTTP date), capped at
  * `maxDelay`; undefined when the header is absent or unreadable, so backoff applies.
  */
-export function retryAfterDelay(policy: RetryPolicy, header: string | string[] | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterDelay(
+  policy: Pick<RetryPolicy, 'maxDelay'>,
+  header: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || value === '') return undefined;
   let wait: number;

@@ -15,10 +15,10 @@ import {
   QueryCursor,
   QueryFilter,
   SPAN_ID_PATTERN,
-  SPAN_STATUSES,
   Timestamp,
   TimestampInput,
 } from './common.js';
+import { SPAN_STATUSES } from './statuses.js';
 import { CursorPagination, Success } from './envelopes.js';
 
 export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);

@@ -1,22 +1,18 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
 import { type Static } from '@sinclair/typebox';
-import {
-  Counts,
-  IdempotencyKey,
-  INSTANCE_STATUSES,
-  Nullable,
-  OptionalNullable,
-  PlainText,
-  QueryFilter,
-  SPAN_ID_PATTERN,
-  Timestamp,
-} from './common.js';
+import { Counts, IdempotencyKey, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import { AGENT_STATUSES, INSTANCE_STATUSES } from './statuses.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 
-/** `dormant` is part of Prefactor's vocabulary; this server never assigns it. */
-export const AGENT_STATUSES = ['pending', 'active', 'dormant', 'retired'] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
+/** The labels an agent carries for the caller's own people, teams and risk profiles. */
+export const AGENT_LABELS = ['owner_person_id', 'risk_profile_id', 'team_id'] as const;
+export type AgentLabel = (typeof AGENT_LABELS)[number];
+
+/** Longest agent name, external identifier and label an agent takes, in characters. */
+export const MAX_AGENT_NAME_LENGTH = 200;
+export const MAX_AGENT_EXTERNAL_IDENTIFIER_LENGTH = 200;
+export const MAX_AGENT_LABEL_LENGTH = 200;
 
 /** What may be done to an agent in its current state. */
 export const AgentAvailableActions = Type.Object({
@@ -51,13 +47,13 @@ export const Agent = Type.Object({
 export type Agent = Static<typeof Agent>;
 
 /** A person, team or risk profile id of the caller's: this server keeps it as an opaque label. */
-const Label = PlainText({ minLength: 1, maxLength: 200 });
-const AgentName = PlainText({ minLength: 1, maxLength: 200 });
+const Label = PlainText({ minLength: 1, maxLength: MAX_AGENT_LABEL_LENGTH });
+const AgentName = PlainText({ minLength: 1, maxLength: MAX_AGENT_NAME_LENGTH });
 
 export const AgentForCreate = Type.Object({
   name: AgentName,
   description: OptionalNullable(PlainText()),
-  external_identifier: OptionalNullable(PlainText({ minLength: 1, maxLength: 200 })),
+  external_identifier: OptionalNullable(PlainText({ minLength: 1, maxLength: MAX_AGENT_EXTERNAL_IDENTIFIER_LENGTH })),
   id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
   owner_person_id: OptionalNullable(Label),
   risk_profile_id: OptionalNullable(Label),

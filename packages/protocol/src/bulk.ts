@@ -29,6 +29,24 @@ export const BulkRequestBody = Type.Object({
 });
 export type BulkRequestBody = Static<typeof BulkRequestBody>;
 
+/** A bulk item that reuses a key: `index` repeats the key of the earlier item at `earlier`. */
+export interface RepeatedKey {
+  index: number;
+  earlier: number;
+}
+
+/** Every bulk item needs its own `idempotency_key`: the first item that repeats an earlier one's, if any. */
+export function firstRepeatedKey(items: readonly { readonly idempotency_key?: unknown }[]): RepeatedKey | undefined {
+  const seen = new Map<unknown, number>();
+  for (let index = 0; index < items.length; index++) {
+    const key = items[index]!.idempotency_key;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) return { index, earlier };
+    seen.set(key, index);
+  }
+  return undefined;
+}
+
 export const BulkOutput = Type.Object(
   {
     status: Type.Union([Type.Literal('success'), Type.Literal('error')]),

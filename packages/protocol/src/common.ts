@@ -1,6 +1,7 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
 import { type StringOptions, type TInteger, type TSchema } from '@sinclair/typebox';
+import { FINISH_STATUSES, INSTANCE_PURPOSES, INSTANCE_STATUSES, SPAN_STATUSES } from './statuses.js';
 
 /** A field that may be absent, or sent as an explicit `null` (read as absent). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -44,16 +45,6 @@ export const SPAN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 
 export const IdempotencyKey = PlainText({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH });
 
-export const SPAN_STATUSES = ['pending', 'active', 'complete', 'failed', 'cancelled'] as const;
-export const FINISH_STATUSES = ['complete', 'failed', 'cancelled'] as const;
-export const INSTANCE_STATUSES = [...SPAN_STATUSES, 'terminated'] as const;
-export const INSTANCE_PURPOSES = ['live', 'smoke_test', 'eval'] as const;
-
-export type SpanStatus = (typeof SPAN_STATUSES)[number];
-export type FinishStatus = (typeof FINISH_STATUSES)[number];
-export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
-export type InstancePurpose = (typeof INSTANCE_PURPOSES)[number];
-
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v)) as never) as unknown as TSchema & { static: T[number] };
 
@@ -61,8 +52,6 @@ export const SpanStatusSchema = literals(SPAN_STATUSES);
 export const FinishStatusSchema = literals(FINISH_STATUSES);
 export const InstanceStatusSchema = literals(INSTANCE_STATUSES);
 export const InstancePurposeSchema = literals(INSTANCE_PURPOSES);
-
-export const isFinishStatus = (s: string): s is FinishStatus => (FINISH_STATUSES as readonly string[]).includes(s);
 
 /** An object of integer counts, one per name (span counts, instance counts). */
 export const Counts = <K extends string>(names: readonly K[]) =>

@@ -1,3 +1,4 @@
+export * from './statuses.js';
 export * from './common.js';
 export * from './envelopes.js';
 export * from './agent-span.js';

@@ -1,4 +1,4 @@
-import { PrefactorAbortedError, PrefactorApiError, type BulkItem, type BulkOutput, type Sleep } from '@agentspan/client';
+import { backoffDelay, PrefactorAbortedError, PrefactorApiError, type Backoff, type BulkItem, type BulkOutput, type Sleep } from '@agentspan/client';
 import { DeliveryQueue, type FinishFields, type QueuedItem } from './delivery-queue.js';
 import { outcomeOf } from './item-outcome.js';
 import type { TracerLogger } from './options.js';
@@ -43,6 +43,7 @@ const MAX_LOGGED_REFUSALS = 100;
 export class BulkSender {
   readonly #options: BulkSenderOptions;
   readonly #queue: DeliveryQueue;
+  readonly #retryBackoff: Backoff;
   readonly #wait = new RetryWait();
   readonly #abort = new AbortController();
   readonly #refusalsLogged = new Set<string>();
@@ -61,6 +62,14 @@ export class BulkSender {
     this.#options = options;
     this.#queue = new DeliveryQueue(options.maxQueueSize);
     this.#batchLimit = options.batchSize;
+    // Doubling with equal jitter, as the tracer documents: the client's backoff with these settings.
+    this.#retryBackoff = {
+      initialDelay: options.initialRetryDelay,
+      maxDelay: options.maxRetryDelay,
+      multiplier: 2,
+      jitter: 'equal',
+      random: Math.random,
+    };
   }
 
   /** The wait between a request's retries, for the client: counted, and cut short by a flush. */
@@ -235,10 +244,8 @@ export class BulkSender {
   }
 
   async #backoff(): Promise<void> {
-    const { initialRetryDelay, maxRetryDelay } = this.#options;
-    const ceiling = Math.min(maxRetryDelay, initialRetryDelay * 2 ** this.#failures++);
     try {
-      await this.#wait.sleep(ceiling / 2 + (Math.random() * ceiling) / 2, this.#abort.signal);
+      await this.#wait.sleep(backoffDelay(this.#retryBackoff, this.#failures++), this.#abort.signal);
     } catch {
       // Aborted by stop(): the loop ends.
     }

@@ -1,4 +1,4 @@
-import type { FinishStatus } from '@agentspan/client';
+import { environmentVariable, MAX_BULK_ITEMS, OptionChecks, shownValue } from '@agentspan/client';
 
 /** A span type the instance's schema version declares: the server validates payloads against it. */
 export interface SpanTypeDefinition {
@@ -95,13 +95,6 @@ export const TRACER_DEFAULTS = {
   shutdownTimeout: 5_000,
 } as const;
 
-export const FINISH_STATUSES: readonly FinishStatus[] = ['complete', 'failed', 'cancelled'];
-
-/** The bulk endpoint's limit on items per request. */
-const MAX_BATCH_SIZE = 1000;
-// Timers overflow above this and fire at once.
-const MAX_TIMER_MS = 2_147_483_647;
-
 const KNOWN_OPTIONS = [
   'apiUrl',
   'apiToken',
@@ -135,40 +128,25 @@ const fail = (message: string): never => {
   throw new TracerConfigError(`createTracer: ${message}`);
 };
 
-const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : String(value));
-
-function environment(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.[name];
-  return value === '' ? undefined : value;
-}
+const check = new OptionChecks(fail);
 
 function text(field: string, value: unknown, hint: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') fail(`${field} must be a non-empty string: ${hint}; got ${shown(value)}`);
+  if (typeof value !== 'string' || value.trim() === '') fail(`${field} must be a non-empty string: ${hint}; got ${shownValue(value)}`);
   return value as string;
 }
 
 function integer(field: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(`${field} must be an integer from ${min} to ${max}; got ${shown(value)}`);
-  }
-  return value as number;
-}
-
-function milliseconds(field: string, value: unknown, fallback: number, rule: 'positive' | 'non-negative'): number {
-  if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (rule === 'positive' ? value > 0 : value >= 0);
-  if (!ok || (value as number) > MAX_TIMER_MS) {
-    fail(`${field} must be a ${rule} number of milliseconds, at most ${MAX_TIMER_MS}; got ${shown(value)}`);
+    fail(`${field} must be an integer from ${min} to ${max}; got ${shownValue(value)}`);
   }
   return value as number;
 }
 
 function flag(field: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(`${field} must be true or false; got ${shown(value)}`);
+  if (typeof value !== 'boolean') fail(`${field} must be true or false; got ${shownValue(value)}`);
   return value as boolean;
 }
 
@@ -208,11 +186,6 @@ export function checkSpanTypes(value: unknown, call = 'createTracer: spanTypes')
   return value as SpanTypeDefinition[];
 }
 
-function optionalFunction<T>(field: string, value: unknown, what: string): T | undefined {
-  if (value !== undefined && typeof value !== 'function') fail(`${field} must be ${what}; got ${typeof value}`);
-  return value as T | undefined;
-}
-
 function logger(value: unknown): TracerLogger {
   if (value === undefined) return console;
   if (typeof (value as TracerLogger | null)?.warn !== 'function') fail('logger must be an object with a warn(message) method, such as console');
@@ -222,7 +195,7 @@ function logger(value: unknown): TracerLogger {
 function sampleRate(value: unknown): number {
   if (value === undefined) return 1;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    fail(`sampleRate must be a number from 0 (trace nothing) to 1 (trace every instance); got ${shown(value)}`);
+    fail(`sampleRate must be a number from 0 (trace nothing) to 1 (trace every instance); got ${shownValue(value)}`);
   }
   return value as number;
 }
@@ -230,16 +203,11 @@ function sampleRate(value: unknown): number {
 /** Every option checked once, so that a mistake is an error at createTracer, never a silent loss later. */
 export function resolveTracerOptions(input: TracerOptions): ResolvedTracerOptions {
   if (typeof input !== 'object' || input === null) fail('expected an options object, e.g. createTracer({ agent: { name, version } })');
-  const unknown = Object.keys(input).filter((key) => !(KNOWN_OPTIONS as readonly string[]).includes(key));
-  if (unknown.length > 0) {
-    fail(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; known options: ${KNOWN_OPTIONS.join(', ')}`);
-  }
-  const initialRetryDelay = milliseconds('initialRetryDelay', input.initialRetryDelay, TRACER_DEFAULTS.initialRetryDelay, 'non-negative');
-  const maxRetryDelay = milliseconds('maxRetryDelay', input.maxRetryDelay, TRACER_DEFAULTS.maxRetryDelay, 'non-negative');
-  if (initialRetryDelay > maxRetryDelay) {
-    fail(`initialRetryDelay (${initialRetryDelay}) must not exceed maxRetryDelay (${maxRetryDelay}); raise maxRetryDelay or lower initialRetryDelay`);
-  }
-  const batchSize = integer('batchSize', input.batchSize, TRACER_DEFAULTS.batchSize, 1, MAX_BATCH_SIZE);
+  check.knownKeys(input, KNOWN_OPTIONS);
+  const initialRetryDelay = check.milliseconds('initialRetryDelay', input.initialRetryDelay, TRACER_DEFAULTS.initialRetryDelay, 'non-negative');
+  const maxRetryDelay = check.milliseconds('maxRetryDelay', input.maxRetryDelay, TRACER_DEFAULTS.maxRetryDelay, 'non-negative');
+  check.retryDelays(initialRetryDelay, maxRetryDelay);
+  const batchSize = integer('batchSize', input.batchSize, TRACER_DEFAULTS.batchSize, 1, MAX_BULK_ITEMS);
   const maxQueueSize = integer('maxQueueSize', input.maxQueueSize, TRACER_DEFAULTS.maxQueueSize, 1, Number.MAX_SAFE_INTEGER);
   if (maxQueueSize < batchSize) {
     fail(`maxQueueSize (${maxQueueSize}) must be at least batchSize (${batchSize}); raise maxQueueSize or lower batchSize`);
@@ -249,23 +217,27 @@ export function resolveTracerOptions(input: TracerOptions): ResolvedTracerOption
     apiUrl: input.apiUrl,
     apiToken: input.apiToken,
     agent: agent(input.agent),
-    agentId: text('agentId', input.agentId ?? environment('PREFACTOR_AGENT_ID'), 'pass the agent id or leave it out with a deployment-scoped token'),
+    agentId: text(
+      'agentId',
+      input.agentId ?? environmentVariable('PREFACTOR_AGENT_ID'),
+      'pass the agent id or leave it out with a deployment-scoped token',
+    ),
     environmentId: text('environmentId', input.environmentId, 'pass an environment id or leave it out'),
     spanTypes: checkSpanTypes(input.spanTypes),
     batchSize,
-    flushInterval: milliseconds('flushInterval', input.flushInterval, TRACER_DEFAULTS.flushInterval, 'positive'),
+    flushInterval: check.milliseconds('flushInterval', input.flushInterval, TRACER_DEFAULTS.flushInterval, 'positive'),
     maxQueueSize,
-    pollInterval: milliseconds('pollInterval', input.pollInterval, TRACER_DEFAULTS.pollInterval, 'non-negative'),
+    pollInterval: check.milliseconds('pollInterval', input.pollInterval, TRACER_DEFAULTS.pollInterval, 'non-negative'),
     initialRetryDelay,
     maxRetryDelay,
-    requestTimeout: milliseconds('requestTimeout', input.requestTimeout, TRACER_DEFAULTS.requestTimeout, 'positive'),
-    shutdownTimeout: milliseconds('shutdownTimeout', input.shutdownTimeout, TRACER_DEFAULTS.shutdownTimeout, 'positive'),
-    redact: optionalFunction<(payload: Payload) => Payload>('redact', input.redact, 'a function (payload) => payload'),
+    requestTimeout: check.milliseconds('requestTimeout', input.requestTimeout, TRACER_DEFAULTS.requestTimeout, 'positive'),
+    shutdownTimeout: check.milliseconds('shutdownTimeout', input.shutdownTimeout, TRACER_DEFAULTS.shutdownTimeout, 'positive'),
+    redact: check.optionalFunction<(payload: Payload) => Payload>('redact', input.redact, 'a function (payload) => payload'),
     sampleRate: sampleRate(input.sampleRate),
     enabled: flag('enabled', input.enabled, true),
     captureStacks: flag('captureStacks', input.captureStacks, true),
     exitHooks: flag('exitHooks', input.exitHooks, true),
     logger: logger(input.logger),
-    fetch: optionalFunction<typeof fetch>('fetch', input.fetch, 'a fetch function'),
+    fetch: check.optionalFunction<typeof fetch>('fetch', input.fetch, 'a fetch function'),
   });
 }

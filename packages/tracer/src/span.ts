@@ -1,5 +1,5 @@
-import type { FinishStatus } from '@agentspan/client';
-import { FINISH_STATUSES, type Payload } from './options.js';
+import { FINISH_STATUSES, isFinishStatus, type FinishStatus } from '@agentspan/client';
+import type { Payload } from './options.js';
 
 export interface EndOptions {
   /** Default `complete`. */
@@ -46,7 +46,7 @@ export class Span {
   end(options: EndOptions = {}): void {
     const sink = this.#sink;
     if (sink === null) return;
-    if (options.status !== undefined && !FINISH_STATUSES.includes(options.status)) {
+    if (options.status !== undefined && !isFinishStatus(options.status)) {
       throw new TypeError(`span.end: status must be one of ${FINISH_STATUSES.join(', ')}; got ${String(options.status)}`);
     }
     this.#sink = null;

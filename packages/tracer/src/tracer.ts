@@ -1,15 +1,16 @@
-import { PrefactorHttpClient, type FinishStatus } from '@agentspan/client';
+import { FINISH_STATUSES, isFinishStatus, PrefactorHttpClient, type FinishStatus } from '@agentspan/client';
 import { BulkSender, type DeliveryStats } from './bulk-sender.js';
 import { errorPayload } from './error-payload.js';
 import { newInstanceId, SpanIds } from './ids.js';
 import { finishItem, registerItems } from './instance-items.js';
 import { terminationIn } from './item-outcome.js';
-import { checkSpanTypes, FINISH_STATUSES, type Payload, type ResolvedTracerOptions, type SpanTypeDefinition } from './options.js';
+import { checkSpanTypes, type Payload, type ResolvedTracerOptions, type SpanTypeDefinition } from './options.js';
 import { redactor } from './redaction.js';
 import { Span, UNRECORDED_SPAN, type SpanSink } from './span.js';
 import type { SpanContext } from './span-context.js';
 import { Termination, type TerminateCallback } from './termination.js';
 import { unref } from './unref.js';
+import { SDK_PACKAGE, SDK_VERSION } from './version.js';
 
 export interface SpanOptions {
   /** The parent span (or its id); `null` for a root span. Default: the current span, where the runtime tracks one. */
@@ -232,7 +233,7 @@ export class Tracer implements SpanSink {
   shutdown(options: ShutdownOptions = {}): Promise<DeliveryReport> {
     if (this.#shutdown) return this.#shutdown;
     const status = options.status ?? 'complete';
-    if (!FINISH_STATUSES.includes(status)) {
+    if (!isFinishStatus(status)) {
       return Promise.reject(new TypeError(`shutdown: status must be one of ${FINISH_STATUSES.join(', ')}; got ${String(status)}`));
     }
     let timeoutMs: number;
@@ -301,7 +302,7 @@ export class Tracer implements SpanSink {
   }
 }
 
-const TRACER_SDK = '@agentspan/tracer@0.1.0';
+const TRACER_SDK = `${SDK_PACKAGE}@${SDK_VERSION}`;
 
 /** Declares every span name not declared otherwise: accepted, unvalidated. */
 const ANY_OTHER_SPAN_TYPE: SpanTypeDefinition = Object.freeze({

@@ -8,7 +8,7 @@ export const STATUS_ICON: Record<string, string> = {
   terminated: '■',
 };
 
-export const isOpen = (status: string) => status === 'pending' || status === 'active';
+export { isOpenStatus as isOpen } from '@agentspan/protocol';
 
 export function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

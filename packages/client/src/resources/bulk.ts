@@ -35,7 +35,7 @@ export class Bulk {
         throw new PrefactorClientError(`bulk.execute: items[${index}] must be an object with a _type such as "agent_spans/create"`);
       }
     });
-    checkBulkKeys(items.map((item: BulkItem) => item.idempotency_key));
+    checkBulkKeys(items);
     return this.#core.call(EXECUTE, '/api/v1/bulk', { items }, options);
   }
 }

@@ -1,4 +1,4 @@
-import { BULK_ITEM_PARAMS, type BulkItem, type BulkItemType } from '@agentspan/protocol';
+import { BULK_ITEM_PARAMS, firstRepeatedKey, type BulkItem, type BulkItemType } from '@agentspan/protocol';
 import { ApiError, validationError } from './errors.js';
 import { IdempotencyLedger, type LedgerAnswer } from './idempotency-ledger.js';
 import type { OperationContext, OperationName, WriteOperation } from './operation.js';
@@ -19,14 +19,11 @@ const BULK_OPERATIONS: Record<BulkItemType, WriteOperation<never>> = {
 };
 
 function assertUniqueKeys(items: readonly BulkItem[]): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, index) => {
-    const first = seen.get(item.idempotency_key);
-    if (first !== undefined) {
-      throw validationError({ [`items[${index}].idempotency_key`]: [`repeats the key of items[${first}]; every item needs its own key`] });
-    }
-    seen.set(item.idempotency_key, index);
-  });
+  const repeated = firstRepeatedKey(items);
+  if (repeated) {
+    const { index, earlier } = repeated;
+    throw validationError({ [`items[${index}].idempotency_key`]: [`repeats the key of items[${earlier}]; every item needs its own key`] });
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { AGENT_LABELS, type AgentPageQuery, type AgentRecord } from './records.js';
+import { AGENT_LABELS } from '@agentspan/protocol';
+import type { AgentPageQuery, AgentRecord } from './records.js';
 
 /** The two statements of one agent page, with a `shape` naming them (one per filter and order). */
 export interface AgentPageSql {

@@ -3,10 +3,7 @@
  * (`2024-05-01T12:00:00.123456Z`, always this width, so text order is time order).
  * Fields named `*_json` hold JSON text exactly as the domain wrote it.
  */
-import type { InstancePurpose, InstanceStatus } from '@agentspan/protocol';
-
-/** Statuses an instance or span may still leave (finish); every other status is final. */
-export const OPEN_STATUSES = ['pending', 'active'] as const satisfies readonly InstanceStatus[];
+import type { AgentLabel, AgentStatus, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
 
 export type TokenScope = 'account' | 'deployment';
 
@@ -22,13 +19,6 @@ export interface EnvironmentRecord {
   name: string;
   inserted_at: string;
 }
-
-/** `dormant` is part of the wire's vocabulary; this server never assigns it. */
-export type AgentStatus = 'pending' | 'active' | 'dormant' | 'retired';
-
-/** The labels an agent carries for the caller's own people, teams and risk profiles (opaque here). */
-export const AGENT_LABELS = ['owner_person_id', 'risk_profile_id', 'team_id'] as const;
-export type AgentLabel = (typeof AGENT_LABELS)[number];
 
 export interface AgentRecord {
   id: string;

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES } from './records.js';
+import { OPEN_STATUSES } from '@agentspan/protocol';
 
 /** The columns an insert writes into each table, in order: one list for every engine. */
 export const TABLE_COLUMNS = {

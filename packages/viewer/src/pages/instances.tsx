@@ -1,10 +1,8 @@
-import type { ListedAgentInstance } from '@agentspan/protocol';
+import { INSTANCE_STATUSES, type ListedAgentInstance } from '@agentspan/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, live, type InstanceFilters } from '../api.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { Link } from '../router.js';
-
-const STATUSES = ['pending', 'active', 'complete', 'failed', 'cancelled', 'terminated'];
 
 /** Every instance of the account, newest first: filters, search, pages by cursor, live rows. */
 export function InstancesPage() {
@@ -96,7 +94,7 @@ export function InstancesPage() {
             onChange={(e) => apply({ ...filters, status: (e.currentTarget as HTMLSelectElement).value || undefined })}
           >
             <option value="">any</option>
-            {STATUSES.map((s) => (
+            {INSTANCE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>

@@ -1,5 +1,5 @@
-import type { AgentForUpdate } from '@agentspan/protocol';
-import { AGENT_LABELS, type AgentRecord } from '../../store/records.js';
+import { AGENT_LABELS, type AgentForUpdate } from '@agentspan/protocol';
+import type { AgentRecord } from '../../store/records.js';
 import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { agentAnswer } from '../views/agent-view.js';

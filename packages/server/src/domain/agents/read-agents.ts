@@ -1,5 +1,12 @@
-import type { AgentListResponse, AgentResponse, ListAgentsQuery, OffsetPagination, ShowAgentQuery } from '@agentspan/protocol';
-import { AGENT_LABELS, type AgentPageQuery, type AgentSortField } from '../../store/records.js';
+import {
+  AGENT_LABELS,
+  type AgentListResponse,
+  type AgentResponse,
+  type ListAgentsQuery,
+  type OffsetPagination,
+  type ShowAgentQuery,
+} from '@agentspan/protocol';
+import type { AgentPageQuery, AgentSortField } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { fieldError, notFound } from '../errors.js';

@@ -1,3 +1,4 @@
+import { MAX_AGENT_NAME_LENGTH } from '@agentspan/protocol';
 import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import { admitInstance } from '../agents/agent-rules.js';
@@ -12,8 +13,6 @@ export const TRACE_SCHEMA_IDENTIFIER = 'otlp';
 const TRACE_SCHEMA_DOCUMENT = JSON.stringify({ external_identifier: TRACE_SCHEMA_IDENTIFIER });
 /** The version of a service that sends no `service.version`. */
 export const UNVERSIONED = 'unversioned';
-/** Agent names and external identifiers are at most this long. */
-const MAX_AGENT_NAME = 200;
 
 export interface TraceRegistration {
   deployment: DeploymentRecord;
@@ -31,7 +30,7 @@ export interface TraceRegistration {
 export async function traceRegistration(tx: WriteTx, caller: Caller, service: ServiceIdentity): Promise<TraceRegistration> {
   let agentId: string | undefined;
   if (caller.scope === 'account') {
-    const name = service.name.slice(0, MAX_AGENT_NAME);
+    const name = service.name.slice(0, MAX_AGENT_NAME_LENGTH);
     const agent = await tx.findAgentByExternalIdentifier(caller.accountId, name);
     agentId = agent?.id;
     if (!agentId) {
@@ -44,7 +43,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
   }
   const deployment = await resolveDeployment(tx, caller, { agent_id: agentId });
   await admitInstance(tx, caller, deployment.agent_id);
-  const version = (service.version ?? UNVERSIONED).slice(0, MAX_AGENT_NAME);
+  const version = (service.version ?? UNVERSIONED).slice(0, MAX_AGENT_NAME_LENGTH);
   const agentVersion = await tx.ensureAgentVersion({
     account_id: caller.accountId,
     id: newId(),

@@ -1,4 +1,4 @@
-import { INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
+import { AGENT_STATUSES, INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
 import { TABLE_COLUMNS, type CopiedTable } from '../../store/table-columns.js';
 
 /**
@@ -45,7 +45,7 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
 };
 
 const CHOICES: Partial<Record<string, readonly string[]>> = {
-  'agents.status': ['pending', 'active', 'dormant', 'retired'],
+  'agents.status': AGENT_STATUSES,
   'tokens.scope': ['account', 'deployment'],
   'agent_instances.status': INSTANCE_STATUSES,
   'agent_instances.purpose': INSTANCE_PURPOSES,

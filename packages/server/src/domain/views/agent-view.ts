@@ -1,4 +1,4 @@
-import type { Agent, AgentInstanceCounts } from '@agentspan/protocol';
+import { INSTANCE_STATUSES, OPEN_STATUSES, type Agent, type AgentInstanceCounts, type InstanceStatus } from '@agentspan/protocol';
 import type { AgentRecord, InstanceStatusCounts } from '../../store/records.js';
 import { availableActions } from '../agents/agent-rules.js';
 
@@ -23,11 +23,10 @@ export function agentView(agent: AgentRecord, counts?: InstanceStatusCounts): Ag
 }
 
 function instanceCounts(counts: InstanceStatusCounts): AgentInstanceCounts {
-  const [pending, active, complete, failed, cancelled, terminated] = (
-    ['pending', 'active', 'complete', 'failed', 'cancelled', 'terminated'] as const
-  ).map((status) => counts[status] ?? 0) as [number, number, number, number, number, number];
-  const finished = complete + failed + cancelled + terminated;
-  return { total: pending + active + finished, pending, active, complete, failed, cancelled, terminated, finished };
+  const byStatus = Object.fromEntries(INSTANCE_STATUSES.map((status) => [status, counts[status] ?? 0])) as Record<InstanceStatus, number>;
+  const total = INSTANCE_STATUSES.reduce((sum, status) => sum + byStatus[status], 0);
+  const open = OPEN_STATUSES.reduce((sum, status) => sum + byStatus[status], 0);
+  return { total, ...byStatus, finished: total - open };
 }
 
 /** A write's answer carrying the agent. */
