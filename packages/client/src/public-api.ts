@@ -30,7 +30,7 @@ export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
 export type { Bulk } from './resources/bulk.js';
-export type { AgentEvent, AgentOutlineEvent, Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
+export type { Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
@@ -55,6 +55,13 @@ export type {
   InstanceStatus,
   AgentSpan,
   AgentSpanOutline,
+  AgentEvent,
+  AgentOutlineEvent,
+  SpanEvent,
+  InstanceEvent,
+  ResyncEvent,
+  ResyncData,
+  EventKind,
   BulkItem,
   BulkItemType,
   BulkOutput,

@@ -6,3 +6,4 @@ export * from './agent-instance.js';
 export * from './agent.js';
 export * from './bulk.js';
 export * from './bulk-items.js';
+export * from './events.js';

@@ -1,4 +1,6 @@
 import type { AgentInstance, AgentSpan, AgentSpanOutline, ListedAgentInstance } from '@agentspan/protocol';
+// The events contract alone: the package's index would bring every schema and TypeBox into the page.
+import { EVENT_KINDS, type AgentOutlineEvent } from '@agentspan/protocol/events';
 
 /** An answer the API refused, with the server's own message. */
 export class ApiFailure extends Error {
@@ -93,22 +95,18 @@ export const api = {
   },
 };
 
-export type LiveEvent =
-  { type: 'span.created' | 'span.finished'; span: AgentSpanOutline } | { type: 'instance.updated'; instance: AgentInstance } | { type: 'resync' };
-
 /**
  * The events stream, spans as outlines like the tree's (the browser reconnects with Last-Event-ID
  * by itself); returns the function that closes it.
  */
-export function live(instanceId: string | undefined, onEvent: (event: LiveEvent) => void): () => void {
+export function live(instanceId: string | undefined, onEvent: (event: AgentOutlineEvent) => void): () => void {
   const source = new EventSource(`/api/v1/events${query({ agent_instance_id: instanceId, include_payloads: 'false' })}`, { withCredentials: true });
-  const on = (type: 'span.created' | 'span.finished') =>
-    source.addEventListener(type, (e) => onEvent({ type, span: JSON.parse((e as MessageEvent<string>).data) as AgentSpanOutline }));
-  on('span.created');
-  on('span.finished');
-  source.addEventListener('instance.updated', (e) =>
-    onEvent({ type: 'instance.updated', instance: JSON.parse((e as MessageEvent<string>).data) as AgentInstance }),
-  );
-  source.addEventListener('resync', () => onEvent({ type: 'resync' }));
+  for (const type of EVENT_KINDS) {
+    source.addEventListener(type, (e) => {
+      const { data, lastEventId } = e as MessageEvent<string>;
+      // A resync has no id of its own (the browser's lastEventId is still the previous event's).
+      onEvent({ id: type === 'resync' ? null : lastEventId, type, data: JSON.parse(data) } as AgentOutlineEvent);
+    });
+  }
   return () => source.close();
 }

@@ -1,20 +1,10 @@
-import type { AgentInstance, AgentSpan, AgentSpanOutline } from '@agentspan/protocol';
+import type { AgentEvent, AgentOutlineEvent } from '@agentspan/protocol';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { delay } from '../delay.js';
 import { PrefactorAbortedError } from '../errors/aborted-error.js';
 import { PrefactorApiError } from '../errors/api-error.js';
 import type { HttpCore } from '../http-core.js';
 import type { CallOptions } from '../operation.js';
-
-/** One change from the events stream. */
-export type AgentEvent =
-  | { id: string; type: 'span.created' | 'span.finished'; data: AgentSpan }
-  | { id: string; type: 'instance.updated'; data: AgentInstance }
-  /** Events were missed that the server cannot replay: reload what you show from the API. */
-  | { id: null; type: 'resync'; data: { reason: string } };
-
-/** An event of a stream opened with `include_payloads: false`: spans come as outlines. */
-export type AgentOutlineEvent =
-  { id: string; type: 'span.created' | 'span.finished'; data: AgentSpanOutline } | Exclude<AgentEvent, { type: 'span.created' | 'span.finished' }>;
 
 export interface StreamEventsParams {
   /** Only this instance's changes; every instance of the token's account when absent. */
@@ -31,36 +21,6 @@ export interface StreamEventsOptions extends CallOptions {
 }
 
 const NAME = 'events.stream';
-
-/** Splits an event stream's text into events, keeping a partial one for the next chunk. */
-class EventParser {
-  #buffer = '';
-
-  *push(text: string): Generator<{ id: string | null; event: string; data: string }> {
-    this.#buffer += text.replace(/\r\n?/g, '\n');
-    let end;
-    while ((end = this.#buffer.indexOf('\n\n')) !== -1) {
-      const block = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + 2);
-      let id: string | null = null,
-        event = 'message',
-        data = '';
-      let fields = 0;
-      for (const line of block.split('\n')) {
-        const colon = line.indexOf(':');
-        if (colon === 0) continue; // a comment (heart-beat)
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'id') id = value;
-        else if (field === 'event') event = value;
-        else if (field === 'data') data = data === '' ? value : `${data}\n${value}`;
-        else continue;
-        fields++;
-      }
-      if (fields > 0 && data !== '') yield { id, event, data };
-    }
-  }
-}
 
 /** `/api/v1/events`: live span and instance changes (this project's server). */
 export class Events {
@@ -88,15 +48,18 @@ export class Events {
     while (!signal?.aborted) {
       try {
         const response = await this.#core.openStream(NAME, `/api/v1/events${query}`, lastEventId ? { 'last-event-id': lastEventId } : {}, signal);
-        const parser = new EventParser();
+        const messages: EventSourceMessage[] = [];
+        const parser = createParser({ onEvent: (message) => messages.push(message) });
         const decoder = new TextDecoder();
         // A reader loop, not `for await`: not every runtime iterates a ReadableStream.
         const reader = response.body!.getReader();
         try {
           for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-            for (const raw of parser.push(decoder.decode(chunk.value, { stream: true }))) {
-              if (raw.id !== null) lastEventId = raw.id;
-              yield { id: raw.id, type: raw.event, data: JSON.parse(raw.data) } as AgentEvent;
+            parser.feed(decoder.decode(chunk.value, { stream: true }));
+            for (const message of messages.splice(0)) {
+              const id = message.id ?? null;
+              if (id !== null) lastEventId = id;
+              yield { id, type: message.event ?? 'message', data: JSON.parse(message.data) } as AgentEvent;
             }
           }
         } finally {

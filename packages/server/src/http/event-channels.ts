@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '../domain/events/change-events.js';
-import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
+import type { EventFilter, EventLog } from '../domain/events/event-log.js';
 import { deflatedChunk, type DeflatedChunk } from './deflate-stream.js';
-import { resyncFrame } from './sse-frames.js';
+import { frameFor, resyncFrame } from './sse-frames.js';
 
 /**
  * The longest an event waits to be written with the ones after it. Each window costs every stream

@@ -1,8 +1,8 @@
 import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
-import { frameFor, type EventFilter, type EventLog } from '../domain/events/event-log.js';
+import type { EventFilter, EventLog } from '../domain/events/event-log.js';
 import { DeflateStream } from './deflate-stream.js';
 import type { ChannelMember, EventChannels, EventWindow } from './event-channels.js';
-import { resyncFrame } from './sse-frames.js';
+import { frameFor, HEARTBEAT_FRAME, openingFrame, resyncFrame } from './sse-frames.js';
 
 export interface EventStreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
@@ -60,9 +60,9 @@ export class EventStream implements ChannelMember {
     });
     const start = log.resumePoint(lastEventId);
     const missed = 'seq' in start ? log.since(filter, start.seq).map((event) => frameFor(filter, event)) : [resyncFrame(start.resync)];
-    this.send(`retry: ${RETRY_MS}\n: connected\n\n${missed.join('')}`);
+    this.send(`${openingFrame(RETRY_MS)}${missed.join('')}`);
     this.#leave = channels.join(filter, this);
-    this.#heartbeat = setInterval(() => this.send(': heartbeat\n\n'), this.#options.heartbeatMs);
+    this.#heartbeat = setInterval(() => this.send(HEARTBEAT_FRAME), this.#options.heartbeatMs);
     this.#heartbeat.unref();
   }
 

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '@agentspan/client';
+import type { AgentEvent } from '@agentspan/protocol';
 import { spanLabel } from './span-tree.js';
 
 const clock = (at: string | null | undefined) => (at ? at.slice(11, 23) : '            ');

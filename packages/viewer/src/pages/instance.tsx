@@ -1,6 +1,6 @@
-import type { AgentInstance, AgentSpanOutline } from '@agentspan/protocol';
+import type { AgentInstance, AgentOutlineEvent, AgentSpanOutline } from '@agentspan/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiFailure, api, live, type LiveEvent } from '../api.js';
+import { ApiFailure, api, live } from '../api.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { SpanDetail } from '../span-detail.js';
@@ -25,15 +25,15 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
 
   useEffect(() => {
     let stale = false;
-    const pending: LiveEvent[] = [];
+    const pending: AgentOutlineEvent[] = [];
     let loaded = false;
-    const applyEvent = (event: LiveEvent) => {
+    const applyEvent = (event: AgentOutlineEvent) => {
       if (event.type === 'resync') {
         setGeneration((g) => g + 1);
         return;
       }
-      if (event.type === 'instance.updated') setInstance(event.instance);
-      else setSpans((current) => new Map(current).set(event.span.id, newer(current.get(event.span.id), event.span)));
+      if (event.type === 'instance.updated') setInstance(event.data);
+      else setSpans((current) => new Map(current).set(event.data.id, newer(current.get(event.data.id), event.data)));
     };
     // Listen first, so nothing written while the page loads is missed.
     const stop = live(id, (event) => (loaded ? applyEvent(event) : pending.push(event)));

@@ -42,7 +42,7 @@ export function InstancesPage() {
           setFilters((f) => ({ ...f }));
           return;
         }
-        const id = event.type === 'instance.updated' ? event.instance.id : event.span.agent_instance_id;
+        const id = event.type === 'instance.updated' ? event.data.id : event.data.agent_instance_id;
         if (refreshing.current.has(id)) return;
         refreshing.current.set(
           id,

@@ -1,7 +1,5 @@
+import { formatEventId, type ChangeEventKind } from '@agentspan/protocol';
 import type { OperationName } from '../operation.js';
-
-export const EVENT_KINDS = ['span.created', 'span.finished', 'instance.updated'] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The resource a write changed, as SSE clients receive it: its JSON text. */
 export interface ChangedResource {
@@ -15,25 +13,23 @@ export interface ChangedResource {
 
 /** A change to a span or an instance. */
 export interface ChangeEvent extends ChangedResource {
-  kind: EventKind;
+  kind: ChangeEventKind;
   accountId: string;
 }
 
-/**
- * A change event with its place in this process's event log. Its frames (id, event, data) are
- * written out when a stream first needs them, once for every client.
- */
+/** A change event with its place in this process's event log, and its id (`<epoch>-<seq>`). */
 export class LoggedEvent implements ChangeEvent {
-  readonly kind: EventKind;
+  readonly kind: ChangeEventKind;
   readonly accountId: string;
   readonly instanceId: string;
   readonly resourceId: string;
   readonly json: string;
   readonly outline: (() => string) | undefined;
   readonly seq: number;
-  readonly #head: string;
-  #frame: string | undefined;
-  #outlineFrame: string | undefined;
+  readonly id: string;
+  /** Its frame and its outline's, as the events stream writes them (`http/sse-frames.ts`): kept, so each is made once for every client. */
+  frame: string | undefined = undefined;
+  outlineFrame: string | undefined = undefined;
 
   constructor(event: ChangeEvent, seq: number, epoch: string) {
     this.kind = event.kind;
@@ -43,21 +39,11 @@ export class LoggedEvent implements ChangeEvent {
     this.json = event.json;
     this.outline = event.outline;
     this.seq = seq;
-    this.#head = `id: ${epoch}-${seq}\nevent: ${event.kind}\ndata: `;
-  }
-
-  get frame(): string {
-    return (this.#frame ??= `${this.#head}${this.json}\n\n`);
-  }
-
-  /** The frame with the span's outline (the instance's whole frame for instance events). */
-  get outlineFrame(): string {
-    if (this.outline === undefined) return this.frame;
-    return (this.#outlineFrame ??= `${this.#head}${this.outline()}\n\n`);
+    this.id = formatEventId(epoch, seq);
   }
 }
 
-const KIND_OF: Partial<Record<OperationName, EventKind>> = {
+const KIND_OF: Partial<Record<OperationName, ChangeEventKind>> = {
   'agent_spans/create': 'span.created',
   'agent_spans/finish': 'span.finished',
   'agent_instances/register': 'instance.updated',

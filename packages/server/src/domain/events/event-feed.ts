@@ -1,12 +1,13 @@
+import { CHANGE_EVENT_KINDS, type ChangeEventKind } from '@agentspan/protocol';
 import type { Broadcast, Store } from '../../store/store.js';
 import { instanceResource } from '../views/instance-view.js';
 import { spanResource } from '../views/span-view.js';
-import { EVENT_KINDS, type ChangeEvent, type ChangedResource, type EventKind } from './change-events.js';
+import type { ChangeEvent, ChangedResource } from './change-events.js';
 import { EventLog } from './event-log.js';
 
 /** What crosses to other server processes: where to read the change, not the resource itself. */
 interface ChangeNotice {
-  k: EventKind;
+  k: ChangeEventKind;
   a: string;
   i: string;
   r: string;
@@ -93,7 +94,7 @@ export class EventFeed {
       return;
     }
     if (parsed.o === this.log.epoch || !Array.isArray(parsed.n)) return;
-    const notices = (parsed.n as ChangeNotice[]).filter((n) => EVENT_KINDS.includes(n.k) && this.log.wants(n.a));
+    const notices = (parsed.n as ChangeNotice[]).filter((n) => CHANGE_EVENT_KINDS.includes(n.k) && this.log.wants(n.a));
     if (notices.length === 0) return;
     this.#incoming = this.#incoming.then(async () => {
       for (const notice of notices) {

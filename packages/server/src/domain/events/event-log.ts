@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseEventId } from '@agentspan/protocol';
 import { LoggedEvent, type ChangeEvent } from './change-events.js';
 
 /** What a subscriber wants: the events of one account, of one instance when given. */
@@ -8,9 +9,6 @@ export interface EventFilter {
   /** Spans as outlines, without their payloads. */
   outlines?: boolean;
 }
-
-/** The frame of an event as this filter's subscribers receive it. */
-export const frameFor = (filter: EventFilter, event: LoggedEvent) => (filter.outlines ? event.outlineFrame : event.frame);
 
 export const matches = (filter: EventFilter, event: ChangeEvent) =>
   event.accountId === filter.accountId && (filter.instanceId === undefined || event.instanceId === filter.instanceId);
@@ -26,8 +24,8 @@ export type ResumePoint = { seq: number } | { resync: string };
 
 /**
  * This process's log of recent change events, newest last, each with a sequence number; event ids
- * are `<epoch>-<seq>`, the epoch new at each start, so an id from another process or an earlier
- * run is recognised as one this log cannot resume from.
+ * are `<epoch>-<seq>` (the protocol's `formatEventId`), the epoch new at each start, so an id from
+ * another process or an earlier run is recognised as one this log cannot resume from.
  */
 export class EventLog {
   readonly epoch = randomBytes(6).toString('base64url');
@@ -76,16 +74,13 @@ export class EventLog {
   /** Where to resume after the event a client last saw (its `Last-Event-ID`). */
   resumePoint(lastEventId: string | undefined): ResumePoint {
     if (lastEventId === undefined || lastEventId === '') return { seq: this.#seq };
-    // Ids are `<epoch>-<seq>`; the epoch is base64url, which may itself hold a '-'.
-    const cut = lastEventId.lastIndexOf('-');
-    const epoch = lastEventId.slice(0, cut);
-    const seq = Number(lastEventId.slice(cut + 1));
-    if (epoch !== this.epoch || !Number.isInteger(seq) || seq < 0 || seq > this.#seq) {
+    const id = parseEventId(lastEventId);
+    if (id === undefined || id.epoch !== this.epoch || id.seq > this.#seq) {
       return { resync: 'the server restarted, or this id is from another server process; reload the state' };
     }
     const oldest = this.#events[0]?.seq ?? this.#seq + 1;
-    if (seq < oldest - 1) return { resync: 'the events since this id are no longer kept; reload the state' };
-    return { seq };
+    if (id.seq < oldest - 1) return { resync: 'the events since this id are no longer kept; reload the state' };
+    return { seq: id.seq };
   }
 
   /** The logged events after `after` that match, oldest first: what a resuming client missed. */
