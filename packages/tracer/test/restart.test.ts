@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { createTracer, type Tracer } from '@agentspan/tracer';
-import { startServe } from '../../server/test/process/agentspan-process.js';
+import { startServe } from '../../cli/test/agentspan-process.js';
 import { agentRun, assertStoredOnce } from './support/agent-run.js';
 import { TEST_OPTIONS } from './support/backend.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { bootstrapAccount, buildApp, openSqliteStore } from '@agentspan/server';
-import { runScriptedAgent } from '../../server/src/demo/scripted-agent.js';
+import { runScriptedAgent } from '../../cli/src/demo/scripted-agent.js';
 import { CHROMIUM_PATH, launchChromium } from '../test/chromium.js';
 
 const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
