@@ -15,7 +15,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'packages/server/bin/agentspan.js');
+const CLI = join(ROOT, 'packages/cli/bin/agentspan.js');
 const PG_BIN = process.env.AGENTSPAN_SOAK_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const SAMPLE_MS = 5000;
 const SPANS_PER_INSTANCE = 20;

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs every package's tests from TypeScript source (the `source` export condition),
+// Runs every package's tests and the end-to-end ones (e2e/) from TypeScript source (the `source` export condition),
 // so `npm test` needs no build step; extra arguments pass through to `node --test`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages'];
+const roots = ['packages', 'e2e'];
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {

@@ -6,8 +6,8 @@ import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult, Languag
 import { generateObject, generateText, simulateReadableStream, stepCountIs, streamObject, streamText, tool, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { z } from 'zod';
-import { runAgentspan } from '../../server/test/process/agentspan-process.js';
-import { startBackend, storedTree, tracerOn, type Backend } from './support/traced.js';
+import { runAgentspan } from '../../packages/cli/test/agentspan-process.js';
+import { startBackend, storedTree, tracerOn, type Backend } from '../../packages/integrations/test/support/traced.js';
 
 let backend: Backend;
 before(async () => (backend = await startBackend()));

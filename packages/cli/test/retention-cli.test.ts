@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { openSqliteStore } from '../../src/index.js';
-import { newAccount, snapshot } from '../harness.js';
-import { openInstance } from '../fixtures.js';
-import { oldInstance } from '../old-instances.js';
-import { scratchDirectory, serveDataDir } from '../stores-on-disk.js';
+import { openSqliteStore } from '@agentspan/server';
+import { newAccount, snapshot } from '../../server/test/harness.js';
+import { openInstance } from '../../server/test/fixtures.js';
+import { oldInstance } from '../../server/test/old-instances.js';
+import { scratchDirectory, serveDataDir } from '../../server/test/stores-on-disk.js';
 import { runAgentspan, startServe } from './agentspan-process.js';
 
 const scratch = await scratchDirectory('agentspan-retention-cli-');

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { openSqliteStore, SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
-import type { Store } from '../store/store.js';
-import { openPostgresStore } from '../store/open-postgres.js';
+import { openPostgresStore, openSqliteStore, SQLITE_FILE_NAME, type Store } from '@agentspan/server';
 
 export const DEFAULT_DATA_DIR = '.agentspan';
 

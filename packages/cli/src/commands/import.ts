@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { applyImportFile, checkImportFile } from '../domain/transfer/import-rows.js';
+import { applyImportFile, checkImportFile } from '@agentspan/server';
 import { describeCounts } from './export.js';
 import { describeLocation, openStoreAt, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { purgeableBefore, purgeFinishedBefore, type PurgeReport } from '../domain/retention/purge.js';
+import { purgeableBefore, purgeFinishedBefore, type PurgeReport } from '@agentspan/server';
 import { amount, dateTime } from './option-parsers.js';
 import { describeLocation, openExistingStoreAt, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 

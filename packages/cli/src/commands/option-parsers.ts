@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseTimestamp, type Timestamp } from '../domain/timestamps.js';
+import { parseTimestamp, type Timestamp } from '@agentspan/server';
 
 /** A commander option parser for a whole number in [min, max], with a message that names the rule. */
 export const integerIn = (min: number, max: number) => (value: string) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { scratchDirectory } from '../stores-on-disk.js';
+import { scratchDirectory } from '../../server/test/stores-on-disk.js';
 import { runAgentspan, startServe } from './agentspan-process.js';
 
 const scratch = await scratchDirectory('agentspan-backup-cli-');

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { createToken, revokeToken } from '../domain/access-tokens.js';
-import type { TokenRecord } from '../store/records.js';
+import { createToken, revokeToken, type TokenRecord } from '@agentspan/server';
 import { alignedTable, timeText } from '../terminal/text-table.js';
 import { choiceOf } from './option-parsers.js';
 import { openExistingStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';

@@ -82,7 +82,7 @@ describe('logs with --log-format pretty', () => {
   });
 });
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('logs when stdout is a terminal', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) is not installed' }, () => {
   it('are pretty by default (auto)', async () => {

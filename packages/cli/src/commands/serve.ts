@@ -1,15 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_BODY_LIMIT } from '../app.js';
-import { DEFAULT_OTLP_BODY_LIMIT } from '../routes/otlp-traces.js';
-import { DEFAULT_REQUEST_LIMITS } from '../domain/request-limits.js';
-import { bootstrapAccount } from '../domain/bootstrap.js';
-import { startServer, stopOnSignals } from '../server.js';
-import { MAX_RETENTION_DAYS } from '../domain/retention/retention-sweeper.js';
+import {
+  bootstrapAccount,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_QUEUED_WRITES,
+  DEFAULT_OTLP_BODY_LIMIT,
+  DEFAULT_REQUEST_LIMITS,
+  LOG_FORMATS,
+  MAX_RETENTION_DAYS,
+  parseCorsOrigin,
+  parseRateLimit,
+  serverLogger,
+  startServer,
+  stopOnSignals,
+  type LogFormat,
+  type RateLimit,
+} from '@agentspan/server';
 import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
-import { parseRateLimit, type RateLimit } from '../http/rate-limit.js';
-import { DEFAULT_MAX_QUEUED_WRITES } from '../http/capacity.js';
-import { parseCorsOrigin } from '../http/cors.js';
-import { LOG_FORMATS, serverLogger, type LogFormat } from '../logging.js';
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
 
 /** A commander parser from a parser that throws a message. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { call, type Server } from './harness.js';
-import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
-import { runAgentspan, startServe, type ServeProcess } from './process/agentspan-process.js';
+import { call, type Server } from '../../server/test/harness.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from '../../server/test/postgres-database.js';
+import { runAgentspan, startServe, type ServeProcess } from './agentspan-process.js';
 
 const at = (process: ServeProcess) => ({ url: process.url }) as Server;
 

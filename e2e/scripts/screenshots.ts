@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { bootstrapAccount, buildApp, openSqliteStore } from '@agentspan/server';
-import { runScriptedAgent } from '../../server/src/demo/scripted-agent.js';
+import { runScriptedAgent } from '../../packages/cli/src/demo/scripted-agent.js';
 import { CHROMIUM_PATH, launchChromium } from '../test/chromium.js';
 
-const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
+const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 if (!CHROMIUM_PATH) throw new Error('Chromium is not installed: apt-get install -y chromium');
 
 const dir = await mkdtemp(join(tmpdir(), 'agentspan-screenshots-'));

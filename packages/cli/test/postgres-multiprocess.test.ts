@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { call, type Reply, type Server } from './harness.js';
-import { llmPayload, SCHEMA_VERSION, AGENT_VERSION } from './fixtures.js';
-import { POSTGRES_SCHEMA_VERSION } from '../src/store/postgres/migrations.js';
-import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
-import { startServe, type ServeProcess } from './process/agentspan-process.js';
+import { call, type Reply, type Server } from '../../server/test/harness.js';
+import { llmPayload, SCHEMA_VERSION, AGENT_VERSION } from '../../server/test/fixtures.js';
+import { POSTGRES_SCHEMA_VERSION } from '../../server/src/store/postgres/migrations.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from '../../server/test/postgres-database.js';
+import { startServe, type ServeProcess } from './agentspan-process.js';
 
 /** `call` only needs where a server listens. */
 const at = (process: ServeProcess) => ({ url: process.url }) as Server;

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { backupSqliteFile } from '../store/sqlite/online-backup.js';
-import { SQLITE_FILE_NAME } from '../store/sqlite/sqlite-store.js';
+import { backupSqliteFile, SQLITE_FILE_NAME } from '@agentspan/server';
 import { existingSqliteFile, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 
 interface BackupFlags extends StoreLocationFlags {

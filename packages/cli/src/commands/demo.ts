@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { bootstrapAccount } from '../domain/bootstrap.js';
+import { bootstrapAccount, openSqliteStore, startServer } from '@agentspan/server';
 import { runScriptedAgent } from '../demo/scripted-agent.js';
 import { renderSpanTree } from '../terminal/span-tree.js';
-import { startServer } from '../server.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 
 interface DemoFlags {
   keep?: boolean;

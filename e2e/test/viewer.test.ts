@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { createAccount, openSqliteStore } from '@agentspan/server';
-import { spawnAgentspan, startServe, type ServeProcess } from '../../server/test/process/agentspan-process.js';
+import { spawnAgentspan, startServe, type ServeProcess } from '../../packages/cli/test/agentspan-process.js';
 import { CHROMIUM_PATH, launchChromium } from './chromium.js';
 
 const SCHEMA = {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { createTracer, type Tracer } from '@agentspan/tracer';
-import { startServe } from '../../server/test/process/agentspan-process.js';
-import { agentRun, assertStoredOnce } from './support/agent-run.js';
-import { TEST_OPTIONS } from './support/backend.js';
+import { startServe } from '../../packages/cli/test/agentspan-process.js';
+import { agentRun, assertStoredOnce } from '../../packages/tracer/test/support/agent-run.js';
+import { TEST_OPTIONS } from '../../packages/tracer/test/support/backend.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'agentspan-tracer-restart-'));
 after(() => rm(scratch, { recursive: true, force: true }));

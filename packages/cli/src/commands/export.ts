@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Command } from 'commander';
-import { exportLines, type ExportCounts } from '../domain/transfer/export-rows.js';
+import { exportLines, type ExportCounts } from '@agentspan/server';
 import { amount, dateTime } from './option-parsers.js';
 import { openExistingStoreAt, resolveStoreLocation, withStoreLocationOptions, type StoreLocationFlags } from './store-location.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { otlpExporter, recordGenAiRun, tracerProvider } from '../otlp-producers.js';
+import { otlpExporter, recordGenAiRun, tracerProvider } from '../../server/test/otlp-producers.js';
 import { runAgentspan, startServe } from './agentspan-process.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'agentspan-otlp-'));

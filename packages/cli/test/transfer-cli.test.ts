@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { newAccount } from '../harness.js';
-import { oldInstance } from '../old-instances.js';
-import { describePostgres, dropSchema, freshSchema, withClient } from '../postgres-database.js';
-import { scratchDirectory, serveDataDir } from '../stores-on-disk.js';
+import { newAccount } from '../../server/test/harness.js';
+import { oldInstance } from '../../server/test/old-instances.js';
+import { describePostgres, dropSchema, freshSchema, withClient } from '../../server/test/postgres-database.js';
+import { scratchDirectory, serveDataDir } from '../../server/test/stores-on-disk.js';
 import { runAgentspan } from './agentspan-process.js';
 
 const scratch = await scratchDirectory('agentspan-transfer-cli-');
