@@ -55,7 +55,7 @@ export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 export type InstancePurpose = (typeof INSTANCE_PURPOSES)[number];
 
 const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)) as never) as unknown as TSchema & { static: T[number] };
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TSchema & { static: T[number] };
 
 export const SpanStatusSchema = literals(SPAN_STATUSES);
 export const FinishStatusSchema = literals(FINISH_STATUSES);

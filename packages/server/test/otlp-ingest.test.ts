@@ -65,7 +65,7 @@ for (const engine of ENGINES) {
       resource.entityRefs = [{ type: 'service', idKeys: ['service.name'], descriptionKeys: ['service.version'] }];
       // 64-bit integers may come as numbers too; one past 2^53 stays text.
       const attributes = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes;
-      attributes.push({ key: 'as_number', value: { intValue: 7 } as never }, { key: 'huge', value: { intValue: '9007199254740993' } });
+      attributes.push({ key: 'as_number', value: { intValue: 7 } }, { key: 'huge', value: { intValue: '9007199254740993' } });
       const reply = await postTraces(server, account.accountToken, request);
       assert.equal(reply.status, 200);
       assert.match(reply.contentType ?? '', /^application\/json/);

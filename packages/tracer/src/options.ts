@@ -160,7 +160,7 @@ function integer(field: string, value: unknown, fallback: number, min: number, m
 function milliseconds(field: string, value: unknown, fallback: number, rule: 'positive' | 'non-negative'): number {
   if (value === undefined) return fallback;
   const ok = typeof value === 'number' && Number.isFinite(value) && (rule === 'positive' ? value > 0 : value >= 0);
-  if (!ok || (value as number) > MAX_TIMER_MS) {
+  if (!ok || value > MAX_TIMER_MS) {
     fail(`${field} must be a ${rule} number of milliseconds, at most ${MAX_TIMER_MS}; got ${shown(value)}`);
   }
   return value as number;

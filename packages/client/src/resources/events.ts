@@ -96,7 +96,7 @@ export class Events {
           for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
             for (const raw of parser.push(decoder.decode(chunk.value, { stream: true }))) {
               if (raw.id !== null) lastEventId = raw.id;
-              yield { id: raw.id, type: raw.event, data: JSON.parse(raw.data) } as AgentEvent;
+              yield { id: raw.id, type: raw.event, data: JSON.parse(raw.data) as AgentEvent['data'] } as AgentEvent;
             }
           }
         } finally {

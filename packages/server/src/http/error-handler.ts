@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorObject } from 'ajv';
 import { ApiError, validationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
@@ -8,7 +7,7 @@ function asApiError(error: FastifyError, bodyLimit: number): ApiError | undefine
   if (error instanceof ApiError) return error;
   if (error.validation) {
     const where = error.validationContext === 'body' ? 'request body' : error.validationContext === 'querystring' ? 'query string' : 'path';
-    const errors = toFieldErrors(error.validation as unknown as ErrorObject[]);
+    const errors = toFieldErrors(error.validation);
     const [field, messages] = Object.entries(errors)[0] ?? ['body', ['is invalid']];
     return validationError(errors, field === 'body' ? `the ${where} ${messages[0]}` : `${where}: ${field} ${messages[0]}`);
   }
@@ -47,7 +46,7 @@ export const frameworkErrors = (error: FastifyError, request: FastifyRequest, re
     error.code === 'FST_ERR_BAD_URL'
       ? new ApiError(400, 'validation_error', 'the URL path is not valid percent-encoded UTF-8; encode each id with encodeURIComponent')
       : new ApiError(400, 'validation_error', `the request could not be routed (${error.message})`);
-  return reply.code(400).send(envelope(answer, request));
+  reply.code(400).send(envelope(answer, request));
 };
 
 /** Shapes every error into the contract's envelope; 5xx bodies never carry internals. */
