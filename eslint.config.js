@@ -7,8 +7,8 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      // Each file is checked with its nearest tsconfig.json: a package's for src, test/tsconfig.json for its tests.
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One program for every package's sources and tests (the viewer's UI has its own): half the time of one per tsconfig.
+      parserOptions: { project: ['./tsconfig.eslint.json', './packages/viewer/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
       globals: {
         process: 'readonly',
         console: 'readonly',
