@@ -48,7 +48,7 @@ describe(
       const instance = await client.agentInstances.register({ agent_version: { name: 'research-agent' }, agent_schema_version: SCHEMA });
       instanceId = instance.id;
       await client.agentInstances.start(instanceId);
-      const span = (schema_name: string, payload: object, parent?: string) =>
+      const span = (schema_name: string, payload: Record<string, unknown>, parent?: string) =>
         client.agentSpans.create({
           agent_instance_id: instanceId,
           schema_name,

@@ -65,7 +65,7 @@ describePostgres('several agentspan serve processes on one PostgreSQL', (url) =>
         replies.map((r) => r.status),
         [201, 201],
       );
-      assert.equal(replies[0]!.text, replies[1]!.text);
+      assert.equal(replies[0].text, replies[1].text);
       assert.deepEqual(replies.map((r) => r.headers.get('idempotent-replayed')).sort(), ['true', null].sort());
     }
     const listed = await send(1, 'GET', `/api/v1/agent_spans?agent_instance_id=${instanceId}&limit=100`);

@@ -49,7 +49,8 @@ describe('agentspan tokens list and revoke on SQLite, while the server runs', ()
 
     assert.equal(await ping(server, second), 200);
     tokens = await listJson(['--data-dir', dir]);
-    const used = tokens[1]!.last_used_at as string;
+    const used = tokens[1]!.last_used_at;
+    assert.ok(typeof used === 'string', 'the used token has a last_used_at');
     assert.ok(Date.now() - Date.parse(used) < 60_000, used);
 
     const table = await runAgentspan(['tokens', 'list', '--data-dir', dir]);

@@ -26,7 +26,7 @@ export class PrefactorHttpClient {
   /** Invalid config throws PrefactorClientError naming the option and the rule. */
   constructor(config: PrefactorClientConfig = {}) {
     const resolved = resolveConfig(config);
-    const transport = resolved.transport ?? (new.target as typeof PrefactorHttpClient).defaultTransport(resolved);
+    const transport = resolved.transport ?? new.target.defaultTransport(resolved);
     this.#core = new HttpCore(resolved, transport);
     this.agentSpans = new AgentSpans(this.#core);
     this.agentInstances = new AgentInstances(this.#core);

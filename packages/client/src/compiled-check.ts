@@ -9,6 +9,7 @@ let codeGeneration: boolean | undefined;
 function codeGenerationAllowed(): boolean {
   if (codeGeneration === undefined) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- probes whether the page's CSP allows code generation
       codeGeneration = new Function('return true')() === true;
     } catch {
       codeGeneration = false;

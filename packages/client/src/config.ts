@@ -144,6 +144,7 @@ function retryJitter(value: unknown): RetryJitter {
 
 function transport(value: unknown): Transport | undefined {
   if (value === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: value is unknown, and send and close are read below
   const t = value as Partial<Transport> | null;
   if (typeof t !== 'object' || t === null || typeof t.send !== 'function' || typeof t.close !== 'function') {
     return fail('transport must be an object with send(request) and close() methods');

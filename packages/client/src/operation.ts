@@ -16,7 +16,7 @@ export function operation<S extends TSchema, T>(
   schema: S,
   read: (body: Static<S>) => T,
 ): Operation<T> {
-  return Object.freeze({ name, method, schema, read: read as (body: Record<string, unknown>) => T });
+  return Object.freeze({ name, method, schema, read });
 }
 
 export interface CallOptions {

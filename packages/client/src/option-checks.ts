@@ -32,8 +32,8 @@ export class OptionChecks {
     if (value === undefined) return fallback;
     const ok = typeof value === 'number' && Number.isFinite(value) && (rule === 'positive' ? value > 0 : value >= 0);
     if (!ok) this.fail(`${field} must be a ${rule} number of milliseconds; got ${shownValue(value)}`);
-    if ((value as number) > MAX_TIMER_MS) this.fail(`${field} must be at most ${MAX_TIMER_MS} ms; got ${shownValue(value)}`);
-    return value as number;
+    if (value > MAX_TIMER_MS) this.fail(`${field} must be at most ${MAX_TIMER_MS} ms; got ${shownValue(value)}`);
+    return value;
   }
 
   /** The first wait between retries may not exceed the longest. */

@@ -46,7 +46,7 @@ export const SPAN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,64}$';
 export const IdempotencyKey = PlainText({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH });
 
 const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)) as never) as unknown as TSchema & { static: T[number] };
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TSchema & { static: T[number] };
 
 export const SpanStatusSchema = literals(SPAN_STATUSES);
 export const FinishStatusSchema = literals(FINISH_STATUSES);

@@ -161,8 +161,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   app.addHook('onReady', async () => {
     await domain.events.start();
     await domain.tokens.start();
+    // Fire and forget: a prune logs its own failure and nothing waits for it.
     void pruneLedger();
-    pruning = setInterval(pruneLedger, LEDGER_PRUNE_INTERVAL_MS).unref();
+    pruning = setInterval(() => void pruneLedger(), LEDGER_PRUNE_INTERVAL_MS).unref();
     retention?.start();
   });
   app.addHook('onClose', async () => {

@@ -18,7 +18,11 @@ const PAGINATION_KEYS = [
 
 const names = (reply: { body: { summaries: Array<{ name: string }> } }) => reply.body.summaries.map((a) => a.name);
 
-async function newAgent(server: Server, account: Account, details: Record<string, unknown>): Promise<Record<string, unknown> & { id: string }> {
+async function newAgent(
+  server: Server,
+  account: Account,
+  details: Record<string, unknown>,
+): Promise<Record<string, unknown> & { id: string; updated_at: string }> {
   const created = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details });
   if (created.status !== 201) throw new Error(`create agent failed: ${created.status} ${created.text}`);
   return created.body.details;

@@ -114,7 +114,7 @@ for (const engine of ENGINES) {
           await page.goto(origin);
           await page.waitForFunction(() => document.title === 'ready');
           const args = [server.url, account.token, SCHEMA_VERSION, AGENT_VERSION].map((arg) => JSON.stringify(arg)).join(', ');
-          return (await page.evaluate(`window.agentRun(${args})`)) as PageRun;
+          return await page.evaluate<PageRun>(`window.agentRun(${args})`);
         } finally {
           await page.close();
         }

@@ -62,7 +62,7 @@ for (const engine of ENGINES) {
       assert.equal(reply.body.status, 'success');
       const outputs = reply.body.outputs;
       assert.deepEqual(Object.keys(outputs), ['bulk-register', 'bulk-start-1', 'bulk-span-1', 'bulk-span-2', 'bulk-finish-1', 'bulk-finish-2']);
-      for (const output of Object.values(outputs) as Array<{ status: string }>) assert.equal(output.status, 'success');
+      for (const output of Object.values<{ status: string }>(outputs)) assert.equal(output.status, 'success');
       assert.equal(outputs['bulk-start-1'].details.started_at, '2024-05-01T12:00:00.000000Z');
       assert.equal(outputs['bulk-span-2'].details.parent_span_id, 'root');
       assert.equal(outputs['bulk-finish-1'].details.summary, 'gpt-test: hello -> ok');

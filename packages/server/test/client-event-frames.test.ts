@@ -105,7 +105,7 @@ for (const engine of ENGINES) {
         );
         assert.ok(ids[0]!.seq < ids[1]!.seq && ids[1]!.seq < ids[2]!.seq, 'ids in the order of the writes');
         assert.equal(opened[0]!.lastEventId, 'another-process-7');
-        assert.equal(opened.at(-1)!.lastEventId, created!.id, 'the reconnect resumed after the last event read');
+        assert.equal(opened.at(-1)!.lastEventId, created.id, 'the reconnect resumed after the last event read');
         assert.ok(
           opened.every((o) => o.contentEncoding === encoding.contentEncoding),
           JSON.stringify(opened),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PrefactorHttpClient, PrefactorNotFoundError, type AgentEvent, type PrefactorClientConfig } from '@agentspan/client';
+import { PrefactorHttpClient, PrefactorNotFoundError, type AgentEvent, type AgentOutlineEvent, type PrefactorClientConfig } from '@agentspan/client';
 import { ENGINES } from './engines.js';
 import { createSpan, llmPayload, openInstance } from './fixtures.js';
 import { newAccount, startServer, type Server } from './harness.js';
@@ -12,8 +12,8 @@ const TRANSPORTS = [
 ];
 
 /** Collects a stream's events in the background; `take(n)` waits for the first n. */
-function collect(stream: AsyncIterable<AgentEvent>) {
-  const events: AgentEvent[] = [];
+function collect<E extends AgentEvent | AgentOutlineEvent>(stream: AsyncIterable<E>) {
+  const events: E[] = [];
   let wake = () => {};
   const done = (async () => {
     for await (const event of stream) {

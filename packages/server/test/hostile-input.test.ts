@@ -32,7 +32,7 @@ interface HostileRequest {
   method: string;
   path: string;
   token: TokenChoice;
-  body?: { json: unknown } | { raw: string } | { bytes: Uint8Array };
+  body?: { json: unknown } | { raw: string } | { bytes: Uint8Array<ArrayBuffer> };
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -292,7 +292,7 @@ const ENDPOINTS: Endpoint[] = [
     request: (f) =>
       post('/api/v1/bulk', {
         items: [
-          { _type: 'agent_spans/create', idempotency_key: 'bulk-key-1', ...SPAN_DETAILS(f), idempotency_key_extra: undefined },
+          { _type: 'agent_spans/create', ...SPAN_DETAILS(f), idempotency_key_extra: undefined },
           { _type: 'agent_spans/finish', idempotency_key: 'bulk-key-2', agent_span_id: f.spanId, status: 'complete' },
           { _type: 'agent_instances/start', idempotency_key: 'bulk-key-3', agent_instance_id: f.instanceId },
         ],
@@ -331,7 +331,7 @@ const ENDPOINTS: Endpoint[] = [
           )
           .map((bytes) => ({ bytes })),
         contentType: fc.constant('application/x-protobuf'),
-        headers: fc.constantFrom({}, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }),
+        headers: fc.constantFrom<Record<string, string>>({}, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br' }),
       }),
   },
   {

@@ -79,7 +79,7 @@ export function snakeCased(value: unknown): unknown {
 const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
 
 /** The OTLP/JSON request as protobuf bytes (ids from hex to bytes), by the official definitions. */
-export function protobufBytes(request: unknown): Buffer {
+export function protobufBytes(request: unknown): Buffer<ArrayBuffer> {
   const toMessage = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(toMessage);
     if (typeof value !== 'object' || value === null) return value;
@@ -111,7 +111,7 @@ export async function postTraces(
   options: { encoding?: 'json' | 'protobuf'; gzip?: boolean; raw?: Buffer | string; contentType?: string; contentEncoding?: string } = {},
 ): Promise<ExportReply> {
   const encoding = options.encoding ?? 'json';
-  let body: Buffer =
+  let body: Buffer<ArrayBuffer> =
     options.raw !== undefined ? Buffer.from(options.raw) : encoding === 'json' ? Buffer.from(JSON.stringify(request)) : protobufBytes(request);
   if (options.gzip) body = gzipSync(body);
   const response = await fetch(`${server.url}/v1/traces`, {

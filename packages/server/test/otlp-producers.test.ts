@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { context } from '@opentelemetry/api';
+import { context, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { generateText, stepCountIs, tool } from 'ai';
@@ -33,7 +33,7 @@ function assertStoredAsEnded(stored: Array<Record<string, unknown>>, ended: Read
     assert.equal((row.payload as { name: string }).name, span.name);
     const startMs = span.startTime[0] * 1000 + Math.floor(span.startTime[1] / 1e6);
     assert.equal(Date.parse(row.started_at as string), startMs);
-    assert.equal(row.status, span.status.code === 2 ? 'failed' : 'complete');
+    assert.equal(row.status, span.status.code === SpanStatusCode.ERROR ? 'failed' : 'complete');
   }
 }
 
@@ -149,7 +149,7 @@ for (const engine of ENGINES) {
       assertStoredAsEnded(stored, ended);
       for (const span of stored) {
         const attributes = (span.payload as { attributes: Record<string, unknown> }).attributes;
-        assert.equal(span.schema_name, `ai:${attributes['ai.operationId']}`);
+        assert.equal(span.schema_name, `ai:${attributes['ai.operationId'] as string}`);
       }
       const byName = Object.fromEntries(stored.map((span) => [span.schema_name, span]));
       assert.equal(byName['ai:ai.generateText']!.parent_span_id, null);

@@ -183,9 +183,9 @@ for (const engine of ENGINES) {
           ]);
           const conflict = (r: PromiseSettledResult<string>) =>
             r.status === 'rejected' && r.reason instanceof StoreConflictError && r.reason.table === 'spans';
-          assert.ok(conflict(results[0]!), String((results[0] as PromiseRejectedResult).reason));
-          assert.equal([results[1]!, results[2]!].filter(conflict).length, 1);
-          assert.equal(results[3]!.status === 'fulfilled' && results[3]!.value, 'created fresh');
+          assert.ok(conflict(results[0]), String((results[0] as PromiseRejectedResult).reason));
+          assert.equal([results[1], results[2]].filter(conflict).length, 1);
+          assert.equal(results[3].status === 'fulfilled' && results[3].value, 'created fresh');
           assert.deepEqual((await ids()).sort(), ['fresh', 'taken', 'twice']);
           assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 3 });
           assert.equal(await ledger('k1'), undefined);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { exportLines, type ExportSelection } from '../src/domain/transfer/export-rows.js';
 import { importFile, ImportRefused } from '../src/domain/transfer/import-rows.js';
 import type { Store } from '../src/index.js';
+import type { AgentVersionRecord } from '../src/store/records.js';
 import { ENGINES } from './engines.js';
 import { createSpan, llmPayload, openInstance } from './fixtures.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
@@ -240,7 +241,7 @@ for (const source of ENGINES) {
         await store.write(async (tx) => {
           await tx.insertAccount({ id: version.account_id!, name: 'mine', inserted_at: version.inserted_at! });
           const { type: _type, ...row } = version;
-          await tx.ensureAgentVersion({ ...(row as never), id: 'a-different-version' });
+          await tx.ensureAgentVersion({ ...(row as unknown as AgentVersionRecord), id: 'a-different-version' });
         });
         const before = await exportText(store);
         await assert.rejects(importFile(store, file), /lines 2–\d+ were refused by the store \(.*\); nothing was imported/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTracer, REDACTION_FAILED, TracerConfigError, type TracerOptions } from '@agentspan/tracer';
+import { createTracer, REDACTION_FAILED, TracerConfigError } from '@agentspan/tracer';
 import { recordingLogger, startBackend, storedSpans, TEST_OPTIONS, type Backend } from './support/backend.js';
 
 let backend: Backend;
@@ -51,7 +51,7 @@ describe('options', () => {
   for (const [what, change, message] of mistakes) {
     it(`refuses ${what} at createTracer, naming the option`, () => {
       assert.throws(
-        () => createTracer({ ...base, ...change } as TracerOptions),
+        () => createTracer({ ...base, ...change }),
         (error: unknown) => error instanceof TracerConfigError && message.test(error.message) && error.message.startsWith('createTracer: '),
       );
     });

@@ -105,7 +105,7 @@ export function live(instanceId: string | undefined, onEvent: (event: AgentOutli
     source.addEventListener(type, (e) => {
       const { data, lastEventId } = e as MessageEvent<string>;
       // A resync has no id of its own (the browser's lastEventId is still the previous event's).
-      onEvent({ id: type === 'resync' ? null : lastEventId, type, data: JSON.parse(data) } as AgentOutlineEvent);
+      onEvent({ id: type === 'resync' ? null : lastEventId, type, data: JSON.parse(data) as AgentOutlineEvent['data'] } as AgentOutlineEvent);
     });
   }
   return () => source.close();

@@ -3,7 +3,9 @@ import { useState } from 'preact/hooks';
 function Value({ value, name, depth }: { value: unknown; name?: string; depth: number }) {
   const label = name === undefined ? null : <span class="json-key">{JSON.stringify(name)}: </span>;
   if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? (value as unknown[]).map((v, i) => [String(i), v] as const)
+      : Object.entries(value as Record<string, unknown>);
     const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0)
       return (

@@ -30,7 +30,7 @@ export class Bulk {
         `bulk.execute: at most ${MAX_BULK_ITEMS} items per request; got ${items.length}, so split them into several calls`,
       );
     }
-    items.forEach((item, index) => {
+    items.forEach((item: { _type?: unknown } | null, index) => {
       if (typeof item !== 'object' || item === null || typeof item._type !== 'string' || item._type === '') {
         throw new PrefactorClientError(`bulk.execute: items[${index}] must be an object with a _type such as "agent_spans/create"`);
       }

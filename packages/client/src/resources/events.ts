@@ -59,7 +59,7 @@ export class Events {
             for (const message of messages.splice(0)) {
               const id = message.id ?? null;
               if (id !== null) lastEventId = id;
-              yield { id, type: message.event ?? 'message', data: JSON.parse(message.data) } as AgentEvent;
+              yield { id, type: message.event ?? 'message', data: JSON.parse(message.data) as AgentEvent['data'] } as AgentEvent;
             }
           }
         } finally {

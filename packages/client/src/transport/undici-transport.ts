@@ -41,7 +41,7 @@ export class UndiciTransport implements Transport {
       const response = await this.#agent.request({
         origin: url.slice(0, pathStart),
         path: url.slice(pathStart),
-        method: request.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
+        method: request.method,
         headers: request.headers as Record<string, string>,
         body: request.body,
         signal: request.signal,

@@ -15,6 +15,7 @@ const refused = await client.agentSpans.create(params).then(
 );
 let codeGeneration = true;
 try {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- probes whether code generation is allowed
   new Function('return 1');
 } catch {
   codeGeneration = false;

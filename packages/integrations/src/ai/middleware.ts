@@ -279,6 +279,21 @@ function traced(
         case 'error':
           failed = part.error;
           break;
+        // The rest pass through untouched: nothing of them goes into the span.
+        case 'stream-start':
+        case 'text-start':
+        case 'text-end':
+        case 'reasoning-start':
+        case 'reasoning-end':
+        case 'tool-input-start':
+        case 'tool-input-delta':
+        case 'tool-input-end':
+        case 'tool-approval-request':
+        case 'tool-result':
+        case 'file':
+        case 'source':
+        case 'raw':
+          break;
       }
       controller.enqueue(part);
     },

@@ -37,6 +37,7 @@ export function toolOutput(part: LanguageModelV3ToolResultPart): { value: unknow
       return { value: output.value, failed: true };
     case 'execution-denied':
       return { value: { denied: true, reason: output.reason }, failed: true };
+    case 'content':
     default:
       return { value: output, failed: false };
   }

@@ -26,7 +26,7 @@ function valuesPreview(values: unknown): string {
   if (Array.isArray(record.messages))
     return preview(lastUserText(record.messages) ?? contentText((record.messages.at(-1) as Json | undefined)?.content));
   for (const key of ['input', 'question', 'query', 'output', 'text', 'answer']) {
-    if (typeof record[key] === 'string') return preview(record[key] as string);
+    if (typeof record[key] === 'string') return preview(record[key]);
   }
   if (typeof record.content === 'string' || Array.isArray(record.content)) return preview(contentText(record.content));
   return preview(JSON.stringify(values));

@@ -94,7 +94,7 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
     wrapModelCall: async (request, handler) => {
       // A disabled or unsampled tracer records nothing: nothing is built for it either.
       if (!tracer.recording) return handler(request);
-      const run = runOf(request.state.messages as Message[]);
+      const run = runOf(request.state.messages);
       const span = tracer.startSpan(
         LANGCHAIN_LLM,
         {
@@ -120,7 +120,7 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
     },
     wrapToolCall: async (request, handler) => {
       if (!tracer.recording) return handler(request);
-      const run = runOf(request.state.messages as Message[]);
+      const run = runOf(request.state.messages);
       const call = request.toolCall;
       const span = tracer.startSpan(LANGCHAIN_TOOL, toolPayload(capture, call.name, call.id, call.args), run ? { parent: run.span } : undefined);
       if (run) run.toolCalls += 1;

@@ -92,9 +92,9 @@ function overlay<T extends object>(target: T, replaced: Record<PropertyKey, unkn
   return new Proxy(target, {
     get(object, key) {
       if (Object.hasOwn(replaced, key)) return replaced[key];
-      const value = Reflect.get(object, key, object);
+      const value: unknown = Reflect.get(object, key, object);
       // Bound, so that the client's private fields are read on the client, not on the proxy.
-      return typeof value === 'function' && key !== 'constructor' ? value.bind(object) : value;
+      return typeof value === 'function' && key !== 'constructor' ? (value.bind(object) as unknown) : value;
     },
   });
 }

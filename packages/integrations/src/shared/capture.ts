@@ -76,7 +76,10 @@ function withinBounds(value: unknown, max: number, depth: number): boolean {
       return true;
     case 'object':
       break;
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
       return false;
   }
   if (value === null) return true;
@@ -85,7 +88,7 @@ function withinBounds(value: unknown, max: number, depth: number): boolean {
     for (const item of value) if (item === undefined || !withinBounds(item, max, depth + 1)) return false;
     return true;
   }
-  const prototype = Object.getPrototypeOf(value);
+  const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
   for (const key in value) {
     const item = (value as Payload)[key];

@@ -71,6 +71,7 @@ export async function runBulk(items: readonly BulkItem[], context: OperationCont
     });
     const failure = outcome.failure ? outcome.failure.error : rejected;
     if (failure !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the failure is rethrown as it was caught
       if (!(failure instanceof ApiError)) throw failure;
       output(start + outcome.results.length, JSON.stringify(failure.toBody()));
       break;

@@ -21,7 +21,7 @@ export interface SchemaCatalog {
 }
 
 type FormatsPlugin = (ajv: Ajv) => Ajv;
-const addFormats = ((ajvFormats as unknown as { default: FormatsPlugin }).default ?? ajvFormats) as FormatsPlugin;
+const addFormats = (ajvFormats as unknown as { default: FormatsPlugin }).default ?? ajvFormats;
 
 // User schemas: lenient about unknown keywords (SDKs add their own), every error reported, and
 // never registered by their `$id`: one account's `$id` must not stand in another's way.

@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorObject } from 'ajv';
 import { ApiError, validationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
@@ -31,7 +30,7 @@ function refusalOf(error: FastifyError, door: DoorWording): ApiError | undefined
   if (error instanceof ApiError) return error;
   if (error.validation) {
     const where = error.validationContext === 'body' ? 'request body' : error.validationContext === 'querystring' ? 'query string' : 'path';
-    const errors = toFieldErrors(error.validation as unknown as ErrorObject[]);
+    const errors = toFieldErrors(error.validation);
     const [field, messages] = Object.entries(errors)[0] ?? ['body', ['is invalid']];
     return validationError(errors, field === 'body' ? `the ${where} ${messages[0]}` : `${where}: ${field} ${messages[0]}`);
   }

@@ -14,7 +14,7 @@ export const frameworkErrors = (error: FastifyError, request: FastifyRequest, re
     error.code === 'FST_ERR_BAD_URL'
       ? new ApiError(400, 'validation_error', 'the URL path is not valid percent-encoded UTF-8; encode each id with encodeURIComponent')
       : new ApiError(400, 'validation_error', `the request could not be routed (${error.message})`);
-  return reply.code(400).send(envelope(answer, request));
+  reply.code(400).send(envelope(answer, request));
 };
 
 /** Shapes every error into the contract's envelope; 5xx bodies never carry internals. */

@@ -151,7 +151,7 @@ const stringOr = (value: unknown): string | undefined => (typeof value === 'stri
 const texts = (value: unknown, what: string): string[] => {
   const values = list(value, what);
   if (!values.every((item) => typeof item === 'string')) throw new SpanShapeError(`${what} must be a list of strings`);
-  return values as string[];
+  return values;
 };
 
 /** The resource's entity references (`entity_refs`), when it has any. */

@@ -104,7 +104,7 @@ function textOf(value: unknown, depth = 0): string | undefined {
     return trimmed || undefined;
   }
   if (Array.isArray(value)) {
-    const user = value.findLast((item) => typeof item === 'object' && item !== null && (item as { role?: unknown }).role === 'user');
+    const user = (value as unknown[]).findLast((item) => typeof item === 'object' && item !== null && (item as { role?: unknown }).role === 'user');
     for (const item of user === undefined ? value : [user]) {
       const text = textOf(item, depth + 1);
       if (text) return text;
@@ -194,7 +194,7 @@ export function describeSpan(name: string, kind: number, attributes: Attributes)
       return { schemaName, title: TITLES.tool, summary: toolSummary(attributes, name) };
     case 'agent':
       return { schemaName, title: TITLES.agent, summary: agentSummary(attributes, name) };
-    default:
+    case 'other':
       return { schemaName, title: name || schemaName, summary: null };
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TSchema } from '@sinclair/typebox';
 import {
   AgentInstanceListResponse,
@@ -26,7 +27,9 @@ import { responses } from './responses.js';
 const TAGS = ['agent_instance'];
 
 export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void {
-  app.post<{ Body: RegisterInstanceBody }>(
+  // Request types come from each route's schemas; validation stays with the app's own compiler.
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post(
     '/agent_instance/register',
     { schema: { tags: TAGS, body: RegisterInstanceBody, response: responses({ 201: AgentInstanceResponse }) } },
     async (request, reply) => {
@@ -38,31 +41,32 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
   /** POST /agent_instance/{id}/<action>: the body's params plus the instance id from the path. */
   const action = <B extends { idempotency_key?: string | null }>(
     name: string,
-    body: TSchema,
+    body: TSchema & { static: B },
     operation: WriteOperation<B & { agent_instance_id: string }>,
   ) =>
-    app.post<{ Params: { agent_instance_id: string }; Body: B }>(
+    api.post(
       `/agent_instance/:agent_instance_id/${name}`,
       { schema: { tags: TAGS, params: InstanceIdParams, body, response: responses({ 200: AgentInstanceResponse }) } },
       async (request, reply) => {
+        // The body schema is this helper's parameter, so its type reaches here as B, not through the provider.
         const body = request.body as B;
         const params = { ...body, agent_instance_id: request.params.agent_instance_id };
         const key = idempotencyKey(request, body.idempotency_key);
         return sendAnswer(reply, await domain.write(request.principal, operation, params, key));
       },
     );
-  action<StartInstanceBody>('start', StartInstanceBody, startInstance);
-  action<FinishInstanceBody>('finish', FinishInstanceBody, finishInstance);
-  action<RecordQualityBody>('record_quality', RecordQualityBody, recordQuality);
-  action<TerminateInstanceBody>('terminate', TerminateInstanceBody, terminateInstance);
+  action('start', StartInstanceBody, startInstance);
+  action('finish', FinishInstanceBody, finishInstance);
+  action('record_quality', RecordQualityBody, recordQuality);
+  action('terminate', TerminateInstanceBody, terminateInstance);
 
-  app.get<{ Querystring: ListInstancesQuery }>(
+  api.get(
     '/agent_instance',
     { schema: { tags: TAGS, querystring: ListInstancesQuery, response: responses({ 200: AgentInstanceListResponse }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listInstances(tx, request.principal, request.query))),
   );
 
-  app.get<{ Params: { agent_instance_id: string } }>(
+  api.get(
     '/agent_instance/:agent_instance_id',
     { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentInstanceResponse }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),

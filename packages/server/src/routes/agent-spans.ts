@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   AgentSpanGetResponse,
@@ -18,7 +19,9 @@ import { idempotencyKey, sendAnswer, sendJson } from '../http/answers.js';
 import { responses } from './responses.js';
 
 export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
-  app.post<{ Body: CreateSpanBody }>(
+  // Request types come from each route's schemas; validation stays with the app's own compiler.
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post(
     '/agent_spans',
     { schema: { tags: ['agent_spans'], body: CreateSpanBody, response: responses({ 201: AgentSpanResponse }) } },
     async (request, reply) => {
@@ -28,7 +31,7 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
     },
   );
 
-  app.post<{ Params: { agent_span_id: string }; Body: FinishSpanBody }>(
+  api.post(
     '/agent_spans/:agent_span_id/finish',
     {
       schema: {
@@ -45,13 +48,13 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
     },
   );
 
-  app.get<{ Params: { agent_span_id: string } }>(
+  api.get(
     '/agent_spans/:agent_span_id',
     { schema: { tags: ['agent_spans'], params: SpanIdParams, response: responses({ 200: AgentSpanGetResponse }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id))),
   );
 
-  app.get<{ Querystring: ListSpansQuery }>(
+  api.get(
     '/agent_spans',
     {
       schema: {

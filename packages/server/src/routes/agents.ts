@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AgentActionBody,
   AgentIdParams,
@@ -21,35 +22,27 @@ import { responses } from './responses.js';
 const TAGS = ['agent'];
 
 export function agentRoutes(app: FastifyInstance, domain: Domain): void {
-  app.post<{ Body: CreateAgentBody }>(
-    '/agent',
-    { schema: { tags: TAGS, body: CreateAgentBody, response: responses({ 201: AgentResponse }) } },
-    async (request, reply) => {
-      const { details } = request.body;
-      const key = idempotencyKey(request, request.body.idempotency_key);
-      return sendAnswer(reply, await domain.write(request.principal, createAgent, details, key));
-    },
+  // Request types come from each route's schemas; validation stays with the app's own compiler.
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post('/agent', { schema: { tags: TAGS, body: CreateAgentBody, response: responses({ 201: AgentResponse }) } }, async (request, reply) => {
+    const { details } = request.body;
+    const key = idempotencyKey(request, request.body.idempotency_key);
+    return sendAnswer(reply, await domain.write(request.principal, createAgent, details, key));
+  });
+
+  api.get('/agent/show', { schema: { tags: TAGS, querystring: ShowAgentQuery, response: responses({ 200: AgentResponse }) } }, async (request) =>
+    domain.read((tx) => showAgent(tx, request.principal, request.query)),
   );
 
-  app.get<{ Querystring: ShowAgentQuery }>(
-    '/agent/show',
-    { schema: { tags: TAGS, querystring: ShowAgentQuery, response: responses({ 200: AgentResponse }) } },
-    async (request) => domain.read((tx) => showAgent(tx, request.principal, request.query)),
+  api.get('/agent/:agent_id', { schema: { tags: TAGS, params: AgentIdParams, response: responses({ 200: AgentResponse }) } }, async (request) =>
+    domain.read((tx) => getAgent(tx, request.principal, request.params.agent_id)),
   );
 
-  app.get<{ Params: { agent_id: string } }>(
-    '/agent/:agent_id',
-    { schema: { tags: TAGS, params: AgentIdParams, response: responses({ 200: AgentResponse }) } },
-    async (request) => domain.read((tx) => getAgent(tx, request.principal, request.params.agent_id)),
+  api.get('/agent', { schema: { tags: TAGS, querystring: ListAgentsQuery, response: responses({ 200: AgentListResponse }) } }, async (request) =>
+    domain.read((tx) => listAgents(tx, request.principal, request.query)),
   );
 
-  app.get<{ Querystring: ListAgentsQuery }>(
-    '/agent',
-    { schema: { tags: TAGS, querystring: ListAgentsQuery, response: responses({ 200: AgentListResponse }) } },
-    async (request) => domain.read((tx) => listAgents(tx, request.principal, request.query)),
-  );
-
-  app.put<{ Params: { agent_id: string }; Body: UpdateAgentBody }>(
+  api.put(
     '/agent/:agent_id',
     { schema: { tags: TAGS, params: AgentIdParams, body: UpdateAgentBody, response: responses({ 200: AgentResponse }) } },
     async (request, reply) => {
@@ -60,7 +53,7 @@ export function agentRoutes(app: FastifyInstance, domain: Domain): void {
   );
 
   const action = (method: 'POST' | 'DELETE', url: string, operation: WriteOperation<AgentActionParams>) =>
-    app.route<{ Params: { agent_id: string }; Body: AgentActionBody }>({
+    api.route({
       method,
       url,
       onRequest: bodyOptional,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { BulkRequestBody, BulkResponse } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { sendJson } from '../http/answers.js';
@@ -6,12 +7,10 @@ import type { ServerMetrics } from '../http/metrics.js';
 import { responses } from './responses.js';
 
 export function bulkRoutes(app: FastifyInstance, domain: Domain, metrics: ServerMetrics): void {
-  app.post<{ Body: BulkRequestBody }>(
-    '/bulk',
-    { schema: { tags: ['bulk'], body: BulkRequestBody, response: responses({ 200: BulkResponse }) } },
-    async (request, reply) => {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post('/bulk', { schema: { tags: ['bulk'], body: BulkRequestBody, response: responses({ 200: BulkResponse }) } }, async (request, reply) => {
       for (const item of request.body.items) metrics.bulkItems.inc({ type: item._type });
       return sendJson(reply, 200, await domain.writeMany(request.principal, request.body.items));
-    },
-  );
+    });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Negotiator from 'negotiator';
 import { EventsQuery } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
@@ -22,7 +23,7 @@ export function eventRoutes(
     for (const stream of open) stream.close();
   });
 
-  app.get<{ Querystring: EventsQuery }>('/events', { schema: { tags: ['events'], querystring: EventsQuery } }, async (request, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/events', { schema: { tags: ['events'], querystring: EventsQuery } }, async (request, reply) => {
     const { accountId } = request.principal;
     const instanceId = request.query.agent_instance_id;
     if (instanceId !== undefined && !(await domain.read((tx) => tx.getInstance(accountId, instanceId)))) {

@@ -2,4 +2,4 @@ import { ErrorBody } from '@agentspan/protocol';
 import type { TSchema } from '@sinclair/typebox';
 
 /** Response schemas of a route: its success bodies, and the error envelope for every failure. */
-export const responses = (success: Record<number, TSchema>) => ({ ...success, '4xx': ErrorBody, '5xx': ErrorBody });
+export const responses = <S extends Record<number, TSchema>>(success: S) => ({ ...success, '4xx': ErrorBody, '5xx': ErrorBody });

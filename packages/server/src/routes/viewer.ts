@@ -40,7 +40,9 @@ export function viewerRoutes(app: FastifyInstance, domain: Domain): void {
       immutable: true,
       maxAge: '365d',
       index: false,
-      setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+      setHeaders: (res) => {
+        res.setHeader('x-content-type-options', 'nosniff');
+      },
     });
   }
 

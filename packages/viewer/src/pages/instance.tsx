@@ -37,7 +37,8 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
     };
     // Listen first, so nothing written while the page loads is missed.
     const stop = live(id, (event) => (loaded ? applyEvent(event) : pending.push(event)));
-    (async () => {
+    // Loads in the background; its own catch reports a failure on the page.
+    void (async () => {
       try {
         const loadedInstance = await api.instance(id);
         if (stale) return;
@@ -154,7 +155,7 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
           terminating ? (
             <form class="terminate" onSubmit={(e) => void terminate(e)}>
               <label for="reason">Reason</label>
-              <input id="reason" value={reason} required onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+              <input id="reason" value={reason} required onInput={(e) => setReason(e.currentTarget.value)} />
               <button type="submit" class="danger">
                 Terminate now
               </button>

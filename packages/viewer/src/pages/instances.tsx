@@ -89,10 +89,7 @@ export function InstancesPage() {
       >
         <label>
           Status
-          <select
-            value={filters.status ?? ''}
-            onChange={(e) => apply({ ...filters, status: (e.currentTarget as HTMLSelectElement).value || undefined })}
-          >
+          <select value={filters.status ?? ''} onChange={(e) => apply({ ...filters, status: e.currentTarget.value || undefined })}>
             <option value="">any</option>
             {INSTANCE_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -103,10 +100,7 @@ export function InstancesPage() {
         </label>
         <label>
           Agent
-          <select
-            value={filters.agent_id ?? ''}
-            onChange={(e) => apply({ ...filters, agent_id: (e.currentTarget as HTMLSelectElement).value || undefined })}
-          >
+          <select value={filters.agent_id ?? ''} onChange={(e) => apply({ ...filters, agent_id: e.currentTarget.value || undefined })}>
             <option value="">any</option>
             {agents.map((a) => (
               <option key={a.id} value={a.id}>
@@ -117,12 +111,7 @@ export function InstancesPage() {
         </label>
         <label class="search">
           Search spans
-          <input
-            type="search"
-            value={search}
-            placeholder="span names and summaries"
-            onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
-          />
+          <input type="search" value={search} placeholder="span names and summaries" onInput={(e) => setSearch(e.currentTarget.value)} />
         </label>
         <button type="submit">Search</button>
       </form>

@@ -31,7 +31,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(csrf: string): void }) {
           autocomplete="off"
           spellcheck={false}
           value={token}
-          onInput={(e) => setToken((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => setToken(e.currentTarget.value)}
           required
         />
         <button type="submit" disabled={busy}>

@@ -95,7 +95,7 @@ export function SpanTree({ rows, selectedId, axis, now, onSelect, onToggle }: Sp
   const span = axis.end - axis.start;
 
   return (
-    <div class="tree-viewport" ref={viewport} onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}>
+    <div class="tree-viewport" ref={viewport} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
       <div role="tree" aria-label="Spans" class="tree" style={{ height: `${rows.length * ROW_HEIGHT}px` }} onKeyDown={onKeyDown}>
         {rows.slice(first, last).map((row, offset) => {
           const index = first + offset;

@@ -13,7 +13,7 @@ import { newInstance } from './new-instance.js';
 function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): AgentSchemaVersionForRegister {
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(doc ?? {})) if (value != null) result[name] = value;
-  return result as AgentSchemaVersionForRegister;
+  return result;
 }
 
 /**

@@ -65,7 +65,7 @@ export async function danglingReferences(tx: ReadTx, batch: ReadonlyMap<CopiedTa
         const text = copiedRowKey(key);
         if (inBatch.get(reference.table)?.has(text)) continue;
         let keys = wanted.get(reference.table);
-        if (!keys) wanted.set(reference.table, (keys = new Map()));
+        if (!keys) wanted.set(reference.table, (keys = new Map<string, string[]>()));
         keys.set(text, key);
       }
     }

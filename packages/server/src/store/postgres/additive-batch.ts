@@ -105,6 +105,7 @@ class Batch {
     if (this.#claimed.has(key)) return Promise.reject(new RunAlone());
     this.#claimed.add(key);
     if (this.#optimistic) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the connection's failure, as it was caught
       if (this.#lost !== undefined) return Promise.reject(this.#lost);
       tx.claims.set(key, claim);
       tx.claimAssumed = true;
@@ -177,6 +178,7 @@ class Batch {
   }
 
   #enqueue<T>(push: (pending: Pending<T>) => void): Promise<T> {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the connection's failure, as it was caught
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     const promise = new Promise<T>((resolve, reject) => push({ resolve, reject }));
     if (!this.#scheduled) {
@@ -375,7 +377,7 @@ export class AdditiveBatcher {
 
   write<T>(unit: Unit<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ unit, resolve: resolve, reject });
       this.#schedule();
     });
   }

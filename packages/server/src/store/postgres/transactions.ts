@@ -63,6 +63,7 @@ async function inTransaction<T>(pool: Pool, probe: StoreProbe | undefined, body:
       const tag = await sql.commit();
       probe?.commitEnded(committing);
       if (tag === 'ROLLBACK') {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the statement's failure is rethrown as it was caught
         throw sql.retryableFailure ?? new Error('the transaction was rolled back: a statement in it failed and the unit carried on');
       }
       return result;

@@ -14,7 +14,7 @@ interface Delta {
 function add(into: Map<string, Map<Status, Delta>>, accountId: string, instanceId: string, status: Status, n: number) {
   const key = rowKey(accountId, instanceId);
   let byStatus = into.get(key);
-  if (!byStatus) into.set(key, (byStatus = new Map()));
+  if (!byStatus) into.set(key, (byStatus = new Map<Status, Delta>()));
   const delta = byStatus.get(status);
   if (delta) delta.n += n;
   else byStatus.set(status, { accountId, instanceId, status, n });
