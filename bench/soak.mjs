@@ -354,7 +354,7 @@ async function soak(engine, options, PrefactorHttpClient) {
 }
 
 const options = parseArgs(process.argv.slice(2));
-if (!existsSync(join(ROOT, 'packages/server/dist/cli.js')) || !existsSync(join(ROOT, 'packages/client/dist/index.js'))) {
+if (!existsSync(join(ROOT, 'packages/cli/dist/cli.js')) || !existsSync(join(ROOT, 'packages/client/dist/index.js'))) {
   throw new Error('the packages are not built: run npm run build first');
 }
 const { PrefactorHttpClient } = await import('@agentspan/client');
