@@ -1,6 +1,6 @@
 import type { WriteTx } from '../store/store.js';
 import type { Caller } from './caller.js';
-import type { ChangedResource } from './events/change-events.js';
+import type { ChangedResource } from './events/changed-resource.js';
 import type { SchemaCatalogs } from './schema-catalogs.js';
 import type { RequestLimits } from './request-limits.js';
 

@@ -1,15 +1,6 @@
 import { formatEventId, type ChangeEventKind } from '@agentspan/protocol';
 import type { OperationName } from '../operation.js';
-
-/** The resource a write changed, as SSE clients receive it: its JSON text. */
-export interface ChangedResource {
-  instanceId: string;
-  /** The span's or the instance's id. */
-  resourceId: string;
-  json: string;
-  /** A span's JSON without `payload` and `result_payload` (what `include_payloads=false` streams), made when first asked for; absent for instances. */
-  outline?: () => string;
-}
+import type { ChangedResource } from './changed-resource.js';
 
 /** A change to a span or an instance. */
 export interface ChangeEvent extends ChangedResource {

@@ -2,7 +2,8 @@ import { CHANGE_EVENT_KINDS, type ChangeEventKind } from '@agentspan/protocol';
 import type { Broadcast, Store } from '../../store/store.js';
 import { instanceResource } from '../views/instance-view.js';
 import { spanResource } from '../views/span-view.js';
-import type { ChangeEvent, ChangedResource } from './change-events.js';
+import type { ChangeEvent } from './change-events.js';
+import type { ChangedResource } from './changed-resource.js';
 import { EventLog } from './event-log.js';
 
 /** What crosses to other server processes: where to read the change, not the resource itself. */

@@ -1,6 +1,6 @@
 import type { SpanCounts } from '@agentspan/protocol';
 import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
-import type { ChangedResource } from '../events/change-events.js';
+import type { ChangedResource } from '../events/changed-resource.js';
 
 export function spanCounts(counts: SpanStatusCounts): SpanCounts {
   const pending = counts.pending ?? 0,

@@ -1,5 +1,5 @@
 import type { SpanOutlineRecord, SpanRecord } from '../../store/records.js';
-import type { ChangedResource } from '../events/change-events.js';
+import type { ChangedResource } from '../events/changed-resource.js';
 
 const s = JSON.stringify;
 const nullable = (value: string | null) => (value === null ? 'null' : s(value));
