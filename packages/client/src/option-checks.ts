@@ -39,7 +39,9 @@ export class OptionChecks {
   /** The first wait between retries may not exceed the longest. */
   retryDelays(initialRetryDelay: number, maxRetryDelay: number): void {
     if (initialRetryDelay > maxRetryDelay) {
-      this.fail(`initialRetryDelay (${initialRetryDelay}) must not exceed maxRetryDelay (${maxRetryDelay})`);
+      this.fail(
+        `initialRetryDelay (${initialRetryDelay}) must not exceed maxRetryDelay (${maxRetryDelay}); raise maxRetryDelay or lower initialRetryDelay`,
+      );
     }
   }
 

@@ -67,8 +67,14 @@ describe('client config', () => {
   });
 
   it('needs retry delays in order and a multiplier of at least 1', () => {
-    rejects({ ...valid, initialRetryDelay: 5000, maxRetryDelay: 1000 }, 'initialRetryDelay (5000) must not exceed maxRetryDelay (1000)');
-    rejects({ ...valid, initialRetryDelay: 90_000 }, 'initialRetryDelay (90000) must not exceed maxRetryDelay (60000)');
+    rejects(
+      { ...valid, initialRetryDelay: 5000, maxRetryDelay: 1000 },
+      'initialRetryDelay (5000) must not exceed maxRetryDelay (1000); raise maxRetryDelay or lower initialRetryDelay',
+    );
+    rejects(
+      { ...valid, initialRetryDelay: 90_000 },
+      'initialRetryDelay (90000) must not exceed maxRetryDelay (60000); raise maxRetryDelay or lower initialRetryDelay',
+    );
     rejects({ ...valid, initialRetryDelay: -1 }, 'initialRetryDelay must be a non-negative number of milliseconds; got -1');
     rejects({ ...valid, maxRetryDelay: -1 }, /maxRetryDelay must be a non-negative number/);
     rejects({ ...valid, retryMultiplier: 0.5 }, 'retryMultiplier must be a number >= 1; got 0.5');

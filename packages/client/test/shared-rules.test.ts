@@ -45,7 +45,10 @@ describe('the rules the client exports for libraries built on it', () => {
     refuses(() => check.milliseconds('wait', '5s', 7, 'positive'), 'wait must be a positive number of milliseconds; got "5s"');
     refuses(() => check.milliseconds('wait', MAX_TIMER_MS + 1, 7, 'positive'), `wait must be at most ${MAX_TIMER_MS} ms; got ${MAX_TIMER_MS + 1}`);
     refuses(() => check.knownKeys({ wait: 1, wiat: 2 }, ['wait', 'other']), 'unknown option "wiat"; known options: wait, other');
-    refuses(() => check.retryDelays(10, 5), 'initialRetryDelay (10) must not exceed maxRetryDelay (5)');
+    refuses(
+      () => check.retryDelays(10, 5),
+      'initialRetryDelay (10) must not exceed maxRetryDelay (5); raise maxRetryDelay or lower initialRetryDelay',
+    );
     refuses(() => check.optionalFunction('hook', 1, 'a hook function'), 'hook must be a hook function; got number');
     assert.equal(check.optionalFunction('hook', undefined), undefined);
   });

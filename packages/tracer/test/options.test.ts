@@ -30,7 +30,7 @@ describe('options', () => {
     [
       'initialRetryDelay above maxRetryDelay',
       { initialRetryDelay: 10, maxRetryDelay: 5 },
-      /initialRetryDelay \(10\) must not exceed maxRetryDelay \(5\)/,
+      /initialRetryDelay \(10\) must not exceed maxRetryDelay \(5\); raise maxRetryDelay or lower initialRetryDelay/,
     ],
     ['a sampleRate above 1', { sampleRate: 1.5 }, /sampleRate must be a number from 0/],
     ['a redact that is not a function', { redact: { secret: true } }, /redact must be a function/],
