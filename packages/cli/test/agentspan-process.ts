@@ -47,7 +47,7 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (match?.[1]) resolve(match[1]);
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));

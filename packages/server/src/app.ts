@@ -57,6 +57,13 @@ export interface BuildAppOptions {
   retentionDays?: number;
   /** JSON depth and keys, span payload and schema document sizes (defaults: `DEFAULT_REQUEST_LIMITS`). */
   limits?: Partial<RequestLimits>;
+  /** Serve HTTPS with this certificate (PEM, the chain may follow) and its private key (PEM); plain HTTP when absent. */
+  https?: ServerTls;
+}
+
+export interface ServerTls {
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyBaseLogger =>
@@ -69,6 +76,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const domain = new Domain(options.store, { limits });
   const logging = isLoggerInstance(options.logger) || Boolean(options.logger);
   const app = Fastify({
+    https: options.https ?? null,
     bodyLimit,
     ...(isLoggerInstance(options.logger) ? { loggerInstance: options.logger } : { logger: options.logger ?? false }),
     requestIdHeader: false,

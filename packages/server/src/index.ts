@@ -1,4 +1,4 @@
-export { buildApp, DEFAULT_BODY_LIMIT, type BuildAppOptions } from './app.js';
+export { buildApp, DEFAULT_BODY_LIMIT, type BuildAppOptions, type ServerTls } from './app.js';
 export { startServer, stopOnSignals, type RunningServer, type StartServerOptions } from './server.js';
 export { LOG_FORMATS, serverLogger, type LogFormat } from './logging.js';
 export { parseRateLimit, type RateLimit } from './http/rate-limit.js';

@@ -3,7 +3,7 @@ import { buildApp, type BuildAppOptions } from './app.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  /** The base URL clients use, e.g. http://127.0.0.1:7070 */
+  /** The base URL clients use, e.g. http://127.0.0.1:7070 (https:// when started with `https`) */
   url: string;
   /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
   stop(): Promise<void>;
@@ -32,7 +32,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await options.store.close();
       }
     })());
-  return { app, url: `http://${host}:${port}`, stop };
+  return { app, url: `${options.https ? 'https' : 'http'}://${host}:${port}`, stop };
 }
 
 /** SIGTERM / SIGINT drain the server once; a second signal exits at once. */

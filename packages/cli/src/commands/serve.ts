@@ -17,6 +17,7 @@ import {
 } from '@agentspan/server';
 import { integerIn, choiceOf, nonEmpty } from './option-parsers.js';
 import { describeLocation, openStoreAt, withStoreLocationOptions, resolveStoreLocation, type StoreLocationFlags } from './store-location.js';
+import { readTlsFiles, type TlsFlags } from './tls-files.js';
 
 /** A commander parser from a parser that throws a message. */
 const parsedBy =
@@ -35,7 +36,7 @@ export const DEFAULT_PORT = 7070;
 export const DEFAULT_HOST = '127.0.0.1';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-interface ServeFlags extends StoreLocationFlags {
+interface ServeFlags extends StoreLocationFlags, TlsFlags {
   port: number;
   host: string;
   bodyLimit: number;
@@ -60,10 +61,14 @@ interface ServeFlags extends StoreLocationFlags {
 
 export const serveCommand = () =>
   withStoreLocationOptions(
-    new Command('serve').description('run the span store over HTTP (SQLite in --data-dir by default, PostgreSQL with --database-url)'),
+    new Command('serve').description(
+      'run the span store over HTTP, or HTTPS with --tls-cert and --tls-key (SQLite in --data-dir by default, PostgreSQL with --database-url)',
+    ),
   )
     .option('--port <port>', 'TCP port to listen on (0 picks a free one)', integerIn(0, 65535), DEFAULT_PORT)
     .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', DEFAULT_HOST)
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM, its chain may follow); needs --tls-key', nonEmpty('--tls-cert'))
+    .option('--tls-key <file>', 'the private key (PEM, unencrypted) of --tls-cert', nonEmpty('--tls-key'))
     .option('--body-limit <bytes>', 'largest request body accepted', integerIn(1024, 1024 ** 3), DEFAULT_BODY_LIMIT)
     .option(
       '--otlp-body-limit <bytes>',
@@ -135,6 +140,7 @@ export const serveCommand = () =>
         .default(0),
     )
     .action(async (flags: ServeFlags) => {
+      const https = readTlsFiles(flags);
       const location = resolveStoreLocation(flags);
       const store = await openStoreAt(location, {
         poolSize: flags.poolSize,
@@ -147,6 +153,7 @@ export const serveCommand = () =>
         store,
         host: flags.host,
         port: flags.port,
+        ...(https ? { https } : {}),
         logger,
         bodyLimit: flags.bodyLimit,
         otlpBodyLimit: flags.otlpBodyLimit,
