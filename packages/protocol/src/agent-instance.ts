@@ -83,6 +83,7 @@ export const SpanTypeSchema = Type.Object({
   title: OptionalNullable(PlainText()),
   description: OptionalNullable(Type.String()),
   template: OptionalNullable(Type.String()),
+  result_template: OptionalNullable(Type.String()),
   data_risk: OptionalNullable(JsonObject),
 });
 export type SpanTypeSchema = Static<typeof SpanTypeSchema>;

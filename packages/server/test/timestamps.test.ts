@@ -59,6 +59,10 @@ describe('renderTemplate', () => {
   });
 
   it('leaves text without placeholders alone', () => {
-    assert.equal(renderTemplate('plain {text} }}{{', {}), 'plain {text} }}{{');
+    assert.equal(renderTemplate('plain {text} }}', {}), 'plain {text} }}');
+  });
+
+  it('renders nothing from text that does not parse as Liquid (an output left open)', () => {
+    assert.equal(renderTemplate('plain {text} }}{{', {}), null);
   });
 });

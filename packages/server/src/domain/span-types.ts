@@ -4,12 +4,16 @@ import type { AgentSchemaVersionForRegister, FieldErrors } from '@agentspan/prot
 import { toFieldErrors } from './field-errors.js';
 import { validationError } from './errors.js';
 import { linearPatterns } from './linear-patterns.js';
+import { templateOf, type SummaryTemplate } from './summary-template.js';
 
 /** One span type (or quality schema) of a schema version, with its schemas compiled. */
 export interface CompiledType {
   name: string;
   title: string | null;
-  template: string | null;
+  /** Rendered into the summary of every span (or quality record) of this type. */
+  template: SummaryTemplate | null;
+  /** Rendered after `template` once a span has a result. */
+  resultTemplate?: SummaryTemplate | null;
   validateParams?: ValidateFunction;
   validateResult?: ValidateFunction;
 }
@@ -63,7 +67,8 @@ export function compileSchemaCatalog(doc: AgentSchemaVersionForRegister, prefix 
     spanTypes.set(type.name, {
       name: type.name,
       title: type.title ?? null,
-      template: type.template ?? null,
+      template: templateOf(type.template),
+      resultTemplate: templateOf(type.result_template),
       validateParams: compile(type.params_schema, `${at}.params_schema`),
       validateResult: type.result_schema == null ? undefined : compile(type.result_schema, `${at}.result_schema`),
     });
@@ -83,7 +88,7 @@ export function compileSchemaCatalog(doc: AgentSchemaVersionForRegister, prefix 
     qualityTypes.set(quality.name, {
       name: quality.name,
       title: quality.title ?? null,
-      template: quality.template ?? null,
+      template: templateOf(quality.template),
       validateParams: compile(quality.schema, `${prefix}.quality_schemas[${index}].schema`),
     });
   });

@@ -2,7 +2,7 @@ import type { RecordQualityBody } from '@agentspan/protocol';
 import { fieldError, validationError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { schemaErrors } from '../span-types.js';
-import { renderTemplate } from '../summary-template.js';
+import { renderSummary } from '../summary-template.js';
 import { instanceAnswer, lockInstance } from './instance-access.js';
 
 /** `object[name] = value` as an own property, also for `__proto__` (which plain assignment would take as the prototype). */
@@ -29,7 +29,8 @@ export const recordQuality = defineOperation<RecordQualityParams>('agent_instanc
       const errors = schemaErrors(quality?.validateParams, params.payload, 'payload');
       if (errors) throw validationError(errors);
       setOwn(payloads, params.name, params.payload);
-      if (quality?.template) setOwn(summaries, params.name, renderTemplate(quality.template, params.payload));
+      const summary = quality?.template ? renderSummary([quality.template], params.payload) : null;
+      if (summary !== null) setOwn(summaries, params.name, summary);
       else delete summaries[params.name];
     }
     const updated = {

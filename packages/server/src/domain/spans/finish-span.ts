@@ -5,7 +5,7 @@ import { assertOpen, DEFAULT_FINISH_STATUS } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson, spanResource } from '../views/span-view.js';
-import { assertPayloads, assertPayloadSizes, controlFor, spanTypeOf, summaryOf } from './span-rules.js';
+import { assertPayloads, assertPayloadSizes, controlFor, hasSummary, spanTypeOf, summaryOf } from './span-rules.js';
 
 export type FinishSpanParams = FinishSpanBody & { agent_span_id: string };
 
@@ -31,9 +31,10 @@ export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish'
       ...span,
       status: params.status ?? DEFAULT_FINISH_STATUS,
       result_payload_json: resultJson,
-      summary: type?.template
-        ? summaryOf(type, JSON.parse(span.payload_json) as object, resultJson === null ? null : (JSON.parse(resultJson) as object))
-        : null,
+      summary:
+        type && hasSummary(type)
+          ? summaryOf(type, JSON.parse(span.payload_json) as object, resultJson === null ? null : (JSON.parse(resultJson) as object))
+          : null,
       finished_at: finishedAt,
       updated_at: caller.now,
     };

@@ -2,7 +2,7 @@ import type { ControlBlock, FieldErrors } from '@agentspan/protocol';
 import type { InstanceRecord } from '../../store/records.js';
 import { fieldError, validationError } from '../errors.js';
 import { schemaErrors, type CompiledType, type SchemaCatalog } from '../span-types.js';
-import { renderTemplate } from '../summary-template.js';
+import { renderSummary } from '../summary-template.js';
 import { assertJsonTextWithin, LIMIT_FLAGS } from '../request-limits.js';
 
 /**
@@ -58,10 +58,18 @@ export function assertPayloadSizes(span: { payload_json: string; result_payload_
 export const payloadToCheck = (params: { status: string; payload?: unknown }): unknown =>
   params.status === 'pending' ? undefined : (params.payload ?? {});
 
-/** The type's template rendered from payload ∪ result_payload, or null without a template. */
+/** Whether spans of this type have summaries: it declares a `template` or a `result_template`. */
+export const hasSummary = (type: CompiledType): boolean => Boolean(type.template || type.resultTemplate);
+
+/**
+ * The type's `template` and, once the span has a result, its `result_template`, each rendered from
+ * payload ∪ result_payload (the result's fields win) and joined by ` → `; null without a template,
+ * or when none renders.
+ */
 export function summaryOf(type: CompiledType | undefined, payload: object, resultPayload: object | null): string | null {
-  if (!type?.template) return null;
-  return renderTemplate(type.template, resultPayload ? { ...payload, ...resultPayload } : payload);
+  if (!type || !hasSummary(type)) return null;
+  if (!resultPayload) return renderSummary([type.template], payload);
+  return renderSummary([type.template, type.resultTemplate], { ...payload, ...resultPayload });
 }
 
 /** The control block for span answers of a terminated instance. */
