@@ -6,11 +6,13 @@ const PROCESS = fileURLToPath(new URL('./agentspan-server-process.mjs', import.m
 
 /**
  * Starts the server on `store` ('sqlite' | 'postgres'); with --profile, under --cpu-prof, its
- * profile named by the scenario, the store and `role` (for a scenario that runs two servers).
+ * profile named by the scenario, the store and `role` (for a scenario that runs two servers), with
+ * `env` added to its environment.
  */
-export async function startAgentspanServer(ctx, { store = 'sqlite', databaseUrl, role } = {}) {
+export async function startAgentspanServer(ctx, { store = 'sqlite', databaseUrl, role, env } = {}) {
   const { execArgv, afterStop } = profiling(ctx, `server-${ctx.scenario}-${store}${role ? `-${role}` : ''}`);
-  return ctx.startScoped(PROCESS, { args: [JSON.stringify({ store, databaseUrl })], execArgv, label: `server (${store})` }, afterStop);
+  const label = `server (${store}${role ? `, ${role}` : ''})`;
+  return ctx.startScoped(PROCESS, { args: [JSON.stringify({ store, databaseUrl })], execArgv, env, label }, afterStop);
 }
 
 async function post(url, token, path, body) {

@@ -4,6 +4,7 @@ import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
 import integrations from './integrations.mjs';
 import otlp from './otlp.mjs';
+import pfid from './pfid.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import retention from './retention.mjs';
 import transfer from './transfer.mjs';
@@ -14,6 +15,7 @@ import tracer from './tracer.mjs';
 
 export const SCENARIOS = [
   serverSpans,
+  pfid,
   bulk,
   otlp,
   client,

@@ -7,6 +7,7 @@ import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
 import { Bulk } from './resources/bulk.js';
 import { Events } from './resources/events.js';
+import { Pfid } from './resources/pfid.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
 import { Object as TObject } from '@sinclair/typebox';
@@ -14,13 +15,14 @@ import { Object as TObject } from '@sinclair/typebox';
 // Like the Python client, a token check accepts any JSON object from /ping.
 const PING = operation('validateToken', 'GET', TObject({}), () => true);
 
-/** The Prefactor agent-span API: spans, agent instances, agents, bulk and the events stream, on one HTTP core. */
+/** The Prefactor agent-span API: spans, agent instances, agents, bulk, PFIDs and the events stream, on one HTTP core. */
 export class PrefactorHttpClient {
   readonly agentSpans: AgentSpans;
   readonly agentInstances: AgentInstances;
   readonly agents: Agents;
   readonly bulk: Bulk;
   readonly events: Events;
+  readonly pfid: Pfid;
   readonly #core: HttpCore;
 
   /** Invalid config throws PrefactorClientError naming the option and the rule. */
@@ -33,6 +35,7 @@ export class PrefactorHttpClient {
     this.agents = new Agents(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
+    this.pfid = new Pfid(this.#core);
   }
 
   /** fetch everywhere; the Node entry point overrides this with a pooled undici transport. */

@@ -31,6 +31,7 @@ export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
 export type { Bulk } from './resources/bulk.js';
 export type { Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
+export type { GeneratePfidsParams, Pfid } from './resources/pfid.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';

@@ -7,3 +7,4 @@ export * from './agent.js';
 export * from './bulk.js';
 export * from './bulk-items.js';
 export * from './events.js';
+export * from './pfid.js';

@@ -14,6 +14,7 @@ import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
+import { pfidRoutes } from './routes/pfid.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStream, type EventStreamOptions } from './http/event-stream.js';
@@ -136,6 +137,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
         if (request.body === undefined && (request.method === 'POST' || request.method === 'DELETE')) request.body = {};
       });
       pingRoutes(api);
+      pfidRoutes(api);
       agentRoutes(api, domain);
       agentInstanceRoutes(api, domain);
       agentSpanRoutes(api, domain);

@@ -61,6 +61,7 @@ for (const engine of ENGINES) {
         '/api/v1/agent_spans/{agent_span_id}/finish',
         '/api/v1/bulk',
         '/api/v1/events',
+        '/api/v1/pfid/generate',
         '/api/v1/ping',
       ]);
       assert.deepEqual(Object.keys(doc.paths['/api/v1/agent/{agent_id}']).sort(), ['delete', 'get', 'put']);

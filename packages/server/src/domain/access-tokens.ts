@@ -205,7 +205,7 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       deploymentId = deployment.id;
     }
     await tx.insertToken({
-      id: newId(),
+      id: newId(accountId),
       account_id: accountId,
       scope: options.scope,
       deployment_id: deploymentId,

@@ -1,7 +1,7 @@
 import type { Store, WriteTx } from '../store/store.js';
 import { generateToken, hashToken } from './access-tokens.js';
 import { newAgent } from './agents/new-agent.js';
-import { newId } from './ids.js';
+import { newAccountId, newId } from './ids.js';
 import { systemClock } from './timestamps.js';
 
 export interface BootstrapResult {
@@ -16,7 +16,8 @@ export interface BootstrapResult {
 /** Inserts an account with an environment, an agent, its deployment and a deployment-scoped token. */
 async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult> {
   const now = systemClock.now();
-  const result = { accountId: newId(), environmentId: newId(), agentId: newId(), deploymentId: newId(), token: generateToken() };
+  const accountId = newAccountId();
+  const result = { accountId, environmentId: newId(accountId), agentId: newId(accountId), deploymentId: newId(accountId), token: generateToken() };
   await tx.insertAccount({ id: result.accountId, name, inserted_at: now });
   await tx.insertEnvironment({ account_id: result.accountId, id: result.environmentId, name: 'default', inserted_at: now });
   await tx.insertAgent(newAgent(result.accountId, now, { id: result.agentId, name: 'default agent' }));
@@ -30,7 +31,7 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
     updated_at: now,
   });
   await tx.insertToken({
-    id: newId(),
+    id: newId(accountId),
     account_id: result.accountId,
     scope: 'deployment',
     deployment_id: result.deploymentId,

@@ -12,7 +12,7 @@ export const createAgent = defineOperation<AgentForCreate>('agents/create', (par
   assertAccountScope(caller, 'creating agents');
   return async (tx) => {
     const agent = newAgent(caller.accountId, caller.now, {
-      id: params.id ?? newId(),
+      id: params.id ?? newId(caller.accountId),
       name: params.name,
       description: params.description,
       external_identifier: params.external_identifier,

@@ -38,7 +38,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
     await admitInstance(tx, caller, deployment.agent_id);
     const agentVersion = await tx.ensureAgentVersion({
       account_id: caller.accountId,
-      id: newId(),
+      id: newId(caller.accountId),
       agent_id: deployment.agent_id,
       name: version.name ?? null,
       external_identifier: version.external_identifier ?? null,
@@ -47,7 +47,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
     });
     const schemaVersion = await tx.ensureSchemaVersion({
       account_id: caller.accountId,
-      id: newId(),
+      id: newId(caller.accountId),
       agent_id: deployment.agent_id,
       external_identifier: document.external_identifier ?? null,
       document_json: documentJson,
@@ -57,7 +57,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
     }
     const instance = newInstance(caller, {
-      id: params.id ?? newId(),
+      id: params.id ?? newId(caller.accountId),
       agent_id: deployment.agent_id,
       agent_version_id: agentVersion.id,
       schema_version_id: schemaVersion.id,

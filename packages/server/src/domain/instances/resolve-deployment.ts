@@ -56,7 +56,7 @@ export async function resolveDeployment(
   }
   return tx.ensureDeployment({
     account_id: caller.accountId,
-    id: newId(),
+    id: newId(caller.accountId),
     agent_id: agent.id,
     environment_id: environmentId,
     current_version_id: null,

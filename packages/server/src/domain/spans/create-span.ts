@@ -99,7 +99,7 @@ export const createSpan = defineOperation<CreateSpanParams>(
         }
       }
       const owner = { accountId: caller.accountId, agentId: instance.agent_id, instanceId: params.agent_instance_id, at: caller.now };
-      const span = createdSpan(params, params.id ?? newId(), times, type, owner);
+      const span = createdSpan(params, params.id ?? newId(caller.accountId), times, type, owner);
       assertPayloadSizes(span, limits.spanPayloadBytes);
       try {
         await tx.insertSpan(span);

@@ -34,7 +34,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     const agent = await tx.findAgentByExternalIdentifier(caller.accountId, name);
     agentId = agent?.id;
     if (!agentId) {
-      agentId = newId();
+      agentId = newId(caller.accountId);
       // A concurrent export of the same new service fails this insert with a conflict; it runs again and finds the agent.
       await tx.insertAgent(
         newAgent(caller.accountId, caller.now, { id: agentId, name, description: `OpenTelemetry service ${name}`, external_identifier: name }),
@@ -46,7 +46,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
   const version = (service.version ?? UNVERSIONED).slice(0, MAX_AGENT_NAME_LENGTH);
   const agentVersion = await tx.ensureAgentVersion({
     account_id: caller.accountId,
-    id: newId(),
+    id: newId(caller.accountId),
     agent_id: deployment.agent_id,
     name: version,
     external_identifier: version,
@@ -55,7 +55,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
   });
   const schemaVersion = await tx.ensureSchemaVersion({
     account_id: caller.accountId,
-    id: newId(),
+    id: newId(caller.accountId),
     agent_id: deployment.agent_id,
     external_identifier: TRACE_SCHEMA_IDENTIFIER,
     document_json: TRACE_SCHEMA_DOCUMENT,
