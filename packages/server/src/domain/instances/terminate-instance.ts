@@ -17,6 +17,7 @@ export const terminateInstance = defineOperation<TerminateInstanceParams>('agent
       ...instance,
       status: 'terminated' as const,
       termination_reason: params.reason,
+      terminated_by_token_id: caller.tokenId,
       finished_at: caller.now,
       updated_at: caller.now,
     };

@@ -105,7 +105,7 @@ const WRITES = {
     'agent_instances',
     'update_instance',
     `UPDATE agent_instances SET status = $3, started_at = $4, finished_at = $5, termination_reason = $6,
-       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9
+       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9, terminated_by_token_id = $10
      WHERE account_id = $1 AND id = $2`,
   ),
   lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
@@ -242,6 +242,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       row.quality_payloads_json,
       row.quality_summaries_json,
       row.updated_at,
+      row.terminated_by_token_id,
     ]);
   }
   async insertSpan(row: SpanRecord) {

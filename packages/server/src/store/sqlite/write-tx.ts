@@ -84,7 +84,8 @@ export class WriteStatements {
     this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
-         termination_reason = @termination_reason, quality_payloads_json = @quality_payloads_json,
+         termination_reason = @termination_reason, terminated_by_token_id = @terminated_by_token_id,
+         quality_payloads_json = @quality_payloads_json,
          quality_summaries_json = @quality_summaries_json, updated_at = @updated_at
        WHERE account_id = @account_id AND id = @id`,
     );
