@@ -39,6 +39,7 @@ async function seed({ dataDir, spans }) {
         started_at: AT,
         finished_at: AT,
         termination_reason: null,
+        terminated_by_token_id: null,
         quality_payloads_json: '{}',
         quality_summaries_json: '{}',
         inserted_at: AT,

@@ -38,6 +38,8 @@ export const AgentInstance = Type.Object({
   started_at: Nullable(Timestamp),
   finished_at: Nullable(Timestamp),
   termination_reason: Nullable(Type.String()),
+  /** Who terminated the run: the id of the API token the terminate was sent with; null unless terminated. */
+  terminated_by: Nullable(Type.Object({ token_id: Type.String() })),
   span_counts: SpanCounts,
   purpose: InstancePurposeSchema,
   quality_payloads: Type.Record(Type.String(), JsonObject),

@@ -44,6 +44,7 @@ export async function seedInstance(tx: WriteTx, accountId: string, instanceId = 
     started_at: null,
     finished_at: null,
     termination_reason: null,
+    terminated_by_token_id: null,
     quality_payloads_json: '{}',
     quality_summaries_json: '{}',
     inserted_at: T0,

@@ -4,6 +4,9 @@ import { StoreConflictError } from '../src/index.js';
 import { ENGINES } from './engines.js';
 import { at, seedInstance, spanRow } from './store-records.js';
 
+/** Counts without the statuses that have none (a moved count may leave a zero behind). */
+const nonZero = (counts: Record<string, number | undefined>) => Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
+
 for (const engine of ENGINES) {
   describe(`store contract (${engine.name})`, () => {
     const withStore = async (test: (store: Awaited<ReturnType<typeof engine.open>>['store']) => Promise<void>) => {
@@ -377,6 +380,67 @@ for (const engine of ENGINES) {
         const seen = seenAfterFailure.status === 'fulfilled' && seenAfterFailure.value;
         assert.deepEqual(seen, engine.name === 'sqlite' || Object.keys(seen || {}).length > 0 ? { active: 1, complete: 1 } : {});
         assert.deepEqual(await store.read((tx) => tx.spanCounts('acc', 'inst-1')), { active: 1, complete: 1 });
+      }));
+
+    it('cancels every open span of an instance at once, moving their counts, and leaves finished spans', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await seedInstance(tx, 'acc');
+          await tx.insertSpan(spanRow('acc', 'a', at(1)));
+          await tx.insertSpan(spanRow('acc', 'b', at(2), 'pending'));
+          await tx.insertSpan({ ...spanRow('acc', 'c', at(3), 'complete'), finished_at: at(4) });
+          // Started after the cancel's time: finished at its own start.
+          await tx.insertSpan(spanRow('acc', 'd', at(9)));
+        });
+        const counts = async () => nonZero(await store.read((tx) => tx.spanCounts('acc', 'inst-1')));
+        const spans = () => store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
+        const before = await spans();
+        await assert.rejects(
+          store.write(async (tx) => {
+            await tx.cancelOpenSpans('acc', 'inst-1', '{"stopped":1}', at(5));
+            throw new Error('unit failed after cancelling');
+          }),
+          /unit failed after cancelling/,
+        );
+        assert.deepEqual(await spans(), before);
+        assert.deepEqual(await counts(), { active: 2, pending: 1, complete: 1 });
+
+        const cancelled = await store.write((tx) => tx.cancelOpenSpans('acc', 'inst-1', '{"stopped":1}', at(5)));
+        const expected = [before[0]!, before[1]!, before[3]!].map((span) => ({
+          ...span,
+          status: 'cancelled' as const,
+          result_payload_json: '{"stopped":1}',
+          finished_at: span.started_at > at(5) ? span.started_at : at(5),
+          updated_at: at(5),
+        }));
+        assert.deepEqual(cancelled, expected);
+        assert.deepEqual(await spans(), [expected[0], expected[1], before[2], expected[2]]);
+        assert.deepEqual(await counts(), { cancelled: 3, complete: 1 });
+        assert.deepEqual(await store.write((tx) => tx.cancelOpenSpans('acc', 'inst-1', '{"stopped":2}', at(6))), []);
+        assert.deepEqual(await counts(), { cancelled: 3, complete: 1 });
+      }));
+
+    it('keeps counts exact when a finish and a cancel of the open spans race', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          await seedInstance(tx, 'acc');
+          for (let i = 1; i <= 5; i++) await tx.insertSpan(spanRow('acc', `s${i}`, at(i)));
+        });
+        const [, cancelled] = await Promise.all([
+          store.write(async (tx) => {
+            const span = (await tx.lockSpan('acc', 's3'))!;
+            if (span.status === 'active') await tx.updateSpan({ ...span, status: 'complete', finished_at: at(7), updated_at: at(7) }, span.status);
+          }),
+          store.write((tx) => tx.cancelOpenSpans('acc', 'inst-1', '{}', at(8))),
+        ]);
+        const spans = await store.read((tx) => tx.listSpans({ account_id: 'acc', agent_instance_id: 'inst-1', limit: 10 }));
+        const byStatus: Record<string, number> = {};
+        for (const span of spans) byStatus[span.status] = (byStatus[span.status] ?? 0) + 1;
+        assert.deepEqual(nonZero(await store.read((tx) => tx.spanCounts('acc', 'inst-1'))), byStatus);
+        assert.deepEqual(
+          cancelled.map((span) => span.id),
+          spans.filter((span) => span.status === 'cancelled').map((span) => span.id),
+        );
       }));
 
     it('reads an instance under a shared lock as getInstance does, in several units at once', () =>

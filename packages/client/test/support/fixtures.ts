@@ -36,6 +36,7 @@ export const instance = (overrides: Partial<AgentInstance> = {}): AgentInstance 
   started_at: null,
   finished_at: null,
   termination_reason: null,
+  terminated_by: null,
   span_counts: { total: 0, pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, finished: 0 },
   purpose: 'live',
   quality_payloads: {},

@@ -68,7 +68,7 @@ export class TokenAuthenticator {
       const row = await this.#store.read((tx) => tx.findTokenByHash(tokenHash));
       if (!row || !sameDigest(row.token_hash, tokenHash)) return undefined;
       known = {
-        principal: { accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id },
+        principal: { tokenId: row.id, accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id },
         id: row.id,
         tokenHash,
         usedAtMs: row.last_used_at ? Date.parse(row.last_used_at) : 0,

@@ -3,6 +3,8 @@ import type { Timestamp } from './timestamps.js';
 
 /** Who is asking: the token's account and scope. Every lookup is confined to `accountId`. */
 export interface Principal {
+  /** The id of the token the request was sent with (what a terminate records as who stopped the run). */
+  tokenId: string;
   accountId: string;
   scope: TokenScope;
   /** The deployment a deployment-scoped token belongs to. */

@@ -79,10 +79,11 @@ export class Domain {
     });
   }
 
-  /** Publishes the change a committed write made, for the events stream (a replay changed nothing). */
+  /** Publishes the changes a committed write made, for the events stream (a replay changed nothing). */
   #announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
     this.observer?.written(operation, answer);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
+    for (const other of answer.otherChanges ?? []) this.#publish(other.operation, accountId, other.change);
     this.#publish(operation, accountId, answer.change);
   }
 

@@ -77,7 +77,7 @@ export const IdempotencyLedger = {
         status: answer.status,
         json: answer.receipt ?? answer.json,
       });
-      return { status: answer.status, json: answer.json, change: answer.change, replayed: false };
+      return { status: answer.status, json: answer.json, change: answer.change, otherChanges: answer.otherChanges, replayed: false };
     };
   },
 };

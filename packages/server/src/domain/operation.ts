@@ -15,6 +15,14 @@ export interface Answer {
   receipt?: string;
   /** The resource the write changed, for the events stream: an operation that emits events (`emitsEvents`) hands it over, or none is sent. */
   change?: ChangedResource;
+  /** Changes it made that other operations stand for (the spans a terminate finished): each sent as that operation's event, before `change`. */
+  otherChanges?: readonly OtherChange[];
+}
+
+/** A resource a write changed as another operation would have (a span a terminate finished as `agent_spans/finish` does). */
+export interface OtherChange {
+  operation: OperationName;
+  change: ChangedResource;
 }
 
 /** The store part of a write: runs inside one transaction. */

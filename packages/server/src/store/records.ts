@@ -92,6 +92,8 @@ export interface InstanceRecord {
   started_at: string | null;
   finished_at: string | null;
   termination_reason: string | null;
+  /** The id of the token whose terminate stopped it; null unless terminated (the token may since be gone). */
+  terminated_by_token_id: string | null;
   /** `{name: payload}` as JSON text. */
   quality_payloads_json: string;
   /** `{name: rendered summary}` as JSON text. */

@@ -187,6 +187,13 @@ export interface WriteTx extends ReadTx {
   lockSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** Writes the finish fields (status, result_payload_json, summary, finished_at, updated_at). */
   updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']): Promise<void>;
+  /**
+   * Finishes every open span of the instance `cancelled` at once (one statement per open status at
+   * most): `result_payload_json` as given, `finished_at` = `at` (or the span's `started_at` when
+   * later), `updated_at` = `at`; counted as `updateSpan` counts. Finished spans are untouched. Returns
+   * the spans as it left them, by (started_at, id).
+   */
+  cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string): Promise<SpanRecord[]>;
 
   /** Inserts the claim, or returns the committed row already holding this key (see contract). */
   claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;

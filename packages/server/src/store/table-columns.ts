@@ -35,6 +35,7 @@ export const TABLE_COLUMNS = {
     'started_at',
     'finished_at',
     'termination_reason',
+    'terminated_by_token_id',
     'quality_payloads_json',
     'quality_summaries_json',
     'inserted_at',

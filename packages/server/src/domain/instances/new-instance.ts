@@ -13,6 +13,7 @@ export const newInstance = (caller: Caller, fields: NewInstanceFields): Instance
   ...fields,
   finished_at: null,
   termination_reason: null,
+  terminated_by_token_id: null,
   quality_payloads_json: '{}',
   quality_summaries_json: '{}',
   inserted_at: caller.now,

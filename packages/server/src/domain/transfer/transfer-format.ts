@@ -40,8 +40,13 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   schema_versions: ['external_identifier'],
   deployments: ['current_version_id'],
   tokens: ['deployment_id'],
-  agent_instances: ['started_at', 'finished_at', 'termination_reason'],
+  agent_instances: ['started_at', 'finished_at', 'termination_reason', 'terminated_by_token_id'],
   spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at'],
+};
+
+/** Nullable columns added after the format's version 1 files were first written: a line without one reads it as null. */
+const ADDED_SINCE_VERSION_1: Partial<Record<CopiedTable, readonly string[]>> = {
+  agent_instances: ['terminated_by_token_id'],
 };
 
 const CHOICES: Partial<Record<string, readonly string[]>> = {
@@ -117,8 +122,10 @@ export function parseLine(text: string, first: boolean): ParsedLine {
   const problems: string[] = [];
   for (const key of Object.keys(object)) if (key !== 'type' && !columns.includes(key)) problems.push(`${key}: is not a ${kind} field`);
   for (const column of columns) {
-    if (!Object.hasOwn(object, column)) problems.push(`${column}: is missing`);
-    else {
+    if (!Object.hasOwn(object, column)) {
+      if (ADDED_SINCE_VERSION_1[table]?.includes(column)) object[column] = null;
+      else problems.push(`${column}: is missing`);
+    } else {
       const problem = columnProblem(table, column, object[column]);
       if (problem) problems.push(`${column}: ${problem}`);
     }

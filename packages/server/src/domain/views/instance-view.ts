@@ -29,6 +29,7 @@ export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts)
     started_at: instance.started_at,
     finished_at: instance.finished_at,
     termination_reason: instance.termination_reason,
+    terminated_by: instance.terminated_by_token_id === null ? null : { token_id: instance.terminated_by_token_id },
     span_counts: spanCounts(counts),
   });
   return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json}}`;

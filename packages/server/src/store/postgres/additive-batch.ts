@@ -291,6 +291,7 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   insertSpansIfAbsent = refuse('insertSpansIfAbsent');
   lockSpan = refuse('lockSpan');
   updateSpan = refuse('updateSpan');
+  cancelOpenSpans = refuse('cancelOpenSpans');
   pruneIdempotency = refuse('pruneIdempotency');
   purgeFinished = refuse('purgeFinished');
   copyRowsIn = refuse('copyRowsIn');

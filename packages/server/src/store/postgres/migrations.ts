@@ -170,6 +170,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX agent_instances_by_finish ON agent_instances (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // Which token terminated an instance (null for instances terminated before it was recorded).
+  `
+  ALTER TABLE agent_instances ADD COLUMN terminated_by_token_id TEXT COLLATE "C";
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

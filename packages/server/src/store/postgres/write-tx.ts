@@ -14,7 +14,15 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
-import { columnValues, COPIED_TABLE_KEYS, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
+import {
+  columnValues,
+  COPIED_TABLE_KEYS,
+  ledgerKey,
+  OPEN_STATUSES_SQL,
+  TABLE_COLUMNS,
+  type CopiedTable,
+  type InsertableTable,
+} from '../table-columns.js';
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, statement, type Sql, type Statement } from './sql.js';
@@ -105,7 +113,7 @@ const WRITES = {
     'agent_instances',
     'update_instance',
     `UPDATE agent_instances SET status = $3, started_at = $4, finished_at = $5, termination_reason = $6,
-       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9
+       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9, terminated_by_token_id = $10
      WHERE account_id = $1 AND id = $2`,
   ),
   lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
@@ -124,6 +132,28 @@ const WRITES = {
      SELECT account_id, agent_instance_id, delta.status, pg_backend_pid(), delta.n
        FROM updated, (VALUES ($8::text, -1), ($3::text, 1)) AS delta (status, n)
      ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`,
+  ),
+  /*
+   * The open spans are locked first, so each one's status before the update is known (a finish that
+   * commits meanwhile takes its span out of the set); the counts move in the same statement.
+   */
+  cancelOpenSpans: statement(
+    'spans',
+    'cancel_open_spans',
+    `WITH still_open AS (
+       SELECT id, status FROM spans WHERE account_id = $1 AND agent_instance_id = $2 AND status IN ${OPEN_STATUSES_SQL} FOR UPDATE
+     ), closed AS (
+       UPDATE spans s SET status = 'cancelled', result_payload_json = $3, finished_at = GREATEST(s.started_at, $4), updated_at = $4
+       FROM still_open WHERE s.account_id = $1 AND s.id = still_open.id
+       RETURNING s.*, still_open.status AS previous_status
+     ), counted AS (
+       INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+       SELECT $1, $2, delta.status, pg_backend_pid(), sum(delta.n)
+         FROM closed, LATERAL (VALUES (closed.previous_status, -1), ('cancelled', 1)) AS delta (status, n)
+       GROUP BY delta.status
+       ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n
+     )
+     SELECT ${TABLE_COLUMNS.spans.join(', ')} FROM closed ORDER BY started_at, id`,
   ),
   // The claim holds the key's row from here to commit; the response is filled in by completing it.
   claimIdempotency: statement(
@@ -242,6 +272,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       row.quality_payloads_json,
       row.quality_summaries_json,
       row.updated_at,
+      row.terminated_by_token_id,
     ]);
   }
   async insertSpan(row: SpanRecord) {
@@ -260,6 +291,9 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     const values = [row.account_id, row.id, row.status, row.result_payload_json, row.summary, row.finished_at, row.updated_at];
     if (previousStatus === row.status) await this.sql.change(WRITES.updateSpan, values);
     else await this.sql.change(WRITES.updateSpanMovingCount, [...values, previousStatus]);
+  }
+  cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string) {
+    return this.sql.rows<SpanRecord>(WRITES.cancelOpenSpans, [accountId, instanceId, resultPayloadJson, at]);
   }
   /**
    * Inserting waits while another transaction holds an uncommitted claim on the key; once that one

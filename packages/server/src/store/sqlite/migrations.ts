@@ -193,6 +193,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX agent_instances_by_finish ON agent_instances (finished_at) WHERE finished_at IS NOT NULL;
   `,
+  // Which token terminated an instance (null for instances terminated before it was recorded).
+  `
+  ALTER TABLE agent_instances ADD COLUMN terminated_by_token_id TEXT;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { OPEN_STATUSES } from '@agentspan/protocol';
 import { StoreConflictError } from '../errors.js';
 import type { WriteTx } from '../store.js';
 import type {
@@ -49,6 +50,7 @@ export class WriteStatements {
   readonly insertSpan: Statement;
   readonly insertSpanIfAbsent: Statement;
   readonly updateSpan: Statement;
+  readonly cancelOpenSpans: Statement;
   readonly addSpanCount: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
@@ -84,7 +86,8 @@ export class WriteStatements {
     this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
-         termination_reason = @termination_reason, quality_payloads_json = @quality_payloads_json,
+         termination_reason = @termination_reason, terminated_by_token_id = @terminated_by_token_id,
+         quality_payloads_json = @quality_payloads_json,
          quality_summaries_json = @quality_summaries_json, updated_at = @updated_at
        WHERE account_id = @account_id AND id = @id`,
     );
@@ -94,6 +97,12 @@ export class WriteStatements {
       `UPDATE spans SET status = @status, result_payload_json = @result_payload_json, summary = @summary,
          finished_at = @finished_at, updated_at = @updated_at
        WHERE account_id = @account_id AND id = @id`,
+    );
+    // One status per run, so the rows it returns say which count each leaves.
+    this.cancelOpenSpans = db.prepare(
+      `UPDATE spans SET status = 'cancelled', result_payload_json = @result_payload_json, finished_at = max(started_at, @at), updated_at = @at
+       WHERE account_id = @account_id AND agent_instance_id = @agent_instance_id AND status = @status
+       RETURNING *`,
     );
     this.addSpanCount = db.prepare(
       `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES (?, ?, ?, ?)
@@ -112,6 +121,9 @@ export class WriteStatements {
     );
   }
 }
+
+const byStartThenId = (a: SpanRecord, b: SpanRecord) =>
+  a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 function insert(table: InsertableTable, statement: Statement, row: object) {
   try {
@@ -222,6 +234,23 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
       this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     }
+  }
+  async cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string) {
+    const cancelled: SpanRecord[] = [];
+    for (const status of OPEN_STATUSES) {
+      const rows = this.#w.cancelOpenSpans.all({
+        account_id: accountId,
+        agent_instance_id: instanceId,
+        status,
+        result_payload_json: resultPayloadJson,
+        at,
+      }) as SpanRecord[];
+      if (rows.length === 0) continue;
+      this.#counts.add(accountId, instanceId, status, -rows.length);
+      this.#counts.add(accountId, instanceId, 'cancelled', rows.length);
+      cancelled.push(...rows);
+    }
+    return cancelled.sort(byStartThenId);
   }
   async claimIdempotency(claim: IdempotencyClaim) {
     const existing = await this.getIdempotency(claim.account_id, claim.operation, claim.key);
