@@ -7,3 +7,6 @@ export * from './agent.js';
 export * from './bulk.js';
 export * from './bulk-items.js';
 export * from './events.js';
+export * from './listing.js';
+export * from './account.js';
+export * from './environment.js';
