@@ -2,10 +2,12 @@ import { resolveConfig, type PrefactorClientConfig, type ResolvedConfig } from '
 import { PrefactorAuthError } from './errors/auth-error.js';
 import { HttpCore } from './http-core.js';
 import { operation, type CallOptions } from './operation.js';
+import { Accounts } from './resources/account.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
 import { Bulk } from './resources/bulk.js';
+import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
 import { Pfid } from './resources/pfid.js';
 import { FetchTransport } from './transport/fetch-transport.js';
@@ -20,6 +22,8 @@ export class PrefactorHttpClient {
   readonly agentSpans: AgentSpans;
   readonly agentInstances: AgentInstances;
   readonly agents: Agents;
+  readonly account: Accounts;
+  readonly environments: Environments;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -33,6 +37,8 @@ export class PrefactorHttpClient {
     this.agentSpans = new AgentSpans(this.#core);
     this.agentInstances = new AgentInstances(this.#core);
     this.agents = new Agents(this.#core);
+    this.account = new Accounts(this.#core);
+    this.environments = new Environments(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

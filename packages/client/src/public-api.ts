@@ -26,6 +26,15 @@ export type {
 } from './resources/agent-instances.js';
 export type { AgentActionParams, AgentLabels, CreateAgentParams, ListAgentsParams, ShowAgentParams, UpdateAgentParams } from './resources/agents.js';
 export type { BulkExecuteParams } from './resources/bulk.js';
+export type { ListPageParams } from './list-query.js';
+export type { Accounts, ListAccountsParams, UpdateAccountParams } from './resources/account.js';
+export type {
+  CreateEnvironmentParams,
+  EnvironmentActionParams,
+  Environments,
+  ListEnvironmentsParams,
+  UpdateEnvironmentParams,
+} from './resources/environments.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
@@ -36,6 +45,7 @@ export { FetchTransport, type FetchTransportOptions } from './transport/fetch-tr
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
 export {
+  ENVIRONMENT_PURPOSES,
   MAX_BULK_ITEMS,
   AGENT_STATUSES,
   FINISH_STATUSES,
@@ -69,4 +79,9 @@ export type {
   FinishStatus,
   InstancePurpose,
   SpanStatus,
+  Account,
+  Environment,
+  EnvironmentPurpose,
+  EnvironmentSortField,
+  SortDirection,
 } from '@agentspan/protocol';

@@ -61,6 +61,7 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
  */
 export const ListInstancesQuery = Type.Object({
   agent_id: Type.Optional(QueryFilter),
+  environment_id: Type.Optional(QueryFilter),
   status: Type.Optional(InstanceStatusSchema),
   since: Type.Optional(TimestampInput),
   until: Type.Optional(TimestampInput),

@@ -8,3 +8,6 @@ export * from './bulk.js';
 export * from './bulk-items.js';
 export * from './events.js';
 export * from './pfid.js';
+export * from './listing.js';
+export * from './account.js';
+export * from './environment.js';

@@ -21,3 +21,7 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export const isOpenStatus = (s: string): s is OpenStatus => (OPEN_STATUSES as readonly string[]).includes(s);
 export const isFinishStatus = (s: string): s is FinishStatus => (FINISH_STATUSES as readonly string[]).includes(s);
+
+/** What an environment is for, as Prefactor's platform names it. */
+export const ENVIRONMENT_PURPOSES = ['development', 'staging', 'testing', 'production'] as const;
+export type EnvironmentPurpose = (typeof ENVIRONMENT_PURPOSES)[number];

@@ -9,12 +9,14 @@ import { validatorCompiler } from './http/validator-compiler.js';
 import { parseJsonBodies } from './http/json-body.js';
 import { redactTokens, requestForLog } from './http/log-redaction.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-limits.js';
+import { accountRoutes } from './routes/accounts.js';
 import { agentInstanceRoutes } from './routes/agent-instances.js';
 import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
+import { environmentRoutes } from './routes/environments.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
 import { EVENT_STREAM_DEFAULTS, type EventStream, type EventStreamOptions } from './http/event-stream.js';
@@ -141,6 +143,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentRoutes(api, domain);
       agentInstanceRoutes(api, domain);
       agentSpanRoutes(api, domain);
+      accountRoutes(api, domain);
+      environmentRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

@@ -279,7 +279,15 @@ for (const engine of ENGINES) {
 
       const secondEnvironment = 'env-staging';
       await server.store.write((tx) =>
-        tx.insertEnvironment({ account_id: account.accountId, id: secondEnvironment, name: 'staging', inserted_at: '2024-05-01T12:00:00.000000Z' }),
+        tx.insertEnvironment({
+          account_id: account.accountId,
+          id: secondEnvironment,
+          name: 'staging',
+          purpose: 'staging',
+          description: null,
+          inserted_at: '2024-05-01T12:00:00.000000Z',
+          updated_at: '2024-05-01T12:00:00.000000Z',
+        }),
       );
       const env = { environment_id: account.environmentId };
       const [pending, active, complete, failed, terminated] = [

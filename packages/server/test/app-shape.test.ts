@@ -44,6 +44,8 @@ for (const engine of ENGINES) {
       const doc = reply.json();
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/v1/account',
+        '/api/v1/account/{account_id}',
         '/api/v1/agent',
         '/api/v1/agent/show',
         '/api/v1/agent/{agent_id}',
@@ -60,6 +62,8 @@ for (const engine of ENGINES) {
         '/api/v1/agent_spans/{agent_span_id}',
         '/api/v1/agent_spans/{agent_span_id}/finish',
         '/api/v1/bulk',
+        '/api/v1/environment',
+        '/api/v1/environment/{environment_id}',
         '/api/v1/events',
         '/api/v1/pfid/generate',
         '/api/v1/ping',

@@ -174,7 +174,15 @@ for (const engine of ENGINES) {
       const ids = { account: legacyId(), environment: legacyId(), agent: legacyId(), deployment: legacyId() };
       await server.store.write(async (tx) => {
         await tx.insertAccount({ id: ids.account, name: 'before PFIDs', inserted_at: at });
-        await tx.insertEnvironment({ account_id: ids.account, id: ids.environment, name: 'default', inserted_at: at });
+        await tx.insertEnvironment({
+          account_id: ids.account,
+          id: ids.environment,
+          name: 'default',
+          purpose: 'production',
+          description: null,
+          inserted_at: at,
+          updated_at: at,
+        });
         await tx.insertAgent(newAgent(ids.account, at, { id: ids.agent, name: 'old agent' }));
         await tx.ensureDeployment({
           account_id: ids.account,

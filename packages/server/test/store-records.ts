@@ -7,7 +7,15 @@ export const at = (second: number) => `2024-05-01T12:00:${String(second).padStar
 /** An account with one agent, deployment, version, schema version and instance: enough rows for store tests. */
 export async function seedInstance(tx: WriteTx, accountId: string, instanceId = 'inst-1'): Promise<InstanceRecord> {
   await tx.insertAccount({ id: accountId, name: accountId, inserted_at: T0 });
-  await tx.insertEnvironment({ account_id: accountId, id: 'env-1', name: 'default', inserted_at: T0 });
+  await tx.insertEnvironment({
+    account_id: accountId,
+    id: 'env-1',
+    name: 'default',
+    purpose: 'production',
+    description: null,
+    inserted_at: T0,
+    updated_at: T0,
+  });
   await tx.insertAgent({
     account_id: accountId,
     id: 'agent-1',

@@ -82,6 +82,8 @@ for (const source of ENGINES) {
       lateParent = await instanceWithLateParent(server, account);
       old = await oldInstance(server, account, 3);
       assert.equal((await call(server, account.token, 'POST', `/api/v1/agent_instance/${lateParent}/finish`, {})).status, 200);
+      const staging = { details: { name: 'staging', purpose: 'staging', description: 'pre-release' } };
+      assert.equal((await call(server, account.accountToken, 'POST', '/api/v1/environment', staging)).status, 201);
     });
     after(() => server.close());
 
@@ -95,6 +97,54 @@ for (const source of ENGINES) {
       assert.equal(kinds.filter((k) => k === 'agent_instance').length, 2);
       assert.equal(kinds.filter((k) => k === 'span').length, 7);
       assert.ok(!text.includes(account.token) && !text.includes(account.accountToken), 'tokens travel as hashes only');
+    });
+
+    it('carries each environment’s purpose and description, and reads files made before them as the migration does', async () => {
+      const text = await exportText(server.store);
+      const environments = rowsOf(text)
+        .map((line) => JSON.parse(line) as Record<string, string | null>)
+        .filter((line) => line.type === 'environment' && line.account_id === account.accountId);
+      assert.deepEqual(environments.map((e) => [e.name, e.purpose, e.description, typeof e.updated_at]).sort(), [
+        ['default', 'production', null, 'string'],
+        ['staging', 'staging', 'pre-release', 'string'],
+      ]);
+      // An export made before environments had these columns: the migration's values.
+      const older = text
+        .split('\n')
+        .map((line) => {
+          if (!line.startsWith('{"type":"environment"')) return line;
+          const { purpose: _p, description: _d, updated_at: _u, ...rest } = JSON.parse(line) as Record<string, unknown>;
+          return JSON.stringify(rest);
+        })
+        .join('\n');
+      const { store, cleanup } = await source.open();
+      try {
+        const file = join(scratch, 'before-purposes.ndjson');
+        await writeFile(file, older);
+        await importFile(store, file);
+        assert.deepEqual(
+          (await store.read((tx) => tx.listEnvironments(account.accountId)))
+            .map((e) => [e.name, e.purpose, e.description, e.updated_at === e.inserted_at])
+            .sort(),
+          [
+            ['default', 'production', null, true],
+            ['staging', 'production', null, true],
+          ],
+        );
+        const bad = join(scratch, 'bad-purpose.ndjson');
+        await writeFile(bad, text.replace('"purpose":"staging"', '"purpose":"live"'));
+        const fresh = await source.open();
+        try {
+          await assert.rejects(
+            importFile(fresh.store, bad),
+            /\(environment\) purpose: must be one of development, staging, testing, production, not "live"/,
+          );
+        } finally {
+          await fresh.cleanup();
+        }
+      } finally {
+        await cleanup();
+      }
     });
 
     it('--instance and --since choose instances', async () => {

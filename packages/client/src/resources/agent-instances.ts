@@ -56,6 +56,8 @@ export interface TerminateAgentInstanceParams {
 
 export interface ListAgentInstancesParams {
   agent_id?: string;
+  /** Only instances of this environment. */
+  environment_id?: string;
   status?: InstanceStatus;
   /** Bounds on started_at (inserted_at while pending), inclusive. */
   since?: Time;
@@ -142,7 +144,7 @@ export class AgentInstances {
   /** One page of GET /api/v1/agent_instance: newest first, each with its span counts and agent name. */
   async listPage(params: ListAgentInstancesPageParams = {}, options?: CallOptions): Promise<AgentInstancePage> {
     const query = new URLSearchParams();
-    for (const field of ['agent_id', 'status', 'q'] as const) if (params[field] !== undefined) query.set(field, params[field]);
+    for (const field of ['agent_id', 'environment_id', 'status', 'q'] as const) if (params[field] !== undefined) query.set(field, params[field]);
     for (const field of ['since', 'until'] as const) {
       const time = optionalWireTime(LIST.name, field, params[field]);
       if (time !== undefined) query.set(field, time);

@@ -1,6 +1,7 @@
 import type { Store, WriteTx } from '../store/store.js';
 import { generateToken, hashToken } from './access-tokens.js';
 import { newAgent } from './agents/new-agent.js';
+import { BOOTSTRAP_ENVIRONMENT_PURPOSE } from './environments/environment-rules.js';
 import { newAccountId, newId } from './ids.js';
 import { systemClock } from './timestamps.js';
 
@@ -19,7 +20,15 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
   const accountId = newAccountId();
   const result = { accountId, environmentId: newId(accountId), agentId: newId(accountId), deploymentId: newId(accountId), token: generateToken() };
   await tx.insertAccount({ id: result.accountId, name, inserted_at: now });
-  await tx.insertEnvironment({ account_id: result.accountId, id: result.environmentId, name: 'default', inserted_at: now });
+  await tx.insertEnvironment({
+    account_id: result.accountId,
+    id: result.environmentId,
+    name: 'default',
+    purpose: BOOTSTRAP_ENVIRONMENT_PURPOSE,
+    description: null,
+    inserted_at: now,
+    updated_at: now,
+  });
   await tx.insertAgent(newAgent(result.accountId, now, { id: result.agentId, name: 'default agent' }));
   await tx.ensureDeployment({
     account_id: result.accountId,

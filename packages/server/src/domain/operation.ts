@@ -47,7 +47,11 @@ export type OperationName =
   | 'agents/update'
   | 'agents/retire'
   | 'agents/reinstate'
-  | 'agents/delete';
+  | 'agents/delete'
+  | 'accounts/update'
+  | 'environments/create'
+  | 'environments/update'
+  | 'environments/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

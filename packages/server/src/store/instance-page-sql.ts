@@ -31,6 +31,8 @@ export function instancePageSql(
   };
   const where = [`i.account_id = ${param(query.account_id)}`];
   if (query.agent_id !== undefined) where.push(`i.agent_id = ${param(query.agent_id)}`);
+  // With the agent's filter before it, the scan runs on agent_instances_by_environment_activity or by_agent_activity.
+  if (query.environment_id !== undefined) where.push(`i.environment_id = ${param(query.environment_id)}`);
   if (query.status !== undefined) where.push(`i.status = ${param(query.status)}`);
   const untilBound: [string, string] = [query.until ?? END, END];
   const after = query.after;
@@ -46,6 +48,7 @@ export function instancePageSql(
     FROM agent_instances i JOIN agents a ON a.account_id = i.account_id AND a.id = i.agent_id
     WHERE ${where.join(' AND ')}
     ORDER BY ${LISTED_AT} DESC, i.id DESC LIMIT ${param(query.limit)}`;
-  const shape = [query.agent_id, query.status, query.since].map((v) => (v === undefined ? '0' : '1')).join('') + (searching ? '1' : '0');
+  const shape =
+    [query.agent_id, query.status, query.since, query.environment_id].map((v) => (v === undefined ? '0' : '1')).join('') + (searching ? '1' : '0');
   return { shape, text, values };
 }

@@ -3,7 +3,7 @@
  * (`2024-05-01T12:00:00.123456Z`, always this width, so text order is time order).
  * Fields named `*_json` hold JSON text exactly as the domain wrote it.
  */
-import type { AgentLabel, AgentStatus, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
+import type { AgentLabel, AgentStatus, EnvironmentPurpose, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
 
 export type TokenScope = 'account' | 'deployment';
 
@@ -16,8 +16,18 @@ export interface AccountRecord {
 export interface EnvironmentRecord {
   id: string;
   account_id: string;
+  /** Unique in its account. */
   name: string;
+  purpose: EnvironmentPurpose;
+  description: string | null;
   inserted_at: string;
+  updated_at: string;
+}
+
+/** What refers to an environment, so that it may not be deleted. */
+export interface EnvironmentUse {
+  deployments: number;
+  instances: number;
 }
 
 export interface AgentRecord {
@@ -183,6 +193,7 @@ export interface InstanceCursor {
 export interface InstanceListQuery {
   account_id: string;
   agent_id?: string;
+  environment_id?: string;
   status?: InstanceStatus;
   /** Inclusive bounds on started_at ?? inserted_at. */
   since?: string;

@@ -50,7 +50,7 @@
  * - Times are canonical UTC ISO-8601 text with microseconds (`2024-05-01T12:00:00.123456Z`), made
  *   by the domain (`domain/timestamps.ts`); the store keeps and returns them unchanged, and their
  *   text order is their time order. JSON (`*_json`) is text, kept and returned unchanged.
- * - Unique keys: (account_id, id) on every table; tokens.token_hash; agents (account_id,
+ * - Unique keys: (account_id, id) on every table; tokens.token_hash; environments (account_id, name); agents (account_id,
  *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
  *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
  *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
@@ -69,6 +69,7 @@ import type {
   AgentVersionRecord,
   DeploymentRecord,
   EnvironmentRecord,
+  EnvironmentUse,
   IdempotencyClaim,
   IdempotencyRecord,
   InstanceListQuery,
@@ -92,8 +93,14 @@ export interface ReadTx {
   /** The oldest account, if any (used to tell whether a store was bootstrapped). */
   firstAccount(): Promise<AccountRecord | undefined>;
 
+  getAccount(id: string): Promise<AccountRecord | undefined>;
+
   getEnvironment(accountId: string, id: string): Promise<EnvironmentRecord | undefined>;
+  /** The account's environments by (inserted_at, id). */
   listEnvironments(accountId: string): Promise<EnvironmentRecord[]>;
+  findEnvironmentByName(accountId: string, name: string): Promise<EnvironmentRecord | undefined>;
+  /** How many deployments and agent instances refer to the environment. */
+  environmentUse(accountId: string, id: string): Promise<EnvironmentUse>;
 
   getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
   findAgentByExternalIdentifier(accountId: string, externalIdentifier: string): Promise<AgentRecord | undefined>;
@@ -139,7 +146,18 @@ export interface ReadTx {
 
 export interface WriteTx extends ReadTx {
   insertAccount(row: AccountRecord): Promise<void>;
+  /** Writes the account's name. */
+  updateAccount(row: AccountRecord): Promise<void>;
+  /** Throws `StoreConflictError` when the id or the name is taken in the account. */
   insertEnvironment(row: EnvironmentRecord): Promise<void>;
+  /** Like `getEnvironment`, and locks the row until the transaction ends (an update or delete). */
+  lockEnvironment(accountId: string, id: string): Promise<EnvironmentRecord | undefined>;
+  /** Like `getEnvironment`, with a shared lock to the end of the transaction: what is made in it cannot race its delete. */
+  lockEnvironmentShared(accountId: string, id: string): Promise<EnvironmentRecord | undefined>;
+  /** Writes name, purpose, description and updated_at; `StoreConflictError` when the name is taken in the account. */
+  updateEnvironment(row: EnvironmentRecord): Promise<void>;
+  /** The caller has checked that nothing refers to it (`environmentUse`) under `lockEnvironment`. */
+  deleteEnvironment(accountId: string, id: string): Promise<void>;
   /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
   insertAgent(row: AgentRecord): Promise<void>;
   /** Like `getAgent`, and locks the row until the transaction ends. */

@@ -3,7 +3,7 @@ import { OPEN_STATUSES } from '@agentspan/protocol';
 /** The columns an insert writes into each table, in order: one list for every engine. */
 export const TABLE_COLUMNS = {
   accounts: ['id', 'name', 'inserted_at'],
-  environments: ['account_id', 'id', 'name', 'inserted_at'],
+  environments: ['account_id', 'id', 'name', 'inserted_at', 'purpose', 'description', 'updated_at'],
   agents: [
     'account_id',
     'id',

@@ -1,7 +1,7 @@
 import type { AgentAvailableActions } from '@agentspan/protocol';
 import type { AgentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
-import type { Caller } from '../caller.js';
+import type { Caller, Principal } from '../caller.js';
 import { ApiError, fieldError, invalidAction, notFound } from '../errors.js';
 
 /**
@@ -22,7 +22,7 @@ export const availableActions = (agent: AgentRecord): AgentAvailableActions => (
 });
 
 /** 403 unless the token is account-scoped: a deployment-scoped token may read its agent, not change it. */
-export function assertAccountScope(caller: Caller, action: string): void {
+export function assertAccountScope(caller: Pick<Principal, 'scope'>, action: string): void {
   if (caller.scope !== 'account') {
     throw new ApiError(403, 'forbidden', `${action} needs an account-scoped token; this token is scoped to one deployment`);
   }

@@ -33,6 +33,7 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
   const rows = await tx.listInstances({
     account_id: principal.accountId,
     ...(query.agent_id === undefined ? {} : { agent_id: query.agent_id }),
+    ...(query.environment_id === undefined ? {} : { environment_id: query.environment_id }),
     ...(query.status === undefined ? {} : { status: query.status }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),

@@ -51,7 +51,9 @@ export async function resolveDeployment(
       throw fieldError('environment_id', `is required: this account has ${environments.length} environments`);
     }
     environmentId = environments[0]!.id;
-  } else if (!(await tx.getEnvironment(caller.accountId, environmentId))) {
+  }
+  // Held shared to commit, so a concurrent delete of the environment cannot miss the deployment made here.
+  if (!(await tx.lockEnvironmentShared(caller.accountId, environmentId))) {
     throw fieldError('environment_id', `names no environment of this account (${environmentId})`);
   }
   return tx.ensureDeployment({

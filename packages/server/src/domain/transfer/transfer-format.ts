@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
+import { AGENT_STATUSES, ENVIRONMENT_PURPOSES, INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
 import { TABLE_COLUMNS, type CopiedTable } from '../../store/table-columns.js';
 
 /**
@@ -34,7 +34,7 @@ export const TABLE_KINDS = Object.fromEntries(Object.entries(KIND_TABLES).map(([
 
 const NULLABLE: Record<CopiedTable, readonly string[]> = {
   accounts: [],
-  environments: [],
+  environments: ['description'],
   agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
   agent_versions: ['name', 'external_identifier', 'description'],
   schema_versions: ['external_identifier'],
@@ -44,17 +44,19 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at'],
 };
 
-/** Nullable columns added after the format's version 1 files were first written: a line without one reads it as null. */
-const ADDED_SINCE_VERSION_1: Partial<Record<CopiedTable, readonly string[]>> = {
-  agent_instances: ['terminated_by_token_id'],
-};
-
 const CHOICES: Partial<Record<string, readonly string[]>> = {
+  'environments.purpose': ENVIRONMENT_PURPOSES,
   'agents.status': AGENT_STATUSES,
   'tokens.scope': ['account', 'deployment'],
   'agent_instances.status': INSTANCE_STATUSES,
   'agent_instances.purpose': INSTANCE_PURPOSES,
   'spans.status': INSTANCE_STATUSES,
+};
+
+/** Columns added since the format's first files, each with what a file made before it means (the migration's value). */
+const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<string, unknown>) => unknown>>> = {
+  environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
+  agent_instances: { terminated_by_token_id: () => null },
 };
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -119,12 +121,12 @@ export function parseLine(text: string, first: boolean): ParsedLine {
   }
   const table = KIND_TABLES[kind as RowKind];
   const columns: readonly string[] = TABLE_COLUMNS[table];
+  for (const [column, fill] of Object.entries(ADDED_LATER[table] ?? {})) if (!Object.hasOwn(object, column)) object[column] = fill(object);
   const problems: string[] = [];
   for (const key of Object.keys(object)) if (key !== 'type' && !columns.includes(key)) problems.push(`${key}: is not a ${kind} field`);
   for (const column of columns) {
     if (!Object.hasOwn(object, column)) {
-      if (ADDED_SINCE_VERSION_1[table]?.includes(column)) object[column] = null;
-      else problems.push(`${column}: is missing`);
+      problems.push(`${column}: is missing`);
     } else {
       const problem = columnProblem(table, column, object[column]);
       if (problem) problems.push(`${column}: ${problem}`);

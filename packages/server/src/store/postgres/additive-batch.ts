@@ -272,7 +272,12 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   }
 
   insertAccount = refuse('insertAccount');
+  updateAccount = refuse('updateAccount');
   insertEnvironment = refuse('insertEnvironment');
+  lockEnvironment = refuse('lockEnvironment');
+  lockEnvironmentShared = refuse('lockEnvironmentShared');
+  updateEnvironment = refuse('updateEnvironment');
+  deleteEnvironment = refuse('deleteEnvironment');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');

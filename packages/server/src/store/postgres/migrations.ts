@@ -174,6 +174,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE agent_instances ADD COLUMN terminated_by_token_id TEXT COLLATE "C";
   `,
+  // Environments as Prefactor's admin API has them: a purpose (existing ones, the bootstrap's
+  // `default` among them, hold the runs of real deployments: production), a description, names
+  // unique in an account (an older duplicate keeps its name, a later one gets its id appended);
+  // instance lists by environment and the in-use check of a delete through an index.
+  `
+  ALTER TABLE environments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'production';
+  ALTER TABLE environments ALTER COLUMN purpose DROP DEFAULT;
+  ALTER TABLE environments ADD COLUMN description TEXT;
+  ALTER TABLE environments ADD COLUMN updated_at TEXT COLLATE "C";
+  UPDATE environments SET updated_at = inserted_at;
+  ALTER TABLE environments ALTER COLUMN updated_at SET NOT NULL;
+  UPDATE environments SET name = name || ' (' || id || ')' WHERE EXISTS (
+    SELECT 1 FROM environments e WHERE e.account_id = environments.account_id AND e.name = environments.name
+      AND (e.inserted_at, e.id) < (environments.inserted_at, environments.id));
+  CREATE UNIQUE INDEX environments_by_name ON environments (account_id, name);
+  CREATE INDEX agent_instances_by_environment_activity
+    ON agent_instances (account_id, environment_id, (coalesce(started_at, inserted_at)), id);
+  CREATE INDEX deployments_by_environment ON deployments (account_id, environment_id);
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

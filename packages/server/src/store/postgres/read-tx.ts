@@ -6,6 +6,7 @@ import type {
   AgentVersionRecord,
   DeploymentRecord,
   EnvironmentRecord,
+  EnvironmentUse,
   IdempotencyRecord,
   InstanceListQuery,
   InstanceRecord,
@@ -21,6 +22,7 @@ import type {
 import type { StoreTable } from '../errors.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
@@ -37,6 +39,13 @@ export const READS = {
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
   environments: statement('environments', 'environments_of_account', 'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id'),
+  environmentByName: statement('environments', 'environment_by_name', 'SELECT * FROM environments WHERE account_id = $1 AND name = $2'),
+  environmentUse: statement(
+    'environments',
+    'environment_use',
+    environmentUseSql((n) => `$${n}`),
+  ),
+  account: statement('accounts', 'account_by_id', 'SELECT * FROM accounts WHERE id = $1'),
   agent: byId('agents'),
   agentByExternal: statement('agents', 'agent_by_external', 'SELECT * FROM agents WHERE account_id = $1 AND external_identifier = $2'),
   instanceCounts: statement(
@@ -150,6 +159,16 @@ export class PostgresReadTx implements ReadTx {
   }
   listEnvironments(accountId: string) {
     return this.sql.rows<EnvironmentRecord>(READS.environments, [accountId]);
+  }
+  findEnvironmentByName(accountId: string, name: string) {
+    return this.sql.first<EnvironmentRecord>(READS.environmentByName, [accountId, name]);
+  }
+  async environmentUse(accountId: string, id: string) {
+    const use = await this.sql.first<EnvironmentUse>(READS.environmentUse, [accountId, id, accountId, id]);
+    return use ?? { deployments: 0, instances: 0 };
+  }
+  getAccount(id: string) {
+    return this.sql.first<AccountRecord>(READS.account, [id]);
   }
   getAgent(accountId: string, id: string) {
     return this.sql.first<AgentRecord>(READS.agent, [accountId, id]);

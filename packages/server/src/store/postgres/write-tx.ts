@@ -14,6 +14,7 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import {
   columnValues,
   COPIED_TABLE_KEYS,
@@ -68,6 +69,19 @@ const WRITES = {
   notify: statement('tokens', 'notify', 'SELECT pg_notify($1, $2)'),
   accounts: insertInto('accounts'),
   environments: insertInto('environments'),
+  updateAccount: statement('accounts', 'update_account', 'UPDATE accounts SET name = $1 WHERE id = $2'),
+  lockEnvironment: statement('environments', 'lock_environment', 'SELECT * FROM environments WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  lockEnvironmentShared: statement(
+    'environments',
+    'lock_environment_shared',
+    'SELECT * FROM environments WHERE account_id = $1 AND id = $2 FOR SHARE',
+  ),
+  updateEnvironment: statement(
+    'environments',
+    'update_environment',
+    environmentUpdateSql((n) => `$${n}`),
+  ),
+  deleteEnvironment: statement('environments', 'delete_environment', 'DELETE FROM environments WHERE account_id = $1 AND id = $2'),
   agents: insertInto('agents'),
   deployments: insertInto('deployments', 'RETURNING *'),
   agent_versions: insertInto('agent_versions', 'RETURNING *'),
@@ -213,8 +227,23 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   insertAccount(row: AccountRecord) {
     return this.#insertOrConflict('accounts', row);
   }
+  async updateAccount(row: AccountRecord) {
+    await this.sql.change(WRITES.updateAccount, [row.name, row.id]);
+  }
   insertEnvironment(row: EnvironmentRecord) {
     return this.#insertOrConflict('environments', row);
+  }
+  lockEnvironment(accountId: string, id: string) {
+    return this.sql.first<EnvironmentRecord>(WRITES.lockEnvironment, [accountId, id]);
+  }
+  lockEnvironmentShared(accountId: string, id: string) {
+    return this.sql.first<EnvironmentRecord>(WRITES.lockEnvironmentShared, [accountId, id]);
+  }
+  async updateEnvironment(row: EnvironmentRecord) {
+    await this.sql.change(WRITES.updateEnvironment, environmentUpdateValues(row));
+  }
+  async deleteEnvironment(accountId: string, id: string) {
+    await this.sql.change(WRITES.deleteEnvironment, [accountId, id]);
   }
   insertAgent(row: AgentRecord) {
     return this.#insertOrConflict('agents', row);

@@ -7,6 +7,7 @@ import type {
   AgentVersionRecord,
   DeploymentRecord,
   EnvironmentRecord,
+  EnvironmentUse,
   IdempotencyRecord,
   InstanceListQuery,
   InstanceRecord,
@@ -21,6 +22,7 @@ import type {
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
@@ -34,6 +36,9 @@ export class ReadStatements {
   readonly firstAccount: Statement;
   readonly environment: Statement;
   readonly environments: Statement;
+  readonly environmentByName: Statement;
+  readonly environmentUse: Statement;
+  readonly account: Statement;
   readonly agent: Statement;
   readonly agentByExternal: Statement;
   /** Instance page statements by shape, made on first use. */
@@ -90,6 +95,9 @@ export class ReadStatements {
     this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
+    this.environmentByName = db.prepare('SELECT * FROM environments WHERE account_id = ? AND name = ?');
+    this.environmentUse = db.prepare(environmentUseSql(() => '?'));
+    this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.agent = byId('agents');
     this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
     const instanceCounts = 'SELECT status, COUNT(*) AS n FROM agent_instances WHERE account_id = ? AND agent_id = ?';
@@ -136,6 +144,15 @@ export class SqliteReadTx implements ReadTx {
   }
   async listEnvironments(accountId: string) {
     return this.q.environments.all(accountId) as EnvironmentRecord[];
+  }
+  async findEnvironmentByName(accountId: string, name: string) {
+    return this.q.environmentByName.get(accountId, name) as EnvironmentRecord | undefined;
+  }
+  async environmentUse(accountId: string, id: string) {
+    return this.q.environmentUse.get(accountId, id, accountId, id) as EnvironmentUse;
+  }
+  async getAccount(id: string) {
+    return this.q.account.get(id) as AccountRecord | undefined;
   }
   async getAgent(accountId: string, id: string) {
     return this.q.agent.get(accountId, id) as AgentRecord | undefined;

@@ -15,6 +15,7 @@ import type {
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
@@ -31,7 +32,10 @@ function insertInto(db: Database, table: InsertableTable, suffix = '') {
 /** Write statements of the writer connection, prepared once. */
 export class WriteStatements {
   readonly insertAccount: Statement;
+  readonly updateAccount: Statement;
   readonly insertEnvironment: Statement;
+  readonly updateEnvironment: Statement;
+  readonly deleteEnvironment: Statement;
   readonly insertAgent: Statement;
   readonly updateAgent: Statement;
   readonly deleteAgent: Statement[];
@@ -61,7 +65,10 @@ export class WriteStatements {
     this.purgeStep = new PurgeStep(db);
     this.copyInserts = new CopyInserts(db);
     this.insertAccount = insertInto(db, 'accounts');
+    this.updateAccount = db.prepare('UPDATE accounts SET name = ? WHERE id = ?');
     this.insertEnvironment = insertInto(db, 'environments');
+    this.updateEnvironment = db.prepare(environmentUpdateSql(() => '?'));
+    this.deleteEnvironment = db.prepare('DELETE FROM environments WHERE account_id = ? AND id = ?');
     this.insertAgent = insertInto(db, 'agents');
     this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
@@ -154,8 +161,28 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async insertAccount(row: AccountRecord) {
     insert('accounts', this.#w.insertAccount, row);
   }
+  async updateAccount(row: AccountRecord) {
+    this.#w.updateAccount.run(row.name, row.id);
+  }
   async insertEnvironment(row: EnvironmentRecord) {
     insert('environments', this.#w.insertEnvironment, row);
+  }
+  async lockEnvironment(accountId: string, id: string) {
+    return this.getEnvironment(accountId, id);
+  }
+  async lockEnvironmentShared(accountId: string, id: string) {
+    return this.getEnvironment(accountId, id);
+  }
+  async updateEnvironment(row: EnvironmentRecord) {
+    try {
+      this.#w.updateEnvironment.run(environmentUpdateValues(row));
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT_')) throw new StoreConflictError('environments', { cause: error });
+      throw error;
+    }
+  }
+  async deleteEnvironment(accountId: string, id: string) {
+    this.#w.deleteEnvironment.run(accountId, id);
   }
   async insertAgent(row: AgentRecord) {
     insert('agents', this.#w.insertAgent, row);

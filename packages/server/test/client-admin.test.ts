@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PrefactorApiError, PrefactorAuthError, PrefactorHttpClient, PrefactorValidationError } from '@agentspan/client';
+import { ENGINES } from './engines.js';
+import { AGENT_VERSION, SCHEMA_VERSION } from './fixtures.js';
+import { newAccount, startServer, type Server } from './harness.js';
+
+for (const engine of ENGINES) {
+  describe(`@agentspan/client account and environments calls against the server (${engine.name})`, () => {
+    let server: Server;
+    before(async () => (server = await startServer(engine)));
+    after(() => server.close());
+
+    it('reads and renames the account, and manages environments', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+
+      const current = await client.account.current();
+      assert.equal(current?.id, account.accountId);
+      assert.deepEqual(await client.account.list({ page_size: 1 }), [current]);
+      assert.deepEqual(await client.account.get(account.accountId), current);
+      assert.equal((await client.account.update(account.accountId, { name: 'Acme' })).name, 'Acme');
+
+      const qa = await client.environments.create({ name: 'qa', purpose: 'testing', description: 'checks', account_id: account.accountId });
+      assert.deepEqual([qa.name, qa.purpose, qa.description], ['qa', 'testing', 'checks']);
+      assert.deepEqual(await client.environments.get(qa.id), qa);
+      const listed = await client.environments.list({ account_id: account.accountId, sorting: { field: 'name', direction: 'desc' } });
+      assert.deepEqual(
+        listed.map((e) => e.name),
+        ['qa', 'default'],
+      );
+      assert.deepEqual(
+        (await client.environments.list({ offset: 1, page_size: 1 })).map((e) => e.name),
+        ['qa'],
+      );
+      const updated = await client.environments.update(qa.id, { purpose: 'staging', description: null });
+      assert.deepEqual([updated.purpose, updated.description], ['staging', null]);
+
+      const instance = await client.agentInstances.register({
+        agent_id: (await client.agents.create({ name: 'worker' })).id,
+        environment_id: qa.id,
+        agent_version: AGENT_VERSION,
+        agent_schema_version: SCHEMA_VERSION,
+      });
+      const page = await client.agentInstances.listPage({ environment_id: qa.id });
+      assert.deepEqual(
+        page.instances.map((i) => i.id),
+        [instance.id],
+      );
+      await assert.rejects(client.environments.delete(qa.id), (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409);
+      await assert.rejects(
+        client.environments.create({ name: 'qa' }),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409,
+      );
+      await assert.rejects(
+        client.environments.list({ page_size: 0 }),
+        (error: unknown) => error instanceof PrefactorValidationError && error.errors?.['pagination[page_size]'] !== undefined,
+      );
+      const spare = await client.environments.create({ name: 'spare' });
+      assert.equal(spare.purpose, 'development');
+      assert.deepEqual(await client.environments.delete(spare.id), spare);
+
+      const deployment = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      t.after(() => deployment.close());
+      await assert.rejects(deployment.account.current(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
+      await assert.rejects(deployment.environments.list(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
+    });
+  });
+}
