@@ -6,6 +6,7 @@ import { Accounts } from './resources/account.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
+import { AgentVersions } from './resources/agent-versions.js';
 import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
@@ -24,6 +25,7 @@ export class PrefactorHttpClient {
   readonly agents: Agents;
   readonly account: Accounts;
   readonly environments: Environments;
+  readonly agentVersions: AgentVersions;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -39,6 +41,7 @@ export class PrefactorHttpClient {
     this.agents = new Agents(this.#core);
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
+    this.agentVersions = new AgentVersions(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

@@ -11,3 +11,4 @@ export * from './pfid.js';
 export * from './listing.js';
 export * from './account.js';
 export * from './environment.js';
+export * from './agent-version.js';

@@ -61,6 +61,8 @@ for (const engine of ENGINES) {
         '/api/v1/agent_spans',
         '/api/v1/agent_spans/{agent_span_id}',
         '/api/v1/agent_spans/{agent_span_id}/finish',
+        '/api/v1/agent_version',
+        '/api/v1/agent_version/{agent_version_id}',
         '/api/v1/bulk',
         '/api/v1/environment',
         '/api/v1/environment/{environment_id}',

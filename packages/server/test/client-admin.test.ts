@@ -34,6 +34,11 @@ for (const engine of ENGINES) {
         (await client.environments.list({ offset: 1, page_size: 1 })).map((e) => e.name),
         ['qa'],
       );
+      const version = await client.agentVersions.create({ agent_id: account.agentId, external_identifier: 'v9' });
+      assert.deepEqual([version.agent_id, version.name, version.external_identifier], [account.agentId, 'v9', 'v9']);
+      assert.deepEqual(await client.agentVersions.get(version.id), version);
+      assert.deepEqual(await client.agentVersions.list({ agent_id: account.agentId, page_size: 1 }), [version]);
+
       const updated = await client.environments.update(qa.id, { purpose: 'staging', description: null });
       assert.deepEqual([updated.purpose, updated.description], ['staging', null]);
 

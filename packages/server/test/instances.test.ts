@@ -52,6 +52,30 @@ for (const engine of ENGINES) {
       assert.equal(schemaIds[0], schemaIds[1]);
     });
 
+    it('makes a new schema version when a known external_identifier comes with other content; the old instance keeps its own', async () => {
+      const account = await newAccount(server);
+      const schema = (name: string) => ({
+        external_identifier: 'same-id',
+        span_type_schemas: [{ name, params_schema: { type: 'object', properties: { n: { type: 'number' } } } }],
+      });
+      const first = await openInstance(server, account, { schema: schema('x') });
+      const second = await openInstance(server, account, { schema: schema('y') });
+      const again = await openInstance(server, account, { schema: schema('y') });
+      const schemaIds = await server.store.read(async (tx) =>
+        Promise.all([first, second, again].map(async (id) => (await tx.getInstance(account.accountId, id))?.schema_version_id)),
+      );
+      assert.notEqual(schemaIds[0], schemaIds[1]);
+      assert.equal(schemaIds[1], schemaIds[2]);
+      const span = (instanceId: string, schema_name: string) =>
+        createSpan(server, account, { agent_instance_id: instanceId, schema_name, status: 'active', payload: { n: 1 } });
+      assert.equal((await span(second, 'y')).status, 201);
+      assert.equal((await span(first, 'x')).status, 201);
+      const stale = await span(first, 'y');
+      assert.equal(stale.status, 422);
+      assert.deepEqual(stale.body.errors, { schema_name: ["is not a span type of this instance's schema version; declared: x"] });
+      assert.equal((await span(second, 'x')).status, 422);
+    });
+
     it('moves the deployment to the registered version unless update_current_version is false', async () => {
       const account = await newAccount(server);
       const register = (external_identifier: string, update_current_version?: boolean) =>

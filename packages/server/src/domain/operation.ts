@@ -51,7 +51,8 @@ export type OperationName =
   | 'accounts/update'
   | 'environments/create'
   | 'environments/update'
-  | 'environments/delete';
+  | 'environments/delete'
+  | 'agent_versions/create';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

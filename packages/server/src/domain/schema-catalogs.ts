@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AgentSchemaVersionForRegister } from '@agentspan/protocol';
 import type { ReadTx } from '../store/store.js';
 import { compileSchemaCatalog, type SchemaCatalog } from './span-types.js';
@@ -9,6 +10,9 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   cache.set(key, value);
   return value;
 }
+
+/** The hash that tells two documents registered under one external_identifier apart. */
+export const schemaDocumentHash = (documentJson: string): string => createHash('sha256').update(documentJson).digest('hex');
 
 /**
  * Compiled span-type catalogs. Schema versions never change once stored, so each document is

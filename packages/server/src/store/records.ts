@@ -73,6 +73,8 @@ export interface SchemaVersionRecord {
   external_identifier: string | null;
   /** The registered `agent_schema_version` object (span types, quality schemas), as JSON text. */
   document_json: string;
+  /** sha256 of document_json: a repeated external_identifier with other content is another version ('' on rows stored before). */
+  document_hash: string;
   inserted_at: string;
 }
 

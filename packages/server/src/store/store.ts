@@ -114,6 +114,8 @@ export interface ReadTx {
   listDeployments(accountId: string): Promise<DeploymentRecord[]>;
   getAgentVersion(accountId: string, id: string): Promise<AgentVersionRecord | undefined>;
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
+  /** The agent's versions by (inserted_at, id). */
+  listAgentVersions(accountId: string, agentId: string): Promise<AgentVersionRecord[]>;
 
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */

@@ -8,6 +8,7 @@ import { admitInstance } from '../agents/agent-rules.js';
 import { resolveDeployment } from './resolve-deployment.js';
 import { instanceAnswer } from './instance-access.js';
 import { newInstance } from './new-instance.js';
+import { schemaDocumentHash } from '../schema-catalogs.js';
 
 /** The schema version document as stored: declared parts only, explicit nulls dropped. */
 function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): AgentSchemaVersionForRegister {
@@ -18,7 +19,7 @@ function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): Agen
 
 /**
  * POST /agent_instance/register: a new pending instance on the deployment the token or the body
- * names. Versions and schema versions with a known external_identifier are reused.
+ * names. Versions with a known external_identifier are reused; schema versions too when their document is the same (other content under it is a new schema version).
  */
 export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, { caller, catalogs, limits }) => {
   const document = schemaDocument(params.agent_schema_version);
@@ -51,6 +52,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       agent_id: deployment.agent_id,
       external_identifier: document.external_identifier ?? null,
       document_json: documentJson,
+      document_hash: schemaDocumentHash(documentJson),
       inserted_at: caller.now,
     });
     if (params.update_current_version !== false || deployment.current_version_id === null) {

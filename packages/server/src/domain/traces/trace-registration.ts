@@ -6,11 +6,13 @@ import { newAgent } from '../agents/new-agent.js';
 import type { Caller } from '../caller.js';
 import { newId } from '../ids.js';
 import { resolveDeployment } from '../instances/resolve-deployment.js';
+import { schemaDocumentHash } from '../schema-catalogs.js';
 import type { ServiceIdentity } from './received-spans.js';
 
 /** The schema version every traced instance registers: it declares no span types, so any schema_name goes. */
 export const TRACE_SCHEMA_IDENTIFIER = 'otlp';
 const TRACE_SCHEMA_DOCUMENT = JSON.stringify({ external_identifier: TRACE_SCHEMA_IDENTIFIER });
+const TRACE_SCHEMA_HASH = schemaDocumentHash(TRACE_SCHEMA_DOCUMENT);
 /** The version of a service that sends no `service.version`. */
 export const UNVERSIONED = 'unversioned';
 
@@ -59,6 +61,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     agent_id: deployment.agent_id,
     external_identifier: TRACE_SCHEMA_IDENTIFIER,
     document_json: TRACE_SCHEMA_DOCUMENT,
+    document_hash: TRACE_SCHEMA_HASH,
     inserted_at: caller.now,
   });
   await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);

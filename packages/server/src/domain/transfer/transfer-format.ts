@@ -1,5 +1,6 @@
 import { AGENT_STATUSES, ENVIRONMENT_PURPOSES, INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
 import { TABLE_COLUMNS, type CopiedTable } from '../../store/table-columns.js';
+import { schemaDocumentHash } from '../schema-catalogs.js';
 
 /**
  * The export file: NDJSON, one object a line. The first line is the header; every other line is
@@ -57,6 +58,7 @@ const CHOICES: Partial<Record<string, readonly string[]>> = {
 const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<string, unknown>) => unknown>>> = {
   environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
   agent_instances: { terminated_by_token_id: () => null },
+  schema_versions: { document_hash: (row) => (typeof row.document_json === 'string' ? schemaDocumentHash(row.document_json) : '') },
 };
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;

@@ -38,6 +38,11 @@ export const READS = {
   tokens: statement('tokens', 'all_tokens', 'SELECT * FROM tokens ORDER BY inserted_at, id'),
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
+  agentVersions: statement(
+    'agent_versions',
+    'agent_versions_of_agent',
+    'SELECT * FROM agent_versions WHERE account_id = $1 AND agent_id = $2 ORDER BY inserted_at, id',
+  ),
   environments: statement('environments', 'environments_of_account', 'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id'),
   environmentByName: statement('environments', 'environment_by_name', 'SELECT * FROM environments WHERE account_id = $1 AND name = $2'),
   environmentUse: statement(
@@ -196,6 +201,9 @@ export class PostgresReadTx implements ReadTx {
   }
   getAgentVersion(accountId: string, id: string) {
     return this.sql.first<AgentVersionRecord>(READS.agentVersion, [accountId, id]);
+  }
+  listAgentVersions(accountId: string, agentId: string) {
+    return this.sql.rows<AgentVersionRecord>(READS.agentVersions, [accountId, agentId]);
   }
   getSchemaVersion(accountId: string, id: string) {
     return this.sql.first<SchemaVersionRecord>(READS.schemaVersion, [accountId, id]);

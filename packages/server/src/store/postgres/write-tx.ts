@@ -110,7 +110,7 @@ const WRITES = {
   schemaVersionByExternal: statement(
     'schema_versions',
     'schema_version_by_external',
-    'SELECT * FROM schema_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+    'SELECT * FROM schema_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3 AND document_hash = $4',
   ),
   setDeploymentVersion: statement(
     'deployments',
@@ -270,7 +270,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     return this.#ensure('agent_versions', row, WRITES.agentVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
   }
   ensureSchemaVersion(row: SchemaVersionRecord) {
-    return this.#ensure('schema_versions', row, WRITES.schemaVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
+    return this.#ensure('schema_versions', row, WRITES.schemaVersionByExternal, [
+      row.account_id,
+      row.agent_id,
+      row.external_identifier,
+      row.document_hash,
+    ]);
   }
   insertToken(row: TokenRecord) {
     return this.#insertOrConflict('tokens', row);

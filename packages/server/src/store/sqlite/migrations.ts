@@ -214,6 +214,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ON agent_instances (account_id, environment_id, coalesce(started_at, inserted_at), id);
   CREATE INDEX deployments_by_environment ON deployments (account_id, environment_id);
   `,
+  // A schema document registered again under a known external_identifier with other content is
+  // a new schema version: the natural key takes the document's hash ('' on rows stored before).
+  `
+  ALTER TABLE schema_versions ADD COLUMN document_hash TEXT NOT NULL DEFAULT '';
+  DROP INDEX schema_versions_by_external_identifier;
+  CREATE UNIQUE INDEX schema_versions_by_external_identifier
+    ON schema_versions (account_id, agent_id, external_identifier, document_hash) WHERE external_identifier IS NOT NULL;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

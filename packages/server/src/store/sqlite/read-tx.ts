@@ -36,6 +36,7 @@ export class ReadStatements {
   readonly firstAccount: Statement;
   readonly environment: Statement;
   readonly environments: Statement;
+  readonly agentVersions: Statement;
   readonly environmentByName: Statement;
   readonly environmentUse: Statement;
   readonly account: Statement;
@@ -95,6 +96,7 @@ export class ReadStatements {
     this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
+    this.agentVersions = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
     this.environmentByName = db.prepare('SELECT * FROM environments WHERE account_id = ? AND name = ?');
     this.environmentUse = db.prepare(environmentUseSql(() => '?'));
     this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
@@ -183,6 +185,9 @@ export class SqliteReadTx implements ReadTx {
   }
   async getAgentVersion(accountId: string, id: string) {
     return this.q.agentVersion.get(accountId, id) as AgentVersionRecord | undefined;
+  }
+  async listAgentVersions(accountId: string, agentId: string) {
+    return this.q.agentVersions.all(accountId, agentId) as AgentVersionRecord[];
   }
   async getSchemaVersion(accountId: string, id: string) {
     return this.q.schemaVersion.get(accountId, id) as SchemaVersionRecord | undefined;

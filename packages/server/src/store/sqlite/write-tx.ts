@@ -84,9 +84,11 @@ export class WriteStatements {
     this.insertSchemaVersion = insertInto(
       db,
       'schema_versions',
-      'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
+      'ON CONFLICT (account_id, agent_id, external_identifier, document_hash) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
-    this.schemaVersionByExternal = db.prepare('SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?');
+    this.schemaVersionByExternal = db.prepare(
+      'SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ? AND document_hash = ?',
+    );
     this.insertToken = insertInto(db, 'tokens');
     this.deleteToken = db.prepare('DELETE FROM tokens WHERE id = ? RETURNING *');
     this.touchToken = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
@@ -212,7 +214,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async ensureSchemaVersion(row: SchemaVersionRecord) {
     if (insert('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;
-    return this.#w.schemaVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier) as SchemaVersionRecord;
+    return this.#w.schemaVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier, row.document_hash) as SchemaVersionRecord;
   }
   async insertToken(row: TokenRecord) {
     insert('tokens', this.#w.insertToken, row);

@@ -1,0 +1,58 @@
+// A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
+import * as Type from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
+import { IdempotencyKey, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
+import { MAX_AGENT_NAME_LENGTH } from './agent.js';
+import { Success } from './envelopes.js';
+import { ListPage, listQueryParams } from './listing.js';
+
+/** Longest agent version description, in characters. */
+export const MAX_AGENT_VERSION_DESCRIPTION_LENGTH = 2000;
+
+export const AgentVersion = Type.Object({
+  type: Type.Literal('agent_version'),
+  id: Type.String(),
+  account_id: Type.String(),
+  agent_id: Type.String(),
+  name: Nullable(Type.String()),
+  external_identifier: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  inserted_at: Timestamp,
+});
+export type AgentVersion = Static<typeof AgentVersion>;
+
+/**
+ * POST /api/v1/agent_version `details`. The official CLI sends `{agent_id, external_identifier}`;
+ * an external_identifier the agent already has is refused (registering reuses that version).
+ */
+export const AgentVersionForCreate = Type.Object({
+  agent_id: PlainText({ minLength: 1 }),
+  external_identifier: PlainText({ minLength: 1, maxLength: MAX_AGENT_NAME_LENGTH }),
+  name: OptionalNullable(PlainText({ minLength: 1, maxLength: MAX_AGENT_NAME_LENGTH })),
+  description: OptionalNullable(PlainText({ maxLength: MAX_AGENT_VERSION_DESCRIPTION_LENGTH })),
+  id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
+});
+export type AgentVersionForCreate = Static<typeof AgentVersionForCreate>;
+
+export const CreateAgentVersionBody = Type.Object({
+  details: AgentVersionForCreate,
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type CreateAgentVersionBody = Static<typeof CreateAgentVersionBody>;
+
+export const AgentVersionIdParams = Type.Object({ agent_version_id: PlainText({ minLength: 1 }) });
+
+export const AGENT_VERSION_SORT_FIELDS = ['id', 'external_identifier', 'inserted_at'] as const;
+export type AgentVersionSortField = (typeof AGENT_VERSION_SORT_FIELDS)[number];
+
+/** GET /api/v1/agent_version?agent_id=… (the CLI's `agent_versions list --agent_id`). */
+export const ListAgentVersionsQuery = Type.Object({
+  agent_id: QueryFilter,
+  ...listQueryParams(AGENT_VERSION_SORT_FIELDS),
+});
+export type ListAgentVersionsQuery = Static<typeof ListAgentVersionsQuery>;
+
+export const AgentVersionResponse = Success(AgentVersion);
+export type AgentVersionResponse = Static<typeof AgentVersionResponse>;
+export const AgentVersionListResponse = ListPage(AgentVersion);
+export type AgentVersionListResponse = Static<typeof AgentVersionListResponse>;
