@@ -44,6 +44,10 @@ export const AgentInstance = Type.Object({
   purpose: InstancePurposeSchema,
   quality_payloads: Type.Record(Type.String(), JsonObject),
   quality_summaries: Type.Record(Type.String(), Type.String()),
+  /** For single-record readers (prefactor_http 0.3, the open dashboard): the record named `quality` if any, else the first name in sort order. */
+  quality_payload: Nullable(JsonObject),
+  /** The summary of the record `quality_payload` shows; null when it has none. */
+  quality_summary: Nullable(Type.String()),
 });
 export type AgentInstance = Static<typeof AgentInstance>;
 
@@ -101,6 +105,19 @@ export const QualitySchema = Type.Object({
 });
 export type QualitySchema = Static<typeof QualitySchema>;
 
+/** The name a prefactor_http 0.3 schema version's single `quality_schema` (and its `quality_payload`) is recorded under. */
+export const SINGLE_QUALITY_NAME = 'quality';
+
+/** prefactor_http 0.3's single quality schema: a named one without its name. */
+export const SingleQualitySchema = Type.Object({
+  schema: JsonObject,
+  title: OptionalNullable(Type.String()),
+  description: OptionalNullable(Type.String()),
+  template: OptionalNullable(Type.String()),
+  data_risk: OptionalNullable(JsonObject),
+});
+export type SingleQualitySchema = Static<typeof SingleQualitySchema>;
+
 export const AgentVersionForRegister = Type.Object({
   name: OptionalNullable(PlainText()),
   external_identifier: OptionalNullable(PlainText()),
@@ -114,6 +131,8 @@ export const AgentSchemaVersionForRegister = Type.Object({
   span_result_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
   span_type_schemas: OptionalNullable(Type.Array(SpanTypeSchema)),
   quality_schemas: OptionalNullable(Type.Array(QualitySchema)),
+  /** prefactor_http 0.3: one quality schema, recorded under the name `quality`. */
+  quality_schema: OptionalNullable(SingleQualitySchema),
 });
 export type AgentSchemaVersionForRegister = Static<typeof AgentSchemaVersionForRegister>;
 
@@ -146,13 +165,24 @@ export const FinishInstanceBody = Type.Object({
 });
 export type FinishInstanceBody = Static<typeof FinishInstanceBody>;
 
-/** POST /api/v1/agent_instance/{id}/record_quality — a null payload removes that name. */
+/**
+ * POST /api/v1/agent_instance/{id}/record_quality — `{name, payload}` (prefactor_http 0.4) or
+ * `{quality_payload}` (0.3, the record named `quality`); a null payload removes that name.
+ */
 export const RecordQualityBody = Type.Object({
-  name: PlainText({ minLength: 1 }),
-  payload: Nullable(JsonObject),
+  name: Type.Optional(PlainText({ minLength: 1 })),
+  payload: OptionalNullable(JsonObject),
+  quality_payload: OptionalNullable(JsonObject),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
 export type RecordQualityBody = Static<typeof RecordQualityBody>;
+
+/** POST /api/v1/agent_instance/{id}/update — prefactor_http 0.3's way to record (or, with null, remove) its one quality payload. */
+export const UpdateInstanceBody = Type.Object({
+  details: Type.Object({ quality_payload: Nullable(JsonObject) }),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type UpdateInstanceBody = Static<typeof UpdateInstanceBody>;
 
 /** POST /api/v1/agent_instance/{id}/terminate */
 export const TerminateInstanceBody = Type.Object({

@@ -58,6 +58,7 @@ for (const engine of ENGINES) {
         '/api/v1/agent_instance/{agent_instance_id}/record_quality',
         '/api/v1/agent_instance/{agent_instance_id}/start',
         '/api/v1/agent_instance/{agent_instance_id}/terminate',
+        '/api/v1/agent_instance/{agent_instance_id}/update',
         '/api/v1/agent_spans',
         '/api/v1/agent_spans/{agent_span_id}',
         '/api/v1/agent_spans/{agent_span_id}/finish',

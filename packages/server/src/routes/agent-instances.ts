@@ -11,6 +11,7 @@ import {
   RegisterInstanceBody,
   StartInstanceBody,
   TerminateInstanceBody,
+  UpdateInstanceBody,
 } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import type { WriteOperation } from '../domain/operation.js';
@@ -59,6 +60,16 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
   action('finish', FinishInstanceBody, finishInstance);
   action('record_quality', RecordQualityBody, recordQuality);
   action('terminate', TerminateInstanceBody, terminateInstance);
+  api.post(
+    '/agent_instance/:agent_instance_id/update',
+    { schema: { tags: TAGS, params: InstanceIdParams, body: UpdateInstanceBody, response: responses({ 200: AgentInstanceResponse }) } },
+    async (request, reply) => {
+      const { details, idempotency_key } = request.body;
+      const params = { quality_payload: details.quality_payload, agent_instance_id: request.params.agent_instance_id };
+      const key = idempotencyKey(request, idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, recordQuality, params, key));
+    },
+  );
 
   api.get(
     '/agent_instance',
