@@ -195,3 +195,40 @@ export const InstanceIdParams = Type.Object({ agent_instance_id: PlainText({ min
 
 export const AgentInstanceResponse = Success(AgentInstance);
 export type AgentInstanceResponse = Static<typeof AgentInstanceResponse>;
+
+/** One span of an `agent_context_v1` body: its place in the tree, what it was and what came of it. */
+export const AgentContextSpan = Type.Object({
+  id: Type.String(),
+  parent_span_id: Nullable(Type.String()),
+  /** 0 for a root span; a span whose parent is not in this instance counts as a root. */
+  depth: Type.Integer({ minimum: 0 }),
+  schema_name: Type.String(),
+  title: Type.String(),
+  status: InstanceStatusSchema,
+  started_at: Timestamp,
+  finished_at: Nullable(Timestamp),
+  summary: Nullable(Type.String()),
+  payload: JsonObject,
+  result_payload: Nullable(JsonObject),
+});
+export type AgentContextSpan = Static<typeof AgentContextSpan>;
+
+export const AgentContext = Type.Object({
+  body: Type.Object({
+    format: Type.Literal('agent_context_v1'),
+    agent_instance_id: Type.String(),
+    /** Depth first, siblings by (started_at, id). */
+    spans: Type.Array(AgentContextSpan),
+    /** True when the run has more spans than one context carries (the first ones are given). */
+    truncated: Type.Boolean(),
+  }),
+});
+export type AgentContext = Static<typeof AgentContext>;
+
+/** GET /api/v1/agent_instance/{id}/agent_context — also at the top level, where Prefactor's CLI reads it. */
+export const AgentContextResponse = Type.Object({
+  status: Type.Literal('success'),
+  details: Type.Object({ agent_context: AgentContext }),
+  agent_context: AgentContext,
+});
+export type AgentContextResponse = Static<typeof AgentContextResponse>;

@@ -54,6 +54,7 @@ for (const engine of ENGINES) {
         '/api/v1/agent_instance',
         '/api/v1/agent_instance/register',
         '/api/v1/agent_instance/{agent_instance_id}',
+        '/api/v1/agent_instance/{agent_instance_id}/agent_context',
         '/api/v1/agent_instance/{agent_instance_id}/finish',
         '/api/v1/agent_instance/{agent_instance_id}/record_quality',
         '/api/v1/agent_instance/{agent_instance_id}/start',
