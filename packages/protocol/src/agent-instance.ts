@@ -44,6 +44,10 @@ export const AgentInstance = Type.Object({
   purpose: InstancePurposeSchema,
   quality_payloads: Type.Record(Type.String(), JsonObject),
   quality_summaries: Type.Record(Type.String(), Type.String()),
+  /** For single-record readers (prefactor_http 0.3, the open dashboard): the record named `quality` if any, else the first name in sort order. */
+  quality_payload: Nullable(JsonObject),
+  /** The summary of the record `quality_payload` shows; null when it has none. */
+  quality_summary: Nullable(Type.String()),
 });
 export type AgentInstance = Static<typeof AgentInstance>;
 
@@ -101,6 +105,19 @@ export const QualitySchema = Type.Object({
 });
 export type QualitySchema = Static<typeof QualitySchema>;
 
+/** The name a prefactor_http 0.3 schema version's single `quality_schema` (and its `quality_payload`) is recorded under. */
+export const SINGLE_QUALITY_NAME = 'quality';
+
+/** prefactor_http 0.3's single quality schema: a named one without its name. */
+export const SingleQualitySchema = Type.Object({
+  schema: JsonObject,
+  title: OptionalNullable(Type.String()),
+  description: OptionalNullable(Type.String()),
+  template: OptionalNullable(Type.String()),
+  data_risk: OptionalNullable(JsonObject),
+});
+export type SingleQualitySchema = Static<typeof SingleQualitySchema>;
+
 export const AgentVersionForRegister = Type.Object({
   name: OptionalNullable(PlainText()),
   external_identifier: OptionalNullable(PlainText()),
@@ -114,6 +131,8 @@ export const AgentSchemaVersionForRegister = Type.Object({
   span_result_schemas: OptionalNullable(Type.Record(Type.String(), JsonObject)),
   span_type_schemas: OptionalNullable(Type.Array(SpanTypeSchema)),
   quality_schemas: OptionalNullable(Type.Array(QualitySchema)),
+  /** prefactor_http 0.3: one quality schema, recorded under the name `quality`. */
+  quality_schema: OptionalNullable(SingleQualitySchema),
 });
 export type AgentSchemaVersionForRegister = Static<typeof AgentSchemaVersionForRegister>;
 
@@ -146,13 +165,24 @@ export const FinishInstanceBody = Type.Object({
 });
 export type FinishInstanceBody = Static<typeof FinishInstanceBody>;
 
-/** POST /api/v1/agent_instance/{id}/record_quality — a null payload removes that name. */
+/**
+ * POST /api/v1/agent_instance/{id}/record_quality — `{name, payload}` (prefactor_http 0.4) or
+ * `{quality_payload}` (0.3, the record named `quality`); a null payload removes that name.
+ */
 export const RecordQualityBody = Type.Object({
-  name: PlainText({ minLength: 1 }),
-  payload: Nullable(JsonObject),
+  name: Type.Optional(PlainText({ minLength: 1 })),
+  payload: OptionalNullable(JsonObject),
+  quality_payload: OptionalNullable(JsonObject),
   idempotency_key: OptionalNullable(IdempotencyKey),
 });
 export type RecordQualityBody = Static<typeof RecordQualityBody>;
+
+/** POST /api/v1/agent_instance/{id}/update — prefactor_http 0.3's way to record (or, with null, remove) its one quality payload. */
+export const UpdateInstanceBody = Type.Object({
+  details: Type.Object({ quality_payload: Nullable(JsonObject) }),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type UpdateInstanceBody = Static<typeof UpdateInstanceBody>;
 
 /** POST /api/v1/agent_instance/{id}/terminate */
 export const TerminateInstanceBody = Type.Object({
@@ -165,3 +195,40 @@ export const InstanceIdParams = Type.Object({ agent_instance_id: PlainText({ min
 
 export const AgentInstanceResponse = Success(AgentInstance);
 export type AgentInstanceResponse = Static<typeof AgentInstanceResponse>;
+
+/** One span of an `agent_context_v1` body: its place in the tree, what it was and what came of it. */
+export const AgentContextSpan = Type.Object({
+  id: Type.String(),
+  parent_span_id: Nullable(Type.String()),
+  /** 0 for a root span; a span whose parent is not in this instance counts as a root. */
+  depth: Type.Integer({ minimum: 0 }),
+  schema_name: Type.String(),
+  title: Type.String(),
+  status: InstanceStatusSchema,
+  started_at: Timestamp,
+  finished_at: Nullable(Timestamp),
+  summary: Nullable(Type.String()),
+  payload: JsonObject,
+  result_payload: Nullable(JsonObject),
+});
+export type AgentContextSpan = Static<typeof AgentContextSpan>;
+
+export const AgentContext = Type.Object({
+  body: Type.Object({
+    format: Type.Literal('agent_context_v1'),
+    agent_instance_id: Type.String(),
+    /** Depth first, siblings by (started_at, id). */
+    spans: Type.Array(AgentContextSpan),
+    /** True when the run has more spans than one context carries (the first ones are given). */
+    truncated: Type.Boolean(),
+  }),
+});
+export type AgentContext = Static<typeof AgentContext>;
+
+/** GET /api/v1/agent_instance/{id}/agent_context — also at the top level, where Prefactor's CLI reads it. */
+export const AgentContextResponse = Type.Object({
+  status: Type.Literal('success'),
+  details: Type.Object({ agent_context: AgentContext }),
+  agent_context: AgentContext,
+});
+export type AgentContextResponse = Static<typeof AgentContextResponse>;

@@ -41,6 +41,8 @@ export const instance = (overrides: Partial<AgentInstance> = {}): AgentInstance 
   purpose: 'live',
   quality_payloads: {},
   quality_summaries: {},
+  quality_payload: null,
+  quality_summary: null,
   ...overrides,
 });
 

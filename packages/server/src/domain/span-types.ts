@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import type { AgentSchemaVersionForRegister, FieldErrors } from '@agentspan/protocol';
+import { SINGLE_QUALITY_NAME, type AgentSchemaVersionForRegister, type FieldErrors } from '@agentspan/protocol';
 import { toFieldErrors } from './field-errors.js';
 import { validationError } from './errors.js';
 import { linearPatterns } from './linear-patterns.js';
@@ -92,6 +92,20 @@ export function compileSchemaCatalog(doc: AgentSchemaVersionForRegister, prefix 
       validateParams: compile(quality.schema, `${prefix}.quality_schemas[${index}].schema`),
     });
   });
+  const single = doc.quality_schema;
+  if (single) {
+    if (qualityTypes.has(SINGLE_QUALITY_NAME)) {
+      throw validationError({
+        [`${prefix}.quality_schema`]: [`conflicts with quality_schemas entry "${SINGLE_QUALITY_NAME}"; declare it in one of the two`],
+      });
+    }
+    qualityTypes.set(SINGLE_QUALITY_NAME, {
+      name: SINGLE_QUALITY_NAME,
+      title: single.title ?? null,
+      template: templateOf(single.template),
+      validateParams: compile(single.schema, `${prefix}.quality_schema.schema`),
+    });
+  }
   return { spanTypes, qualityTypes };
 }
 

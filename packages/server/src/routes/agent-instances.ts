@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TSchema } from '@sinclair/typebox';
 import {
+  AgentContextResponse,
   AgentInstanceListResponse,
   AgentInstanceResponse,
   FinishInstanceBody,
@@ -11,9 +12,11 @@ import {
   RegisterInstanceBody,
   StartInstanceBody,
   TerminateInstanceBody,
+  UpdateInstanceBody,
 } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import type { WriteOperation } from '../domain/operation.js';
+import { agentContext } from '../domain/instances/agent-context.js';
 import { finishInstance } from '../domain/instances/finish-instance.js';
 import { getInstance } from '../domain/instances/get-instance.js';
 import { recordQuality } from '../domain/instances/record-quality.js';
@@ -59,6 +62,16 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
   action('finish', FinishInstanceBody, finishInstance);
   action('record_quality', RecordQualityBody, recordQuality);
   action('terminate', TerminateInstanceBody, terminateInstance);
+  api.post(
+    '/agent_instance/:agent_instance_id/update',
+    { schema: { tags: TAGS, params: InstanceIdParams, body: UpdateInstanceBody, response: responses({ 200: AgentInstanceResponse }) } },
+    async (request, reply) => {
+      const { details, idempotency_key } = request.body;
+      const params = { quality_payload: details.quality_payload, agent_instance_id: request.params.agent_instance_id };
+      const key = idempotencyKey(request, idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, recordQuality, params, key));
+    },
+  );
 
   api.get(
     '/agent_instance',
@@ -70,5 +83,11 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
     '/agent_instance/:agent_instance_id',
     { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentInstanceResponse }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),
+  );
+
+  api.get(
+    '/agent_instance/:agent_instance_id/agent_context',
+    { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentContextResponse }) } },
+    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => agentContext(tx, request.principal, request.params.agent_instance_id))),
   );
 }

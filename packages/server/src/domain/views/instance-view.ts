@@ -1,4 +1,4 @@
-import type { SpanCounts } from '@agentspan/protocol';
+import { SINGLE_QUALITY_NAME, type SpanCounts } from '@agentspan/protocol';
 import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
 import type { ChangedResource } from '../events/changed-resource.js';
 
@@ -10,6 +10,18 @@ export function spanCounts(counts: SpanStatusCounts): SpanCounts {
     cancelled = counts.cancelled ?? 0;
   const finished = complete + failed + cancelled;
   return { total: pending + active + finished + (counts.terminated ?? 0), pending, active, complete, failed, cancelled, finished };
+}
+
+/** The name single-record readers see: `quality` (0.3's one record) if recorded, else the first name in sort order. */
+function singleQualityJson(instance: InstanceRecord): string {
+  if (instance.quality_payloads_json === '{}') return '"quality_payload":null,"quality_summary":null';
+  const payloads = JSON.parse(instance.quality_payloads_json) as Record<string, unknown>;
+  const names = Object.keys(payloads);
+  const name = Object.hasOwn(payloads, SINGLE_QUALITY_NAME) ? SINGLE_QUALITY_NAME : names.sort()[0];
+  if (name === undefined) return '"quality_payload":null,"quality_summary":null';
+  const summaries = JSON.parse(instance.quality_summaries_json) as Record<string, string>;
+  const summary = Object.hasOwn(summaries, name) ? summaries[name] : null;
+  return `"quality_payload":${JSON.stringify(payloads[name])},"quality_summary":${JSON.stringify(summary)}`;
 }
 
 /** The AgentInstance resource as JSON text, quality maps spliced in as stored. */
@@ -32,7 +44,7 @@ export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts)
     terminated_by: instance.terminated_by_token_id === null ? null : { token_id: instance.terminated_by_token_id },
     span_counts: spanCounts(counts),
   });
-  return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json}}`;
+  return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json},${singleQualityJson(instance)}}`;
 }
 
 /** The instance as the events stream sends it; `json` is its JSON when the caller has it already. */
