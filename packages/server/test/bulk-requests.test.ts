@@ -173,5 +173,28 @@ for (const engine of ENGINES) {
       }
       assert.deepEqual(await snapshot(server, account.accountId), before);
     });
+
+    it('terminates an instance as the single endpoint does', async () => {
+      const account = await newAccount(server);
+      const [register, start] = run('cli-run-7');
+      const reply = await bulk(server, account, [
+        register,
+        start,
+        {
+          method: 'POST',
+          path: '/api/v1/agent_instance/cli-run-7/terminate',
+          body: { reason: 'stopped by hand', idempotency_key: 'cli-run-7-stop' },
+        },
+      ]);
+      assert.equal(reply.status, 200, reply.text);
+      const items = reply.body.details.items as Array<{ status: number; body: { details: Record<string, unknown> } }>;
+      assert.deepEqual(
+        items.map((item) => item.status),
+        [201, 200, 200],
+      );
+      const read = await call(server, account.token, 'GET', '/api/v1/agent_instance/cli-run-7');
+      assert.equal(items[2]!.body.details.status, read.body.details.status);
+      assert.equal(read.body.details.status, 'terminated');
+    });
   });
 }
