@@ -25,7 +25,7 @@ export type {
   TerminateAgentInstanceParams,
 } from './resources/agent-instances.js';
 export type { AgentActionParams, AgentLabels, CreateAgentParams, ListAgentsParams, ShowAgentParams, UpdateAgentParams } from './resources/agents.js';
-export type { BulkExecuteParams } from './resources/bulk.js';
+export type { BulkExecuteParams, BulkExecuteRequestsParams } from './resources/bulk.js';
 export type { ListPageParams } from './list-query.js';
 export type { Accounts, ListAccountsParams, UpdateAccountParams } from './resources/account.js';
 export type {
@@ -77,6 +77,8 @@ export type {
   BulkItem,
   BulkItemType,
   BulkOutput,
+  BulkRequestAnswer,
+  BulkRequestItem,
   FinishStatus,
   InstancePurpose,
   SpanStatus,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PrefactorClientError, type BulkItem } from '@agentspan/client';
+import { PrefactorClientError, type BulkItem, type BulkRequestItem } from '@agentspan/client';
 import { span } from './support/fixtures.js';
 import { harness, TRANSPORTS } from './support/harness.js';
 
@@ -56,6 +56,37 @@ for (const transport of TRANSPORTS) {
       ];
       for (const [params, message] of cases) {
         await assert.rejects(client.bulk.execute(params as { items: BulkItem[] }), (error: unknown) => {
+          assert.ok(error instanceof PrefactorClientError);
+          assert.match(error.message, message);
+          return true;
+        });
+      }
+      assert.equal(server.requests.length, 0);
+    });
+
+    it("posts {method, path, body} items as given and returns each item's status and body", async (t) => {
+      const { server, client } = await harness(t, transport);
+      const answers = [
+        { status: 201, body: { status: 'success', details: span() } },
+        { status: 404, body: { status: 'error', code: 'not_found', message: 'no such span' } },
+      ];
+      server.reply({ json: { status: 'success', details: { items: answers } } });
+      const items: BulkRequestItem[] = [
+        { method: 'POST', path: '/agent_spans', body: { details: { agent_instance_id: 'inst_1', schema_name: 'agent:llm', status: 'active' } } },
+        { method: 'POST', path: '/api/v1/agent_spans/span_9/finish', body: { idempotency_key: 'finish-0001' } },
+      ];
+      assert.deepEqual(await client.bulk.executeRequests({ items }), answers);
+      assert.equal(server.last.url, '/api/v1/bulk');
+      assert.deepEqual(server.last.body, { items });
+    });
+
+    it('rejects bad {method, path, body} batches before sending', async (t) => {
+      const { server, client } = await harness(t, transport);
+      for (const [items, message] of [
+        [[], /bulk\.executeRequests: items must be a non-empty array/],
+        [[{ method: 'POST' }], /items\[0\] must be an object with a method and a path/],
+      ] as const) {
+        await assert.rejects(client.bulk.executeRequests({ items: items as unknown as BulkRequestItem[] }), (error: unknown) => {
           assert.ok(error instanceof PrefactorClientError);
           assert.match(error.message, message);
           return true;

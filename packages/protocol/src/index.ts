@@ -6,6 +6,7 @@ export * from './agent-instance.js';
 export * from './agent.js';
 export * from './bulk.js';
 export * from './bulk-items.js';
+export * from './bulk-requests.js';
 export * from './events.js';
 export * from './pfid.js';
 export * from './listing.js';

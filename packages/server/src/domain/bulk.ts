@@ -31,7 +31,7 @@ function assertUniqueKeys(items: readonly BulkItem[]): void {
  * share commit groups with other requests' writes instead of holding one group, and only one
  * part's prepared units and answers are alive at once.
  */
-const ITEMS_PER_WRITE = 100;
+export const ITEMS_PER_WRITE = 100;
 
 /** What a bulk run takes from the domain: guarded units written in order, and each committed answer announced. */
 export interface SequenceWriter {

@@ -1,7 +1,8 @@
-import type { BulkItem } from '@agentspan/protocol';
+import type { BulkBody } from '@agentspan/protocol';
 import type { ReadTx, Store, WriteTx } from '../store/store.js';
 import { forgetTokensOnCommit, TokenAuthenticator } from './access-tokens.js';
-import { runBulk } from './bulk.js';
+import { runBulk, type SequenceWriter } from './bulk.js';
+import { oneShape, runBulkRequests } from './bulk-requests.js';
 import type { Principal } from './caller.js';
 import { IdempotencyLedger, LEDGER_RETENTION_MS, type LedgerAnswer } from './idempotency-ledger.js';
 import { changeOfAnswer, emitsEvents } from './events/change-events.js';
@@ -61,12 +62,18 @@ export class Domain {
     return answer;
   }
 
-  /** Bulk items in order, each in its own transaction and ledger entry (see `runBulk`); the bulk answer's JSON text. */
-  writeMany(principal: Principal, items: readonly BulkItem[]): Promise<string> {
-    return runBulk(items, this.context(principal), {
+  /**
+   * Bulk items in order, each in its own transaction and ledger entry, in either shape (see `runBulk`
+   * and `runBulkRequests`); the bulk answer's JSON text.
+   */
+  writeMany(principal: Principal, items: BulkBody['items']): Promise<string> {
+    const shape = oneShape(items);
+    const writer: SequenceWriter = {
       writeSequence: (units) => this.#store.writeSequence(units),
       announce: (operation, answer) => this.#announce(operation, principal.accountId, answer),
-    });
+    };
+    const context = this.context(principal);
+    return 'typed' in shape ? runBulk(shape.typed, context, writer) : runBulkRequests(shape.requests, context, writer);
   }
 
   /** An OTLP export's spans, each trace in a transaction of its own at a fresh clock reading (see `ingestTraces`). */

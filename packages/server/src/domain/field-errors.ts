@@ -41,6 +41,8 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): Fiel
       entry(fieldPath(prefix, error.instancePath, String(error.params.missingProperty))).other.push('is required');
       continue;
     }
+    // A conditional schema's "must match then" only repeats the branch's own errors.
+    if (error.keyword === 'if') continue;
     const at = entry(fieldPath(prefix, error.instancePath));
     if (error.keyword === 'const') at.allowed.push(error.params.allowedValue);
     else if (error.keyword === 'enum') at.allowed.push(...(error.params.allowedValues as unknown[]));
