@@ -171,6 +171,23 @@ export interface SpanListQuery {
   limit: number;
 }
 
+export const SPAN_SORT_FIELDS = ['started_at', 'id'] as const;
+export type SpanSortField = (typeof SPAN_SORT_FIELDS)[number];
+
+/** An offset page of spans: exactly one of `agent_instance_id` (its spans) and `agent_id` (every instance's). */
+export interface SpanOffsetQuery {
+  account_id: string;
+  agent_instance_id?: string;
+  agent_id?: string;
+  /** Inclusive bounds on `started_at`. */
+  start_time?: string;
+  end_time?: string;
+  /** Ties in started_at are broken by id in the same direction. */
+  sort: { field: SpanSortField; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}
+
 export const AGENT_SORT_FIELDS = ['name', 'id', 'inserted_at'] as const;
 export type AgentSortField = (typeof AGENT_SORT_FIELDS)[number];
 

@@ -78,6 +78,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanOutlineRecord,
   SpanRecord,
   SpanStatusCounts,
@@ -128,6 +129,8 @@ export interface ReadTx {
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
   /** `listSpans` without the payload columns, which are never read. */
   listSpanOutlines(query: SpanListQuery): Promise<SpanOutlineRecord[]>;
+  /** An offset page of spans and how many the whole list holds (`pagination[offset]`). */
+  pageSpans(query: SpanOffsetQuery): Promise<{ rows: SpanRecord[]; total: number }>;
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
 

@@ -83,6 +83,12 @@ export function listPage<T, F extends string>(items: T[], total: number, page: P
   return { status: 'success', summaries: items, pagination: offsetPagination(total, page, items.length), sorting: page.sort };
 }
 
+/** `listPage` for items already in JSON text, as the span and instance views make them. */
+export function listPageJson<F extends string>(itemsJson: readonly string[], total: number, page: PageRequest<F>): string {
+  const pagination = JSON.stringify(offsetPagination(total, page, itemsJson.length));
+  return `{"status":"success","summaries":[${itemsJson.join(',')}],"pagination":${pagination},"sorting":${JSON.stringify(page.sort)}}`;
+}
+
 // Byte order, as the engines sort text columns (`COLLATE "C"`), with the id breaking ties.
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 

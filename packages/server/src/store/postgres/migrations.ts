@@ -193,6 +193,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ON agent_instances (account_id, environment_id, (coalesce(started_at, inserted_at)), id);
   CREATE INDEX deployments_by_environment ON deployments (account_id, environment_id);
   `,
+  // Offset pages of every instance's spans of one agent, as the open dashboard reads them.
+  `
+  CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -14,6 +14,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
@@ -25,6 +26,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
+import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
 import type { QueryResultRow } from 'pg';
@@ -113,6 +115,22 @@ function agentPageStatements(query: AgentPageQuery) {
       count: statement('agents', `agents_count_${sql.shape}`, sql.count),
     };
     agentPages.set(sql.shape, statements);
+  }
+  return { ...statements, values: sql.values };
+}
+
+/** Named statements of each span offset page shape, made on first use. */
+const spanOffsetPages = new Map<string, { page: Statement; count: Statement }>();
+
+function spanOffsetStatements(query: SpanOffsetQuery) {
+  const sql = spanOffsetSql(query, (n) => `$${n}`);
+  let statements = spanOffsetPages.get(sql.shape);
+  if (!statements) {
+    statements = {
+      page: statement('spans', `spans_offset_page_${sql.shape}`, sql.page),
+      count: statement('spans', `spans_offset_count_${sql.shape}`, sql.count),
+    };
+    spanOffsetPages.set(sql.shape, statements);
   }
   return { ...statements, values: sql.values };
 }
@@ -236,6 +254,12 @@ export class PostgresReadTx implements ReadTx {
   }
   listSpanOutlines(query: SpanListQuery) {
     return this.#spanPage<SpanOutlineRecord>(query, READS.outlinesPage, READS.childOutlinesPage);
+  }
+  async pageSpans(query: SpanOffsetQuery) {
+    const { page, count, values } = spanOffsetStatements(query);
+    const rows = await this.sql.rows<SpanRecord>(page, [...values, query.limit, query.offset]);
+    const total = await this.sql.first<{ n: number }>(count, values);
+    return { rows, total: total?.n ?? 0 };
   }
   #spanPage<R extends QueryResultRow>(query: SpanListQuery, ofInstance: Statement, ofParent: Statement) {
     if (query.parent_span_id === undefined) return this.sql.rows<R>(ofInstance, spanPageValues(query));

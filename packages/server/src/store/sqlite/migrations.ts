@@ -214,6 +214,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ON agent_instances (account_id, environment_id, coalesce(started_at, inserted_at), id);
   CREATE INDEX deployments_by_environment ON deployments (account_id, environment_id);
   `,
+  // Offset pages of every instance's spans of one agent, as the open dashboard reads them.
+  `
+  CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

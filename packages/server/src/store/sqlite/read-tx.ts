@@ -15,6 +15,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
@@ -24,6 +25,7 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
 import { CopyLookups, CopyPages } from './copy-statements.js';
@@ -76,6 +78,17 @@ export class ReadStatements {
     let statement = this.instancePages.get(sql.shape);
     if (!statement) this.instancePages.set(sql.shape, (statement = this.#db.prepare(sql.text)));
     return { statement, values: sql.values };
+  }
+
+  readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
+  spanOffsetPage(query: SpanOffsetQuery) {
+    const sql = spanOffsetSql(query, () => '?');
+    let statements = this.spanOffsetPages.get(sql.shape);
+    if (!statements) {
+      statements = { page: this.#db.prepare(sql.page), count: this.#db.prepare(sql.count).pluck() };
+      this.spanOffsetPages.set(sql.shape, statements);
+    }
+    return { ...statements, values: sql.values };
   }
 
   agentPage(query: AgentPageQuery) {
@@ -223,6 +236,11 @@ export class SqliteReadTx implements ReadTx {
   }
   async listSpanOutlines(query: SpanListQuery) {
     return this.#spanPage(query, this.q.outlinesPage, this.q.childOutlinesPage) as SpanOutlineRecord[];
+  }
+  async pageSpans(query: SpanOffsetQuery) {
+    const { page, count, values } = this.q.spanOffsetPage(query);
+    const rows = page.all(...values, query.limit, query.offset) as SpanRecord[];
+    return { rows, total: count.get(...values) as number };
   }
   #spanPage(query: SpanListQuery, ofInstance: Statement, ofParent: Statement): unknown[] {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
