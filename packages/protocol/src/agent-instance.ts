@@ -62,6 +62,8 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
 export const ListInstancesQuery = Type.Object({
   agent_id: Type.Optional(QueryFilter),
   environment_id: Type.Optional(QueryFilter),
+  agent_version_id: Type.Optional(QueryFilter),
+  purpose: Type.Optional(InstancePurposeSchema),
   status: Type.Optional(InstanceStatusSchema),
   since: Type.Optional(TimestampInput),
   until: Type.Optional(TimestampInput),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
-import { createSpan, llmPayload, openInstance } from './fixtures.js';
+import { AGENT_VERSION, SCHEMA_VERSION, createSpan, llmPayload, openInstance } from './fixtures.js';
 import { call, newAccount, snapshot, startServer, type Account, type Server } from './harness.js';
 
 const ids = (reply: { body: { details: Array<{ id: string }> } }) => reply.body.details.map((i) => i.id);
@@ -109,6 +109,33 @@ for (const engine of ENGINES) {
       const badLimit = await list(server, account, 'limit=0');
       assert.equal(badLimit.status, 422);
       assert.ok(badLimit.body.errors.limit, badLimit.text);
+      assert.deepEqual(await snapshot(server, account.accountId), before);
+    });
+
+    it('filters by agent_version_id and purpose, refusing an unknown purpose', async () => {
+      const account = await newAccount(server);
+      const register = async (version: string, purpose?: string) => {
+        const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
+          agent_version: { ...AGENT_VERSION, name: version, external_identifier: version },
+          agent_schema_version: SCHEMA_VERSION,
+          ...(purpose === undefined ? {} : { purpose }),
+        });
+        assert.equal(reply.status, 201, reply.text);
+        return reply.body.details as { id: string; agent_version_id: string };
+      };
+      const liveOne = await register('v1');
+      const evalOne = await register('v1', 'eval');
+      const smokeTwo = await register('v2', 'smoke_test');
+      assert.equal(liveOne.agent_version_id, evalOne.agent_version_id);
+      assert.deepEqual(ids(await list(server, account, `agent_version_id=${liveOne.agent_version_id}`)), [evalOne.id, liveOne.id]);
+      assert.deepEqual(ids(await list(server, account, `agent_version_id=${smokeTwo.agent_version_id}`)), [smokeTwo.id]);
+      assert.deepEqual(ids(await list(server, account, 'purpose=eval')), [evalOne.id]);
+      assert.deepEqual(ids(await list(server, account, `purpose=live&agent_version_id=${liveOne.agent_version_id}`)), [liveOne.id]);
+      assert.deepEqual(ids(await list(server, account, `purpose=live&agent_version_id=${smokeTwo.agent_version_id}`)), []);
+      const before = await snapshot(server, account.accountId);
+      const bad = await list(server, account, 'purpose=production');
+      assert.equal(bad.status, 422, bad.text);
+      assert.deepEqual(bad.body.errors, { purpose: ['must be one of: live, smoke_test, eval'] });
       assert.deepEqual(await snapshot(server, account.accountId), before);
     });
 

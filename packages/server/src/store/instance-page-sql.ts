@@ -34,6 +34,8 @@ export function instancePageSql(
   // With the agent's filter before it, the scan runs on agent_instances_by_environment_activity or by_agent_activity.
   if (query.environment_id !== undefined) where.push(`i.environment_id = ${param(query.environment_id)}`);
   if (query.status !== undefined) where.push(`i.status = ${param(query.status)}`);
+  if (query.agent_version_id !== undefined) where.push(`i.agent_version_id = ${param(query.agent_version_id)}`);
+  if (query.purpose !== undefined) where.push(`i.purpose = ${param(query.purpose)}`);
   const untilBound: [string, string] = [query.until ?? END, END];
   const after = query.after;
   const [beforeAt, beforeId] =
@@ -49,6 +51,8 @@ export function instancePageSql(
     WHERE ${where.join(' AND ')}
     ORDER BY ${LISTED_AT} DESC, i.id DESC LIMIT ${param(query.limit)}`;
   const shape =
-    [query.agent_id, query.status, query.since, query.environment_id].map((v) => (v === undefined ? '0' : '1')).join('') + (searching ? '1' : '0');
+    [query.agent_id, query.status, query.since, query.environment_id, query.agent_version_id, query.purpose]
+      .map((v) => (v === undefined ? '0' : '1'))
+      .join('') + (searching ? '1' : '0');
   return { shape, text, values };
 }

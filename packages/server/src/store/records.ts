@@ -212,6 +212,8 @@ export interface InstanceListQuery {
   agent_id?: string;
   environment_id?: string;
   status?: InstanceStatus;
+  agent_version_id?: string;
+  purpose?: InstancePurpose;
   /** Inclusive bounds on started_at ?? inserted_at. */
   since?: string;
   until?: string;

@@ -35,6 +35,8 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
     ...(query.agent_id === undefined ? {} : { agent_id: query.agent_id }),
     ...(query.environment_id === undefined ? {} : { environment_id: query.environment_id }),
     ...(query.status === undefined ? {} : { status: query.status }),
+    ...(query.agent_version_id === undefined ? {} : { agent_version_id: query.agent_version_id }),
+    ...(query.purpose === undefined ? {} : { purpose: query.purpose }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
     ...(search === undefined ? {} : { search }),
