@@ -20,6 +20,7 @@ import {
 } from './common.js';
 import { SPAN_STATUSES } from './statuses.js';
 import { CursorPagination, Success } from './envelopes.js';
+import { ListPage, listQueryParams } from './listing.js';
 
 export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);
 export type SpanCounts = Static<typeof SpanCounts>;
@@ -59,6 +60,9 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
  * and `until` bound that time, inclusive; `q` keeps instances with a span whose schema name or
  * summary has words beginning with each word of `q`.
  */
+/** The fields `sorting[field]` sorts the instance list by (`started_at`: started_at, else inserted_at). */
+export const INSTANCE_SORT_FIELDS = ['started_at', 'id'] as const;
+
 export const ListInstancesQuery = Type.Object({
   agent_id: Type.Optional(QueryFilter),
   environment_id: Type.Optional(QueryFilter),
@@ -70,6 +74,7 @@ export const ListInstancesQuery = Type.Object({
   q: Type.Optional(PlainText({ minLength: 1, maxLength: MAX_SEARCH_LENGTH })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INSTANCE_LIST_LIMIT })),
   cursor: Type.Optional(QueryCursor),
+  ...listQueryParams(INSTANCE_SORT_FIELDS),
 });
 export type ListInstancesQuery = Static<typeof ListInstancesQuery>;
 
@@ -167,3 +172,6 @@ export const InstanceIdParams = Type.Object({ agent_instance_id: PlainText({ min
 
 export const AgentInstanceResponse = Success(AgentInstance);
 export type AgentInstanceResponse = Static<typeof AgentInstanceResponse>;
+
+/** The instance list asked for with `pagination[…]` or `sorting[…]`: Prefactor's list page. */
+export const AgentInstanceListPage = ListPage(ListedAgentInstance);

@@ -139,6 +139,45 @@ for (const engine of ENGINES) {
       assert.deepEqual(await snapshot(server, account.accountId), before);
     });
 
+    it('pages by offset as the open dashboard asks, every instance once, answering summaries', async () => {
+      const account = await newAccount(server);
+      const made: string[] = [];
+      for (let n = 0; n < 7; n++) made.push(await instanceAt(server, account, `2024-05-0${n + 1}T10:00:00Z`));
+      const agentId = (await call(server, account.token, 'GET', `/api/v1/agent_instance/${made[0]}`)).body.details.agent_id;
+      // server/sync.mjs: listPage("agent_instance", { agent_id: agentId }, offset), sorting[field] "id", sorting[direction] "desc"
+      const seen: string[] = [];
+      for (let offset: number | null = 0; offset !== null;) {
+        const page = await list(
+          server,
+          account,
+          `agent_id=${agentId}&pagination[page_size]=3&pagination[offset]=${offset}&sorting[field]=id&sorting[direction]=desc`,
+        );
+        assert.equal(page.status, 200, page.text);
+        assert.deepEqual(Object.keys(page.body).sort(), ['pagination', 'sorting', 'status', 'summaries']);
+        assert.equal(page.body.pagination.item_count, 7);
+        seen.push(...page.body.summaries.map((i: { id: string }) => i.id));
+        offset = page.body.pagination.next_page_offset;
+      }
+      assert.deepEqual(seen, [...made].sort().reverse());
+      const oldest = await list(server, account, 'sorting[field]=started_at&sorting[direction]=asc&pagination[page_size]=2');
+      assert.deepEqual(
+        oldest.body.summaries.map((i: { id: string }) => i.id),
+        made.slice(0, 2),
+      );
+      const newest = await list(server, account, 'pagination[offset]=0&pagination[page_size]=2');
+      assert.deepEqual(
+        newest.body.summaries.map((i: { id: string }) => i.id),
+        [made[6], made[5]],
+      );
+      const mixed = await list(server, account, 'limit=2&pagination[offset]=0');
+      assert.equal(mixed.status, 422);
+      assert.deepEqual(mixed.body.errors, {
+        'pagination[offset]': ['must not be sent with limit: page with pagination[offset] and pagination[page_size], or with cursor and limit'],
+      });
+      const tooBig = await list(server, account, 'pagination[page_size]=101');
+      assert.deepEqual(tooBig.body.errors, { 'pagination[page_size]': ['must be <= 100'] });
+    });
+
     it('searches span schema names and summaries by word prefix, and sees summaries a finish completes', async () => {
       const account = await newAccount(server);
       const writer = await instanceAt(server, account, '2024-09-01T00:00:00Z');

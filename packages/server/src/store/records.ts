@@ -222,6 +222,9 @@ export interface InstanceListQuery {
   /** Only instances listed after this one (older). */
   after?: InstanceCursor;
   limit: number;
+  /** An offset page (`pagination[offset]`) instead of a cursor page, in this order (default started_at, desc). */
+  offset?: number;
+  sort?: { field: 'started_at' | 'id'; direction: 'asc' | 'desc' };
 }
 
 /** An instance as the listing shows it: with its agent's name and its place in the order. */

@@ -119,6 +119,8 @@ export interface ReadTx {
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */
   listInstances(query: InstanceListQuery): Promise<ListedInstance[]>;
+  /** `listInstances` with `offset`, and how many instances its filters hold. */
+  pageInstances(query: InstanceListQuery & { offset: number }): Promise<{ rows: ListedInstance[]; total: number }>;
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
   /** `spanCounts` of each of these instances, read at once (a page of the instance list). */
   spanCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, SpanStatusCounts>>;

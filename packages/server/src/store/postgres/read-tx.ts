@@ -148,7 +148,9 @@ function instancePageStatement(query: InstanceListQuery) {
   );
   let page = instancePages.get(sql.shape);
   if (!page) instancePages.set(sql.shape, (page = statement('agent_instances', `instances_page_${sql.shape}`, sql.text)));
-  return { page, values: sql.values };
+  let count = instancePages.get(`count_${sql.shape}`);
+  if (!count) instancePages.set(`count_${sql.shape}`, (count = statement('agent_instances', `instances_count_${sql.shape}`, sql.count)));
+  return { page, values: sql.values, count, countValues: sql.countValues };
 }
 
 /** Parameters of one `spansPage`. */
@@ -248,6 +250,12 @@ export class PostgresReadTx implements ReadTx {
   listInstances(query: InstanceListQuery) {
     const { page, values } = instancePageStatement(query);
     return this.sql.rows<ListedInstance>(page, values);
+  }
+  async pageInstances(query: InstanceListQuery & { offset: number }) {
+    const { page, values, count, countValues } = instancePageStatement(query);
+    const rows = await this.sql.rows<ListedInstance>(page, values);
+    const total = await this.sql.first<{ n: number }>(count, countValues);
+    return { rows, total: total?.n ?? 0 };
   }
   listSpans(query: SpanListQuery) {
     return this.#spanPage<SpanRecord>(query, READS.spansPage, READS.childSpansPage);

@@ -66,7 +66,7 @@ export class ReadStatements {
   readonly copyPages: CopyPages;
   readonly copyLookups: CopyLookups;
 
-  instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[] } {
+  instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[]; count: Statement; countValues: unknown[] } {
     const sql = instancePageSql(
       query,
       () => '?',
@@ -77,7 +77,9 @@ export class ReadStatements {
     );
     let statement = this.instancePages.get(sql.shape);
     if (!statement) this.instancePages.set(sql.shape, (statement = this.#db.prepare(sql.text)));
-    return { statement, values: sql.values };
+    let count = this.instancePages.get(`count_${sql.shape}`);
+    if (!count) this.instancePages.set(`count_${sql.shape}`, (count = this.#db.prepare(sql.count).pluck()));
+    return { statement, values: sql.values, count, countValues: sql.countValues };
   }
 
   readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
@@ -222,6 +224,10 @@ export class SqliteReadTx implements ReadTx {
   async listInstances(query: InstanceListQuery) {
     const { statement, values } = this.q.instancePage(query);
     return statement.all(...values) as ListedInstance[];
+  }
+  async pageInstances(query: InstanceListQuery & { offset: number }) {
+    const { statement, values, count, countValues } = this.q.instancePage(query);
+    return { rows: statement.all(...values) as ListedInstance[], total: count.get(...countValues) as number };
   }
   async findSpans(accountId: string, ids: readonly string[]) {
     const found: SpanRecord[] = [];
