@@ -20,6 +20,7 @@ import {
 } from './common.js';
 import { SPAN_STATUSES } from './statuses.js';
 import { CursorPagination, Success } from './envelopes.js';
+import { ListPage, listQueryParams } from './listing.js';
 
 export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);
 export type SpanCounts = Static<typeof SpanCounts>;
@@ -63,15 +64,21 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
  * and `until` bound that time, inclusive; `q` keeps instances with a span whose schema name or
  * summary has words beginning with each word of `q`.
  */
+/** The fields `sorting[field]` sorts the instance list by (`started_at`: started_at, else inserted_at). */
+export const INSTANCE_SORT_FIELDS = ['started_at', 'id'] as const;
+
 export const ListInstancesQuery = Type.Object({
   agent_id: Type.Optional(QueryFilter),
   environment_id: Type.Optional(QueryFilter),
+  agent_version_id: Type.Optional(QueryFilter),
+  purpose: Type.Optional(InstancePurposeSchema),
   status: Type.Optional(InstanceStatusSchema),
   since: Type.Optional(TimestampInput),
   until: Type.Optional(TimestampInput),
   q: Type.Optional(PlainText({ minLength: 1, maxLength: MAX_SEARCH_LENGTH })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INSTANCE_LIST_LIMIT })),
   cursor: Type.Optional(QueryCursor),
+  ...listQueryParams(INSTANCE_SORT_FIELDS),
 });
 export type ListInstancesQuery = Static<typeof ListInstancesQuery>;
 
@@ -232,3 +239,6 @@ export const AgentContextResponse = Type.Object({
   agent_context: AgentContext,
 });
 export type AgentContextResponse = Static<typeof AgentContextResponse>;
+
+/** The instance list asked for with `pagination[…]` or `sorting[…]`: Prefactor's list page. */
+export const AgentInstanceListPage = ListPage(ListedAgentInstance);

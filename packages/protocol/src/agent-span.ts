@@ -17,6 +17,7 @@ import {
   TimestampInput,
 } from './common.js';
 import { CursorPagination, Success, SuccessWithControl } from './envelopes.js';
+import { ListPage, listQueryParams } from './listing.js';
 
 export const AgentSpan = Type.Object({
   type: Type.Literal('agent_span'),
@@ -78,9 +79,16 @@ export const SpanIdParams = Type.Object({ agent_span_id: PlainText({ minLength: 
 export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_LIST_LIMIT = 100;
 
-/** GET /api/v1/agent_spans */
+/** The fields `sorting[field]` sorts a span list by. */
+export const SPAN_SORT_FIELDS = ['started_at', 'id'] as const;
+
+/**
+ * GET /api/v1/agent_spans: one instance's spans (`agent_instance_id`), or with `pagination[…]` /
+ * `sorting[…]` those of every instance of an agent (`agent_id`), as the open dashboard reads them.
+ */
 export const ListSpansQuery = Type.Object({
-  agent_instance_id: QueryFilter,
+  agent_instance_id: Type.Optional(QueryFilter),
+  agent_id: Type.Optional(QueryFilter),
   /** Only the children of this span (a tree loaded a level at a time). */
   parent_span_id: Type.Optional(QueryFilter),
   start_time: Type.Optional(TimestampInput),
@@ -90,6 +98,7 @@ export const ListSpansQuery = Type.Object({
   include_payloads: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
   cursor: Type.Optional(QueryCursor),
+  ...listQueryParams(SPAN_SORT_FIELDS),
 });
 export type ListSpansQuery = Static<typeof ListSpansQuery>;
 
@@ -114,3 +123,7 @@ export const AgentSpanListResponse = Type.Object({
   pagination: CursorPagination,
 });
 export type AgentSpanListResponse = Static<typeof AgentSpanListResponse>;
+
+/** A span list asked for with `pagination[…]` or `sorting[…]`: Prefactor's list page. */
+export const AgentSpanListPage = ListPage(AgentSpan);
+export const AgentSpanOutlineListPage = ListPage(AgentSpanOutline);

@@ -4,6 +4,7 @@ import { type Static } from '@sinclair/typebox';
 import { Counts, IdempotencyKey, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { AGENT_STATUSES, INSTANCE_STATUSES } from './statuses.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
+import { listQueryParams } from './listing.js';
 
 /** The labels an agent carries for the caller's own people, teams and risk profiles. */
 export const AGENT_LABELS = ['owner_person_id', 'risk_profile_id', 'team_id'] as const;
@@ -112,10 +113,12 @@ export const MAX_AGENT_PAGE_SIZE = 100;
 export const AGENT_SORTINGS = ['inserted_at', '-inserted_at', 'name', '-name', 'id', '-id'] as const;
 export type AgentSorting = (typeof AGENT_SORTINGS)[number];
 
-/** GET /api/v1/agent — `pagination[offset]` and `pagination[page_size]` as the Python client sends them. */
+/** The fields `sorting[field]` sorts the agent list by. */
+export const AGENT_SORT_FIELDS = ['inserted_at', 'name', 'id'] as const;
+
+/** GET /api/v1/agent — `pagination[offset]` and `pagination[page_size]` as the Python client sends them, `sorting[…]` as the dashboard does. */
 export const ListAgentsQuery = Type.Object({
-  'pagination[offset]': Type.Optional(Type.Integer({ minimum: 0 })),
-  'pagination[page_size]': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AGENT_PAGE_SIZE })),
+  ...listQueryParams(AGENT_SORT_FIELDS),
   sorting: Type.Optional(Type.Union(AGENT_SORTINGS.map((s) => Type.Literal(s)))),
   owner_person_id: Type.Optional(Label),
   risk_profile_id: Type.Optional(Label),

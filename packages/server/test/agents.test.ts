@@ -190,6 +190,46 @@ for (const engine of ENGINES) {
       assert.ok(badPage.body.errors['pagination[page_size]'], badPage.text);
     });
 
+    it("pages and sorts with the open dashboard's parameters, every agent once, refusing sorting beside sorting[field]", async () => {
+      const account = await newAccount(server);
+      for (const name of ['delta', 'alpha', 'charlie', 'bravo']) await newAgent(server, account, { name });
+      const list = (query: string) => call(server, account.accountToken, 'GET', `/api/v1/agent?${query}`);
+      // server/sync.mjs: "pagination[page_size]": PAGE_SIZE, "pagination[offset]": offset, "sorting[field]": "id", "sorting[direction]": "desc"
+      const seen: string[] = [];
+      for (let offset: number | null = 0; offset !== null;) {
+        const page = await list(`pagination[page_size]=2&pagination[offset]=${offset}&sorting[field]=id&sorting[direction]=desc`);
+        assert.equal(page.status, 200, page.text);
+        assert.deepEqual(page.body.sorting, { field: 'id', direction: 'desc' });
+        assert.equal(page.body.pagination.item_count, 5);
+        seen.push(...page.body.summaries.map((a: { id: string }) => a.id));
+        offset = page.body.pagination.next_page_offset;
+      }
+      const ids = (await list('sorting=id')).body.summaries.map((a: { id: string }) => a.id);
+      assert.deepEqual(seen, [...ids].reverse());
+      assert.deepEqual(names(await list('sorting[field]=name&sorting[direction]=asc')), ['alpha', 'bravo', 'charlie', 'default agent', 'delta']);
+      assert.deepEqual(names(await list('sorting[field]=name&sorting[direction]=desc')), ['delta', 'default agent', 'charlie', 'bravo', 'alpha']);
+      // prefactor_http sends sorting beside pagination[offset]: still one convention per pair.
+      assert.deepEqual(names(await list('sorting=name&pagination[offset]=3')), ['default agent', 'delta']);
+
+      const before = await snapshot(server, account.accountId);
+      for (const [query, field, message] of [
+        ['pagination[page_size]=0', 'pagination[page_size]', 'must be >= 1'],
+        ['pagination[page_size]=101', 'pagination[page_size]', 'must be <= 100'],
+        ['sorting[field]=title', 'sorting[field]', 'must be one of: inserted_at, name, id'],
+        ['sorting[direction]=up', 'sorting[direction]', 'must be one of: asc, desc'],
+      ]) {
+        const refused = await list(query!);
+        assert.equal(refused.status, 422, `${query}: ${refused.text}`);
+        assert.deepEqual(refused.body.errors, { [field!]: [message] });
+      }
+      const mixed = await list('sorting=-name&sorting[field]=name');
+      assert.equal(mixed.status, 422);
+      assert.deepEqual(mixed.body.errors, {
+        'sorting[field]': ['must not be sent with sorting: sort with sorting[field] and sorting[direction], or with sorting'],
+      });
+      assert.deepEqual(await snapshot(server, account.accountId), before);
+    });
+
     it('updates only the fields named, clears a label with null, and refuses external_identifier, storing nothing refused', async () => {
       const account = await newAccount(server);
       const agent = await newAgent(server, account, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
-import { createSpan, llmPayload, openInstance } from './fixtures.js';
+import { AGENT_VERSION, SCHEMA_VERSION, createSpan, llmPayload, openInstance } from './fixtures.js';
 import { call, newAccount, snapshot, startServer, type Account, type Server } from './harness.js';
 
 const ids = (reply: { body: { details: Array<{ id: string }> } }) => reply.body.details.map((i) => i.id);
@@ -110,6 +110,72 @@ for (const engine of ENGINES) {
       assert.equal(badLimit.status, 422);
       assert.ok(badLimit.body.errors.limit, badLimit.text);
       assert.deepEqual(await snapshot(server, account.accountId), before);
+    });
+
+    it('filters by agent_version_id and purpose, refusing an unknown purpose', async () => {
+      const account = await newAccount(server);
+      const register = async (version: string, purpose?: string) => {
+        const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
+          agent_version: { ...AGENT_VERSION, name: version, external_identifier: version },
+          agent_schema_version: SCHEMA_VERSION,
+          ...(purpose === undefined ? {} : { purpose }),
+        });
+        assert.equal(reply.status, 201, reply.text);
+        return reply.body.details as { id: string; agent_version_id: string };
+      };
+      const liveOne = await register('v1');
+      const evalOne = await register('v1', 'eval');
+      const smokeTwo = await register('v2', 'smoke_test');
+      assert.equal(liveOne.agent_version_id, evalOne.agent_version_id);
+      assert.deepEqual(ids(await list(server, account, `agent_version_id=${liveOne.agent_version_id}`)), [evalOne.id, liveOne.id]);
+      assert.deepEqual(ids(await list(server, account, `agent_version_id=${smokeTwo.agent_version_id}`)), [smokeTwo.id]);
+      assert.deepEqual(ids(await list(server, account, 'purpose=eval')), [evalOne.id]);
+      assert.deepEqual(ids(await list(server, account, `purpose=live&agent_version_id=${liveOne.agent_version_id}`)), [liveOne.id]);
+      assert.deepEqual(ids(await list(server, account, `purpose=live&agent_version_id=${smokeTwo.agent_version_id}`)), []);
+      const before = await snapshot(server, account.accountId);
+      const bad = await list(server, account, 'purpose=production');
+      assert.equal(bad.status, 422, bad.text);
+      assert.deepEqual(bad.body.errors, { purpose: ['must be one of: live, smoke_test, eval'] });
+      assert.deepEqual(await snapshot(server, account.accountId), before);
+    });
+
+    it('pages by offset as the open dashboard asks, every instance once, answering summaries', async () => {
+      const account = await newAccount(server);
+      const made: string[] = [];
+      for (let n = 0; n < 7; n++) made.push(await instanceAt(server, account, `2024-05-0${n + 1}T10:00:00Z`));
+      const agentId = (await call(server, account.token, 'GET', `/api/v1/agent_instance/${made[0]}`)).body.details.agent_id;
+      // server/sync.mjs: listPage("agent_instance", { agent_id: agentId }, offset), sorting[field] "id", sorting[direction] "desc"
+      const seen: string[] = [];
+      for (let offset: number | null = 0; offset !== null;) {
+        const page = await list(
+          server,
+          account,
+          `agent_id=${agentId}&pagination[page_size]=3&pagination[offset]=${offset}&sorting[field]=id&sorting[direction]=desc`,
+        );
+        assert.equal(page.status, 200, page.text);
+        assert.deepEqual(Object.keys(page.body).sort(), ['pagination', 'sorting', 'status', 'summaries']);
+        assert.equal(page.body.pagination.item_count, 7);
+        seen.push(...page.body.summaries.map((i: { id: string }) => i.id));
+        offset = page.body.pagination.next_page_offset;
+      }
+      assert.deepEqual(seen, [...made].sort().reverse());
+      const oldest = await list(server, account, 'sorting[field]=started_at&sorting[direction]=asc&pagination[page_size]=2');
+      assert.deepEqual(
+        oldest.body.summaries.map((i: { id: string }) => i.id),
+        made.slice(0, 2),
+      );
+      const newest = await list(server, account, 'pagination[offset]=0&pagination[page_size]=2');
+      assert.deepEqual(
+        newest.body.summaries.map((i: { id: string }) => i.id),
+        [made[6], made[5]],
+      );
+      const mixed = await list(server, account, 'limit=2&pagination[offset]=0');
+      assert.equal(mixed.status, 422);
+      assert.deepEqual(mixed.body.errors, {
+        'pagination[offset]': ['must not be sent with limit: page with pagination[offset] and pagination[page_size], or with cursor and limit'],
+      });
+      const tooBig = await list(server, account, 'pagination[page_size]=101');
+      assert.deepEqual(tooBig.body.errors, { 'pagination[page_size]': ['must be <= 100'] });
     });
 
     it('searches span schema names and summaries by word prefix, and sees summaries a finish completes', async () => {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import {
   AgentContextResponse,
+  AgentInstanceListPage,
   AgentInstanceListResponse,
   AgentInstanceResponse,
   FinishInstanceBody,
@@ -75,7 +76,13 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
 
   api.get(
     '/agent_instance',
-    { schema: { tags: TAGS, querystring: ListInstancesQuery, response: responses({ 200: AgentInstanceListResponse }) } },
+    {
+      schema: {
+        tags: TAGS,
+        querystring: ListInstancesQuery,
+        response: responses({ 200: Type.Union([AgentInstanceListResponse, AgentInstanceListPage]) }),
+      },
+    },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listInstances(tx, request.principal, request.query))),
   );
 

@@ -3,7 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   AgentSpanGetResponse,
+  AgentSpanListPage,
   AgentSpanListResponse,
+  AgentSpanOutlineListPage,
   AgentSpanOutlineListResponse,
   AgentSpanResponse,
   CreateSpanBody,
@@ -60,7 +62,7 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
       schema: {
         tags: ['agent_spans'],
         querystring: ListSpansQuery,
-        response: responses({ 200: Type.Union([AgentSpanListResponse, AgentSpanOutlineListResponse]) }),
+        response: responses({ 200: Type.Union([AgentSpanListResponse, AgentSpanOutlineListResponse, AgentSpanListPage, AgentSpanOutlineListPage]) }),
       },
     },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => listSpans(tx, request.principal, request.query))),

@@ -173,6 +173,23 @@ export interface SpanListQuery {
   limit: number;
 }
 
+export const SPAN_SORT_FIELDS = ['started_at', 'id'] as const;
+export type SpanSortField = (typeof SPAN_SORT_FIELDS)[number];
+
+/** An offset page of spans: exactly one of `agent_instance_id` (its spans) and `agent_id` (every instance's). */
+export interface SpanOffsetQuery {
+  account_id: string;
+  agent_instance_id?: string;
+  agent_id?: string;
+  /** Inclusive bounds on `started_at`. */
+  start_time?: string;
+  end_time?: string;
+  /** Ties in started_at are broken by id in the same direction. */
+  sort: { field: SpanSortField; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}
+
 export const AGENT_SORT_FIELDS = ['name', 'id', 'inserted_at'] as const;
 export type AgentSortField = (typeof AGENT_SORT_FIELDS)[number];
 
@@ -197,6 +214,8 @@ export interface InstanceListQuery {
   agent_id?: string;
   environment_id?: string;
   status?: InstanceStatus;
+  agent_version_id?: string;
+  purpose?: InstancePurpose;
   /** Inclusive bounds on started_at ?? inserted_at. */
   since?: string;
   until?: string;
@@ -205,6 +224,9 @@ export interface InstanceListQuery {
   /** Only instances listed after this one (older). */
   after?: InstanceCursor;
   limit: number;
+  /** An offset page (`pagination[offset]`) instead of a cursor page, in this order (default started_at, desc). */
+  offset?: number;
+  sort?: { field: 'started_at' | 'id'; direction: 'asc' | 'desc' };
 }
 
 /** An instance as the listing shows it: with its agent's name and its place in the order. */

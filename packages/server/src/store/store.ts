@@ -78,6 +78,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanOutlineRecord,
   SpanRecord,
   SpanStatusCounts,
@@ -120,6 +121,8 @@ export interface ReadTx {
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */
   listInstances(query: InstanceListQuery): Promise<ListedInstance[]>;
+  /** `listInstances` with `offset`, and how many instances its filters hold. */
+  pageInstances(query: InstanceListQuery & { offset: number }): Promise<{ rows: ListedInstance[]; total: number }>;
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
   /** `spanCounts` of each of these instances, read at once (a page of the instance list). */
   spanCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, SpanStatusCounts>>;
@@ -130,6 +133,8 @@ export interface ReadTx {
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
   /** `listSpans` without the payload columns, which are never read. */
   listSpanOutlines(query: SpanListQuery): Promise<SpanOutlineRecord[]>;
+  /** An offset page of spans and how many the whole list holds (`pagination[offset]`). */
+  pageSpans(query: SpanOffsetQuery): Promise<{ rows: SpanRecord[]; total: number }>;
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
 

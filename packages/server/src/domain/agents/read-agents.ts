@@ -1,15 +1,9 @@
-import {
-  AGENT_LABELS,
-  type AgentListResponse,
-  type AgentResponse,
-  type ListAgentsQuery,
-  type OffsetPagination,
-  type ShowAgentQuery,
-} from '@agentspan/protocol';
+import { AGENT_LABELS, type AgentListResponse, type AgentResponse, type ListAgentsQuery, type ShowAgentQuery } from '@agentspan/protocol';
 import type { AgentPageQuery, AgentSortField } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { fieldError, notFound } from '../errors.js';
+import { asksForListPage, offsetPagination } from '../listing/list-page.js';
 import { agentView } from '../views/agent-view.js';
 
 export const DEFAULT_AGENT_PAGE_SIZE = 25;
@@ -40,22 +34,12 @@ export async function showAgent(tx: ReadTx, principal: Principal, query: ShowAge
   return { status: 'success', details: agentView(agent, counts) };
 }
 
-function pagination(total: number, offset: number, size: number, shown: number): OffsetPagination {
-  return {
-    item_count: total,
-    item_start: shown > 0 ? offset + 1 : 0,
-    item_end: offset + shown,
-    page_count: Math.ceil(total / size),
-    page_index: Math.floor(offset / size) + 1,
-    page_offset: offset,
-    page_size: size,
-    next_page_offset: offset + size < total ? offset + size : null,
-    previous_page_offset: offset > 0 ? Math.max(0, offset - size) : null,
-  };
-}
-
-/** `name` → ascending by name, `-name` → descending; oldest first when absent. */
-function sortOf(sorting: ListAgentsQuery['sorting']): NonNullable<AgentPageQuery['sort']> {
+/** `sorting[field]` and `sorting[direction]`, or `name` → ascending by name, `-name` → descending; oldest first when absent. */
+function sortOf(query: ListAgentsQuery): NonNullable<AgentPageQuery['sort']> {
+  const field = query['sorting[field]'];
+  const direction = query['sorting[direction]'];
+  if (field !== undefined || direction !== undefined) return { field: field ?? 'inserted_at', direction: direction ?? 'asc' };
+  const sorting = query.sorting;
   if (sorting === undefined) return { field: 'inserted_at', direction: 'asc' };
   return sorting.startsWith('-')
     ? { field: sorting.slice(1) as AgentSortField, direction: 'desc' }
@@ -64,16 +48,18 @@ function sortOf(sorting: ListAgentsQuery['sorting']): NonNullable<AgentPageQuery
 
 /** GET /agent: the account's agents in the Python client's list shape, filtered by label and sorted. */
 export async function listAgents(tx: ReadTx, principal: Principal, query: ListAgentsQuery): Promise<AgentListResponse> {
+  // Answered as a list page either way; the call only refuses `sorting` beside `sorting[…]`.
+  asksForListPage(query, { paging: [], sorting: ['sorting'] });
   const offset = query['pagination[offset]'] ?? 0;
   const size = query['pagination[page_size]'] ?? DEFAULT_AGENT_PAGE_SIZE;
-  const sort = sortOf(query.sorting);
+  const sort = sortOf(query);
   const labels: AgentPageQuery['labels'] = {};
   for (const label of AGENT_LABELS) if (query[label] !== undefined) labels[label] = query[label];
   const { rows, total } = await tx.listAgents({ account_id: principal.accountId, labels, sort, offset, limit: size });
   return {
     status: 'success',
     summaries: rows.map((agent) => agentView(agent)),
-    pagination: pagination(total, offset, size, rows.length),
+    pagination: offsetPagination(total, { offset, size }, rows.length),
     sorting: sort,
   };
 }

@@ -4,6 +4,7 @@ import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { cursorPage, decodeCursor } from '../cursors.js';
 import { fieldError } from '../errors.js';
+import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { instanceJson } from '../views/instance-view.js';
 
@@ -23,21 +24,39 @@ export function searchWords(q: string): string[] {
 const listedJson = (instance: ListedInstance, counts: SpanStatusCounts) =>
   `${instanceJson(instance, counts).slice(0, -1)},"agent_name":${JSON.stringify(instance.agent_name)}}`;
 
-/** GET /agent_instance: a page of the account's instances, newest first, with their span counts and agent names. */
+/** GET /agent_instance: a page of the account's instances, newest first (or as `sorting[…]` asks), with their span counts and agent names. */
 export async function listInstances(tx: ReadTx, principal: Principal, query: ListInstancesQuery): Promise<string> {
   const since = parseOptionalTimestamp(query.since, 'since');
   const until = parseOptionalTimestamp(query.until, 'until');
   const search = query.q === undefined ? undefined : searchWords(query.q);
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
-  const limit = query.limit ?? DEFAULT_INSTANCE_LIST_LIMIT;
-  const rows = await tx.listInstances({
+  const filters = {
     account_id: principal.accountId,
     ...(query.agent_id === undefined ? {} : { agent_id: query.agent_id }),
     ...(query.environment_id === undefined ? {} : { environment_id: query.environment_id }),
     ...(query.status === undefined ? {} : { status: query.status }),
+    ...(query.agent_version_id === undefined ? {} : { agent_version_id: query.agent_version_id }),
+    ...(query.purpose === undefined ? {} : { purpose: query.purpose }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
     ...(search === undefined ? {} : { search }),
+  };
+  if (asksForListPage(query, { paging: ['cursor', 'limit'], sorting: [] })) {
+    const page = pageRequest(query, { field: 'started_at', direction: 'desc' });
+    const { rows, total } = await tx.pageInstances({ ...filters, sort: page.sort, offset: page.offset, limit: page.size });
+    const pageCounts = await tx.spanCountsOf(
+      principal.accountId,
+      rows.map((row) => row.id),
+    );
+    return listPageJson(
+      rows.map((row) => listedJson(row, pageCounts.get(row.id)!)),
+      total,
+      page,
+    );
+  }
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
+  const limit = query.limit ?? DEFAULT_INSTANCE_LIST_LIMIT;
+  const rows = await tx.listInstances({
+    ...filters,
     ...(after === undefined ? {} : { after: { listed_at: after[0]!, id: after[1]! } }),
     limit: limit + 1,
   });

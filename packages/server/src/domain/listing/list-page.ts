@@ -1,4 +1,5 @@
 import { DEFAULT_LIST_PAGE_SIZE, type ListPage, type OffsetPagination, type SortDirection } from '@agentspan/protocol';
+import { fieldError } from '../errors.js';
 
 /**
  * Prefactor's list conventions, once for every list: a query's `pagination[offset]`,
@@ -18,6 +19,38 @@ export interface ListQueryParams<F extends string> {
   'pagination[page_size]'?: number;
   'sorting[field]'?: F;
   'sorting[direction]'?: SortDirection;
+}
+
+const PAGING_PARAMS = ['pagination[offset]', 'pagination[page_size]'] as const;
+const SORTING_PARAMS = ['sorting[field]', 'sorting[direction]'] as const;
+
+/** A list's own older parameters: its cursor paging (`cursor`, `limit`) and its `sorting=-field`. */
+export interface OlderListParams {
+  paging: readonly string[];
+  sorting: readonly string[];
+}
+
+/**
+ * The envelope rule, once for every list: a query with any `pagination[…]` or `sorting[…]`
+ * parameter is answered as Prefactor's list page (`summaries`); a query with none keeps the
+ * list's older answer. Mixing a bracketed parameter with the older one it replaces is 422.
+ */
+export function asksForListPage(query: object, older: OlderListParams): boolean {
+  const sent = (names: readonly string[]) => names.find((name) => (query as Record<string, unknown>)[name] !== undefined);
+  const paging = sent(PAGING_PARAMS);
+  const sorting = sent(SORTING_PARAMS);
+  const olderPaging = sent(older.paging);
+  const olderSorting = sent(older.sorting);
+  if (paging !== undefined && olderPaging !== undefined) {
+    throw fieldError(
+      paging,
+      `must not be sent with ${olderPaging}: page with pagination[offset] and pagination[page_size], or with ${older.paging.join(' and ')}`,
+    );
+  }
+  if (sorting !== undefined && olderSorting !== undefined) {
+    throw fieldError(sorting, `must not be sent with ${olderSorting}: sort with sorting[field] and sorting[direction], or with ${olderSorting}`);
+  }
+  return paging !== undefined || sorting !== undefined;
 }
 
 /** The page a query asks for: from the start, Prefactor's 100 items, in the list's own order unless it names another. */
@@ -48,6 +81,12 @@ export function offsetPagination(total: number, page: Pick<PageRequest<string>, 
 /** The list answer: items under `summaries`, where the dashboard and `prefactor_http` read them (the CLI's `setup` reads either key). */
 export function listPage<T, F extends string>(items: T[], total: number, page: PageRequest<F>): ListPage<T> {
   return { status: 'success', summaries: items, pagination: offsetPagination(total, page, items.length), sorting: page.sort };
+}
+
+/** `listPage` for items already in JSON text, as the span and instance views make them. */
+export function listPageJson<F extends string>(itemsJson: readonly string[], total: number, page: PageRequest<F>): string {
+  const pagination = JSON.stringify(offsetPagination(total, page, itemsJson.length));
+  return `{"status":"success","summaries":[${itemsJson.join(',')}],"pagination":${pagination},"sorting":${JSON.stringify(page.sort)}}`;
 }
 
 // Byte order, as the engines sort text columns (`COLLATE "C"`), with the id breaking ties.

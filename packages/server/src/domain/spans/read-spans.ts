@@ -1,10 +1,11 @@
 import type { ListSpansQuery } from '@agentspan/protocol';
 import { DEFAULT_LIST_LIMIT } from '@agentspan/protocol';
-import type { SpanCursor, SpanOutlineRecord } from '../../store/records.js';
+import type { SpanCursor, SpanOutlineRecord, SpanRecord } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { cursorPage, decodeCursor } from '../cursors.js';
 import { fieldError, notFound } from '../errors.js';
+import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson, spanOutlineJson } from '../views/span-view.js';
@@ -16,10 +17,19 @@ export async function getSpan(tx: ReadTx, principal: Principal, id: string): Pro
   return successJson(spanJson(span));
 }
 
-/** GET /agent_spans: one page of an instance's spans in (started_at, id) order, and the cursor to the next. */
+/**
+ * GET /agent_spans: with `pagination[…]` or `sorting[…]`, Prefactor's list page of an instance's
+ * or an agent's spans; otherwise one cursor page of an instance's spans in (started_at, id) order.
+ */
 export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpansQuery): Promise<string> {
   const startTime = parseOptionalTimestamp(query.start_time, 'start_time');
   const endTime = parseOptionalTimestamp(query.end_time, 'end_time');
+  if (asksForListPage(query, { paging: ['cursor', 'limit'], sorting: [] })) return listSpanPage(tx, principal, query, startTime, endTime);
+  if (query.agent_instance_id === undefined) {
+    // Without agent_id, the schema's own message of the days agent_instance_id was required.
+    const hint = query.agent_id === undefined ? '' : ': agent_id lists with pagination[offset] and pagination[page_size]';
+    throw fieldError('agent_instance_id', `is required${hint}`);
+  }
   const after = query.cursor === undefined ? undefined : spanCursor(decodeCursor(query.cursor, 2));
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
   if (!(await tx.getInstance(principal.accountId, query.agent_instance_id))) {
@@ -46,6 +56,34 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
     return cursorPage(await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), cursorOf);
   }
   return cursorPage(await tx.listSpans(page), limit, (span) => spanJson(span, summary), cursorOf);
+}
+
+/** An offset page of one instance's spans (`agent_instance_id`) or of every instance's of one agent (`agent_id`). */
+async function listSpanPage(tx: ReadTx, principal: Principal, query: ListSpansQuery, startTime?: string, endTime?: string): Promise<string> {
+  const { agent_instance_id: instanceId, agent_id: agentId } = query;
+  if ((instanceId === undefined) === (agentId === undefined)) {
+    throw fieldError('agent_instance_id', 'or agent_id is required: send exactly one of the two');
+  }
+  if (query.parent_span_id !== undefined) {
+    throw fieldError('parent_span_id', 'pages with cursor and limit: send it without pagination[…] and sorting[…]');
+  }
+  if (instanceId !== undefined && !(await tx.getInstance(principal.accountId, instanceId))) throw notFound('agent instance', instanceId);
+  if (agentId !== undefined && !(await tx.getAgent(principal.accountId, agentId))) throw notFound('agent', agentId);
+  const page = pageRequest(query, { field: 'started_at', direction: 'asc' });
+  const { rows, total } = await tx.pageSpans({
+    account_id: principal.accountId,
+    ...(instanceId === undefined ? {} : { agent_instance_id: instanceId }),
+    ...(agentId === undefined ? {} : { agent_id: agentId }),
+    ...(startTime === undefined ? {} : { start_time: startTime }),
+    ...(endTime === undefined ? {} : { end_time: endTime }),
+    sort: page.sort,
+    offset: page.offset,
+    limit: page.size,
+  });
+  const summary = query.include_summaries !== false;
+  const json =
+    query.include_payloads === false ? (span: SpanRecord) => spanOutlineJson(span, summary) : (span: SpanRecord) => spanJson(span, summary);
+  return listPageJson(rows.map(json), total, page);
 }
 
 const spanCursor = ([startedAt, id]: string[]): SpanCursor => ({ started_at: startedAt!, id: id! });

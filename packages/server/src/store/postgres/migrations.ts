@@ -201,6 +201,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX schema_versions_by_external_identifier
     ON schema_versions (account_id, agent_id, external_identifier, document_hash) WHERE external_identifier IS NOT NULL;
   `,
+  // Offset pages of every instance's spans of one agent, as the open dashboard reads them.
+  `
+  CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -14,6 +14,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
@@ -25,6 +26,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
+import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
 import type { QueryResultRow } from 'pg';
@@ -122,6 +124,22 @@ function agentPageStatements(query: AgentPageQuery) {
   return { ...statements, values: sql.values };
 }
 
+/** Named statements of each span offset page shape, made on first use. */
+const spanOffsetPages = new Map<string, { page: Statement; count: Statement }>();
+
+function spanOffsetStatements(query: SpanOffsetQuery) {
+  const sql = spanOffsetSql(query, (n) => `$${n}`);
+  let statements = spanOffsetPages.get(sql.shape);
+  if (!statements) {
+    statements = {
+      page: statement('spans', `spans_offset_page_${sql.shape}`, sql.page),
+      count: statement('spans', `spans_offset_count_${sql.shape}`, sql.count),
+    };
+    spanOffsetPages.set(sql.shape, statements);
+  }
+  return { ...statements, values: sql.values };
+}
+
 /** Named statements of each instance page shape, made on first use. */
 const instancePages = new Map<string, Statement>();
 
@@ -135,7 +153,9 @@ function instancePageStatement(query: InstanceListQuery) {
   );
   let page = instancePages.get(sql.shape);
   if (!page) instancePages.set(sql.shape, (page = statement('agent_instances', `instances_page_${sql.shape}`, sql.text)));
-  return { page, values: sql.values };
+  let count = instancePages.get(`count_${sql.shape}`);
+  if (!count) instancePages.set(`count_${sql.shape}`, (count = statement('agent_instances', `instances_count_${sql.shape}`, sql.count)));
+  return { page, values: sql.values, count, countValues: sql.countValues };
 }
 
 /** Parameters of one `spansPage`. */
@@ -239,11 +259,23 @@ export class PostgresReadTx implements ReadTx {
     const { page, values } = instancePageStatement(query);
     return this.sql.rows<ListedInstance>(page, values);
   }
+  async pageInstances(query: InstanceListQuery & { offset: number }) {
+    const { page, values, count, countValues } = instancePageStatement(query);
+    const rows = await this.sql.rows<ListedInstance>(page, values);
+    const total = await this.sql.first<{ n: number }>(count, countValues);
+    return { rows, total: total?.n ?? 0 };
+  }
   listSpans(query: SpanListQuery) {
     return this.#spanPage<SpanRecord>(query, READS.spansPage, READS.childSpansPage);
   }
   listSpanOutlines(query: SpanListQuery) {
     return this.#spanPage<SpanOutlineRecord>(query, READS.outlinesPage, READS.childOutlinesPage);
+  }
+  async pageSpans(query: SpanOffsetQuery) {
+    const { page, count, values } = spanOffsetStatements(query);
+    const rows = await this.sql.rows<SpanRecord>(page, [...values, query.limit, query.offset]);
+    const total = await this.sql.first<{ n: number }>(count, values);
+    return { rows, total: total?.n ?? 0 };
   }
   #spanPage<R extends QueryResultRow>(query: SpanListQuery, ofInstance: Statement, ofParent: Statement) {
     if (query.parent_span_id === undefined) return this.sql.rows<R>(ofInstance, spanPageValues(query));

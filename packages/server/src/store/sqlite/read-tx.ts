@@ -15,6 +15,7 @@ import type {
   ListedInstance,
   SchemaVersionRecord,
   SpanListQuery,
+  SpanOffsetQuery,
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
@@ -24,6 +25,7 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
 import { CopyLookups, CopyPages } from './copy-statements.js';
@@ -65,7 +67,7 @@ export class ReadStatements {
   readonly copyPages: CopyPages;
   readonly copyLookups: CopyLookups;
 
-  instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[] } {
+  instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[]; count: Statement; countValues: unknown[] } {
     const sql = instancePageSql(
       query,
       () => '?',
@@ -76,7 +78,20 @@ export class ReadStatements {
     );
     let statement = this.instancePages.get(sql.shape);
     if (!statement) this.instancePages.set(sql.shape, (statement = this.#db.prepare(sql.text)));
-    return { statement, values: sql.values };
+    let count = this.instancePages.get(`count_${sql.shape}`);
+    if (!count) this.instancePages.set(`count_${sql.shape}`, (count = this.#db.prepare(sql.count).pluck()));
+    return { statement, values: sql.values, count, countValues: sql.countValues };
+  }
+
+  readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
+  spanOffsetPage(query: SpanOffsetQuery) {
+    const sql = spanOffsetSql(query, () => '?');
+    let statements = this.spanOffsetPages.get(sql.shape);
+    if (!statements) {
+      statements = { page: this.#db.prepare(sql.page), count: this.#db.prepare(sql.count).pluck() };
+      this.spanOffsetPages.set(sql.shape, statements);
+    }
+    return { ...statements, values: sql.values };
   }
 
   agentPage(query: AgentPageQuery) {
@@ -215,6 +230,10 @@ export class SqliteReadTx implements ReadTx {
     const { statement, values } = this.q.instancePage(query);
     return statement.all(...values) as ListedInstance[];
   }
+  async pageInstances(query: InstanceListQuery & { offset: number }) {
+    const { statement, values, count, countValues } = this.q.instancePage(query);
+    return { rows: statement.all(...values) as ListedInstance[], total: count.get(...countValues) as number };
+  }
   async findSpans(accountId: string, ids: readonly string[]) {
     const found: SpanRecord[] = [];
     for (const id of ids) {
@@ -228,6 +247,11 @@ export class SqliteReadTx implements ReadTx {
   }
   async listSpanOutlines(query: SpanListQuery) {
     return this.#spanPage(query, this.q.outlinesPage, this.q.childOutlinesPage) as SpanOutlineRecord[];
+  }
+  async pageSpans(query: SpanOffsetQuery) {
+    const { page, count, values } = this.q.spanOffsetPage(query);
+    const rows = page.all(...values, query.limit, query.offset) as SpanRecord[];
+    return { rows, total: count.get(...values) as number };
   }
   #spanPage(query: SpanListQuery, ofInstance: Statement, ofParent: Statement): unknown[] {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
