@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
+import type { Store } from '../src/index.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
+import { withPostgresStoreFrom, withSqliteStoreFrom } from './migrated-stores.js';
+import { describePostgres } from './postgres-database.js';
 import { at } from './store-records.js';
 
 /** Rows as a store before the agents API wrote them: every agent `active`, one of them with an instance. */
@@ -32,48 +29,11 @@ async function assertMigrated(store: Store) {
 }
 
 describe('agent status migration (sqlite)', () => {
-  it('makes agents with instances active from their first instance, and the others pending', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agentspan-migrate-'));
-    const file = join(dir, 'agentspan.sqlite');
-    try {
-      const old = new Database(file);
-      for (const migration of SQLITE_MIGRATIONS.slice(0, 3)) old.exec(migration);
-      old.pragma('user_version = 3');
-      for (const row of OLD_ROWS) old.exec(row);
-      old.close();
-      const store = await openSqliteStore({ file });
-      try {
-        await assertMigrated(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it('makes agents with instances active from their first instance, and the others pending', () =>
+    withSqliteStoreFrom(SQLITE_MIGRATIONS.slice(0, 3), OLD_ROWS, assertMigrated));
 });
 
 describePostgres('agent status migration (postgres)', (url) => {
-  it('makes agents with instances active from their first instance, and the others pending', async () => {
-    const schema = await freshSchema(url);
-    try {
-      await withClient(url, async (client) => {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-        for (const [i, migration] of POSTGRES_MIGRATIONS.slice(0, 2).entries()) {
-          await client.query(migration);
-          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
-        }
-        for (const row of OLD_ROWS) await client.query(row);
-      });
-      const store = await openPostgresStore({ connectionString: url, schema, poolSize: 2 });
-      try {
-        await assertMigrated(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await dropSchema(url, schema);
-    }
-  });
+  it('makes agents with instances active from their first instance, and the others pending', () =>
+    withPostgresStoreFrom(url, POSTGRES_MIGRATIONS.slice(0, 2), OLD_ROWS, assertMigrated));
 });

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
+import type { Store } from '../src/index.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { describePostgres, dropSchema, freshSchema, withClient } from './postgres-database.js';
+import { withPostgresStoreFrom, withSqliteStoreFrom } from './migrated-stores.js';
+import { describePostgres } from './postgres-database.js';
 import { at } from './store-records.js';
 
 /** The migrations before the one that gave environments a purpose (found by what it makes, whatever its number). */
@@ -51,49 +48,11 @@ async function assertMigrated(store: Store) {
 }
 
 describe('environment purpose migration (sqlite)', () => {
-  it('gives environments made before it production, their own time as updated_at, and names unique in each account', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'agentspan-migrate-'));
-    const file = join(dir, 'agentspan.sqlite');
-    try {
-      const old = new Database(file);
-      const earlier = before(SQLITE_MIGRATIONS);
-      for (const migration of earlier) old.exec(migration);
-      old.pragma(`user_version = ${earlier.length}`);
-      old.exec(OLD_ROWS);
-      old.close();
-      const store = await openSqliteStore({ file });
-      try {
-        await assertMigrated(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it('gives environments made before it production, their own time as updated_at, and names unique in each account', () =>
+    withSqliteStoreFrom(before(SQLITE_MIGRATIONS), [OLD_ROWS], assertMigrated));
 });
 
 describePostgres('environment purpose migration (postgres)', (url) => {
-  it('gives environments made before it production, their own time as updated_at, and names unique in each account', async () => {
-    const schema = await freshSchema(url);
-    try {
-      await withClient(url, async (client) => {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
-        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-        for (const [i, migration] of before(POSTGRES_MIGRATIONS).entries()) {
-          await client.query(migration);
-          await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
-        }
-        await client.query(OLD_ROWS);
-      });
-      const store = await openPostgresStore({ connectionString: url, schema, poolSize: 2 });
-      try {
-        await assertMigrated(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      await dropSchema(url, schema);
-    }
-  });
+  it('gives environments made before it production, their own time as updated_at, and names unique in each account', () =>
+    withPostgresStoreFrom(url, before(POSTGRES_MIGRATIONS), [OLD_ROWS], assertMigrated));
 });
