@@ -39,14 +39,7 @@ export const DATA_CATEGORY_GROUPS = [
 export type DataCategoryGroup = (typeof DATA_CATEGORY_GROUPS)[number]['group'];
 
 /** The six actions a span type's `data_risk.action_profile` declares and a risk profile multiplies. */
-export const DATA_ACTIONS = [
-  'create_data',
-  'read_data',
-  'update_data',
-  'destroy_data',
-  'financial_transactions',
-  'external_communication',
-] as const;
+export const DATA_ACTIONS = ['create_data', 'read_data', 'update_data', 'destroy_data', 'financial_transactions', 'external_communication'] as const;
 export type DataAction = (typeof DATA_ACTIONS)[number];
 
 /** A declaration's classification of its data, least to most sensitive after `unknown`. */

@@ -1,7 +1,15 @@
 import type { RiskProfileRecord } from './records.js';
 
 /** The fields a risk profile update writes, in the order `riskProfileUpdateSql` binds them (then account_id, id). */
-export const RISK_PROFILE_MUTABLE_COLUMNS = ['name', 'description', 'categories_json', 'actions_json', 'thresholds_json', 'archived_at', 'updated_at'] as const;
+export const RISK_PROFILE_MUTABLE_COLUMNS = [
+  'name',
+  'description',
+  'categories_json',
+  'actions_json',
+  'thresholds_json',
+  'archived_at',
+  'updated_at',
+] as const;
 
 export const riskProfileUpdateSql = (placeholder: (n: number) => string) =>
   `UPDATE risk_profiles SET ${RISK_PROFILE_MUTABLE_COLUMNS.map((column, i) => `${column} = ${placeholder(i + 1)}`).join(', ')}

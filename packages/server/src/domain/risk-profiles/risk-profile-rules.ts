@@ -15,7 +15,9 @@ export async function lockedRiskProfile(tx: WriteTx, accountId: string, id: stri
  */
 export function assertLive(profile: RiskProfileRecord, action: string): void {
   if (profile.archived_at !== null) {
-    throw invalidAction(`risk profile ${profile.id} (${profile.name}) was archived at ${profile.archived_at} and is kept as it was; ${action} is not possible`);
+    throw invalidAction(
+      `risk profile ${profile.id} (${profile.name}) was archived at ${profile.archived_at} and is kept as it was; ${action} is not possible`,
+    );
   }
 }
 
@@ -29,7 +31,8 @@ export const agentCountOf = async (tx: ReadTx, accountId: string, id: string) =>
  */
 export async function assertAssignable(tx: WriteTx, accountId: string, id: string, field: string): Promise<void> {
   const profile = await tx.lockRiskProfileShared(accountId, id);
-  if (!profile) throw fieldError(field, `names no risk profile of this account (${id}); create one with POST /api/v1/risk_profile, or send null for none`);
+  if (!profile)
+    throw fieldError(field, `names no risk profile of this account (${id}); create one with POST /api/v1/risk_profile, or send null for none`);
   if (profile.archived_at !== null) {
     throw invalidAction(
       `risk profile ${id} (${profile.name}) is archived and cannot be assigned to an agent; agents assigned it before keep it; choose a live profile`,

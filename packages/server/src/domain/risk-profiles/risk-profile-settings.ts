@@ -41,8 +41,12 @@ export function storedSettings(profile: RiskProfileRecord): RiskProfileSettings 
   const categories = JSON.parse(profile.categories_json) as Partial<CategorySettings>;
   const actions = JSON.parse(profile.actions_json) as Partial<ActionSettings>;
   return {
-    categories: Object.fromEntries(DATA_CATEGORIES.map((c) => [c, { ...NO_CATEGORY, ...categories[c] }])) as CategorySettings,
-    actions: Object.fromEntries(DATA_ACTIONS.map((a) => [a, { ...NO_ACTION, ...actions[a] }])) as ActionSettings,
+    categories: Object.fromEntries(
+      DATA_CATEGORIES.map((c) => [c, { weight: categories[c]?.weight ?? NO_CATEGORY.weight, included: categories[c]?.included ?? false }]),
+    ) as CategorySettings,
+    actions: Object.fromEntries(
+      DATA_ACTIONS.map((a) => [a, { multiplier: actions[a]?.multiplier ?? NO_ACTION.multiplier, included: actions[a]?.included ?? false }]),
+    ) as ActionSettings,
     thresholds: JSON.parse(profile.thresholds_json) as RiskThresholds,
   };
 }
@@ -61,11 +65,14 @@ function merged<K extends string, S extends object>(
 ): Record<K, S> {
   if (sent === undefined) return base;
   const result = { ...base };
-  for (const [name, setting] of Object.entries(sent) as Array<[string, Partial<S> | undefined]>) {
+  for (const [name, setting] of Object.entries<Partial<S> | undefined>(sent)) {
     if (!known(name)) {
       errors[`${field}.${name}`] = [`is not one of the ${vocabulary.length} names this field takes: ${vocabulary.join(', ')}`];
     } else if (setting !== undefined) {
-      result[name] = { ...base[name], ...setting };
+      // Only the setting's own fields: extra ones a request carries are ignored, never stored.
+      const next = { ...base[name] };
+      for (const key of Object.keys(next) as Array<keyof S>) if (setting[key] !== undefined) next[key] = setting[key];
+      result[name] = next;
     }
   }
   return result;
@@ -74,8 +81,10 @@ function merged<K extends string, S extends object>(
 /** The ways thresholds can be wrong that a schema cannot see: each must exceed the one below it. */
 function thresholdErrors(thresholds: RiskThresholds, errors: FieldErrors): void {
   const { medium, high, critical } = thresholds;
-  if (!(high > medium)) errors['details.thresholds.high'] = [`must be greater than medium (${medium}); thresholds rise strictly: medium < high < critical`];
-  if (!(critical > high)) errors['details.thresholds.critical'] = [`must be greater than high (${high}); thresholds rise strictly: medium < high < critical`];
+  if (!(high > medium))
+    errors['details.thresholds.high'] = [`must be greater than medium (${medium}); thresholds rise strictly: medium < high < critical`];
+  if (!(critical > high))
+    errors['details.thresholds.critical'] = [`must be greater than high (${high}); thresholds rise strictly: medium < high < critical`];
 }
 
 export interface SettingsChange {
