@@ -10,6 +10,7 @@ import { purgeCommand } from './commands/purge.js';
 import { backupCommand } from './commands/backup.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { riskProfilesCommand } from './commands/risk-profiles.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -20,6 +21,7 @@ const program = new Command('agentspan')
   .addCommand(demoCommand())
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
+  .addCommand(riskProfilesCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
   .addCommand(backupCommand())

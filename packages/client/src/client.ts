@@ -11,6 +11,7 @@ import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
 import { Pfid } from './resources/pfid.js';
+import { RiskProfiles } from './resources/risk-profiles.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
 import { Object as TObject } from '@sinclair/typebox';
@@ -25,6 +26,7 @@ export class PrefactorHttpClient {
   readonly agents: Agents;
   readonly account: Accounts;
   readonly environments: Environments;
+  readonly riskProfiles: RiskProfiles;
   readonly agentVersions: AgentVersions;
   readonly bulk: Bulk;
   readonly events: Events;
@@ -41,6 +43,7 @@ export class PrefactorHttpClient {
     this.agents = new Agents(this.#core);
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
+    this.riskProfiles = new RiskProfiles(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);

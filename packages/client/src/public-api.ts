@@ -35,6 +35,13 @@ export type {
   ListEnvironmentsParams,
   UpdateEnvironmentParams,
 } from './resources/environments.js';
+export type {
+  CreateRiskProfileParams,
+  ListRiskProfilesParams,
+  RiskProfileActionParams,
+  RiskProfiles,
+  UpdateRiskProfileParams,
+} from './resources/risk-profiles.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
@@ -46,6 +53,10 @@ export { FetchTransport, type FetchTransportOptions } from './transport/fetch-tr
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
 export {
+  DATA_ACTIONS,
+  DATA_CATEGORIES,
+  DATA_CATEGORY_GROUPS,
+  RISK_LEVELS,
   ENVIRONMENT_PURPOSES,
   MAX_BULK_ITEMS,
   AGENT_STATUSES,
@@ -86,5 +97,14 @@ export type {
   Environment,
   EnvironmentPurpose,
   EnvironmentSortField,
+  RiskProfile,
+  RiskProfileSortField,
+  RiskThresholds,
+  CategorySetting,
+  ActionSetting,
+  CategorySettingsInput,
+  ActionSettingsInput,
+  DataCategory,
+  DataAction,
   SortDirection,
 } from '@agentspan/protocol';

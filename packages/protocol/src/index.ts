@@ -13,3 +13,5 @@ export * from './listing.js';
 export * from './account.js';
 export * from './environment.js';
 export * from './agent-version.js';
+export * from './risk-vocabulary.js';
+export * from './risk-profile.js';

@@ -71,6 +71,8 @@ for (const engine of ENGINES) {
         '/api/v1/events',
         '/api/v1/pfid/generate',
         '/api/v1/ping',
+        '/api/v1/risk_profile',
+        '/api/v1/risk_profile/{risk_profile_id}',
       ]);
       assert.deepEqual(Object.keys(doc.paths['/api/v1/agent/{agent_id}']).sort(), ['delete', 'get', 'put']);
       const create = doc.paths['/api/v1/agent_spans'].post;

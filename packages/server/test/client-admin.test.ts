@@ -71,5 +71,44 @@ for (const engine of ENGINES) {
       await assert.rejects(deployment.account.current(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
       await assert.rejects(deployment.environments.list(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
     });
+
+    it('manages risk profiles and assigns one to an agent', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+
+      const profile = await client.riskProfiles.create({
+        name: 'Support',
+        categories: { contact_information: { weight: 4, included: true } },
+        actions: { external_communication: { multiplier: 2, included: true } },
+        thresholds: { medium: 10, high: 20, critical: 40 },
+      });
+      assert.deepEqual(profile.categories.contact_information, { weight: 4, included: true });
+      assert.deepEqual(profile.actions.read_data, { multiplier: 1, included: false });
+      assert.deepEqual(await client.riskProfiles.get(profile.id), profile);
+      const updated = await client.riskProfiles.update(profile.id, { thresholds: { critical: 80 }, description: 'tickets' });
+      assert.deepEqual([updated.thresholds.critical, updated.description], [80, 'tickets']);
+      const agent = await client.agents.update(account.agentId, { risk_profile_id: profile.id });
+      assert.equal(agent.risk_profile_id, profile.id);
+      assert.deepEqual(
+        (await client.riskProfiles.list({ page_size: 1 })).map((p) => [p.id, p.agent_count]),
+        [[profile.id, 1]],
+      );
+      const archived = await client.riskProfiles.archive(profile.id);
+      assert.ok(archived.archived_at);
+      assert.deepEqual(await client.riskProfiles.list(), []);
+      assert.deepEqual(
+        (await client.riskProfiles.list({ include_archived: true })).map((p) => p.id),
+        [profile.id],
+      );
+      await assert.rejects(
+        client.agents.create({ name: 'late', risk_profile_id: profile.id }),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409,
+      );
+      await assert.rejects(
+        client.riskProfiles.create({ name: 'Bad', thresholds: { medium: 5, high: 5, critical: 9 } }),
+        (error: unknown) => error instanceof PrefactorValidationError && error.errors?.['details.thresholds.high'] !== undefined,
+      );
+    });
   });
 }

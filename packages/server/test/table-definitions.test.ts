@@ -14,6 +14,7 @@ import type {
   EnvironmentRecord,
   IdempotencyRecord,
   InstanceRecord,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
@@ -30,6 +31,7 @@ type Columns<T extends InsertableTable> = (typeof TABLE_COLUMNS)[T][number];
 type _RecordsMatchColumns = [
   Same<Columns<'accounts'>, keyof AccountRecord>,
   Same<Columns<'environments'>, keyof EnvironmentRecord>,
+  Same<Columns<'risk_profiles'>, keyof RiskProfileRecord>,
   Same<Columns<'agents'>, keyof AgentRecord>,
   Same<Columns<'deployments'>, keyof DeploymentRecord>,
   Same<Columns<'agent_versions'>, keyof AgentVersionRecord>,

@@ -52,6 +52,9 @@ export type OperationName =
   | 'environments/create'
   | 'environments/update'
   | 'environments/delete'
+  | 'risk_profiles/create'
+  | 'risk_profiles/update'
+  | 'risk_profiles/archive'
   | 'agent_versions/create';
 
 /**

@@ -1,6 +1,7 @@
 export type StoreTable =
   | 'accounts'
   | 'environments'
+  | 'risk_profiles'
   | 'agents'
   | 'deployments'
   | 'agent_versions'

@@ -24,6 +24,23 @@ export interface EnvironmentRecord {
   updated_at: string;
 }
 
+export interface RiskProfileRecord {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  /** Every data category's `{weight, included}`, as JSON text keyed by category. */
+  categories_json: string;
+  /** Every action's `{multiplier, included}`, as JSON text keyed by action. */
+  actions_json: string;
+  /** `{medium, high, critical}` as JSON text. */
+  thresholds_json: string;
+  /** When it was archived (its delete): null while it may be assigned. */
+  archived_at: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
 /** What refers to an environment, so that it may not be deleted. */
 export interface EnvironmentUse {
   deployments: number;

@@ -50,7 +50,7 @@
  * - Times are canonical UTC ISO-8601 text with microseconds (`2024-05-01T12:00:00.123456Z`), made
  *   by the domain (`domain/timestamps.ts`); the store keeps and returns them unchanged, and their
  *   text order is their time order. JSON (`*_json`) is text, kept and returned unchanged.
- * - Unique keys: (account_id, id) on every table; tokens.token_hash; environments (account_id, name); agents (account_id,
+ * - Unique keys: (account_id, id) on every table (risk_profiles too); tokens.token_hash; environments (account_id, name); agents (account_id,
  *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
  *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
  *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
@@ -76,6 +76,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -102,6 +103,12 @@ export interface ReadTx {
   findEnvironmentByName(accountId: string, name: string): Promise<EnvironmentRecord | undefined>;
   /** How many deployments and agent instances refer to the environment. */
   environmentUse(accountId: string, id: string): Promise<EnvironmentUse>;
+
+  getRiskProfile(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** The account's risk profiles, archived ones too, by (inserted_at, id). */
+  listRiskProfiles(accountId: string): Promise<RiskProfileRecord[]>;
+  /** How many of the account's agents name each risk profile id (ids no agent names are absent). */
+  riskProfileAgentCounts(accountId: string): Promise<Map<string, number>>;
 
   getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
   findAgentByExternalIdentifier(accountId: string, externalIdentifier: string): Promise<AgentRecord | undefined>;
@@ -165,6 +172,14 @@ export interface WriteTx extends ReadTx {
   updateEnvironment(row: EnvironmentRecord): Promise<void>;
   /** The caller has checked that nothing refers to it (`environmentUse`) under `lockEnvironment`. */
   deleteEnvironment(accountId: string, id: string): Promise<void>;
+  /** Throws `StoreConflictError` when (account_id, id) is taken. */
+  insertRiskProfile(row: RiskProfileRecord): Promise<void>;
+  /** Like `getRiskProfile`, and locks the row until the transaction ends (an update or archive). */
+  lockRiskProfile(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** Like `getRiskProfile`, with a shared lock to the end of the transaction: an agent assigned it cannot race its archive. */
+  lockRiskProfileShared(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** Writes name, description, categories, actions, thresholds, archived_at and updated_at. */
+  updateRiskProfile(row: RiskProfileRecord): Promise<void>;
   /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
   insertAgent(row: AgentRecord): Promise<void>;
   /** Like `getAgent`, and locks the row until the transaction ends. */

@@ -4,6 +4,18 @@ import { OPEN_STATUSES } from '@agentspan/protocol';
 export const TABLE_COLUMNS = {
   accounts: ['id', 'name', 'inserted_at'],
   environments: ['account_id', 'id', 'name', 'inserted_at', 'purpose', 'description', 'updated_at'],
+  risk_profiles: [
+    'account_id',
+    'id',
+    'name',
+    'description',
+    'categories_json',
+    'actions_json',
+    'thresholds_json',
+    'archived_at',
+    'inserted_at',
+    'updated_at',
+  ],
   agents: [
     'account_id',
     'id',
@@ -77,6 +89,7 @@ export const ledgerKey = (accountId: string, operation: string, key: string) => 
 export const COPIED_TABLES = [
   'accounts',
   'environments',
+  'risk_profiles',
   'agents',
   'agent_versions',
   'schema_versions',
@@ -91,6 +104,7 @@ export type CopiedTable = (typeof COPIED_TABLES)[number];
 export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
   accounts: ['id'],
   environments: ['account_id', 'id'],
+  risk_profiles: ['account_id', 'id'],
   agents: ['account_id', 'id'],
   agent_versions: ['account_id', 'id'],
   schema_versions: ['account_id', 'id'],

@@ -21,6 +21,7 @@ export interface TransferHeader {
 export const KIND_TABLES = {
   account: 'accounts',
   environment: 'environments',
+  risk_profile: 'risk_profiles',
   agent: 'agents',
   agent_version: 'agent_versions',
   schema_version: 'schema_versions',
@@ -36,6 +37,7 @@ export const TABLE_KINDS = Object.fromEntries(Object.entries(KIND_TABLES).map(([
 const NULLABLE: Record<CopiedTable, readonly string[]> = {
   accounts: [],
   environments: ['description'],
+  risk_profiles: ['description', 'archived_at'],
   agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
   agent_versions: ['name', 'external_identifier', 'description'],
   schema_versions: ['external_identifier'],

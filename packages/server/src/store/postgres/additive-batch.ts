@@ -278,6 +278,10 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockEnvironmentShared = refuse('lockEnvironmentShared');
   updateEnvironment = refuse('updateEnvironment');
   deleteEnvironment = refuse('deleteEnvironment');
+  insertRiskProfile = refuse('insertRiskProfile');
+  lockRiskProfile = refuse('lockRiskProfile');
+  lockRiskProfileShared = refuse('lockRiskProfileShared');
+  updateRiskProfile = refuse('updateRiskProfile');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');

@@ -205,6 +205,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
   `,
+  // Risk profiles (account-wide, assigned to agents by agents.risk_profile_id); archived rather
+  // than deleted, so runs scored under one stay explained. Agents by profile, for the count each
+  // profile answers with and the agent list's filter.
+  `
+  CREATE TABLE risk_profiles (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT,
+    categories_json TEXT NOT NULL,
+    actions_json TEXT NOT NULL,
+    thresholds_json TEXT NOT NULL,
+    archived_at TEXT COLLATE "C",
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE INDEX agents_by_risk_profile ON agents (account_id, risk_profile_id) WHERE risk_profile_id IS NOT NULL;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -12,6 +12,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -25,6 +26,7 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
@@ -51,6 +53,13 @@ export const READS = {
     'environments',
     'environment_use',
     environmentUseSql((n) => `$${n}`),
+  ),
+  riskProfile: byId('risk_profiles'),
+  riskProfiles: statement('risk_profiles', 'risk_profiles_of_account', 'SELECT * FROM risk_profiles WHERE account_id = $1 ORDER BY inserted_at, id'),
+  riskProfileAgentCounts: statement(
+    'agents',
+    'risk_profile_agent_counts',
+    riskProfileAgentCountsSql((n) => `$${n}`),
   ),
   account: statement('accounts', 'account_by_id', 'SELECT * FROM accounts WHERE id = $1'),
   agent: byId('agents'),
@@ -191,6 +200,16 @@ export class PostgresReadTx implements ReadTx {
   async environmentUse(accountId: string, id: string) {
     const use = await this.sql.first<EnvironmentUse>(READS.environmentUse, [accountId, id, accountId, id]);
     return use ?? { deployments: 0, instances: 0 };
+  }
+  getRiskProfile(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(READS.riskProfile, [accountId, id]);
+  }
+  listRiskProfiles(accountId: string) {
+    return this.sql.rows<RiskProfileRecord>(READS.riskProfiles, [accountId]);
+  }
+  async riskProfileAgentCounts(accountId: string) {
+    const rows = await this.sql.rows<{ risk_profile_id: string; n: number }>(READS.riskProfileAgentCounts, [accountId]);
+    return new Map(rows.map((row) => [row.risk_profile_id, row.n]));
   }
   getAccount(id: string) {
     return this.sql.first<AccountRecord>(READS.account, [id]);

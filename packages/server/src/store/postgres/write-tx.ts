@@ -9,12 +9,14 @@ import type {
   IdempotencyClaim,
   IdempotencyRecord,
   InstanceRecord,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import {
   columnValues,
   COPIED_TABLE_KEYS,
@@ -82,6 +84,18 @@ const WRITES = {
     environmentUpdateSql((n) => `$${n}`),
   ),
   deleteEnvironment: statement('environments', 'delete_environment', 'DELETE FROM environments WHERE account_id = $1 AND id = $2'),
+  risk_profiles: insertInto('risk_profiles'),
+  lockRiskProfile: statement('risk_profiles', 'lock_risk_profile', 'SELECT * FROM risk_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  lockRiskProfileShared: statement(
+    'risk_profiles',
+    'lock_risk_profile_shared',
+    'SELECT * FROM risk_profiles WHERE account_id = $1 AND id = $2 FOR SHARE',
+  ),
+  updateRiskProfile: statement(
+    'risk_profiles',
+    'update_risk_profile',
+    riskProfileUpdateSql((n) => `$${n}`),
+  ),
   agents: insertInto('agents'),
   deployments: insertInto('deployments', 'RETURNING *'),
   agent_versions: insertInto('agent_versions', 'RETURNING *'),
@@ -244,6 +258,18 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async deleteEnvironment(accountId: string, id: string) {
     await this.sql.change(WRITES.deleteEnvironment, [accountId, id]);
+  }
+  insertRiskProfile(row: RiskProfileRecord) {
+    return this.#insertOrConflict('risk_profiles', row);
+  }
+  lockRiskProfile(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(WRITES.lockRiskProfile, [accountId, id]);
+  }
+  lockRiskProfileShared(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(WRITES.lockRiskProfileShared, [accountId, id]);
+  }
+  async updateRiskProfile(row: RiskProfileRecord) {
+    await this.sql.change(WRITES.updateRiskProfile, riskProfileUpdateValues(row));
   }
   insertAgent(row: AgentRecord) {
     return this.#insertOrConflict('agents', row);

@@ -226,6 +226,25 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
   `,
+  // Risk profiles (account-wide, assigned to agents by agents.risk_profile_id); archived rather
+  // than deleted, so runs scored under one stay explained. Agents by profile, for the count each
+  // profile answers with and the agent list's filter.
+  `
+  CREATE TABLE risk_profiles (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT,
+    categories_json TEXT NOT NULL,
+    actions_json TEXT NOT NULL,
+    thresholds_json TEXT NOT NULL,
+    archived_at TEXT,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE INDEX agents_by_risk_profile ON agents (account_id, risk_profile_id) WHERE risk_profile_id IS NOT NULL;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -13,6 +13,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -25,6 +26,7 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
@@ -41,6 +43,9 @@ export class ReadStatements {
   readonly agentVersions: Statement;
   readonly environmentByName: Statement;
   readonly environmentUse: Statement;
+  readonly riskProfile: Statement;
+  readonly riskProfiles: Statement;
+  readonly riskProfileAgentCounts: Statement;
   readonly account: Statement;
   readonly agent: Statement;
   readonly agentByExternal: Statement;
@@ -114,6 +119,9 @@ export class ReadStatements {
     this.agentVersions = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
     this.environmentByName = db.prepare('SELECT * FROM environments WHERE account_id = ? AND name = ?');
     this.environmentUse = db.prepare(environmentUseSql(() => '?'));
+    this.riskProfile = byId('risk_profiles');
+    this.riskProfiles = db.prepare('SELECT * FROM risk_profiles WHERE account_id = ? ORDER BY inserted_at, id');
+    this.riskProfileAgentCounts = db.prepare(riskProfileAgentCountsSql(() => '?'));
     this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.agent = byId('agents');
     this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
@@ -167,6 +175,16 @@ export class SqliteReadTx implements ReadTx {
   }
   async environmentUse(accountId: string, id: string) {
     return this.q.environmentUse.get(accountId, id, accountId, id) as EnvironmentUse;
+  }
+  async getRiskProfile(accountId: string, id: string) {
+    return this.q.riskProfile.get(accountId, id) as RiskProfileRecord | undefined;
+  }
+  async listRiskProfiles(accountId: string) {
+    return this.q.riskProfiles.all(accountId) as RiskProfileRecord[];
+  }
+  async riskProfileAgentCounts(accountId: string) {
+    const rows = this.q.riskProfileAgentCounts.all(accountId) as Array<{ risk_profile_id: string; n: number }>;
+    return new Map(rows.map((row) => [row.risk_profile_id, row.n]));
   }
   async getAccount(id: string) {
     return this.q.account.get(id) as AccountRecord | undefined;

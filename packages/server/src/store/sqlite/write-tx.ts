@@ -10,12 +10,14 @@ import type {
   EnvironmentRecord,
   IdempotencyClaim,
   InstanceRecord,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
@@ -36,6 +38,8 @@ export class WriteStatements {
   readonly insertEnvironment: Statement;
   readonly updateEnvironment: Statement;
   readonly deleteEnvironment: Statement;
+  readonly insertRiskProfile: Statement;
+  readonly updateRiskProfile: Statement;
   readonly insertAgent: Statement;
   readonly updateAgent: Statement;
   readonly deleteAgent: Statement[];
@@ -69,6 +73,8 @@ export class WriteStatements {
     this.insertEnvironment = insertInto(db, 'environments');
     this.updateEnvironment = db.prepare(environmentUpdateSql(() => '?'));
     this.deleteEnvironment = db.prepare('DELETE FROM environments WHERE account_id = ? AND id = ?');
+    this.insertRiskProfile = insertInto(db, 'risk_profiles');
+    this.updateRiskProfile = db.prepare(riskProfileUpdateSql(() => '?'));
     this.insertAgent = insertInto(db, 'agents');
     this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
@@ -185,6 +191,18 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async deleteEnvironment(accountId: string, id: string) {
     this.#w.deleteEnvironment.run(accountId, id);
+  }
+  async insertRiskProfile(row: RiskProfileRecord) {
+    insert('risk_profiles', this.#w.insertRiskProfile, row);
+  }
+  async lockRiskProfile(accountId: string, id: string) {
+    return this.getRiskProfile(accountId, id);
+  }
+  async lockRiskProfileShared(accountId: string, id: string) {
+    return this.getRiskProfile(accountId, id);
+  }
+  async updateRiskProfile(row: RiskProfileRecord) {
+    this.#w.updateRiskProfile.run(riskProfileUpdateValues(row));
   }
   async insertAgent(row: AgentRecord) {
     insert('agents', this.#w.insertAgent, row);
