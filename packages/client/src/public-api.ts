@@ -55,6 +55,8 @@ export {
   SPAN_STATUSES,
   isFinishStatus,
   isOpenStatus,
+  dataRiskProblems,
+  type DataRiskProblem,
 } from '@agentspan/protocol';
 export type {
   Agent,
@@ -87,4 +89,5 @@ export type {
   EnvironmentPurpose,
   EnvironmentSortField,
   SortDirection,
+  DataRiskDeclaration,
 } from '@agentspan/protocol';
