@@ -66,6 +66,8 @@ export {
   SPAN_STATUSES,
   isFinishStatus,
   isOpenStatus,
+  dataRiskProblems,
+  type DataRiskProblem,
 } from '@agentspan/protocol';
 export type {
   Agent,
@@ -107,4 +109,5 @@ export type {
   DataCategory,
   DataAction,
   SortDirection,
+  DataRiskDeclaration,
 } from '@agentspan/protocol';

@@ -14,4 +14,6 @@ export * from './account.js';
 export * from './environment.js';
 export * from './agent-version.js';
 export * from './risk-vocabulary.js';
+export * from './declared-data-risk.js';
+export * from './data-risk.js';
 export * from './risk-profile.js';

@@ -1,59 +1,16 @@
 // A namespace import (not the `Type` builder object) lets bundlers keep only the builders used.
 import * as Type from '@sinclair/typebox';
-import { type Static, type TSchema } from '@sinclair/typebox';
+import { type Static } from '@sinclair/typebox';
 import { IdempotencyKey, Nullable, OptionalNullable, PlainText, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { MAX_AGENT_NAME_LENGTH } from './agent.js';
 import { Success } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
-import {
-  DATA_ACTION_PERMISSIONS,
-  DATA_ACTIONS,
-  DATA_CATEGORIES,
-  DATA_CATEGORY_PRESENCES,
-  DATA_CLASSIFICATIONS,
-  MAX_ACTION_MULTIPLIER,
-  MAX_CATEGORY_WEIGHT,
-  RISK_LEVELS,
-} from './risk-vocabulary.js';
-
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TSchema & { static: T[number] };
-
-/** One schema under each name: an object whose keys are the vocabulary's. */
-const each = <K extends string, T extends TSchema>(names: readonly K[], schema: T) =>
-  Object.fromEntries(names.map((name) => [name, schema])) as { [P in K]: T };
+import { DATA_ACTIONS, DATA_CATEGORIES, MAX_ACTION_MULTIPLIER, MAX_CATEGORY_WEIGHT, RISK_LEVELS } from './risk-vocabulary.js';
+import { each, literals } from './schema-builders.js';
 
 export const DataCategorySchema = literals(DATA_CATEGORIES);
 export const DataActionSchema = literals(DATA_ACTIONS);
-export const DataClassificationSchema = literals(DATA_CLASSIFICATIONS);
 export const RiskLevelSchema = literals(RISK_LEVELS);
-
-/**
- * A span type's declared data categories (`params_data_categories`, `result_data_categories`):
- * each field optional, a missing one meaning `unknown` (as Prefactor's Python models default it).
- */
-export const DataCategoriesDeclaration = Type.Object(
-  { classification: Type.Optional(DataClassificationSchema), ...each(DATA_CATEGORIES, Type.Optional(literals(DATA_CATEGORY_PRESENCES))) },
-  { additionalProperties: false },
-);
-export type DataCategoriesDeclaration = Static<typeof DataCategoriesDeclaration>;
-
-/** A span type's declared actions (`action_profile`), each `unknown` when missing. */
-export const ActionProfileDeclaration = Type.Object(each(DATA_ACTIONS, Type.Optional(literals(DATA_ACTION_PERMISSIONS))), {
-  additionalProperties: false,
-});
-export type ActionProfileDeclaration = Static<typeof ActionProfileDeclaration>;
-
-/** A span type's `data_risk`: what the engineer declares it touches, never sniffed from payloads. */
-export const DataRiskDeclaration = Type.Object(
-  {
-    action_profile: Type.Optional(ActionProfileDeclaration),
-    params_data_categories: Type.Optional(DataCategoriesDeclaration),
-    result_data_categories: Type.Optional(DataCategoriesDeclaration),
-  },
-  { additionalProperties: false },
-);
-export type DataRiskDeclaration = Static<typeof DataRiskDeclaration>;
 
 const Weight = Type.Number({ minimum: 0, maximum: MAX_CATEGORY_WEIGHT });
 const Multiplier = Type.Number({ minimum: 0, maximum: MAX_ACTION_MULTIPLIER });
