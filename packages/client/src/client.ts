@@ -6,6 +6,7 @@ import { Accounts } from './resources/account.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
+import { AgentSchemaVersions } from './resources/agent-schema-versions.js';
 import { AgentVersions } from './resources/agent-versions.js';
 import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
@@ -26,6 +27,7 @@ export class PrefactorHttpClient {
   readonly account: Accounts;
   readonly environments: Environments;
   readonly agentVersions: AgentVersions;
+  readonly agentSchemaVersions: AgentSchemaVersions;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -42,6 +44,7 @@ export class PrefactorHttpClient {
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
+    this.agentSchemaVersions = new AgentSchemaVersions(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

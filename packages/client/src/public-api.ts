@@ -36,6 +36,7 @@ export type {
   UpdateEnvironmentParams,
 } from './resources/environments.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
+export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';

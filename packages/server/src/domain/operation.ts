@@ -52,7 +52,8 @@ export type OperationName =
   | 'environments/create'
   | 'environments/update'
   | 'environments/delete'
-  | 'agent_versions/create';
+  | 'agent_versions/create'
+  | 'agent_schema_versions/create';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

@@ -205,6 +205,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
   `,
+  // A span whose type declares a schema that did not compile is stored unvalidated, and says so
+  // ('unvalidated'; null for every other span, those stored before included).
+  `
+  ALTER TABLE spans ADD COLUMN schema_validation TEXT COLLATE "C";
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

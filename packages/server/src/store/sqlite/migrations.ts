@@ -226,6 +226,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
   `,
+  // A span whose type declares a schema that did not compile is stored unvalidated, and says so
+  // ('unvalidated'; null for every other span, those stored before included).
+  `
+  ALTER TABLE spans ADD COLUMN schema_validation TEXT;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
