@@ -6,6 +6,7 @@ import { Accounts } from './resources/account.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
+import { AgentSchemaVersions } from './resources/agent-schema-versions.js';
 import { AgentVersions } from './resources/agent-versions.js';
 import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
@@ -28,6 +29,7 @@ export class PrefactorHttpClient {
   readonly environments: Environments;
   readonly riskProfiles: RiskProfiles;
   readonly agentVersions: AgentVersions;
+  readonly agentSchemaVersions: AgentSchemaVersions;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -45,6 +47,7 @@ export class PrefactorHttpClient {
     this.environments = new Environments(this.#core);
     this.riskProfiles = new RiskProfiles(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
+    this.agentSchemaVersions = new AgentSchemaVersions(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

@@ -17,3 +17,4 @@ export * from './risk-vocabulary.js';
 export * from './declared-data-risk.js';
 export * from './data-risk.js';
 export * from './risk-profile.js';
+export * from './agent-schema-version.js';

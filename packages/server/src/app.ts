@@ -18,6 +18,7 @@ import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
 import { environmentRoutes } from './routes/environments.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
+import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
@@ -149,6 +150,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       environmentRoutes(api, domain);
       riskProfileRoutes(api, domain);
       agentVersionRoutes(api, domain);
+      agentSchemaVersionRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

@@ -60,6 +60,8 @@ for (const engine of ENGINES) {
         '/api/v1/agent_instance/{agent_instance_id}/start',
         '/api/v1/agent_instance/{agent_instance_id}/terminate',
         '/api/v1/agent_instance/{agent_instance_id}/update',
+        '/api/v1/agent_schema_version',
+        '/api/v1/agent_schema_version/{agent_schema_version_id}',
         '/api/v1/agent_spans',
         '/api/v1/agent_spans/{agent_span_id}',
         '/api/v1/agent_spans/{agent_span_id}/finish',

@@ -38,6 +38,16 @@ for (const engine of ENGINES) {
       assert.deepEqual([version.agent_id, version.name, version.external_identifier], [account.agentId, 'v9', 'v9']);
       assert.deepEqual(await client.agentVersions.get(version.id), version);
       assert.deepEqual(await client.agentVersions.list({ agent_id: account.agentId, page_size: 1 }), [version]);
+      const schemas = await client.agentSchemaVersions.create({
+        agent_id: account.agentId,
+        external_identifier: 's9',
+        span_schemas: { 'agent:tool': { type: 'object' } },
+        idempotency_key: null,
+      });
+      assert.deepEqual(Object.keys(schemas.span_type_schemas), ['agent:tool']);
+      assert.deepEqual(await client.agentSchemaVersions.get(schemas.id), schemas);
+      assert.deepEqual(await client.agentSchemaVersions.list({ agent_id: account.agentId }), [schemas]);
+      assert.deepEqual(await client.agentSchemaVersions.list({ agent_id: account.agentId, offset: 1 }), []);
 
       const updated = await client.environments.update(qa.id, { purpose: 'staging', description: null });
       assert.deepEqual([updated.purpose, updated.description], ['staging', null]);

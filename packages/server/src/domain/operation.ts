@@ -55,7 +55,8 @@ export type OperationName =
   | 'risk_profiles/create'
   | 'risk_profiles/update'
   | 'risk_profiles/archive'
-  | 'agent_versions/create';
+  | 'agent_versions/create'
+  | 'agent_schema_versions/create';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

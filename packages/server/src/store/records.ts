@@ -147,7 +147,12 @@ export interface SpanRecord {
   finished_at: string | null;
   inserted_at: string;
   updated_at: string;
+  /** 'unvalidated' when a schema its span type declares did not compile, so its payloads went unchecked; null otherwise. */
+  schema_validation: SpanSchemaValidation | null;
 }
+
+/** What `SpanRecord.schema_validation` can say of a span. */
+export type SpanSchemaValidation = 'unvalidated';
 
 /** A span without its payload columns: what an outline listing reads. */
 export type SpanOutlineRecord = Omit<SpanRecord, 'payload_json' | 'result_payload_json'>;

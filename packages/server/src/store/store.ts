@@ -124,6 +124,10 @@ export interface ReadTx {
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
   /** The agent's versions by (inserted_at, id). */
   listAgentVersions(accountId: string, agentId: string): Promise<AgentVersionRecord[]>;
+  /** The agent's schema versions by (inserted_at, id). */
+  listSchemaVersions(accountId: string, agentId: string): Promise<SchemaVersionRecord[]>;
+  /** How many schema versions of the agent have this external_identifier. */
+  countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string): Promise<number>;
 
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */

@@ -69,6 +69,7 @@ export const TABLE_COLUMNS = {
     'finished_at',
     'inserted_at',
     'updated_at',
+    'schema_validation',
   ],
   idempotency: ['account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at'],
 } as const;

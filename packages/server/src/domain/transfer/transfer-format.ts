@@ -44,7 +44,7 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   deployments: ['current_version_id'],
   tokens: ['deployment_id'],
   agent_instances: ['started_at', 'finished_at', 'termination_reason', 'terminated_by_token_id'],
-  spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at'],
+  spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at', 'schema_validation'],
 };
 
 const CHOICES: Partial<Record<string, readonly string[]>> = {
@@ -54,12 +54,14 @@ const CHOICES: Partial<Record<string, readonly string[]>> = {
   'agent_instances.status': INSTANCE_STATUSES,
   'agent_instances.purpose': INSTANCE_PURPOSES,
   'spans.status': INSTANCE_STATUSES,
+  'spans.schema_validation': ['unvalidated'],
 };
 
 /** Columns added since the format's first files, each with what a file made before it means (the migration's value). */
 const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<string, unknown>) => unknown>>> = {
   environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
   agent_instances: { terminated_by_token_id: () => null },
+  spans: { schema_validation: () => null },
   schema_versions: { document_hash: (row) => (typeof row.document_json === 'string' ? schemaDocumentHash(row.document_json) : '') },
 };
 

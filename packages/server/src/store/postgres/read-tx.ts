@@ -47,6 +47,16 @@ export const READS = {
     'agent_versions_of_agent',
     'SELECT * FROM agent_versions WHERE account_id = $1 AND agent_id = $2 ORDER BY inserted_at, id',
   ),
+  schemaVersions: statement(
+    'schema_versions',
+    'schema_versions_of_agent',
+    'SELECT * FROM schema_versions WHERE account_id = $1 AND agent_id = $2 ORDER BY inserted_at, id',
+  ),
+  schemaVersionCount: statement(
+    'schema_versions',
+    'schema_version_count',
+    'SELECT COUNT(*)::integer AS n FROM schema_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+  ),
   environments: statement('environments', 'environments_of_account', 'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id'),
   environmentByName: statement('environments', 'environment_by_name', 'SELECT * FROM environments WHERE account_id = $1 AND name = $2'),
   environmentUse: statement(
@@ -246,6 +256,12 @@ export class PostgresReadTx implements ReadTx {
   }
   getSchemaVersion(accountId: string, id: string) {
     return this.sql.first<SchemaVersionRecord>(READS.schemaVersion, [accountId, id]);
+  }
+  listSchemaVersions(accountId: string, agentId: string) {
+    return this.sql.rows<SchemaVersionRecord>(READS.schemaVersions, [accountId, agentId]);
+  }
+  async countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string) {
+    return (await this.sql.first<{ n: number }>(READS.schemaVersionCount, [accountId, agentId, externalIdentifier]))?.n ?? 0;
   }
   getInstance(accountId: string, id: string) {
     return this.sql.first<InstanceRecord>(READS.instance, [accountId, id]);

@@ -245,6 +245,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX agents_by_risk_profile ON agents (account_id, risk_profile_id) WHERE risk_profile_id IS NOT NULL;
   `,
+  // A span whose type declares a schema that did not compile is stored unvalidated, and says so
+  // ('unvalidated'; null for every other span, those stored before included).
+  `
+  ALTER TABLE spans ADD COLUMN schema_validation TEXT;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -41,6 +41,8 @@ export class ReadStatements {
   readonly environment: Statement;
   readonly environments: Statement;
   readonly agentVersions: Statement;
+  readonly schemaVersions: Statement;
+  readonly schemaVersionCount: Statement;
   readonly environmentByName: Statement;
   readonly environmentUse: Statement;
   readonly riskProfile: Statement;
@@ -117,6 +119,10 @@ export class ReadStatements {
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
     this.agentVersions = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
+    this.schemaVersions = db.prepare('SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
+    this.schemaVersionCount = db
+      .prepare('SELECT COUNT(*) FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?')
+      .pluck();
     this.environmentByName = db.prepare('SELECT * FROM environments WHERE account_id = ? AND name = ?');
     this.environmentUse = db.prepare(environmentUseSql(() => '?'));
     this.riskProfile = byId('risk_profiles');
@@ -224,6 +230,12 @@ export class SqliteReadTx implements ReadTx {
   }
   async getSchemaVersion(accountId: string, id: string) {
     return this.q.schemaVersion.get(accountId, id) as SchemaVersionRecord | undefined;
+  }
+  async listSchemaVersions(accountId: string, agentId: string) {
+    return this.q.schemaVersions.all(accountId, agentId) as SchemaVersionRecord[];
+  }
+  async countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string) {
+    return this.q.schemaVersionCount.get(accountId, agentId, externalIdentifier) as number;
   }
   async getInstance(accountId: string, id: string) {
     return this.q.instance.get(accountId, id) as InstanceRecord | undefined;
