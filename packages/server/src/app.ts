@@ -16,6 +16,7 @@ import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
 import { eventRoutes } from './routes/events.js';
@@ -146,6 +147,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentSpanRoutes(api, domain);
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
+      apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);

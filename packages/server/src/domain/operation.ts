@@ -52,7 +52,12 @@ export type OperationName =
   | 'environments/create'
   | 'environments/update'
   | 'environments/delete'
-  | 'agent_versions/create';
+  | 'agent_versions/create'
+  | 'api_tokens/create'
+  | 'api_tokens/suspend'
+  | 'api_tokens/activate'
+  | 'api_tokens/revoke'
+  | 'api_tokens/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything
