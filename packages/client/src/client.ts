@@ -7,6 +7,7 @@ import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
 import { AgentVersions } from './resources/agent-versions.js';
+import { ApiTokens } from './resources/api-tokens.js';
 import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
@@ -25,6 +26,7 @@ export class PrefactorHttpClient {
   readonly agents: Agents;
   readonly account: Accounts;
   readonly environments: Environments;
+  readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly bulk: Bulk;
   readonly events: Events;
@@ -41,6 +43,7 @@ export class PrefactorHttpClient {
     this.agents = new Agents(this.#core);
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
+    this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);

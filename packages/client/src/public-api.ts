@@ -35,6 +35,7 @@ export type {
   ListEnvironmentsParams,
   UpdateEnvironmentParams,
 } from './resources/environments.js';
+export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
@@ -86,5 +87,9 @@ export type {
   Environment,
   EnvironmentPurpose,
   EnvironmentSortField,
+  ApiToken,
+  ApiTokenScope,
+  ApiTokenSortField,
+  ApiTokenStatus,
   SortDirection,
 } from '@agentspan/protocol';

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorApiError, PrefactorAuthError, PrefactorHttpClient } from '@agentspan/client';
 import { buildApp, openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
 import { ENGINES } from './engines.js';
 import { AGENT_VERSION, SCHEMA_VERSION } from './fixtures.js';
@@ -239,6 +240,40 @@ for (const engine of ENGINES) {
         assert.match(reply.body.message, /needs an account-scoped token/);
       }
       assert.deepEqual(await stored(server, account.accountId), before);
+    });
+
+    it('is reached through @agentspan/client: create, get, list, suspend, activate, revoke, delete', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+      const created = await client.apiTokens.create({
+        token_scope: 'agent_deployment',
+        agent_id: account.agentId,
+        environment_id: account.environmentId,
+      });
+      assert.match(created.token, /^as_/);
+      assert.equal(created.details.agent_id, account.agentId);
+      assert.deepEqual(await client.apiTokens.get(created.details.id), created.details);
+      assert.deepEqual((await client.apiTokens.list()).map((token) => token.id).at(-1), created.details.id);
+      assert.deepEqual(
+        (await client.apiTokens.list({ page_size: 1, sorting: { direction: 'desc' } })).map((token) => token.id),
+        [created.details.id],
+      );
+      assert.equal((await client.apiTokens.suspend(created.details.id)).status, 'suspended');
+      const agentClient = new PrefactorHttpClient({ apiUrl: server.url, apiToken: created.token, maxRetries: 0 });
+      t.after(() => agentClient.close());
+      await assert.rejects(agentClient.agents.list(), (error: unknown) => error instanceof PrefactorAuthError && /suspended/.test(error.message));
+      assert.equal((await client.apiTokens.activate(created.details.id)).status, 'active');
+      assert.equal((await client.apiTokens.revoke(created.details.id)).status, 'revoked');
+      await assert.rejects(
+        client.apiTokens.activate(created.details.id),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409,
+      );
+      assert.equal((await client.apiTokens.delete(created.details.id)).id, created.details.id);
+      await assert.rejects(
+        client.apiTokens.get(created.details.id),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 404,
+      );
     });
 
     it('refuses wrong inputs with 422 naming the field, storing nothing', async () => {
