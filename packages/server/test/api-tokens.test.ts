@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PrefactorApiError, PrefactorAuthError, PrefactorHttpClient } from '@agentspan/client';
+import { exportLines } from '../src/domain/transfer/export-rows.js';
+import { importFile } from '../src/domain/transfer/import-rows.js';
 import { buildApp, openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
 import { ENGINES } from './engines.js';
 import { AGENT_VERSION, SCHEMA_VERSION } from './fixtures.js';
@@ -274,6 +276,41 @@ for (const engine of ENGINES) {
         client.apiTokens.get(created.details.id),
         (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 404,
       );
+    });
+
+    it('exports and imports a token’s status, expiry and creator; a file made before them reads as active', async () => {
+      const account = await newAccount(server);
+      const expiresAt = '2099-01-01T00:00:00.000000Z';
+      const made = await created(server, account, { token_scope: 'account', expires_at: expiresAt });
+      assert.equal((await action(server, account.accountToken, made.details.id, 'suspend')).status, 200);
+      let text = '';
+      for await (const chunk of exportLines(server.store, {})) text += chunk;
+      const line = text.split('\n').find((l) => l.includes(`"id":"${made.details.id}"`))!;
+      const row = JSON.parse(line) as Record<string, unknown>;
+      assert.deepEqual([row.status, row.expires_at, row.created_by], ['suspended', expiresAt, made.details.created_by]);
+      assert.equal(text.includes(made.token), false);
+      const older = text
+        .split('\n')
+        .map((l) => {
+          if (l !== line) return l;
+          const { status: _s, expires_at: _e, created_by: _c, updated_at: _u, ...rest } = JSON.parse(l) as Record<string, unknown>;
+          return JSON.stringify(rest);
+        })
+        .join('\n');
+      const dir = await mkdtemp(join(tmpdir(), 'agentspan-token-transfer-'));
+      const { store, cleanup } = await engine.open();
+      try {
+        await writeFile(join(dir, 'older.ndjson'), older);
+        await importFile(store, join(dir, 'older.ndjson'));
+        const imported = await store.read((tx) => tx.getToken(account.accountId, made.details.id));
+        assert.deepEqual(
+          [imported!.status, imported!.expires_at, imported!.created_by, imported!.updated_at],
+          ['active', null, null, imported!.inserted_at],
+        );
+      } finally {
+        await cleanup();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses wrong inputs with 422 naming the field, storing nothing', async () => {
