@@ -41,11 +41,12 @@ export type TokenCheck = { principal: Principal } | { refused: string } | undefi
  * looked up every time, so an activate needs no forget); unknown ones are looked up every time
  * (another process, e.g. `tokens create`, may have just added one). Only hashes are kept and
  * compared (the cache is keyed by the token's sha256, and the stored hash found is checked
- * against it with `timingSafeEqual`), never the token text itself. A revoke, or an agent delete
- * (which deletes its deployments' tokens), makes every process forget the account's cached
- * tokens before it is answered, and so does a suspend, a revoke or a token delete through the API: this one directly, others through the store's broadcast
- * (PostgreSQL, waiting for each listener's receipt) or, on SQLite, because another process
- * committed to the file (`Store.othersCommitted`). While the broadcast's connection is lost,
+ * against it with `timingSafeEqual`), never the token text itself. A suspend, a revoke or a
+ * delete of a token (from the API or the command line), or an agent delete (which deletes its
+ * deployments' tokens), makes every process forget the account's cached tokens before it is
+ * answered: this one directly, others through the store's broadcast (PostgreSQL, waiting for
+ * each listener's receipt) or, on SQLite, because another process committed to the file
+ * (`Store.othersCommitted`). While the broadcast's connection is lost,
  * nothing is cached.
  */
 export class TokenAuthenticator {
