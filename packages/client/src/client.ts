@@ -8,6 +8,7 @@ import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
 import { AgentSchemaVersions } from './resources/agent-schema-versions.js';
 import { AgentVersions } from './resources/agent-versions.js';
+import { ApiTokens } from './resources/api-tokens.js';
 import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
@@ -28,6 +29,7 @@ export class PrefactorHttpClient {
   readonly account: Accounts;
   readonly environments: Environments;
   readonly riskProfiles: RiskProfiles;
+  readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly agentSchemaVersions: AgentSchemaVersions;
   readonly bulk: Bulk;
@@ -46,6 +48,7 @@ export class PrefactorHttpClient {
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
     this.riskProfiles = new RiskProfiles(this.#core);
+    this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.agentSchemaVersions = new AgentSchemaVersions(this.#core);
     this.bulk = new Bulk(this.#core);

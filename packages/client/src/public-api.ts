@@ -42,6 +42,7 @@ export type {
   RiskProfiles,
   UpdateRiskProfileParams,
 } from './resources/risk-profiles.js';
+export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
 export type { AgentSpans } from './resources/agent-spans.js';
@@ -109,6 +110,10 @@ export type {
   ActionSettingsInput,
   DataCategory,
   DataAction,
+  ApiToken,
+  ApiTokenScope,
+  ApiTokenSortField,
+  ApiTokenStatus,
   SortDirection,
   DataRiskDeclaration,
 } from '@agentspan/protocol';

@@ -18,3 +18,4 @@ export * from './declared-data-risk.js';
 export * from './data-risk.js';
 export * from './risk-profile.js';
 export * from './agent-schema-version.js';
+export * from './api-token.js';

@@ -16,6 +16,7 @@ import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
 import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
@@ -149,6 +150,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
       riskProfileRoutes(api, domain);
+      apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       agentSchemaVersionRoutes(api, domain);
       bulkRoutes(api, domain, metrics);

@@ -56,7 +56,12 @@ export type OperationName =
   | 'risk_profiles/update'
   | 'risk_profiles/archive'
   | 'agent_versions/create'
-  | 'agent_schema_versions/create';
+  | 'agent_schema_versions/create'
+  | 'api_tokens/create'
+  | 'api_tokens/suspend'
+  | 'api_tokens/activate'
+  | 'api_tokens/revoke'
+  | 'api_tokens/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

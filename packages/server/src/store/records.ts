@@ -6,6 +6,8 @@
 import type { AgentLabel, AgentStatus, EnvironmentPurpose, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
 
 export type TokenScope = 'account' | 'deployment';
+/** What is stored; `expired` is not a stored status but read from `expires_at` (see `api-tokens/token-rules.ts`). */
+export type TokenStatus = 'active' | 'suspended' | 'revoked';
 
 export interface AccountRecord {
   id: string;
@@ -104,6 +106,14 @@ export interface TokenRecord {
   /** Hex sha256 of the token text; the token itself is never stored. */
   token_hash: string;
   inserted_at: string;
+  /** `suspended` is refused until activated; `revoked` is refused for good. */
+  status: TokenStatus;
+  /** Refused from this time on; null: never expires. */
+  expires_at: string | null;
+  /** The token whose request created it; null for the command line and the bootstrap. */
+  created_by: string | null;
+  /** The last change of status (the insert at first). */
+  updated_at: string;
   /** When a request last used it, to the minute (see `TokenAuthenticator`); null until then, absent on insert. */
   last_used_at?: string | null;
 }

@@ -84,6 +84,7 @@ import type {
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
+  TokenStatus,
 } from './records.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
@@ -92,6 +93,10 @@ export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   /** Every token of every account, by (inserted_at, id). */
   listTokens(): Promise<TokenRecord[]>;
+  /** The account's token of this id. */
+  getToken(accountId: string, id: string): Promise<TokenRecord | undefined>;
+  /** The account's tokens, by (inserted_at, id). */
+  listAccountTokens(accountId: string): Promise<TokenRecord[]>;
   /** The oldest account, if any (used to tell whether a store was bootstrapped). */
   firstAccount(): Promise<AccountRecord | undefined>;
 
@@ -205,6 +210,13 @@ export interface WriteTx extends ReadTx {
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureSchemaVersion(row: SchemaVersionRecord): Promise<SchemaVersionRecord>;
   insertToken(row: TokenRecord): Promise<void>;
+  /**
+   * `listAccountTokens`, each row locked until the transaction ends: a change of one token's status
+   * and the check that the account keeps a usable token run one at a time per account.
+   */
+  lockAccountTokens(accountId: string): Promise<TokenRecord[]>;
+  /** Writes the token's status and updated_at; returns it as written, or undefined when the account has none of that id. */
+  setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string): Promise<TokenRecord | undefined>;
   /** Deletes the token; returns it, or undefined when there is none of that id. */
   deleteToken(id: string): Promise<TokenRecord | undefined>;
   /** Records that the token was used at `usedAt`. */

@@ -42,7 +42,7 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   agent_versions: ['name', 'external_identifier', 'description'],
   schema_versions: ['external_identifier'],
   deployments: ['current_version_id'],
-  tokens: ['deployment_id'],
+  tokens: ['deployment_id', 'expires_at', 'created_by'],
   agent_instances: ['started_at', 'finished_at', 'termination_reason', 'terminated_by_token_id'],
   spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at', 'schema_validation'],
 };
@@ -51,6 +51,7 @@ const CHOICES: Partial<Record<string, readonly string[]>> = {
   'environments.purpose': ENVIRONMENT_PURPOSES,
   'agents.status': AGENT_STATUSES,
   'tokens.scope': ['account', 'deployment'],
+  'tokens.status': ['active', 'suspended', 'revoked'],
   'agent_instances.status': INSTANCE_STATUSES,
   'agent_instances.purpose': INSTANCE_PURPOSES,
   'spans.status': INSTANCE_STATUSES,
@@ -62,6 +63,7 @@ const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<strin
   environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
   agent_instances: { terminated_by_token_id: () => null },
   spans: { schema_validation: () => null },
+  tokens: { status: () => 'active', expires_at: () => null, created_by: () => null, updated_at: (row) => row.inserted_at },
   schema_versions: { document_hash: (row) => (typeof row.document_json === 'string' ? schemaDocumentHash(row.document_json) : '') },
 };
 

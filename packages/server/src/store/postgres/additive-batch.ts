@@ -293,6 +293,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');
   deleteToken = refuse('deleteToken');
+  lockAccountTokens = refuse('lockAccountTokens');
+  setTokenStatus = refuse('setTokenStatus');
   touchToken = refuse('touchToken');
   insertInstance = refuse('insertInstance');
   lockInstance = refuse('lockInstance');

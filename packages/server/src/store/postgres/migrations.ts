@@ -229,6 +229,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE spans ADD COLUMN schema_validation TEXT COLLATE "C";
   `,
+  // Tokens as Prefactor's api_token resource has them: a status (every existing token stays
+  // active), an optional expiry, the token that created it (null: the command line), when its
+  // status last changed; an account's tokens listed through an index.
+  `
+  ALTER TABLE tokens ADD COLUMN status TEXT COLLATE "C" NOT NULL DEFAULT 'active';
+  ALTER TABLE tokens ALTER COLUMN status DROP DEFAULT;
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT COLLATE "C";
+  ALTER TABLE tokens ADD COLUMN created_by TEXT COLLATE "C";
+  ALTER TABLE tokens ADD COLUMN updated_at TEXT COLLATE "C";
+  UPDATE tokens SET updated_at = inserted_at;
+  ALTER TABLE tokens ALTER COLUMN updated_at SET NOT NULL;
+  CREATE INDEX tokens_by_account ON tokens (account_id, inserted_at, id);
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -40,6 +40,8 @@ const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT *
 export const READS = {
   tokenByHash: statement('tokens', 'token_by_hash', 'SELECT * FROM tokens WHERE token_hash = $1'),
   tokens: statement('tokens', 'all_tokens', 'SELECT * FROM tokens ORDER BY inserted_at, id'),
+  token: byId('tokens'),
+  accountTokens: statement('tokens', 'tokens_of_account', 'SELECT * FROM tokens WHERE account_id = $1 ORDER BY inserted_at, id'),
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
   agentVersions: statement(
@@ -194,6 +196,12 @@ export class PostgresReadTx implements ReadTx {
   }
   listTokens() {
     return this.sql.rows<TokenRecord>(READS.tokens, []);
+  }
+  getToken(accountId: string, id: string) {
+    return this.sql.first<TokenRecord>(READS.token, [accountId, id]);
+  }
+  listAccountTokens(accountId: string) {
+    return this.sql.rows<TokenRecord>(READS.accountTokens, [accountId]);
   }
   firstAccount() {
     return this.sql.first<AccountRecord>(READS.firstAccount, []);

@@ -13,6 +13,7 @@ import type {
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
+  TokenStatus,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
@@ -103,6 +104,12 @@ const WRITES = {
   tokens: insertInto('tokens'),
   deleteToken: statement('tokens', 'delete_token', 'DELETE FROM tokens WHERE id = $1 RETURNING *'),
   touchToken: statement('tokens', 'touch_token', 'UPDATE tokens SET last_used_at = $2 WHERE id = $1'),
+  lockAccountTokens: statement('tokens', 'lock_account_tokens', 'SELECT * FROM tokens WHERE account_id = $1 ORDER BY inserted_at, id FOR UPDATE'),
+  setTokenStatus: statement(
+    'tokens',
+    'set_token_status',
+    'UPDATE tokens SET status = $3, updated_at = $4 WHERE account_id = $1 AND id = $2 RETURNING *',
+  ),
   agent_instances: insertInto('agent_instances'),
   lockAgent: statement('agents', 'lock_agent', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockAgentShared: statement('agents', 'lock_agent_shared', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR SHARE'),
@@ -308,6 +315,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   deleteToken(id: string) {
     return this.sql.first<TokenRecord>(WRITES.deleteToken, [id]);
+  }
+  lockAccountTokens(accountId: string) {
+    return this.sql.rows<TokenRecord>(WRITES.lockAccountTokens, [accountId]);
+  }
+  setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string) {
+    return this.sql.first<TokenRecord>(WRITES.setTokenStatus, [accountId, id, status, updatedAt]);
   }
   async touchToken(id: string, usedAt: string) {
     await this.sql.change(WRITES.touchToken, [id, usedAt]);

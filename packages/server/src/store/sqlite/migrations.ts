@@ -250,6 +250,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE spans ADD COLUMN schema_validation TEXT;
   `,
+  // Tokens as Prefactor's api_token resource has them: a status (every existing token stays
+  // active), an optional expiry, the token that created it (null: the command line), when its
+  // status last changed; an account's tokens listed through an index.
+  `
+  ALTER TABLE tokens ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  ALTER TABLE tokens ADD COLUMN created_by TEXT;
+  ALTER TABLE tokens ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+  UPDATE tokens SET updated_at = inserted_at;
+  CREATE INDEX tokens_by_account ON tokens (account_id, inserted_at, id);
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

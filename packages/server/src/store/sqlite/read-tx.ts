@@ -37,6 +37,8 @@ import { PurgeableCounts } from './purge-statements.js';
 export class ReadStatements {
   readonly tokenByHash: Statement;
   readonly tokens: Statement;
+  readonly token: Statement;
+  readonly accountTokens: Statement;
   readonly firstAccount: Statement;
   readonly environment: Statement;
   readonly environments: Statement;
@@ -115,6 +117,8 @@ export class ReadStatements {
     const byId = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE account_id = ? AND id = ?`);
     this.tokenByHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
     this.tokens = db.prepare('SELECT * FROM tokens ORDER BY inserted_at, id');
+    this.token = byId('tokens');
+    this.accountTokens = db.prepare('SELECT * FROM tokens WHERE account_id = ? ORDER BY inserted_at, id');
     this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
@@ -166,6 +170,12 @@ export class SqliteReadTx implements ReadTx {
   }
   async listTokens() {
     return this.q.tokens.all() as TokenRecord[];
+  }
+  async getToken(accountId: string, id: string) {
+    return this.q.token.get(accountId, id) as TokenRecord | undefined;
+  }
+  async listAccountTokens(accountId: string) {
+    return this.q.accountTokens.all(accountId) as TokenRecord[];
   }
   async firstAccount() {
     return this.q.firstAccount.get() as AccountRecord | undefined;

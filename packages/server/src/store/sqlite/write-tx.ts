@@ -14,6 +14,7 @@ import type {
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
+  TokenStatus,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
@@ -53,6 +54,7 @@ export class WriteStatements {
   readonly insertToken: Statement;
   readonly deleteToken: Statement;
   readonly touchToken: Statement;
+  readonly setTokenStatus: Statement;
   readonly insertInstance: Statement;
   readonly updateInstance: Statement;
   readonly insertSpan: Statement;
@@ -98,6 +100,7 @@ export class WriteStatements {
     this.insertToken = insertInto(db, 'tokens');
     this.deleteToken = db.prepare('DELETE FROM tokens WHERE id = ? RETURNING *');
     this.touchToken = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
+    this.setTokenStatus = db.prepare('UPDATE tokens SET status = ?, updated_at = ? WHERE account_id = ? AND id = ? RETURNING *');
     this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
@@ -239,6 +242,13 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async deleteToken(id: string) {
     return this.#w.deleteToken.get(id) as TokenRecord | undefined;
+  }
+  /** SQLite writers are serialized: the plain read is already alone. */
+  async lockAccountTokens(accountId: string) {
+    return this.listAccountTokens(accountId);
+  }
+  async setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string) {
+    return this.#w.setTokenStatus.get(status, updatedAt, accountId, id) as TokenRecord | undefined;
   }
   async touchToken(id: string, usedAt: string) {
     this.#w.touchToken.run(usedAt, id);
