@@ -13,3 +13,4 @@ export * from './listing.js';
 export * from './account.js';
 export * from './environment.js';
 export * from './agent-version.js';
+export * from './agent-deployment.js';

@@ -17,6 +17,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
 import { environmentRoutes } from './routes/environments.js';
+import { agentDeploymentRoutes } from './routes/agent-deployments.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
@@ -147,6 +148,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
       agentVersionRoutes(api, domain);
+      agentDeploymentRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

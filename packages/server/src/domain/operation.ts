@@ -52,7 +52,10 @@ export type OperationName =
   | 'environments/create'
   | 'environments/update'
   | 'environments/delete'
-  | 'agent_versions/create';
+  | 'agent_versions/create'
+  | 'agent_deployments/create'
+  | 'agent_deployments/update'
+  | 'agent_deployments/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

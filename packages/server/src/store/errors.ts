@@ -3,6 +3,7 @@ export type StoreTable =
   | 'environments'
   | 'agents'
   | 'deployments'
+  | 'deployment_versions'
   | 'agent_versions'
   | 'schema_versions'
   | 'tokens'

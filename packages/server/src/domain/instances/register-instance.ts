@@ -56,7 +56,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       inserted_at: caller.now,
     });
     if (params.update_current_version !== false || deployment.current_version_id === null) {
-      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
+      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }
     const instance = newInstance(caller, {
       id: params.id ?? newId(caller.accountId),
