@@ -3,6 +3,7 @@ import { PrefactorAuthError } from './errors/auth-error.js';
 import { HttpCore } from './http-core.js';
 import { operation, type CallOptions } from './operation.js';
 import { Accounts } from './resources/account.js';
+import { AgentDeployments } from './resources/agent-deployments.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
@@ -26,6 +27,7 @@ export class PrefactorHttpClient {
   readonly account: Accounts;
   readonly environments: Environments;
   readonly agentVersions: AgentVersions;
+  readonly agentDeployments: AgentDeployments;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -42,6 +44,7 @@ export class PrefactorHttpClient {
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
+    this.agentDeployments = new AgentDeployments(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

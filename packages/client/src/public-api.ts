@@ -36,6 +36,13 @@ export type {
   UpdateEnvironmentParams,
 } from './resources/environments.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
+export type {
+  AgentDeploymentActionParams,
+  AgentDeployments,
+  CreateAgentDeploymentParams,
+  ListAgentDeploymentsParams,
+  UpdateAgentDeploymentParams,
+} from './resources/agent-deployments.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
@@ -86,5 +93,9 @@ export type {
   Environment,
   EnvironmentPurpose,
   EnvironmentSortField,
+  AgentDeployment,
+  AgentDeploymentSortField,
+  AgentDeploymentVersionChange,
+  AgentDeploymentWithHistory,
   SortDirection,
 } from '@agentspan/protocol';
