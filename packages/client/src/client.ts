@@ -3,6 +3,7 @@ import { PrefactorAuthError } from './errors/auth-error.js';
 import { HttpCore } from './http-core.js';
 import { operation, type CallOptions } from './operation.js';
 import { Accounts } from './resources/account.js';
+import { AgentDeployments } from './resources/agent-deployments.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
 import { Agents } from './resources/agents.js';
@@ -32,6 +33,7 @@ export class PrefactorHttpClient {
   readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly agentSchemaVersions: AgentSchemaVersions;
+  readonly agentDeployments: AgentDeployments;
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
@@ -51,6 +53,7 @@ export class PrefactorHttpClient {
     this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.agentSchemaVersions = new AgentSchemaVersions(this.#core);
+    this.agentDeployments = new AgentDeployments(this.#core);
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);

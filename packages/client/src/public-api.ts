@@ -45,6 +45,13 @@ export type {
 export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
+export type {
+  AgentDeploymentActionParams,
+  AgentDeployments,
+  CreateAgentDeploymentParams,
+  ListAgentDeploymentsParams,
+  UpdateAgentDeploymentParams,
+} from './resources/agent-deployments.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
@@ -114,6 +121,10 @@ export type {
   ApiTokenScope,
   ApiTokenSortField,
   ApiTokenStatus,
+  AgentDeployment,
+  AgentDeploymentSortField,
+  AgentDeploymentVersionChange,
+  AgentDeploymentWithHistory,
   SortDirection,
   DataRiskDeclaration,
 } from '@agentspan/protocol';

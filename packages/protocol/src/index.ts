@@ -19,3 +19,4 @@ export * from './data-risk.js';
 export * from './risk-profile.js';
 export * from './agent-schema-version.js';
 export * from './api-token.js';
+export * from './agent-deployment.js';

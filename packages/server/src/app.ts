@@ -20,6 +20,7 @@ import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
 import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
+import { agentDeploymentRoutes } from './routes/agent-deployments.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
@@ -153,6 +154,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       agentSchemaVersionRoutes(api, domain);
+      agentDeploymentRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

@@ -51,6 +51,8 @@ for (const engine of ENGINES) {
         '/api/v1/agent/{agent_id}',
         '/api/v1/agent/{agent_id}/reinstate',
         '/api/v1/agent/{agent_id}/retire',
+        '/api/v1/agent_deployment',
+        '/api/v1/agent_deployment/{agent_deployment_id}',
         '/api/v1/agent_instance',
         '/api/v1/agent_instance/register',
         '/api/v1/agent_instance/{agent_instance_id}',

@@ -80,6 +80,48 @@ for (const engine of ENGINES) {
       t.after(() => deployment.close());
       await assert.rejects(deployment.account.current(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
       await assert.rejects(deployment.environments.list(), (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403);
+      await assert.rejects(
+        deployment.agentDeployments.list({ agent_id: account.agentId }),
+        (error: unknown) => error instanceof PrefactorAuthError && error.statusCode === 403,
+      );
+    });
+
+    it('manages agent deployments and reads the history of their versions', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+      const agent = await client.agents.create({ name: 'deployed' });
+      const v1 = await client.agentVersions.create({ agent_id: agent.id, external_identifier: 'v1' });
+      const v2 = await client.agentVersions.create({ agent_id: agent.id, external_identifier: 'v2' });
+      const staging = await client.environments.create({ name: 'staging' });
+
+      const created = await client.agentDeployments.create({ agent_id: agent.id, environment_id: staging.id, current_version_id: v1.id });
+      assert.equal(created.current_version_id, v1.id);
+      const other = await client.agentDeployments.create({ agent_id: agent.id, environment_id: account.environmentId, id: 'dep-client' });
+      assert.equal(other.id, 'dep-client');
+      assert.deepEqual(await client.agentDeployments.list({ agent_id: agent.id }), [created, other]);
+      assert.deepEqual(await client.agentDeployments.list({ agent_id: agent.id, environment_id: staging.id }), [created]);
+      assert.deepEqual(await client.agentDeployments.list({ agent_id: agent.id, offset: 1, page_size: 1 }), [other]);
+
+      const moved = await client.agentDeployments.update(created.id, { current_version_id: v2.id });
+      const cleared = await client.agentDeployments.update(created.id, { current_version_id: null });
+      assert.deepEqual([moved.current_version_id, cleared.current_version_id], [v2.id, null]);
+      assert.deepEqual(
+        (await client.agentDeployments.history(created.id)).map((change) => change.version_id),
+        [v1.id, v2.id, null],
+      );
+      const read = await client.agentDeployments.get(created.id);
+      assert.deepEqual({ ...read, history: undefined }, { ...cleared, history: undefined });
+
+      await assert.rejects(
+        client.agentDeployments.create({ agent_id: agent.id, environment_id: staging.id }),
+        (error: unknown) => error instanceof PrefactorApiError && error.statusCode === 409,
+      );
+      await assert.rejects(
+        client.agentDeployments.update(created.id, { current_version_id: 'no-such-version' }),
+        (error: unknown) => error instanceof PrefactorValidationError && error.errors?.['details.current_version_id'] !== undefined,
+      );
+      assert.deepEqual(await client.agentDeployments.delete(other.id), other);
     });
 
     it('manages risk profiles and assigns one to an agent', async (t) => {

@@ -61,7 +61,10 @@ export type OperationName =
   | 'api_tokens/suspend'
   | 'api_tokens/activate'
   | 'api_tokens/revoke'
-  | 'api_tokens/delete';
+  | 'api_tokens/delete'
+  | 'agent_deployments/create'
+  | 'agent_deployments/update'
+  | 'agent_deployments/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

@@ -4,6 +4,7 @@ export type StoreTable =
   | 'risk_profiles'
   | 'agents'
   | 'deployments'
+  | 'deployment_versions'
   | 'agent_versions'
   | 'schema_versions'
   | 'tokens'

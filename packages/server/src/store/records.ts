@@ -75,6 +75,29 @@ export interface DeploymentRecord {
   updated_at: string;
 }
 
+/**
+ * One change of a deployment's current version: its first at creation, then each time a
+ * registration, an OTLP export or a PUT moved it. Changes at one instant (a deployment made and
+ * given its version in one registration) are one row holding the last.
+ */
+export interface DeploymentVersionRecord {
+  account_id: string;
+  deployment_id: string;
+  changed_at: string;
+  /** The version from then on; null when the change cleared it. */
+  version_id: string | null;
+  /** The token of the request that made the change; null for rows filled in by the migration. */
+  changed_by_token_id: string | null;
+}
+
+/** What refers to a deployment, so that it may not be deleted. */
+export interface DeploymentUse {
+  /** Whether any agent instance ran on it. */
+  instances: boolean;
+  /** Deployment-scoped tokens of it. */
+  tokens: number;
+}
+
 export interface AgentVersionRecord {
   id: string;
   account_id: string;

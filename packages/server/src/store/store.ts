@@ -53,6 +53,7 @@
  * - Unique keys: (account_id, id) on every table (risk_profiles too); tokens.token_hash; environments (account_id, name); agents (account_id,
  *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
  *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
+ *   deployment_versions (account_id, deployment_id, changed_at);
  *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
  *   their natural key, so concurrent registrations share one row instead of failing.
  * - A unique-key violation surfaces as `StoreConflictError`, a lost or unreachable database as
@@ -68,6 +69,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyClaim,
@@ -125,6 +128,10 @@ export interface ReadTx {
   getDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
   /** Deployments ordered by (inserted_at, id). */
   listDeployments(accountId: string): Promise<DeploymentRecord[]>;
+  /** The history of the deployment's current version, oldest change first. */
+  listDeploymentVersions(accountId: string, deploymentId: string): Promise<DeploymentVersionRecord[]>;
+  /** Whether instances ran on the deployment, and how many tokens are scoped to it. */
+  deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse>;
   getAgentVersion(accountId: string, id: string): Promise<AgentVersionRecord | undefined>;
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
   /** The agent's versions by (inserted_at, id). */
@@ -198,13 +205,35 @@ export interface WriteTx extends ReadTx {
   /** Writes every mutable field of the agent (name, description, labels, status, first_instance_at, updated_at). */
   updateAgent(row: AgentRecord): Promise<void>;
   /**
-   * Deletes the agent with what exists only for it: its deployments, the tokens scoped to them, its
-   * versions and schema versions. The caller has checked that it has no instances.
+   * Deletes the agent with what exists only for it: its deployments and their version histories,
+   * the tokens scoped to them, its versions and schema versions. The caller has checked that it has no instances.
    */
   deleteAgent(accountId: string, id: string): Promise<void>;
-  /** Inserts, or returns the existing deployment of (account_id, agent_id, environment_id). */
-  ensureDeployment(row: DeploymentRecord): Promise<DeploymentRecord>;
-  setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string): Promise<void>;
+  /**
+   * Inserts, or returns the existing deployment of (account_id, agent_id, environment_id); an
+   * existing one is held with a key-share lock (PostgreSQL) to the end of the transaction, so a
+   * concurrent `deleteDeployment` cannot miss what is made on it. An insert starts the deployment's
+   * version history with its `current_version_id` at `updated_at`, by `changedByTokenId`.
+   */
+  ensureDeployment(row: DeploymentRecord, changedByTokenId?: string | null): Promise<DeploymentRecord>;
+  /**
+   * Sets the deployment's current version when it is another (null clears it), with `updated_at`
+   * and a row of its version history at `updatedAt` (replacing one of the same instant); a version
+   * it already has changes nothing.
+   */
+  setDeploymentVersion(
+    accountId: string,
+    deploymentId: string,
+    versionId: string | null,
+    updatedAt: string,
+    changedByTokenId?: string | null,
+  ): Promise<void>;
+  /** Like `getDeployment`, and locks the row until the transaction ends (a change or delete). */
+  lockDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Like `getDeployment`, with a key-share lock to the end of the transaction: what is made on it cannot race its delete. */
+  lockDeploymentShared(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Deletes the deployment and its version history; the caller has checked `deploymentUse` under `lockDeployment`. */
+  deleteDeployment(accountId: string, id: string): Promise<void>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureAgentVersion(row: AgentVersionRecord): Promise<AgentVersionRecord>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */

@@ -32,7 +32,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
     });
     const { version: schemaVersion } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
     if (params.update_current_version !== false || deployment.current_version_id === null) {
-      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
+      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }
     const instance = newInstance(caller, {
       id: params.id ?? newId(caller.accountId),

@@ -289,6 +289,9 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   deleteAgent = refuse('deleteAgent');
   ensureDeployment = refuse('ensureDeployment');
   setDeploymentVersion = refuse('setDeploymentVersion');
+  lockDeployment = refuse('lockDeployment');
+  lockDeploymentShared = refuse('lockDeploymentShared');
+  deleteDeployment = refuse('deleteDeployment');
   ensureAgentVersion = refuse('ensureAgentVersion');
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');

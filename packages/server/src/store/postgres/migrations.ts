@@ -242,6 +242,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE tokens ALTER COLUMN updated_at SET NOT NULL;
   CREATE INDEX tokens_by_account ON tokens (account_id, inserted_at, id);
   `,
+  // Each change of a deployment's current version, kept by the store's deployment writes; a
+  // deployment made before starts its history with the version it has, as of its last update.
+  `
+  CREATE TABLE deployment_versions (
+    account_id TEXT COLLATE "C" NOT NULL,
+    deployment_id TEXT COLLATE "C" NOT NULL,
+    changed_at TEXT COLLATE "C" NOT NULL,
+    version_id TEXT COLLATE "C",
+    changed_by_token_id TEXT COLLATE "C",
+    PRIMARY KEY (account_id, deployment_id, changed_at)
+  );
+  INSERT INTO deployment_versions (account_id, deployment_id, changed_at, version_id, changed_by_token_id)
+    SELECT account_id, id, updated_at, current_version_id, NULL FROM deployments;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -5,6 +5,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyRecord,
@@ -24,6 +26,7 @@ import type {
 import type { StoreTable } from '../errors.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
@@ -84,6 +87,16 @@ export const READS = {
   ),
   deployment: byId('deployments'),
   deployments: statement('deployments', 'deployments_of_account', 'SELECT * FROM deployments WHERE account_id = $1 ORDER BY inserted_at, id'),
+  deploymentVersions: statement(
+    'deployment_versions',
+    'deployment_versions',
+    deploymentVersionsSql((n) => `$${n}`),
+  ),
+  deploymentUse: statement(
+    'deployments',
+    'deployment_use',
+    deploymentUseSql((n) => `$${n}`),
+  ),
   agentVersion: byId('agent_versions'),
   schemaVersion: byId('schema_versions'),
   instance: byId('agent_instances'),
@@ -255,6 +268,19 @@ export class PostgresReadTx implements ReadTx {
   }
   listDeployments(accountId: string) {
     return this.sql.rows<DeploymentRecord>(READS.deployments, [accountId]);
+  }
+  listDeploymentVersions(accountId: string, deploymentId: string) {
+    return this.sql.rows<DeploymentVersionRecord>(READS.deploymentVersions, [accountId, deploymentId]);
+  }
+  async deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse> {
+    const use = await this.sql.first<DeploymentUse>(READS.deploymentUse, [
+      accountId,
+      deployment.environment_id,
+      deployment.id,
+      accountId,
+      deployment.id,
+    ]);
+    return use ?? { instances: false, tokens: 0 };
   }
   getAgentVersion(accountId: string, id: string) {
     return this.sql.first<AgentVersionRecord>(READS.agentVersion, [accountId, id]);

@@ -261,6 +261,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE tokens SET updated_at = inserted_at;
   CREATE INDEX tokens_by_account ON tokens (account_id, inserted_at, id);
   `,
+  // Each change of a deployment's current version, kept by the store's deployment writes; a
+  // deployment made before starts its history with the version it has, as of its last update.
+  `
+  CREATE TABLE deployment_versions (
+    account_id TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    version_id TEXT,
+    changed_by_token_id TEXT,
+    PRIMARY KEY (account_id, deployment_id, changed_at)
+  );
+  INSERT INTO deployment_versions (account_id, deployment_id, changed_at, version_id, changed_by_token_id)
+    SELECT account_id, id, updated_at, current_version_id, NULL FROM deployments;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -6,6 +6,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyRecord,
@@ -24,6 +26,7 @@ import type {
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
@@ -65,6 +68,8 @@ export class ReadStatements {
   readonly #db: Database;
   readonly deployment: Statement;
   readonly deployments: Statement;
+  readonly deploymentVersions: Statement;
+  readonly deploymentUse: Statement;
   readonly agentVersion: Statement;
   readonly schemaVersion: Statement;
   readonly instance: Statement;
@@ -141,6 +146,8 @@ export class ReadStatements {
     this.#db = db;
     this.deployment = byId('deployments');
     this.deployments = db.prepare('SELECT * FROM deployments WHERE account_id = ? ORDER BY inserted_at, id');
+    this.deploymentVersions = db.prepare(deploymentVersionsSql(() => '?'));
+    this.deploymentUse = db.prepare(deploymentUseSql(() => '?'));
     this.agentVersion = byId('agent_versions');
     this.schemaVersion = byId('schema_versions');
     this.instance = byId('agent_instances');
@@ -231,6 +238,16 @@ export class SqliteReadTx implements ReadTx {
   }
   async listDeployments(accountId: string) {
     return this.q.deployments.all(accountId) as DeploymentRecord[];
+  }
+  async listDeploymentVersions(accountId: string, deploymentId: string) {
+    return this.q.deploymentVersions.all(accountId, deploymentId) as DeploymentVersionRecord[];
+  }
+  async deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse> {
+    const use = this.q.deploymentUse.get(accountId, deployment.environment_id, deployment.id, accountId, deployment.id) as {
+      instances: number;
+      tokens: number;
+    };
+    return { instances: use.instances === 1, tokens: use.tokens };
   }
   async getAgentVersion(accountId: string, id: string) {
     return this.q.agentVersion.get(accountId, id) as AgentVersionRecord | undefined;

@@ -17,6 +17,7 @@ import type {
   TokenStatus,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
@@ -47,6 +48,8 @@ export class WriteStatements {
   readonly insertDeployment: Statement;
   readonly deploymentByKey: Statement;
   readonly setDeploymentVersion: Statement;
+  readonly upsertDeploymentVersion: Statement;
+  readonly deleteDeployment: Statement[];
   readonly insertAgentVersion: Statement;
   readonly agentVersionByExternal: Statement;
   readonly insertSchemaVersion: Statement;
@@ -82,7 +85,12 @@ export class WriteStatements {
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
     this.insertDeployment = insertInto(db, 'deployments', 'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING');
     this.deploymentByKey = db.prepare('SELECT * FROM deployments WHERE account_id = ? AND agent_id = ? AND environment_id = ?');
-    this.setDeploymentVersion = db.prepare('UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ?');
+    // Only when the version is another: a registration that repeats the version leaves no history row.
+    this.setDeploymentVersion = db.prepare(
+      'UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ? AND current_version_id IS NOT ?',
+    );
+    this.upsertDeploymentVersion = db.prepare(deploymentVersionUpsertSql(() => '?'));
+    this.deleteDeployment = deploymentDeletionSql(() => '?').map((text) => db.prepare(text));
     this.insertAgentVersion = insertInto(
       db,
       'agent_versions',
@@ -222,12 +230,32 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async deleteAgent(accountId: string, id: string) {
     for (const statement of this.#w.deleteAgent) statement.run(accountId, id);
   }
-  async ensureDeployment(row: DeploymentRecord) {
-    if (insert('deployments', this.#w.insertDeployment, row).changes === 1) return row;
+  async ensureDeployment(row: DeploymentRecord, changedByTokenId: string | null = null) {
+    if (insert('deployments', this.#w.insertDeployment, row).changes === 1) {
+      this.#w.upsertDeploymentVersion.run(row.account_id, row.id, row.updated_at, row.current_version_id, changedByTokenId);
+      return row;
+    }
     return this.#w.deploymentByKey.get(row.account_id, row.agent_id, row.environment_id) as DeploymentRecord;
   }
-  async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
-    this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId);
+  async setDeploymentVersion(
+    accountId: string,
+    deploymentId: string,
+    versionId: string | null,
+    updatedAt: string,
+    changedByTokenId: string | null = null,
+  ) {
+    if (this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId, versionId).changes === 0) return;
+    this.#w.upsertDeploymentVersion.run(accountId, deploymentId, updatedAt, versionId, changedByTokenId);
+  }
+  // SQLite writers are serialized: a read is as good as a lock.
+  async lockDeployment(accountId: string, id: string) {
+    return this.getDeployment(accountId, id);
+  }
+  async lockDeploymentShared(accountId: string, id: string) {
+    return this.getDeployment(accountId, id);
+  }
+  async deleteDeployment(accountId: string, id: string) {
+    for (const statement of this.#w.deleteDeployment) statement.run(accountId, id);
   }
   async ensureAgentVersion(row: AgentVersionRecord) {
     if (insert('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
