@@ -320,7 +320,7 @@ for (const engine of ENGINES) {
         idempotency_key: 'delete-tokened',
       });
       assert.equal(withToken.status, 409, withToken.text);
-      assert.match(withToken.body.message, /holds 1 deployment-scoped token and cannot be deleted.*revoke its tokens/);
+      assert.match(withToken.body.message, /holds 1 deployment-scoped token and cannot be deleted.*delete its tokens/);
       assert.deepEqual(await stored(server, account.accountId), before);
 
       // Deleting the agent takes its deployments' histories with them.

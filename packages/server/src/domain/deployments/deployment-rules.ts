@@ -43,6 +43,6 @@ export async function assertDeploymentUnused(tx: ReadTx, deployment: DeploymentR
   ].join(' and ');
   throw invalidAction(
     `agent deployment ${deployment.id} holds ${held} and cannot be deleted, as they would refer to a deployment that no longer exists; ` +
-      `${tokens > 0 ? 'revoke its tokens, and ' : ''}${instances ? 'let retention purge its finished instances first, ' : ''}or keep it (clear its version with PUT /api/v1/agent_deployment/{id} and current_version_id: null)`,
+      `${tokens > 0 ? 'delete its tokens (DELETE /api/v1/api_token/{id}; a revoked token is still kept until deleted), and ' : ''}${instances ? 'let retention purge its finished instances first, ' : ''}or keep it (clear its version with PUT /api/v1/agent_deployment/{id} and current_version_id: null)`,
   );
 }
