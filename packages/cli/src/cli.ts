@@ -11,6 +11,7 @@ import { backupCommand } from './commands/backup.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { riskProfilesCommand } from './commands/risk-profiles.js';
+import { setupCommand } from './commands/setup.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -26,7 +27,8 @@ const program = new Command('agentspan')
   .addCommand(purgeCommand())
   .addCommand(backupCommand())
   .addCommand(exportCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(setupCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();
