@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { createAccount, openSqliteStore } from '@agentspan/server';
+import { createAccount, createToken, openSqliteStore } from '@agentspan/server';
 import { startServe, type ServeProcess } from '../../packages/cli/test/agentspan-process.js';
 import { CHROMIUM_PATH, launchChromium } from './chromium.js';
 
@@ -20,7 +20,9 @@ describe('/cli/connect in Chromium: a token made for the command line', { skip: 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'agentspan-connect-'));
     const store = await openSqliteStore({ dataDir: dir });
-    token = (await createAccount(store, { name: 'connect' })).token;
+    // Making tokens takes an account-scoped one (the account's own is scoped to its first deployment).
+    const { accountId } = await createAccount(store, { name: 'connect' });
+    token = await createToken(store, { scope: 'account', accountId });
     await store.close();
     serve = await startServe(['--data-dir', dir]);
     const client = new PrefactorHttpClient({ apiUrl: serve.url, apiToken: token });
@@ -50,10 +52,10 @@ describe('/cli/connect in Chromium: a token made for the command line', { skip: 
   it('makes a deployment token for an agent × environment, shown once, that registers runs of that agent', async () => {
     const page = await connectPage();
     await page.getByLabel('Agent', { exact: true }).selectOption(agentId);
-    const environment = await page.getByLabel('Environment').inputValue();
+    const environment = await page.getByLabel('Environment', { exact: true }).inputValue();
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = await page.getByTestId('issued-token').innerText();
-    assert.match(await page.locator('.issued').innerText(), /For support-bot in development\. Copy it now: it cannot be shown again\./);
+    assert.match(await page.locator('.issued').innerText(), /For support-bot in default\. Copy it now: it cannot be shown again\./);
 
     const agentClient = new PrefactorHttpClient({ apiUrl: serve.url, apiToken: secret });
     const run = await agentClient.agentInstances.register({ agent_version: { name: 'v1' }, agent_schema_version: { external_identifier: 's1' } });
@@ -86,7 +88,7 @@ describe('/cli/connect in Chromium: a token made for the command line', { skip: 
     const spare = await client.environments.create({ name: 'spare', purpose: 'testing' });
     await page.reload();
     await page.getByRole('heading', { name: 'Connect a command line' }).waitFor();
-    await page.getByLabel('Environment').selectOption(spare.id);
+    await page.getByLabel('Environment', { exact: true }).selectOption(spare.id);
     await client.environments.delete(spare.id);
     await client.close();
     await page.getByRole('button', { name: 'Create token' }).click();

@@ -18,8 +18,11 @@ describe('agentspan setup <agent>: a deployment token as the variables the SDKs 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'agentspan-setup-'));
     serve = await startServe(['--data-dir', dir]);
-    env = { PREFACTOR_API_URL: serve.url, PREFACTOR_API_TOKEN: serve.firstToken! };
-    client = new PrefactorHttpClient({ apiUrl: serve.url, apiToken: serve.firstToken! });
+    // The token serve prints is scoped to one deployment; setup makes tokens, which takes an account-scoped one.
+    const issued = await runAgentspan(['tokens', 'create', '--data-dir', dir, '--scope', 'account']);
+    assert.equal(issued.code, 0, issued.stderr);
+    env = { PREFACTOR_API_URL: serve.url, PREFACTOR_API_TOKEN: issued.stdout.trim() };
+    client = new PrefactorHttpClient({ apiUrl: serve.url, apiToken: issued.stdout.trim() });
   });
 
   after(async () => {

@@ -99,7 +99,7 @@ export const api = {
     return (await request<{ summaries: Named[] }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100')).summaries;
   },
   async environments(): Promise<Named[]> {
-    return (await request<{ details: Named[] }>('GET', '/api/v1/environment')).details;
+    return (await request<{ summaries: Named[] }>('GET', '/api/v1/environment?pagination[page_size]=100')).summaries;
   },
   /** Issues a token and answers its secret, which the server cannot show again. */
   async createToken(details: TokenRequest): Promise<string> {
