@@ -7,7 +7,13 @@ import { PrefactorHttpClient } from '@agentspan/client';
 import { runAgentspan, startServe, type ServeProcess } from './agentspan-process.js';
 
 /** The lines `prefactor setup` prints, parsed. */
-const variables = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+const variables = (stdout: string) =>
+  Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+  );
 
 describe('agentspan setup <agent>: a deployment token as the variables the SDKs read', () => {
   let dir: string;

@@ -102,7 +102,17 @@ for (const source of ENGINES) {
       assert.match(text.split('\n')[0]!, /^\{"type":"agentspan-export","version":1,"exported_at":"\d{4}-.*Z"\}$/);
       assertDependencyOrder(text);
       const kinds = rowsOf(text).map((line) => (JSON.parse(line) as { type: string }).type);
-      for (const kind of ['account', 'environment', 'risk_profile', 'agent', 'agent_version', 'schema_version', 'deployment', 'deployment_version', 'token'])
+      for (const kind of [
+        'account',
+        'environment',
+        'risk_profile',
+        'agent',
+        'agent_version',
+        'schema_version',
+        'deployment',
+        'deployment_version',
+        'token',
+      ])
         assert.ok(kinds.includes(kind), kind);
       assert.equal(kinds.filter((k) => k === 'agent_instance').length, 2);
       assert.equal(kinds.filter((k) => k === 'span').length, 7);
