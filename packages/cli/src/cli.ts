@@ -10,6 +10,8 @@ import { purgeCommand } from './commands/purge.js';
 import { backupCommand } from './commands/backup.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { riskProfilesCommand } from './commands/risk-profiles.js';
+import { setupCommand } from './commands/setup.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -20,11 +22,13 @@ const program = new Command('agentspan')
   .addCommand(demoCommand())
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
+  .addCommand(riskProfilesCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
   .addCommand(backupCommand())
   .addCommand(exportCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(setupCommand());
 
 for (const command of program.commands.concat(program.commands.flatMap((c) => c.commands))) {
   command.showHelpAfterError('(add --help for usage)').exitOverride();

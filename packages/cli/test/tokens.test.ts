@@ -44,7 +44,17 @@ describe('agentspan tokens list and revoke on SQLite, while the server runs', ()
       tokens.map((t) => t.scope),
       ['deployment', 'account'],
     );
-    assert.deepEqual(Object.keys(tokens[0]!).sort(), ['account_id', 'created_at', 'deployment_id', 'id', 'last_used_at', 'scope']);
+    assert.deepEqual(Object.keys(tokens[0]!).sort(), [
+      'account_id',
+      'created_at',
+      'deployment_id',
+      'expires_at',
+      'id',
+      'last_used_at',
+      'scope',
+      'status',
+    ]);
+    assert.deepEqual([tokens[1]!.status, tokens[1]!.expires_at], ['active', null]);
     assert.equal(tokens[1]!.last_used_at, null);
 
     assert.equal(await ping(server, second), 200);
@@ -54,21 +64,56 @@ describe('agentspan tokens list and revoke on SQLite, while the server runs', ()
     assert.ok(Date.now() - Date.parse(used) < 60_000, used);
 
     const table = await runAgentspan(['tokens', 'list', '--data-dir', dir]);
-    assert.match(table.stdout, /ID\s+SCOPE\s+DEPLOYMENT\s+CREATED \(UTC\)\s+LAST USED \(UTC\)/);
-    assert.match(table.stdout, new RegExp(`${tokens[1]!.id as string}\\s+account\\s+-\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}`));
+    assert.match(table.stdout, /ID\s+SCOPE\s+DEPLOYMENT\s+STATUS\s+EXPIRES \(UTC\)\s+CREATED \(UTC\)\s+LAST USED \(UTC\)/);
+    assert.match(
+      table.stdout,
+      new RegExp(`${tokens[1]!.id as string}\\s+account\\s+-\\s+active\\s+never\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}`),
+    );
     for (const output of [table.stdout, JSON.stringify(tokens)]) {
       for (const secret of [first, second]) assert.equal(output.includes(secret), false);
       assert.doesNotMatch(output, /[0-9a-f]{64}/, 'no token hash either');
     }
   });
 
-  it('revokes a token the running server has cached: its next request is refused at once', async () => {
+  it('suspends and activates a token the running server has cached, at once; creates tokens that expire', async () => {
+    const created = await runAgentspan(['tokens', 'create', '--data-dir', dir, '--scope', 'account', '--expires-in', '30d']);
+    assert.equal(created.code, 0, created.stderr);
+    const token = created.stdout.trim();
+    assert.equal(await ping(server, token), 200);
+    const listedToken = (await listJson(['--data-dir', dir])).at(-1)!;
+    const expires = Date.parse(listedToken.expires_at as string) - Date.now();
+    assert.ok(expires > 29 * 86_400_000 && expires <= 30 * 86_400_000, String(listedToken.expires_at));
+    const id = listedToken.id as string;
+    const suspended = await runAgentspan(['tokens', 'suspend', id, '--data-dir', dir]);
+    assert.equal(suspended.code, 0, suspended.stderr);
+    assert.match(suspended.stdout, new RegExp(`suspended account-scoped token ${id}`));
+    assert.equal(await ping(server, token), 401);
+    assert.equal((await listJson(['--data-dir', dir])).at(-1)!.status, 'suspended');
+    const activated = await runAgentspan(['tokens', 'activate', id, '--data-dir', dir]);
+    assert.equal(activated.code, 0, activated.stderr);
+    assert.equal(await ping(server, token), 200);
+
+    const past = await runAgentspan(['tokens', 'create', '--data-dir', dir, '--expires-at', '2001-01-01T00:00:00Z']);
+    assert.equal(past.code, 1);
+    assert.match(past.stderr, /is past; give a future time/);
+    const wrong = await runAgentspan(['tokens', 'create', '--data-dir', dir, '--expires-in', 'soon']);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /expected a duration such as 90m, 12h or 30d/);
+  });
+
+  it('revokes a token the running server has cached: its next request is refused at once, for good', async () => {
     assert.equal(await ping(server, first), 200);
     const [deployment] = await listJson(['--data-dir', dir]);
     const revoked = await runAgentspan(['tokens', 'revoke', deployment!.id as string, '--data-dir', dir]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.match(revoked.stdout, new RegExp(`revoked deployment-scoped token ${deployment!.id as string}`));
     assert.equal(await ping(server, first), 401);
+    assert.equal((await listJson(['--data-dir', dir])).find((t) => t.id === deployment!.id)!.status, 'revoked');
+    const activate = await runAgentspan(['tokens', 'activate', deployment!.id as string, '--data-dir', dir]);
+    assert.equal(activate.code, 1);
+    assert.match(activate.stderr, /was revoked, which is final/);
+    const deleted = await runAgentspan(['tokens', 'delete', deployment!.id as string, '--data-dir', dir]);
+    assert.equal(deleted.code, 0, deleted.stderr);
     assert.equal(
       (await listJson(['--data-dir', dir])).some((t) => t.id === deployment!.id),
       false,

@@ -36,7 +36,7 @@ describe('agentspan export and import', () => {
     const out = await exported(['--data-dir', source]);
     assert.match(
       out.stderr,
-      /^exported 1 account, 1 environment, 1 agent, 1 agent_version, 1 schema_version, 1 deployment, 2 tokens, 2 agent_instances, 6 spans\n$/,
+      /^exported 1 account, 1 environment, 1 agent, 1 agent_version, 1 schema_version, 1 deployment, 2 deployment_versions, 2 tokens, 2 agent_instances, 6 spans\n$/,
     );
     const file = join(scratch.fresh(), 'export.ndjson');
     await writeFileDeep(file, out.stdout);
@@ -44,9 +44,9 @@ describe('agentspan export and import', () => {
     const target = scratch.fresh();
     const first = await runAgentspan(['import', file, '--data-dir', target]);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /^imported 1 account, .*2 agent_instances, 6 spans into SQLite in .*; 0 of 16 rows were already there\n$/);
+    assert.match(first.stdout, /^imported 1 account, .*2 agent_instances, 6 spans into SQLite in .*; 0 of 18 rows were already there\n$/);
     const second = await runAgentspan(['import', file, '--data-dir', target]);
-    assert.match(second.stdout, /; 16 of 16 rows were already there\n$/);
+    assert.match(second.stdout, /; 18 of 18 rows were already there\n$/);
     assert.deepEqual(rows((await exported(['--data-dir', target])).stdout), rows(out.stdout));
   });
 
@@ -84,7 +84,7 @@ describePostgres('agentspan export and import across engines', (url) => {
       const fromPostgres = (await exported(['--database-url', databaseUrl])).stdout;
       assert.deepEqual(rows(fromPostgres), rows(original));
       const again = await runAgentspan(['import', file, '--database-url', databaseUrl]);
-      assert.match(again.stdout, /; 16 of 16 rows were already there/);
+      assert.match(again.stdout, /; 18 of 18 rows were already there/);
 
       const back = join(scratch.fresh(), 'back.ndjson');
       await writeFileDeep(back, fromPostgres);

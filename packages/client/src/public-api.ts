@@ -35,7 +35,23 @@ export type {
   ListEnvironmentsParams,
   UpdateEnvironmentParams,
 } from './resources/environments.js';
+export type {
+  CreateRiskProfileParams,
+  ListRiskProfilesParams,
+  RiskProfileActionParams,
+  RiskProfiles,
+  UpdateRiskProfileParams,
+} from './resources/risk-profiles.js';
+export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
+export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
+export type {
+  AgentDeploymentActionParams,
+  AgentDeployments,
+  CreateAgentDeploymentParams,
+  ListAgentDeploymentsParams,
+  UpdateAgentDeploymentParams,
+} from './resources/agent-deployments.js';
 export type { AgentSpans } from './resources/agent-spans.js';
 export type { AgentInstances } from './resources/agent-instances.js';
 export type { Agents } from './resources/agents.js';
@@ -46,6 +62,10 @@ export { FetchTransport, type FetchTransportOptions } from './transport/fetch-tr
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
 export {
+  DATA_ACTIONS,
+  DATA_CATEGORIES,
+  DATA_CATEGORY_GROUPS,
+  RISK_LEVELS,
   ENVIRONMENT_PURPOSES,
   MAX_BULK_ITEMS,
   AGENT_STATUSES,
@@ -55,6 +75,8 @@ export {
   SPAN_STATUSES,
   isFinishStatus,
   isOpenStatus,
+  dataRiskProblems,
+  type DataRiskProblem,
 } from '@agentspan/protocol';
 export type {
   Agent,
@@ -86,5 +108,23 @@ export type {
   Environment,
   EnvironmentPurpose,
   EnvironmentSortField,
+  RiskProfile,
+  RiskProfileSortField,
+  RiskThresholds,
+  CategorySetting,
+  ActionSetting,
+  CategorySettingsInput,
+  ActionSettingsInput,
+  DataCategory,
+  DataAction,
+  ApiToken,
+  ApiTokenScope,
+  ApiTokenSortField,
+  ApiTokenStatus,
+  AgentDeployment,
+  AgentDeploymentSortField,
+  AgentDeploymentVersionChange,
+  AgentDeploymentWithHistory,
   SortDirection,
+  DataRiskDeclaration,
 } from '@agentspan/protocol';

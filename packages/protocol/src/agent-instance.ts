@@ -19,6 +19,7 @@ import {
   TimestampInput,
 } from './common.js';
 import { SPAN_STATUSES } from './statuses.js';
+import { DataRiskDeclaration } from './data-risk.js';
 import { CursorPagination, Success } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
 
@@ -98,7 +99,7 @@ export const SpanTypeSchema = Type.Object({
   description: OptionalNullable(Type.String()),
   template: OptionalNullable(Type.String()),
   result_template: OptionalNullable(Type.String()),
-  data_risk: OptionalNullable(JsonObject),
+  data_risk: OptionalNullable(DataRiskDeclaration),
 });
 export type SpanTypeSchema = Static<typeof SpanTypeSchema>;
 
@@ -108,7 +109,7 @@ export const QualitySchema = Type.Object({
   title: OptionalNullable(Type.String()),
   description: OptionalNullable(Type.String()),
   template: OptionalNullable(Type.String()),
-  data_risk: OptionalNullable(JsonObject),
+  data_risk: OptionalNullable(DataRiskDeclaration),
 });
 export type QualitySchema = Static<typeof QualitySchema>;
 
@@ -121,7 +122,7 @@ export const SingleQualitySchema = Type.Object({
   title: OptionalNullable(Type.String()),
   description: OptionalNullable(Type.String()),
   template: OptionalNullable(Type.String()),
-  data_risk: OptionalNullable(JsonObject),
+  data_risk: OptionalNullable(DataRiskDeclaration),
 });
 export type SingleQualitySchema = Static<typeof SingleQualitySchema>;
 

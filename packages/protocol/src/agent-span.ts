@@ -29,6 +29,11 @@ export const AgentSpan = Type.Object({
   schema_name: Type.String(),
   schema_title: Nullable(Type.String()),
   status: InstanceStatusSchema,
+  /**
+   * Present only on a span stored unchecked: a schema its span type declares did not compile (see
+   * the schema version's `*_schema_validation`), so its payloads were not validated.
+   */
+  schema_validation: Type.Optional(Type.Literal('unvalidated')),
   payload: JsonObject,
   result_payload: Nullable(JsonObject),
   summary: Nullable(Type.String()),

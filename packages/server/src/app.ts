@@ -16,7 +16,11 @@ import { agentSpanRoutes } from './routes/agent-spans.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
+import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+import { riskProfileRoutes } from './routes/risk-profiles.js';
+import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
+import { agentDeploymentRoutes } from './routes/agent-deployments.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
 import { eventRoutes } from './routes/events.js';
 import { viewerRoutes } from './routes/viewer.js';
@@ -146,7 +150,11 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentSpanRoutes(api, domain);
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
+      riskProfileRoutes(api, domain);
+      apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
+      agentSchemaVersionRoutes(api, domain);
+      agentDeploymentRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

@@ -43,6 +43,14 @@ async function registered(server: Server, account: Account, agentId: string, ext
   return reply.body.details.id;
 }
 
+/** A risk profile of the account under a chosen id: an agent's risk_profile_id must name one. */
+async function riskProfile(server: Server, account: Account, id: string): Promise<void> {
+  const reply = await call(server, account.accountToken, 'POST', '/api/v1/risk_profile', {
+    details: { id, name: id, thresholds: { medium: 10, high: 20, critical: 30 } },
+  });
+  if (reply.status !== 201) throw new Error(`create risk profile failed: ${reply.status} ${reply.text}`);
+}
+
 const show = (server: Server, token: string, query: string) => call(server, token, 'GET', `/api/v1/agent/show?${query}`);
 
 for (const engine of ENGINES) {
@@ -53,6 +61,7 @@ for (const engine of ENGINES) {
 
     it('creates an agent with an account-scoped token (Python body) and gets it, pending until its first instance', async () => {
       const account = await newAccount(server);
+      await riskProfile(server, account, 'risk-low');
       const body = {
         details: {
           name: 'Triage bot',
@@ -144,6 +153,7 @@ for (const engine of ENGINES) {
 
     it("sorts by the Python client's sorting values and filters by owner, team and risk profile", async () => {
       const account = await newAccount(server);
+      for (const id of ['r1', 'r2']) await riskProfile(server, account, id);
       const made = [];
       for (const [name, team, owner, risk] of [
         ['delta', 'red', 'p1', 'r1'],
@@ -232,6 +242,7 @@ for (const engine of ENGINES) {
 
     it('updates only the fields named, clears a label with null, and refuses external_identifier, storing nothing refused', async () => {
       const account = await newAccount(server);
+      await riskProfile(server, account, 'r9');
       const agent = await newAgent(server, account, {
         name: 'Writer',
         description: 'drafts',

@@ -169,18 +169,69 @@ for (const engine of ENGINES) {
       assert.deepEqual(await snapshot(server, account.accountId, [instanceId]), before);
     });
 
-    it('refuses to register a schema that is not valid JSON Schema, naming where it is', async () => {
+    it('stores a schema that is not valid JSON Schema, marked invalid, and its spans unvalidated', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account, {
+        schema: {
+          external_identifier: 'broken',
+          span_type_schemas: [
+            { name: 'a', params_schema: { type: 'no-such-type' } },
+            { name: 'b', params_schema: { type: 'object', required: ['q'] } },
+          ],
+        },
+      });
+      const listed = await call(server, account.accountToken, 'GET', `/api/v1/agent_schema_version?agent_id=${account.agentId}`);
+      const types = listed.body.details[0].span_type_schemas;
+      assert.equal(types.a.params_schema_validation.status, 'invalid');
+      assert.match(types.a.params_schema_validation.message, /must be equal to one of the allowed values/);
+      assert.deepEqual(types.b.params_schema_validation, { status: 'valid', message: null });
+      // Spans of the broken type are stored as sent and say they went unchecked; the other type still validates.
+      const unchecked = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'a', status: 'active', payload: { any: 1 } });
+      assert.equal(unchecked.status, 201, unchecked.text);
+      assert.equal(unchecked.body.details.schema_validation, 'unvalidated');
+      const read = await call(server, account.token, 'GET', `/api/v1/agent_spans/${unchecked.body.details.id}`);
+      assert.deepEqual(read.body.details, unchecked.body.details);
+      const refused = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'b', status: 'active', payload: {} });
+      assert.deepEqual(refused.body.errors, { 'payload.q': ['is required'] });
+      const checked = await createSpan(server, account, { agent_instance_id: instanceId, schema_name: 'b', status: 'active', payload: { q: 1 } });
+      assert.equal(checked.status, 201, checked.text);
+      assert.equal('schema_validation' in checked.body.details, false);
+    });
+
+    it('refuses a document whose span types or quality schemas repeat a name, naming the entry', async () => {
       const account = await newAccount(server);
       const before = await snapshot(server, account.accountId);
-      const versionsBefore = await server.store.read((tx) => tx.getDeployment(account.accountId, account.deploymentId));
-      const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
-        agent_version: { name: 'x' },
-        agent_schema_version: { span_type_schemas: [{ name: 'a', params_schema: { type: 'no-such-type' } }] },
-      });
-      assert.equal(reply.status, 422);
-      assert.match(reply.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0], /is not a valid JSON Schema/);
+      const versionsBefore = await server.store.read((tx) => tx.listSchemaVersions(account.accountId, account.agentId));
+      const schema = { type: 'object' };
+      for (const [document, field] of [
+        [
+          {
+            span_type_schemas: [
+              { name: 'a', params_schema: schema },
+              { name: 'a', params_schema: schema },
+            ],
+          },
+          'span_type_schemas[1].name',
+        ],
+        [
+          {
+            quality_schemas: [
+              { name: 'q', schema },
+              { name: 'q', schema },
+            ],
+          },
+          'quality_schemas[1].name',
+        ],
+      ] as const) {
+        const reply = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
+          agent_version: { name: 'x' },
+          agent_schema_version: document,
+        });
+        assert.equal(reply.status, 422, reply.text);
+        assert.match(reply.body.errors[`agent_schema_version.${field}`][0], /repeats the name of .*\[0\]/);
+      }
       assert.deepEqual(await snapshot(server, account.accountId), before);
-      assert.deepEqual(await server.store.read((tx) => tx.getDeployment(account.accountId, account.deploymentId)), versionsBefore);
+      assert.deepEqual(await server.store.read((tx) => tx.listSchemaVersions(account.accountId, account.agentId)), versionsBefore);
     });
   });
 }

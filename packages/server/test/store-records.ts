@@ -79,5 +79,6 @@ export function spanRow(accountId: string, id: string, startedAt: string, status
     finished_at: null,
     inserted_at: startedAt,
     updated_at: startedAt,
+    schema_validation: null,
   };
 }

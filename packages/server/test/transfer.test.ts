@@ -53,7 +53,7 @@ async function instanceWithLateParent(server: Server, account: Account) {
 function assertDependencyOrder(text: string) {
   const seen = new Set<string>();
   const lines = rowsOf(text).map((line) => JSON.parse(line) as Record<string, string | null>);
-  const order = ['account', 'environment', 'agent', 'agent_version', 'schema_version', 'deployment', 'token'];
+  const order = ['account', 'environment', 'risk_profile', 'agent', 'agent_version', 'schema_version', 'deployment', 'deployment_version', 'token'];
   let rank = 0;
   for (const line of lines) {
     const kind = line.type!;
@@ -84,6 +84,16 @@ for (const source of ENGINES) {
       assert.equal((await call(server, account.token, 'POST', `/api/v1/agent_instance/${lateParent}/finish`, {})).status, 200);
       const staging = { details: { name: 'staging', purpose: 'staging', description: 'pre-release' } };
       assert.equal((await call(server, account.accountToken, 'POST', '/api/v1/environment', staging)).status, 201);
+      // A risk profile, archived, still assigned to the agent: profiles travel, and before the agents naming them.
+      const profile = {
+        details: { id: 'strict', name: 'Strict', thresholds: { medium: 1, high: 2, critical: 3 }, categories: { minors_data: { weight: 9 } } },
+      };
+      assert.equal((await call(server, account.accountToken, 'POST', '/api/v1/risk_profile', profile)).status, 201);
+      const assigned = await call(server, account.accountToken, 'PUT', `/api/v1/agent/${account.agentId}`, {
+        details: { risk_profile_id: 'strict' },
+      });
+      assert.equal(assigned.status, 200, assigned.text);
+      assert.equal((await call(server, account.accountToken, 'DELETE', '/api/v1/risk_profile/strict')).status, 200);
     });
     after(() => server.close());
 
@@ -92,7 +102,7 @@ for (const source of ENGINES) {
       assert.match(text.split('\n')[0]!, /^\{"type":"agentspan-export","version":1,"exported_at":"\d{4}-.*Z"\}$/);
       assertDependencyOrder(text);
       const kinds = rowsOf(text).map((line) => (JSON.parse(line) as { type: string }).type);
-      for (const kind of ['account', 'environment', 'agent', 'agent_version', 'schema_version', 'deployment', 'token'])
+      for (const kind of ['account', 'environment', 'risk_profile', 'agent', 'agent_version', 'schema_version', 'deployment', 'deployment_version', 'token'])
         assert.ok(kinds.includes(kind), kind);
       assert.equal(kinds.filter((k) => k === 'agent_instance').length, 2);
       assert.equal(kinds.filter((k) => k === 'span').length, 7);
@@ -174,6 +184,10 @@ for (const source of ENGINES) {
           assert.equal(first.present, 0);
           assert.equal(first.inserted.span, 7);
           assert.equal(first.inserted.agent_instance, 2);
+          const deployment = account.deploymentId;
+          const history = await server.store.read((tx) => tx.listDeploymentVersions(account.accountId, deployment));
+          assert.ok(history.length >= 2, 'the bootstrap deployment was made, then moved to a version');
+          assert.deepEqual(await store.read((tx) => tx.listDeploymentVersions(account.accountId, deployment)), history);
           const copied = await exportText(store);
           assert.deepEqual(rowsOf(copied), rowsOf(original));
           assert.deepEqual(await store.read((tx) => tx.spanCounts(account.accountId, old)), { active: 3 });

@@ -67,18 +67,26 @@ for (const engine of ENGINES) {
       assert.equal(ok.status, 201);
     });
 
-    it('refuses at registration a pattern RE2 cannot run (lookahead), naming the schema', async () => {
+    it('marks at registration a pattern RE2 cannot run (lookahead) invalid, saying why, and stores its spans unvalidated', async () => {
       const account = await newAccount(server);
       const params_schema = { type: 'object', properties: { q: { type: 'string', pattern: '^(?=a)a$' } } };
-      const refused = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
+      const registered = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
         agent_version: { name: 'v' },
         agent_schema_version: { external_identifier: 'lookahead', span_type_schemas: [{ name: 't', params_schema }] },
       });
-      assert.equal(refused.status, 422);
+      assert.equal(registered.status, 201, registered.text);
+      const listed = await call(server, account.accountToken, 'GET', `/api/v1/agent_schema_version?agent_id=${account.agentId}`);
+      const validation = listed.body.details[0].span_type_schemas.t.params_schema_validation;
+      assert.equal(validation.status, 'invalid');
       assert.match(
-        refused.body.errors['agent_schema_version.span_type_schemas[0].params_schema'][0],
-        /is not a valid JSON Schema: error parsing regexp: invalid or unsupported Perl syntax: `\(\?=` \(patterns run on RE2, in linear time: no lookahead/,
+        validation.message,
+        /^error parsing regexp: invalid or unsupported Perl syntax: `\(\?=` \(patterns run on RE2, in linear time: no lookahead/,
       );
+      const span = await call(server, account.token, 'POST', '/api/v1/agent_spans', {
+        details: { agent_instance_id: registered.body.details.id, schema_name: 't', status: 'active', payload: { q: 'b' } },
+      });
+      assert.equal(span.status, 201, span.text);
+      assert.equal(span.body.details.schema_validation, 'unvalidated');
     });
   });
 }

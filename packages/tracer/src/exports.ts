@@ -5,3 +5,4 @@ export { Tracer, type DeliveryReport, type FlushOptions, type ShutdownOptions, t
 export type { DeliveryStats } from './bulk-sender.js';
 export type { ErrorPayload } from './error-payload.js';
 export { TRACER_DEFAULTS, TracerConfigError, type Payload, type SpanTypeDefinition, type TracerLogger, type TracerOptions } from './options.js';
+export { dataRiskProblems, type DataRiskDeclaration, type DataRiskProblem } from '@agentspan/client';

@@ -15,7 +15,7 @@ export function registerItems(instanceId: string, options: ResolvedTracerOptions
       // Named by content, so that changed span types make a new schema version instead of reusing the old one.
       agent_schema_version: {
         external_identifier: `${options.agent.name}@${options.agent.version}/${contentDigest(JSON.stringify(spanTypes))}`,
-        ...(spanTypes.length > 0 ? { span_type_schemas: spanTypes } : {}),
+        ...(spanTypes.length > 0 ? { span_type_schemas: spanTypes.map(wireSpanType) } : {}),
       },
       update_current_version: true,
     },
@@ -36,4 +36,9 @@ export function finishItem(instanceId: string, status: FinishStatus): BulkItem {
     status,
     timestamp: new Date().toISOString(),
   };
+}
+
+/** A span type as the schema version carries it: `dataRisk` goes as `data_risk`. */
+function wireSpanType({ dataRisk, ...type }: SpanTypeDefinition): Record<string, unknown> {
+  return dataRisk === undefined ? type : { ...type, data_risk: dataRisk };
 }

@@ -1,4 +1,4 @@
-import { environmentVariable, MAX_BULK_ITEMS, OptionChecks, shownValue } from '@agentspan/client';
+import { dataRiskProblems, environmentVariable, MAX_BULK_ITEMS, OptionChecks, shownValue, type DataRiskDeclaration } from '@agentspan/client';
 
 /** A span type the instance's schema version declares: the server validates payloads against it. */
 export interface SpanTypeDefinition {
@@ -8,6 +8,11 @@ export interface SpanTypeDefinition {
   title?: string;
   description?: string;
   template?: string;
+  /**
+   * What spans of this type touch, declared for risk scoring (sent as `data_risk`): the actions
+   * they perform and the data categories flowing in and out. Anything left out is `unknown`.
+   */
+  dataRisk?: DataRiskDeclaration;
 }
 
 /** Where the tracer's own warnings go (rejected items, a full queue, unsent items at shutdown). */
@@ -181,6 +186,12 @@ export function checkSpanTypes(value: unknown, call = 'createTracer: spanTypes')
       failAt(`[${index}] ("${name}") needs params_schema, a JSON Schema object such as { type: "object" }`);
     }
     if (seen.has(name)) failAt(`[${index}] repeats the name "${name}"; each span type needs its own`);
+    // Checked here: the server would refuse the whole schema version, and with it every span of the run.
+    const { dataRisk } = type as SpanTypeDefinition;
+    if (dataRisk !== undefined) {
+      const [problem] = dataRiskProblems(dataRisk);
+      if (problem) failAt(`[${index}].dataRisk${problem.path ? `.${problem.path}` : ''} ("${name}") ${problem.message}`);
+    }
     seen.add(name);
   });
   return value as SpanTypeDefinition[];

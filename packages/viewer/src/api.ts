@@ -67,6 +67,15 @@ interface ListAnswer<T> {
   pagination: { next_cursor: string | null };
 }
 
+/** Something listed by id and name (an agent, an environment). */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+/** What `POST /api/v1/api_token` takes; the answer's top-level `token` is the secret, shown once. */
+export type TokenRequest = { token_scope: 'account' } | { token_scope: 'agent_deployment'; agent_id: string; environment_id: string };
+
 export const api = {
   async instances(filters: InstanceFilters, cursor?: string, limit = 50): Promise<Page<ListedAgentInstance>> {
     const answer = await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${query({ ...filters, cursor, limit })}`);
@@ -86,9 +95,15 @@ export const api = {
   async span(id: string): Promise<AgentSpan> {
     return (await request<{ details: AgentSpan }>('GET', `/api/v1/agent_spans/${encodeURIComponent(id)}`)).details;
   },
-  async agents(): Promise<Array<{ id: string; name: string }>> {
-    return (await request<{ summaries: Array<{ id: string; name: string }> }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100'))
-      .summaries;
+  async agents(): Promise<Named[]> {
+    return (await request<{ summaries: Named[] }>('GET', '/api/v1/agent?sorting=name&pagination[page_size]=100')).summaries;
+  },
+  async environments(): Promise<Named[]> {
+    return (await request<{ details: Named[] }>('GET', '/api/v1/environment')).details;
+  },
+  /** Issues a token and answers its secret, which the server cannot show again. */
+  async createToken(details: TokenRequest): Promise<string> {
+    return (await request<{ token: string }>('POST', '/api/v1/api_token', { details })).token;
   },
   async terminate(id: string, reason: string): Promise<AgentInstance> {
     return (await request<{ details: AgentInstance }>('POST', `/api/v1/agent_instance/${encodeURIComponent(id)}/terminate`, { reason })).details;

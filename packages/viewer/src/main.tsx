@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session, setCsrfToken } from './api.js';
+import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
 import { InstancesPage } from './pages/instances.js';
 import { SignIn } from './pages/sign-in.js';
@@ -46,7 +47,13 @@ function App() {
           Sign out
         </button>
       </header>
-      {instance ? <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} /> : <InstancesPage />}
+      {path === '/cli/connect' ? (
+        <CliConnectPage />
+      ) : instance ? (
+        <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} />
+      ) : (
+        <InstancesPage />
+      )}
     </>
   );
 }

@@ -13,8 +13,9 @@ import { tokenUsage, type TokenUsage } from '../shared/usage.js';
 import { CallRun, type StepOutcome } from './call-run.js';
 import { answerOf, lastUserText, parsedInput, trailingToolResults, type Answer } from './prompt.js';
 import { AI_CALL, AI_LLM, AI_SDK_SPAN_TYPES } from './span-types.js';
+import { withDataRisk, type DataRiskOption } from '../shared/data-risk.js';
 
-export interface AgentspanMiddlewareOptions {
+export interface AgentspanMiddlewareOptions extends DataRiskOption {
   capture?: CaptureOptions;
   /**
    * How long a call that stopped after a step asking for tools waits for a next step that hands
@@ -42,7 +43,7 @@ export function agentspanMiddleware(tracer: Tracer, options: AgentspanMiddleware
   if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_147_483_647) {
     throw new IntegrationConfigError(`${CALL}: pendingToolTimeout must be a positive number of milliseconds; got ${String(timeout)}`);
   }
-  tracer.declareSpanTypes(AI_SDK_SPAN_TYPES);
+  tracer.declareSpanTypes(withDataRisk(CALL, AI_SDK_SPAN_TYPES, options.dataRisk));
   const calls = new CallRuns(tracer, capture, timeout);
 
   // Terminate reaches the model: the tracer's signal stands in for an abortSignal the caller did not give.

@@ -1,5 +1,6 @@
 import type { SpanTypeDefinition } from '@agentspan/tracer';
 import { USAGE_SCHEMA, modelCallType, toolCallType } from '../shared/span-types.js';
+import { AGENT_RUN_DATA_RISK } from '../shared/data-risk.js';
 
 export const AI_CALL = 'ai:call';
 export const AI_LLM = 'ai:llm';
@@ -14,6 +15,8 @@ export const AI_SDK_SPAN_TYPES: readonly SpanTypeDefinition[] = [
       'One generateText, streamText, generateObject or streamObject call: every step of its tool loop and every tool call beneath it',
     ),
     template: '{{model}}: {{prompt_preview}} → {{answer_preview}} ({{usage.total_tokens}} tokens, {{steps}} steps)',
+    // It groups the steps (ai:llm) and tool calls beneath it, which declare what they do.
+    dataRisk: AGENT_RUN_DATA_RISK,
     result_schema: {
       type: 'object',
       properties: {

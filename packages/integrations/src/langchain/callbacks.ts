@@ -10,6 +10,7 @@ import { preview } from '../shared/preview.js';
 import { contentText, lastUserText } from './messages.js';
 import type { LangChainTracingOptions } from './middleware.js';
 import { LANGCHAIN_CHAIN, LANGCHAIN_LLM, LANGCHAIN_SPAN_TYPES, LANGCHAIN_TOOL } from './span-types.js';
+import { withDataRisk } from '../shared/data-risk.js';
 import { endFailed, endTool, llmOutcome, llmPayload, toolPayload } from './spans.js';
 
 type Json = Record<string, unknown>;
@@ -58,7 +59,7 @@ export class AgentspanCallbackHandler extends BaseCallbackHandler {
     }
     this.#tracer = tracer;
     this.#capture = new Capture(captureRules('AgentspanCallbackHandler', options.capture));
-    tracer.declareSpanTypes(LANGCHAIN_SPAN_TYPES);
+    tracer.declareSpanTypes(withDataRisk('AgentspanCallbackHandler', LANGCHAIN_SPAN_TYPES, options.dataRisk));
   }
 
   #parent(parentRunId: string | undefined): { parent: Span } | undefined {

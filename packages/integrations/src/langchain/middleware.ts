@@ -7,9 +7,10 @@ import { preview } from '../shared/preview.js';
 import { addUsage, type TokenUsage } from '../shared/usage.js';
 import { lastUserText, messageView, contentText } from './messages.js';
 import { LANGCHAIN_AGENT, LANGCHAIN_LLM, LANGCHAIN_SPAN_TYPES, LANGCHAIN_TOOL } from './span-types.js';
+import { withDataRisk, type DataRiskOption } from '../shared/data-risk.js';
 import { endFailed, endTool, llmOutcome, llmPayload, toolPayload } from './spans.js';
 
-export interface LangChainTracingOptions {
+export interface LangChainTracingOptions extends DataRiskOption {
   capture?: CaptureOptions;
   /** The `agent` field of the agent span. Default `agent`. */
   agentName?: string;
@@ -41,7 +42,7 @@ export function agentspanMiddleware(tracer: Tracer, options: LangChainTracingOpt
     throw new IntegrationConfigError('agentspanMiddleware: agentName must be a non-empty string, e.g. "support-bot"');
   }
   const agentName = options.agentName ?? 'agent';
-  tracer.declareSpanTypes(LANGCHAIN_SPAN_TYPES);
+  tracer.declareSpanTypes(withDataRisk('agentspanMiddleware', LANGCHAIN_SPAN_TYPES, options.dataRisk));
   const runs = new Map<unknown, AgentRun>();
 
   const runOf = (messages: readonly Message[] | undefined): AgentRun | undefined => {

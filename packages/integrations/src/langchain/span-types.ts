@@ -1,5 +1,6 @@
 import type { SpanTypeDefinition } from '@agentspan/tracer';
 import { USAGE_SCHEMA, modelCallType, toolCallType } from '../shared/span-types.js';
+import { AGENT_RUN_DATA_RISK } from '../shared/data-risk.js';
 
 export const LANGCHAIN_AGENT = 'langchain:agent';
 export const LANGCHAIN_CHAIN = 'langchain:chain';
@@ -15,6 +16,7 @@ export const LANGCHAIN_SPAN_TYPES: readonly SpanTypeDefinition[] = [
     title: 'LangChain agent run',
     description: 'One invoke or stream of a createAgent agent: every model and tool call of its loop beneath it',
     template: '{{agent}}: {{prompt_preview}} → {{answer_preview}} ({{usage.total_tokens}} tokens)',
+    dataRisk: AGENT_RUN_DATA_RISK,
     params_schema: { type: 'object', properties: { agent: text, prompt_preview: text, messages: {} } },
     result_schema: {
       type: 'object',

@@ -3,6 +3,7 @@ import { Capture, captureRules, IntegrationConfigError, type CaptureOptions } fr
 import { errorResult, isAbort } from '../shared/errors.js';
 import { preview } from '../shared/preview.js';
 import { OPENAI_CHAT, OPENAI_RESPONSE, OPENAI_SPAN_TYPES } from './span-types.js';
+import { withDataRisk, type DataRiskOption } from '../shared/data-risk.js';
 import {
   answerLine,
   ChatChunks,
@@ -17,7 +18,7 @@ import {
   type CallOutcome,
 } from './wire.js';
 
-export interface WrapOpenAIOptions {
+export interface WrapOpenAIOptions extends DataRiskOption {
   capture?: CaptureOptions;
 }
 
@@ -77,7 +78,7 @@ export function wrapOpenAI<Client extends object>(client: Client, tracer: Tracer
     throw new IntegrationConfigError(`${CALL}: pass an OpenAI client (new OpenAI() from the openai package, version 6) as the first argument`);
   }
   const capture = new Capture(captureRules(CALL, options.capture));
-  tracer.declareSpanTypes(OPENAI_SPAN_TYPES);
+  tracer.declareSpanTypes(withDataRisk(CALL, OPENAI_SPAN_TYPES, options.dataRisk));
   const traced = (resource: object, endpoint: Endpoint) => withCreate(resource, tracedCreate(resource, endpoint, tracer, capture));
   const chat = shaped.chat as object;
   const wrapped: Record<PropertyKey, unknown> = {

@@ -1,4 +1,5 @@
 import type { SpanTypeDefinition } from '@agentspan/tracer';
+import { MODEL_CALL_DATA_RISK } from './data-risk.js';
 
 // The schemas describe the fields each integration sends without requiring any, so that a span
 // whose inputs or outputs are not captured (or were withheld by `redact`) is still stored.
@@ -31,6 +32,7 @@ export function modelCallType(name: string, title: string, description: string):
     title,
     description,
     template: MODEL_CALL_TEMPLATE,
+    dataRisk: MODEL_CALL_DATA_RISK,
     params_schema: {
       type: 'object',
       properties: {

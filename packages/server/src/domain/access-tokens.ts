@@ -1,6 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import type { Store, WriteTx } from '../store/store.js';
-import type { TokenRecord, TokenScope } from '../store/records.js';
+import type { TokenRecord, TokenScope, TokenStatus } from '../store/records.js';
+import { tokenRefusal } from './api-tokens/token-status.js';
 import type { Principal } from './caller.js';
 import { sameDigest } from './secrets.js';
 import { newId } from './ids.js';
@@ -26,19 +27,26 @@ interface KnownToken {
   principal: Principal;
   id: string;
   tokenHash: string;
+  /** Its `expires_at`: a cached token is refused from then on. */
+  expiresAt: string | null;
   /** When this process last wrote (or read) the token's last use, in ms. */
   usedAtMs: number;
 }
 
+/** What a bearer token is: a principal, a known token refused with the reason, or (undefined) unknown. */
+export type TokenCheck = { principal: Principal } | { refused: string } | undefined;
+
 /**
- * Bearer token → principal. Known tokens are cached; unknown ones are looked up every time
+ * Bearer token → principal. Known active tokens are cached (a suspended, revoked or expired one is
+ * looked up every time, so an activate needs no forget); unknown ones are looked up every time
  * (another process, e.g. `tokens create`, may have just added one). Only hashes are kept and
  * compared (the cache is keyed by the token's sha256, and the stored hash found is checked
- * against it with `timingSafeEqual`), never the token text itself. A revoke, or an agent delete
- * (which deletes its deployments' tokens), makes every process forget the account's cached
- * tokens before it is answered: this one directly, others through the store's broadcast
- * (PostgreSQL, waiting for each listener's receipt) or, on SQLite, because another process
- * committed to the file (`Store.othersCommitted`). While the broadcast's connection is lost,
+ * against it with `timingSafeEqual`), never the token text itself. A suspend, a revoke or a
+ * delete of a token (from the API or the command line), or an agent delete (which deletes its
+ * deployments' tokens), makes every process forget the account's cached tokens before it is
+ * answered: this one directly, others through the store's broadcast (PostgreSQL, waiting for
+ * each listener's receipt) or, on SQLite, because another process committed to the file
+ * (`Store.othersCommitted`). While the broadcast's connection is lost,
  * nothing is cached.
  */
 export class TokenAuthenticator {
@@ -59,7 +67,13 @@ export class TokenAuthenticator {
     this.#seenCommits = store.othersCommitted?.();
   }
 
+  /** The principal of a usable token; undefined for an unknown or refused one. */
   async principal(token: string): Promise<Principal | undefined> {
+    const check = await this.check(token);
+    return check && 'principal' in check ? check.principal : undefined;
+  }
+
+  async check(token: string): Promise<TokenCheck> {
     this.#revalidate();
     const tokenHash = hashToken(token);
     let known = this.#known.get(tokenHash);
@@ -67,17 +81,23 @@ export class TokenAuthenticator {
       const forgets = this.#forgets;
       const row = await this.#store.read((tx) => tx.findTokenByHash(tokenHash));
       if (!row || !sameDigest(row.token_hash, tokenHash)) return undefined;
+      const refused = tokenRefusal(row, systemClock.now());
+      if (refused) return { refused };
       known = {
         principal: { tokenId: row.id, accountId: row.account_id, scope: row.scope, deploymentId: row.deployment_id },
         id: row.id,
         tokenHash,
+        expiresAt: row.expires_at,
         usedAtMs: row.last_used_at ? Date.parse(row.last_used_at) : 0,
       };
       if (this.#known.size >= MAX_CACHED) this.#known.clear();
       if (!this.#deaf && forgets === this.#forgets) this.#known.set(tokenHash, known);
+    } else if (known.expiresAt !== null) {
+      const refused = tokenRefusal({ id: known.id, status: 'active', expires_at: known.expiresAt }, systemClock.now());
+      if (refused) return { refused };
     }
     this.#noteUse(known);
-    return known.principal;
+    return { principal: known.principal };
   }
 
   /** Drops the account's cached tokens here and in every other server process of the store. */
@@ -146,10 +166,28 @@ export class TokenAuthenticator {
 }
 
 /**
- * Deletes a token: from now on every server process of the store refuses it. Throws a message
- * naming what to do when there is no such token.
+ * Sets a token's status (the command line's `tokens suspend|activate|revoke`); a suspend or revoke
+ * is refused by every server process of the store from the moment this resolves. A revoked token
+ * stays revoked. Throws a message naming what to do when there is no such token.
  */
-export async function revokeToken(store: Store, id: string): Promise<TokenRecord> {
+export async function setTokenStatus(store: Store, id: string, status: TokenStatus): Promise<TokenRecord> {
+  const row = await store.write(async (tx) => {
+    const token = (await tx.listTokens()).find((t) => t.id === id);
+    if (!token) throw new Error(`there is no token ${id}; \`agentspan tokens list\` shows the ids`);
+    if (token.status === 'revoked' && status !== 'revoked') throw new Error(`token ${id} was revoked, which is final; create a new one`);
+    const changed = await tx.setTokenStatus(token.account_id, id, status, systemClock.now());
+    if (status !== 'active') forgetTokensOnCommit(tx, token.account_id);
+    return changed!;
+  });
+  if (status !== 'active') await forgetEverywhere(store, row.account_id);
+  return row;
+}
+
+/** Revokes a token for good: from now on every server process of the store refuses it. */
+export const revokeToken = (store: Store, id: string) => setTokenStatus(store, id, 'revoked');
+
+/** Deletes a token: from now on every server process of the store refuses it as unknown. */
+export async function deleteToken(store: Store, id: string): Promise<TokenRecord> {
   const row = await store.write(async (tx) => {
     const deleted = await tx.deleteToken(id);
     if (deleted) forgetTokensOnCommit(tx, deleted.account_id);
@@ -174,7 +212,7 @@ export function forgetTokensOnCommit(tx: WriteTx, accountId: string): void {
  * each has. Best effort past that: a process that does not answer in time (hung, or its connection
  * just lost, when it caches nothing) is not waited for.
  */
-async function forgetEverywhere(store: Store, accountId: string): Promise<void> {
+export async function forgetEverywhere(store: Store, accountId: string): Promise<void> {
   await store.broadcast?.sendConfirmed(forgetMessage(accountId)).catch(() => {});
 }
 
@@ -184,6 +222,8 @@ export interface CreateTokenOptions {
   accountId?: string;
   /** For deployment-scoped tokens; defaults to the account's first deployment. */
   deploymentId?: string;
+  /** Refused from this time on (canonical, see `timestamps.ts`); never when absent. */
+  expiresAt?: string;
 }
 
 /** Issues a token and returns its text, which is stored only as a hash and cannot be shown again. */
@@ -204,13 +244,18 @@ export async function createToken(store: Store, options: CreateTokenOptions): Pr
       }
       deploymentId = deployment.id;
     }
+    const now = systemClock.now();
     await tx.insertToken({
       id: newId(accountId),
       account_id: accountId,
       scope: options.scope,
       deployment_id: deploymentId,
       token_hash: hashToken(token),
-      inserted_at: systemClock.now(),
+      inserted_at: now,
+      status: 'active',
+      expires_at: options.expiresAt ?? null,
+      created_by: null,
+      updated_at: now,
     });
   });
   return token;

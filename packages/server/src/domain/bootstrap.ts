@@ -46,6 +46,10 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
     deployment_id: result.deploymentId,
     token_hash: hashToken(result.token),
     inserted_at: now,
+    status: 'active',
+    expires_at: null,
+    created_by: null,
+    updated_at: now,
   });
   return result;
 }

@@ -24,6 +24,13 @@ function tooLong(error: ErrorObject): string {
 
 const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** A closed object's unknown key: the keys it does know (its schema rides along, as validators run `verbose`). */
+function unknownKey(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const known = Object.keys(properties ?? {});
+  return known.length > 0 ? `is not a known field; the fields here are: ${known.join(', ')}` : 'is not a known field';
+}
+
 /**
  * Turns Ajv errors into one readable message per field. Nullable fields and literal unions are
  * unions in the schema; their per-branch noise ("must be null", "must match a schema in anyOf")
@@ -43,6 +50,12 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): Fiel
     }
     // A conditional schema's "must match then" only repeats the branch's own errors.
     if (error.keyword === 'if') continue;
+    if (error.keyword === 'additionalProperties') {
+      // The unknown key is the field at fault: named in the path, told the keys that are known.
+      const key = String(error.params.additionalProperty);
+      entry(fieldPath(prefix, error.instancePath, key)).other.push(unknownKey(error));
+      continue;
+    }
     const at = entry(fieldPath(prefix, error.instancePath));
     if (error.keyword === 'const') at.allowed.push(error.params.allowedValue);
     else if (error.keyword === 'enum') at.allowed.push(...(error.params.allowedValues as unknown[]));
@@ -50,9 +63,7 @@ export function toFieldErrors(errors: readonly ErrorObject[], prefix = ''): Fiel
     else if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
     else if (error.keyword === 'pattern' && error.params.pattern === NUL_FREE_PATTERN) at.other.push(NUL_MESSAGE);
     else if (error.keyword === 'maxLength') at.other.push(tooLong(error));
-    else if (error.keyword === 'additionalProperties') {
-      at.other.push(`must not have the property ${describe(error.params.additionalProperty)}`);
-    } else at.other.push(error.message ?? 'is invalid');
+    else at.other.push(error.message ?? 'is invalid');
   }
   const paths = [...byPath.keys()];
   const hasInnerErrors = (path: string) => paths.some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`));

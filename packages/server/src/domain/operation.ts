@@ -52,7 +52,19 @@ export type OperationName =
   | 'environments/create'
   | 'environments/update'
   | 'environments/delete'
-  | 'agent_versions/create';
+  | 'risk_profiles/create'
+  | 'risk_profiles/update'
+  | 'risk_profiles/archive'
+  | 'agent_versions/create'
+  | 'agent_schema_versions/create'
+  | 'api_tokens/create'
+  | 'api_tokens/suspend'
+  | 'api_tokens/activate'
+  | 'api_tokens/revoke'
+  | 'api_tokens/delete'
+  | 'agent_deployments/create'
+  | 'agent_deployments/update'
+  | 'agent_deployments/delete';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

@@ -23,12 +23,15 @@ export class SchemaCatalogs {
   readonly #byDocument = new Map<string, SchemaCatalog>();
   readonly #byVersion = new Map<string, SchemaCatalog>();
 
-  /** The catalog of a document given as its stored JSON text; 422 when a schema in it does not compile. */
-  forDocument(documentJson: string, document?: AgentSchemaVersionForRegister): SchemaCatalog {
+  /**
+   * The catalog of a document given as its stored JSON text; 422 (under `field`) when its shape is
+   * wrong. Schemas that do not compile are marked on their types, never refused.
+   */
+  forDocument(documentJson: string, document?: AgentSchemaVersionForRegister, field?: string): SchemaCatalog {
     const cached = this.#byDocument.get(documentJson);
     if (cached) return cached;
     const parsed = document ?? (JSON.parse(documentJson) as AgentSchemaVersionForRegister);
-    return remember(this.#byDocument, documentJson, compileSchemaCatalog(parsed));
+    return remember(this.#byDocument, documentJson, compileSchemaCatalog(parsed, field));
   }
 
   /** The catalog of a stored schema version. */

@@ -28,11 +28,10 @@ export function requireToken(scope: FastifyInstance, domain: Domain, throttle: T
       throw new ApiError(401, 'unauthorized', 'missing token: send Authorization: Bearer <token>');
     }
     if (!token) throw new ApiError(401, 'unauthorized', 'the Authorization header must be "Bearer <token>"');
-    const principal = await domain.tokens.principal(token);
-    if (!principal) {
-      throw new ApiError(401, 'unauthorized', 'unknown token; create one with `agentspan tokens create`');
-    }
-    request.principal = principal;
+    const check = await domain.tokens.check(token);
+    if (!check) throw new ApiError(401, 'unauthorized', 'unknown token; create one with `agentspan tokens create`');
+    if ('refused' in check) throw new ApiError(401, 'unauthorized', check.refused);
+    request.principal = check.principal;
     const waitMs = throttle.rateLimiter?.take(token) ?? 0;
     if (waitMs > 0) {
       throttle.onRateLimited?.();

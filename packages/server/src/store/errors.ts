@@ -1,8 +1,10 @@
 export type StoreTable =
   | 'accounts'
   | 'environments'
+  | 'risk_profiles'
   | 'agents'
   | 'deployments'
+  | 'deployment_versions'
   | 'agent_versions'
   | 'schema_versions'
   | 'tokens'

@@ -6,6 +6,8 @@
 import type { AgentLabel, AgentStatus, EnvironmentPurpose, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
 
 export type TokenScope = 'account' | 'deployment';
+/** What is stored; `expired` is not a stored status but read from `expires_at` (see `api-tokens/token-rules.ts`). */
+export type TokenStatus = 'active' | 'suspended' | 'revoked';
 
 export interface AccountRecord {
   id: string;
@@ -20,6 +22,23 @@ export interface EnvironmentRecord {
   name: string;
   purpose: EnvironmentPurpose;
   description: string | null;
+  inserted_at: string;
+  updated_at: string;
+}
+
+export interface RiskProfileRecord {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  /** Every data category's `{weight, included}`, as JSON text keyed by category. */
+  categories_json: string;
+  /** Every action's `{multiplier, included}`, as JSON text keyed by action. */
+  actions_json: string;
+  /** `{medium, high, critical}` as JSON text. */
+  thresholds_json: string;
+  /** When it was archived (its delete): null while it may be assigned. */
+  archived_at: string | null;
   inserted_at: string;
   updated_at: string;
 }
@@ -56,6 +75,29 @@ export interface DeploymentRecord {
   updated_at: string;
 }
 
+/**
+ * One change of a deployment's current version: its first at creation, then each time a
+ * registration, an OTLP export or a PUT moved it. Changes at one instant (a deployment made and
+ * given its version in one registration) are one row holding the last.
+ */
+export interface DeploymentVersionRecord {
+  account_id: string;
+  deployment_id: string;
+  changed_at: string;
+  /** The version from then on; null when the change cleared it. */
+  version_id: string | null;
+  /** The token of the request that made the change; null for rows filled in by the migration. */
+  changed_by_token_id: string | null;
+}
+
+/** What refers to a deployment, so that it may not be deleted. */
+export interface DeploymentUse {
+  /** Whether any agent instance ran on it. */
+  instances: boolean;
+  /** Deployment-scoped tokens of it. */
+  tokens: number;
+}
+
 export interface AgentVersionRecord {
   id: string;
   account_id: string;
@@ -87,6 +129,14 @@ export interface TokenRecord {
   /** Hex sha256 of the token text; the token itself is never stored. */
   token_hash: string;
   inserted_at: string;
+  /** `suspended` is refused until activated; `revoked` is refused for good. */
+  status: TokenStatus;
+  /** Refused from this time on; null: never expires. */
+  expires_at: string | null;
+  /** The token whose request created it; null for the command line and the bootstrap. */
+  created_by: string | null;
+  /** The last change of status (the insert at first). */
+  updated_at: string;
   /** When a request last used it, to the minute (see `TokenAuthenticator`); null until then, absent on insert. */
   last_used_at?: string | null;
 }
@@ -130,7 +180,12 @@ export interface SpanRecord {
   finished_at: string | null;
   inserted_at: string;
   updated_at: string;
+  /** 'unvalidated' when a schema its span type declares did not compile, so its payloads went unchecked; null otherwise. */
+  schema_validation: SpanSchemaValidation | null;
 }
+
+/** What `SpanRecord.schema_validation` can say of a span. */
+export type SpanSchemaValidation = 'unvalidated';
 
 /** A span without its payload columns: what an outline listing reads. */
 export type SpanOutlineRecord = Omit<SpanRecord, 'payload_json' | 'result_payload_json'>;

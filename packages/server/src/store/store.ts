@@ -50,9 +50,10 @@
  * - Times are canonical UTC ISO-8601 text with microseconds (`2024-05-01T12:00:00.123456Z`), made
  *   by the domain (`domain/timestamps.ts`); the store keeps and returns them unchanged, and their
  *   text order is their time order. JSON (`*_json`) is text, kept and returned unchanged.
- * - Unique keys: (account_id, id) on every table; tokens.token_hash; environments (account_id, name); agents (account_id,
+ * - Unique keys: (account_id, id) on every table (risk_profiles too); tokens.token_hash; environments (account_id, name); agents (account_id,
  *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
  *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
+ *   deployment_versions (account_id, deployment_id, changed_at);
  *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
  *   their natural key, so concurrent registrations share one row instead of failing.
  * - A unique-key violation surfaces as `StoreConflictError`, a lost or unreachable database as
@@ -68,6 +69,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyClaim,
@@ -76,6 +79,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -83,6 +87,7 @@ import type {
   SpanRecord,
   SpanStatusCounts,
   TokenRecord,
+  TokenStatus,
 } from './records.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
@@ -91,6 +96,10 @@ export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   /** Every token of every account, by (inserted_at, id). */
   listTokens(): Promise<TokenRecord[]>;
+  /** The account's token of this id. */
+  getToken(accountId: string, id: string): Promise<TokenRecord | undefined>;
+  /** The account's tokens, by (inserted_at, id). */
+  listAccountTokens(accountId: string): Promise<TokenRecord[]>;
   /** The oldest account, if any (used to tell whether a store was bootstrapped). */
   firstAccount(): Promise<AccountRecord | undefined>;
 
@@ -103,6 +112,12 @@ export interface ReadTx {
   /** How many deployments and agent instances refer to the environment. */
   environmentUse(accountId: string, id: string): Promise<EnvironmentUse>;
 
+  getRiskProfile(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** The account's risk profiles, archived ones too, by (inserted_at, id). */
+  listRiskProfiles(accountId: string): Promise<RiskProfileRecord[]>;
+  /** How many of the account's agents name each risk profile id (ids no agent names are absent). */
+  riskProfileAgentCounts(accountId: string): Promise<Map<string, number>>;
+
   getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
   findAgentByExternalIdentifier(accountId: string, externalIdentifier: string): Promise<AgentRecord | undefined>;
   /** A page of the agents the query's labels select, in its order, with how many it selects in all. */
@@ -113,10 +128,18 @@ export interface ReadTx {
   getDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
   /** Deployments ordered by (inserted_at, id). */
   listDeployments(accountId: string): Promise<DeploymentRecord[]>;
+  /** The history of the deployment's current version, oldest change first. */
+  listDeploymentVersions(accountId: string, deploymentId: string): Promise<DeploymentVersionRecord[]>;
+  /** Whether instances ran on the deployment, and how many tokens are scoped to it. */
+  deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse>;
   getAgentVersion(accountId: string, id: string): Promise<AgentVersionRecord | undefined>;
   getSchemaVersion(accountId: string, id: string): Promise<SchemaVersionRecord | undefined>;
   /** The agent's versions by (inserted_at, id). */
   listAgentVersions(accountId: string, agentId: string): Promise<AgentVersionRecord[]>;
+  /** The agent's schema versions by (inserted_at, id). */
+  listSchemaVersions(accountId: string, agentId: string): Promise<SchemaVersionRecord[]>;
+  /** How many schema versions of the agent have this external_identifier. */
+  countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string): Promise<number>;
 
   getInstance(accountId: string, id: string): Promise<InstanceRecord | undefined>;
   /** Instances newest first by (started_at ?? inserted_at, id), after the query's cursor. */
@@ -165,6 +188,14 @@ export interface WriteTx extends ReadTx {
   updateEnvironment(row: EnvironmentRecord): Promise<void>;
   /** The caller has checked that nothing refers to it (`environmentUse`) under `lockEnvironment`. */
   deleteEnvironment(accountId: string, id: string): Promise<void>;
+  /** Throws `StoreConflictError` when (account_id, id) is taken. */
+  insertRiskProfile(row: RiskProfileRecord): Promise<void>;
+  /** Like `getRiskProfile`, and locks the row until the transaction ends (an update or archive). */
+  lockRiskProfile(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** Like `getRiskProfile`, with a shared lock to the end of the transaction: an agent assigned it cannot race its archive. */
+  lockRiskProfileShared(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** Writes name, description, categories, actions, thresholds, archived_at and updated_at. */
+  updateRiskProfile(row: RiskProfileRecord): Promise<void>;
   /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
   insertAgent(row: AgentRecord): Promise<void>;
   /** Like `getAgent`, and locks the row until the transaction ends. */
@@ -174,18 +205,47 @@ export interface WriteTx extends ReadTx {
   /** Writes every mutable field of the agent (name, description, labels, status, first_instance_at, updated_at). */
   updateAgent(row: AgentRecord): Promise<void>;
   /**
-   * Deletes the agent with what exists only for it: its deployments, the tokens scoped to them, its
-   * versions and schema versions. The caller has checked that it has no instances.
+   * Deletes the agent with what exists only for it: its deployments and their version histories,
+   * the tokens scoped to them, its versions and schema versions. The caller has checked that it has no instances.
    */
   deleteAgent(accountId: string, id: string): Promise<void>;
-  /** Inserts, or returns the existing deployment of (account_id, agent_id, environment_id). */
-  ensureDeployment(row: DeploymentRecord): Promise<DeploymentRecord>;
-  setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string): Promise<void>;
+  /**
+   * Inserts, or returns the existing deployment of (account_id, agent_id, environment_id); an
+   * existing one is held with a key-share lock (PostgreSQL) to the end of the transaction, so a
+   * concurrent `deleteDeployment` cannot miss what is made on it. An insert starts the deployment's
+   * version history with its `current_version_id` at `updated_at`, by `changedByTokenId`.
+   */
+  ensureDeployment(row: DeploymentRecord, changedByTokenId?: string | null): Promise<DeploymentRecord>;
+  /**
+   * Sets the deployment's current version when it is another (null clears it), with `updated_at`
+   * and a row of its version history at `updatedAt` (replacing one of the same instant); a version
+   * it already has changes nothing.
+   */
+  setDeploymentVersion(
+    accountId: string,
+    deploymentId: string,
+    versionId: string | null,
+    updatedAt: string,
+    changedByTokenId?: string | null,
+  ): Promise<void>;
+  /** Like `getDeployment`, and locks the row until the transaction ends (a change or delete). */
+  lockDeployment(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Like `getDeployment`, with a key-share lock to the end of the transaction: what is made on it cannot race its delete. */
+  lockDeploymentShared(accountId: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Deletes the deployment and its version history; the caller has checked `deploymentUse` under `lockDeployment`. */
+  deleteDeployment(accountId: string, id: string): Promise<void>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureAgentVersion(row: AgentVersionRecord): Promise<AgentVersionRecord>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureSchemaVersion(row: SchemaVersionRecord): Promise<SchemaVersionRecord>;
   insertToken(row: TokenRecord): Promise<void>;
+  /**
+   * `listAccountTokens`, each row locked until the transaction ends: a change of one token's status
+   * and the check that the account keeps a usable token run one at a time per account.
+   */
+  lockAccountTokens(accountId: string): Promise<TokenRecord[]>;
+  /** Writes the token's status and updated_at; returns it as written, or undefined when the account has none of that id. */
+  setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string): Promise<TokenRecord | undefined>;
   /** Deletes the token; returns it, or undefined when there is none of that id. */
   deleteToken(id: string): Promise<TokenRecord | undefined>;
   /** Records that the token was used at `usedAt`. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrefactorHttpClient, type AgentInstance, type AgentSpan } from '@agentspan/client';
-import { buildApp, createAccount, createToken, openSqliteStore } from '@agentspan/server';
+import { buildApp, createAccount, createToken, openSqliteStore, type Store } from '@agentspan/server';
 
 /** A real server on a loopback port over a SQLite file of its own, with one account. */
 export interface Backend {
@@ -12,6 +12,9 @@ export interface Backend {
   /** Account-scoped: what an operator uses to terminate. */
   accountToken: string;
   reader: PrefactorHttpClient;
+  /** For what no route answers yet, such as the schema version documents registered. */
+  store: Store;
+  accountId: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export async function startBackend(): Promise<Backend> {
     token: account.token,
     accountToken,
     reader,
+    store,
+    accountId: account.accountId,
     async close() {
       await reader.close();
       await app.close();
@@ -59,3 +64,14 @@ export const TEST_OPTIONS = {
   flushInterval: 20,
   exitHooks: false,
 } as const;
+
+/** The span types of the schema version an instance registered, as stored. */
+export async function registeredSpanTypes(backend: Backend, instanceId: string): Promise<Array<Record<string, unknown>>> {
+  return backend.store.read(async (tx) => {
+    const instance = await tx.getInstance(backend.accountId, instanceId);
+    if (!instance) throw new Error(`instance ${instanceId} is not stored`);
+    const version = await tx.getSchemaVersion(backend.accountId, instance.schema_version_id);
+    const document = JSON.parse(version!.document_json) as { span_type_schemas?: Array<Record<string, unknown>> };
+    return document.span_type_schemas ?? [];
+  });
+}

@@ -2,6 +2,7 @@ import { AGENT_LABELS, type AgentForUpdate } from '@agentspan/protocol';
 import type { AgentRecord } from '../../store/records.js';
 import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
+import { assertAssignable } from '../risk-profiles/risk-profile-rules.js';
 import { agentAnswer } from '../views/agent-view.js';
 import { assertAccountScope, assertDeletable, assertReinstatable, assertRetirable, lockedAgent, statusWhenInUse } from './agent-rules.js';
 
@@ -26,12 +27,18 @@ function changes(details: AgentForUpdate): Partial<Pick<AgentRecord, 'name' | 'd
   return changed;
 }
 
-/** PUT /agent/{id}: only the fields named change. */
+/** PUT /agent/{id}: only the fields named change; a newly assigned `risk_profile_id` must name a live risk profile of the account (null clears it). */
 export const updateAgent = defineOperation<AgentUpdateParams>('agents/update', (params, { caller }) => {
   assertAccountScope(caller, 'updating an agent');
   const changed = changes(params.details);
   return async (tx) => {
     const agent = await lockedAgent(tx, caller, params.agent_id);
+    // Only a newly assigned profile is checked: an agent keeps one archived since, and one stored
+    // before profiles existed that names none, until its risk_profile_id is changed.
+    const profileId = changed.risk_profile_id;
+    if (typeof profileId === 'string' && profileId !== agent.risk_profile_id) {
+      await assertAssignable(tx, caller.accountId, profileId, 'details.risk_profile_id');
+    }
     const updated = { ...agent, ...changed };
     if (Object.entries(changed).some(([field, value]) => agent[field as keyof AgentRecord] !== value)) {
       updated.updated_at = caller.now;

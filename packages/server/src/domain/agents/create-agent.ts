@@ -4,13 +4,18 @@ import { conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
 import { agentAnswer } from '../views/agent-view.js';
+import { assertAssignable } from '../risk-profiles/risk-profile-rules.js';
 import { assertAccountScope } from './agent-rules.js';
 import { newAgent } from './new-agent.js';
 
-/** POST /agent: a new agent of the caller's account (account-scoped tokens only), pending until its first instance. */
+/**
+ * POST /agent: a new agent of the caller's account (account-scoped tokens only), pending until its
+ * first instance. A `risk_profile_id` must name a live risk profile of the account.
+ */
 export const createAgent = defineOperation<AgentForCreate>('agents/create', (params, { caller }) => {
   assertAccountScope(caller, 'creating agents');
   return async (tx) => {
+    if (params.risk_profile_id != null) await assertAssignable(tx, caller.accountId, params.risk_profile_id, 'details.risk_profile_id');
     const agent = newAgent(caller.accountId, caller.now, {
       id: params.id ?? newId(caller.accountId),
       name: params.name,

@@ -1,37 +1,21 @@
-import type { AgentSchemaVersionForRegister, RegisterInstanceBody } from '@agentspan/protocol';
+import type { RegisterInstanceBody } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
 import { conflict } from '../errors.js';
-import { assertJsonTextWithin, LIMIT_FLAGS } from '../request-limits.js';
 import { newId } from '../ids.js';
 import { defineOperation } from '../operation.js';
 import { admitInstance } from '../agents/agent-rules.js';
 import { resolveDeployment } from './resolve-deployment.js';
 import { instanceAnswer } from './instance-access.js';
 import { newInstance } from './new-instance.js';
-import { schemaDocumentHash } from '../schema-catalogs.js';
-
-/** The schema version document as stored: declared parts only, explicit nulls dropped. */
-function schemaDocument(doc: RegisterInstanceBody['agent_schema_version']): AgentSchemaVersionForRegister {
-  const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(doc ?? {})) if (value != null) result[name] = value;
-  return result;
-}
+import { ensureSchemaDocument, schemaDocument } from '../versions/schema-documents.js';
 
 /**
  * POST /agent_instance/register: a new pending instance on the deployment the token or the body
  * names. Versions with a known external_identifier are reused; schema versions too when their document is the same (other content under it is a new schema version).
  */
-export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, { caller, catalogs, limits }) => {
-  const document = schemaDocument(params.agent_schema_version);
-  const documentJson = JSON.stringify(document);
-  assertJsonTextWithin(
-    documentJson,
-    'agent_schema_version',
-    limits.schemaDocumentBytes,
-    LIMIT_FLAGS.schemaDocumentBytes,
-    'declare fewer or smaller span types, or move long descriptions out of the schemas',
-  );
-  catalogs.forDocument(documentJson, document); // 422 for a schema that does not compile, before any write
+export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, context) => {
+  const { caller } = context;
+  const document = schemaDocument(params.agent_schema_version, 'agent_schema_version', context);
   const version = params.agent_version ?? {};
 
   return async (tx) => {
@@ -46,17 +30,9 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       description: version.description ?? null,
       inserted_at: caller.now,
     });
-    const schemaVersion = await tx.ensureSchemaVersion({
-      account_id: caller.accountId,
-      id: newId(caller.accountId),
-      agent_id: deployment.agent_id,
-      external_identifier: document.external_identifier ?? null,
-      document_json: documentJson,
-      document_hash: schemaDocumentHash(documentJson),
-      inserted_at: caller.now,
-    });
+    const { version: schemaVersion } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
     if (params.update_current_version !== false || deployment.current_version_id === null) {
-      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
+      await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }
     const instance = newInstance(caller, {
       id: params.id ?? newId(caller.accountId),

@@ -16,7 +16,8 @@ export async function resolveDeployment(
   params: Pick<RegisterInstanceBody, 'agent_id' | 'environment_id'>,
 ): Promise<DeploymentRecord> {
   if (caller.scope === 'deployment') {
-    const deployment = await tx.getDeployment(caller.accountId, caller.deploymentId ?? '');
+    // Held to commit, so a concurrent delete of the deployment cannot miss the instance made on it.
+    const deployment = await tx.lockDeploymentShared(caller.accountId, caller.deploymentId ?? '');
     if (!deployment) {
       throw new ApiError(
         401,
@@ -56,13 +57,16 @@ export async function resolveDeployment(
   if (!(await tx.lockEnvironmentShared(caller.accountId, environmentId))) {
     throw fieldError('environment_id', `names no environment of this account (${environmentId})`);
   }
-  return tx.ensureDeployment({
-    account_id: caller.accountId,
-    id: newId(caller.accountId),
-    agent_id: agent.id,
-    environment_id: environmentId,
-    current_version_id: null,
-    inserted_at: caller.now,
-    updated_at: caller.now,
-  });
+  return tx.ensureDeployment(
+    {
+      account_id: caller.accountId,
+      id: newId(caller.accountId),
+      agent_id: agent.id,
+      environment_id: environmentId,
+      current_version_id: null,
+      inserted_at: caller.now,
+      updated_at: caller.now,
+    },
+    caller.tokenId,
+  );
 }

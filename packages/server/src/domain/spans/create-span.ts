@@ -3,7 +3,7 @@ import { StoreConflictError } from '../../store/errors.js';
 import type { SpanRecord } from '../../store/records.js';
 import { conflict, fieldError, invalidAction } from '../errors.js';
 import { newId } from '../ids.js';
-import type { CompiledType } from '../span-types.js';
+import { unvalidated, type CompiledType } from '../span-types.js';
 import { defineOperation } from '../operation.js';
 import { isFinishStatus, isOpen } from '../status-machine.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
@@ -72,6 +72,7 @@ function createdSpan(
     summary: summaryOf(type, payload, resultPayload),
     started_at: times.startedAt,
     finished_at: times.finishedAt,
+    schema_validation: unvalidated(type) ? 'unvalidated' : null,
   });
 }
 

@@ -13,7 +13,8 @@ export type SpanFields = Pick<
   | 'summary'
   | 'started_at'
   | 'finished_at'
->;
+> &
+  Partial<Pick<SpanRecord, 'schema_validation'>>;
 
 /** The account, agent and instance a new span belongs to, and the clock reading it is stored at. */
 export interface SpanOwner {
@@ -43,4 +44,5 @@ export const newSpan = (owner: SpanOwner, fields: SpanFields): SpanRecord => ({
   finished_at: fields.finished_at,
   inserted_at: owner.at,
   updated_at: owner.at,
+  schema_validation: fields.schema_validation ?? null,
 });

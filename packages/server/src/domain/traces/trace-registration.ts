@@ -64,6 +64,6 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     document_hash: TRACE_SCHEMA_HASH,
     inserted_at: caller.now,
   });
-  await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now);
+  await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
   return { deployment, agentVersionId: agentVersion.id, schemaVersionId: schemaVersion.id };
 }

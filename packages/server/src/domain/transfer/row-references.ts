@@ -14,15 +14,19 @@ const AGENT: Reference = { column: 'agent_id', table: 'agents' };
 /**
  * What each row of an export refers to. A span's `parent_span_id` is not among them: a stored span
  * may name a parent that is not stored (an OTLP child exported before its parent, or a parent in
- * an instance an `--instance` / `--since` export left out), and the store keeps it as it came.
+ * an instance an `--instance` / `--since` export left out), and the store keeps it as it came. Nor
+ * is an agent's `risk_profile_id`: agents stored before risk profiles existed may name none.
  */
 const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
   accounts: [],
   environments: [ACCOUNT],
+  risk_profiles: [ACCOUNT],
   agents: [ACCOUNT],
   agent_versions: [ACCOUNT, AGENT],
   schema_versions: [ACCOUNT, AGENT],
   deployments: [ACCOUNT, AGENT, { column: 'environment_id', table: 'environments' }, { column: 'current_version_id', table: 'agent_versions' }],
+  // Not its changed_by_token_id: the token may have been revoked since (as an instance's terminated_by_token_id).
+  deployment_versions: [ACCOUNT, { column: 'deployment_id', table: 'deployments' }, { column: 'version_id', table: 'agent_versions' }],
   tokens: [ACCOUNT, { column: 'deployment_id', table: 'deployments' }],
   agent_instances: [
     ACCOUNT,

@@ -21,10 +21,12 @@ export interface TransferHeader {
 export const KIND_TABLES = {
   account: 'accounts',
   environment: 'environments',
+  risk_profile: 'risk_profiles',
   agent: 'agents',
   agent_version: 'agent_versions',
   schema_version: 'schema_versions',
   deployment: 'deployments',
+  deployment_version: 'deployment_versions',
   token: 'tokens',
   agent_instance: 'agent_instances',
   span: 'spans',
@@ -36,28 +38,34 @@ export const TABLE_KINDS = Object.fromEntries(Object.entries(KIND_TABLES).map(([
 const NULLABLE: Record<CopiedTable, readonly string[]> = {
   accounts: [],
   environments: ['description'],
+  risk_profiles: ['description', 'archived_at'],
   agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
   agent_versions: ['name', 'external_identifier', 'description'],
   schema_versions: ['external_identifier'],
   deployments: ['current_version_id'],
-  tokens: ['deployment_id'],
+  deployment_versions: ['version_id', 'changed_by_token_id'],
+  tokens: ['deployment_id', 'expires_at', 'created_by'],
   agent_instances: ['started_at', 'finished_at', 'termination_reason', 'terminated_by_token_id'],
-  spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at'],
+  spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at', 'schema_validation'],
 };
 
 const CHOICES: Partial<Record<string, readonly string[]>> = {
   'environments.purpose': ENVIRONMENT_PURPOSES,
   'agents.status': AGENT_STATUSES,
   'tokens.scope': ['account', 'deployment'],
+  'tokens.status': ['active', 'suspended', 'revoked'],
   'agent_instances.status': INSTANCE_STATUSES,
   'agent_instances.purpose': INSTANCE_PURPOSES,
   'spans.status': INSTANCE_STATUSES,
+  'spans.schema_validation': ['unvalidated'],
 };
 
 /** Columns added since the format's first files, each with what a file made before it means (the migration's value). */
 const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<string, unknown>) => unknown>>> = {
   environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
   agent_instances: { terminated_by_token_id: () => null },
+  spans: { schema_validation: () => null },
+  tokens: { status: () => 'active', expires_at: () => null, created_by: () => null, updated_at: (row) => row.inserted_at },
   schema_versions: { document_hash: (row) => (typeof row.document_json === 'string' ? schemaDocumentHash(row.document_json) : '') },
 };
 

@@ -20,6 +20,8 @@ function spanText(span: SpanOutlineRecord, summary: boolean, payloads: string): 
     `{"type":"agent_span","id":${s(span.id)},"account_id":${s(span.account_id)},"agent_id":${s(span.agent_id)}` +
     `,"agent_instance_id":${s(span.agent_instance_id)},"parent_span_id":${nullable(span.parent_span_id)}` +
     `,"schema_name":${s(span.schema_name)},"schema_title":${nullable(span.schema_title)},"status":${s(span.status)}` +
+    // Only on a span stored unchecked: every other span's answer stays as it was.
+    (span.schema_validation === null ? '' : `,"schema_validation":${s(span.schema_validation)}`) +
     payloads +
     `,"summary":${summary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
     `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}}`

@@ -278,6 +278,10 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockEnvironmentShared = refuse('lockEnvironmentShared');
   updateEnvironment = refuse('updateEnvironment');
   deleteEnvironment = refuse('deleteEnvironment');
+  insertRiskProfile = refuse('insertRiskProfile');
+  lockRiskProfile = refuse('lockRiskProfile');
+  lockRiskProfileShared = refuse('lockRiskProfileShared');
+  updateRiskProfile = refuse('updateRiskProfile');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');
@@ -285,10 +289,15 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   deleteAgent = refuse('deleteAgent');
   ensureDeployment = refuse('ensureDeployment');
   setDeploymentVersion = refuse('setDeploymentVersion');
+  lockDeployment = refuse('lockDeployment');
+  lockDeploymentShared = refuse('lockDeploymentShared');
+  deleteDeployment = refuse('deleteDeployment');
   ensureAgentVersion = refuse('ensureAgentVersion');
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');
   deleteToken = refuse('deleteToken');
+  lockAccountTokens = refuse('lockAccountTokens');
+  setTokenStatus = refuse('setTokenStatus');
   touchToken = refuse('touchToken');
   insertInstance = refuse('insertInstance');
   lockInstance = refuse('lockInstance');

@@ -5,6 +5,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyRecord,
@@ -12,6 +14,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -23,8 +26,10 @@ import type {
 import type { StoreTable } from '../errors.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
@@ -38,6 +43,8 @@ const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT *
 export const READS = {
   tokenByHash: statement('tokens', 'token_by_hash', 'SELECT * FROM tokens WHERE token_hash = $1'),
   tokens: statement('tokens', 'all_tokens', 'SELECT * FROM tokens ORDER BY inserted_at, id'),
+  token: byId('tokens'),
+  accountTokens: statement('tokens', 'tokens_of_account', 'SELECT * FROM tokens WHERE account_id = $1 ORDER BY inserted_at, id'),
   firstAccount: statement('accounts', 'first_account', 'SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1'),
   environment: byId('environments'),
   agentVersions: statement(
@@ -45,12 +52,29 @@ export const READS = {
     'agent_versions_of_agent',
     'SELECT * FROM agent_versions WHERE account_id = $1 AND agent_id = $2 ORDER BY inserted_at, id',
   ),
+  schemaVersions: statement(
+    'schema_versions',
+    'schema_versions_of_agent',
+    'SELECT * FROM schema_versions WHERE account_id = $1 AND agent_id = $2 ORDER BY inserted_at, id',
+  ),
+  schemaVersionCount: statement(
+    'schema_versions',
+    'schema_version_count',
+    'SELECT COUNT(*)::integer AS n FROM schema_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+  ),
   environments: statement('environments', 'environments_of_account', 'SELECT * FROM environments WHERE account_id = $1 ORDER BY inserted_at, id'),
   environmentByName: statement('environments', 'environment_by_name', 'SELECT * FROM environments WHERE account_id = $1 AND name = $2'),
   environmentUse: statement(
     'environments',
     'environment_use',
     environmentUseSql((n) => `$${n}`),
+  ),
+  riskProfile: byId('risk_profiles'),
+  riskProfiles: statement('risk_profiles', 'risk_profiles_of_account', 'SELECT * FROM risk_profiles WHERE account_id = $1 ORDER BY inserted_at, id'),
+  riskProfileAgentCounts: statement(
+    'agents',
+    'risk_profile_agent_counts',
+    riskProfileAgentCountsSql((n) => `$${n}`),
   ),
   account: statement('accounts', 'account_by_id', 'SELECT * FROM accounts WHERE id = $1'),
   agent: byId('agents'),
@@ -63,6 +87,16 @@ export const READS = {
   ),
   deployment: byId('deployments'),
   deployments: statement('deployments', 'deployments_of_account', 'SELECT * FROM deployments WHERE account_id = $1 ORDER BY inserted_at, id'),
+  deploymentVersions: statement(
+    'deployment_versions',
+    'deployment_versions',
+    deploymentVersionsSql((n) => `$${n}`),
+  ),
+  deploymentUse: statement(
+    'deployments',
+    'deployment_use',
+    deploymentUseSql((n) => `$${n}`),
+  ),
   agentVersion: byId('agent_versions'),
   schemaVersion: byId('schema_versions'),
   instance: byId('agent_instances'),
@@ -176,6 +210,12 @@ export class PostgresReadTx implements ReadTx {
   listTokens() {
     return this.sql.rows<TokenRecord>(READS.tokens, []);
   }
+  getToken(accountId: string, id: string) {
+    return this.sql.first<TokenRecord>(READS.token, [accountId, id]);
+  }
+  listAccountTokens(accountId: string) {
+    return this.sql.rows<TokenRecord>(READS.accountTokens, [accountId]);
+  }
   firstAccount() {
     return this.sql.first<AccountRecord>(READS.firstAccount, []);
   }
@@ -191,6 +231,16 @@ export class PostgresReadTx implements ReadTx {
   async environmentUse(accountId: string, id: string) {
     const use = await this.sql.first<EnvironmentUse>(READS.environmentUse, [accountId, id, accountId, id]);
     return use ?? { deployments: 0, instances: 0 };
+  }
+  getRiskProfile(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(READS.riskProfile, [accountId, id]);
+  }
+  listRiskProfiles(accountId: string) {
+    return this.sql.rows<RiskProfileRecord>(READS.riskProfiles, [accountId]);
+  }
+  async riskProfileAgentCounts(accountId: string) {
+    const rows = await this.sql.rows<{ risk_profile_id: string; n: number }>(READS.riskProfileAgentCounts, [accountId]);
+    return new Map(rows.map((row) => [row.risk_profile_id, row.n]));
   }
   getAccount(id: string) {
     return this.sql.first<AccountRecord>(READS.account, [id]);
@@ -219,6 +269,19 @@ export class PostgresReadTx implements ReadTx {
   listDeployments(accountId: string) {
     return this.sql.rows<DeploymentRecord>(READS.deployments, [accountId]);
   }
+  listDeploymentVersions(accountId: string, deploymentId: string) {
+    return this.sql.rows<DeploymentVersionRecord>(READS.deploymentVersions, [accountId, deploymentId]);
+  }
+  async deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse> {
+    const use = await this.sql.first<DeploymentUse>(READS.deploymentUse, [
+      accountId,
+      deployment.environment_id,
+      deployment.id,
+      accountId,
+      deployment.id,
+    ]);
+    return use ?? { instances: false, tokens: 0 };
+  }
   getAgentVersion(accountId: string, id: string) {
     return this.sql.first<AgentVersionRecord>(READS.agentVersion, [accountId, id]);
   }
@@ -227,6 +290,12 @@ export class PostgresReadTx implements ReadTx {
   }
   getSchemaVersion(accountId: string, id: string) {
     return this.sql.first<SchemaVersionRecord>(READS.schemaVersion, [accountId, id]);
+  }
+  listSchemaVersions(accountId: string, agentId: string) {
+    return this.sql.rows<SchemaVersionRecord>(READS.schemaVersions, [accountId, agentId]);
+  }
+  async countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string) {
+    return (await this.sql.first<{ n: number }>(READS.schemaVersionCount, [accountId, agentId, externalIdentifier]))?.n ?? 0;
   }
   getInstance(accountId: string, id: string) {
     return this.sql.first<InstanceRecord>(READS.instance, [accountId, id]);

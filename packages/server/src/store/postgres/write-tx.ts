@@ -9,12 +9,16 @@ import type {
   IdempotencyClaim,
   IdempotencyRecord,
   InstanceRecord,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
+  TokenStatus,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import {
   columnValues,
   COPIED_TABLE_KEYS,
@@ -82,6 +86,18 @@ const WRITES = {
     environmentUpdateSql((n) => `$${n}`),
   ),
   deleteEnvironment: statement('environments', 'delete_environment', 'DELETE FROM environments WHERE account_id = $1 AND id = $2'),
+  risk_profiles: insertInto('risk_profiles'),
+  lockRiskProfile: statement('risk_profiles', 'lock_risk_profile', 'SELECT * FROM risk_profiles WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  lockRiskProfileShared: statement(
+    'risk_profiles',
+    'lock_risk_profile_shared',
+    'SELECT * FROM risk_profiles WHERE account_id = $1 AND id = $2 FOR SHARE',
+  ),
+  updateRiskProfile: statement(
+    'risk_profiles',
+    'update_risk_profile',
+    riskProfileUpdateSql((n) => `$${n}`),
+  ),
   agents: insertInto('agents'),
   deployments: insertInto('deployments', 'RETURNING *'),
   agent_versions: insertInto('agent_versions', 'RETURNING *'),
@@ -89,6 +105,12 @@ const WRITES = {
   tokens: insertInto('tokens'),
   deleteToken: statement('tokens', 'delete_token', 'DELETE FROM tokens WHERE id = $1 RETURNING *'),
   touchToken: statement('tokens', 'touch_token', 'UPDATE tokens SET last_used_at = $2 WHERE id = $1'),
+  lockAccountTokens: statement('tokens', 'lock_account_tokens', 'SELECT * FROM tokens WHERE account_id = $1 ORDER BY inserted_at, id FOR UPDATE'),
+  setTokenStatus: statement(
+    'tokens',
+    'set_token_status',
+    'UPDATE tokens SET status = $3, updated_at = $4 WHERE account_id = $1 AND id = $2 RETURNING *',
+  ),
   agent_instances: insertInto('agent_instances'),
   lockAgent: statement('agents', 'lock_agent', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockAgentShared: statement('agents', 'lock_agent_shared', 'SELECT * FROM agents WHERE account_id = $1 AND id = $2 FOR SHARE'),
@@ -97,10 +119,22 @@ const WRITES = {
     'update_agent',
     agentUpdateSql((n) => `$${n}`),
   ),
+  // Key-share: a registration on it cannot race its delete, and does not wait for a version change.
   deploymentByKey: statement(
     'deployments',
     'deployment_by_key',
-    'SELECT * FROM deployments WHERE account_id = $1 AND agent_id = $2 AND environment_id = $3',
+    'SELECT * FROM deployments WHERE account_id = $1 AND agent_id = $2 AND environment_id = $3 FOR KEY SHARE',
+  ),
+  lockDeployment: statement('deployments', 'lock_deployment', 'SELECT * FROM deployments WHERE account_id = $1 AND id = $2 FOR UPDATE'),
+  lockDeploymentShared: statement(
+    'deployments',
+    'lock_deployment_shared',
+    'SELECT * FROM deployments WHERE account_id = $1 AND id = $2 FOR KEY SHARE',
+  ),
+  upsertDeploymentVersion: statement(
+    'deployment_versions',
+    'upsert_deployment_version',
+    deploymentVersionUpsertSql((n) => `$${n}`),
   ),
   agentVersionByExternal: statement(
     'agent_versions',
@@ -115,7 +149,15 @@ const WRITES = {
   setDeploymentVersion: statement(
     'deployments',
     'set_deployment_version',
-    'UPDATE deployments SET current_version_id = $3, updated_at = $4 WHERE account_id = $1 AND id = $2',
+    // Only when the version is another, and then its history row, in one round trip.
+    `WITH changed AS (
+       UPDATE deployments SET current_version_id = $3, updated_at = $4
+       WHERE account_id = $1 AND id = $2 AND current_version_id IS DISTINCT FROM $3
+       RETURNING account_id, id)
+     INSERT INTO deployment_versions (${TABLE_COLUMNS.deployment_versions.join(', ')})
+     SELECT account_id, id, $4, $3, CAST($5 AS TEXT) FROM changed
+     ON CONFLICT (account_id, deployment_id, changed_at)
+     DO UPDATE SET version_id = excluded.version_id, changed_by_token_id = excluded.changed_by_token_id`,
   ),
   lockInstance: statement('agent_instances', 'lock_instance', 'SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   lockInstanceShared: statement(
@@ -194,6 +236,7 @@ const WRITES = {
 } satisfies Record<string, Statement>;
 
 const AGENT_DELETIONS = agentDeletionSql((n) => `$${n}`).map((text, i) => statement('agents', `delete_agent_${i}`, text));
+const DEPLOYMENT_DELETIONS = deploymentDeletionSql((n) => `$${n}`).map((text, i) => statement('deployments', `delete_deployment_${i}`, text));
 
 const PRUNE_BATCH = 5000;
 
@@ -215,7 +258,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     this.sql.defer(WRITES.notify, [this.#channel, message]);
   }
 
-  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency'>, row: object) {
+  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency' | 'deployment_versions'>, row: object) {
     if ((await this.sql.change(WRITES[table], columnValues(table, row))) === 0) throw new StoreConflictError(table);
   }
 
@@ -245,6 +288,18 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   async deleteEnvironment(accountId: string, id: string) {
     await this.sql.change(WRITES.deleteEnvironment, [accountId, id]);
   }
+  insertRiskProfile(row: RiskProfileRecord) {
+    return this.#insertOrConflict('risk_profiles', row);
+  }
+  lockRiskProfile(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(WRITES.lockRiskProfile, [accountId, id]);
+  }
+  lockRiskProfileShared(accountId: string, id: string) {
+    return this.sql.first<RiskProfileRecord>(WRITES.lockRiskProfileShared, [accountId, id]);
+  }
+  async updateRiskProfile(row: RiskProfileRecord) {
+    await this.sql.change(WRITES.updateRiskProfile, riskProfileUpdateValues(row));
+  }
   insertAgent(row: AgentRecord) {
     return this.#insertOrConflict('agents', row);
   }
@@ -260,11 +315,34 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   async deleteAgent(accountId: string, id: string) {
     for (const deletion of AGENT_DELETIONS) await this.sql.change(deletion, [accountId, id]);
   }
-  ensureDeployment(row: DeploymentRecord) {
-    return this.#ensure('deployments', row, WRITES.deploymentByKey, [row.account_id, row.agent_id, row.environment_id]);
+  async ensureDeployment(row: DeploymentRecord, changedByTokenId: string | null = null) {
+    const inserted = await this.sql.first<DeploymentRecord>(WRITES.deployments, columnValues('deployments', row));
+    if (inserted) {
+      await this.sql.change(WRITES.upsertDeploymentVersion, [row.account_id, row.id, row.updated_at, row.current_version_id, changedByTokenId]);
+      return inserted;
+    }
+    const existing = await this.sql.first<DeploymentRecord>(WRITES.deploymentByKey, [row.account_id, row.agent_id, row.environment_id]);
+    // Nothing under the natural key: the insert hit the (account_id, id) key instead.
+    if (!existing) throw new StoreConflictError('deployments');
+    return existing;
   }
-  async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
-    await this.sql.change(WRITES.setDeploymentVersion, [accountId, deploymentId, versionId, updatedAt]);
+  async setDeploymentVersion(
+    accountId: string,
+    deploymentId: string,
+    versionId: string | null,
+    updatedAt: string,
+    changedByTokenId: string | null = null,
+  ) {
+    await this.sql.change(WRITES.setDeploymentVersion, [accountId, deploymentId, versionId, updatedAt, changedByTokenId]);
+  }
+  lockDeployment(accountId: string, id: string) {
+    return this.sql.first<DeploymentRecord>(WRITES.lockDeployment, [accountId, id]);
+  }
+  lockDeploymentShared(accountId: string, id: string) {
+    return this.sql.first<DeploymentRecord>(WRITES.lockDeploymentShared, [accountId, id]);
+  }
+  async deleteDeployment(accountId: string, id: string) {
+    for (const deletion of DEPLOYMENT_DELETIONS) await this.sql.change(deletion, [accountId, id]);
   }
   ensureAgentVersion(row: AgentVersionRecord) {
     return this.#ensure('agent_versions', row, WRITES.agentVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
@@ -282,6 +360,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   deleteToken(id: string) {
     return this.sql.first<TokenRecord>(WRITES.deleteToken, [id]);
+  }
+  lockAccountTokens(accountId: string) {
+    return this.sql.rows<TokenRecord>(WRITES.lockAccountTokens, [accountId]);
+  }
+  setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string) {
+    return this.sql.first<TokenRecord>(WRITES.setTokenStatus, [accountId, id, status, updatedAt]);
   }
   async touchToken(id: string, usedAt: string) {
     await this.sql.change(WRITES.touchToken, [id, usedAt]);
@@ -395,12 +479,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
 
   /** Inserts `row`, or returns the row already holding its natural key (`byKey`). */
-  async #ensure<R extends object>(
-    table: 'deployments' | 'agent_versions' | 'schema_versions',
-    row: R,
-    byKey: Statement,
-    keyValues: unknown[],
-  ): Promise<R> {
+  async #ensure<R extends object>(table: 'agent_versions' | 'schema_versions', row: R, byKey: Statement, keyValues: unknown[]): Promise<R> {
     const inserted = await this.sql.first<R & object>(WRITES[table], columnValues(table, row));
     if (inserted) return inserted;
     const existing = await this.sql.first<R & object>(byKey, keyValues);

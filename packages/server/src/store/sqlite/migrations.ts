@@ -226,6 +226,55 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX spans_by_agent_time ON spans (account_id, agent_id, started_at, id);
   `,
+  // Risk profiles (account-wide, assigned to agents by agents.risk_profile_id); archived rather
+  // than deleted, so runs scored under one stay explained. Agents by profile, for the count each
+  // profile answers with and the agent list's filter.
+  `
+  CREATE TABLE risk_profiles (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT,
+    categories_json TEXT NOT NULL,
+    actions_json TEXT NOT NULL,
+    thresholds_json TEXT NOT NULL,
+    archived_at TEXT,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE INDEX agents_by_risk_profile ON agents (account_id, risk_profile_id) WHERE risk_profile_id IS NOT NULL;
+  `,
+  // A span whose type declares a schema that did not compile is stored unvalidated, and says so
+  // ('unvalidated'; null for every other span, those stored before included).
+  `
+  ALTER TABLE spans ADD COLUMN schema_validation TEXT;
+  `,
+  // Tokens as Prefactor's api_token resource has them: a status (every existing token stays
+  // active), an optional expiry, the token that created it (null: the command line), when its
+  // status last changed; an account's tokens listed through an index.
+  `
+  ALTER TABLE tokens ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+  ALTER TABLE tokens ADD COLUMN created_by TEXT;
+  ALTER TABLE tokens ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+  UPDATE tokens SET updated_at = inserted_at;
+  CREATE INDEX tokens_by_account ON tokens (account_id, inserted_at, id);
+  `,
+  // Each change of a deployment's current version, kept by the store's deployment writes; a
+  // deployment made before starts its history with the version it has, as of its last update.
+  `
+  CREATE TABLE deployment_versions (
+    account_id TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    version_id TEXT,
+    changed_by_token_id TEXT,
+    PRIMARY KEY (account_id, deployment_id, changed_at)
+  );
+  INSERT INTO deployment_versions (account_id, deployment_id, changed_at, version_id, changed_by_token_id)
+    SELECT account_id, id, updated_at, current_version_id, NULL FROM deployments;
+  `,
   // An agent's span pages read spans_by_instance_time instance by instance instead: the index by
   // agent cost every span stored one more b-tree insert, most of an OTLP export's write time when
   // its runs share start times, for a list read now and then.

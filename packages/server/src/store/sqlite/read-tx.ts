@@ -6,6 +6,8 @@ import type {
   AgentRecord,
   AgentVersionRecord,
   DeploymentRecord,
+  DeploymentUse,
+  DeploymentVersionRecord,
   EnvironmentRecord,
   EnvironmentUse,
   IdempotencyRecord,
@@ -13,6 +15,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
   SpanOffsetQuery,
@@ -23,8 +26,10 @@ import type {
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
+import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
@@ -35,12 +40,19 @@ import { PurgeableCounts } from './purge-statements.js';
 export class ReadStatements {
   readonly tokenByHash: Statement;
   readonly tokens: Statement;
+  readonly token: Statement;
+  readonly accountTokens: Statement;
   readonly firstAccount: Statement;
   readonly environment: Statement;
   readonly environments: Statement;
   readonly agentVersions: Statement;
+  readonly schemaVersions: Statement;
+  readonly schemaVersionCount: Statement;
   readonly environmentByName: Statement;
   readonly environmentUse: Statement;
+  readonly riskProfile: Statement;
+  readonly riskProfiles: Statement;
+  readonly riskProfileAgentCounts: Statement;
   readonly account: Statement;
   readonly agent: Statement;
   readonly agentByExternal: Statement;
@@ -56,6 +68,8 @@ export class ReadStatements {
   readonly #db: Database;
   readonly deployment: Statement;
   readonly deployments: Statement;
+  readonly deploymentVersions: Statement;
+  readonly deploymentUse: Statement;
   readonly agentVersion: Statement;
   readonly schemaVersion: Statement;
   readonly instance: Statement;
@@ -108,12 +122,21 @@ export class ReadStatements {
     const byId = (table: string) => db.prepare(`SELECT * FROM ${table} WHERE account_id = ? AND id = ?`);
     this.tokenByHash = db.prepare('SELECT * FROM tokens WHERE token_hash = ?');
     this.tokens = db.prepare('SELECT * FROM tokens ORDER BY inserted_at, id');
+    this.token = byId('tokens');
+    this.accountTokens = db.prepare('SELECT * FROM tokens WHERE account_id = ? ORDER BY inserted_at, id');
     this.firstAccount = db.prepare('SELECT * FROM accounts ORDER BY inserted_at, id LIMIT 1');
     this.environment = byId('environments');
     this.environments = db.prepare('SELECT * FROM environments WHERE account_id = ? ORDER BY inserted_at, id');
     this.agentVersions = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
+    this.schemaVersions = db.prepare('SELECT * FROM schema_versions WHERE account_id = ? AND agent_id = ? ORDER BY inserted_at, id');
+    this.schemaVersionCount = db
+      .prepare('SELECT COUNT(*) FROM schema_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?')
+      .pluck();
     this.environmentByName = db.prepare('SELECT * FROM environments WHERE account_id = ? AND name = ?');
     this.environmentUse = db.prepare(environmentUseSql(() => '?'));
+    this.riskProfile = byId('risk_profiles');
+    this.riskProfiles = db.prepare('SELECT * FROM risk_profiles WHERE account_id = ? ORDER BY inserted_at, id');
+    this.riskProfileAgentCounts = db.prepare(riskProfileAgentCountsSql(() => '?'));
     this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.agent = byId('agents');
     this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
@@ -123,6 +146,8 @@ export class ReadStatements {
     this.#db = db;
     this.deployment = byId('deployments');
     this.deployments = db.prepare('SELECT * FROM deployments WHERE account_id = ? ORDER BY inserted_at, id');
+    this.deploymentVersions = db.prepare(deploymentVersionsSql(() => '?'));
+    this.deploymentUse = db.prepare(deploymentUseSql(() => '?'));
     this.agentVersion = byId('agent_versions');
     this.schemaVersion = byId('schema_versions');
     this.instance = byId('agent_instances');
@@ -153,6 +178,12 @@ export class SqliteReadTx implements ReadTx {
   async listTokens() {
     return this.q.tokens.all() as TokenRecord[];
   }
+  async getToken(accountId: string, id: string) {
+    return this.q.token.get(accountId, id) as TokenRecord | undefined;
+  }
+  async listAccountTokens(accountId: string) {
+    return this.q.accountTokens.all(accountId) as TokenRecord[];
+  }
   async firstAccount() {
     return this.q.firstAccount.get() as AccountRecord | undefined;
   }
@@ -167,6 +198,16 @@ export class SqliteReadTx implements ReadTx {
   }
   async environmentUse(accountId: string, id: string) {
     return this.q.environmentUse.get(accountId, id, accountId, id) as EnvironmentUse;
+  }
+  async getRiskProfile(accountId: string, id: string) {
+    return this.q.riskProfile.get(accountId, id) as RiskProfileRecord | undefined;
+  }
+  async listRiskProfiles(accountId: string) {
+    return this.q.riskProfiles.all(accountId) as RiskProfileRecord[];
+  }
+  async riskProfileAgentCounts(accountId: string) {
+    const rows = this.q.riskProfileAgentCounts.all(accountId) as Array<{ risk_profile_id: string; n: number }>;
+    return new Map(rows.map((row) => [row.risk_profile_id, row.n]));
   }
   async getAccount(id: string) {
     return this.q.account.get(id) as AccountRecord | undefined;
@@ -198,6 +239,16 @@ export class SqliteReadTx implements ReadTx {
   async listDeployments(accountId: string) {
     return this.q.deployments.all(accountId) as DeploymentRecord[];
   }
+  async listDeploymentVersions(accountId: string, deploymentId: string) {
+    return this.q.deploymentVersions.all(accountId, deploymentId) as DeploymentVersionRecord[];
+  }
+  async deploymentUse(accountId: string, deployment: Pick<DeploymentRecord, 'id' | 'environment_id'>): Promise<DeploymentUse> {
+    const use = this.q.deploymentUse.get(accountId, deployment.environment_id, deployment.id, accountId, deployment.id) as {
+      instances: number;
+      tokens: number;
+    };
+    return { instances: use.instances === 1, tokens: use.tokens };
+  }
   async getAgentVersion(accountId: string, id: string) {
     return this.q.agentVersion.get(accountId, id) as AgentVersionRecord | undefined;
   }
@@ -206,6 +257,12 @@ export class SqliteReadTx implements ReadTx {
   }
   async getSchemaVersion(accountId: string, id: string) {
     return this.q.schemaVersion.get(accountId, id) as SchemaVersionRecord | undefined;
+  }
+  async listSchemaVersions(accountId: string, agentId: string) {
+    return this.q.schemaVersions.all(accountId, agentId) as SchemaVersionRecord[];
+  }
+  async countSchemaVersions(accountId: string, agentId: string, externalIdentifier: string) {
+    return this.q.schemaVersionCount.get(accountId, agentId, externalIdentifier) as number;
   }
   async getInstance(accountId: string, id: string) {
     return this.q.instance.get(accountId, id) as InstanceRecord | undefined;

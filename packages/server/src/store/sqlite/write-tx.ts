@@ -10,12 +10,16 @@ import type {
   EnvironmentRecord,
   IdempotencyClaim,
   InstanceRecord,
+  RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
   TokenRecord,
+  TokenStatus,
 } from '../records.js';
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
@@ -36,12 +40,16 @@ export class WriteStatements {
   readonly insertEnvironment: Statement;
   readonly updateEnvironment: Statement;
   readonly deleteEnvironment: Statement;
+  readonly insertRiskProfile: Statement;
+  readonly updateRiskProfile: Statement;
   readonly insertAgent: Statement;
   readonly updateAgent: Statement;
   readonly deleteAgent: Statement[];
   readonly insertDeployment: Statement;
   readonly deploymentByKey: Statement;
   readonly setDeploymentVersion: Statement;
+  readonly upsertDeploymentVersion: Statement;
+  readonly deleteDeployment: Statement[];
   readonly insertAgentVersion: Statement;
   readonly agentVersionByExternal: Statement;
   readonly insertSchemaVersion: Statement;
@@ -49,6 +57,7 @@ export class WriteStatements {
   readonly insertToken: Statement;
   readonly deleteToken: Statement;
   readonly touchToken: Statement;
+  readonly setTokenStatus: Statement;
   readonly insertInstance: Statement;
   readonly updateInstance: Statement;
   readonly insertSpan: Statement;
@@ -69,12 +78,19 @@ export class WriteStatements {
     this.insertEnvironment = insertInto(db, 'environments');
     this.updateEnvironment = db.prepare(environmentUpdateSql(() => '?'));
     this.deleteEnvironment = db.prepare('DELETE FROM environments WHERE account_id = ? AND id = ?');
+    this.insertRiskProfile = insertInto(db, 'risk_profiles');
+    this.updateRiskProfile = db.prepare(riskProfileUpdateSql(() => '?'));
     this.insertAgent = insertInto(db, 'agents');
     this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
     this.insertDeployment = insertInto(db, 'deployments', 'ON CONFLICT (account_id, agent_id, environment_id) DO NOTHING');
     this.deploymentByKey = db.prepare('SELECT * FROM deployments WHERE account_id = ? AND agent_id = ? AND environment_id = ?');
-    this.setDeploymentVersion = db.prepare('UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ?');
+    // Only when the version is another: a registration that repeats the version leaves no history row.
+    this.setDeploymentVersion = db.prepare(
+      'UPDATE deployments SET current_version_id = ?, updated_at = ? WHERE account_id = ? AND id = ? AND current_version_id IS NOT ?',
+    );
+    this.upsertDeploymentVersion = db.prepare(deploymentVersionUpsertSql(() => '?'));
+    this.deleteDeployment = deploymentDeletionSql(() => '?').map((text) => db.prepare(text));
     this.insertAgentVersion = insertInto(
       db,
       'agent_versions',
@@ -92,6 +108,7 @@ export class WriteStatements {
     this.insertToken = insertInto(db, 'tokens');
     this.deleteToken = db.prepare('DELETE FROM tokens WHERE id = ? RETURNING *');
     this.touchToken = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
+    this.setTokenStatus = db.prepare('UPDATE tokens SET status = ?, updated_at = ? WHERE account_id = ? AND id = ? RETURNING *');
     this.insertInstance = insertInto(db, 'agent_instances');
     this.updateInstance = db.prepare(
       `UPDATE agent_instances SET status = @status, started_at = @started_at, finished_at = @finished_at,
@@ -186,6 +203,18 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async deleteEnvironment(accountId: string, id: string) {
     this.#w.deleteEnvironment.run(accountId, id);
   }
+  async insertRiskProfile(row: RiskProfileRecord) {
+    insert('risk_profiles', this.#w.insertRiskProfile, row);
+  }
+  async lockRiskProfile(accountId: string, id: string) {
+    return this.getRiskProfile(accountId, id);
+  }
+  async lockRiskProfileShared(accountId: string, id: string) {
+    return this.getRiskProfile(accountId, id);
+  }
+  async updateRiskProfile(row: RiskProfileRecord) {
+    this.#w.updateRiskProfile.run(riskProfileUpdateValues(row));
+  }
   async insertAgent(row: AgentRecord) {
     insert('agents', this.#w.insertAgent, row);
   }
@@ -201,12 +230,32 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async deleteAgent(accountId: string, id: string) {
     for (const statement of this.#w.deleteAgent) statement.run(accountId, id);
   }
-  async ensureDeployment(row: DeploymentRecord) {
-    if (insert('deployments', this.#w.insertDeployment, row).changes === 1) return row;
+  async ensureDeployment(row: DeploymentRecord, changedByTokenId: string | null = null) {
+    if (insert('deployments', this.#w.insertDeployment, row).changes === 1) {
+      this.#w.upsertDeploymentVersion.run(row.account_id, row.id, row.updated_at, row.current_version_id, changedByTokenId);
+      return row;
+    }
     return this.#w.deploymentByKey.get(row.account_id, row.agent_id, row.environment_id) as DeploymentRecord;
   }
-  async setDeploymentVersion(accountId: string, deploymentId: string, versionId: string, updatedAt: string) {
-    this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId);
+  async setDeploymentVersion(
+    accountId: string,
+    deploymentId: string,
+    versionId: string | null,
+    updatedAt: string,
+    changedByTokenId: string | null = null,
+  ) {
+    if (this.#w.setDeploymentVersion.run(versionId, updatedAt, accountId, deploymentId, versionId).changes === 0) return;
+    this.#w.upsertDeploymentVersion.run(accountId, deploymentId, updatedAt, versionId, changedByTokenId);
+  }
+  // SQLite writers are serialized: a read is as good as a lock.
+  async lockDeployment(accountId: string, id: string) {
+    return this.getDeployment(accountId, id);
+  }
+  async lockDeploymentShared(accountId: string, id: string) {
+    return this.getDeployment(accountId, id);
+  }
+  async deleteDeployment(accountId: string, id: string) {
+    for (const statement of this.#w.deleteDeployment) statement.run(accountId, id);
   }
   async ensureAgentVersion(row: AgentVersionRecord) {
     if (insert('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
@@ -221,6 +270,13 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async deleteToken(id: string) {
     return this.#w.deleteToken.get(id) as TokenRecord | undefined;
+  }
+  /** SQLite writers are serialized: the plain read is already alone. */
+  async lockAccountTokens(accountId: string) {
+    return this.listAccountTokens(accountId);
+  }
+  async setTokenStatus(accountId: string, id: string, status: TokenStatus, updatedAt: string) {
+    return this.#w.setTokenStatus.get(status, updatedAt, accountId, id) as TokenRecord | undefined;
   }
   async touchToken(id: string, usedAt: string) {
     this.#w.touchToken.run(usedAt, id);
