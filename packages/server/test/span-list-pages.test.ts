@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
 import { openInstance } from './fixtures.js';
 import { call, newAccount, snapshot, startServer, type Account, type Server } from './harness.js';
+import { exportRequest, newSpanId, newTraceId, postTraces } from './otlp-exports.js';
 
 const at = (second: number) => `2024-05-01T12:00:${String(second).padStart(2, '0')}.000000Z`;
 
@@ -39,6 +40,18 @@ for (const engine of ENGINES) {
       const secondInstance = await openInstance(server, account);
       await addSpans(server, account, firstInstance, 'a', 0, 12);
       await addSpans(server, account, secondInstance, 'b', 3, 11);
+      // A run of another agent of the same account at the agent's own times (at(3), inside the window
+      // asked below): never on the agent's pages.
+      const traceId = newTraceId();
+      const start = (Date.parse(at(3)) - 1_700_000_000_000) * 1000;
+      const otherAgent = exportRequest(
+        [
+          { traceId, spanId: newSpanId(), start, end: start + 1000 },
+          { traceId, spanId: newSpanId(), start, end: start + 1000 },
+        ],
+        { 'service.name': 'elsewhere' },
+      );
+      assert.equal((await postTraces(server, account.accountToken, otherAgent)).status, 200);
       agentId = (await call(server, account.token, 'GET', `/api/v1/agent_instance/${firstInstance}`)).body.details.agent_id;
       const all = [
         ...Array.from({ length: 12 }, (_, n) => ({ id: `a-${String(n).padStart(2, '0')}`, t: at(Math.floor(n / 2)) })),

@@ -14,20 +14,40 @@ export interface SpanOffsetSql {
 }
 
 /**
- * An offset page of one instance's spans, or of every instance's of one agent, over the same
- * (scope, started_at, id) index the cursor pages walk (spans_by_instance_time, spans_by_agent_time):
- * start_time and end_time bound the index range, LIMIT and OFFSET take the page from it.
+ * An offset page of one instance's spans, or of every instance's of one agent. An instance's page
+ * walks spans_by_instance_time in order: start_time and end_time bound the index range, LIMIT and
+ * OFFSET take the page from it.
+ *
+ * An agent's page reads the same index, instance by instance of the agent (a span belongs to its
+ * instance's agent, fixed when the instance registered): the keys alone are sorted and the page's
+ * rows fetched after, so the sort never carries payloads. No index is kept by agent, because every
+ * span stored would maintain one more b-tree, keyed by a time other runs of the agent share, for a
+ * list the dashboard reads now and then; its count scans the agent's keys either way.
  */
 export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) => string): SpanOffsetSql {
-  const scope = query.agent_id !== undefined ? 'agent_id' : 'agent_instance_id';
   const values = [query.account_id, query.agent_id ?? query.agent_instance_id, query.start_time ?? '', query.end_time ?? END_OF_TIME];
-  const filter = `account_id = ${placeholder(1)} AND ${scope} = ${placeholder(2)} AND started_at >= ${placeholder(3)} AND started_at <= ${placeholder(4)}`;
   const { field, direction } = query.sort;
-  const order = field === 'id' ? `id ${direction}` : `started_at ${direction}, id ${direction}`;
+  const order = (table: string) => (field === 'id' ? `${table}.id ${direction}` : `${table}.started_at ${direction}, ${table}.id ${direction}`);
+  const times = (table: string) => `${table}.started_at >= ${placeholder(3)} AND ${table}.started_at <= ${placeholder(4)}`;
+  const pageOf = `LIMIT ${placeholder(5)} OFFSET ${placeholder(6)}`;
+  if (query.agent_id === undefined) {
+    const filter = `s.account_id = ${placeholder(1)} AND s.agent_instance_id = ${placeholder(2)} AND ${times('s')}`;
+    return {
+      shape: `agent_instance_id_${field}_${direction}`,
+      page: `SELECT * FROM spans AS s WHERE ${filter} ORDER BY ${order('s')} ${pageOf}`,
+      count: `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM spans AS s WHERE ${filter}`,
+      values,
+    };
+  }
+  // CROSS JOIN: SQLite keeps the instances outermost instead of scanning every span of the account.
+  const ofAgent = `agent_instances AS i CROSS JOIN spans AS k
+    WHERE i.account_id = ${placeholder(1)} AND i.agent_id = ${placeholder(2)}
+      AND k.account_id = i.account_id AND k.agent_instance_id = i.id AND ${times('k')}`;
   return {
-    shape: `${scope}_${field}_${direction}`,
-    page: `SELECT * FROM spans WHERE ${filter} ORDER BY ${order} LIMIT ${placeholder(5)} OFFSET ${placeholder(6)}`,
-    count: `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM spans WHERE ${filter}`,
+    shape: `agent_id_${field}_${direction}`,
+    page: `SELECT s.* FROM (SELECT k.account_id, k.id FROM ${ofAgent} ORDER BY ${order('k')} ${pageOf}) AS p
+      JOIN spans AS s ON s.account_id = p.account_id AND s.id = p.id ORDER BY ${order('s')}`,
+    count: `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${ofAgent}`,
     values,
   };
 }

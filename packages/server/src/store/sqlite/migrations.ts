@@ -275,6 +275,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO deployment_versions (account_id, deployment_id, changed_at, version_id, changed_by_token_id)
     SELECT account_id, id, updated_at, current_version_id, NULL FROM deployments;
   `,
+  // An agent's span pages read spans_by_instance_time instance by instance instead: the index by
+  // agent cost every span stored one more b-tree insert, most of an OTLP export's write time when
+  // its runs share start times, for a list read now and then.
+  `
+  DROP INDEX IF EXISTS spans_by_agent_time;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
