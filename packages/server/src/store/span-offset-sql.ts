@@ -22,6 +22,7 @@ export interface SpanOffsetSql {
  * The page is found in two steps in one statement, so it is exactly the LIMIT … OFFSET page: the
  * sort key of the row at the offset, read from the index alone (no table row is touched for the
  * rows skipped, which a plain OFFSET reads on PostgreSQL), then the page as a keyset seek from it.
+ * CROSS JOIN keeps that order on SQLite, whose planner may otherwise walk the spans first.
  * The count without time bounds is the sum of the instances' span counters (kept in step by every
  * write), not a count of the index range on every page.
  */
@@ -41,7 +42,7 @@ export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) =
   const page = `WITH start_row AS (
       SELECT ${keys('').join(', ')} FROM spans WHERE ${filter('', 1)} ORDER BY ${order('')} LIMIT 1 OFFSET ${placeholder(5)}
     )
-    SELECT spans.* FROM start_row, spans
+    SELECT spans.* FROM start_row CROSS JOIN spans
     WHERE ${filter('spans.', 6)} AND (${keys('spans.').join(', ')}) ${from} (${keys('start_row.').join(', ')})
     ORDER BY ${order('spans.')} LIMIT ${placeholder(10)}`;
   const bounded = query.start_time !== undefined || query.end_time !== undefined;
@@ -49,9 +50,9 @@ export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) =
     ? `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM spans WHERE ${filter('', 1)}`
     : scope === 'agent_instance_id'
       ? `SELECT CAST(COALESCE(SUM(n), 0) AS INTEGER) AS n FROM span_counts WHERE account_id = ${placeholder(1)} AND agent_instance_id = ${placeholder(2)}`
-      : `SELECT CAST(COALESCE(SUM(span_counts.n), 0) AS INTEGER) AS n FROM agent_instances
-         JOIN span_counts ON span_counts.account_id = agent_instances.account_id AND span_counts.agent_instance_id = agent_instances.id
-         WHERE agent_instances.account_id = ${placeholder(1)} AND agent_instances.agent_id = ${placeholder(2)}`;
+      : `SELECT CAST(COALESCE(SUM(span_counts.n), 0) AS INTEGER) AS n FROM agent_instances CROSS JOIN span_counts
+         WHERE agent_instances.account_id = ${placeholder(1)} AND agent_instances.agent_id = ${placeholder(2)}
+           AND span_counts.account_id = agent_instances.account_id AND span_counts.agent_instance_id = agent_instances.id`;
   return {
     shape: `${scope}_${field}_${direction}${bounded ? '_bounded' : ''}`,
     page,
