@@ -19,35 +19,19 @@ export interface SpanOffsetSql {
  * (scope, started_at, id) index the cursor pages walk (spans_by_instance_time, spans_by_agent_time),
  * start_time and end_time bounding the index range.
  *
- * The page is found in two steps in one statement, so it is exactly the LIMIT … OFFSET page: the
- * sort key of the row at the offset, read from the index alone (no table row is touched for the
- * rows skipped, which a plain OFFSET reads on PostgreSQL), then the page as a keyset seek from it.
- * CROSS JOIN keeps that order on SQLite, whose planner may otherwise walk the spans first.
  * The count without time bounds is the sum of the instances' span counters (kept in step by every
  * write), not a count of the index range on every page.
  */
 export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) => string): SpanOffsetSql {
   const scope = query.agent_id !== undefined ? 'agent_id' : 'agent_instance_id';
   const values = [query.account_id, query.agent_id ?? query.agent_instance_id, query.start_time ?? '', query.end_time ?? END_OF_TIME];
-  const filter = (table: string, first: number) =>
-    `${table}account_id = ${placeholder(first)} AND ${table}${scope} = ${placeholder(first + 1)}` +
-    ` AND ${table}started_at >= ${placeholder(first + 2)} AND ${table}started_at <= ${placeholder(first + 3)}`;
+  const filter = `account_id = ${placeholder(1)} AND ${scope} = ${placeholder(2)} AND started_at >= ${placeholder(3)} AND started_at <= ${placeholder(4)}`;
   const { field, direction } = query.sort;
-  const keys = (table: string) => (field === 'id' ? [`${table}id`] : [`${table}started_at`, `${table}id`]);
-  const order = (table: string) =>
-    keys(table)
-      .map((key) => `${key} ${direction}`)
-      .join(', ');
-  const from = direction === 'asc' ? '>=' : '<=';
-  const page = `WITH start_row AS (
-      SELECT ${keys('').join(', ')} FROM spans WHERE ${filter('', 1)} ORDER BY ${order('')} LIMIT 1 OFFSET ${placeholder(5)}
-    )
-    SELECT spans.* FROM start_row CROSS JOIN spans
-    WHERE ${filter('spans.', 6)} AND (${keys('spans.').join(', ')}) ${from} (${keys('start_row.').join(', ')})
-    ORDER BY ${order('spans.')} LIMIT ${placeholder(10)}`;
+  const order = field === 'id' ? `id ${direction}` : `started_at ${direction}, id ${direction}`;
+  const page = `SELECT * FROM spans WHERE ${filter} ORDER BY ${order} LIMIT ${placeholder(5)} OFFSET ${placeholder(6)}`;
   const bounded = query.start_time !== undefined || query.end_time !== undefined;
   const count = bounded
-    ? `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM spans WHERE ${filter('', 1)}`
+    ? `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM spans WHERE ${filter}`
     : scope === 'agent_instance_id'
       ? `SELECT CAST(COALESCE(SUM(n), 0) AS INTEGER) AS n FROM span_counts WHERE account_id = ${placeholder(1)} AND agent_instance_id = ${placeholder(2)}`
       : `SELECT CAST(COALESCE(SUM(span_counts.n), 0) AS INTEGER) AS n FROM agent_instances CROSS JOIN span_counts
@@ -56,7 +40,7 @@ export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) =
   return {
     shape: `${scope}_${field}_${direction}${bounded ? '_bounded' : ''}`,
     page,
-    pageValues: (limit, offset) => [...values, offset, ...values, limit],
+    pageValues: (limit, offset) => [...values, limit, offset],
     count,
     countValues: bounded ? values : values.slice(0, 2),
   };
