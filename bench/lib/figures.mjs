@@ -82,6 +82,19 @@ export const FIGURES = [
     measures: 'time to GET the first page of the instance list of an account of 10⁴ instances ÷ one of 10²',
   },
   {
+    name: 'offset_paging_1e5_vs_cursor',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures:
+      'time to page through the 10⁵ spans of one agent (10 instances), 100 per page, with GET /agent_spans?agent_id=…&pagination[offset]=N ÷ with cursors, instance after instance (SQLite)',
+  },
+  {
+    name: 'pg_offset_paging_1e5_vs_cursor',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures: 'the same on PostgreSQL',
+  },
+  {
     name: 'events_fanout',
     unit: 'ratio',
     target: { op: '>=', value: 0.8 },

@@ -57,6 +57,45 @@ async function seedThroughStore({ accountId, agentId, instanceId, count }) {
   }
 }
 
+/**
+ * Stores `perInstance` complete spans in each of the instances `instanceIds` of one agent, written
+ * straight through the store a thousand rows per statement; the instances take turns a millisecond
+ * apart, so the agent's spans in (started_at, id) order interleave its instances as runs side by
+ * side would.
+ */
+async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) {
+  const payload = JSON.stringify(spanParams('agent').payload);
+  const perTransaction = Math.max(1, Math.floor(SPANS_PER_TRANSACTION / instanceIds.length));
+  for (let done = 0; done < perInstance;) {
+    const n = Math.min(perTransaction, perInstance - done);
+    const spans = [];
+    for (let i = done; i < done + n; i += 1) {
+      instanceIds.forEach((instanceId, k) => {
+        const at = new Date(EPOCH + i * instanceIds.length + k).toISOString();
+        spans.push({
+          id: `seed-${instanceId}-${i}`,
+          account_id: accountId,
+          agent_id: agentId,
+          agent_instance_id: instanceId,
+          parent_span_id: null,
+          schema_name: 'llm',
+          schema_title: null,
+          status: 'complete',
+          payload_json: payload,
+          result_payload_json: null,
+          summary: null,
+          started_at: at,
+          finished_at: at,
+          inserted_at: at,
+          updated_at: at,
+        });
+      });
+    }
+    await store.write((tx) => tx.insertSpansIfAbsent(spans));
+    done += n;
+  }
+}
+
 const INSTANCES_PER_TRANSACTION = 1000;
 
 /**
@@ -193,7 +232,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedInstances, newAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, seedOldRuns, startPurge, stopPurge },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

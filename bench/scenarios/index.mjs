@@ -3,6 +3,7 @@ import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
 import integrations from './integrations.mjs';
+import offsetPaging from './offset-paging.mjs';
 import otlp from './otlp.mjs';
 import pfid from './pfid.mjs';
 import postgresSpans from './postgres-spans.mjs';
@@ -21,6 +22,7 @@ export const SCENARIOS = [
   client,
   postgresSpans,
   storedSpans,
+  offsetPaging,
   seeAndSteer,
   tracer,
   integrations,

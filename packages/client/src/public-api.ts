@@ -10,6 +10,7 @@ export type {
   AgentSpanPage,
   AgentSpanOutlinePage,
   CreateAgentSpanParams,
+  CreateTestSpansParams,
   FinishAgentSpanParams,
   ListAgentSpansPageParams,
   ListAgentSpansParams,

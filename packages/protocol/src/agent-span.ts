@@ -132,3 +132,25 @@ export type AgentSpanListResponse = Static<typeof AgentSpanListResponse>;
 /** A span list asked for with `pagination[…]` or `sorting[…]`: Prefactor's list page. */
 export const AgentSpanListPage = ListPage(AgentSpan);
 export const AgentSpanOutlineListPage = ListPage(AgentSpanOutline);
+
+/** Most spans one `POST /api/v1/agent_spans/create_test_spans` makes. */
+export const MAX_TEST_SPAN_COUNT = 100;
+/** How many it makes when `count` is absent. */
+export const DEFAULT_TEST_SPAN_COUNT = 3;
+
+/**
+ * POST /api/v1/agent_spans/create_test_spans, as Prefactor's CLI sends it: its arguments at the top
+ * level, not under `details`.
+ */
+export const CreateTestSpansBody = Type.Object({
+  agent_instance_id: PlainText({ minLength: 1 }),
+  count: OptionalNullable(Type.Integer({ minimum: 1, maximum: MAX_TEST_SPAN_COUNT, description: 'how many test spans to make' })),
+  /** The span the test spans are children of; absent, they are root spans. */
+  parent_span_id: OptionalNullable(PlainText({ minLength: 1 })),
+  idempotency_key: OptionalNullable(IdempotencyKey),
+});
+export type CreateTestSpansBody = Static<typeof CreateTestSpansBody>;
+
+/** The test spans made, in the order they were made. */
+export const CreateTestSpansResponse = SuccessWithControl(Type.Array(AgentSpan));
+export type CreateTestSpansResponse = Static<typeof CreateTestSpansResponse>;

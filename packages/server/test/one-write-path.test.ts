@@ -92,6 +92,17 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('builds the spans of POST /api/v1/agent_spans/create_test_spans with the one builder', async () => {
+      const account = await newAccount(server);
+      const instanceId = await openInstance(server, account, { schema: { external_identifier: 'untyped' } });
+      const made = await call(server, account.token, 'POST', '/api/v1/agent_spans/create_test_spans', { agent_instance_id: instanceId, count: 2 });
+      assert.equal(made.status, 201, made.text);
+      for (const { id } of made.body.details as { id: string }[]) {
+        const stored = await spanRow(account, id);
+        assert.ok(stored.schema_title?.startsWith(RULE), `a test span was built without newSpan: ${stored.schema_title}`);
+      }
+    });
+
     it('builds the agent of a new OTLP service as POST /api/v1/agent and a new account build theirs', async () => {
       const account = await newAccount(server);
       await exportRootSpan(account, 'billing');

@@ -3,12 +3,15 @@ import {
   AgentSpanListResponse,
   AgentSpanOutlineListResponse,
   AgentSpanResponse,
+  CreateTestSpansResponse,
+  MAX_TEST_SPAN_COUNT,
   type AgentSpan,
   type AgentSpanOutline,
   type FinishStatus,
   type SpanStatus,
 } from '@agentspan/protocol';
 import { everyPage } from '../cursor-pages.js';
+import { PrefactorClientError } from '../errors/client-error.js';
 import type { HttpCore } from '../http-core.js';
 import { idempotencyKeyFor } from '../idempotency.js';
 import { operation, type CallOptions, type SpanCallOptions } from '../operation.js';
@@ -29,6 +32,17 @@ export interface CreateAgentSpanParams {
   parent_span_id?: string | null;
   started_at?: Time | null;
   finished_at?: Time | null;
+  /** 1-64 characters; one is generated when absent. */
+  idempotency_key?: string | null;
+}
+
+/** Prefactor's `agent_spans create_test_spans` arguments. */
+export interface CreateTestSpansParams {
+  agent_instance_id: string;
+  /** 1-100; the server makes 3 when absent. */
+  count?: number | null;
+  /** The span they are children of; absent, they are root spans. */
+  parent_span_id?: string | null;
   /** 1-64 characters; one is generated when absent. */
   idempotency_key?: string | null;
 }
@@ -73,6 +87,7 @@ export interface AgentSpanOutlinePage {
 
 const CREATE = operation('agentSpans.create', 'POST', AgentSpanResponse, (body) => body.details);
 const FINISH = operation('agentSpans.finish', 'POST', AgentSpanResponse, (body) => body.details);
+const CREATE_TEST_SPANS = operation('agentSpans.createTestSpans', 'POST', CreateTestSpansResponse, (body) => body.details);
 const GET = operation('agentSpans.get', 'GET', AgentSpanGetResponse, (body) => body.details);
 const LIST = operation('agentSpans.list', 'GET', AgentSpanListResponse, (body): AgentSpanPage => ({
   spans: body.details,
@@ -121,6 +136,25 @@ export class AgentSpans {
     if (params.finished_at != null) details.finished_at = wireTime(name, 'finished_at', params.finished_at);
     details.idempotency_key = idempotencyKeyFor(name, params.idempotency_key);
     return this.#core.call(CREATE, '/api/v1/agent_spans', { details }, options);
+  }
+
+  /**
+   * POST /api/v1/agent_spans/create_test_spans with the flat body Prefactor's CLI sends: finished
+   * test spans in an open instance, to see spans arrive before the agent runs. Answers them in order.
+   */
+  async createTestSpans(params: CreateTestSpansParams, options?: CallOptions): Promise<AgentSpan[]> {
+    const name = CREATE_TEST_SPANS.name;
+    const body: JsonObject = { agent_instance_id: params.agent_instance_id };
+    if (params.count != null) {
+      const count: unknown = params.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_TEST_SPAN_COUNT) {
+        throw new PrefactorClientError(`${name}: count must be an integer from 1 to ${MAX_TEST_SPAN_COUNT}; got ${String(count)}`);
+      }
+      body.count = count;
+    }
+    if (params.parent_span_id != null) body.parent_span_id = params.parent_span_id;
+    body.idempotency_key = idempotencyKeyFor(name, params.idempotency_key);
+    return this.#core.call(CREATE_TEST_SPANS, '/api/v1/agent_spans/create_test_spans', body, options);
   }
 
   /** POST /api/v1/agent_spans/{agent_span_id}/finish with the flat body. */

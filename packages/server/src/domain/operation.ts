@@ -43,6 +43,7 @@ export type OperationName =
   | 'agent_instances/terminate'
   | 'agent_spans/create'
   | 'agent_spans/finish'
+  | 'agent_spans/create_test_spans'
   | 'agents/create'
   | 'agents/update'
   | 'agents/retire'

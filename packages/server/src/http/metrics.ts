@@ -126,6 +126,7 @@ export class ServerMetrics {
       written: (operation, answer) => {
         if (answer.replayed) this.replays.inc({ operation });
         else if (operation === 'agent_spans/create' && answer.status < 300) this.spansCreated.inc();
+        else if (operation === 'agent_spans/create_test_spans' && answer.status < 300) this.spansCreated.inc(1 + (answer.otherChanges?.length ?? 0));
       },
       spansIngested: (count) => this.spansCreated.inc(count),
     };

@@ -9,12 +9,15 @@ import {
   AgentSpanOutlineListResponse,
   AgentSpanResponse,
   CreateSpanBody,
+  CreateTestSpansBody,
+  CreateTestSpansResponse,
   FinishSpanBody,
   ListSpansQuery,
   SpanIdParams,
 } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { createSpan } from '../domain/spans/create-span.js';
+import { createTestSpans } from '../domain/spans/create-test-spans.js';
 import { finishSpan } from '../domain/spans/finish-span.js';
 import { getSpan, listSpans } from '../domain/spans/read-spans.js';
 import { idempotencyKey, sendAnswer, sendJson } from '../http/answers.js';
@@ -30,6 +33,16 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
       const { details } = request.body;
       const key = idempotencyKey(request, details.idempotency_key, request.body.idempotency_key);
       return sendAnswer(reply, await domain.write(request.principal, createSpan, details, key));
+    },
+  );
+
+  // Prefactor's CLI sends this body flat, not under `details`.
+  api.post(
+    '/agent_spans/create_test_spans',
+    { schema: { tags: ['agent_spans'], body: CreateTestSpansBody, response: responses({ 201: CreateTestSpansResponse }) } },
+    async (request, reply) => {
+      const key = idempotencyKey(request, request.body.idempotency_key);
+      return sendAnswer(reply, await domain.write(request.principal, createTestSpans, request.body, key));
     },
   );
 

@@ -37,6 +37,7 @@ export class LoggedEvent implements ChangeEvent {
 const KIND_OF: Partial<Record<OperationName, ChangeEventKind>> = {
   'agent_spans/create': 'span.created',
   'agent_spans/finish': 'span.finished',
+  'agent_spans/create_test_spans': 'span.created',
   'agent_instances/register': 'instance.updated',
   'agent_instances/start': 'instance.updated',
   'agent_instances/finish': 'instance.updated',

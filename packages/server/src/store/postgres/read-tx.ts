@@ -171,7 +171,7 @@ function spanOffsetStatements(query: SpanOffsetQuery) {
     };
     spanOffsetPages.set(sql.shape, statements);
   }
-  return { ...statements, values: sql.values };
+  return { ...statements, sql };
 }
 
 /** Named statements of each instance page shape, made on first use. */
@@ -341,9 +341,9 @@ export class PostgresReadTx implements ReadTx {
     return this.#spanPage<SpanOutlineRecord>(query, READS.outlinesPage, READS.childOutlinesPage);
   }
   async pageSpans(query: SpanOffsetQuery) {
-    const { page, count, values } = spanOffsetStatements(query);
-    const rows = await this.sql.rows<SpanRecord>(page, [...values, query.limit, query.offset]);
-    const total = await this.sql.first<{ n: number }>(count, values);
+    const { page, count, sql } = spanOffsetStatements(query);
+    const rows = await this.sql.rows<SpanRecord>(page, sql.pageValues(query.limit, query.offset));
+    const total = await this.sql.first<{ n: number }>(count, sql.countValues);
     return { rows, total: total?.n ?? 0 };
   }
   #spanPage<R extends QueryResultRow>(query: SpanListQuery, ofInstance: Statement, ofParent: Statement) {

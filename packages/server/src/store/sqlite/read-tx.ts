@@ -105,7 +105,7 @@ export class ReadStatements {
       statements = { page: this.#db.prepare(sql.page), count: this.#db.prepare(sql.count).pluck() };
       this.spanOffsetPages.set(sql.shape, statements);
     }
-    return { ...statements, values: sql.values };
+    return { ...statements, sql };
   }
 
   agentPage(query: AgentPageQuery) {
@@ -306,9 +306,9 @@ export class SqliteReadTx implements ReadTx {
     return this.#spanPage(query, this.q.outlinesPage, this.q.childOutlinesPage) as SpanOutlineRecord[];
   }
   async pageSpans(query: SpanOffsetQuery) {
-    const { page, count, values } = this.q.spanOffsetPage(query);
-    const rows = page.all(...values, query.limit, query.offset) as SpanRecord[];
-    return { rows, total: count.get(...values) as number };
+    const { page, count, sql } = this.q.spanOffsetPage(query);
+    const rows = page.all(...sql.pageValues(query.limit, query.offset)) as SpanRecord[];
+    return { rows, total: count.get(...sql.countValues) as number };
   }
   #spanPage(query: SpanListQuery, ofInstance: Statement, ofParent: Statement): unknown[] {
     const { afterTime, afterId, untilTime } = spanPageBounds(query);
