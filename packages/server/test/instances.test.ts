@@ -128,6 +128,34 @@ for (const engine of ENGINES) {
       assert.equal(ok.body.details.agent_deployment_id, account.deploymentId);
     });
 
+    it("lands an account-scoped register without environment_id in the agent's deployment, and refuses to guess", async () => {
+      // Prefactor's CLI registers with `{agent_id, agent_version, agent_schema_version}` and no way to name an environment.
+      const account = await newAccount(server);
+      const staging = await call(server, account.accountToken, 'POST', '/api/v1/environment', { details: { name: 'staging', purpose: 'staging' } });
+      assert.equal(staging.status, 201, staging.text);
+      const register = (agent_id: string) =>
+        call(server, account.accountToken, 'POST', '/api/v1/agent_instance/register', { agent_id, agent_version: {}, agent_schema_version: {} });
+      // The account's agent has one deployment (its first environment): the register lands there.
+      const landed = await register(account.agentId);
+      assert.equal(landed.status, 201, landed.text);
+      assert.equal(landed.body.details.agent_deployment_id, account.deploymentId);
+
+      const fresh = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details: { name: 'undeployed' } });
+      const before = await snapshot(server, account.accountId);
+      const refused = await register(fresh.body.details.id);
+      assert.equal(refused.status, 422);
+      assert.match(refused.body.errors.environment_id[0], /has 2 environments .*is deployed in none; send environment_id, or deploy the agent first/);
+      assert.deepEqual(await snapshot(server, account.accountId), before);
+
+      const deployed = await call(server, account.accountToken, 'POST', '/api/v1/agent_deployment', {
+        details: { agent_id: fresh.body.details.id, environment_id: staging.body.details.id },
+      });
+      assert.equal(deployed.status, 201, deployed.text);
+      const now = await register(fresh.body.details.id);
+      assert.equal(now.status, 201, now.text);
+      assert.equal(now.body.details.environment_id, staging.body.details.id);
+    });
+
     it('answers 409 conflict for a taken instance id', async () => {
       const account = await newAccount(server);
       await openInstance(server, account, { id: 'run-42', start: false });

@@ -45,14 +45,7 @@ export async function resolveDeployment(
   }
   const agent = await tx.getAgent(caller.accountId, params.agent_id);
   if (!agent) throw fieldError('agent_id', `names no agent of this account (${params.agent_id}); create it with POST /api/v1/agent first`);
-  let environmentId = params.environment_id;
-  if (environmentId == null) {
-    const environments = await tx.listEnvironments(caller.accountId);
-    if (environments.length !== 1) {
-      throw fieldError('environment_id', `is required: this account has ${environments.length} environments`);
-    }
-    environmentId = environments[0]!.id;
-  }
+  const environmentId = params.environment_id ?? (await defaultEnvironment(tx, caller.accountId, agent.id));
   // Held shared to commit, so a concurrent delete of the environment cannot miss the deployment made here.
   if (!(await tx.lockEnvironmentShared(caller.accountId, environmentId))) {
     throw fieldError('environment_id', `names no environment of this account (${environmentId})`);
@@ -68,5 +61,28 @@ export async function resolveDeployment(
       updated_at: caller.now,
     },
     caller.tokenId,
+  );
+}
+
+/**
+ * The environment a register without `environment_id` lands in: the account's only one; else the
+ * agent's only deployment's, or the one of its deployments with a current version (Prefactor's CLI
+ * registers with no way to name an environment, and its setup picks a deployment the same way).
+ * Anything else is refused with what to send, never guessed.
+ */
+async function defaultEnvironment(tx: WriteTx, accountId: string, agentId: string): Promise<string> {
+  const environments = await tx.listEnvironments(accountId);
+  if (environments.length === 1) return environments[0]!.id;
+  const deployments = (await tx.listDeployments(accountId)).filter((d) => d.agent_id === agentId);
+  const current = deployments.filter((d) => d.current_version_id !== null);
+  const chosen = deployments.length === 1 ? deployments[0] : current.length === 1 ? current[0] : undefined;
+  if (chosen) return chosen.environment_id;
+  const named = environments.map((e) => `${e.name} (${e.id})`).join(', ');
+  throw fieldError(
+    'environment_id',
+    deployments.length === 0
+      ? `is required: this account has ${environments.length} environments (${named}) and agent ${agentId} is deployed in none; ` +
+          'send environment_id, or deploy the agent first (POST /api/v1/agent_deployment)'
+      : `is required: agent ${agentId} is deployed in ${deployments.length} environments; send environment_id to choose one`,
   );
 }
