@@ -12,6 +12,7 @@ import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
+import beforeBuild from './before-build.mjs';
 
 export const SCENARIOS = [
   serverSpans,
@@ -27,4 +28,5 @@ export const SCENARIOS = [
   clientBrowserBundle,
   retention,
   transfer,
+  beforeBuild,
 ];
