@@ -13,6 +13,7 @@ import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
+import beforeBuild from './before-build.mjs';
 
 export const SCENARIOS = [
   serverSpans,
@@ -29,4 +30,5 @@ export const SCENARIOS = [
   clientBrowserBundle,
   retention,
   transfer,
+  beforeBuild,
 ];

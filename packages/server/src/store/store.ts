@@ -40,7 +40,9 @@
  *   which the engine waits for), it returns that committed row and inserts nothing. Ledger rows
  *   are visible to others only once committed together with the work they describe.
  * - `spanCounts` is exact under concurrent writers (an indexed COUNT … GROUP BY status, or
- *   counters the engine maintains inside `insertSpan` / `updateSpan`).
+ *   counters the engine maintains inside `insertSpan` / `updateSpan`); so is `spanTypeCounts`,
+ *   kept inside `insertSpan` / `insertSpansIfAbsent` (a span's type never changes after) and
+ *   deleted by the retention purge with the instance's spans.
  * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
  *   engines keep an index on (agent_instance_id, started_at, id), and one on (parent_span_id,
  *   started_at, id) for the children of one span.
@@ -149,6 +151,15 @@ export interface ReadTx {
   spanCounts(accountId: string, instanceId: string): Promise<SpanStatusCounts>;
   /** `spanCounts` of each of these instances, read at once (a page of the instance list). */
   spanCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, SpanStatusCounts>>;
+  /**
+   * The instance's spans by span type: `schema_name` as stored (a span's type never changes; any
+   * name counts under itself, '' included, so the counts always add up to the instance's spans),
+   * to the number of its spans of that type. Types without spans are absent. Read from counters
+   * the writes keep, never from the spans.
+   */
+  spanTypeCounts(accountId: string, instanceId: string): Promise<Map<string, number>>;
+  /** `spanTypeCounts` of each of these instances, read at once; each id maps to its counts (empty when it has no spans). */
+  spanTypeCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */

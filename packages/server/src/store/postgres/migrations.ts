@@ -262,6 +262,21 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS spans_by_agent_time;
   `,
+  // Spans of each instance by span type (schema_name), kept by the writes as span_counts is (a
+  // counter per writing backend, summed when read), so a run's risk score never reads its spans;
+  // filled here for the spans stored before.
+  `
+  CREATE TABLE span_type_counts (
+    account_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    schema_name TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, schema_name, slot)
+  );
+  INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, slot, n)
+    SELECT account_id, agent_instance_id, schema_name, 0, count(*) FROM spans GROUP BY account_id, agent_instance_id, schema_name;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

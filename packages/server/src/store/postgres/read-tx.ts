@@ -113,6 +113,19 @@ export const READS = {
      WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ','))
      GROUP BY agent_instance_id, status`,
   ),
+  spanTypeCounts: statement(
+    'spans',
+    'span_type_counts_of_instance',
+    `SELECT schema_name, sum(n)::integer AS n FROM span_type_counts WHERE account_id = $1 AND agent_instance_id = $2
+     GROUP BY schema_name`,
+  ),
+  spanTypeCountsOf: statement(
+    'spans',
+    'span_type_counts_of_instances',
+    `SELECT agent_instance_id, schema_name, sum(n)::integer AS n FROM span_type_counts
+     WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ','))
+     GROUP BY agent_instance_id, schema_name`,
+  ),
   span: byId('spans'),
   // Ids as one comma-separated text (span ids have no commas): statements may be inlined, and literals are scalars.
   spansByIds: statement('spans', 'spans_by_ids', "SELECT * FROM spans WHERE account_id = $1 AND id = ANY (string_to_array($2::text, ','))"),
@@ -315,6 +328,21 @@ export class PostgresReadTx implements ReadTx {
       instanceIds.join(','),
     ]);
     for (const row of rows) counts.get(row.agent_instance_id)![row.status] = row.n;
+    return counts;
+  }
+  async spanTypeCounts(accountId: string, instanceId: string) {
+    const rows = await this.sql.rows<{ schema_name: string; n: number }>(READS.spanTypeCounts, [accountId, instanceId]);
+    return new Map(rows.map((row) => [row.schema_name, row.n]));
+  }
+  async spanTypeCountsOf(accountId: string, instanceIds: readonly string[]) {
+    const counts = new Map<string, Map<string, number>>(instanceIds.map((id) => [id, new Map()]));
+    if (instanceIds.length === 0) return counts;
+    // Instance ids are like span ids, without commas.
+    const rows = await this.sql.rows<{ agent_instance_id: string; schema_name: string; n: number }>(READS.spanTypeCountsOf, [
+      accountId,
+      instanceIds.join(','),
+    ]);
+    for (const row of rows) counts.get(row.agent_instance_id)!.set(row.schema_name, row.n);
     return counts;
   }
   getSpan(accountId: string, id: string) {

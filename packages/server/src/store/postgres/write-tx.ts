@@ -47,23 +47,29 @@ function insertInto(table: InsertableTable, returning = '') {
 }
 
 /**
- * Inserts span rows (`rows`: one or more parenthesised value lists) and counts them in the same
- * statement. Counters are kept per writing backend (slot = pg_backend_pid()), summed when read. A
- * backend runs one transaction at a time, so no two transactions in flight ever share a counter
- * row: concurrent creates on one instance do not wait for each other's commit, and each delta
- * stays in its writer's transaction, so the sum is exact. `onConflict` applies to the span insert;
- * rows it skips are not counted.
+ * Inserts span rows (`rows`: one or more parenthesised value lists) and counts them, by status and
+ * by span type, in the same statement. Counters are kept per writing backend (slot =
+ * pg_backend_pid()), summed when read. A backend runs one transaction at a time, so no two
+ * transactions in flight ever share a counter row: concurrent creates on one instance do not wait
+ * for each other's commit, and each delta stays in its writer's transaction, so the sum is exact.
+ * `onConflict` applies to the span insert; rows it skips are not counted.
  */
 export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id') => {
-  const counting = `INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+  const inserted = `inserted AS (
+     INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
+     RETURNING id, account_id, agent_instance_id, status, schema_name)`;
+  const byStatus = `INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
    SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
    GROUP BY account_id, agent_instance_id, status
    ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`;
-  const inserted = `inserted AS (
-     INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
-     RETURNING id, account_id, agent_instance_id, status)`;
-  // `answering` names the inserted rows' ids, the counting then runs as a second part of the statement.
-  return answering ? `WITH ${inserted}, counted AS (${counting}) SELECT id FROM inserted` : `WITH ${inserted}\n   ${counting}`;
+  const byType = `INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, slot, n)
+   SELECT account_id, agent_instance_id, schema_name, pg_backend_pid(), count(*) FROM inserted
+   GROUP BY account_id, agent_instance_id, schema_name
+   ON CONFLICT (account_id, agent_instance_id, schema_name, slot) DO UPDATE SET n = span_type_counts.n + excluded.n`;
+  // `answering` names the inserted rows' ids, the countings then run as parts of the statement.
+  return answering
+    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}) SELECT id FROM inserted`
+    : `WITH ${inserted}, counted AS (${byStatus})\n   ${byType}`;
 };
 
 const SPAN_KEY = 'account_id = $1 AND id = $2';
@@ -456,6 +462,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       // Fewer than asked for: the instance has no spans left, and goes too.
       if (deleted >= budget) break;
       await this.sql.change(PURGE.deleteCounts, [account_id, id]);
+      await this.sql.change(PURGE.deleteTypeCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteInstance, [account_id, id]);
       done.instances += 1;
     }

@@ -281,6 +281,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS spans_by_agent_time;
   `,
+  // Spans of each instance by span type (schema_name), kept by the writes as span_counts is, so a
+  // run's risk score never reads its spans; filled here for the spans stored before.
+  `
+  CREATE TABLE span_type_counts (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    schema_name TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, schema_name)
+  ) WITHOUT ROWID;
+  INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, n)
+    SELECT account_id, agent_instance_id, schema_name, count(*) FROM spans GROUP BY account_id, agent_instance_id, schema_name;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

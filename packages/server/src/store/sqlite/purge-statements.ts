@@ -39,6 +39,7 @@ export class PurgeStep {
   readonly #candidates: Statement;
   readonly #deleteSpans: Statement;
   readonly #deleteCounts: Statement;
+  readonly #deleteTypeCounts: Statement;
   readonly #deleteInstance: Statement;
 
   constructor(db: Database) {
@@ -47,6 +48,7 @@ export class PurgeStep {
       'DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)',
     );
     this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
+    this.#deleteTypeCounts = db.prepare('DELETE FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteInstance = db.prepare('DELETE FROM agent_instances WHERE account_id = ? AND id = ?');
   }
 
@@ -59,6 +61,7 @@ export class PurgeStep {
       // Fewer than asked for: the instance has no spans left, and goes too.
       if (deleted >= budget) break;
       this.#deleteCounts.run(account_id, id);
+      this.#deleteTypeCounts.run(account_id, id);
       this.#deleteInstance.run(account_id, id);
       instances.forget(account_id, id);
       done.instances += 1;

@@ -74,6 +74,7 @@ export class ReadStatements {
   readonly schemaVersion: Statement;
   readonly instance: Statement;
   readonly spanCounts: Statement;
+  readonly spanTypeCounts: Statement;
   readonly span: Statement;
   readonly spansPage: Statement;
   readonly idempotency: Statement;
@@ -152,6 +153,7 @@ export class ReadStatements {
     this.schemaVersion = byId('schema_versions');
     this.instance = byId('agent_instances');
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
+    this.spanTypeCounts = db.prepare('SELECT schema_name, n FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?').raw();
     this.span = byId('spans');
     // One statement for every page (see spanPageBounds).
     const page = (shape: Parameters<typeof spanPageSql>[1]) => db.prepare(spanPageSql(() => '?', shape));
@@ -278,6 +280,14 @@ export class SqliteReadTx implements ReadTx {
     // Each a prepared statement on the same connection: a loop costs no round trips here.
     const counts = new Map<string, SpanStatusCounts>();
     for (const id of instanceIds) counts.set(id, await this.spanCounts(accountId, id));
+    return counts;
+  }
+  async spanTypeCounts(accountId: string, instanceId: string) {
+    return new Map(this.q.spanTypeCounts.all(accountId, instanceId) as Array<[string, number]>);
+  }
+  async spanTypeCountsOf(accountId: string, instanceIds: readonly string[]) {
+    const counts = new Map<string, Map<string, number>>();
+    for (const id of instanceIds) counts.set(id, await this.spanTypeCounts(accountId, id));
     return counts;
   }
   async getSpan(accountId: string, id: string) {

@@ -65,6 +65,7 @@ export class WriteStatements {
   readonly updateSpan: Statement;
   readonly cancelOpenSpans: Statement;
   readonly addSpanCount: Statement;
+  readonly addSpanTypeCount: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
@@ -133,6 +134,10 @@ export class WriteStatements {
     this.addSpanCount = db.prepare(
       `INSERT INTO span_counts (account_id, agent_instance_id, status, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (account_id, agent_instance_id, status) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.addSpanTypeCount = db.prepare(
+      `INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_id, agent_instance_id, schema_name) DO UPDATE SET n = n + excluded.n`,
     );
     this.insertIdempotency = insertInto(db, 'idempotency');
     /*
@@ -300,12 +305,14 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async insertSpan(row: SpanRecord) {
     insert('spans', this.#w.insertSpan, row);
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
+    this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     const inserted: string[] = [];
     for (const row of rows) {
       if (insert('spans', this.#w.insertSpanIfAbsent, row).changes === 0) continue;
       this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
+      this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
       inserted.push(row.id);
     }
     return inserted;
@@ -355,6 +362,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   override async spanCounts(accountId: string, instanceId: string) {
     return this.#counts.withPending(accountId, instanceId, await super.spanCounts(accountId, instanceId));
+  }
+  override async spanTypeCounts(accountId: string, instanceId: string) {
+    return this.#counts.typesWithPending(accountId, instanceId, await super.spanTypeCounts(accountId, instanceId));
   }
   async pruneIdempotency(before: string) {
     return this.#w.pruneIdempotency.run({ before }).changes;
