@@ -59,6 +59,7 @@ async function seed({ dataDir, spans }) {
           payload_json: payload,
           result_payload_json: '{"text":"done"}',
           summary: 'a span',
+          schema_validation: null,
           started_at: AT,
           finished_at: AT,
           inserted_at: AT,

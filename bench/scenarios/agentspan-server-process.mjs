@@ -27,6 +27,26 @@ const SPANS_PER_TRANSACTION = 1000;
  * Stores `count` complete spans in an instance straight through the store's own `insertSpan`
  * (no HTTP), one millisecond apart: a fast way to give an instance 10⁵ spans to list.
  */
+/** One complete `llm` span as the store takes it, for the seeds below. */
+const seedSpan = ({ accountId, agentId, instanceId, i, at, payload }) => ({
+  id: `seed-${instanceId}-${i}`,
+  account_id: accountId,
+  agent_id: agentId,
+  agent_instance_id: instanceId,
+  parent_span_id: null,
+  schema_name: 'llm',
+  schema_title: null,
+  status: 'complete',
+  payload_json: payload,
+  result_payload_json: null,
+  summary: null,
+  schema_validation: null,
+  started_at: at,
+  finished_at: at,
+  inserted_at: at,
+  updated_at: at,
+});
+
 async function seedThroughStore({ accountId, agentId, instanceId, count }) {
   const payload = JSON.stringify(spanParams(instanceId).payload);
   for (let done = 0; done < count;) {
@@ -34,23 +54,7 @@ async function seedThroughStore({ accountId, agentId, instanceId, count }) {
     await store.write(async (tx) => {
       for (let i = done; i < done + n; i += 1) {
         const at = new Date(EPOCH + i).toISOString();
-        await tx.insertSpan({
-          id: `seed-${instanceId}-${i}`,
-          account_id: accountId,
-          agent_id: agentId,
-          agent_instance_id: instanceId,
-          parent_span_id: null,
-          schema_name: 'llm',
-          schema_title: null,
-          status: 'complete',
-          payload_json: payload,
-          result_payload_json: null,
-          summary: null,
-          started_at: at,
-          finished_at: at,
-          inserted_at: at,
-          updated_at: at,
-        });
+        await tx.insertSpan(seedSpan({ accountId, agentId, instanceId, i, at, payload }));
       }
     });
     done += n;
@@ -72,23 +76,7 @@ async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) 
     for (let i = done; i < done + n; i += 1) {
       instanceIds.forEach((instanceId, k) => {
         const at = new Date(EPOCH + i * instanceIds.length + k).toISOString();
-        spans.push({
-          id: `seed-${instanceId}-${i}`,
-          account_id: accountId,
-          agent_id: agentId,
-          agent_instance_id: instanceId,
-          parent_span_id: null,
-          schema_name: 'llm',
-          schema_title: null,
-          status: 'complete',
-          payload_json: payload,
-          result_payload_json: null,
-          summary: null,
-          started_at: at,
-          finished_at: at,
-          inserted_at: at,
-          updated_at: at,
-        });
+        spans.push(seedSpan({ accountId, agentId, instanceId, i, at, payload }));
       });
     }
     await store.write((tx) => tx.insertSpansIfAbsent(spans));
