@@ -65,6 +65,7 @@ for (const engine of ENGINES) {
         '/api/v1/agent_schema_version',
         '/api/v1/agent_schema_version/{agent_schema_version_id}',
         '/api/v1/agent_spans',
+        '/api/v1/agent_spans/create_test_spans',
         '/api/v1/agent_spans/{agent_span_id}',
         '/api/v1/agent_spans/{agent_span_id}/finish',
         '/api/v1/agent_version',
