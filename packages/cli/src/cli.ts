@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommand } from './commands/tokens.js';
+import { agentsCommand } from './commands/agents.js';
 import { instancesCommand } from './commands/instances.js';
 import { spansCommand } from './commands/spans.js';
 import { tailCommand } from './commands/tail.js';
@@ -20,6 +21,7 @@ const program = new Command('agentspan')
   .addCommand(serveCommand())
   .addCommand(tokensCommand())
   .addCommand(demoCommand())
+  .addCommand(agentsCommand())
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
   .addCommand(riskProfilesCommand())
