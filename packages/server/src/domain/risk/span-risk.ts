@@ -1,0 +1,58 @@
+// `include_risk_level=true` on span reads: each span carries its type's score under the agent's
+// current profile and that score's band, as the open dashboard reads them.
+import type { ReadTx } from '../../store/store.js';
+import { declarationsOf, profileOf } from './run-risk.js';
+import { riskLevel, spanTypeScore, type RiskAssessment, type ScoringProfile } from './score.js';
+
+/** What a span read needs to know of the span. */
+interface SpanOfRun {
+  agent_id: string;
+  agent_instance_id: string;
+  schema_name: string;
+}
+
+/**
+ * A scorer for the spans of one read: each agent's profile, and each instance's schema version,
+ * read once however many spans share them. A span scores null when its agent has no profile or
+ * its type declares no data risk.
+ */
+export function spanRiskScorer(tx: ReadTx, accountId: string): (span: SpanOfRun) => Promise<RiskAssessment | null> {
+  const profiles = new Map<string, Promise<ScoringProfile | null>>();
+  const schemaVersions = new Map<string, Promise<string | undefined>>();
+  const remembered = <V>(cache: Map<string, Promise<V>>, key: string, read: () => Promise<V>): Promise<V> => {
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = read()));
+    return value;
+  };
+  return async (span) => {
+    const profile = await remembered(profiles, span.agent_id, () => profileOf(tx, accountId, span.agent_id));
+    if (profile === null) return null;
+    const schemaVersionId = await remembered(schemaVersions, span.agent_instance_id, async () => {
+      return (await tx.getInstance(accountId, span.agent_instance_id))?.schema_version_id;
+    });
+    if (schemaVersionId === undefined) return null;
+    const declared = (await declarationsOf(tx, accountId, schemaVersionId)).get(span.schema_name);
+    if (declared === undefined) return null;
+    const { score } = spanTypeScore(profile, declared);
+    return { score, level: riskLevel(score, profile.thresholds) };
+  };
+}
+
+/** A span's JSON with `risk_score` and `risk_level` added. */
+export const withSpanRisk = (json: string, risk: RiskAssessment | null): string =>
+  `${json.slice(0, -1)},"risk_score":${risk === null ? 'null' : risk.score},"risk_level":${risk === null ? 'null' : `"${risk.level}"`}}`;
+
+/** The spans' JSON, each with its risk when `wanted`; the spans are scored one after another (one read at a time on the transaction). */
+export async function spansJson<S extends SpanOfRun>(
+  tx: ReadTx,
+  accountId: string,
+  spans: readonly S[],
+  json: (span: S) => string,
+  wanted: boolean | undefined,
+): Promise<string[]> {
+  if (wanted !== true) return spans.map(json);
+  const score = spanRiskScorer(tx, accountId);
+  const out: string[] = [];
+  for (const span of spans) out.push(withSpanRisk(json(span), await score(span)));
+  return out;
+}
