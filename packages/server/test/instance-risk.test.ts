@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
+import { PrefactorHttpClient } from '@agentspan/client';
 import { AGENT_VERSION } from './fixtures.js';
 
 // The worked example's thresholds: 41 is medium.
@@ -258,6 +259,31 @@ for (const engine of ENGINES) {
       const offset = await ids('risk_level=medium&pagination[page_size]=1&pagination[offset]=1');
       assert.equal(offset.summaries.length, 1);
       assert.equal(offset.pagination.item_count, 2, 'the total counts matches only');
+    });
+
+    it('reads scores through the client', async (t) => {
+      const account = await newAccount(server);
+      await assign(server, account, await profile(server, account));
+      const id = await workedRun(server, account);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+      const risk = await client.agentInstances.risk(id);
+      assert.equal(risk.risk_score, 41);
+      assert.deepEqual(
+        risk.span_types.map((type) => type.points),
+        [36, 5, 0],
+      );
+      assert.equal((await client.agentInstances.get(id)).risk_level, 'medium');
+      const page = await client.agentInstances.listPage({ risk_level: ['medium'] });
+      assert.deepEqual(
+        page.instances.map((instance) => instance.id),
+        [id],
+      );
+      assert.deepEqual((await client.agentInstances.listPage({ risk_level: ['high', 'critical'] })).instances, []);
+      const spans = await client.agentSpans.listPage({ agent_instance_id: id, include_risk_level: true });
+      const crm = spans.spans.find((span) => span.schema_name === 'crm:read')!;
+      assert.equal(crm.risk_score, 12);
+      assert.equal((await client.agentSpans.getWithRisk(crm.id)).risk_level, 'low');
     });
 
     it('refuses a wrong risk_level, naming it and the allowed values; a /risk of no instance is 404', async () => {
