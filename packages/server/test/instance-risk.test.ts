@@ -4,6 +4,7 @@ import { ENGINES } from './engines.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { AGENT_VERSION } from './fixtures.js';
+import { exportRequest, newSpanId, newTraceId, postTraces } from './otlp-exports.js';
 
 // The worked example's thresholds: 41 is medium.
 const THRESHOLDS = { medium: 20, high: 60, critical: 100 };
@@ -259,6 +260,54 @@ for (const engine of ENGINES) {
       const offset = await ids('risk_level=medium&pagination[page_size]=1&pagination[offset]=1');
       assert.equal(offset.summaries.length, 1);
       assert.equal(offset.pagination.item_count, 2, 'the total counts matches only');
+    });
+
+    it('scores a run stored from OTLP against the schema version named after its service version', async () => {
+      const account = await newAccount(server);
+      const resource = { 'service.name': 'crm-bot', 'service.version': '2.0' };
+      const trace = (traceId: string) => {
+        const root = newSpanId();
+        const child = (operation: string) => ({
+          traceId,
+          spanId: newSpanId(),
+          parentSpanId: root,
+          attributes: { 'gen_ai.operation.name': operation },
+        });
+        return exportRequest([{ traceId, spanId: root }, child('crm'), child('crm'), child('crm'), child('ledger')], resource);
+      };
+      const before = newTraceId();
+      assert.equal((await postTraces(server, account.accountToken, trace(before))).status, 200);
+      const agentId = (await get(server, account.accountToken, `/api/v1/agent_instance/${before}`)).body.details.agent_id as string;
+
+      // Govern it: a profile, and the OTLP span types' declarations under the service's version.
+      const profileId = await profile(server, account);
+      assert.equal(
+        (await call(server, account.accountToken, 'PUT', `/api/v1/agent/${agentId}`, { details: { risk_profile_id: profileId } })).status,
+        200,
+      );
+      const [crm, ledger] = SCHEMA.span_type_schemas;
+      const declared = await call(server, account.accountToken, 'POST', '/api/v1/agent_schema_version', {
+        details: {
+          agent_id: agentId,
+          external_identifier: '2.0',
+          span_type_schemas: [
+            { ...crm, name: 'gen_ai:crm' },
+            { ...ledger, name: 'gen_ai:ledger' },
+          ],
+        },
+      });
+      assert.equal(declared.status, 201, declared.text);
+
+      const after = newTraceId();
+      assert.equal((await postTraces(server, account.accountToken, trace(after))).status, 200);
+      const scored = await get(server, account.accountToken, `/api/v1/agent_instance/${after}`);
+      assert.equal(scored.body.details.risk_score, 41, 'OTLP spans count as API spans do');
+      assert.equal(scored.body.details.risk_level, 'medium');
+      const risk = await get(server, account.accountToken, `/api/v1/agent_instance/${after}/risk`);
+      assert.equal(risk.body.details.schema_version_id, declared.body.details.id);
+      assert.equal(risk.body.details.undeclared_span_count, 1, 'the root span (otel:internal) declares nothing');
+      const earlier = await get(server, account.accountToken, `/api/v1/agent_instance/${before}`);
+      assert.equal(earlier.body.details.risk_score, null, 'the run stored before keeps its own schema version, which declares nothing');
     });
 
     it('reads scores through the client', async (t) => {
