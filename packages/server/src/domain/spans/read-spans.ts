@@ -1,6 +1,6 @@
 import type { ListSpansQuery } from '@agentspan/protocol';
 import { DEFAULT_LIST_LIMIT } from '@agentspan/protocol';
-import type { SpanCursor, SpanOutlineRecord, SpanRecord } from '../../store/records.js';
+import type { InstanceRecord, SpanCursor, SpanOutlineRecord, SpanRecord } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { cursorPage, decodeCursor } from '../cursors.js';
@@ -27,9 +27,10 @@ async function scoredCursorPage<S extends SpanOutlineRecord>(
   limit: number,
   json: (span: S) => string,
   includeRisk: boolean | undefined,
+  instance: InstanceRecord,
 ): Promise<string> {
   const shown = rows.slice(0, limit);
-  const texts = await spansJson(tx, principal.accountId, shown, json, includeRisk);
+  const texts = await spansJson(tx, principal.accountId, shown, json, includeRisk, instance);
   const byRow = new Map<S, string>(shown.map((row, index) => [row, texts[index]!]));
   return cursorPage(
     rows,
@@ -54,9 +55,8 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
   }
   const after = query.cursor === undefined ? undefined : spanCursor(decodeCursor(query.cursor, 2));
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-  if (!(await tx.getInstance(principal.accountId, query.agent_instance_id))) {
-    throw notFound('agent instance', query.agent_instance_id);
-  }
+  const instance = await tx.getInstance(principal.accountId, query.agent_instance_id);
+  if (!instance) throw notFound('agent instance', query.agent_instance_id);
   if (query.parent_span_id !== undefined) {
     const parent = await tx.getSpan(principal.accountId, query.parent_span_id);
     if (parent?.agent_instance_id !== query.agent_instance_id) {
@@ -75,9 +75,9 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
   const summary = query.include_summaries !== false;
   const risk = query.include_risk_level;
   if (query.include_payloads === false) {
-    return scoredCursorPage(tx, principal, await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), risk);
+    return scoredCursorPage(tx, principal, await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), risk, instance);
   }
-  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span) => spanJson(span, summary), risk);
+  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span) => spanJson(span, summary), risk, instance);
 }
 
 /** An offset page of one instance's spans (`agent_instance_id`) or of every instance's of one agent (`agent_id`). */
