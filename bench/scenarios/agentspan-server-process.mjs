@@ -63,7 +63,7 @@ async function seedThroughStore({ accountId, agentId, instanceId, count }) {
  * apart, so the agent's spans in (started_at, id) order interleave its instances as runs side by
  * side would.
  */
-async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) {
+async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance, schemaName = 'llm' }) {
   const payload = JSON.stringify(spanParams('agent').payload);
   const perTransaction = Math.max(1, Math.floor(SPANS_PER_TRANSACTION / instanceIds.length));
   for (let done = 0; done < perInstance;) {
@@ -78,7 +78,7 @@ async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) 
           agent_id: agentId,
           agent_instance_id: instanceId,
           parent_span_id: null,
-          schema_name: 'llm',
+          schema_name: schemaName,
           schema_title: null,
           status: 'complete',
           payload_json: payload,
@@ -224,6 +224,13 @@ async function newAccount() {
   return { token: account.token };
 }
 
+/** A new account with its deployment token and an account-scoped one (for its admin resources: risk profiles, agents). */
+async function newAdminAccount() {
+  const account = await server.createAccount(store, { name: 'bench' });
+  const accountToken = await server.createToken(store, { scope: 'account', accountId: account.accountId });
+  return { token: account.token, accountToken, accountId: account.accountId, agentId: account.agentId };
+}
+
 await serveParent({
   setup: async () => {
     store = await openStore();
@@ -232,7 +239,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
   teardown: async () => {
     await app?.close();
     await store?.close?.();
