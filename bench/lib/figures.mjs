@@ -106,6 +106,18 @@ export const FIGURES = [
     measures: 'the same on PostgreSQL',
   },
   {
+    name: 'instance_risk_1e5_vs_1e2',
+    unit: 'ratio',
+    target: { op: '<=', value: 1.5 },
+    measures: 'time to GET /agent_instance/{id}/risk of a run of 10⁵ spans ÷ of a run of 10² (SQLite, 1 connection)',
+  },
+  {
+    name: 'span_list_risk_level_vs_plain',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.9 },
+    measures: 'first span pages/s with include_risk_level=true ÷ without (a run of 10⁵ spans, SQLite, 1 connection)',
+  },
+  {
     name: 'events_fanout',
     unit: 'ratio',
     target: { op: '>=', value: 0.8 },

@@ -28,13 +28,13 @@ const SPANS_PER_TRANSACTION = 1000;
  * (no HTTP), one millisecond apart: a fast way to give an instance 10⁵ spans to list.
  */
 /** One complete `llm` span as the store takes it, for the seeds below. */
-const seedSpan = ({ accountId, agentId, instanceId, i, at, payload }) => ({
+const seedSpan = ({ accountId, agentId, instanceId, i, at, payload, schemaName = 'llm' }) => ({
   id: `seed-${instanceId}-${i}`,
   account_id: accountId,
   agent_id: agentId,
   agent_instance_id: instanceId,
   parent_span_id: null,
-  schema_name: 'llm',
+  schema_name: schemaName,
   schema_title: null,
   status: 'complete',
   payload_json: payload,
@@ -67,7 +67,7 @@ async function seedThroughStore({ accountId, agentId, instanceId, count }) {
  * apart, so the agent's spans in (started_at, id) order interleave its instances as runs side by
  * side would.
  */
-async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) {
+async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance, schemaName = 'llm' }) {
   const payload = JSON.stringify(spanParams('agent').payload);
   const perTransaction = Math.max(1, Math.floor(SPANS_PER_TRANSACTION / instanceIds.length));
   for (let done = 0; done < perInstance;) {
@@ -76,7 +76,7 @@ async function seedAgentSpans({ accountId, agentId, instanceIds, perInstance }) 
     for (let i = done; i < done + n; i += 1) {
       instanceIds.forEach((instanceId, k) => {
         const at = new Date(EPOCH + i * instanceIds.length + k).toISOString();
-        spans.push(seedSpan({ accountId, agentId, instanceId, i, at, payload }));
+        spans.push(seedSpan({ accountId, agentId, instanceId, i, at, payload, schemaName }));
       });
     }
     await store.write((tx) => tx.insertSpansIfAbsent(spans));
@@ -212,6 +212,13 @@ async function newAccount() {
   return { token: account.token };
 }
 
+/** A new account with its deployment token and an account-scoped one (for its admin resources: risk profiles, agents). */
+async function newAdminAccount() {
+  const account = await server.createAccount(store, { name: 'bench' });
+  const accountToken = await server.createToken(store, { scope: 'account', accountId: account.accountId });
+  return { token: account.token, accountToken, accountId: account.accountId, agentId: account.agentId };
+}
+
 await serveParent({
   setup: async () => {
     store = await openStore();
@@ -220,7 +227,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

@@ -8,6 +8,7 @@ import otlp from './otlp.mjs';
 import pfid from './pfid.mjs';
 import postgresSpans from './postgres-spans.mjs';
 import retention from './retention.mjs';
+import riskScores from './risk-scores.mjs';
 import transfer from './transfer.mjs';
 import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
@@ -24,6 +25,7 @@ export const SCENARIOS = [
   postgresSpans,
   storedSpans,
   offsetPaging,
+  riskScores,
   seeAndSteer,
   tracer,
   integrations,

@@ -20,6 +20,8 @@ import {
 } from './common.js';
 import { SPAN_STATUSES } from './statuses.js';
 import { DataRiskDeclaration } from './data-risk.js';
+import { RISK_LEVELS } from './risk-vocabulary.js';
+import { literals } from './schema-builders.js';
 import { CursorPagination, Success } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
 
@@ -50,6 +52,14 @@ export const AgentInstance = Type.Object({
   quality_payload: Nullable(JsonObject),
   /** The summary of the record `quality_payload` shows; null when it has none. */
   quality_summary: Nullable(Type.String()),
+  /**
+   * Scored on read against the agent's current risk profile and the run's own schema version:
+   * Σ over its span types of spans × the type's score (see GET /agent_instance/{id}/risk). Null
+   * ("not assessed") when the agent has no profile or no span type of the run declares data risk.
+   */
+  risk_score: Nullable(Type.Number({ minimum: 0 })),
+  /** The band `risk_score` falls in under the profile's thresholds; null when not assessed. */
+  risk_level: Nullable(literals(RISK_LEVELS)),
 });
 export type AgentInstance = Static<typeof AgentInstance>;
 
@@ -74,6 +84,8 @@ export const ListInstancesQuery = Type.Object({
   agent_version_id: Type.Optional(QueryFilter),
   purpose: Type.Optional(InstancePurposeSchema),
   status: Type.Optional(InstanceStatusSchema),
+  /** Comma-separated levels (`high,critical`): only runs scored in one of them (runs not assessed are left out). */
+  risk_level: Type.Optional(PlainText({ minLength: 1, maxLength: 64 })),
   since: Type.Optional(TimestampInput),
   until: Type.Optional(TimestampInput),
   q: Type.Optional(PlainText({ minLength: 1, maxLength: MAX_SEARCH_LENGTH })),

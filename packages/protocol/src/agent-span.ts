@@ -18,6 +18,8 @@ import {
 } from './common.js';
 import { CursorPagination, Success, SuccessWithControl } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
+import { RISK_LEVELS } from './risk-vocabulary.js';
+import { literals } from './schema-builders.js';
 
 export const AgentSpan = Type.Object({
   type: Type.Literal('agent_span'),
@@ -41,6 +43,10 @@ export const AgentSpan = Type.Object({
   inserted_at: Timestamp,
   updated_at: Timestamp,
   finished_at: Nullable(Timestamp),
+  /** Only with `include_risk_level=true`: its type's score under the agent's current risk profile; null when not assessed. */
+  risk_score: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
+  /** Only with `include_risk_level=true`: the band `risk_score` falls in; null when not assessed. */
+  risk_level: Type.Optional(Nullable(literals(RISK_LEVELS))),
 });
 export type AgentSpan = Static<typeof AgentSpan>;
 
@@ -81,6 +87,10 @@ export type FinishSpanBody = Static<typeof FinishSpanBody>;
 
 export const SpanIdParams = Type.Object({ agent_span_id: PlainText({ minLength: 1 }) });
 
+/** GET /api/v1/agent_spans/{id}: `include_risk_level=true` adds `risk_score` and `risk_level`. */
+export const GetSpanQuery = Type.Object({ include_risk_level: Type.Optional(Type.Boolean()) });
+export type GetSpanQuery = Static<typeof GetSpanQuery>;
+
 export const MAX_LIST_LIMIT = 1000;
 export const DEFAULT_LIST_LIMIT = 100;
 
@@ -101,6 +111,8 @@ export const ListSpansQuery = Type.Object({
   include_summaries: Type.Optional(Type.Boolean()),
   /** `false`: outlines, without `payload` and `result_payload` (a tree of a big instance, payloads read on selection). */
   include_payloads: Type.Optional(Type.Boolean()),
+  /** `true`: each span carries `risk_score` and `risk_level` (its type's score under the agent's current profile). */
+  include_risk_level: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
   cursor: Type.Optional(QueryCursor),
   ...listQueryParams(SPAN_SORT_FIELDS),

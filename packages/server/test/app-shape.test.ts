@@ -59,6 +59,7 @@ for (const engine of ENGINES) {
         '/api/v1/agent_instance/{agent_instance_id}/agent_context',
         '/api/v1/agent_instance/{agent_instance_id}/finish',
         '/api/v1/agent_instance/{agent_instance_id}/record_quality',
+        '/api/v1/agent_instance/{agent_instance_id}/risk',
         '/api/v1/agent_instance/{agent_instance_id}/start',
         '/api/v1/agent_instance/{agent_instance_id}/terminate',
         '/api/v1/agent_instance/{agent_instance_id}/update',

@@ -1,7 +1,10 @@
 import {
   AgentInstanceListResponse,
   AgentInstanceResponse,
+  InstanceRiskResponse,
   type AgentInstance,
+  type InstanceRisk,
+  type RiskLevel,
   type InstanceStatus,
   type ListedAgentInstance,
   type AgentSchemaVersionForRegister,
@@ -64,6 +67,8 @@ export interface ListAgentInstancesParams {
   until?: Time;
   /** Words that must each begin a word of one of the instance's span schema names or summaries. */
   q?: string;
+  /** Only runs scored in one of these levels (runs not assessed are left out). */
+  risk_level?: readonly RiskLevel[];
   /** Instances per page (1-200). */
   limit?: number;
 }
@@ -88,6 +93,7 @@ const START = operation('agentInstances.start', 'POST', AgentInstanceResponse, (
 const FINISH = operation('agentInstances.finish', 'POST', AgentInstanceResponse, (b) => b.details);
 const GET = operation('agentInstances.get', 'GET', AgentInstanceResponse, (b) => b.details);
 const RECORD_QUALITY = operation('agentInstances.recordQuality', 'POST', AgentInstanceResponse, (b) => b.details);
+const RISK = operation('agentInstances.risk', 'GET', InstanceRiskResponse, (b) => b.details);
 const TERMINATE = operation('agentInstances.terminate', 'POST', AgentInstanceResponse, (b) => b.details);
 
 const instancePath = (opName: string, id: string, action = '') => `/api/v1/agent_instance/${pathSegment(opName, 'agent_instance_id', id)}${action}`;
@@ -141,6 +147,14 @@ export class AgentInstances {
     return this.#core.call(GET, instancePath(GET.name, agentInstanceId), undefined, options);
   }
 
+  /**
+   * GET .../{id}/risk: how the run's risk score is made under its agent's current profile (each
+   * contributing span type's count, share, score per span and points); score null when not assessed.
+   */
+  async risk(agentInstanceId: string, options?: CallOptions): Promise<InstanceRisk> {
+    return this.#core.call(RISK, instancePath(RISK.name, agentInstanceId, '/risk'), undefined, options);
+  }
+
   /** One page of GET /api/v1/agent_instance: newest first, each with its span counts and agent name. */
   async listPage(params: ListAgentInstancesPageParams = {}, options?: CallOptions): Promise<AgentInstancePage> {
     const query = new URLSearchParams();
@@ -149,6 +163,7 @@ export class AgentInstances {
       const time = optionalWireTime(LIST.name, field, params[field]);
       if (time !== undefined) query.set(field, time);
     }
+    if (params.risk_level !== undefined) query.set('risk_level', params.risk_level.join(','));
     if (params.limit !== undefined) query.set('limit', String(params.limit));
     if (params.cursor != null) query.set('cursor', params.cursor);
     return this.#core.call(LIST, `/api/v1/agent_instance${query.size === 0 ? '' : `?${query}`}`, undefined, options);

@@ -63,6 +63,8 @@ export interface ListAgentSpansParams {
   start_time?: Time;
   end_time?: Time;
   include_summaries?: boolean;
+  /** `true`: each span carries `risk_score` and `risk_level` (its type's score under the agent's current profile). */
+  include_risk_level?: boolean;
   /** Spans per page (the server caps it). */
   limit?: number;
 }
@@ -107,6 +109,7 @@ function listQuery(name: string, params: ListAgentSpansPageParams): URLSearchPar
   if (end !== undefined) query.set('end_time', end);
   if (params.parent_span_id !== undefined) query.set('parent_span_id', params.parent_span_id);
   if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
+  if (params.include_risk_level !== undefined) query.set('include_risk_level', String(params.include_risk_level));
   if (params.limit !== undefined) query.set('limit', String(params.limit));
   if (params.cursor != null) query.set('cursor', params.cursor);
   return query;
@@ -172,6 +175,12 @@ export class AgentSpans {
   /** GET /api/v1/agent_spans/{id} */
   async get(agentSpanId: string, options?: CallOptions): Promise<AgentSpan> {
     const path = `/api/v1/agent_spans/${pathSegment(GET.name, 'agent_span_id', agentSpanId)}`;
+    return this.#core.call(GET, path, undefined, options);
+  }
+
+  /** GET /api/v1/agent_spans/{id}?include_risk_level=true: the span with its type's `risk_score` and `risk_level`. */
+  async getWithRisk(agentSpanId: string, options?: CallOptions): Promise<AgentSpan> {
+    const path = `/api/v1/agent_spans/${pathSegment(GET.name, 'agent_span_id', agentSpanId)}?include_risk_level=true`;
     return this.#core.call(GET, path, undefined, options);
   }
 

@@ -43,6 +43,8 @@ export const instance = (overrides: Partial<AgentInstance> = {}): AgentInstance 
   quality_summaries: {},
   quality_payload: null,
   quality_summary: null,
+  risk_score: null,
+  risk_level: null,
   ...overrides,
 });
 

@@ -14,7 +14,8 @@ import { systemClock, timestampFromMs, type Clock } from './timestamps.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
 import { ingestTraces, storeTrace, type IngestOutcome, type TraceWrites } from './traces/ingest-traces.js';
 import type { ReadExport } from './traces/received-spans.js';
-import { instanceResource } from './views/instance-view.js';
+import { instanceJson, instanceResource } from './views/instance-view.js';
+import { currentInstanceJson } from './instances/instance-access.js';
 import { spanResource } from './views/span-view.js';
 
 /** Told of every committed write, for metrics. */
@@ -101,11 +102,12 @@ export class Domain {
   async #announceTrace(accountId: string, { registered, spans, finished }: TraceWrites): Promise<void> {
     if (spans.length > 0) this.observer?.spansIngested(spans.length);
     if (!this.events.wanted(accountId)) return;
-    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, {}));
+    // As registered: no spans yet, so no counts and no score (a run without spans is not assessed).
+    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null)));
     for (const span of spans) this.#publish('agent_spans/create', accountId, spanResource(span));
     if (finished) {
-      const counts = await this.read((tx) => tx.spanCounts(accountId, finished.id));
-      this.#publish('agent_instances/finish', accountId, instanceResource(finished, counts));
+      const json = await this.read((tx) => currentInstanceJson(tx, finished));
+      this.#publish('agent_instances/finish', accountId, instanceResource(finished, json));
     }
   }
 

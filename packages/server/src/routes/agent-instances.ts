@@ -8,6 +8,7 @@ import {
   AgentInstanceResponse,
   FinishInstanceBody,
   InstanceIdParams,
+  InstanceRiskResponse,
   ListInstancesQuery,
   RecordQualityBody,
   RegisterInstanceBody,
@@ -19,7 +20,7 @@ import type { Domain } from '../domain/domain.js';
 import type { WriteOperation } from '../domain/operation.js';
 import { agentContext } from '../domain/instances/agent-context.js';
 import { finishInstance } from '../domain/instances/finish-instance.js';
-import { getInstance } from '../domain/instances/get-instance.js';
+import { getInstance, getInstanceRisk } from '../domain/instances/get-instance.js';
 import { recordQuality } from '../domain/instances/record-quality.js';
 import { listInstances } from '../domain/instances/list-instances.js';
 import { registerInstance } from '../domain/instances/register-instance.js';
@@ -90,6 +91,13 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
     '/agent_instance/:agent_instance_id',
     { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: AgentInstanceResponse }) } },
     async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getInstance(tx, request.principal, request.params.agent_instance_id))),
+  );
+
+  api.get(
+    '/agent_instance/:agent_instance_id/risk',
+    { schema: { tags: TAGS, params: InstanceIdParams, response: responses({ 200: InstanceRiskResponse }) } },
+    async (request, reply) =>
+      sendJson(reply, 200, await domain.read((tx) => getInstanceRisk(tx, request.principal, request.params.agent_instance_id))),
   );
 
   api.get(

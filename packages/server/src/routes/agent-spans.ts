@@ -14,6 +14,7 @@ import {
   FinishSpanBody,
   ListSpansQuery,
   SpanIdParams,
+  GetSpanQuery,
 } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { createSpan } from '../domain/spans/create-span.js';
@@ -65,8 +66,9 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
 
   api.get(
     '/agent_spans/:agent_span_id',
-    { schema: { tags: ['agent_spans'], params: SpanIdParams, response: responses({ 200: AgentSpanGetResponse }) } },
-    async (request, reply) => sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id))),
+    { schema: { tags: ['agent_spans'], params: SpanIdParams, querystring: GetSpanQuery, response: responses({ 200: AgentSpanGetResponse }) } },
+    async (request, reply) =>
+      sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id, request.query.include_risk_level))),
   );
 
   api.get(

@@ -1,6 +1,7 @@
 import { CHANGE_EVENT_KINDS, type ChangeEventKind } from '@agentspan/protocol';
 import type { Broadcast, Store } from '../../store/store.js';
 import { instanceResource } from '../views/instance-view.js';
+import { currentInstanceJson } from '../instances/instance-access.js';
 import { spanResource } from '../views/span-view.js';
 import type { ChangeEvent } from './change-events.js';
 import type { ChangedResource } from './changed-resource.js';
@@ -109,7 +110,7 @@ export class EventFeed {
     return this.#store.read(async (tx) => {
       if (notice.k === 'instance.updated') {
         const instance = await tx.getInstance(notice.a, notice.r);
-        return instance && instanceResource(instance, await tx.spanCounts(notice.a, instance.id));
+        return instance && instanceResource(instance, await currentInstanceJson(tx, instance));
       }
       const span = await tx.getSpan(notice.a, notice.r);
       return span && spanResource(span);

@@ -5,6 +5,7 @@ import { notFound } from '../errors.js';
 import { successJson } from '../views/envelope.js';
 import { instanceJson, instanceResource } from '../views/instance-view.js';
 import type { Answer } from '../operation.js';
+import { assessInstance } from '../risk/run-risk.js';
 
 /** The instance, locked for this transaction; 404 when the caller's account has none by that id. */
 export async function lockInstance(tx: WriteTx, caller: Caller, id: string): Promise<InstanceRecord> {
@@ -13,9 +14,17 @@ export async function lockInstance(tx: WriteTx, caller: Caller, id: string): Pro
   return instance;
 }
 
-/** The instance with its current span counts, as the success envelope. */
-export async function instanceAnswer(tx: ReadTx, instance: InstanceRecord, status = 200): Promise<Answer> {
+/**
+ * The instance as every single-instance answer and event gives it: with its span counts and its
+ * risk score, both read now.
+ */
+export async function currentInstanceJson(tx: ReadTx, instance: InstanceRecord): Promise<string> {
   const counts = await tx.spanCounts(instance.account_id, instance.id);
-  const json = instanceJson(instance, counts);
-  return { status, json: successJson(json), change: instanceResource(instance, counts, json) };
+  return instanceJson(instance, counts, await assessInstance(tx, instance));
+}
+
+/** The instance with its current span counts and score, as the success envelope. */
+export async function instanceAnswer(tx: ReadTx, instance: InstanceRecord, status = 200): Promise<Answer> {
+  const json = await currentInstanceJson(tx, instance);
+  return { status, json: successJson(json), change: instanceResource(instance, json) };
 }

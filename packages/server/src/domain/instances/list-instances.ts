@@ -1,12 +1,13 @@
 import { DEFAULT_INSTANCE_LIST_LIMIT, type ListInstancesQuery } from '@agentspan/protocol';
-import type { ListedInstance, SpanStatusCounts } from '../../store/records.js';
+import type { SpanStatusCounts } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
-import { cursorPage, decodeCursor } from '../cursors.js';
+import { decodeCursor, encodeCursor } from '../cursors.js';
 import { fieldError } from '../errors.js';
 import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { instanceJson } from '../views/instance-view.js';
+import { allMatching, filteredCursorPage, parseRiskLevels, scoreRows, type ScoredRow } from '../risk/risk-filter.js';
 
 /**
  * The words of a search, as both engines' full-text indexes split text: runs of letters and
@@ -21,16 +22,31 @@ export function searchWords(q: string): string[] {
   return words;
 }
 
-const listedJson = (instance: ListedInstance, counts: SpanStatusCounts) =>
-  `${instanceJson(instance, counts).slice(0, -1)},"agent_name":${JSON.stringify(instance.agent_name)}}`;
+const listedJson = ({ row, risk }: ScoredRow, counts: SpanStatusCounts) =>
+  `${instanceJson(row, counts, risk).slice(0, -1)},"agent_name":${JSON.stringify(row.agent_name)}}`;
 
-/** GET /agent_instance: a page of the account's instances, newest first (or as `sorting[…]` asks), with their span counts and agent names. */
+/** The page's rows as JSON, with their span counts read at once. */
+async function rowsJson(tx: ReadTx, accountId: string, scored: readonly ScoredRow[]): Promise<string[]> {
+  const counts = await tx.spanCountsOf(
+    accountId,
+    scored.map(({ row }) => row.id),
+  );
+  return scored.map((item) => listedJson(item, counts.get(item.row.id) ?? {}));
+}
+
+/**
+ * GET /agent_instance: a page of the account's instances, newest first (or as `sorting[…]` asks),
+ * with their span counts, risk scores and agent names; `risk_level` keeps the runs scored in one of
+ * its levels (see risk/risk-filter.ts for how it pages).
+ */
 export async function listInstances(tx: ReadTx, principal: Principal, query: ListInstancesQuery): Promise<string> {
   const since = parseOptionalTimestamp(query.since, 'since');
   const until = parseOptionalTimestamp(query.until, 'until');
   const search = query.q === undefined ? undefined : searchWords(query.q);
+  const levels = query.risk_level === undefined ? undefined : parseRiskLevels(query.risk_level);
+  const accountId = principal.accountId;
   const filters = {
-    account_id: principal.accountId,
+    account_id: accountId,
     ...(query.agent_id === undefined ? {} : { agent_id: query.agent_id }),
     ...(query.environment_id === undefined ? {} : { environment_id: query.environment_id }),
     ...(query.status === undefined ? {} : { status: query.status }),
@@ -42,32 +58,26 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
   };
   if (asksForListPage(query, { paging: ['cursor', 'limit'], sorting: [] })) {
     const page = pageRequest(query, { field: 'started_at', direction: 'desc' });
+    if (levels !== undefined) {
+      const all = await allMatching(tx, { ...filters, sort: page.sort }, levels);
+      return listPageJson(await rowsJson(tx, accountId, all.slice(page.offset, page.offset + page.size)), all.length, page);
+    }
     const { rows, total } = await tx.pageInstances({ ...filters, sort: page.sort, offset: page.offset, limit: page.size });
-    const pageCounts = await tx.spanCountsOf(
-      principal.accountId,
-      rows.map((row) => row.id),
-    );
-    return listPageJson(
-      rows.map((row) => listedJson(row, pageCounts.get(row.id)!)),
-      total,
-      page,
-    );
+    return listPageJson(await rowsJson(tx, accountId, await scoreRows(tx, accountId, rows)), total, page);
   }
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
+  const cursor = after === undefined ? undefined : { listed_at: after[0]!, id: after[1]! };
   const limit = query.limit ?? DEFAULT_INSTANCE_LIST_LIMIT;
-  const rows = await tx.listInstances({
-    ...filters,
-    ...(after === undefined ? {} : { after: { listed_at: after[0]!, id: after[1]! } }),
-    limit: limit + 1,
-  });
-  const counts = await tx.spanCountsOf(
-    principal.accountId,
-    rows.slice(0, limit).map((row) => row.id),
-  );
-  return cursorPage(
-    rows,
-    limit,
-    (row) => listedJson(row, counts.get(row.id)!),
-    (row) => [row.listed_at, row.id],
-  );
+  if (levels !== undefined) {
+    const { rows, nextCursor } = await filteredCursorPage(tx, filters, cursor, limit, levels);
+    return cursorListJson(await rowsJson(tx, accountId, rows), nextCursor);
+  }
+  const rows = await tx.listInstances({ ...filters, ...(cursor === undefined ? {} : { after: cursor }), limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeCursor([last.listed_at, last.id]) : null;
+  return cursorListJson(await rowsJson(tx, accountId, await scoreRows(tx, accountId, page)), nextCursor);
 }
+
+const cursorListJson = (items: readonly string[], nextCursor: string | null) =>
+  `{"status":"success","details":[${items.join(',')}],"pagination":{"next_cursor":${JSON.stringify(nextCursor)}}}`;

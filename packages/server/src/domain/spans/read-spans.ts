@@ -1,6 +1,6 @@
 import type { ListSpansQuery } from '@agentspan/protocol';
 import { DEFAULT_LIST_LIMIT } from '@agentspan/protocol';
-import type { SpanCursor, SpanOutlineRecord, SpanRecord } from '../../store/records.js';
+import type { InstanceRecord, SpanCursor, SpanOutlineRecord, SpanRecord } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { cursorPage, decodeCursor } from '../cursors.js';
@@ -9,12 +9,35 @@ import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson, spanOutlineJson } from '../views/span-view.js';
+import { spansJson } from '../risk/span-risk.js';
 
-/** GET /agent_spans/{id} */
-export async function getSpan(tx: ReadTx, principal: Principal, id: string): Promise<string> {
+/** GET /agent_spans/{id}; `include_risk_level=true` adds its type's score and band. */
+export async function getSpan(tx: ReadTx, principal: Principal, id: string, includeRisk?: boolean): Promise<string> {
   const span = await tx.getSpan(principal.accountId, id);
   if (!span) throw notFound('agent span', id);
-  return successJson(spanJson(span));
+  const [json] = await spansJson(tx, principal.accountId, [span], (one) => spanJson(one), includeRisk);
+  return successJson(json!);
+}
+
+/** `cursorPage` over rows whose JSON is read asynchronously (with their risk, when asked). */
+async function scoredCursorPage<S extends SpanOutlineRecord>(
+  tx: ReadTx,
+  principal: Principal,
+  rows: readonly S[],
+  limit: number,
+  json: (span: S) => string,
+  includeRisk: boolean | undefined,
+  instance: InstanceRecord,
+): Promise<string> {
+  const shown = rows.slice(0, limit);
+  const texts = await spansJson(tx, principal.accountId, shown, json, includeRisk, instance);
+  const byRow = new Map<S, string>(shown.map((row, index) => [row, texts[index]!]));
+  return cursorPage(
+    rows,
+    limit,
+    (row) => byRow.get(row)!,
+    (span) => [span.started_at, span.id],
+  );
 }
 
 /**
@@ -32,9 +55,8 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
   }
   const after = query.cursor === undefined ? undefined : spanCursor(decodeCursor(query.cursor, 2));
   const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-  if (!(await tx.getInstance(principal.accountId, query.agent_instance_id))) {
-    throw notFound('agent instance', query.agent_instance_id);
-  }
+  const instance = await tx.getInstance(principal.accountId, query.agent_instance_id);
+  if (!instance) throw notFound('agent instance', query.agent_instance_id);
   if (query.parent_span_id !== undefined) {
     const parent = await tx.getSpan(principal.accountId, query.parent_span_id);
     if (parent?.agent_instance_id !== query.agent_instance_id) {
@@ -51,11 +73,11 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
     limit: limit + 1,
   };
   const summary = query.include_summaries !== false;
-  const cursorOf = (span: SpanOutlineRecord) => [span.started_at, span.id];
+  const risk = query.include_risk_level;
   if (query.include_payloads === false) {
-    return cursorPage(await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), cursorOf);
+    return scoredCursorPage(tx, principal, await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), risk, instance);
   }
-  return cursorPage(await tx.listSpans(page), limit, (span) => spanJson(span, summary), cursorOf);
+  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span) => spanJson(span, summary), risk, instance);
 }
 
 /** An offset page of one instance's spans (`agent_instance_id`) or of every instance's of one agent (`agent_id`). */
@@ -83,7 +105,7 @@ async function listSpanPage(tx: ReadTx, principal: Principal, query: ListSpansQu
   const summary = query.include_summaries !== false;
   const json =
     query.include_payloads === false ? (span: SpanRecord) => spanOutlineJson(span, summary) : (span: SpanRecord) => spanJson(span, summary);
-  return listPageJson(rows.map(json), total, page);
+  return listPageJson(await spansJson(tx, principal.accountId, rows, json, query.include_risk_level), total, page);
 }
 
 const spanCursor = ([startedAt, id]: string[]): SpanCursor => ({ started_at: startedAt!, id: id! });

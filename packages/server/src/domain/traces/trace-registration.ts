@@ -1,5 +1,5 @@
 import { MAX_AGENT_NAME_LENGTH } from '@agentspan/protocol';
-import type { DeploymentRecord } from '../../store/records.js';
+import type { DeploymentRecord, SchemaVersionRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import { admitInstance } from '../agents/agent-rules.js';
 import { newAgent } from '../agents/new-agent.js';
@@ -55,15 +55,37 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     description: null,
     inserted_at: caller.now,
   });
+  const schemaVersionId =
+    (await governingSchemaVersion(tx, caller.accountId, deployment.agent_id, version)) ?? (await traceSchemaVersion(tx, caller, deployment.agent_id));
+  await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
+  return { deployment, agentVersionId: agentVersion.id, schemaVersionId };
+}
+
+/**
+ * The schema version an engineer declared for this version of the service: the agent's newest
+ * schema version whose external_identifier is the agent version's (the service's version). Traces
+ * are never validated against it (OTLP spans are stored as sent); it is what their runs are
+ * scored against, so declaring `data_risk` for the OTLP span types (`gen_ai:chat`, …) there is
+ * how an OTLP-fed agent is governed. Undefined when there is none.
+ */
+async function governingSchemaVersion(tx: WriteTx, accountId: string, agentId: string, version: string): Promise<string | undefined> {
+  const named = (await tx.listSchemaVersions(accountId, agentId)).filter((schema) => schema.external_identifier === version);
+  return named.reduce<SchemaVersionRecord | undefined>(
+    (newest, schema) => (newest === undefined || schema.inserted_at >= newest.inserted_at ? schema : newest),
+    undefined,
+  )?.id;
+}
+
+/** The schema version of traces nothing is declared for: it declares no span types, so any schema_name goes. */
+async function traceSchemaVersion(tx: WriteTx, caller: Caller, agentId: string): Promise<string> {
   const schemaVersion = await tx.ensureSchemaVersion({
     account_id: caller.accountId,
     id: newId(caller.accountId),
-    agent_id: deployment.agent_id,
+    agent_id: agentId,
     external_identifier: TRACE_SCHEMA_IDENTIFIER,
     document_json: TRACE_SCHEMA_DOCUMENT,
     document_hash: TRACE_SCHEMA_HASH,
     inserted_at: caller.now,
   });
-  await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
-  return { deployment, agentVersionId: agentVersion.id, schemaVersionId: schemaVersion.id };
+  return schemaVersion.id;
 }

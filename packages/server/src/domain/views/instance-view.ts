@@ -1,6 +1,7 @@
 import { SINGLE_QUALITY_NAME, type SpanCounts } from '@agentspan/protocol';
 import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
 import type { ChangedResource } from '../events/changed-resource.js';
+import type { RiskAssessment } from '../risk/score.js';
 
 export function spanCounts(counts: SpanStatusCounts): SpanCounts {
   const pending = counts.pending ?? 0,
@@ -24,8 +25,11 @@ function singleQualityJson(instance: InstanceRecord): string {
   return `"quality_payload":${JSON.stringify(payloads[name])},"quality_summary":${JSON.stringify(summary)}`;
 }
 
-/** The AgentInstance resource as JSON text, quality maps spliced in as stored. */
-export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts): string {
+/**
+ * The AgentInstance resource as JSON text, quality maps spliced in as stored. `risk` is its score
+ * read now (see risk/run-risk.ts); null when not assessed.
+ */
+export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts, risk: RiskAssessment | null): string {
   const head = JSON.stringify({
     type: 'agent_instance',
     id: instance.id,
@@ -43,12 +47,14 @@ export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts)
     termination_reason: instance.termination_reason,
     terminated_by: instance.terminated_by_token_id === null ? null : { token_id: instance.terminated_by_token_id },
     span_counts: spanCounts(counts),
+    risk_score: risk?.score ?? null,
+    risk_level: risk?.level ?? null,
   });
   return `${head.slice(0, -1)},"quality_payloads":${instance.quality_payloads_json},"quality_summaries":${instance.quality_summaries_json},${singleQualityJson(instance)}}`;
 }
 
-/** The instance as the events stream sends it; `json` is its JSON when the caller has it already. */
-export const instanceResource = (instance: InstanceRecord, counts: SpanStatusCounts, json = instanceJson(instance, counts)): ChangedResource => ({
+/** The instance as the events stream sends it, from its JSON (`instanceJson`). */
+export const instanceResource = (instance: InstanceRecord, json: string): ChangedResource => ({
   instanceId: instance.id,
   resourceId: instance.id,
   json,
