@@ -60,13 +60,13 @@ describe('CLI reads through the API against agentspan serve', () => {
     const run = await runAgentspan(['instances', 'list'], env);
     assert.equal(run.code, 0, run.stderr);
     const [header, ...rows] = run.stdout.trimEnd().split('\n');
-    assert.match(header!, /^ID\s+AGENT\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+SPANS\s+FAILED$/);
+    assert.match(header!, /^ID\s+AGENT\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+SPANS\s+FAILED\s+RISK$/);
     assert.equal(rows.length, 2);
     assert.match(
       rows[0]!,
-      new RegExp(`^${open}\\s+default agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0$`),
+      new RegExp(`^${open}\\s+default agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0\\s+—$`),
     );
-    assert.match(rows[1]!, new RegExp(`^${done}\\s+default agent\\s+failed\\s+.*\\s+2\\s+1$`));
+    assert.match(rows[1]!, new RegExp(`^${done}\\s+default agent\\s+failed\\s+.*\\s+2\\s+1\\s+—$`));
   });
 
   it('instances list takes filters and prints JSON lines with --json', async () => {

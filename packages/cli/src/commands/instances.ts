@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
-import { INSTANCE_STATUSES, MAX_INSTANCE_LIST_LIMIT, type ListedAgentInstance } from '@agentspan/protocol';
+import { INSTANCE_STATUSES, MAX_INSTANCE_LIST_LIMIT, RISK_LEVELS, type ListedAgentInstance, type RiskLevel } from '@agentspan/protocol';
 import { apiOptions, withClient, type ApiFlags } from '../terminal/api-client.js';
 import { renderInstanceTable } from '../terminal/instance-table.js';
-import { choiceOf, integerIn } from './option-parsers.js';
+import { renderInstanceRisk } from '../terminal/risk-text.js';
+import { choiceOf, choicesOf, integerIn } from './option-parsers.js';
 
 interface ListFlags extends ApiFlags {
   status?: (typeof INSTANCE_STATUSES)[number];
   agent?: string;
   search?: string;
+  riskLevel?: RiskLevel[];
   limit: number;
   json?: boolean;
 }
@@ -24,6 +26,12 @@ function listCommand() {
     .addOption(new Option('--status <status>', 'only instances in this status').argParser(choiceOf(INSTANCE_STATUSES)))
     .option('--agent <agent-id>', "only this agent's instances")
     .option('--search <words>', 'only instances with a span whose name or summary has these words')
+    .addOption(
+      new Option(
+        '--risk-level <levels>',
+        `only runs scored in these levels, comma-separated (${RISK_LEVELS.join(', ')}); runs not assessed are left out`,
+      ).argParser(choicesOf(RISK_LEVELS, 'risk levels')),
+    )
     .addOption(new Option('--limit <n>', 'at most this many').argParser(integerIn(1, 10_000)).default(20))
     .option('--json', 'one JSON object a line instead of a table');
   for (const option of apiOptions()) command.addOption(option);
@@ -35,6 +43,7 @@ function listCommand() {
         ...(flags.status ? { status: flags.status } : {}),
         ...(flags.agent ? { agent_id: flags.agent } : {}),
         ...(flags.search ? { q: flags.search } : {}),
+        ...(flags.riskLevel ? { risk_level: flags.riskLevel } : {}),
         limit: Math.min(flags.limit, MAX_INSTANCE_LIST_LIMIT),
       });
       for await (const instance of pages) {
@@ -43,6 +52,20 @@ function listCommand() {
         if (++shown >= flags.limit) break;
       }
       if (!flags.json) say(found.length === 0 ? 'no agent instances' : renderInstanceTable(found));
+    }),
+  );
+}
+
+function riskCommand() {
+  const command = new Command('risk')
+    .description("how a run's risk score is made under its agent's current profile: a table, or the API's answer with --json")
+    .argument('<instance-id>')
+    .option('--json', "the API's answer as JSON instead of a table");
+  for (const option of apiOptions()) command.addOption(option);
+  return command.action((instanceId: string, flags: ApiFlags & { json?: boolean }) =>
+    withClient(flags, async (client) => {
+      const risk = await client.agentInstances.risk(instanceId);
+      say(flags.json ? JSON.stringify(risk, null, 2) : renderInstanceRisk(risk));
     }),
   );
 }
@@ -62,4 +85,8 @@ function terminateCommand() {
 }
 
 export const instancesCommand = () =>
-  new Command('instances').description('list and terminate agent instances through the API').addCommand(listCommand()).addCommand(terminateCommand());
+  new Command('instances')
+    .description('list agent instances, show their risk and terminate them through the API')
+    .addCommand(listCommand())
+    .addCommand(riskCommand())
+    .addCommand(terminateCommand());

@@ -36,3 +36,16 @@ export const dateTime = (value: string): Timestamp => {
 
 /** "1 span", "2 spans": a count and its noun for a command's summary line. */
 export const amount = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A commander option parser for one or more of `choices` separated by commas (each once), naming the choices when one is wrong. */
+export const choicesOf =
+  <T extends string>(choices: readonly T[], what: string) =>
+  (value: string): T[] => {
+    const given = value.split(',').map((part) => part.trim());
+    const wrong = given.filter((part) => !(choices as readonly string[]).includes(part));
+    if (wrong.length > 0 || given.length === 0) {
+      const named = wrong.map((part) => (part === '' ? 'an empty one' : `"${part}"`)).join(', ');
+      throw new InvalidArgumentError(`expected ${what} from ${choices.join(', ')} separated by commas, got ${named}`);
+    }
+    return [...new Set(given as T[])];
+  };

@@ -1,4 +1,5 @@
 import type { ListedAgentInstance } from '@agentspan/protocol';
+import { riskCell } from './risk-text.js';
 import { alignedTable, timeText } from './text-table.js';
 
 const durationText = (instance: ListedAgentInstance, now: number) => {
@@ -13,7 +14,7 @@ const durationText = (instance: ListedAgentInstance, now: number) => {
 /** Instances as an aligned text table: one header line, one line each. */
 export function renderInstanceTable(instances: readonly ListedAgentInstance[], now = Date.now()): string {
   const rows = [
-    ['ID', 'AGENT', 'STATUS', 'STARTED (UTC)', 'DURATION', 'SPANS', 'FAILED'],
+    ['ID', 'AGENT', 'STATUS', 'STARTED (UTC)', 'DURATION', 'SPANS', 'FAILED', 'RISK'],
     ...instances.map((i) => [
       i.id,
       i.agent_name,
@@ -22,6 +23,7 @@ export function renderInstanceTable(instances: readonly ListedAgentInstance[], n
       durationText(i, now),
       String(i.span_counts.total),
       String(i.span_counts.failed),
+      riskCell(i),
     ]),
   ];
   return alignedTable(rows);
