@@ -85,6 +85,9 @@ for (const transport of TRANSPORTS) {
       assert.deepEqual(Object.fromEntries(server.last.query), { external_identifier: 'bot-1', environment_id: 'env-1', include_counts: 'true' });
       await client.agents.show({ agent_id: 'a1' });
       assert.equal(server.last.url, '/api/v1/agent/show?agent_id=a1');
+      server.reply(success(agent()));
+      await client.agents.show({ agent_id: 'a1', include_risk_rollup: true });
+      assert.equal(server.last.url, '/api/v1/agent/show?agent_id=a1&include_risk_rollup=true');
       const requests = server.requests.length;
       await assert.rejects(client.agents.show({}), /agents\.show: give exactly one of agent_id and external_identifier/);
       await assert.rejects(client.agents.show({ agent_id: 'a', external_identifier: 'b' }), /exactly one/);

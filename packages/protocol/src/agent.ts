@@ -5,6 +5,7 @@ import { Counts, IdempotencyKey, Nullable, OptionalNullable, PlainText, QueryFil
 import { AGENT_STATUSES, INSTANCE_STATUSES } from './statuses.js';
 import { OffsetPagination, Sorting, Success } from './envelopes.js';
 import { listQueryParams } from './listing.js';
+import { AgentRiskRollup, RiskDistribution, RiskExceedance } from './agent-risk-rollup.js';
 
 /** The labels an agent carries for the caller's own people, teams and risk profiles. */
 export const AGENT_LABELS = ['owner_person_id', 'risk_profile_id', 'team_id'] as const;
@@ -42,6 +43,11 @@ export const Agent = Type.Object({
   available_actions: Type.Optional(AgentAvailableActions),
   /** Only on `GET /agent/show` with `include_counts=true`. */
   instance_counts: Type.Optional(AgentInstanceCounts),
+  /** The next three only on `GET /agent/show` with `include_risk_rollup=true`. */
+  risk_rollup: Type.Optional(AgentRiskRollup),
+  /** Null when the agent has no risk profile: there is no agreed risk to exceed. */
+  exceedances: Type.Optional(Nullable(Type.Array(RiskExceedance))),
+  risk_distribution: Type.Optional(RiskDistribution),
   inserted_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -100,7 +106,7 @@ export const ShowAgentQuery = Type.Object({
   external_identifier: Type.Optional(QueryFilter),
   environment_id: Type.Optional(QueryFilter),
   include_counts: Type.Optional(Type.Boolean()),
-  /** Accepted for the Python client; this server has no risk rollup to add. */
+  /** Adds `risk_rollup`, `exceedances` and `risk_distribution`, over the runs in `environment_id` when sent. */
   include_risk_rollup: Type.Optional(Type.Boolean()),
 });
 export type ShowAgentQuery = Static<typeof ShowAgentQuery>;

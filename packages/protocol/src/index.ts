@@ -18,6 +18,7 @@ export * from './declared-data-risk.js';
 export * from './data-risk.js';
 export * from './risk-profile.js';
 export * from './instance-risk.js';
+export * from './agent-risk-rollup.js';
 export * from './agent-schema-version.js';
 export * from './api-token.js';
 export * from './agent-deployment.js';

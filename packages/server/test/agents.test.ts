@@ -314,7 +314,7 @@ for (const engine of ENGINES) {
       const byId = await show(server, account.accountToken, `agent_id=${agent.id}`);
       assert.equal(byId.status, 200, byId.text);
       assert.deepEqual(byId.body.details, agent);
-      const byExternal = await show(server, account.accountToken, 'external_identifier=counter&include_risk_rollup=true');
+      const byExternal = await show(server, account.accountToken, 'external_identifier=counter');
       assert.deepEqual(byExternal.body.details, agent);
       const zero = await show(server, account.accountToken, `agent_id=${agent.id}&include_counts=true`);
       assert.deepEqual(zero.body.details.instance_counts, {

@@ -51,6 +51,7 @@ export interface ShowAgentParams {
   environment_id?: string;
   /** Adds `instance_counts` to the answer. */
   include_counts?: boolean;
+  /** Adds `risk_rollup`, `exceedances` (null without a risk profile) and `risk_distribution`, over `environment_id`'s runs when given. */
   include_risk_rollup?: boolean;
 }
 

@@ -4,6 +4,7 @@ import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
 import { fieldError, notFound } from '../errors.js';
 import { asksForListPage, offsetPagination } from '../listing/list-page.js';
+import { agentRiskAnswer } from '../risk/agent-rollup.js';
 import { agentView } from '../views/agent-view.js';
 
 export const DEFAULT_AGENT_PAGE_SIZE = 25;
@@ -15,7 +16,7 @@ export async function getAgent(tx: ReadTx, principal: Principal, id: string): Pr
   return { status: 'success', details: agentView(agent) };
 }
 
-/** GET /agent/show: by id or external_identifier (exactly one), with instance counts when asked. */
+/** GET /agent/show: by id or external_identifier (exactly one), with instance counts and the risk rollup when asked. */
 export async function showAgent(tx: ReadTx, principal: Principal, query: ShowAgentQuery): Promise<AgentResponse> {
   const { agent_id: id, external_identifier: external } = query;
   if (id === undefined && external === undefined) {
@@ -31,7 +32,8 @@ export async function showAgent(tx: ReadTx, principal: Principal, query: ShowAge
     id !== undefined ? await tx.getAgent(principal.accountId, id) : await tx.findAgentByExternalIdentifier(principal.accountId, external!);
   if (!agent) throw notFound('agent', id ?? `with external_identifier ${external}`);
   const counts = query.include_counts ? await tx.instanceCounts(principal.accountId, agent.id, query.environment_id) : undefined;
-  return { status: 'success', details: agentView(agent, counts) };
+  const risk = query.include_risk_rollup ? await agentRiskAnswer(tx, agent, query.environment_id) : undefined;
+  return { status: 'success', details: { ...agentView(agent, counts), ...risk } };
 }
 
 /** `sorting[field]` and `sorting[direction]`, or `name` → ascending by name, `-name` → descending; oldest first when absent. */
