@@ -34,6 +34,8 @@ export const AgentInstance = Type.Object({
   account_id: Type.String(),
   agent_id: Type.String(),
   agent_version_id: Type.String(),
+  /** The schema version (`/api/v1/agent_schema_version/{id}`) the run registered with: its span types, declarations and scoring. */
+  agent_schema_version_id: Type.String(),
   environment_id: Type.String(),
   agent_deployment_id: Type.String(),
   status: InstanceStatusSchema,

@@ -145,6 +145,10 @@ for (const engine of ENGINES) {
       assert.equal((await stored(server, account)).length, 1);
       const instance = await server.store.read((tx) => tx.getInstance(account.accountId, registered.body.details.id));
       assert.equal(instance?.schema_version_id, first.body.details.id);
+      // The run names its schema version, so a reader goes from a run to its span types and declarations.
+      assert.equal(registered.body.details.agent_schema_version_id, first.body.details.id);
+      const read = await call(server, account.accountToken, 'GET', `/api/v1/agent_instance/${registered.body.details.id}`);
+      assert.equal(read.body.details.agent_schema_version_id, first.body.details.id);
 
       // Other content under the known id is a new version, never the stale one and never refused.
       const other = await create(server, account.accountToken, {

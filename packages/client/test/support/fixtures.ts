@@ -28,6 +28,7 @@ export const instance = (overrides: Partial<AgentInstance> = {}): AgentInstance 
   account_id: 'acc_1',
   agent_id: 'agent_1',
   agent_version_id: 'ver_1',
+  agent_schema_version_id: 'schema_1',
   environment_id: 'env_1',
   agent_deployment_id: 'dep_1',
   status: 'pending',
