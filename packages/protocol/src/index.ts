@@ -22,3 +22,4 @@ export * from './agent-risk-rollup.js';
 export * from './agent-schema-version.js';
 export * from './api-token.js';
 export * from './agent-deployment.js';
+export * from './deployment-choice.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { PrefactorHttpClient } from '@agentspan/client';
-import type { AgentDeployment } from '@agentspan/protocol';
+import { chooseDeployment } from '@agentspan/protocol';
 import { apiOptions, withClient, type ApiFlags } from '../terminal/api-client.js';
 
 interface SetupFlags extends ApiFlags {
@@ -22,7 +22,7 @@ const note = (text: string) => process.stderr.write(`${text}\n`);
 async function chooseEnvironment(client: PrefactorHttpClient, agentId: string, asked: string | undefined): Promise<string> {
   if (asked) return asked;
   const deployments = await client.agentDeployments.list({ agent_id: agentId });
-  const chosen = pickDeployment(deployments);
+  const chosen = chooseDeployment(deployments);
   if (chosen) return chosen.environment_id;
   if (deployments.length > 1) {
     const listed = deployments.map((d) => `${d.environment_id} (deployment ${d.id})`).join(', ');
@@ -32,12 +32,6 @@ async function chooseEnvironment(client: PrefactorHttpClient, agentId: string, a
   if (!environment) throw new Error('this account has no environment; create one first (POST /api/v1/environment)');
   note(`agent ${agentId} had no deployment: its token makes one in environment ${environment.name} (${environment.id})`);
   return environment.id;
-}
-
-function pickDeployment(deployments: AgentDeployment[]): AgentDeployment | undefined {
-  if (deployments.length === 1) return deployments[0];
-  const current = deployments.filter((d) => d.current_version_id !== null);
-  return current.length === 1 ? current[0] : undefined;
 }
 
 /** `agentspan setup <agent>`: a deployment token for an agent, printed as the variables the SDKs read. */

@@ -1,4 +1,4 @@
-import type { RegisterInstanceBody } from '@agentspan/protocol';
+import { chooseDeployment, type RegisterInstanceBody } from '@agentspan/protocol';
 import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import type { Caller } from '../caller.js';
@@ -74,8 +74,7 @@ async function defaultEnvironment(tx: WriteTx, accountId: string, agentId: strin
   const environments = await tx.listEnvironments(accountId);
   if (environments.length === 1) return environments[0]!.id;
   const deployments = (await tx.listDeployments(accountId)).filter((d) => d.agent_id === agentId);
-  const current = deployments.filter((d) => d.current_version_id !== null);
-  const chosen = deployments.length === 1 ? deployments[0] : current.length === 1 ? current[0] : undefined;
+  const chosen = chooseDeployment(deployments);
   if (chosen) return chosen.environment_id;
   const named = environments.map((e) => `${e.name} (${e.id})`).join(', ');
   throw fieldError(
