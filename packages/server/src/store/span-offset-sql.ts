@@ -39,7 +39,7 @@ export function spanOffsetSql(query: SpanOffsetQuery, placeholder: (n: number) =
   if (query.agent_id === undefined) {
     const filter = `s.account_id = ${placeholder(1)} AND s.agent_instance_id = ${placeholder(2)} AND ${times('s')}`;
     return {
-      shape: `agent_instance_id_${field}_${direction}${bounded ? '_bounded' : ''}`,
+      shape: `instance_${field}_${direction}${bounded ? '_bounded' : ''}`,
       page: `SELECT * FROM spans AS s WHERE ${filter} ORDER BY ${order('s')} ${pageOf}`,
       pageValues,
       count: bounded

@@ -31,7 +31,9 @@ import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
+import { isCheckpointed } from '../span-checkpoints.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
+import { PostgresSpanCheckpoints } from './span-checkpoint-reads.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import { statement, type Sql, type Statement } from './sql.js';
 import type { QueryResultRow } from 'pg';
@@ -213,6 +215,8 @@ export function spanPageValues(query: SpanListQuery): unknown[] {
 
 export class PostgresReadTx implements ReadTx {
   protected readonly sql: Sql;
+  /** Made on first use: the store's one read transaction keeps them; a write's dies with it. */
+  #checkpoints: PostgresSpanCheckpoints | undefined;
   constructor(sql: Sql) {
     this.sql = sql;
   }
@@ -370,7 +374,9 @@ export class PostgresReadTx implements ReadTx {
   }
   async pageSpans(query: SpanOffsetQuery) {
     const { page, count, sql } = spanOffsetStatements(query);
-    const rows = await this.sql.rows<SpanRecord>(page, sql.pageValues(query.limit, query.offset));
+    const whole = () => this.sql.rows<SpanRecord>(page, sql.pageValues(query.limit, query.offset));
+    if (isCheckpointed(query)) return (this.#checkpoints ??= new PostgresSpanCheckpoints()).page(this.sql, query, whole);
+    const rows = await whole();
     const total = await this.sql.first<{ n: number }>(count, sql.countValues);
     return { rows, total: total?.n ?? 0 };
   }

@@ -35,6 +35,8 @@ import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
 import { CopyLookups, CopyPages } from './copy-statements.js';
 import { PurgeableCounts } from './purge-statements.js';
+import { SqliteSpanCheckpoints } from './span-checkpoint-reads.js';
+import { isCheckpointed } from '../span-checkpoints.js';
 
 /** Read statements of one connection, prepared once. */
 export class ReadStatements {
@@ -99,6 +101,7 @@ export class ReadStatements {
   }
 
   readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
+  readonly spanCheckpoints: SqliteSpanCheckpoints;
   spanOffsetPage(query: SpanOffsetQuery) {
     const sql = spanOffsetSql(query, () => '?');
     let statements = this.spanOffsetPages.get(sql.shape);
@@ -145,6 +148,7 @@ export class ReadStatements {
     this.instanceCounts = db.prepare(`${instanceCounts} GROUP BY status`);
     this.instanceCountsInEnvironment = db.prepare(`${instanceCounts} AND environment_id = ? GROUP BY status`);
     this.#db = db;
+    this.spanCheckpoints = new SqliteSpanCheckpoints(db);
     this.deployment = byId('deployments');
     this.deployments = db.prepare('SELECT * FROM deployments WHERE account_id = ? ORDER BY inserted_at, id');
     this.deploymentVersions = db.prepare(deploymentVersionsSql(() => '?'));
@@ -317,7 +321,9 @@ export class SqliteReadTx implements ReadTx {
   }
   async pageSpans(query: SpanOffsetQuery) {
     const { page, count, sql } = this.q.spanOffsetPage(query);
-    const rows = page.all(...sql.pageValues(query.limit, query.offset)) as SpanRecord[];
+    const whole = () => page.all(...sql.pageValues(query.limit, query.offset)) as SpanRecord[];
+    if (isCheckpointed(query)) return this.q.spanCheckpoints.page(query, whole);
+    const rows = whole();
     return { rows, total: count.get(...sql.countValues) as number };
   }
   #spanPage(query: SpanListQuery, ofInstance: Statement, ofParent: Statement): unknown[] {
