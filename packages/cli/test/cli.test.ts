@@ -116,6 +116,11 @@ test('agentspan demo runs a scripted agent and prints its span tree', async () =
   assert.match(run.stdout, /└─ ✓ Agent run \[complete, \d+ ms\] — Who maintains the SQLite project\?/);
   assert.match(run.stdout, /├─ ✗ Tool call \[failed, \d+ ms\] — fetch_page\(https:\/\/sqlite.org\)/);
   assert.match(run.stdout, /spans: 5 total, 4 complete, 1 failed, 0 open/);
+  // Scores by the rule: 12, 2·12 + 16, 3·12 + 2·16, 2·12 + 16 + 3·27.
+  assert.match(
+    run.stdout,
+    /governed agent support-agent under risk profile "Customer data": runs scored low 12, medium 40, high 68, critical 121, not assessed/,
+  );
   assert.match(
     run.stdout,
     /viewer: run agentspan demo --keep to open this run at http:\/\/127\.0\.0\.1:\d+\/instances\/\S+ \(the server stops now\)/,
