@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorHttpClient, PrefactorNotFoundError, PrefactorValidationError } from '@agentspan/client';
 import { buildApp, type Store } from '../src/index.js';
 import { purgeFinishedBefore } from '../src/domain/retention/purge.js';
 import { exportLines } from '../src/domain/transfer/export-rows.js';
@@ -337,6 +338,35 @@ for (const engine of ENGINES) {
       assert.equal(details.totals.active, 1);
       assert.equal(details.buckets[details.buckets.length - 1].counts.active, 1);
       assert.equal(details.groups, undefined);
+    });
+
+    it('answers @agentspan/client activity.get as it answers the raw request, and its errors as typed ones', async (t) => {
+      const account = await newAccount(server);
+      const id = await openInstance(server, account);
+      assert.equal(
+        (
+          await createSpan(server, account, {
+            agent_instance_id: id,
+            schema_name: 'agent:llm',
+            status: 'failed',
+            payload: llmPayload(),
+            started_at: '2024-05-01T08:15:00Z',
+          })
+        ).status,
+        201,
+      );
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      t.after(() => client.close());
+      const scope = { from: '2024-05-01T00:00:00Z', to: '2024-05-02T00:00:00Z', bucket: 'day', group_by: 'agent_id' } as const;
+      const answer = await client.activity.get({ ...scope, from: new Date(scope.from) });
+      assert.deepEqual(answer, (await activity(server, account.token, scope)).body.details);
+      assert.deepEqual(answer.groups, [{ agent_id: account.agentId, totals: answer.totals, buckets: answer.buckets }]);
+      assert.equal(answer.totals.failed, 1);
+      await assert.rejects(client.activity.get({ agent_instance_id: 'nope' }), PrefactorNotFoundError);
+      await assert.rejects(
+        client.activity.get({ from: scope.to, to: scope.from }),
+        (error: unknown) => error instanceof PrefactorValidationError && 'from' in error.errors,
+      );
     });
 
     it('refuses what it cannot read with 422 naming the field, and unknown ids with 404', async () => {
