@@ -106,6 +106,13 @@ export const FIGURES = [
     measures: 'the same on PostgreSQL',
   },
   {
+    name: 'activity_1e6_vs_1e4',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures:
+      'time to answer GET /activity for the 24 h by hour of an account with 10⁶ spans that day ÷ of one with 10⁴ (the hourly rollup, never the spans; SQLite)',
+  },
+  {
     name: 'instance_risk_1e5_vs_1e2',
     unit: 'ratio',
     target: { op: '<=', value: 1.5 },

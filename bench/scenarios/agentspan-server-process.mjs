@@ -185,6 +185,57 @@ async function seedOldRuns({ instances, spansPerInstance }) {
   return { spans: instances * spansPerInstance };
 }
 
+const ACTIVITY_DAY = Date.parse('2026-01-02T00:00:00.000Z');
+const ACTIVITY_STATUSES = ['complete', 'complete', 'complete', 'failed', 'active'];
+
+/**
+ * A new account holding `count` spans spread evenly over one day (2026-01-02, UTC) in `instances`
+ * instances of its agent, written straight through the store: what GET /activity aggregates.
+ * Answers its token and the day's bounds.
+ */
+async function seedActivity({ count, instances }) {
+  const account = await server.createAccount(store, { name: `activity ${count}` });
+  const day = new Date(ACTIVITY_DAY).toISOString().replace('Z', '000Z');
+  const ids = Array.from({ length: instances }, (_, i) => `activity-${count}-${i}`);
+  await store.write(async (tx) => {
+    for (const id of ids) {
+      await tx.insertInstance({
+        account_id: account.accountId,
+        id,
+        agent_id: account.agentId,
+        agent_version_id: 'seeded-version',
+        schema_version_id: 'seeded-schema',
+        environment_id: account.environmentId,
+        agent_deployment_id: account.deploymentId,
+        status: 'active',
+        purpose: 'live',
+        started_at: day,
+        finished_at: null,
+        termination_reason: null,
+        terminated_by_token_id: null,
+        quality_payloads_json: '{}',
+        quality_summaries_json: '{}',
+        inserted_at: day,
+        updated_at: day,
+      });
+    }
+  });
+  const payload = JSON.stringify(spanParams('activity').payload);
+  const spacing = (24 * 3600 * 1000) / count;
+  for (let done = 0; done < count;) {
+    const n = Math.min(SPANS_PER_TRANSACTION, count - done);
+    const spans = [];
+    for (let i = done; i < done + n; i += 1) {
+      const at = new Date(ACTIVITY_DAY + Math.floor(i * spacing)).toISOString();
+      const span = seedSpan({ accountId: account.accountId, agentId: account.agentId, instanceId: ids[i % instances], i, at, payload });
+      spans.push({ ...span, status: ACTIVITY_STATUSES[i % ACTIVITY_STATUSES.length] });
+    }
+    await store.write((tx) => tx.insertSpansIfAbsent(spans));
+    done += n;
+  }
+  return { token: account.token, from: new Date(ACTIVITY_DAY).toISOString(), to: new Date(ACTIVITY_DAY + 24 * 3600 * 1000).toISOString() };
+}
+
 let purge;
 
 /** Starts a retention purge of everything finished before 2021 in the background, as the sweeper runs it. */
@@ -227,7 +278,7 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedAgentSpans, seedInstances, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: { seedThroughStore, seedAgentSpans, seedInstances, seedActivity, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

@@ -1,4 +1,5 @@
 // Every scenario, in the order a run takes them.
+import activity from './activity.mjs';
 import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
@@ -26,6 +27,7 @@ export const SCENARIOS = [
   storedSpans,
   offsetPaging,
   riskScores,
+  activity,
   seeAndSteer,
   tracer,
   integrations,

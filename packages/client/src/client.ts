@@ -3,6 +3,7 @@ import { PrefactorAuthError } from './errors/auth-error.js';
 import { HttpCore } from './http-core.js';
 import { operation, type CallOptions } from './operation.js';
 import { Accounts } from './resources/account.js';
+import { ActivityResource } from './resources/activity.js';
 import { AgentDeployments } from './resources/agent-deployments.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
@@ -37,6 +38,7 @@ export class PrefactorHttpClient {
   readonly bulk: Bulk;
   readonly events: Events;
   readonly pfid: Pfid;
+  readonly activity: ActivityResource;
   readonly #core: HttpCore;
 
   /** Invalid config throws PrefactorClientError naming the option and the rule. */
@@ -57,6 +59,7 @@ export class PrefactorHttpClient {
     this.bulk = new Bulk(this.#core);
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);
+    this.activity = new ActivityResource(this.#core);
   }
 
   /** fetch everywhere; the Node entry point overrides this with a pooled undici transport. */

@@ -59,6 +59,7 @@ export type { Agents } from './resources/agents.js';
 export type { Bulk } from './resources/bulk.js';
 export type { Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
 export type { GeneratePfidsParams, Pfid } from './resources/pfid.js';
+export type { ActivityQueryParams, ActivityResource } from './resources/activity.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
@@ -128,4 +129,10 @@ export type {
   AgentDeploymentWithHistory,
   SortDirection,
   DataRiskDeclaration,
+  Activity,
+  ActivityBucket,
+  ActivityBucketCounts,
+  ActivityCounts,
+  ActivityGroup,
+  ActivitySubject,
 } from '@agentspan/protocol';

@@ -46,6 +46,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/v1/account',
         '/api/v1/account/{account_id}',
+        '/api/v1/activity',
         '/api/v1/agent',
         '/api/v1/agent/show',
         '/api/v1/agent/{agent_id}',

@@ -43,6 +43,10 @@
  *   counters the engine maintains inside `insertSpan` / `updateSpan`); so is `spanTypeCounts`,
  *   kept inside `insertSpan` / `insertSpansIfAbsent` (a span's type never changes after) and
  *   deleted by the retention purge with the instance's spans.
+ * - `activity` reads `span_activity` (spans by account, hour of start, agent, environment and
+ *   status), which every write of spans keeps in its own transaction: each insert (`insertSpan`,
+ *   `insertSpansIfAbsent`, so imports too), each status change (`updateSpan`, `cancelOpenSpans`)
+ *   and each span the purge deletes. It is exact under concurrent writers, as `spanCounts` is.
  * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
  *   engines keep an index on (agent_instance_id, started_at, id), and one on (parent_span_id,
  *   started_at, id) for the children of one span.
@@ -93,6 +97,7 @@ import type {
 } from './records.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
+import type { ActivityQuery, ActivityRow } from './activity-sql.js';
 
 export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
@@ -160,6 +165,12 @@ export interface ReadTx {
   spanTypeCounts(accountId: string, instanceId: string): Promise<Map<string, number>>;
   /** `spanTypeCounts` of each of these instances, read at once; each id maps to its counts (empty when it has no spans). */
   spanTypeCountsOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
+
+  /**
+   * Spans (or runs) by bucket and status for `GET /activity` (see `activitySql` for where each
+   * shape reads from); rows may hold a zero count, and statuses without any are absent.
+   */
+  activity(query: ActivityQuery): Promise<ActivityRow[]>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */

@@ -277,6 +277,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, slot, n)
     SELECT account_id, agent_instance_id, schema_name, 0, count(*) FROM spans GROUP BY account_id, agent_instance_id, schema_name;
   `,
+  // Spans by the hour of their start, agent, environment and status, kept by the span writes as
+  // span_counts is (a counter per writing backend, summed when read: writers of one busy hour never
+  // wait on each other's row), so GET /activity reads a day of an account in rows per hour, never
+  // its spans; filled here for the spans stored before. The hour is a start's first 13 characters (UTC).
+  `
+  CREATE TABLE span_activity (
+    account_id TEXT COLLATE "C" NOT NULL,
+    hour TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, hour, agent_id, environment_id, status, slot)
+  );
+  INSERT INTO span_activity (account_id, hour, agent_id, environment_id, status, slot, n)
+    SELECT s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status, 0, count(*)
+    FROM spans s LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
+    GROUP BY s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -1,5 +1,6 @@
 import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import { statement } from './sql.js';
+import { addSpanActivity, spanActivityJoin, spanActivityKey } from './span-activity-sql.js';
 
 /** Instances a purge step locks at most; one with many spans may take several steps. */
 export const PURGE_CANDIDATES = 20;
@@ -22,12 +23,19 @@ export const PURGE = {
     `SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE}
      ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
   ),
-  // The GIN search index is on the span rows themselves, so it loses them with the rows.
+  // The GIN search index is on the span rows themselves, so it loses them with the rows; the hourly
+  // rollup, which outlives the instance's other counts, loses what each deleted span counted. Answers how many went.
   deleteSpans: statement(
     'spans',
     'purge_spans',
-    `DELETE FROM spans WHERE ctid = ANY (ARRAY(
-       SELECT ctid FROM spans WHERE account_id = $1 AND agent_instance_id = $2 LIMIT $3))`,
+    `WITH deleted AS (
+       DELETE FROM spans WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM spans WHERE account_id = $1 AND agent_instance_id = $2 LIMIT $3))
+       RETURNING account_id, agent_instance_id, agent_id, started_at, status
+     ), hourly AS (
+       ${addSpanActivity(`SELECT ${spanActivityKey('d')}, d.status AS status, -1 AS n FROM deleted AS d ${spanActivityJoin('d')}`)}
+     )
+     SELECT count(*)::integer AS n FROM deleted`,
   ),
   deleteCounts: statement('spans', 'purge_span_counts', 'DELETE FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2'),
   deleteTypeCounts: statement('spans', 'purge_span_type_counts', 'DELETE FROM span_type_counts WHERE account_id = $1 AND agent_instance_id = $2'),

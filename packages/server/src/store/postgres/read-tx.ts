@@ -29,6 +29,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { isCheckpointed } from '../span-checkpoints.js';
@@ -191,6 +192,8 @@ function spanOffsetStatements(query: SpanOffsetQuery) {
 
 /** Named statements of each instance page shape, made on first use. */
 const instancePages = new Map<string, Statement>();
+/** Activity statements by shape (a dozen at most), named once. */
+const activityReads = new Map<string, Statement>();
 
 function instancePageStatement(query: InstanceListQuery) {
   const sql = instancePageSql(
@@ -322,6 +325,12 @@ export class PostgresReadTx implements ReadTx {
     const rows = await this.sql.rows<{ status: keyof SpanStatusCounts; n: number }>(READS.spanCounts, [accountId, instanceId]);
     for (const row of rows) counts[row.status] = row.n;
     return counts;
+  }
+  async activity(query: ActivityQuery) {
+    const sql = activitySql(query, (n) => `$${n}`);
+    let read = activityReads.get(sql.shape);
+    if (!read) activityReads.set(sql.shape, (read = statement('spans', `activity_${sql.shape}`, sql.text)));
+    return this.sql.rows<ActivityRow>(read, sql.values);
   }
   async spanCountsOf(accountId: string, instanceIds: readonly string[]) {
     const counts = new Map<string, SpanStatusCounts>(instanceIds.map((id) => [id, {}]));

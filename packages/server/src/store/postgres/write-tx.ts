@@ -31,6 +31,7 @@ import {
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, statement, type Sql, type Statement } from './sql.js';
+import { addSpanActivity, spanActivityJoin, spanActivityKey } from './span-activity-sql.js';
 
 /**
  * `ON CONFLICT DO NOTHING` (every unique key) instead of letting a violation abort the
@@ -57,7 +58,7 @@ function insertInto(table: InsertableTable, returning = '') {
 export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id') => {
   const inserted = `inserted AS (
      INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
-     RETURNING id, account_id, agent_instance_id, status, schema_name)`;
+     RETURNING id, account_id, agent_instance_id, agent_id, started_at, status, schema_name)`;
   const byStatus = `INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
    SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
    GROUP BY account_id, agent_instance_id, status
@@ -66,10 +67,11 @@ export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'i
    SELECT account_id, agent_instance_id, schema_name, pg_backend_pid(), count(*) FROM inserted
    GROUP BY account_id, agent_instance_id, schema_name
    ON CONFLICT (account_id, agent_instance_id, schema_name, slot) DO UPDATE SET n = span_type_counts.n + excluded.n`;
+  const byHour = addSpanActivity(`SELECT ${spanActivityKey('s')}, s.status AS status, 1 AS n FROM inserted AS s ${spanActivityJoin('s')}`);
   // `answering` names the inserted rows' ids, the countings then run as parts of the statement.
   return answering
-    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}) SELECT id FROM inserted`
-    : `WITH ${inserted}, counted AS (${byStatus})\n   ${byType}`;
+    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}), hourly AS (${byHour}) SELECT id FROM inserted`
+    : `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType})\n   ${byHour}`;
 };
 
 const SPAN_KEY = 'account_id = $1 AND id = $2';
@@ -189,11 +191,16 @@ const WRITES = {
   updateSpanMovingCount: statement(
     'spans',
     'update_span_moving_count',
-    `WITH updated AS (UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY} RETURNING account_id, agent_instance_id)
-     INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
-     SELECT account_id, agent_instance_id, delta.status, pg_backend_pid(), delta.n
-       FROM updated, (VALUES ($8::text, -1), ($3::text, 1)) AS delta (status, n)
-     ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n`,
+    `WITH updated AS (
+       UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY} RETURNING account_id, agent_instance_id, agent_id, started_at
+     ), counted AS (
+       INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
+       SELECT account_id, agent_instance_id, delta.status, pg_backend_pid(), delta.n
+         FROM updated, (VALUES ($8::text, -1), ($3::text, 1)) AS delta (status, n)
+       ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n
+     )
+     ${addSpanActivity(`SELECT ${spanActivityKey('u')}, delta.status AS status, delta.n AS n
+        FROM updated AS u ${spanActivityJoin('u')} CROSS JOIN (VALUES ($8::text, -1), ($3::text, 1)) AS delta (status, n)`)}`,
   ),
   /*
    * The open spans are locked first, so each one's status before the update is known (a finish that
@@ -214,6 +221,10 @@ const WRITES = {
          FROM closed, LATERAL (VALUES (closed.previous_status, -1), ('cancelled', 1)) AS delta (status, n)
        GROUP BY delta.status
        ON CONFLICT (account_id, agent_instance_id, status, slot) DO UPDATE SET n = span_counts.n + excluded.n
+     ), hourly AS (
+       ${addSpanActivity(`SELECT ${spanActivityKey('c')}, delta.status AS status, delta.n AS n
+          FROM closed AS c ${spanActivityJoin('c')}
+          CROSS JOIN LATERAL (VALUES (c.previous_status, -1), ('cancelled', 1)) AS delta (status, n)`)}
      )
      SELECT ${TABLE_COLUMNS.spans.join(', ')} FROM closed ORDER BY started_at, id`,
   ),
@@ -457,7 +468,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     const candidates = await this.sql.rows<{ account_id: string; id: string }>(PURGE.candidates, [before, PURGE_CANDIDATES]);
     for (const { account_id, id } of candidates) {
       const budget = spanBudget - done.spans;
-      const deleted = await this.sql.change(PURGE.deleteSpans, [account_id, id, budget]);
+      const deleted = (await this.sql.first<{ n: number }>(PURGE.deleteSpans, [account_id, id, budget]))?.n ?? 0;
       done.spans += deleted;
       // Fewer than asked for: the instance has no spans left, and goes too.
       if (deleted >= budget) break;

@@ -294,6 +294,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, n)
     SELECT account_id, agent_instance_id, schema_name, count(*) FROM spans GROUP BY account_id, agent_instance_id, schema_name;
   `,
+  // Spans by the hour of their start, agent, environment and status, kept by the span writes as
+  // span_counts is, so GET /activity reads a day of an account in rows per hour, never its spans;
+  // filled here for the spans stored before. The hour is a start's first 13 characters (UTC).
+  `
+  CREATE TABLE span_activity (
+    account_id TEXT NOT NULL,
+    hour TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (account_id, hour, agent_id, environment_id, status)
+  ) WITHOUT ROWID;
+  INSERT INTO span_activity (account_id, hour, agent_id, environment_id, status, n)
+    SELECT s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status, count(*)
+    FROM spans s LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
+    GROUP BY s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { SpanRecord, SpanStatusCounts } from '../records.js';
 import { rowKey } from '../table-columns.js';
+import { PendingActivity } from './pending-activity.js';
 
 type Status = SpanRecord['status'];
 
@@ -40,9 +41,12 @@ export class PendingSpanCounts {
   readonly #upserts: Record<Dimension, Statement>;
   #group: Deltas = new Map();
   #unit: Deltas = new Map();
+  /** The hourly rollup's changes (`span_activity`), kept, dropped and written with these. */
+  readonly activity: PendingActivity;
 
-  constructor(byStatus: Statement, byType: Statement) {
+  constructor(byStatus: Statement, byType: Statement, byHour: Statement) {
     this.#upserts = { status: byStatus, type: byType };
+    this.activity = new PendingActivity(byHour);
   }
 
   add(accountId: string, instanceId: string, status: Status, n: number): void {
@@ -79,6 +83,7 @@ export class PendingSpanCounts {
   }
 
   keepUnit(): void {
+    this.activity.keepUnit();
     if (this.#unit.size === 0) return;
     for (const ofInstance of this.#unit.values()) {
       for (const { accountId, instanceId, dimension, value, n } of ofInstance.values()) add(this.#group, accountId, instanceId, dimension, value, n);
@@ -87,11 +92,13 @@ export class PendingSpanCounts {
   }
 
   dropUnit(): void {
+    this.activity.dropUnit();
     if (this.#unit.size > 0) this.#unit = new Map();
   }
 
   /** Writes the group's changes; runs inside the group's transaction, before COMMIT. */
   flush(): void {
+    this.activity.flush();
     const group = this.#group;
     this.#group = new Map();
     for (const ofInstance of group.values()) {
@@ -103,6 +110,7 @@ export class PendingSpanCounts {
 
   /** Forgets everything pending (the group rolled back). */
   clear(): void {
+    this.activity.clear();
     this.#group = new Map();
     this.#unit = new Map();
   }

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { PurgeCounts } from '../store.js';
 import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import type { InstanceCache } from './instance-cache.js';
+import type { CountedSpan, PendingActivity } from './pending-activity.js';
 
 /** Instances a purge step looks at; one with many spans may take several steps. */
 const CANDIDATES = 50;
@@ -43,20 +44,27 @@ export class PurgeStep {
   readonly #deleteInstance: Statement;
 
   constructor(db: Database) {
-    this.#candidates = db.prepare(`SELECT account_id, id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`);
+    this.#candidates = db.prepare(
+      `SELECT account_id, id, environment_id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`,
+    );
+    // What each deleted span leaves in the hourly rollup, which outlives the instance's other counts.
     this.#deleteSpans = db.prepare(
-      'DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)',
+      `DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)
+       RETURNING account_id, agent_id, started_at, status`,
     );
     this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteTypeCounts = db.prepare('DELETE FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteInstance = db.prepare('DELETE FROM agent_instances WHERE account_id = ? AND id = ?');
   }
 
-  run(before: string, spanBudget: number, instances: InstanceCache): PurgeCounts {
+  run(before: string, spanBudget: number, instances: InstanceCache, activity: PendingActivity): PurgeCounts {
     const done: PurgeCounts = { instances: 0, spans: 0 };
-    for (const { account_id, id } of this.#candidates.all({ before }) as Array<{ account_id: string; id: string }>) {
+    const candidates = this.#candidates.all({ before }) as Array<{ account_id: string; id: string; environment_id: string }>;
+    for (const { account_id, id, environment_id } of candidates) {
       const budget = spanBudget - done.spans;
-      const deleted = this.#deleteSpans.run(account_id, id, budget).changes;
+      const gone = this.#deleteSpans.all(account_id, id, budget) as CountedSpan[];
+      for (const span of gone) activity.add(span, environment_id, -1);
+      const deleted = gone.length;
       done.spans += deleted;
       // Fewer than asked for: the instance has no spans left, and goes too.
       if (deleted >= budget) break;

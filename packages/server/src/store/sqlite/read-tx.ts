@@ -25,6 +25,7 @@ import type {
   SpanOutlineRecord,
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
+import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
 import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
@@ -98,6 +99,15 @@ export class ReadStatements {
     let count = this.instancePages.get(`count_${sql.shape}`);
     if (!count) this.instancePages.set(`count_${sql.shape}`, (count = this.#db.prepare(sql.count).pluck()));
     return { statement, values: sql.values, count, countValues: sql.countValues };
+  }
+
+  /** Activity statements by shape, made on first use (a dozen shapes at most). */
+  readonly activityReads: Map<string, Statement> = new Map();
+  activity(query: ActivityQuery): { statement: Statement; values: unknown[] } {
+    const sql = activitySql(query, () => '?');
+    let statement = this.activityReads.get(sql.shape);
+    if (!statement) this.activityReads.set(sql.shape, (statement = this.#db.prepare(sql.text)));
+    return { statement, values: sql.values };
   }
 
   readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
@@ -279,6 +289,10 @@ export class SqliteReadTx implements ReadTx {
       counts[row.status] = row.n;
     }
     return counts;
+  }
+  async activity(query: ActivityQuery) {
+    const { statement, values } = this.q.activity(query);
+    return statement.all(...values) as ActivityRow[];
   }
   async spanCountsOf(accountId: string, instanceIds: readonly string[]) {
     // Each a prepared statement on the same connection: a loop costs no round trips here.

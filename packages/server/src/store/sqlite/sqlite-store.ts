@@ -70,7 +70,7 @@ class SqliteStore implements Store {
     this.#flusher = new WalFlusher(wal.sync);
     const writerReads = new ReadStatements(this.#writer);
     const writes = new WriteStatements(this.#writer);
-    const counts = new PendingSpanCounts(writes.addSpanCount, writes.addSpanTypeCount);
+    const counts = new PendingSpanCounts(writes.addSpanCount, writes.addSpanTypeCount, writes.addSpanActivity);
     const instances = new InstanceCache(this.#writer);
     this.#group = new CommitGroup(
       this.#writer,

@@ -66,6 +66,7 @@ export class WriteStatements {
   readonly cancelOpenSpans: Statement;
   readonly addSpanCount: Statement;
   readonly addSpanTypeCount: Statement;
+  readonly addSpanActivity: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
@@ -138,6 +139,10 @@ export class WriteStatements {
     this.addSpanTypeCount = db.prepare(
       `INSERT INTO span_type_counts (account_id, agent_instance_id, schema_name, n) VALUES (?, ?, ?, ?)
        ON CONFLICT (account_id, agent_instance_id, schema_name) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.addSpanActivity = db.prepare(
+      `INSERT INTO span_activity (account_id, hour, agent_id, environment_id, status, n) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, hour, agent_id, environment_id, status) DO UPDATE SET n = n + excluded.n`,
     );
     this.insertIdempotency = insertInto(db, 'idempotency');
     /*
@@ -302,17 +307,28 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     this.#instances.forget(row.account_id, row.id);
     this.#w.updateInstance.run(row);
   }
-  async insertSpan(row: SpanRecord) {
-    insert('spans', this.#w.insertSpan, row);
+  /**
+   * The environment the rollup counts the instance's spans under: its instance's ('' for a span
+   * whose instance is not stored, which no write path makes, so the rollup still adds up to the spans).
+   */
+  async #environmentOf(accountId: string, instanceId: string) {
+    return (await this.getInstance(accountId, instanceId))?.environment_id ?? '';
+  }
+  /** Counts a stored span, by status, by type and in the hourly rollup. */
+  async #countInserted(row: SpanRecord) {
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
+    this.#counts.activity.add(row, await this.#environmentOf(row.account_id, row.agent_instance_id), 1);
+  }
+  async insertSpan(row: SpanRecord) {
+    insert('spans', this.#w.insertSpan, row);
+    await this.#countInserted(row);
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     const inserted: string[] = [];
     for (const row of rows) {
       if (insert('spans', this.#w.insertSpanIfAbsent, row).changes === 0) continue;
-      this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
-      this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
+      await this.#countInserted(row);
       inserted.push(row.id);
     }
     return inserted;
@@ -325,6 +341,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     if (previousStatus !== row.status) {
       this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
       this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
+      const environmentId = await this.#environmentOf(row.account_id, row.agent_instance_id);
+      this.#counts.activity.add({ ...row, status: previousStatus }, environmentId, -1);
+      this.#counts.activity.add(row, environmentId, 1);
     }
   }
   async cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string) {
@@ -340,6 +359,11 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       if (rows.length === 0) continue;
       this.#counts.add(accountId, instanceId, status, -rows.length);
       this.#counts.add(accountId, instanceId, 'cancelled', rows.length);
+      const environmentId = await this.#environmentOf(accountId, instanceId);
+      for (const row of rows) {
+        this.#counts.activity.add({ ...row, status }, environmentId, -1);
+        this.#counts.activity.add(row, environmentId, 1);
+      }
       cancelled.push(...rows);
     }
     return cancelled.sort(byStartThenId);
@@ -370,7 +394,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#w.pruneIdempotency.run({ before }).changes;
   }
   async purgeFinished(before: string, spanBudget: number) {
-    return this.#w.purgeStep.run(before, spanBudget, this.#instances);
+    return this.#w.purgeStep.run(before, spanBudget, this.#instances, this.#counts.activity);
   }
   broadcastOnCommit() {
     // One process writes the file at a time; the others see its commits (Store.othersCommitted).

@@ -1,0 +1,75 @@
+// The control room's charts read GET /activity, which answers from the hourly rollup the span
+// writes keep, never from the spans: the last day's aggregate of an account with 10⁶ spans in that
+// day should cost what one with 10⁴ does. SQLite, spans seeded through the store.
+import { performance } from 'node:perf_hooks';
+import { URLSearchParams } from 'node:url';
+import { Pool } from 'undici';
+import { comparePairs } from '../lib/rounds.mjs';
+import { summarise } from '../lib/stats.mjs';
+import { startAgentspanServer } from './agentspan-server.mjs';
+
+const SMALL = 10_000;
+const BIG = 1_000_000;
+const INSTANCES = 20;
+
+/** A party that GETs the day's aggregate by hour over and over on one connection, checking it counts every span; its rate is answers/s. */
+function aggregateParty(name, url, { token, from, to }, spans) {
+  const path = `/api/v1/activity?${new URLSearchParams({ from, to, bucket: 'hour', subject: 'spans' })}`;
+  return {
+    name,
+    async run(durationMs) {
+      const pool = new Pool(url, { connections: 1 });
+      const headers = { authorization: `Bearer ${token}` };
+      const latencies = [];
+      const started = performance.now();
+      try {
+        do {
+          const at = performance.now();
+          const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
+          const text = await body.text();
+          if (statusCode !== 200) throw new Error(`${name}: GET ${path} answered ${statusCode}: ${text.slice(0, 300)}`);
+          latencies.push(performance.now() - at);
+          if (latencies.length === 1) {
+            const { totals, buckets } = JSON.parse(text).details;
+            const counted = Object.values(totals).reduce((a, b) => a + b, 0);
+            if (counted !== spans || buckets.length !== 24)
+              throw new Error(`${name}: counted ${counted} spans in ${buckets.length} buckets, not ${spans} in 24`);
+          }
+        } while (performance.now() - started < durationMs);
+      } finally {
+        await pool.close();
+      }
+      return summarise(latencies, performance.now() - started);
+    },
+  };
+}
+
+export default {
+  name: 'activity',
+  title: 'GET /activity: the 24 h aggregate by hour of an account with 10⁶ spans that day vs 10⁴',
+  needs: ['server'],
+  figures: ['activity_1e6_vs_1e4'],
+  async run(ctx) {
+    if (!ctx.has('server')) return;
+    try {
+      const server = await startAgentspanServer(ctx, { store: 'sqlite' });
+      const seedStarted = performance.now();
+      const small = await server.call('seedActivity', { count: SMALL, instances: INSTANCES });
+      const big = await server.call('seedActivity', { count: BIG, instances: INSTANCES });
+      const seedSeconds = Math.round((performance.now() - seedStarted) / 1000);
+      const { url } = server.info;
+      const smallParty = aggregateParty(`GET /activity, 24 h of ${SMALL} spans`, url, small, SMALL);
+      const bigParty = aggregateParty(`GET /activity, 24 h of ${BIG} spans`, url, big, BIG);
+      // rate(small) ÷ rate(big) is the time for 10⁶ ÷ the time for 10⁴.
+      const { runs, ratio } = await comparePairs([{ subject: smallParty, baseline: bigParty }], ctx.settings);
+      ctx.measurements(runs);
+      ctx.figure(
+        'activity_1e6_vs_1e4',
+        ratio(smallParty.name, bigParty.name),
+        `${ctx.pairing}, 1 connection, SQLite; ${BIG} and ${SMALL} spans spread over one day in ${INSTANCES} runs of one agent, each account's own, seeded through the store in ${seedSeconds} s`,
+      );
+    } finally {
+      await ctx.endScenario();
+    }
+  },
+};
