@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorApiError, PrefactorHttpClient } from '@agentspan/client';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -369,6 +370,30 @@ for (const engine of ENGINES) {
         await copy.cleanup();
         await rm(scratch, { recursive: true, force: true });
       }
+    });
+
+    it('is read and acknowledged through @agentspan/client', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+      const profileId = await profile(server, account);
+      await assign(server, account, profileId);
+      const run = await register(server, account);
+      await bulkSpans(server, account, run, 'crm:read', 5);
+
+      assert.equal(await client.alerts.count(), 3);
+      assert.equal(await client.alerts.count({ environment_id: 'elsewhere' }), 0);
+      const [runAlert] = await client.alerts.list({ status: 'open', sorting: { field: 'opened_at', direction: 'desc' }, page_size: 1 });
+      assert.equal(runAlert?.type, 'run_risk');
+      assert.deepEqual(await client.alerts.get(runAlert.id), runAlert);
+      const acknowledged = await client.alerts.acknowledge(runAlert.id, { note: 'seen' });
+      assert.deepEqual([acknowledged.status, acknowledged.acknowledged_note], ['acknowledged', 'seen']);
+      assert.deepEqual(
+        (await client.alerts.list({ status: 'acknowledged' })).map((alert) => alert.id),
+        [runAlert.id],
+      );
+      await assert.rejects(client.alerts.acknowledge(runAlert.id), (error) => error instanceof PrefactorApiError && error.statusCode === 409);
+      assert.equal(await client.alerts.count({ agent_id: account.agentId }), 2);
     });
   });
 }
