@@ -12,6 +12,7 @@ import { backupCommand } from './commands/backup.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { riskProfilesCommand } from './commands/risk-profiles.js';
+import { alertsCommand } from './commands/alerts.js';
 import { setupCommand } from './commands/setup.js';
 
 const program = new Command('agentspan')
@@ -25,6 +26,7 @@ const program = new Command('agentspan')
   .addCommand(instancesCommand())
   .addCommand(spansCommand())
   .addCommand(riskProfilesCommand())
+  .addCommand(alertsCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
   .addCommand(backupCommand())

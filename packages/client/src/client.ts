@@ -16,6 +16,7 @@ import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
 import { Pfid } from './resources/pfid.js';
 import { RiskProfiles } from './resources/risk-profiles.js';
+import { Alerts } from './resources/alerts.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
 import { Object as TObject } from '@sinclair/typebox';
@@ -31,6 +32,7 @@ export class PrefactorHttpClient {
   readonly account: Accounts;
   readonly environments: Environments;
   readonly riskProfiles: RiskProfiles;
+  readonly alerts: Alerts;
   readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly agentSchemaVersions: AgentSchemaVersions;
@@ -52,6 +54,7 @@ export class PrefactorHttpClient {
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
     this.riskProfiles = new RiskProfiles(this.#core);
+    this.alerts = new Alerts(this.#core);
     this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.agentSchemaVersions = new AgentSchemaVersions(this.#core);

@@ -43,6 +43,7 @@ export type {
   RiskProfiles,
   UpdateRiskProfileParams,
 } from './resources/risk-profiles.js';
+export type { AcknowledgeAlertParams, AlertFilterParams, Alerts, ListAlertsParams } from './resources/alerts.js';
 export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
@@ -112,6 +113,12 @@ export type {
   EnvironmentSortField,
   RiskProfile,
   RiskProfileSortField,
+  Alert,
+  AlertEvent,
+  AlertEventKind,
+  AlertSortField,
+  AlertStatus,
+  AlertType,
   RiskThresholds,
   CategorySetting,
   ActionSetting,

@@ -19,6 +19,7 @@ export * from './data-risk.js';
 export * from './risk-profile.js';
 export * from './instance-risk.js';
 export * from './agent-risk-rollup.js';
+export * from './alert.js';
 export * from './agent-schema-version.js';
 export * from './api-token.js';
 export * from './agent-deployment.js';

@@ -20,6 +20,7 @@ import { pfidRoutes } from './routes/pfid.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
+import { alertRoutes } from './routes/alerts.js';
 import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
 import { agentDeploymentRoutes } from './routes/agent-deployments.js';
 import { agentVersionRoutes } from './routes/agent-versions.js';
@@ -152,6 +153,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
       riskProfileRoutes(api, domain);
+      alertRoutes(api, domain);
       apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       agentSchemaVersionRoutes(api, domain);

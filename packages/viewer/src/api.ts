@@ -1,6 +1,6 @@
 import type { AgentInstance, AgentSpan, AgentSpanOutline, ListedAgentInstance } from '@agentspan/protocol';
 // The events contract alone: the package's index would bring every schema and TypeBox into the page.
-import { EVENT_KINDS, type AgentOutlineEvent } from '@agentspan/protocol/events';
+import { EVENT_KINDS, type AgentOutlineEvent, type AlertEvent } from '@agentspan/protocol/events';
 
 /** An answer the API refused, with the server's own message. */
 export class ApiFailure extends Error {
@@ -110,17 +110,21 @@ export const api = {
   },
 };
 
+/** The events the pages follow: spans and instances (alert events are not shown on these pages). */
+export type FollowedEvent = Exclude<AgentOutlineEvent, AlertEvent>;
+const FOLLOWED_KINDS = EVENT_KINDS.filter((kind): kind is FollowedEvent['type'] => !kind.startsWith('alert.'));
+
 /**
  * The events stream, spans as outlines like the tree's (the browser reconnects with Last-Event-ID
  * by itself); returns the function that closes it.
  */
-export function live(instanceId: string | undefined, onEvent: (event: AgentOutlineEvent) => void): () => void {
+export function live(instanceId: string | undefined, onEvent: (event: FollowedEvent) => void): () => void {
   const source = new EventSource(`/api/v1/events${query({ agent_instance_id: instanceId, include_payloads: 'false' })}`, { withCredentials: true });
-  for (const type of EVENT_KINDS) {
+  for (const type of FOLLOWED_KINDS) {
     source.addEventListener(type, (e) => {
       const { data, lastEventId } = e as MessageEvent<string>;
       // A resync has no id of its own (the browser's lastEventId is still the previous event's).
-      onEvent({ id: type === 'resync' ? null : lastEventId, type, data: JSON.parse(data) as AgentOutlineEvent['data'] } as AgentOutlineEvent);
+      onEvent({ id: type === 'resync' ? null : lastEventId, type, data: JSON.parse(data) as FollowedEvent['data'] } as FollowedEvent);
     });
   }
   return () => source.close();

@@ -14,6 +14,11 @@ export function eventLine(event: AgentEvent): string {
       const reason = event.data.termination_reason ? ` (${event.data.termination_reason})` : '';
       return `${clock(event.data.updated_at)}  ${event.data.id}  instance ${event.data.status}${reason}`;
     }
+    case 'alert.opened':
+    case 'alert.acknowledged': {
+      const what = event.type === 'alert.opened' ? 'alert' : 'alert acknowledged';
+      return `${clock(event.data.updated_at)}  ${event.data.agent_instance_id ?? event.data.agent_id}  ${what} ${event.data.id}: ${event.data.message}`;
+    }
     case 'resync':
       return `-- some changes were missed (${event.data.reason}); what follows is live`;
   }

@@ -17,6 +17,9 @@ import type { ReadExport } from './traces/received-spans.js';
 import { instanceJson, instanceResource } from './views/instance-view.js';
 import { currentInstanceJson } from './instances/instance-access.js';
 import { spanResource } from './views/span-view.js';
+import { alertResource } from './views/alert-view.js';
+import type { AlertChange } from './alerts/alert-rules.js';
+import { RunAlerts } from './alerts/run-alerts.js';
 
 /** Told of every committed write, for metrics. */
 export interface WriteObserver {
@@ -39,6 +42,7 @@ export class Domain {
   readonly #catalogs = new SchemaCatalogs();
   readonly #clock: Clock;
   readonly limits: RequestLimits;
+  readonly #runAlerts: RunAlerts;
 
   constructor(store: Store, { clock = systemClock, limits = DEFAULT_REQUEST_LIMITS }: { clock?: Clock; limits?: RequestLimits } = {}) {
     this.#store = store;
@@ -46,6 +50,7 @@ export class Domain {
     this.tokens = new TokenAuthenticator(store);
     this.events = new EventFeed(store);
     this.#clock = clock;
+    this.#runAlerts = new RunAlerts(store, clock);
   }
 
   context(principal: Principal): OperationContext {
@@ -60,6 +65,7 @@ export class Domain {
       : this.#store.write(operation.deletesTokens ? forgettingTokens(guarded, principal.accountId) : guarded));
     if (operation.deletesTokens) await this.tokens.forgetAccount(principal.accountId);
     this.#announce(operation.name, principal.accountId, answer);
+    if (!answer.replayed && answer.countedRuns) await this.#lookAtRuns(principal.accountId, answer.countedRuns);
     return answer;
   }
 
@@ -67,14 +73,21 @@ export class Domain {
    * Bulk items in order, each in its own transaction and ledger entry, in either shape (see `runBulk`
    * and `runBulkRequests`); the bulk answer's JSON text.
    */
-  writeMany(principal: Principal, items: BulkBody['items']): Promise<string> {
+  async writeMany(principal: Principal, items: BulkBody['items']): Promise<string> {
     const shape = oneShape(items);
+    const counted = new Set<string>();
     const writer: SequenceWriter = {
       writeSequence: (units) => this.#store.writeSequence(units),
-      announce: (operation, answer) => this.#announce(operation, principal.accountId, answer),
+      announce: (operation, answer) => {
+        this.#announce(operation, principal.accountId, answer);
+        if (!answer.replayed) for (const id of answer.countedRuns ?? []) counted.add(id);
+      },
     };
     const context = this.context(principal);
-    return 'typed' in shape ? runBulk(shape.typed, context, writer) : runBulkRequests(shape.requests, context, writer);
+    const json = await ('typed' in shape ? runBulk(shape.typed, context, writer) : runBulkRequests(shape.requests, context, writer));
+    // Once for the whole request, however many of its spans each run got.
+    await this.#lookAtRuns(principal.accountId, counted);
+    return json;
   }
 
   /** An OTLP export's spans, each trace in a transaction of its own at a fresh clock reading (see `ingestTraces`). */
@@ -83,13 +96,36 @@ export class Domain {
       const { caller } = this.context(principal);
       const writes = await this.#store.write((tx) => storeTrace(tx, caller, spans));
       await this.#announceTrace(caller.accountId, writes);
+      await this.#lookAtRuns(
+        caller.accountId,
+        writes.spans.map((span) => span.agent_instance_id),
+      );
       return writes.outcome;
     });
+  }
+
+  /**
+   * After a commit that stored spans of these runs: opens or raises the alerts their risk now calls
+   * for, and announces them. The write stands whatever happens here; a failure is reported and the
+   * run is looked at again with its next spans.
+   */
+  async #lookAtRuns(accountId: string, runIds: Iterable<string>): Promise<void> {
+    try {
+      this.#announceAlerts(accountId, await this.#runAlerts.runsCounted(accountId, runIds));
+    } catch (error) {
+      process.emitWarning(`agentspan: looking at runs for alerts failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #announceAlerts(accountId: string, changes: readonly AlertChange[] | undefined): void {
+    if (!changes || changes.length === 0 || !this.events.wanted(accountId)) return;
+    for (const { kind, alert } of changes) this.events.publish({ kind, accountId, ...alertResource(alert) });
   }
 
   /** Publishes the changes a committed write made, for the events stream (a replay changed nothing). */
   #announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
     this.observer?.written(operation, answer);
+    if (!answer.replayed) this.#announceAlerts(accountId, answer.alerts);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
     for (const other of answer.otherChanges ?? []) this.#publish(other.operation, accountId, other.change);
     this.#publish(operation, accountId, answer.change);

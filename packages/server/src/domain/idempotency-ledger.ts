@@ -77,7 +77,8 @@ export const IdempotencyLedger = {
         status: answer.status,
         json: answer.receipt ?? answer.json,
       });
-      return { status: answer.status, json: answer.json, change: answer.change, otherChanges: answer.otherChanges, replayed: false };
+      const { status, json, change, otherChanges, alerts, countedRuns } = answer;
+      return { status, json, change, otherChanges, alerts, countedRuns, replayed: false };
     };
   },
 };

@@ -1,5 +1,6 @@
 import type { WriteTx } from '../store/store.js';
 import type { Caller } from './caller.js';
+import type { AlertChange } from './alerts/alert-rules.js';
 import type { ChangedResource } from './events/changed-resource.js';
 import type { SchemaCatalogs } from './schema-catalogs.js';
 import type { RequestLimits } from './request-limits.js';
@@ -17,6 +18,10 @@ export interface Answer {
   change?: ChangedResource;
   /** Changes it made that other operations stand for (the spans a terminate finished): each sent as that operation's event, before `change`. */
   otherChanges?: readonly OtherChange[];
+  /** Alerts it opened, raised or acknowledged: each sent as its event once the write commits. */
+  alerts?: readonly AlertChange[];
+  /** Runs it stored spans of (their span type counts changed): their risk is looked at once it commits, for alerts. */
+  countedRuns?: readonly string[];
 }
 
 /** A resource a write changed as another operation would have (a span a terminate finished as `agent_spans/finish` does). */
@@ -65,7 +70,8 @@ export type OperationName =
   | 'api_tokens/delete'
   | 'agent_deployments/create'
   | 'agent_deployments/update'
-  | 'agent_deployments/delete';
+  | 'agent_deployments/delete'
+  | 'alerts/acknowledge';
 
 /**
  * A write operation: `prepare` checks what it can without the store (throwing 4xx before anything

@@ -33,7 +33,8 @@ export interface ChannelMember {
   send(text: string): void;
 }
 
-const keyOf = (filter: EventFilter) => `${filter.accountId}\u0000${filter.instanceId ?? ''}\u0000${filter.outlines ? 'outlines' : 'whole'}`;
+const keyOf = (filter: EventFilter) =>
+  `${filter.accountId}\u0000${filter.instanceId ?? ''}\u0000${filter.outlines ? 'outlines' : 'whole'}\u0000${filter.alerts ? 'alerts' : ''}`;
 
 /**
  * The streams that follow the same filter, as one subscriber of the log: what arrives within

@@ -34,7 +34,12 @@ export function eventRoutes(
     reply.hijack();
     const stream = new EventStream(reply.raw, options, streamEncoding(request.headers['accept-encoding']));
     open.add(stream);
-    const filter = { accountId, ...(instanceId === undefined ? {} : { instanceId }), outlines: request.query.include_payloads === false };
+    const filter = {
+      accountId,
+      ...(instanceId === undefined ? {} : { instanceId }),
+      outlines: request.query.include_payloads === false,
+      alerts: request.principal.scope === 'account',
+    };
     // The answer is written past Fastify: headers hooks set (CORS, request id) go along by hand.
     stream.open(domain.events.log, channels, filter, lastEventId, () => open.delete(stream), reply.getHeaders());
   });

@@ -58,7 +58,7 @@ export const agentUpdateValues = (row: AgentRecord): unknown[] => [...AGENT_MUTA
 
 /**
  * What deleting an agent deletes, in order, each statement taking (account_id, agent_id): the
- * tokens and version histories of its deployments, its deployments, versions, schema versions, then the agent.
+ * tokens and version histories of its deployments, its deployments, versions, schema versions, alerts, then the agent.
  */
 export const agentDeletionSql = (placeholder: (n: 1 | 2) => string): string[] => {
   const account = placeholder(1),
@@ -68,7 +68,7 @@ export const agentDeletionSql = (placeholder: (n: 1 | 2) => string): string[] =>
        (SELECT account_id, id FROM deployments WHERE account_id = ${account} AND agent_id = ${agent})`,
     `DELETE FROM deployment_versions WHERE (account_id, deployment_id) IN
        (SELECT account_id, id FROM deployments WHERE account_id = ${account} AND agent_id = ${agent})`,
-    ...['deployments', 'agent_versions', 'schema_versions'].map(
+    ...['deployments', 'agent_versions', 'schema_versions', 'alerts'].map(
       (table) => `DELETE FROM ${table} WHERE account_id = ${account} AND agent_id = ${agent}`,
     ),
     `DELETE FROM agents WHERE account_id = ${account} AND id = ${agent}`,

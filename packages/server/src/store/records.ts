@@ -292,3 +292,48 @@ export interface ListedInstance extends InstanceRecord {
 
 /** Instances of an agent by status (statuses without any are absent). */
 export type InstanceStatusCounts = Partial<Record<InstanceStatus, number>>;
+
+/**
+ * An alert: a run that reached a high or critical level (`run_risk`), or a span type of a schema
+ * version that declares what the agent's profile does not include (`declared_risk_exceedance`).
+ * `dedupe_key` is unique in the account: one alert per run, one per schema version × profile ×
+ * span type × category or action exceeded, however many writes or processes see it at once.
+ */
+export interface AlertRecord {
+  account_id: string;
+  id: string;
+  dedupe_key: string;
+  /** `type` in answers (an export line's `type` names its row kind). */
+  alert_type: 'run_risk' | 'declared_risk_exceedance';
+  status: 'open' | 'acknowledged';
+  agent_id: string;
+  agent_instance_id: string | null;
+  agent_schema_version_id: string | null;
+  environment_id: string | null;
+  risk_profile_id: string;
+  risk_level: 'high' | 'critical' | null;
+  risk_score: number | null;
+  span_type: string | null;
+  exceeds_kind: 'category' | 'action' | null;
+  exceeds_name: string | null;
+  message: string;
+  opened_at: string;
+  updated_at: string;
+  acknowledged_at: string | null;
+  acknowledged_note: string | null;
+  acknowledged_by: string | null;
+}
+
+/** Which alerts a list or count reads. */
+export interface AlertFilter {
+  account_id: string;
+  status?: AlertRecord['status'];
+  agent_id?: string;
+  environment_id?: string;
+}
+
+export interface AlertPageQuery extends AlertFilter {
+  sort: { field: 'id' | 'opened_at' | 'updated_at'; direction: 'asc' | 'desc' };
+  offset: number;
+  limit: number;
+}

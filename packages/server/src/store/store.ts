@@ -60,7 +60,7 @@
  *   external_identifier) when not null; agent_versions and schema_versions (account_id, agent_id,
  *   external_identifier) when not null; deployments (account_id, agent_id, environment_id);
  *   deployment_versions (account_id, deployment_id, changed_at);
- *   idempotency (account_id, operation, key). The `ensure*` methods insert-or-return-existing on
+ *   idempotency (account_id, operation, key); alerts (account_id, dedupe_key). The `ensure*` methods insert-or-return-existing on
  *   their natural key, so concurrent registrations share one row instead of failing.
  * - A unique-key violation surfaces as `StoreConflictError`, a lost or unreachable database as
  *   `StoreUnavailableError` (answered 503); other engine errors pass through (answered 500).
@@ -74,6 +74,9 @@ import type {
   AgentPageQuery,
   AgentRecord,
   AgentVersionRecord,
+  AlertFilter,
+  AlertPageQuery,
+  AlertRecord,
   DeploymentRecord,
   DeploymentUse,
   DeploymentVersionRecord,
@@ -183,6 +186,14 @@ export interface ReadTx {
 
   getIdempotency(accountId: string, operation: string, key: string): Promise<IdempotencyRecord | undefined>;
 
+  getAlert(accountId: string, id: string): Promise<AlertRecord | undefined>;
+  /** The account's alert of this dedupe key (see `AlertRecord`). */
+  findAlert(accountId: string, dedupeKey: string): Promise<AlertRecord | undefined>;
+  /** A page of the alerts the query selects, in its order (ties by id), with how many it selects in all. */
+  pageAlerts(query: AlertPageQuery): Promise<{ rows: AlertRecord[]; total: number }>;
+  /** How many alerts the filter selects. */
+  countAlerts(filter: AlertFilter): Promise<number>;
+
   /** What `purgeFinished(before)` would delete, run until nothing is left: finished instances and their spans. */
   purgeable(before: string): Promise<PurgeCounts>;
   /** Ledger rows inserted before `before` (what `pruneIdempotency(before)` would delete). */
@@ -228,7 +239,7 @@ export interface WriteTx extends ReadTx {
   updateAgent(row: AgentRecord): Promise<void>;
   /**
    * Deletes the agent with what exists only for it: its deployments and their version histories,
-   * the tokens scoped to them, its versions and schema versions. The caller has checked that it has no instances.
+   * the tokens scoped to them, its versions and schema versions, its alerts. The caller has checked that it has no instances.
    */
   deleteAgent(accountId: string, id: string): Promise<void>;
   /**
@@ -302,6 +313,18 @@ export interface WriteTx extends ReadTx {
    */
   cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string): Promise<SpanRecord[]>;
 
+  /**
+   * Inserts the alert unless the account has one of its id or its dedupe_key (a concurrent
+   * transaction's insert of the same key is waited for, then skipped); whether it inserted.
+   */
+  insertAlertIfAbsent(row: AlertRecord): Promise<boolean>;
+  /** Like `findAlert`, and locks the row until the transaction ends. */
+  lockAlertByKey(accountId: string, dedupeKey: string): Promise<AlertRecord | undefined>;
+  /** Like `getAlert`, and locks the row until the transaction ends. */
+  lockAlert(accountId: string, id: string): Promise<AlertRecord | undefined>;
+  /** Writes status, level, score, message, updated_at and the acknowledgement. */
+  updateAlert(row: AlertRecord): Promise<void>;
+
   /** Inserts the claim, or returns the committed row already holding this key (see contract). */
   claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined>;
   /** Stores the response of a claimed key: the answer, or the operation's receipt to rebuild it from. */
@@ -314,7 +337,7 @@ export interface WriteTx extends ReadTx {
   /**
    * One small step of a retention purge: deletes up to `spanBudget` spans of instances that
    * finished before `before` (status final, `finished_at` earlier), and each such instance whose
-   * spans are all gone, with its span counts and search rows. Open instances are never touched.
+   * spans are all gone, with its span counts, search rows and alerts. Open instances are never touched.
    * Returns what it deleted; zero of both means nothing is left to purge. On PostgreSQL a purge in
    * another process skips the instances this one holds, so concurrent purgers do not wait on or
    * repeat each other.

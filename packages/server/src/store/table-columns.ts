@@ -72,6 +72,29 @@ export const TABLE_COLUMNS = {
     'updated_at',
     'schema_validation',
   ],
+  alerts: [
+    'account_id',
+    'id',
+    'dedupe_key',
+    'alert_type',
+    'status',
+    'agent_id',
+    'agent_instance_id',
+    'agent_schema_version_id',
+    'environment_id',
+    'risk_profile_id',
+    'risk_level',
+    'risk_score',
+    'span_type',
+    'exceeds_kind',
+    'exceeds_name',
+    'message',
+    'opened_at',
+    'updated_at',
+    'acknowledged_at',
+    'acknowledged_note',
+    'acknowledged_by',
+  ],
   idempotency: ['account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at'],
 } as const;
 
@@ -100,6 +123,7 @@ export const COPIED_TABLES = [
   'tokens',
   'agent_instances',
   'spans',
+  'alerts',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 
@@ -116,6 +140,7 @@ export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
   tokens: ['id'],
   agent_instances: ['account_id', 'id'],
   spans: ['account_id', 'id'],
+  alerts: ['account_id', 'id'],
 };
 
 /** One text for a copied row's primary key values (see `COPIED_TABLE_KEYS`), as `ReadTx.presentRows` answers. */

@@ -1,6 +1,6 @@
-import type { AgentInstance, AgentOutlineEvent, AgentSpanOutline } from '@agentspan/protocol';
+import type { AgentInstance, AgentSpanOutline } from '@agentspan/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiFailure, api, live } from '../api.js';
+import { ApiFailure, api, live, type FollowedEvent } from '../api.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { SpanDetail } from '../span-detail.js';
@@ -25,9 +25,9 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
 
   useEffect(() => {
     let stale = false;
-    const pending: AgentOutlineEvent[] = [];
+    const pending: FollowedEvent[] = [];
     let loaded = false;
-    const applyEvent = (event: AgentOutlineEvent) => {
+    const applyEvent = (event: FollowedEvent) => {
       if (event.type === 'resync') {
         setGeneration((g) => g + 1);
         return;

@@ -1,5 +1,6 @@
 import { AGENT_LABELS, type AgentForUpdate } from '@agentspan/protocol';
 import type { AgentRecord } from '../../store/records.js';
+import { agentAlerts } from '../alerts/exceedance-alerts.js';
 import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { assertAssignable } from '../risk-profiles/risk-profile-rules.js';
@@ -44,7 +45,9 @@ export const updateAgent = defineOperation<AgentUpdateParams>('agents/update', (
       updated.updated_at = caller.now;
       await tx.updateAgent(updated);
     }
-    return agentAnswer(updated);
+    // A profile newly assigned is what the agent's declarations are held against from now on.
+    const assigned = updated.risk_profile_id !== null && updated.risk_profile_id !== agent.risk_profile_id;
+    return { ...agentAnswer(updated), alerts: assigned ? await agentAlerts(tx, caller.accountId, agent.id, caller.now) : [] };
   };
 });
 

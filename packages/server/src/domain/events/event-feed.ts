@@ -3,6 +3,7 @@ import type { Broadcast, Store } from '../../store/store.js';
 import { instanceResource } from '../views/instance-view.js';
 import { currentInstanceJson } from '../instances/instance-access.js';
 import { spanResource } from '../views/span-view.js';
+import { alertResource } from '../views/alert-view.js';
 import type { ChangeEvent } from './change-events.js';
 import type { ChangedResource } from './changed-resource.js';
 import { EventLog } from './event-log.js';
@@ -29,6 +30,8 @@ export class EventFeed {
   readonly #store: Store;
   readonly #broadcast: Broadcast | undefined;
   #outbox: ChangeNotice[] = [];
+  /** The latest send: each waits for the one before, so other processes get this one's notices in order (sends share a pool). */
+  #sent: Promise<void> = Promise.resolve();
   #flushing = false;
   #incoming: Promise<void> = Promise.resolve();
   #stopListening: (() => Promise<void>) | undefined;
@@ -75,7 +78,10 @@ export class EventFeed {
     let batch: string[] = [];
     let size = head.length + 2;
     const send = () => {
-      if (batch.length > 0) void this.#broadcast!.send(`${head}${batch.join(',')}]}`);
+      if (batch.length > 0) {
+        const message = `${head}${batch.join(',')}]}`;
+        this.#sent = this.#sent.then(() => this.#broadcast!.send(message));
+      }
       batch = [];
       size = head.length + 2;
     };
@@ -108,6 +114,10 @@ export class EventFeed {
 
   #read(notice: ChangeNotice): Promise<ChangedResource | undefined> {
     return this.#store.read(async (tx) => {
+      if (notice.k === 'alert.opened' || notice.k === 'alert.acknowledged') {
+        const alert = await tx.getAlert(notice.a, notice.r);
+        return alert && alertResource(alert);
+      }
       if (notice.k === 'instance.updated') {
         const instance = await tx.getInstance(notice.a, notice.r);
         return instance && instanceResource(instance, await currentInstanceJson(tx, instance));

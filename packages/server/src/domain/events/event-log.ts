@@ -8,10 +8,14 @@ export interface EventFilter {
   instanceId?: string;
   /** Spans as outlines, without their payloads. */
   outlines?: boolean;
+  /** Alert events too: only for account-scoped tokens, which alone may read alerts. */
+  alerts?: boolean;
 }
 
 export const matches = (filter: EventFilter, event: ChangeEvent) =>
-  event.accountId === filter.accountId && (filter.instanceId === undefined || event.instanceId === filter.instanceId);
+  event.accountId === filter.accountId &&
+  (filter.instanceId === undefined || event.instanceId === filter.instanceId) &&
+  (filter.alerts === true || !event.kind.startsWith('alert.'));
 
 /** A subscriber's two ways in: each event, and word that it may have missed some. */
 export interface EventSink {

@@ -30,7 +30,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       description: version.description ?? null,
       inserted_at: caller.now,
     });
-    const { version: schemaVersion } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
+    const { version: schemaVersion, alerts } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
     if (params.update_current_version !== false || deployment.current_version_id === null) {
       await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }
@@ -53,6 +53,6 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       }
       throw error;
     }
-    return instanceAnswer(tx, instance, 201);
+    return { ...(await instanceAnswer(tx, instance, 201)), alerts };
   };
 });

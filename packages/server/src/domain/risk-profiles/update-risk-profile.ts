@@ -1,6 +1,7 @@
 import type { RiskProfileForUpdate } from '@agentspan/protocol';
 import type { RiskProfileRecord } from '../../store/records.js';
 import { assertAccountScope } from '../agents/agent-rules.js';
+import { profileAlerts } from '../alerts/exceedance-alerts.js';
 import { fieldError } from '../errors.js';
 import { defineOperation } from '../operation.js';
 import { riskProfileAnswer } from '../views/risk-profile-view.js';
@@ -36,6 +37,9 @@ export const updateRiskProfile = defineOperation<RiskProfileUpdateParams>('risk_
       updated.updated_at = caller.now;
       await tx.updateRiskProfile(updated);
     }
-    return riskProfileAnswer(updated, await agentCountOf(tx, caller.accountId, profile.id));
+    // What the profile agrees to changed: every agent assigned it is held against it again.
+    const agreed = updated.categories_json !== profile.categories_json || updated.actions_json !== profile.actions_json;
+    const alerts = agreed ? await profileAlerts(tx, caller.accountId, profile.id, caller.now) : [];
+    return { ...riskProfileAnswer(updated, await agentCountOf(tx, caller.accountId, profile.id)), alerts };
   };
 });

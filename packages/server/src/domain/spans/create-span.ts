@@ -122,7 +122,13 @@ export const createSpan = defineOperation<CreateSpanParams>(
         ...(control ? { control } : {}),
       };
       const json = spanJson(span);
-      return { status: 201, json: successJson(json, control), receipt: JSON.stringify(receipt), change: spanResource(span, json) };
+      return {
+        status: 201,
+        json: successJson(json, control),
+        receipt: JSON.stringify(receipt),
+        change: spanResource(span, json),
+        countedRuns: [instance.id],
+      };
     };
   },
   {

@@ -77,6 +77,7 @@ export const createTestSpans = defineOperation<CreateTestSpansBody>('agent_spans
       // Each span is announced as a create of it: the last as this write's change, the others before it.
       change: resources[resources.length - 1],
       otherChanges: resources.slice(0, -1).map((change) => ({ operation: 'agent_spans/create' as const, change })),
+      countedRuns: [instance.id],
     };
   };
 });

@@ -105,13 +105,15 @@ export async function* exportLines(store: Store, selection: ExportSelection, cou
     onlyAccount === undefined || (table === 'accounts' ? row.id : row.account_id) === onlyAccount;
 
   for (const table of COPIED_TABLES) {
-    if (table === 'agent_instances' || table === 'spans') continue;
+    if (table === 'agent_instances' || table === 'spans' || table === 'alerts') continue;
     for await (const rows of pages(store, table)) {
       const chosen = rows.filter((row) => inAccount(table, row));
       count(table, chosen.length);
       if (chosen.length > 0) yield chosen.map((row) => `${rowLine(table, row)}\n`).join('');
     }
   }
+  // Which runs went out, when not all of them do: a run's alerts go only with it.
+  const chosenRuns = selection.instanceId === undefined && selection.since === undefined ? undefined : new Set<string>();
   for await (const rows of pages(store, 'agent_instances')) {
     const instances = (rows as unknown as InstanceRecord[]).filter(
       (instance) =>
@@ -119,6 +121,7 @@ export async function* exportLines(store: Store, selection: ExportSelection, cou
         (selection.since === undefined || (instance.started_at ?? instance.inserted_at) >= selection.since),
     );
     for (const instance of instances) {
+      chosenRuns?.add(`${instance.account_id}\u0000${instance.id}`);
       count('agent_instances', 1);
       yield `${rowLine('agent_instances', instance as unknown as Record<string, unknown>)}\n`;
       for await (const spans of spansInDependencyOrder(store, instance)) {
@@ -126,5 +129,15 @@ export async function* exportLines(store: Store, selection: ExportSelection, cou
         yield spans.map((span) => `${rowLine('spans', span as unknown as Record<string, unknown>)}\n`).join('');
       }
     }
+  }
+  // After the runs they name; an exceedance (of no run) goes with its account.
+  for await (const rows of pages(store, 'alerts')) {
+    const chosen = rows.filter((row) => {
+      if (!inAccount('alerts', row)) return false;
+      const run = row.agent_instance_id as string | null;
+      return run === null || chosenRuns === undefined || chosenRuns.has(`${row.account_id as string}\u0000${run}`);
+    });
+    count('alerts', chosen.length);
+    if (chosen.length > 0) yield chosen.map((row) => `${rowLine('alerts', row)}\n`).join('');
   }
 }

@@ -37,6 +37,14 @@ const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
     { column: 'agent_deployment_id', table: 'deployments' },
   ],
   spans: [ACCOUNT, AGENT, { column: 'agent_instance_id', table: 'agent_instances' }],
+  // Not its risk_profile_id (an archived profile stays, but a hand-made file may leave it out) nor acknowledged_by (a token deleted since).
+  alerts: [
+    ACCOUNT,
+    AGENT,
+    { column: 'agent_instance_id', table: 'agent_instances' },
+    { column: 'agent_schema_version_id', table: 'schema_versions' },
+    { column: 'environment_id', table: 'environments' },
+  ],
 };
 
 /** The primary key a reference names: the referenced table's key, its `id` read from the referring column. */

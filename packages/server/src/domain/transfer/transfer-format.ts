@@ -30,6 +30,7 @@ export const KIND_TABLES = {
   token: 'tokens',
   agent_instance: 'agent_instances',
   span: 'spans',
+  alert: 'alerts',
 } as const satisfies Record<string, CopiedTable>;
 export type RowKind = keyof typeof KIND_TABLES;
 
@@ -47,7 +48,23 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   tokens: ['deployment_id', 'expires_at', 'created_by'],
   agent_instances: ['started_at', 'finished_at', 'termination_reason', 'terminated_by_token_id'],
   spans: ['parent_span_id', 'schema_title', 'result_payload_json', 'summary', 'finished_at', 'schema_validation'],
+  alerts: [
+    'agent_instance_id',
+    'agent_schema_version_id',
+    'environment_id',
+    'risk_level',
+    'risk_score',
+    'span_type',
+    'exceeds_kind',
+    'exceeds_name',
+    'acknowledged_at',
+    'acknowledged_note',
+    'acknowledged_by',
+  ],
 };
+
+/** Columns that hold numbers, not text. */
+const NUMBERS: ReadonlySet<string> = new Set(['alerts.risk_score']);
 
 const CHOICES: Partial<Record<string, readonly string[]>> = {
   'environments.purpose': ENVIRONMENT_PURPOSES,
@@ -58,6 +75,10 @@ const CHOICES: Partial<Record<string, readonly string[]>> = {
   'agent_instances.purpose': INSTANCE_PURPOSES,
   'spans.status': INSTANCE_STATUSES,
   'spans.schema_validation': ['unvalidated'],
+  'alerts.alert_type': ['run_risk', 'declared_risk_exceedance'],
+  'alerts.status': ['open', 'acknowledged'],
+  'alerts.risk_level': ['high', 'critical'],
+  'alerts.exceeds_kind': ['category', 'action'],
 };
 
 /** Columns added since the format's first files, each with what a file made before it means (the migration's value). */
@@ -88,6 +109,7 @@ export class TransferLineError extends Error {}
 
 function columnProblem(table: CopiedTable, column: string, value: unknown): string | undefined {
   if (value === null) return NULLABLE[table].includes(column) ? undefined : 'must not be null';
+  if (NUMBERS.has(`${table}.${column}`)) return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number or null';
   if (typeof value !== 'string')
     return `must be a string${NULLABLE[table].includes(column) ? ' or null' : ''}, not ${Array.isArray(value) ? 'an array' : typeof value}`;
   if (column.endsWith('_json')) {

@@ -19,9 +19,9 @@ export const createSchemaVersion = defineOperation<AgentSchemaVersionForCreate>(
     if (!(await tx.getAgent(caller.accountId, params.agent_id))) {
       throw fieldError('details.agent_id', `names no agent of this account (${params.agent_id}); create it with POST /api/v1/agent first`);
     }
-    const { version, created } = await ensureSchemaDocument(tx, caller, params.agent_id, document);
+    const { version, created, alerts } = await ensureSchemaDocument(tx, caller, params.agent_id, document);
     const repeats = (await tx.countSchemaVersions(caller.accountId, params.agent_id, params.external_identifier)) - 1;
     const json = JSON.stringify({ status: 'success', details: schemaVersionView(version, repeats, catalogs) });
-    return { status: created ? 201 : 200, json };
+    return { status: created ? 201 : 200, json, alerts };
   };
 });

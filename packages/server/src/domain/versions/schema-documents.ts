@@ -1,6 +1,8 @@
 import type { AgentSchemaVersionForRegister } from '@agentspan/protocol';
 import type { SchemaVersionRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
+import type { AlertChange } from '../alerts/alert-rules.js';
+import { schemaVersionAlerts } from '../alerts/exceedance-alerts.js';
 import type { Caller } from '../caller.js';
 import { newId } from '../ids.js';
 import type { OperationContext } from '../operation.js';
@@ -49,7 +51,7 @@ export async function ensureSchemaDocument(
   caller: Caller,
   agentId: string,
   { document, json }: SchemaDocument,
-): Promise<{ version: SchemaVersionRecord; created: boolean }> {
+): Promise<{ version: SchemaVersionRecord; created: boolean; alerts: AlertChange[] }> {
   const id = newId(caller.accountId);
   const version = await tx.ensureSchemaVersion({
     account_id: caller.accountId,
@@ -60,5 +62,7 @@ export async function ensureSchemaDocument(
     document_hash: schemaDocumentHash(json),
     inserted_at: caller.now,
   });
-  return { version, created: version.id === id };
+  const created = version.id === id;
+  // A new version's declarations are held against the agent's profile as they arrive.
+  return { version, created, alerts: created ? await schemaVersionAlerts(tx, version, caller.now) : [] };
 }

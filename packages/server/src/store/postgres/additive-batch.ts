@@ -282,6 +282,10 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockRiskProfile = refuse('lockRiskProfile');
   lockRiskProfileShared = refuse('lockRiskProfileShared');
   updateRiskProfile = refuse('updateRiskProfile');
+  insertAlertIfAbsent = refuse('insertAlertIfAbsent');
+  lockAlertByKey = refuse('lockAlertByKey');
+  lockAlert = refuse('lockAlert');
+  updateAlert = refuse('updateAlert');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');

@@ -297,6 +297,38 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     FROM spans s LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
     GROUP BY s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status;
   `,
+  // Alerts: one per run that reached a high or critical level, one per schema version × profile ×
+  // span type × category or action its declarations exceed; dedupe_key keeps them single.
+  `
+  CREATE TABLE alerts (
+    account_id TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    dedupe_key TEXT COLLATE "C" NOT NULL,
+    alert_type TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C",
+    agent_schema_version_id TEXT COLLATE "C",
+    environment_id TEXT COLLATE "C",
+    risk_profile_id TEXT COLLATE "C" NOT NULL,
+    risk_level TEXT COLLATE "C",
+    risk_score DOUBLE PRECISION,
+    span_type TEXT COLLATE "C",
+    exceeds_kind TEXT COLLATE "C",
+    exceeds_name TEXT COLLATE "C",
+    message TEXT NOT NULL,
+    opened_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    acknowledged_at TEXT COLLATE "C",
+    acknowledged_note TEXT,
+    acknowledged_by TEXT COLLATE "C",
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX alerts_by_dedupe_key ON alerts (account_id, dedupe_key);
+  CREATE INDEX alerts_by_status ON alerts (account_id, status, opened_at);
+  CREATE INDEX alerts_by_agent ON alerts (account_id, agent_id);
+  CREATE INDEX alerts_by_instance ON alerts (account_id, agent_instance_id) WHERE agent_instance_id IS NOT NULL;
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

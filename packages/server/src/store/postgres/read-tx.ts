@@ -1,5 +1,8 @@
 import type { ReadTx } from '../store.js';
 import type {
+  AlertFilter,
+  AlertPageQuery,
+  AlertRecord,
   AccountRecord,
   AgentPageQuery,
   AgentRecord,
@@ -40,6 +43,7 @@ import { statement, type Sql, type Statement } from './sql.js';
 import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
+import { ALERTS, alertPageStatements } from './alert-statements.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
 
@@ -393,6 +397,22 @@ export class PostgresReadTx implements ReadTx {
     if (query.parent_span_id === undefined) return this.sql.rows<R>(ofInstance, spanPageValues(query));
     const [account, instance, ...bounds] = spanPageValues(query);
     return this.sql.rows<R>(ofParent, [account, query.parent_span_id, instance, ...bounds]);
+  }
+  getAlert(accountId: string, id: string) {
+    return this.sql.first<AlertRecord>(ALERTS.byId, [accountId, id]);
+  }
+  findAlert(accountId: string, dedupeKey: string) {
+    return this.sql.first<AlertRecord>(ALERTS.byKey, [accountId, dedupeKey]);
+  }
+  async pageAlerts(query: AlertPageQuery) {
+    const { page, count, values } = alertPageStatements(query);
+    const rows = await this.sql.rows<AlertRecord>(page, [...values, query.limit, query.offset]);
+    const total = await this.sql.first<{ n: number }>(count, values);
+    return { rows, total: total?.n ?? 0 };
+  }
+  async countAlerts(filter: AlertFilter) {
+    const { count, values } = alertPageStatements(filter);
+    return (await this.sql.first<{ n: number }>(count, values))?.n ?? 0;
   }
   getIdempotency(accountId: string, operation: string, key: string) {
     return this.sql.first<IdempotencyRecord>(READS.idempotency, [accountId, operation, key]);

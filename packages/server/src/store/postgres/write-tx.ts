@@ -1,6 +1,7 @@
 import { StoreConflictError } from '../errors.js';
 import type { WriteTx } from '../store.js';
 import type {
+  AlertRecord,
   AccountRecord,
   AgentRecord,
   AgentVersionRecord,
@@ -29,6 +30,8 @@ import {
   type InsertableTable,
 } from '../table-columns.js';
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
+import { ALERTS } from './alert-statements.js';
+import { alertUpdateValues } from '../alert-sql.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, statement, type Sql, type Statement } from './sql.js';
 import { addSpanActivity, spanActivityJoin, spanActivityKey } from './span-activity-sql.js';
@@ -275,7 +278,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     this.sql.defer(WRITES.notify, [this.#channel, message]);
   }
 
-  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency' | 'deployment_versions'>, row: object) {
+  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency' | 'deployment_versions' | 'alerts'>, row: object) {
     if ((await this.sql.change(WRITES[table], columnValues(table, row))) === 0) throw new StoreConflictError(table);
   }
 
@@ -435,6 +438,18 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
    * commits, the insert does nothing and the committed row is read back (each statement sees what
    * has committed before it started).
    */
+  async insertAlertIfAbsent(row: AlertRecord) {
+    return (await this.sql.change(ALERTS.insert, columnValues('alerts', row))) > 0;
+  }
+  lockAlertByKey(accountId: string, dedupeKey: string) {
+    return this.sql.first<AlertRecord>(ALERTS.lockByKey, [accountId, dedupeKey]);
+  }
+  lockAlert(accountId: string, id: string) {
+    return this.sql.first<AlertRecord>(ALERTS.lockById, [accountId, id]);
+  }
+  async updateAlert(row: AlertRecord) {
+    await this.sql.change(ALERTS.update, alertUpdateValues(row));
+  }
   async claimIdempotency(claim: IdempotencyClaim): Promise<IdempotencyRecord | undefined> {
     const values = [claim.account_id, claim.operation, claim.key, claim.fingerprint, claim.inserted_at];
     for (;;) {
@@ -474,6 +489,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       if (deleted >= budget) break;
       await this.sql.change(PURGE.deleteCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteTypeCounts, [account_id, id]);
+      await this.sql.change(PURGE.deleteAlerts, [account_id, id]);
       await this.sql.change(PURGE.deleteInstance, [account_id, id]);
       done.instances += 1;
     }

@@ -312,6 +312,38 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     FROM spans s LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
     GROUP BY s.account_id, substr(s.started_at, 1, 13), s.agent_id, coalesce(i.environment_id, ''), s.status;
   `,
+  // Alerts: one per run that reached a high or critical level, one per schema version × profile ×
+  // span type × category or action its declarations exceed; dedupe_key keeps them single.
+  `
+  CREATE TABLE alerts (
+    account_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    alert_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_instance_id TEXT,
+    agent_schema_version_id TEXT,
+    environment_id TEXT,
+    risk_profile_id TEXT NOT NULL,
+    risk_level TEXT,
+    risk_score REAL,
+    span_type TEXT,
+    exceeds_kind TEXT,
+    exceeds_name TEXT,
+    message TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_note TEXT,
+    acknowledged_by TEXT,
+    PRIMARY KEY (account_id, id)
+  );
+  CREATE UNIQUE INDEX alerts_by_dedupe_key ON alerts (account_id, dedupe_key);
+  CREATE INDEX alerts_by_status ON alerts (account_id, status, opened_at);
+  CREATE INDEX alerts_by_agent ON alerts (account_id, agent_id);
+  CREATE INDEX alerts_by_instance ON alerts (account_id, agent_instance_id) WHERE agent_instance_id IS NOT NULL;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -42,6 +42,7 @@ export class PurgeStep {
   readonly #deleteCounts: Statement;
   readonly #deleteTypeCounts: Statement;
   readonly #deleteInstance: Statement;
+  readonly #deleteAlerts: Statement;
 
   constructor(db: Database) {
     this.#candidates = db.prepare(
@@ -55,6 +56,7 @@ export class PurgeStep {
     this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteTypeCounts = db.prepare('DELETE FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteInstance = db.prepare('DELETE FROM agent_instances WHERE account_id = ? AND id = ?');
+    this.#deleteAlerts = db.prepare('DELETE FROM alerts WHERE account_id = ? AND agent_instance_id = ?');
   }
 
   run(before: string, spanBudget: number, instances: InstanceCache, activity: PendingActivity): PurgeCounts {
@@ -70,6 +72,7 @@ export class PurgeStep {
       if (deleted >= budget) break;
       this.#deleteCounts.run(account_id, id);
       this.#deleteTypeCounts.run(account_id, id);
+      this.#deleteAlerts.run(account_id, id);
       this.#deleteInstance.run(account_id, id);
       instances.forget(account_id, id);
       done.instances += 1;

@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ReadTx } from '../store.js';
 import type {
+  AlertFilter,
+  AlertPageQuery,
   AccountRecord,
   AgentPageQuery,
   AgentRecord,
@@ -34,6 +36,7 @@ import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
+import { AlertReads } from './alert-statements.js';
 import { CopyLookups, CopyPages } from './copy-statements.js';
 import { PurgeableCounts } from './purge-statements.js';
 import { SqliteSpanCheckpoints } from './span-checkpoint-reads.js';
@@ -84,6 +87,7 @@ export class ReadStatements {
   readonly purgeable: PurgeableCounts;
   readonly copyPages: CopyPages;
   readonly copyLookups: CopyLookups;
+  readonly alerts: AlertReads;
 
   instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[]; count: Statement; countValues: unknown[] } {
     const sql = instancePageSql(
@@ -179,6 +183,7 @@ export class ReadStatements {
     this.purgeable = new PurgeableCounts(db);
     this.copyPages = new CopyPages(db);
     this.copyLookups = new CopyLookups(db);
+    this.alerts = new AlertReads(db);
   }
 }
 
@@ -346,6 +351,18 @@ export class SqliteReadTx implements ReadTx {
     return query.parent_span_id === undefined
       ? ofInstance.all(query.account_id, ...bounds)
       : ofParent.all(query.account_id, query.parent_span_id, ...bounds);
+  }
+  async getAlert(accountId: string, id: string) {
+    return this.q.alerts.get(accountId, id);
+  }
+  async findAlert(accountId: string, dedupeKey: string) {
+    return this.q.alerts.find(accountId, dedupeKey);
+  }
+  async pageAlerts(query: AlertPageQuery) {
+    return this.q.alerts.page(query);
+  }
+  async countAlerts(filter: AlertFilter) {
+    return this.q.alerts.count(filter);
   }
   async getIdempotency(accountId: string, operation: string, key: string) {
     return this.q.idempotency.get(accountId, operation, key) as IdempotencyRecord | undefined;

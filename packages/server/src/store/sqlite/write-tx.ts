@@ -3,6 +3,7 @@ import { OPEN_STATUSES } from '@agentspan/protocol';
 import { StoreConflictError } from '../errors.js';
 import type { WriteTx } from '../store.js';
 import type {
+  AlertRecord,
   AccountRecord,
   AgentRecord,
   AgentVersionRecord,
@@ -21,6 +22,7 @@ import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
+import { AlertWrites } from './alert-statements.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import type { InstanceCache } from './instance-cache.js';
@@ -71,9 +73,11 @@ export class WriteStatements {
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
   readonly copyInserts: CopyInserts;
+  readonly alerts: AlertWrites;
 
   constructor(db: Database) {
     this.purgeStep = new PurgeStep(db);
+    this.alerts = new AlertWrites(db);
     this.copyInserts = new CopyInserts(db);
     this.insertAccount = insertInto(db, 'accounts');
     this.updateAccount = db.prepare('UPDATE accounts SET name = ? WHERE id = ?');
@@ -367,6 +371,19 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       cancelled.push(...rows);
     }
     return cancelled.sort(byStartThenId);
+  }
+  async insertAlertIfAbsent(row: AlertRecord) {
+    return this.#w.alerts.insertIfAbsent(row);
+  }
+  // SQLite writers are serialized: a read is as good as a lock.
+  async lockAlertByKey(accountId: string, dedupeKey: string) {
+    return this.findAlert(accountId, dedupeKey);
+  }
+  async lockAlert(accountId: string, id: string) {
+    return this.getAlert(accountId, id);
+  }
+  async updateAlert(row: AlertRecord) {
+    this.#w.alerts.update(row);
   }
   async claimIdempotency(claim: IdempotencyClaim) {
     const existing = await this.getIdempotency(claim.account_id, claim.operation, claim.key);
