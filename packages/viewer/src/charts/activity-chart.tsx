@@ -11,8 +11,8 @@ const FILL: Record<string, string> = {
   terminated: '#c98a1c',
 };
 
-const WIDTH = 720;
-const HEIGHT = 150;
+const WIDTH = 1200;
+const HEIGHT = 160;
 const AXIS = 18;
 const LEFT = 32;
 
@@ -39,7 +39,7 @@ export function ActivityChart({ activity, title }: { activity: Activity | null |
   const summary = `${title}: ${statuses.map((s, i) => `${totals[i]} ${s}`).join(', ')}`;
   return (
     <figure class="activity-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary}>
         <line x1={LEFT} x2={WIDTH} y1={plot} y2={plot} class="axis" />
         <text x={LEFT - 4} y={10} class="tick" text-anchor="end">
           {max}
