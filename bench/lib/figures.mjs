@@ -175,6 +175,12 @@ export const FIGURES = [
     measures: '@agentspan/client as a browser bundler resolves it (esbuild --bundle --minify --platform=browser), gzipped, in KB',
   },
   {
+    name: 'viewer_bundle_kb',
+    unit: 'KB',
+    target: { op: '<=', value: 100 },
+    measures: "the viewer's JavaScript as npm run build writes it (packages/viewer/dist/assets/*.js, minified, Preact included), gzipped, in KB",
+  },
+  {
     name: 'create_during_purge',
     unit: 'ratio',
     target: { op: '>=', value: 0.8 },

@@ -15,6 +15,7 @@ import serverSpans from './server-spans.mjs';
 import seeAndSteer from './see-and-steer.mjs';
 import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
+import viewerBundle from './viewer-bundle.mjs';
 import beforeBuild from './before-build.mjs';
 
 export const SCENARIOS = [
@@ -32,6 +33,7 @@ export const SCENARIOS = [
   tracer,
   integrations,
   clientBrowserBundle,
+  viewerBundle,
   retention,
   transfer,
   beforeBuild,

@@ -8,6 +8,7 @@ import { PrefactorHttpClient } from '@agentspan/client';
 import { bootstrapAccount, buildApp, openSqliteStore } from '@agentspan/server';
 import { runScriptedAgent } from '../../packages/cli/src/demo/scripted-agent.js';
 import { CHROMIUM_PATH, launchChromium } from '../test/chromium.js';
+import { accountToken, seedGovernedAgent } from '../test/governed-agent.js';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 if (!CHROMIUM_PATH) throw new Error('Chromium is not installed: apt-get install -y chromium');
@@ -39,7 +40,25 @@ try {
   await page.goto(`${url}/instances/${instance.id}?span=${failed.id}`);
   await page.getByRole('complementary', { name: 'Span detail' }).getByRole('heading', { level: 2 }).waitFor();
   await page.screenshot({ path: join(docs, 'viewer-instance.png') });
-  process.stdout.write(`wrote ${join(docs, 'viewer-instances.png')} and ${join(docs, 'viewer-instance.png')}\n`);
+
+  // The agent pages, from a governed agent: a profile, declarations beyond it, runs at every level.
+  // Signed in with an account-scoped token: the first start's is scoped to one deployment.
+  const admin = await accountToken(dir);
+  const seeded = await seedGovernedAgent(url, admin);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('API token').fill(admin);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+  await page.goto(`${url}/agents`);
+  await page.getByRole('row').filter({ hasText: 'support-agent' }).getByText('critical 1').waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-agents.png') });
+  await page.goto(`${url}/agents/${seeded.agentId}`);
+  await page.getByTestId('exceedances').waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-agent.png'), fullPage: true });
+  await page.goto(`${url}/agents/${seeded.agentId}/schema`);
+  await page.getByTestId('risk-card').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-agent-schema.png') });
+  process.stdout.write(`wrote docs/viewer-{instances,instance,agents,agent,agent-schema}.png in ${docs}\n`);
 } finally {
   await browser.close();
   await client.close();

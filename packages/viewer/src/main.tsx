@@ -1,11 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session, setCsrfToken } from './api.js';
-import { CliConnectPage } from './pages/cli-connect.js';
-import { InstancePage } from './pages/instance.js';
-import { InstancesPage } from './pages/instances.js';
+import { routeTo } from './routes.js';
+import { Shell } from './shell.js';
 import { SignIn } from './pages/sign-in.js';
-import { Link, navigate, useLocation } from './router.js';
+import { navigate, useLocation } from './router.js';
 
 function App() {
   const { path, search } = useLocation();
@@ -38,22 +37,10 @@ function App() {
     setCsrfToken('');
     setSignedIn(false);
   };
-  const instance = /^\/instances\/([^/]+)$/.exec(path);
   return (
     <>
-      <header class="top">
-        <Link href="/">agentspan</Link>
-        <button type="button" onClick={() => void signOut()}>
-          Sign out
-        </button>
-      </header>
-      {path === '/cli/connect' ? (
-        <CliConnectPage />
-      ) : instance ? (
-        <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} />
-      ) : (
-        <InstancesPage />
-      )}
+      <Shell path={path} onSignOut={() => void signOut()} />
+      {routeTo(path, search)}
     </>
   );
 }

@@ -12,7 +12,19 @@ export const VIEWER_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-const PAGES = ['/', '/signin', '/instances/:instance_id', '/cli/connect'];
+const PAGES = [
+  '/',
+  '/signin',
+  '/instances/:instance_id',
+  '/cli/connect',
+  '/agents',
+  '/agents/:agent_id',
+  '/agents/:agent_id/:tab',
+  '/risk-profiles',
+  '/risk-profiles/:risk_profile_id',
+  '/alerts',
+  '/account',
+];
 
 /**
  * The web viewer at `/`: its pages (one HTML shell), its hashed assets (cached for a year), and its

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { expectNoSeriousViolations } from './accessibility.js';
+import { CHROMIUM_PATH } from './chromium.js';
+import { apiCall } from './governed-agent.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
+
+describe(
+  'the Agent page in Chromium against agentspan serve',
+  { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' },
+  () => {
+    let session: ViewerSession;
+    let agentPath: string;
+    before(async () => {
+      session = await startViewerSession();
+      agentPath = `/agents/${session.seeded.agentId}`;
+    });
+    after(async () => {
+      await session?.close();
+    });
+
+    const tab = (page: Page, name: string) => page.getByRole('navigation', { name: 'Agent sections' }).getByRole('link', { name });
+    const instanceRows = (page: Page) => page.getByTestId('agent-instances').locator('tbody tr');
+
+    it('shows the strip, runs by risk level linking to those runs, and where each version is current', async () => {
+      const page = await session.signedIn(agentPath);
+      await page.getByRole('heading', { name: 'support-agent', level: 1 }).waitFor();
+      const strip = page.locator('header.strip');
+      assert.match(await strip.innerText(), new RegExp(session.seeded.agentId));
+      assert.equal(await page.getByTestId('agent-status').innerText(), 'active');
+      assert.equal(await page.getByTestId('agent-profile').innerText(), 'Customer data');
+      const snapshot = await page.getByTestId('deployment-snapshot').innerText();
+      assert.match(snapshot, /production: 1\.1\.0 since/);
+      assert.match(snapshot, /staging: 1\.1\.0 since/);
+      assert.equal(await tab(page, 'Overview').getAttribute('aria-current'), 'page');
+
+      await page.getByRole('link', { name: 'high 1' }).click();
+      await page.waitForURL(/\/instances\?risk_level=high$/);
+      await instanceRows(page).first().waitFor();
+      assert.equal(await instanceRows(page).count(), 1);
+      assert.match(await instanceRows(page).first().innerText(), /production[\s\S]*complete[\s\S]*1\.0\.0[\s\S]*live[\s\S]*high/);
+      assert.equal(await page.getByRole('combobox', { name: 'Risk level' }).inputValue(), 'high');
+      await page.close();
+    });
+
+    it('fills its tabs from the seeded runs: exceedances, versions, schemas with validity, deployment history', async () => {
+      const page = await session.signedIn(agentPath);
+      const exceedances = page.getByTestId('exceedances');
+      await exceedances.waitFor();
+      assert.match(await exceedances.innerText(), /support:refund\s+category\s+financial information/);
+      assert.match(await exceedances.innerText(), /support:refund\s+action\s+financial transactions/);
+      assert.match(await page.getByTestId('rollup').innerText(), /Without risk data\s+support:broken\s+none/);
+
+      await tab(page, 'Versions').click();
+      await page.waitForURL(/\/versions$/);
+      const versions = page.getByTestId('agent-versions');
+      await versions.waitFor();
+      assert.match(await versions.locator('tbody tr').nth(0).innerText(), /^1\.1\.0\s+staging, production|^1\.1\.0\s+production, staging/);
+      assert.match(await versions.locator('tbody tr').nth(1).innerText(), /^1\.0\.0\s+none/);
+
+      await tab(page, 'Activity schema').click();
+      const broken = page.locator('[data-span-type="support:broken"]');
+      await broken.waitFor();
+      assert.match(await broken.innerText(), /Params schema: ✗ Invalid: schema is invalid/);
+      const refund = page.locator('[data-span-type="support:refund"]');
+      assert.match(await refund.getByTestId('risk-card').innerText(), /Classification in\s+restricted/);
+      assert.match(await refund.getByTestId('risk-card').innerText(), /Actions allowed\s+financial transactions, update data/);
+
+      await tab(page, 'Deployments').click();
+      const staging = page.locator(`article.deployment[data-environment="${session.seeded.staging.id}"]`);
+      await staging.waitFor();
+      assert.match(await staging.innerText(), /staging: 1\.1\.0\s+1\.1\.0 from .*\s+1\.0\.0 from/);
+      await page.close();
+    });
+
+    it('creates a deployment token shown once, and a revoked one is refused by the API', async () => {
+      const page = await session.signedIn(`${agentPath}/deployments`);
+      await page.getByRole('region', { name: 'Deployment tokens' }).getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const secret = (await page.getByTestId('issued-token').innerText()).trim();
+      assert.match(secret, /^as_/);
+      const tokens = page.getByTestId('deployment-tokens');
+      await tokens.locator('tbody tr').first().waitFor();
+      const listed = await apiCall<{ details: Array<{ id: string; agent_id: string; environment_id: string }> }>(
+        session.serve.url,
+        session.token,
+        'GET',
+        '/api_token',
+      );
+      const made = listed.details.find((t) => t.agent_id === session.seeded.agentId && t.environment_id === session.seeded.staging.id)!;
+      const use = async () =>
+        (await fetch(`${session.serve.url}/api/v1/agent_instance?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status;
+      assert.equal(await use(), 200);
+
+      const row = tokens.locator(`tr[data-id="${made.id}"]`);
+      await row.getByRole('button', { name: `Suspend token ${made.id}` }).click();
+      await row.getByTestId('token-status').getByText('suspended', { exact: true }).waitFor();
+      assert.equal(await use(), 401);
+      await row.getByRole('button', { name: `Activate token ${made.id}` }).click();
+      await row.getByTestId('token-status').getByText('active', { exact: true }).waitFor();
+      assert.equal(await use(), 200);
+      await row.getByRole('button', { name: `Revoke token ${made.id}` }).click();
+      await row.getByTestId('token-status').getByText('revoked', { exact: true }).waitFor();
+      assert.equal(await use(), 401);
+      await page.reload();
+      await tokens.waitFor();
+      assert.equal(await page.getByTestId('issued-token').count(), 0, 'the secret is not shown again');
+      await row.getByRole('button', { name: `Delete token ${made.id}` }).click();
+      await row.waitFor({ state: 'detached' });
+      await page.close();
+    });
+
+    it('edits the agent: a refusal on its field, then a new name and profile; retires and reinstates from the keyboard', async () => {
+      const other = await apiCall<{ details: { id: string } }>(session.serve.url, session.token, 'POST', '/risk_profile', {
+        details: { name: 'Strict', thresholds: { medium: 1, high: 2, critical: 3 } },
+      });
+      const page = await session.signedIn(agentPath);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const form = page.getByRole('form', { name: 'Edit agent' });
+      await form.getByLabel('Name').fill('');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.locator('#edit-name-error').waitFor();
+      assert.match(await form.locator('#edit-name-error').innerText(), /fewer than 1 characters/);
+      await form.getByLabel('Name').fill('support-agent-2');
+      await form.getByLabel('Risk profile').selectOption({ label: 'Strict' });
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'support-agent-2', level: 1 }).waitFor();
+      await page.getByTestId('agent-profile').getByText('Strict').waitFor();
+      const stored = await apiCall<{ details: { name: string; risk_profile_id: string } }>(
+        session.serve.url,
+        session.token,
+        'GET',
+        `/agent/${session.seeded.agentId}`,
+      );
+      assert.deepEqual([stored.details.name, stored.details.risk_profile_id], ['support-agent-2', other.details.id]);
+
+      await page.getByRole('button', { name: 'Retire' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('agent-status').getByText('retired').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Retire' }).count(), 0);
+      await page.getByRole('button', { name: 'Reinstate' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('agent-status').getByText('active').waitFor();
+
+      // The tabs are links: Tab reaches them, Enter opens one.
+      await tab(page, 'Instances').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/instances$/);
+      await instanceRows(page).first().waitFor();
+      await page.close();
+    });
+
+    it('follows the environment chosen in the header: runs, their risk and the instances tab', async () => {
+      const page = await session.signedIn(`${agentPath}/instances`);
+      await instanceRows(page).nth(4).waitFor();
+      assert.equal(await instanceRows(page).count(), 5);
+      await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 2);
+      for (const text of await instanceRows(page).allInnerTexts()) assert.match(text, /staging/);
+      assert.equal(new URL(page.url()).searchParams.get('environment_id'), session.seeded.staging.id);
+      // The tab's own environment filter is the same scope.
+      assert.equal(await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).inputValue(), session.seeded.staging.id);
+      await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'production' });
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 3);
+      assert.equal(await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).inputValue(), session.seeded.production.id);
+      await page.close();
+    });
+
+    it('has no serious or critical accessibility violation on any tab', async () => {
+      const page = await session.signedIn(agentPath);
+      for (const [name, ready] of [
+        ['Overview', 'rollup'],
+        ['Instances', 'agent-instances'],
+        ['Versions', 'agent-versions'],
+        ['Activity schema', 'risk-card'],
+        ['Deployments', 'deployment-snapshot'],
+      ] as const) {
+        await tab(page, name).click();
+        await page.getByTestId(ready).first().waitFor();
+        await expectNoSeriousViolations(page);
+      }
+      await page.close();
+    });
+  },
+);

@@ -1,0 +1,144 @@
+import { INSTANCE_PURPOSES, INSTANCE_STATUSES, RISK_LEVELS, type ListedAgentInstance } from '@agentspan/protocol';
+import { useEffect, useState } from 'preact/hooks';
+import type { Page } from '../../api.js';
+import { failureText } from '../../api/agents.js';
+import { agentTabsApi } from '../../api/deployments.js';
+import { setEnvironmentId } from '../../environment-scope.js';
+import { STATUS_ICON, timeText } from '../../format.js';
+import { Link, navigate, useLocation } from '../../router.js';
+import { environmentName, versionName, type AgentContext } from './agent.js';
+
+type FilterName = 'status' | 'risk_level' | 'purpose';
+
+function Select({ label, name, value, options }: { label: string; name: FilterName; value: string; options: readonly string[] }) {
+  return (
+    <label>
+      {label}
+      <select
+        value={value}
+        onChange={(e) => {
+          // Filters live in the URL: a risk level linked from the strip opens here already applied.
+          const url = new URL(location.href);
+          if (e.currentTarget.value) url.searchParams.set(name, e.currentTarget.value);
+          else url.searchParams.delete(name);
+          navigate(`${url.pathname}${url.search}`, true);
+        }}
+      >
+        <option value="">any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o.replaceAll('_', ' ')}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Instances: the agent's runs, newest first, filtered by environment, status, risk level and purpose. */
+export function InstancesTab({ agent, environments, versions, environmentId }: AgentContext) {
+  const { search } = useLocation();
+  const filters = { status: search.get('status') ?? '', risk_level: search.get('risk_level') ?? '', purpose: search.get('purpose') ?? '' };
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [page, setPage] = useState<Page<ListedAgentInstance> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const cursor = cursors.at(-1);
+  const key = `${environmentId}|${filters.status}|${filters.risk_level}|${filters.purpose}`;
+
+  useEffect(() => setCursors([]), [key]);
+  useEffect(() => {
+    let stale = false;
+    setError(null);
+    agentTabsApi
+      .runs(
+        {
+          agent_id: agent.id,
+          environment_id: environmentId,
+          status: filters.status || undefined,
+          risk_level: filters.risk_level || undefined,
+          purpose: filters.purpose || undefined,
+        },
+        cursor,
+      )
+      .then(
+        (loaded) => !stale && setPage(loaded),
+        (failure: unknown) => !stale && setError(failureText(failure)),
+      );
+    return () => {
+      stale = true;
+    };
+  }, [agent.id, key, cursor]);
+
+  return (
+    <div>
+      <form class="filters" role="search" aria-label="Filter instances" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Environment
+          <select value={environmentId ?? ''} onChange={(e) => setEnvironmentId(e.currentTarget.value || null)}>
+            <option value="">any</option>
+            {environments.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Select label="Status" name="status" value={filters.status} options={INSTANCE_STATUSES} />
+        <Select label="Risk level" name="risk_level" value={filters.risk_level} options={RISK_LEVELS} />
+        <Select label="Purpose" name="purpose" value={filters.purpose} options={INSTANCE_PURPOSES} />
+      </form>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {page === null ? (
+        <p class="muted">Loading…</p>
+      ) : page.items.length === 0 ? (
+        <p class="muted">No instances match.</p>
+      ) : (
+        <table class="data" data-testid="agent-instances">
+          <thead>
+            <tr>
+              <th scope="col">Instance</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Status</th>
+              <th scope="col">Time</th>
+              <th scope="col">Version</th>
+              <th scope="col">Purpose</th>
+              <th scope="col">Risk level</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((i) => (
+              <tr key={i.id} data-id={i.id}>
+                <td>
+                  <Link href={`/instances/${encodeURIComponent(i.id)}`}>
+                    <code>{i.id}</code>
+                  </Link>
+                </td>
+                <td>{environmentName(environments, i.environment_id)}</td>
+                <td>
+                  <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
+                  {i.status}
+                </td>
+                <td>{timeText(i.started_at ?? i.inserted_at)}</td>
+                <td>{versionName(versions, i.agent_version_id)}</td>
+                <td>{i.purpose.replaceAll('_', ' ')}</td>
+                <td class={i.risk_level ? `risk-text-${i.risk_level}` : 'muted'}>{i.risk_level ?? 'not assessed'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pager" aria-label="Instance pages">
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>
+          Older
+        </button>
+      </nav>
+    </div>
+  );
+}
