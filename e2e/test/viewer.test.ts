@@ -241,8 +241,8 @@ describe('agentspan demo --keep in Chromium', { skip: CHROMIUM_PATH ? false : 'C
     let stdout = '';
     demo.stdout.on('data', (chunk) => (stdout += chunk));
     const closed = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
-    for (let i = 0; i < 400 && !/serving until Ctrl-C/.test(stdout); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-    const [, url, token] = /viewer: (http:\/\/\S+) \(sign in with the API token (\S+)\)/.exec(stdout) ?? [];
+    for (let i = 0; i < 1200 && !/serving until Ctrl-C/.test(stdout); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const [, url, token] = /viewer: (http:\/\/\S+) \(sign in with the account token (\S+)\)/.exec(stdout) ?? [];
     assert.ok(url && token, stdout);
     const dataDir = /kept (\S+);/.exec(stdout)?.[1];
     const browser = await launchChromium();
