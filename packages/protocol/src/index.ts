@@ -23,3 +23,4 @@ export * from './agent-schema-version.js';
 export * from './api-token.js';
 export * from './agent-deployment.js';
 export * from './deployment-choice.js';
+export * from './model-price.js';

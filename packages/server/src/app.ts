@@ -18,6 +18,7 @@ import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+import { modelPriceRoutes } from './routes/model-prices.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
 import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
 import { agentDeploymentRoutes } from './routes/agent-deployments.js';
@@ -151,6 +152,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       accountRoutes(api, domain);
       environmentRoutes(api, domain);
       riskProfileRoutes(api, domain);
+      modelPriceRoutes(api, domain);
       apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       agentSchemaVersionRoutes(api, domain);

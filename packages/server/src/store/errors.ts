@@ -10,6 +10,7 @@ export type StoreTable =
   | 'tokens'
   | 'agent_instances'
   | 'spans'
+  | 'model_prices'
   | 'idempotency';
 
 /** A unique key is taken (e.g. a span id already used in the account). */

@@ -72,6 +72,7 @@ export const TABLE_COLUMNS = {
     'updated_at',
     'schema_validation',
   ],
+  model_prices: ['account_id', 'model', 'prices_json', 'inserted_at', 'updated_at'],
   idempotency: ['account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at'],
 } as const;
 
@@ -92,6 +93,7 @@ export const COPIED_TABLES = [
   'accounts',
   'environments',
   'risk_profiles',
+  'model_prices',
   'agents',
   'agent_versions',
   'schema_versions',
@@ -108,6 +110,7 @@ export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
   accounts: ['id'],
   environments: ['account_id', 'id'],
   risk_profiles: ['account_id', 'id'],
+  model_prices: ['account_id', 'model'],
   agents: ['account_id', 'id'],
   agent_versions: ['account_id', 'id'],
   schema_versions: ['account_id', 'id'],

@@ -282,6 +282,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockRiskProfile = refuse('lockRiskProfile');
   lockRiskProfileShared = refuse('lockRiskProfileShared');
   updateRiskProfile = refuse('updateRiskProfile');
+  upsertModelPrice = refuse('upsertModelPrice');
+  deleteModelPrice = refuse('deleteModelPrice');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');
