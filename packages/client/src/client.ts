@@ -14,6 +14,7 @@ import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
 import { Pfid } from './resources/pfid.js';
+import { ModelPrices } from './resources/model-prices.js';
 import { RiskProfiles } from './resources/risk-profiles.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 import type { Transport } from './transport/transport.js';
@@ -30,6 +31,7 @@ export class PrefactorHttpClient {
   readonly account: Accounts;
   readonly environments: Environments;
   readonly riskProfiles: RiskProfiles;
+  readonly modelPrices: ModelPrices;
   readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly agentSchemaVersions: AgentSchemaVersions;
@@ -50,6 +52,7 @@ export class PrefactorHttpClient {
     this.account = new Accounts(this.#core);
     this.environments = new Environments(this.#core);
     this.riskProfiles = new RiskProfiles(this.#core);
+    this.modelPrices = new ModelPrices(this.#core);
     this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.agentSchemaVersions = new AgentSchemaVersions(this.#core);

@@ -43,6 +43,7 @@ export type {
   RiskProfiles,
   UpdateRiskProfileParams,
 } from './resources/risk-profiles.js';
+export type { ModelPriceActionParams, ModelPriceChange, ModelPrices, SetModelPriceParams } from './resources/model-prices.js';
 export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
@@ -111,6 +112,8 @@ export type {
   EnvironmentSortField,
   RiskProfile,
   RiskProfileSortField,
+  ModelPrice,
+  ModelPriceRates,
   RiskThresholds,
   CategorySetting,
   ActionSetting,

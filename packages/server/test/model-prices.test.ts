@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorHttpClient, PrefactorValidationError } from '@agentspan/client';
 import { ENGINES } from './engines.js';
 import { call, newAccount, startServer, type Server } from './harness.js';
 
@@ -141,6 +142,24 @@ for (const engine of ENGINES) {
       assert.equal(spaced.status, 422, spaced.text);
       assert.match(spaced.body.errors.model.join(' '), /must not contain spaces/);
       assert.deepEqual(await stored(server, account.accountId), before);
+    });
+
+    it('is managed through the client: list, set, delete', async (t) => {
+      const account = await newAccount(server);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.accountToken, maxRetries: 0 });
+      t.after(() => client.close());
+      const set = await client.modelPrices.set('openrouter/acme-7b', { input: 0.2, output: 0.4, cache_read: null });
+      assert.deepEqual([set.details.model, set.details.cache_read, set.reprices_history], ['openrouter/acme-7b', null, true]);
+      assert.match(set.message, /re-prices/);
+      const listed = (await client.modelPrices.list()).find((entry) => entry.model === 'openrouter/acme-7b');
+      assert.deepEqual(listed, set.details);
+      await assert.rejects(
+        client.modelPrices.set('acme', { input: -1, output: 1 }),
+        (error: unknown) => error instanceof PrefactorValidationError && error.errors?.['details.input'] !== undefined,
+      );
+      const dropped = await client.modelPrices.delete('openrouter/acme-7b');
+      assert.deepEqual([dropped.details, dropped.reprices_history], [null, true]);
+      assert.deepEqual(await stored(server, account.accountId), []);
     });
 
     it('needs an account-scoped token for every call', async () => {
