@@ -11,6 +11,7 @@ import { purgeCommand } from './commands/purge.js';
 import { backupCommand } from './commands/backup.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { pricesCommand } from './commands/prices.js';
 import { riskProfilesCommand } from './commands/risk-profiles.js';
 import { alertsCommand } from './commands/alerts.js';
 import { setupCommand } from './commands/setup.js';
@@ -27,6 +28,7 @@ const program = new Command('agentspan')
   .addCommand(spansCommand())
   .addCommand(riskProfilesCommand())
   .addCommand(alertsCommand())
+  .addCommand(pricesCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
   .addCommand(backupCommand())

@@ -15,6 +15,7 @@ import { Bulk } from './resources/bulk.js';
 import { Environments } from './resources/environments.js';
 import { Events } from './resources/events.js';
 import { Pfid } from './resources/pfid.js';
+import { ModelPrices } from './resources/model-prices.js';
 import { RiskProfiles } from './resources/risk-profiles.js';
 import { Alerts } from './resources/alerts.js';
 import { FetchTransport } from './transport/fetch-transport.js';
@@ -33,6 +34,7 @@ export class PrefactorHttpClient {
   readonly environments: Environments;
   readonly riskProfiles: RiskProfiles;
   readonly alerts: Alerts;
+  readonly modelPrices: ModelPrices;
   readonly apiTokens: ApiTokens;
   readonly agentVersions: AgentVersions;
   readonly agentSchemaVersions: AgentSchemaVersions;
@@ -55,6 +57,7 @@ export class PrefactorHttpClient {
     this.environments = new Environments(this.#core);
     this.riskProfiles = new RiskProfiles(this.#core);
     this.alerts = new Alerts(this.#core);
+    this.modelPrices = new ModelPrices(this.#core);
     this.apiTokens = new ApiTokens(this.#core);
     this.agentVersions = new AgentVersions(this.#core);
     this.agentSchemaVersions = new AgentSchemaVersions(this.#core);

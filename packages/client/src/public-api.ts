@@ -44,6 +44,7 @@ export type {
   UpdateRiskProfileParams,
 } from './resources/risk-profiles.js';
 export type { AcknowledgeAlertParams, AlertFilterParams, Alerts, ListAlertsParams } from './resources/alerts.js';
+export type { ModelPriceActionParams, ModelPriceChange, ModelPrices, SetModelPriceParams } from './resources/model-prices.js';
 export type { ApiTokenActionParams, ApiTokens, CreateApiTokenParams, CreatedApiToken, ListApiTokensParams } from './resources/api-tokens.js';
 export type { AgentVersions, CreateAgentVersionParams, ListAgentVersionsParams } from './resources/agent-versions.js';
 export type { AgentSchemaVersions, CreateAgentSchemaVersionParams, ListAgentSchemaVersionsParams } from './resources/agent-schema-versions.js';
@@ -119,6 +120,8 @@ export type {
   AlertSortField,
   AlertStatus,
   AlertType,
+  ModelPrice,
+  ModelPriceRates,
   RiskThresholds,
   CategorySetting,
   ActionSetting,

@@ -25,3 +25,4 @@ export * from './api-token.js';
 export * from './agent-deployment.js';
 export * from './deployment-choice.js';
 export * from './activity.js';
+export * from './model-price.js';

@@ -19,6 +19,7 @@ import { pingRoutes } from './routes/ping.js';
 import { pfidRoutes } from './routes/pfid.js';
 import { apiTokenRoutes } from './routes/api-tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+import { modelPriceRoutes } from './routes/model-prices.js';
 import { riskProfileRoutes } from './routes/risk-profiles.js';
 import { alertRoutes } from './routes/alerts.js';
 import { agentSchemaVersionRoutes } from './routes/agent-schema-versions.js';
@@ -154,6 +155,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       environmentRoutes(api, domain);
       riskProfileRoutes(api, domain);
       alertRoutes(api, domain);
+      modelPriceRoutes(api, domain);
       apiTokenRoutes(api, domain);
       agentVersionRoutes(api, domain);
       agentSchemaVersionRoutes(api, domain);

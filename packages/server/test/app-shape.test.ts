@@ -85,6 +85,8 @@ for (const engine of ENGINES) {
         '/api/v1/environment',
         '/api/v1/environment/{environment_id}',
         '/api/v1/events',
+        '/api/v1/model_prices',
+        '/api/v1/model_prices/{model}',
         '/api/v1/pfid/generate',
         '/api/v1/ping',
         '/api/v1/risk_profile',

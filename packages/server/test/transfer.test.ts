@@ -53,7 +53,18 @@ async function instanceWithLateParent(server: Server, account: Account) {
 function assertDependencyOrder(text: string) {
   const seen = new Set<string>();
   const lines = rowsOf(text).map((line) => JSON.parse(line) as Record<string, string | null>);
-  const order = ['account', 'environment', 'risk_profile', 'agent', 'agent_version', 'schema_version', 'deployment', 'deployment_version', 'token'];
+  const order = [
+    'account',
+    'environment',
+    'risk_profile',
+    'model_price',
+    'agent',
+    'agent_version',
+    'schema_version',
+    'deployment',
+    'deployment_version',
+    'token',
+  ];
   let rank = 0;
   for (const line of lines) {
     const kind = line.type!;
@@ -94,6 +105,9 @@ for (const source of ENGINES) {
       });
       assert.equal(assigned.status, 200, assigned.text);
       assert.equal((await call(server, account.accountToken, 'DELETE', '/api/v1/risk_profile/strict')).status, 200);
+      // An account's own model price travels with it.
+      const price = { details: { input: 0.5, output: 1.5, cache_read: 0.05 } };
+      assert.equal((await call(server, account.accountToken, 'PUT', '/api/v1/model_prices/my-fine-tune', price)).status, 200);
     });
     after(() => server.close());
 
@@ -106,6 +120,7 @@ for (const source of ENGINES) {
         'account',
         'environment',
         'risk_profile',
+        'model_price',
         'agent',
         'agent_version',
         'schema_version',
@@ -248,6 +263,12 @@ for (const source of ENGINES) {
           );
           return true;
         });
+        assert.deepEqual(rowsOf(await exportText(store)), rowsOf(before));
+        const priceLine = lines.findIndex((line) => line.startsWith('{"type":"model_price"'));
+        const badPrice = [...lines];
+        badPrice[priceLine] = JSON.stringify({ ...JSON.parse(lines[priceLine]!), prices_json: '{"input":"cheap","output":1}' });
+        await writeFile(file, badPrice.join('\n'));
+        await assert.rejects(importFile(store, file), /\(model_price\) prices_json: input must be a number >= 0/);
         assert.deepEqual(rowsOf(await exportText(store)), rowsOf(before));
         await writeFile(file, '{"type":"something else"}\n');
         await assert.rejects(importFile(store, file), /line 1: is not an agentspan export header/);

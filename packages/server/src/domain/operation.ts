@@ -61,6 +61,8 @@ export type OperationName =
   | 'risk_profiles/create'
   | 'risk_profiles/update'
   | 'risk_profiles/archive'
+  | 'model_prices/set'
+  | 'model_prices/unset'
   | 'agent_versions/create'
   | 'agent_schema_versions/create'
   | 'api_tokens/create'

@@ -11,6 +11,7 @@ export type StoreTable =
   | 'agent_instances'
   | 'spans'
   | 'alerts'
+  | 'model_prices'
   | 'idempotency';
 
 /** A unique key is taken (e.g. a span id already used in the account). */

@@ -26,6 +26,17 @@ export interface EnvironmentRecord {
   updated_at: string;
 }
 
+/** An account's own price for a model: replaces a shipped price of the same model id, or adds one. */
+export interface ModelPriceRecord {
+  account_id: string;
+  /** The model id as matched (`priceKey`: trimmed, lowercase). */
+  model: string;
+  /** `{input, output, cache_read?, cache_write?, reasoning?}` in USD per million tokens, as JSON text. */
+  prices_json: string;
+  inserted_at: string;
+  updated_at: string;
+}
+
 export interface RiskProfileRecord {
   id: string;
   account_id: string;

@@ -88,6 +88,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  ModelPriceRecord,
   RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
@@ -127,6 +128,9 @@ export interface ReadTx {
   listRiskProfiles(accountId: string): Promise<RiskProfileRecord[]>;
   /** How many of the account's agents name each risk profile id (ids no agent names are absent). */
   riskProfileAgentCounts(accountId: string): Promise<Map<string, number>>;
+
+  /** The account's own model prices (those it set over or beside the shipped ones), by model. */
+  listModelPrices(accountId: string): Promise<ModelPriceRecord[]>;
 
   getAgent(accountId: string, id: string): Promise<AgentRecord | undefined>;
   findAgentByExternalIdentifier(accountId: string, externalIdentifier: string): Promise<AgentRecord | undefined>;
@@ -229,6 +233,10 @@ export interface WriteTx extends ReadTx {
   lockRiskProfileShared(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
   /** Writes name, description, categories, actions, thresholds, archived_at and updated_at. */
   updateRiskProfile(row: RiskProfileRecord): Promise<void>;
+  /** Sets the account's price for a model: inserted, or its rates and updated_at replaced. */
+  upsertModelPrice(row: ModelPriceRecord): Promise<void>;
+  /** Drops the account's price for a model; false when it had none. */
+  deleteModelPrice(accountId: string, model: string): Promise<boolean>;
   /** Throws `StoreConflictError` when the id or the external_identifier is taken. */
   insertAgent(row: AgentRecord): Promise<void>;
   /** Like `getAgent`, and locks the row until the transaction ends. */

@@ -95,6 +95,7 @@ export const TABLE_COLUMNS = {
     'acknowledged_note',
     'acknowledged_by',
   ],
+  model_prices: ['account_id', 'model', 'prices_json', 'inserted_at', 'updated_at'],
   idempotency: ['account_id', 'operation', 'key', 'fingerprint', 'response_status', 'response_json', 'inserted_at'],
 } as const;
 
@@ -115,6 +116,7 @@ export const COPIED_TABLES = [
   'accounts',
   'environments',
   'risk_profiles',
+  'model_prices',
   'agents',
   'agent_versions',
   'schema_versions',
@@ -132,6 +134,7 @@ export const COPIED_TABLE_KEYS: Record<CopiedTable, readonly string[]> = {
   accounts: ['id'],
   environments: ['account_id', 'id'],
   risk_profiles: ['account_id', 'id'],
+  model_prices: ['account_id', 'model'],
   agents: ['account_id', 'id'],
   agent_versions: ['account_id', 'id'],
   schema_versions: ['account_id', 'id'],

@@ -21,6 +21,7 @@ const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
   accounts: [],
   environments: [ACCOUNT],
   risk_profiles: [ACCOUNT],
+  model_prices: [ACCOUNT],
   agents: [ACCOUNT],
   agent_versions: [ACCOUNT, AGENT],
   schema_versions: [ACCOUNT, AGENT],

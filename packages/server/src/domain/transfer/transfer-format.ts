@@ -1,5 +1,6 @@
 import { AGENT_STATUSES, ENVIRONMENT_PURPOSES, INSTANCE_PURPOSES, INSTANCE_STATUSES } from '@agentspan/protocol';
 import { TABLE_COLUMNS, type CopiedTable } from '../../store/table-columns.js';
+import { ratesProblem } from '../prices/price-table.js';
 import { schemaDocumentHash } from '../schema-catalogs.js';
 
 /**
@@ -22,6 +23,7 @@ export const KIND_TABLES = {
   account: 'accounts',
   environment: 'environments',
   risk_profile: 'risk_profiles',
+  model_price: 'model_prices',
   agent: 'agents',
   agent_version: 'agent_versions',
   schema_version: 'schema_versions',
@@ -40,6 +42,7 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   accounts: [],
   environments: ['description'],
   risk_profiles: ['description', 'archived_at'],
+  model_prices: [],
   agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
   agent_versions: ['name', 'external_identifier', 'description'],
   schema_versions: ['external_identifier'],
@@ -118,7 +121,8 @@ function columnProblem(table: CopiedTable, column: string, value: unknown): stri
     } catch {
       return 'must be JSON text';
     }
-    return undefined;
+    // Read back as numbers by every cost: a hand-made price that is not one would fail them all.
+    return table === 'model_prices' && column === 'prices_json' ? ratesProblem(value) : undefined;
   }
   if (value.includes('\u0000')) return 'must not contain NUL characters (U+0000)';
   if (column.endsWith('_at') && !CANONICAL_TIME.test(value))

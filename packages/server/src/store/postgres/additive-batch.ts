@@ -286,6 +286,8 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockAlertByKey = refuse('lockAlertByKey');
   lockAlert = refuse('lockAlert');
   updateAlert = refuse('updateAlert');
+  upsertModelPrice = refuse('upsertModelPrice');
+  deleteModelPrice = refuse('deleteModelPrice');
   insertAgent = refuse('insertAgent');
   lockAgent = refuse('lockAgent');
   lockAgentShared = refuse('lockAgentShared');

@@ -329,6 +329,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_by_agent ON alerts (account_id, agent_id);
   CREATE INDEX alerts_by_instance ON alerts (account_id, agent_instance_id) WHERE agent_instance_id IS NOT NULL;
   `,
+  // An account's own model prices, over or beside the shipped table; costs are priced when read,
+  // so nothing stored is re-priced here.
+  `
+  CREATE TABLE model_prices (
+    account_id TEXT COLLATE "C" NOT NULL,
+    model TEXT COLLATE "C" NOT NULL,
+    prices_json TEXT NOT NULL,
+    inserted_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, model)
+  );
+  `,
 ];
 
 /** The version a database is at once every migration of this build has run. */

@@ -17,6 +17,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  ModelPriceRecord,
   RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
@@ -33,6 +34,7 @@ import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
+import { modelPricesOfAccountSql } from '../model-price-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { isCheckpointed } from '../span-checkpoints.js';
@@ -78,6 +80,11 @@ export const READS = {
   ),
   riskProfile: byId('risk_profiles'),
   riskProfiles: statement('risk_profiles', 'risk_profiles_of_account', 'SELECT * FROM risk_profiles WHERE account_id = $1 ORDER BY inserted_at, id'),
+  modelPrices: statement(
+    'model_prices',
+    'model_prices_of_account',
+    modelPricesOfAccountSql((n) => `$${n}`),
+  ),
   riskProfileAgentCounts: statement(
     'agents',
     'risk_profile_agent_counts',
@@ -261,6 +268,9 @@ export class PostgresReadTx implements ReadTx {
   }
   listRiskProfiles(accountId: string) {
     return this.sql.rows<RiskProfileRecord>(READS.riskProfiles, [accountId]);
+  }
+  listModelPrices(accountId: string) {
+    return this.sql.rows<ModelPriceRecord>(READS.modelPrices, [accountId]);
   }
   async riskProfileAgentCounts(accountId: string) {
     const rows = await this.sql.rows<{ risk_profile_id: string; n: number }>(READS.riskProfileAgentCounts, [accountId]);

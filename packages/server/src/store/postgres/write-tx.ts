@@ -10,6 +10,7 @@ import type {
   IdempotencyClaim,
   IdempotencyRecord,
   InstanceRecord,
+  ModelPriceRecord,
   RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
@@ -19,6 +20,7 @@ import type {
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js';
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import {
   columnValues,
@@ -108,6 +110,16 @@ const WRITES = {
     'risk_profiles',
     'update_risk_profile',
     riskProfileUpdateSql((n) => `$${n}`),
+  ),
+  upsertModelPrice: statement(
+    'model_prices',
+    'upsert_model_price',
+    modelPriceUpsertSql((n) => `$${n}`),
+  ),
+  deleteModelPrice: statement(
+    'model_prices',
+    'delete_model_price',
+    modelPriceDeleteSql((n) => `$${n}`),
   ),
   agents: insertInto('agents'),
   deployments: insertInto('deployments', 'RETURNING *'),
@@ -278,7 +290,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     this.sql.defer(WRITES.notify, [this.#channel, message]);
   }
 
-  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency' | 'deployment_versions' | 'alerts'>, row: object) {
+  async #insertOrConflict(table: Exclude<InsertableTable, 'spans' | 'idempotency' | 'deployment_versions' | 'alerts' | 'model_prices'>, row: object) {
     if ((await this.sql.change(WRITES[table], columnValues(table, row))) === 0) throw new StoreConflictError(table);
   }
 
@@ -319,6 +331,12 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async updateRiskProfile(row: RiskProfileRecord) {
     await this.sql.change(WRITES.updateRiskProfile, riskProfileUpdateValues(row));
+  }
+  async upsertModelPrice(row: ModelPriceRecord) {
+    await this.sql.change(WRITES.upsertModelPrice, columnValues('model_prices', row));
+  }
+  async deleteModelPrice(accountId: string, model: string) {
+    return (await this.sql.change(WRITES.deleteModelPrice, [accountId, model])) > 0;
   }
   insertAgent(row: AgentRecord) {
     return this.#insertOrConflict('agents', row);

@@ -344,6 +344,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_by_agent ON alerts (account_id, agent_id);
   CREATE INDEX alerts_by_instance ON alerts (account_id, agent_instance_id) WHERE agent_instance_id IS NOT NULL;
   `,
+  // An account's own model prices, over or beside the shipped table; costs are priced when read,
+  // so nothing stored is re-priced here.
+  `
+  CREATE TABLE model_prices (
+    account_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prices_json TEXT NOT NULL,
+    inserted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_id, model)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

@@ -17,6 +17,7 @@ import type {
   InstanceRecord,
   InstanceStatusCounts,
   ListedInstance,
+  ModelPriceRecord,
   RiskProfileRecord,
   SchemaVersionRecord,
   SpanListQuery,
@@ -32,6 +33,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
+import { modelPricesOfAccountSql } from '../model-price-sql.js';
 import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
@@ -59,6 +61,7 @@ export class ReadStatements {
   readonly riskProfile: Statement;
   readonly riskProfiles: Statement;
   readonly riskProfileAgentCounts: Statement;
+  readonly modelPrices: Statement;
   readonly account: Statement;
   readonly agent: Statement;
   readonly agentByExternal: Statement;
@@ -155,6 +158,7 @@ export class ReadStatements {
     this.riskProfile = byId('risk_profiles');
     this.riskProfiles = db.prepare('SELECT * FROM risk_profiles WHERE account_id = ? ORDER BY inserted_at, id');
     this.riskProfileAgentCounts = db.prepare(riskProfileAgentCountsSql(() => '?'));
+    this.modelPrices = db.prepare(modelPricesOfAccountSql(() => '?'));
     this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.agent = byId('agents');
     this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
@@ -225,6 +229,9 @@ export class SqliteReadTx implements ReadTx {
   }
   async listRiskProfiles(accountId: string) {
     return this.q.riskProfiles.all(accountId) as RiskProfileRecord[];
+  }
+  async listModelPrices(accountId: string) {
+    return this.q.modelPrices.all(accountId) as ModelPriceRecord[];
   }
   async riskProfileAgentCounts(accountId: string) {
     const rows = this.q.riskProfileAgentCounts.all(accountId) as Array<{ risk_profile_id: string; n: number }>;

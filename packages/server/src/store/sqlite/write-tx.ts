@@ -11,6 +11,7 @@ import type {
   EnvironmentRecord,
   IdempotencyClaim,
   InstanceRecord,
+  ModelPriceRecord,
   RiskProfileRecord,
   SchemaVersionRecord,
   SpanRecord,
@@ -20,6 +21,7 @@ import type {
 import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
 import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
+import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js';
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
@@ -44,6 +46,8 @@ export class WriteStatements {
   readonly deleteEnvironment: Statement;
   readonly insertRiskProfile: Statement;
   readonly updateRiskProfile: Statement;
+  readonly upsertModelPrice: Statement;
+  readonly deleteModelPrice: Statement;
   readonly insertAgent: Statement;
   readonly updateAgent: Statement;
   readonly deleteAgent: Statement[];
@@ -86,6 +90,8 @@ export class WriteStatements {
     this.deleteEnvironment = db.prepare('DELETE FROM environments WHERE account_id = ? AND id = ?');
     this.insertRiskProfile = insertInto(db, 'risk_profiles');
     this.updateRiskProfile = db.prepare(riskProfileUpdateSql(() => '?'));
+    this.upsertModelPrice = db.prepare(modelPriceUpsertSql(() => '?'));
+    this.deleteModelPrice = db.prepare(modelPriceDeleteSql(() => '?'));
     this.insertAgent = insertInto(db, 'agents');
     this.updateAgent = db.prepare(agentUpdateSql(() => '?'));
     this.deleteAgent = agentDeletionSql(() => '?').map((text) => db.prepare(text));
@@ -228,6 +234,12 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async updateRiskProfile(row: RiskProfileRecord) {
     this.#w.updateRiskProfile.run(riskProfileUpdateValues(row));
+  }
+  async upsertModelPrice(row: ModelPriceRecord) {
+    this.#w.upsertModelPrice.run(columnValues('model_prices', row));
+  }
+  async deleteModelPrice(accountId: string, model: string) {
+    return this.#w.deleteModelPrice.run(accountId, model).changes > 0;
   }
   async insertAgent(row: AgentRecord) {
     insert('agents', this.#w.insertAgent, row);
