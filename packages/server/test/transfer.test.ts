@@ -53,7 +53,7 @@ async function instanceWithLateParent(server: Server, account: Account) {
 function assertDependencyOrder(text: string) {
   const seen = new Set<string>();
   const lines = rowsOf(text).map((line) => JSON.parse(line) as Record<string, string | null>);
-  const order = ['account', 'environment', 'risk_profile', 'agent', 'agent_version', 'schema_version', 'deployment', 'deployment_version', 'token'];
+  const order = ['account', 'environment', 'risk_profile', 'agent', 'schema_version', 'agent_version', 'deployment', 'deployment_version', 'token'];
   let rank = 0;
   for (const line of lines) {
     const kind = line.type!;
@@ -107,8 +107,8 @@ for (const source of ENGINES) {
         'environment',
         'risk_profile',
         'agent',
-        'agent_version',
         'schema_version',
+        'agent_version',
         'deployment',
         'deployment_version',
         'token',
