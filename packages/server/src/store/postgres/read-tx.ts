@@ -29,7 +29,7 @@ import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
-import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
+import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
@@ -71,6 +71,11 @@ export const READS = {
   ),
   riskProfile: byId('risk_profiles'),
   riskProfiles: statement('risk_profiles', 'risk_profiles_of_account', 'SELECT * FROM risk_profiles WHERE account_id = $1 ORDER BY inserted_at, id'),
+  agentRiskProfile: statement(
+    'risk_profiles',
+    'agent_risk_profile',
+    agentRiskProfileSql((n) => `$${n}`),
+  ),
   riskProfileAgentCounts: statement(
     'agents',
     'risk_profile_agent_counts',
@@ -247,6 +252,9 @@ export class PostgresReadTx implements ReadTx {
   }
   getRiskProfile(accountId: string, id: string) {
     return this.sql.first<RiskProfileRecord>(READS.riskProfile, [accountId, id]);
+  }
+  agentRiskProfile(accountId: string, agentId: string) {
+    return this.sql.first<RiskProfileRecord>(READS.agentRiskProfile, [accountId, agentId]);
   }
   listRiskProfiles(accountId: string) {
     return this.sql.rows<RiskProfileRecord>(READS.riskProfiles, [accountId]);
