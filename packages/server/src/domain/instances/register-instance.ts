@@ -20,7 +20,7 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
 
   return async (tx) => {
     const deployment = await resolveDeployment(tx, caller, params);
-    await admitInstance(tx, caller, deployment.agent_id);
+    await admitInstance(tx, caller, deployment.agent_id, version.name);
     const { version: schemaVersion } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
     // A version first seen here declares its span types in the schema version registered with it;
     // a known version keeps the one it names.
