@@ -64,9 +64,9 @@ describe('CLI reads through the API against agentspan serve', () => {
     assert.equal(rows.length, 2);
     assert.match(
       rows[0]!,
-      new RegExp(`^${open}\\s+default agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0\\s+—$`),
+      new RegExp(`^${open}\\s+cli-agent\\s+active \\(open\\)\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+.*\\s+2\\s+0\\s+—$`),
     );
-    assert.match(rows[1]!, new RegExp(`^${done}\\s+default agent\\s+failed\\s+.*\\s+2\\s+1\\s+—$`));
+    assert.match(rows[1]!, new RegExp(`^${done}\\s+cli-agent\\s+failed\\s+.*\\s+2\\s+1\\s+—$`));
   });
 
   it('instances list takes filters and prints JSON lines with --json', async () => {
@@ -80,7 +80,7 @@ describe('CLI reads through the API against agentspan serve', () => {
       lines.map((i) => i.id),
       [open],
     );
-    assert.equal(lines[0].agent_name, 'default agent');
+    assert.equal(lines[0].agent_name, 'cli-agent');
     const failed = await runAgentspan(['instances', 'list', '--json', '--status', 'failed'], env);
     assert.deepEqual(
       failed.stdout

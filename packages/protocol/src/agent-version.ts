@@ -17,6 +17,8 @@ export const AgentVersion = Type.Object({
   name: Nullable(Type.String()),
   external_identifier: Nullable(Type.String()),
   description: Nullable(Type.String()),
+  /** The schema version this version declares its span types in; null when it names none (one OTLP made). */
+  agent_schema_version_id: Nullable(Type.String()),
   inserted_at: Timestamp,
 });
 export type AgentVersion = Static<typeof AgentVersion>;
@@ -24,12 +26,15 @@ export type AgentVersion = Static<typeof AgentVersion>;
 /**
  * POST /api/v1/agent_version `details`. The official CLI sends `{agent_id, external_identifier}`;
  * an external_identifier the agent already has is refused (registering reuses that version).
+ * `agent_schema_version_id` names the schema version of the agent its runs are scored against
+ * when they arrive as OTLP traces (which name only the version).
  */
 export const AgentVersionForCreate = Type.Object({
   agent_id: PlainText({ minLength: 1 }),
   external_identifier: PlainText({ minLength: 1, maxLength: MAX_AGENT_NAME_LENGTH }),
   name: OptionalNullable(PlainText({ minLength: 1, maxLength: MAX_AGENT_NAME_LENGTH })),
   description: OptionalNullable(PlainText({ maxLength: MAX_AGENT_VERSION_DESCRIPTION_LENGTH })),
+  agent_schema_version_id: OptionalNullable(PlainText({ minLength: 1 })),
   id: OptionalNullable(Type.String({ pattern: SPAN_ID_PATTERN })),
 });
 export type AgentVersionForCreate = Static<typeof AgentVersionForCreate>;

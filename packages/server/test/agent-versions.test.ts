@@ -32,6 +32,7 @@ for (const engine of ENGINES) {
           name: 'v1.0.0',
           external_identifier: 'v1.0.0',
           description: null,
+          agent_schema_version_id: null,
           inserted_at: undefined,
         },
       );
@@ -41,6 +42,12 @@ for (const engine of ENGINES) {
         agent_schema_version: SCHEMA_VERSION,
       });
       assert.equal(registered.status, 201, registered.text);
+      const registeredVersion = await call(server, account.accountToken, 'GET', `/api/v1/agent_version/${registered.body.details.agent_version_id}`);
+      assert.equal(
+        registeredVersion.body.details.agent_schema_version_id,
+        registered.body.details.agent_schema_version_id,
+        'a version first seen at registration names the schema version registered with it',
+      );
       const reused = await call(server, account.token, 'POST', '/api/v1/agent_instance/register', {
         agent_version: { name: 'v1.0.0', external_identifier: 'v1.0.0' },
         agent_schema_version: SCHEMA_VERSION,
@@ -103,6 +110,26 @@ for (const engine of ENGINES) {
       const takenId = await create(server, account.accountToken, { agent_id: account.agentId, external_identifier: 'v3', id: taken.body.details.id });
       assert.equal(takenId.status, 409);
       assert.equal(takenId.body.message, `agent version id ${taken.body.details.id} is already taken in this account; choose another id or omit it`);
+
+      const elsewhere = await call(server, account.accountToken, 'POST', '/api/v1/agent', { details: { name: 'another agent' } });
+      assert.equal(elsewhere.status, 201, elsewhere.text);
+      const foreignSchema = await call(server, account.accountToken, 'POST', '/api/v1/agent_schema_version', {
+        details: { agent_id: elsewhere.body.details.id, external_identifier: 's1' },
+      });
+      assert.equal(foreignSchema.status, 201, foreignSchema.text);
+      for (const schemaVersionId of ['no-such-schema-version', foreignSchema.body.details.id as string]) {
+        const wrongSchema = await create(server, account.accountToken, {
+          agent_id: account.agentId,
+          external_identifier: 'v4',
+          agent_schema_version_id: schemaVersionId,
+        });
+        assert.equal(wrongSchema.status, 422);
+        assert.deepEqual(wrongSchema.body.errors, {
+          'details.agent_schema_version_id': [
+            `names no schema version of agent ${account.agentId} (${schemaVersionId}); declare one with POST /api/v1/agent_schema_version first, or list the agent's with GET /api/v1/agent_schema_version?agent_id=${account.agentId}`,
+          ],
+        });
+      }
 
       const noIdentifier = await create(server, account.accountToken, { agent_id: account.agentId });
       assert.equal(noIdentifier.status, 422);

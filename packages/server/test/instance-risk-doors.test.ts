@@ -13,7 +13,7 @@ for (const engine of ENGINES) {
     before(async () => (server = await startServer(engine)));
     after(() => server.close());
 
-    it('scores a run stored from OTLP against the schema version named after its service version', async () => {
+    it('scores a run stored from OTLP against the schema version its agent version names', async () => {
       const account = await newAccount(server);
       const resource = { 'service.name': 'crm-bot', 'service.version': '2.0' };
       const trace = (traceId: string) => {
@@ -30,7 +30,7 @@ for (const engine of ENGINES) {
       assert.equal((await postTraces(server, account.accountToken, trace(before))).status, 200);
       const agentId = (await get(server, account.accountToken, `/api/v1/agent_instance/${before}`)).body.details.agent_id as string;
 
-      // Govern it: a profile, and the OTLP span types' declarations under the service's version.
+      // Govern it: a profile, the OTLP span types' declarations, and the version the service reports naming them.
       const profileId = await profile(server, account);
       assert.equal(
         (await call(server, account.accountToken, 'PUT', `/api/v1/agent/${agentId}`, { details: { risk_profile_id: profileId } })).status,
@@ -48,10 +48,20 @@ for (const engine of ENGINES) {
         },
       });
       assert.equal(declared.status, 201, declared.text);
+      // The version OTLP made on its own declares nothing, a schema version under its name or not.
+      const made = newTraceId();
+      assert.equal((await postTraces(server, account.accountToken, trace(made))).status, 200);
+      assert.equal((await get(server, account.accountToken, `/api/v1/agent_instance/${made}`)).body.details.risk_score, null);
+      const version = await call(server, account.accountToken, 'POST', '/api/v1/agent_version', {
+        details: { agent_id: agentId, external_identifier: '3.0', agent_schema_version_id: declared.body.details.id },
+      });
+      assert.equal(version.status, 201, version.text);
+      resource['service.version'] = '3.0';
 
       const after = newTraceId();
       assert.equal((await postTraces(server, account.accountToken, trace(after))).status, 200);
       const scored = await get(server, account.accountToken, `/api/v1/agent_instance/${after}`);
+      assert.equal(scored.body.details.agent_version_id, version.body.details.id);
       assert.equal(scored.body.details.risk_score, 41, 'OTLP spans count as API spans do');
       assert.equal(scored.body.details.risk_level, 'medium');
       const risk = await get(server, account.accountToken, `/api/v1/agent_instance/${after}/risk`);

@@ -458,7 +458,15 @@ for (const engine of ENGINES) {
         await store.write((tx) => tx.insertSpan(spanRow('acc', 'a', at(1))));
         assert.equal(await store.read((tx) => tx.getSpan('other', 'a')), undefined);
         assert.equal((await store.read((tx) => tx.getInstance('other', 'inst-1')))?.account_id, 'other');
-        const version = { account_id: 'acc', agent_id: 'agent-1', name: 'v1', external_identifier: 'v1', description: null, inserted_at: at(1) };
+        const version = {
+          account_id: 'acc',
+          agent_id: 'agent-1',
+          name: 'v1',
+          external_identifier: 'v1',
+          description: null,
+          agent_schema_version_id: null,
+          inserted_at: at(1),
+        };
         const first = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-a' }));
         const second = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-b' }));
         assert.equal(first.id, 'ver-a');

@@ -11,6 +11,8 @@ export interface CreateAgentVersionParams {
   /** The external_identifier when absent. */
   name?: string | null;
   description?: string | null;
+  /** The agent's schema version its runs are scored against when they arrive as OTLP traces. */
+  agent_schema_version_id?: string | null;
   id?: string | null;
   idempotency_key?: string | null;
 }
@@ -34,7 +36,7 @@ export class AgentVersions {
   /** POST /api/v1/agent_version with `{"details": {...}, "idempotency_key": "..."}` (account-scoped tokens). */
   create(params: CreateAgentVersionParams, options?: CallOptions): Promise<AgentVersion> {
     const details: Record<string, unknown> = { agent_id: params.agent_id, external_identifier: params.external_identifier };
-    for (const field of ['name', 'description', 'id'] as const) if (params[field] != null) details[field] = params[field];
+    for (const field of ['name', 'description', 'agent_schema_version_id', 'id'] as const) if (params[field] != null) details[field] = params[field];
     const idempotency_key = idempotencyKeyFor(CREATE.name, params.idempotency_key);
     return this.#core.call(CREATE, '/api/v1/agent_version', { details, idempotency_key }, options);
   }

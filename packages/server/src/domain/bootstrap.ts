@@ -1,6 +1,6 @@
 import type { Store, WriteTx } from '../store/store.js';
 import { generateToken, hashToken } from './access-tokens.js';
-import { newAgent } from './agents/new-agent.js';
+import { newAgent, PLACEHOLDER_AGENT_NAME } from './agents/new-agent.js';
 import { BOOTSTRAP_ENVIRONMENT_PURPOSE } from './environments/environment-rules.js';
 import { newAccountId, newId } from './ids.js';
 import { systemClock } from './timestamps.js';
@@ -29,7 +29,7 @@ async function insertAccount(tx: WriteTx, name: string): Promise<BootstrapResult
     inserted_at: now,
     updated_at: now,
   });
-  await tx.insertAgent(newAgent(result.accountId, now, { id: result.agentId, name: 'default agent' }));
+  await tx.insertAgent(newAgent(result.accountId, now, { id: result.agentId, name: PLACEHOLDER_AGENT_NAME }));
   await tx.ensureDeployment({
     account_id: result.accountId,
     id: result.deploymentId,

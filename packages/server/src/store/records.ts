@@ -116,6 +116,8 @@ export interface AgentVersionRecord {
   name: string | null;
   external_identifier: string | null;
   description: string | null;
+  /** The schema version of the same agent this version declares its span types in, if it names one. */
+  agent_schema_version_id: string | null;
   inserted_at: string;
 }
 

@@ -23,6 +23,14 @@ export const riskProfileUpdateValues = (row: RiskProfileRecord): unknown[] => [
 ];
 
 /**
+ * The profile an agent is assigned, archived or not, taking (account_id, agent_id): the agent and
+ * its profile in one read, as every risk score starts with them.
+ */
+export const agentRiskProfileSql = (placeholder: (n: number) => string) =>
+  `SELECT p.* FROM agents a JOIN risk_profiles p ON p.account_id = a.account_id AND p.id = a.risk_profile_id
+   WHERE a.account_id = ${placeholder(1)} AND a.id = ${placeholder(2)}`;
+
+/**
  * How many agents of the account name each profile, taking (account_id): one pass over the
  * account's agents (agents_by_risk_profile), profiles none names left out.
  */

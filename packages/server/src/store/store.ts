@@ -124,6 +124,8 @@ export interface ReadTx {
   environmentUse(accountId: string, id: string): Promise<EnvironmentUse>;
 
   getRiskProfile(accountId: string, id: string): Promise<RiskProfileRecord | undefined>;
+  /** The risk profile the agent is assigned, archived or not, in one read; undefined when the agent (or its profile) is missing or it has none. */
+  agentRiskProfile(accountId: string, agentId: string): Promise<RiskProfileRecord | undefined>;
   /** The account's risk profiles, archived ones too, by (inserted_at, id). */
   listRiskProfiles(accountId: string): Promise<RiskProfileRecord[]>;
   /** How many of the account's agents name each risk profile id (ids no agent names are absent). */

@@ -1,8 +1,9 @@
-import type { AgentAvailableActions } from '@agentspan/protocol';
+import { MAX_AGENT_NAME_LENGTH, type AgentAvailableActions } from '@agentspan/protocol';
 import type { AgentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import type { Caller, Principal } from '../caller.js';
 import { ApiError, fieldError, invalidAction, notFound } from '../errors.js';
+import { PLACEHOLDER_AGENT_NAME } from './new-agent.js';
 
 /**
  * An agent's life: `pending` until its first instance registers, then `active`; `retired` after a
@@ -56,18 +57,33 @@ export function assertAcceptsInstances(agent: AgentRecord): void {
   }
 }
 
+/** What Prefactor's SDKs send as `agent_version.name` when their user named no agent: no name to take. */
+const SDK_FILLER_NAME = 'Agent';
+
 /**
  * Admits a new instance of the agent, inside the registration's transaction: 409 when the agent is
- * retired; the first instance makes a pending agent active. A shared lock keeps a retire or delete
- * from committing under the registration; only the first registration takes the row exclusively.
+ * retired; the first instance makes a pending agent active. `name` is the agent's name as the
+ * registration gives it (SDKs send it as `agent_version.name`): an agent still carrying the
+ * placeholder name of a new account's first agent takes it, so a deployment token's first agent
+ * is called what its code calls it. A shared lock keeps a retire or delete from committing under
+ * the registration; only a registration that changes the row takes it exclusively.
  */
-export async function admitInstance(tx: WriteTx, caller: Caller, agentId: string): Promise<void> {
+export async function admitInstance(tx: WriteTx, caller: Caller, agentId: string, name?: string | null): Promise<void> {
+  const renames = (agent: AgentRecord) =>
+    name != null && name !== '' && name !== SDK_FILLER_NAME && agent.name === PLACEHOLDER_AGENT_NAME && name !== agent.name;
   const seen = await tx.getAgent(caller.accountId, agentId);
-  const agent =
-    seen?.first_instance_at === null ? await tx.lockAgent(caller.accountId, agentId) : await tx.lockAgentShared(caller.accountId, agentId);
+  const changes = seen !== undefined && (seen.first_instance_at === null || renames(seen));
+  const agent = changes ? await tx.lockAgent(caller.accountId, agentId) : await tx.lockAgentShared(caller.accountId, agentId);
   if (!agent) throw fieldError('agent_id', `names no agent of this account (${agentId}); create it with POST /api/v1/agent first`);
   assertAcceptsInstances(agent);
-  if (agent.first_instance_at === null) {
-    await tx.updateAgent({ ...agent, status: 'active', first_instance_at: caller.now, updated_at: caller.now });
+  const named = renames(agent) ? name!.slice(0, MAX_AGENT_NAME_LENGTH) : agent.name;
+  if (agent.first_instance_at === null || named !== agent.name) {
+    await tx.updateAgent({
+      ...agent,
+      name: named,
+      status: agent.first_instance_at === null ? 'active' : agent.status,
+      first_instance_at: agent.first_instance_at ?? caller.now,
+      updated_at: caller.now,
+    });
   }
 }

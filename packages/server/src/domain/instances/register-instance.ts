@@ -20,7 +20,10 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
 
   return async (tx) => {
     const deployment = await resolveDeployment(tx, caller, params);
-    await admitInstance(tx, caller, deployment.agent_id);
+    await admitInstance(tx, caller, deployment.agent_id, version.name);
+    const { version: schemaVersion, alerts } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
+    // A version first seen here declares its span types in the schema version registered with it;
+    // a known version keeps the one it names.
     const agentVersion = await tx.ensureAgentVersion({
       account_id: caller.accountId,
       id: newId(caller.accountId),
@@ -28,9 +31,9 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       name: version.name ?? null,
       external_identifier: version.external_identifier ?? null,
       description: version.description ?? null,
+      agent_schema_version_id: schemaVersion.id,
       inserted_at: caller.now,
     });
-    const { version: schemaVersion, alerts } = await ensureSchemaDocument(tx, caller, deployment.agent_id, document);
     if (params.update_current_version !== false || deployment.current_version_id === null) {
       await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }

@@ -35,13 +35,28 @@ export async function declarationsOf(tx: ReadTx, accountId: string, schemaVersio
   return declarations;
 }
 
-/** The agent's current profile, archived or not (an archived one still scores the agents assigned it); null when it has none. */
+/**
+ * Profiles as last parsed, by account and id, with the stored texts they were parsed from: a
+ * profile changes (its texts with it), so a read reuses the parse only while the texts are the same.
+ */
+const profileCache = new Map<string, { texts: string; profile: ScoringProfile }>();
+
+/**
+ * The agent's current profile, archived or not (an archived one still scores the agents assigned
+ * it); null when it has none. One store read (the agent joined to its profile), as every score
+ * of every span page with `include_risk_level` starts here.
+ */
 export async function profileOf(tx: ReadTx, accountId: string, agentId: string): Promise<ScoringProfile | null> {
-  const agent = await tx.getAgent(accountId, agentId);
-  if (!agent || agent.risk_profile_id === null) return null;
-  const profile = await tx.getRiskProfile(accountId, agent.risk_profile_id);
-  if (!profile) return null;
-  return { ...storedSettings(profile), id: profile.id, name: profile.name, archived: profile.archived_at !== null };
+  const stored = await tx.agentRiskProfile(accountId, agentId);
+  if (!stored) return null;
+  const key = `${accountId}\u0000${stored.id}`;
+  const texts = `${stored.name}\u0000${stored.archived_at}\u0000${stored.categories_json}\u0000${stored.actions_json}\u0000${stored.thresholds_json}`;
+  const cached = profileCache.get(key);
+  if (cached?.texts === texts) return cached.profile;
+  const profile: ScoringProfile = { ...storedSettings(stored), id: stored.id, name: stored.name, archived: stored.archived_at !== null };
+  if (profileCache.size >= MAX_CACHED) profileCache.delete(profileCache.keys().next().value!);
+  profileCache.set(key, { texts, profile });
+  return profile;
 }
 
 /** One run's score and band; null when not assessed. */

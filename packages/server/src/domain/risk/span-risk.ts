@@ -45,26 +45,29 @@ export function spanRiskScorer(tx: ReadTx, accountId: string, known?: InstanceRe
 /** Spans of one type of one run score alike. */
 const scoreKey = (span: SpanOfRun) => `${span.agent_id}\u0000${span.agent_instance_id}\u0000${span.schema_name}`;
 
-/** A span's JSON with `risk_score` and `risk_level` added. */
-export const withSpanRisk = (json: string, risk: RiskAssessment | null): string =>
-  `${json.slice(0, -1)},"risk_score":${risk === null ? 'null' : risk.score},"risk_level":${risk === null ? 'null' : `"${risk.level}"`}}`;
+/** A span's `risk_score` and `risk_level` members, as the span's JSON ends with them. */
+const riskMembers = (risk: RiskAssessment | null): string =>
+  `,"risk_score":${risk === null ? 'null' : risk.score},"risk_level":${risk === null ? 'null' : `"${risk.level}"`}`;
 
-/** The spans' JSON, each with its risk when `wanted`; scored one after another (one read at a time on the transaction). */
+/**
+ * The spans' JSON, each with its risk when `wanted` (`json` writes `extra` as its last members);
+ * scored one after another (one read at a time on the transaction).
+ */
 export async function spansJson<S extends SpanOfRun>(
   tx: ReadTx,
   accountId: string,
   spans: readonly S[],
-  json: (span: S) => string,
+  json: (span: S, extra?: string) => string,
   wanted: boolean | undefined,
   known?: InstanceRecord,
 ): Promise<string[]> {
-  if (wanted !== true) return spans.map(json);
+  if (wanted !== true) return spans.map((span) => json(span));
   const score = spanRiskScorer(tx, accountId, known);
   // Each distinct (run, type) is scored once, then every span's JSON is made without awaiting.
-  const risks = new Map<string, RiskAssessment | null>();
-  for (const span of spans) {
-    const key = scoreKey(span);
-    if (!risks.has(key)) risks.set(key, await score(span));
+  const members = new Map<string, string>();
+  const keys = spans.map(scoreKey);
+  for (const [index, key] of keys.entries()) {
+    if (!members.has(key)) members.set(key, riskMembers(await score(spans[index]!)));
   }
-  return spans.map((span) => withSpanRisk(json(span), risks.get(scoreKey(span)) ?? null));
+  return spans.map((span, index) => json(span, members.get(keys[index]!)));
 }

@@ -15,7 +15,7 @@ import { spansJson } from '../risk/span-risk.js';
 export async function getSpan(tx: ReadTx, principal: Principal, id: string, includeRisk?: boolean): Promise<string> {
   const span = await tx.getSpan(principal.accountId, id);
   if (!span) throw notFound('agent span', id);
-  const [json] = await spansJson(tx, principal.accountId, [span], (one) => spanJson(one), includeRisk);
+  const [json] = await spansJson(tx, principal.accountId, [span], (one, extra) => spanJson(one, true, extra), includeRisk);
   return successJson(json!);
 }
 
@@ -25,7 +25,7 @@ async function scoredCursorPage<S extends SpanOutlineRecord>(
   principal: Principal,
   rows: readonly S[],
   limit: number,
-  json: (span: S) => string,
+  json: (span: S, extra?: string) => string,
   includeRisk: boolean | undefined,
   instance: InstanceRecord,
 ): Promise<string> {
@@ -75,9 +75,17 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
   const summary = query.include_summaries !== false;
   const risk = query.include_risk_level;
   if (query.include_payloads === false) {
-    return scoredCursorPage(tx, principal, await tx.listSpanOutlines(page), limit, (span) => spanOutlineJson(span, summary), risk, instance);
+    return scoredCursorPage(
+      tx,
+      principal,
+      await tx.listSpanOutlines(page),
+      limit,
+      (span, extra) => spanOutlineJson(span, summary, extra),
+      risk,
+      instance,
+    );
   }
-  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span) => spanJson(span, summary), risk, instance);
+  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span, extra) => spanJson(span, summary, extra), risk, instance);
 }
 
 /** An offset page of one instance's spans (`agent_instance_id`) or of every instance's of one agent (`agent_id`). */
@@ -104,7 +112,9 @@ async function listSpanPage(tx: ReadTx, principal: Principal, query: ListSpansQu
   });
   const summary = query.include_summaries !== false;
   const json =
-    query.include_payloads === false ? (span: SpanRecord) => spanOutlineJson(span, summary) : (span: SpanRecord) => spanJson(span, summary);
+    query.include_payloads === false
+      ? (span: SpanRecord, extra?: string) => spanOutlineJson(span, summary, extra)
+      : (span: SpanRecord, extra?: string) => spanJson(span, summary, extra);
   return listPageJson(await spansJson(tx, principal.accountId, rows, json, query.include_risk_level), total, page);
 }
 

@@ -1,5 +1,5 @@
 import { MAX_AGENT_NAME_LENGTH } from '@agentspan/protocol';
-import type { DeploymentRecord, SchemaVersionRecord } from '../../store/records.js';
+import type { DeploymentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import { admitInstance } from '../agents/agent-rules.js';
 import { newAgent } from '../agents/new-agent.js';
@@ -27,7 +27,10 @@ export interface TraceRegistration {
  * external_identifier is the service's name, created (named after it) on first sight, in the
  * account's only environment. A deployment-scoped token: on its own deployment, whatever the
  * service is called, as a registration with that token would. The agent admits the instance as it
- * admits any (a retired agent refuses it); the version is the service's version.
+ * admits any (a retired agent refuses it); the version is the service's version. The run is
+ * scored against the schema version that agent version names: a user governs an OTLP-fed agent by
+ * creating the version ahead of its traces, naming a schema version that declares the OTLP span
+ * types (`gen_ai:chat`, …). Traces are never validated against it: OTLP spans are stored as sent.
  */
 export async function traceRegistration(tx: WriteTx, caller: Caller, service: ServiceIdentity): Promise<TraceRegistration> {
   let agentId: string | undefined;
@@ -46,6 +49,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
   const deployment = await resolveDeployment(tx, caller, { agent_id: agentId });
   await admitInstance(tx, caller, deployment.agent_id);
   const version = (service.version ?? UNVERSIONED).slice(0, MAX_AGENT_NAME_LENGTH);
+  // A version made here names no schema version: OTLP sends no declarations.
   const agentVersion = await tx.ensureAgentVersion({
     account_id: caller.accountId,
     id: newId(caller.accountId),
@@ -53,27 +57,12 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     name: version,
     external_identifier: version,
     description: null,
+    agent_schema_version_id: null,
     inserted_at: caller.now,
   });
-  const schemaVersionId =
-    (await governingSchemaVersion(tx, caller.accountId, deployment.agent_id, version)) ?? (await traceSchemaVersion(tx, caller, deployment.agent_id));
+  const schemaVersionId = agentVersion.agent_schema_version_id ?? (await traceSchemaVersion(tx, caller, deployment.agent_id));
   await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
   return { deployment, agentVersionId: agentVersion.id, schemaVersionId };
-}
-
-/**
- * The schema version an engineer declared for this version of the service: the agent's newest
- * schema version whose external_identifier is the agent version's (the service's version). Traces
- * are never validated against it (OTLP spans are stored as sent); it is what their runs are
- * scored against, so declaring `data_risk` for the OTLP span types (`gen_ai:chat`, …) there is
- * how an OTLP-fed agent is governed. Undefined when there is none.
- */
-async function governingSchemaVersion(tx: WriteTx, accountId: string, agentId: string, version: string): Promise<string | undefined> {
-  const named = (await tx.listSchemaVersions(accountId, agentId)).filter((schema) => schema.external_identifier === version);
-  return named.reduce<SchemaVersionRecord | undefined>(
-    (newest, schema) => (newest === undefined || schema.inserted_at >= newest.inserted_at ? schema : newest),
-    undefined,
-  )?.id;
 }
 
 /** The schema version of traces nothing is declared for: it declares no span types, so any schema_name goes. */

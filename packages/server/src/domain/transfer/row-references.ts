@@ -23,8 +23,8 @@ const REFERENCES: Record<CopiedTable, readonly Reference[]> = {
   risk_profiles: [ACCOUNT],
   model_prices: [ACCOUNT],
   agents: [ACCOUNT],
-  agent_versions: [ACCOUNT, AGENT],
   schema_versions: [ACCOUNT, AGENT],
+  agent_versions: [ACCOUNT, AGENT, { column: 'agent_schema_version_id', table: 'schema_versions' }],
   deployments: [ACCOUNT, AGENT, { column: 'environment_id', table: 'environments' }, { column: 'current_version_id', table: 'agent_versions' }],
   // Not its changed_by_token_id: the token may have been revoked since (as an instance's terminated_by_token_id).
   deployment_versions: [ACCOUNT, { column: 'deployment_id', table: 'deployments' }, { column: 'version_id', table: 'agent_versions' }],

@@ -14,6 +14,13 @@ export const createAgentVersion = defineOperation<AgentVersionForCreate>('agent_
     if (!(await tx.getAgent(caller.accountId, params.agent_id))) {
       throw fieldError('details.agent_id', `names no agent of this account (${params.agent_id}); create it with POST /api/v1/agent first`);
     }
+    const schemaVersionId = params.agent_schema_version_id ?? null;
+    if (schemaVersionId !== null && (await tx.getSchemaVersion(caller.accountId, schemaVersionId))?.agent_id !== params.agent_id) {
+      throw fieldError(
+        'details.agent_schema_version_id',
+        `names no schema version of agent ${params.agent_id} (${schemaVersionId}); declare one with POST /api/v1/agent_schema_version first, or list the agent's with GET /api/v1/agent_schema_version?agent_id=${params.agent_id}`,
+      );
+    }
     const version: AgentVersionRecord = {
       account_id: caller.accountId,
       id: params.id ?? newId(caller.accountId),
@@ -21,6 +28,7 @@ export const createAgentVersion = defineOperation<AgentVersionForCreate>('agent_
       name: params.name ?? params.external_identifier,
       external_identifier: params.external_identifier,
       description: params.description ?? null,
+      agent_schema_version_id: schemaVersionId,
       inserted_at: caller.now,
     };
     if (await tx.getAgentVersion(caller.accountId, version.id)) {

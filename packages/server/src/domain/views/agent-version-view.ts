@@ -9,6 +9,7 @@ export const agentVersionView = (version: AgentVersionRecord): AgentVersion => (
   name: version.name,
   external_identifier: version.external_identifier,
   description: version.description,
+  agent_schema_version_id: version.agent_schema_version_id,
   inserted_at: version.inserted_at,
 });
 

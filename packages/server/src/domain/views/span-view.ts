@@ -7,15 +7,16 @@ const nullable = (value: string | null) => (value === null ? 'null' : s(value));
 /**
  * The AgentSpan resource as JSON text (`summary: false` writes the summary as null, as a listing
  * may ask). Payloads are stored as the JSON text they were written as, so they are spliced in
- * rather than parsed and serialized again.
+ * rather than parsed and serialized again. `extra` is written as the last members (`,"key":value…`),
+ * so a read adding some (the span's risk) never copies the text to open it again.
  */
-export const spanJson = (span: SpanRecord, summary = true): string =>
-  spanText(span, summary, `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}`);
+export const spanJson = (span: SpanRecord, summary = true, extra = ''): string =>
+  spanText(span, summary, `,"payload":${span.payload_json},"result_payload":${span.result_payload_json ?? 'null'}`, extra);
 
 /** The span as an outline: no `payload` and `result_payload` keys; `summary: false` writes it as null. */
-export const spanOutlineJson = (span: SpanOutlineRecord, summary = true): string => spanText(span, summary, '');
+export const spanOutlineJson = (span: SpanOutlineRecord, summary = true, extra = ''): string => spanText(span, summary, '', extra);
 
-function spanText(span: SpanOutlineRecord, summary: boolean, payloads: string): string {
+function spanText(span: SpanOutlineRecord, summary: boolean, payloads: string, extra: string): string {
   return (
     `{"type":"agent_span","id":${s(span.id)},"account_id":${s(span.account_id)},"agent_id":${s(span.agent_id)}` +
     `,"agent_instance_id":${s(span.agent_instance_id)},"parent_span_id":${nullable(span.parent_span_id)}` +
@@ -24,7 +25,7 @@ function spanText(span: SpanOutlineRecord, summary: boolean, payloads: string): 
     (span.schema_validation === null ? '' : `,"schema_validation":${s(span.schema_validation)}`) +
     payloads +
     `,"summary":${summary ? nullable(span.summary) : 'null'},"started_at":${s(span.started_at)}` +
-    `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}}`
+    `,"inserted_at":${s(span.inserted_at)},"updated_at":${s(span.updated_at)},"finished_at":${nullable(span.finished_at)}${extra}}`
   );
 }
 

@@ -35,7 +35,7 @@ import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
 import { modelPricesOfAccountSql } from '../model-price-sql.js';
-import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
+import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
 import { isCheckpointed } from '../span-checkpoints.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
@@ -84,6 +84,11 @@ export const READS = {
     'model_prices',
     'model_prices_of_account',
     modelPricesOfAccountSql((n) => `$${n}`),
+  ),
+  agentRiskProfile: statement(
+    'risk_profiles',
+    'agent_risk_profile',
+    agentRiskProfileSql((n) => `$${n}`),
   ),
   riskProfileAgentCounts: statement(
     'agents',
@@ -265,6 +270,9 @@ export class PostgresReadTx implements ReadTx {
   }
   getRiskProfile(accountId: string, id: string) {
     return this.sql.first<RiskProfileRecord>(READS.riskProfile, [accountId, id]);
+  }
+  agentRiskProfile(accountId: string, agentId: string) {
+    return this.sql.first<RiskProfileRecord>(READS.agentRiskProfile, [accountId, agentId]);
   }
   listRiskProfiles(accountId: string) {
     return this.sql.rows<RiskProfileRecord>(READS.riskProfiles, [accountId]);

@@ -356,6 +356,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (account_id, model)
   ) WITHOUT ROWID;
   `,
+  // The schema version an agent version declares its span types in (what its OTLP runs are scored
+  // against). A version stored before names the agent's newest schema version sharing its
+  // external_identifier, as OTLP ingest chose one until now; else none.
+  `
+  ALTER TABLE agent_versions ADD COLUMN agent_schema_version_id TEXT;
+  UPDATE agent_versions SET agent_schema_version_id = (
+    SELECT s.id FROM schema_versions s
+    WHERE s.account_id = agent_versions.account_id AND s.agent_id = agent_versions.agent_id
+      AND s.external_identifier = agent_versions.external_identifier
+    ORDER BY s.inserted_at DESC, s.id DESC LIMIT 1
+  ) WHERE external_identifier IS NOT NULL;
+  `,
 ];
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */

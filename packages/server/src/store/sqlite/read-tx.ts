@@ -34,7 +34,7 @@ import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql } from '../instance-page-sql.js';
 import { modelPricesOfAccountSql } from '../model-price-sql.js';
-import { riskProfileAgentCountsSql } from '../risk-profile-sql.js';
+import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
 import { spanPageBounds, spanPageSql } from '../span-page-bounds.js';
 import type { CopiedTable } from '../table-columns.js';
@@ -60,6 +60,7 @@ export class ReadStatements {
   readonly environmentUse: Statement;
   readonly riskProfile: Statement;
   readonly riskProfiles: Statement;
+  readonly agentRiskProfile: Statement;
   readonly riskProfileAgentCounts: Statement;
   readonly modelPrices: Statement;
   readonly account: Statement;
@@ -159,6 +160,7 @@ export class ReadStatements {
     this.riskProfiles = db.prepare('SELECT * FROM risk_profiles WHERE account_id = ? ORDER BY inserted_at, id');
     this.riskProfileAgentCounts = db.prepare(riskProfileAgentCountsSql(() => '?'));
     this.modelPrices = db.prepare(modelPricesOfAccountSql(() => '?'));
+    this.agentRiskProfile = db.prepare(agentRiskProfileSql(() => '?'));
     this.account = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.agent = byId('agents');
     this.agentByExternal = db.prepare('SELECT * FROM agents WHERE account_id = ? AND external_identifier = ?');
@@ -226,6 +228,9 @@ export class SqliteReadTx implements ReadTx {
   }
   async getRiskProfile(accountId: string, id: string) {
     return this.q.riskProfile.get(accountId, id) as RiskProfileRecord | undefined;
+  }
+  async agentRiskProfile(accountId: string, agentId: string) {
+    return this.q.agentRiskProfile.get(accountId, agentId) as RiskProfileRecord | undefined;
   }
   async listRiskProfiles(accountId: string) {
     return this.q.riskProfiles.all(accountId) as RiskProfileRecord[];
