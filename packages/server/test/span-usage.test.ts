@@ -166,6 +166,17 @@ for (const engine of ENGINES) {
       // A second finish is refused and changes nothing.
       assert.notEqual((await finish(openId, { response: 'c', usage: OPENAI })).status, 200);
       assert.deepEqual(await runUsage(server.store, account.accountId, id), sum(OPENAI_COUNTS, ANTHROPIC_COUNTS));
+
+      // Instance answers carry the run's totals, read alone and in the list; a run without usage says null.
+      const read = await call(server, account.token, 'GET', `/api/v1/agent_instance/${id}`);
+      assert.equal(read.status, 200, read.text);
+      assert.deepEqual(read.body.details.usage, sum(OPENAI_COUNTS, ANTHROPIC_COUNTS));
+      const none = await openInstance(server, account);
+      const list = await call(server, account.token, 'GET', '/api/v1/agent_instance?limit=50');
+      assert.equal(list.status, 200, list.text);
+      const listed = new Map((list.body.details as Array<{ id: string; usage: unknown }>).map((row) => [row.id, row.usage]));
+      assert.deepEqual(listed.get(id), sum(OPENAI_COUNTS, ANTHROPIC_COUNTS));
+      assert.equal(listed.get(none), null);
     });
 
     it('stores the usage of spans sent through /bulk, once however often the batch is replayed', async () => {

@@ -172,6 +172,8 @@ export interface ReadTx {
   spanUsage(accountId: string, instanceId: string, spanId: string): Promise<SpanUsageRecord | undefined>;
   /** The instance's token totals over its spans; undefined when none of them carries usage. */
   instanceUsage(accountId: string, instanceId: string): Promise<TokenCounts | undefined>;
+  /** `instanceUsage` of each of these instances, read at once; an instance without usage is absent. */
+  instanceUsageOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, TokenCounts>>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */
   findSpans(accountId: string, ids: readonly string[]): Promise<SpanRecord[]>;
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;

@@ -39,7 +39,7 @@ import { statement, type Sql, type Statement } from './sql.js';
 import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
-import { countsRecord, spanUsageRecord } from '../span-usage.js';
+import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
 import { USAGE_READS } from './usage-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
@@ -342,6 +342,13 @@ export class PostgresReadTx implements ReadTx {
   }
   async instanceUsage(accountId: string, instanceId: string) {
     return countsRecord(await this.sql.first<Record<string, unknown>>(USAGE_READS.instanceUsage, [accountId, instanceId]));
+  }
+  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const usage = new Map<string, TokenCounts>();
+    if (instanceIds.length === 0) return usage;
+    const rows = await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceUsageOf, [accountId, instanceIds.join(',')]);
+    for (const row of rows) usage.set(row.agent_instance_id as string, countsRecord(row)!);
+    return usage;
   }
   async spanTypeCounts(accountId: string, instanceId: string) {
     const rows = await this.sql.rows<{ schema_name: string; n: number }>(READS.spanTypeCounts, [accountId, instanceId]);

@@ -78,6 +78,13 @@ export const USAGE_READS = {
     'instance_usage',
     `SELECT ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')} FROM instance_usage WHERE account_id = $1 AND agent_instance_id = $2`,
   ),
+  // Ids as one comma-separated text, as the span counts of a page are read.
+  instanceUsageOf: statement(
+    'spans',
+    'instance_usage_of',
+    `SELECT agent_instance_id, ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')} FROM instance_usage
+     WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ',')) GROUP BY agent_instance_id`,
+  ),
 };
 
 /** How many spans the migration reads at a time. */

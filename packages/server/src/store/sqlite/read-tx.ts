@@ -1,4 +1,4 @@
-import { countsRecord, spanUsageRecord } from '../span-usage.js';
+import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { ReadTx } from '../store.js';
 import type {
@@ -308,6 +308,14 @@ export class SqliteReadTx implements ReadTx {
   }
   async instanceUsage(accountId: string, instanceId: string) {
     return countsRecord(this.q.instanceUsage.get(accountId, instanceId) as Record<string, unknown> | undefined);
+  }
+  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const usage = new Map<string, TokenCounts>();
+    for (const id of instanceIds) {
+      const counts = await this.instanceUsage(accountId, id);
+      if (counts) usage.set(id, counts);
+    }
+    return usage;
   }
   async listInstances(query: InstanceListQuery) {
     const { statement, values } = this.q.instancePage(query);
