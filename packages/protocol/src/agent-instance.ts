@@ -26,6 +26,14 @@ import { CursorPagination, Success } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
 
 export const SpanCounts = Counts(['total', ...SPAN_STATUSES, 'finished']);
+
+/**
+ * Tokens by type, each counted once (see "Token usage" in the README): `input` neither read from
+ * nor written to a prompt cache, `cache_read`, `cache_write`, `output` that is not reasoning,
+ * `reasoning`, and `total`, their sum.
+ */
+export const TokenUsage = Counts(['input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total']);
+export type TokenUsage = Static<typeof TokenUsage>;
 export type SpanCounts = Static<typeof SpanCounts>;
 
 export const AgentInstance = Type.Object({
@@ -47,6 +55,8 @@ export const AgentInstance = Type.Object({
   /** Who terminated the run: the id of the API token the terminate was sent with; null unless terminated. */
   terminated_by: Nullable(Type.Object({ token_id: Type.String() })),
   span_counts: SpanCounts,
+  /** The run's tokens over its spans (a span that sums the model calls beneath it is left out); null when none carries usage. */
+  usage: Nullable(TokenUsage),
   purpose: InstancePurposeSchema,
   quality_payloads: Type.Record(Type.String(), JsonObject),
   quality_summaries: Type.Record(Type.String(), Type.String()),

@@ -39,6 +39,7 @@ export const instance = (overrides: Partial<AgentInstance> = {}): AgentInstance 
   termination_reason: null,
   terminated_by: null,
   span_counts: { total: 0, pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, finished: 0 },
+  usage: null,
   purpose: 'live',
   quality_payloads: {},
   quality_summaries: {},

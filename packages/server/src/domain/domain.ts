@@ -139,7 +139,7 @@ export class Domain {
     if (spans.length > 0) this.observer?.spansIngested(spans.length);
     if (!this.events.wanted(accountId)) return;
     // As registered: no spans yet, so no counts and no score (a run without spans is not assessed).
-    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null)));
+    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null, undefined)));
     for (const span of spans) this.#publish('agent_spans/create', accountId, spanResource(span));
     if (finished) {
       const json = await this.read((tx) => currentInstanceJson(tx, finished));

@@ -47,6 +47,11 @@
  *   status), which every write of spans keeps in its own transaction: each insert (`insertSpan`,
  *   `insertSpansIfAbsent`, so imports too), each status change (`updateSpan`, `cancelOpenSpans`)
  *   and each span the purge deletes. It is exact under concurrent writers, as `spanCounts` is.
+ * - `spanUsage` is the span's normalised token usage (domain/usage), stored by `insertSpan` /
+ *   `insertSpansIfAbsent` and changed by `updateSpan` when the result changes it (usage that
+ *   arrives with the finish); `instanceUsage` is the sum over the instance's spans of those that do
+ *   not sum their children, kept by the same writes. `cancelOpenSpans` leaves usage as it was (the
+ *   tokens a span reported were spent). The retention purge deletes both with the instance.
  * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
  *   engines keep an index on (agent_instance_id, started_at, id), and one on (parent_span_id,
  *   started_at, id) for the children of one span.
@@ -99,6 +104,7 @@ import type {
   TokenRecord,
   TokenStatus,
 } from './records.js';
+import type { SpanUsageRecord, TokenCounts } from './span-usage.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
 import type { ActivityQuery, ActivityRow } from './activity-sql.js';
@@ -182,6 +188,12 @@ export interface ReadTx {
   activity(query: ActivityQuery): Promise<ActivityRow[]>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
+  /** The span's normalised token usage; undefined when it carries none. */
+  spanUsage(accountId: string, instanceId: string, spanId: string): Promise<SpanUsageRecord | undefined>;
+  /** The instance's token totals over its spans; undefined when none of them carries usage. */
+  instanceUsage(accountId: string, instanceId: string): Promise<TokenCounts | undefined>;
+  /** `instanceUsage` of each of these instances, read at once; an instance without usage is absent. */
+  instanceUsageOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, TokenCounts>>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */
   findSpans(accountId: string, ids: readonly string[]): Promise<SpanRecord[]>;
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;
@@ -313,8 +325,12 @@ export interface WriteTx extends ReadTx {
   insertSpansIfAbsent(rows: readonly SpanRecord[]): Promise<string[]>;
   /** Like `getSpan`, and locks the row until the transaction ends. */
   lockSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
-  /** Writes the finish fields (status, result_payload_json, summary, finished_at, updated_at). */
-  updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']): Promise<void>;
+  /**
+   * Writes the finish fields (status, result_payload_json, summary, finished_at, updated_at).
+   * `previousResultJson` is the result the span had (unchanged when not given): a new result may
+   * change the span's usage and its run's totals.
+   */
+  updateSpan(row: SpanRecord, previousStatus: SpanRecord['status'], previousResultJson?: string | null): Promise<void>;
   /**
    * Finishes every open span of the instance `cancelled` at once (one statement per open status at
    * most): `result_payload_json` as given, `finished_at` = `at` (or the span's `started_at` when

@@ -20,7 +20,8 @@ export async function lockInstance(tx: WriteTx, caller: Caller, id: string): Pro
  */
 export async function currentInstanceJson(tx: ReadTx, instance: InstanceRecord): Promise<string> {
   const counts = await tx.spanCounts(instance.account_id, instance.id);
-  return instanceJson(instance, counts, await assessInstance(tx, instance));
+  const usage = await tx.instanceUsage(instance.account_id, instance.id);
+  return instanceJson(instance, counts, await assessInstance(tx, instance), usage);
 }
 
 /** The instance with its current span counts and score, as the success envelope. */

@@ -1,4 +1,4 @@
-import { DEFAULT_INSTANCE_LIST_LIMIT, type ListInstancesQuery } from '@agentspan/protocol';
+import { DEFAULT_INSTANCE_LIST_LIMIT, type ListInstancesQuery, type TokenUsage } from '@agentspan/protocol';
 import type { SpanStatusCounts } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
@@ -22,16 +22,15 @@ export function searchWords(q: string): string[] {
   return words;
 }
 
-const listedJson = ({ row, risk }: ScoredRow, counts: SpanStatusCounts) =>
-  `${instanceJson(row, counts, risk).slice(0, -1)},"agent_name":${JSON.stringify(row.agent_name)}}`;
+const listedJson = ({ row, risk }: ScoredRow, counts: SpanStatusCounts, usage: TokenUsage | undefined) =>
+  `${instanceJson(row, counts, risk, usage).slice(0, -1)},"agent_name":${JSON.stringify(row.agent_name)}}`;
 
-/** The page's rows as JSON, with their span counts read at once. */
+/** The page's rows as JSON, with their span counts and token totals read at once. */
 async function rowsJson(tx: ReadTx, accountId: string, scored: readonly ScoredRow[]): Promise<string[]> {
-  const counts = await tx.spanCountsOf(
-    accountId,
-    scored.map(({ row }) => row.id),
-  );
-  return scored.map((item) => listedJson(item, counts.get(item.row.id) ?? {}));
+  const ids = scored.map(({ row }) => row.id);
+  const counts = await tx.spanCountsOf(accountId, ids);
+  const usage = await tx.instanceUsageOf(accountId, ids);
+  return scored.map((item) => listedJson(item, counts.get(item.row.id) ?? {}, usage.get(item.row.id)));
 }
 
 /**

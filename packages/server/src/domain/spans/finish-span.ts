@@ -43,7 +43,7 @@ export const finishSpan = defineOperation<FinishSpanParams>('agent_spans/finish'
       finished_at: finishedAt,
       updated_at: caller.now,
     };
-    await tx.updateSpan(finished, span.status);
+    await tx.updateSpan(finished, span.status, span.result_payload_json);
     const json = spanJson(finished);
     return { status: 200, json: successJson(json, controlFor(instance)), change: spanResource(finished, json) };
   };

@@ -6,6 +6,7 @@ import { PostgresReadTx } from './read-tx.js';
 import { literal, Sql } from './sql.js';
 import { checkOut, runUnit } from './transactions.js';
 import type { StoreProbe } from '../store-probe.js';
+import { usageValues } from './usage-sql.js';
 import { insertSpansCounted } from './write-tx.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
@@ -151,13 +152,14 @@ class Batch {
 
   /** Inserts the spans and ledger rows of the units that succeeded, and commits. */
   async commit(units: readonly AdditiveTx[]): Promise<void> {
-    const spans = units.flatMap((tx) => tx.spans.map((span) => row(columnValues('spans', span))));
+    const spanRows = units.flatMap((tx) => tx.spans);
+    const spans = spanRows.map((span) => row(columnValues('spans', span)));
     const ledger = units.flatMap((tx) => tx.ledgerRows.map((entry) => row(columnValues('idempotency', entry))));
     const texts: string[] = [];
     const check = this.#checkKnown();
     if (check) texts.push(check);
     // No ON CONFLICT: a row taken by another transaction meanwhile fails the batch (see above).
-    if (spans.length > 0) texts.push(insertSpansCounted(spans.join(', ')));
+    if (spans.length > 0) texts.push(insertSpansCounted(spans.join(', '), '', undefined, usageValues(spanRows)));
     if (ledger.length > 0) {
       texts.push(`INSERT INTO idempotency (${TABLE_COLUMNS.idempotency.join(', ')}) VALUES ${ledger.join(', ')}`);
     }

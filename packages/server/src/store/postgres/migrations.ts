@@ -1,3 +1,4 @@
+import { fillUsage } from './usage-sql.js';
 import pg from 'pg';
 import { SPAN_SEARCH_DOCUMENT } from './instance-search.js';
 
@@ -6,6 +7,40 @@ import { SPAN_SEARCH_DOCUMENT } from './instance-search.js';
  * The logical schema is SQLite's. Keys, ids and times are `COLLATE "C"`: byte order, the order
  * the canonical timestamps and cursors are built on, whatever the database's default collation.
  */
+/*
+ * Each span's normalised token usage and each run's totals (see store/span-usage.ts), kept by the
+ * span writes (run totals per writing backend, as the span counters); `fillUsage` fills them for
+ * the spans stored before with the normaliser the writes use.
+ */
+const SPAN_USAGE_STEP = `
+  CREATE TABLE span_usage (
+    account_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    span_id TEXT COLLATE "C" NOT NULL,
+    model TEXT,
+    sums_children BOOLEAN NOT NULL,
+    input BIGINT NOT NULL,
+    output BIGINT NOT NULL,
+    cache_read BIGINT NOT NULL,
+    cache_write BIGINT NOT NULL,
+    reasoning BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, span_id)
+  );
+  CREATE TABLE instance_usage (
+    account_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    input BIGINT NOT NULL,
+    output BIGINT NOT NULL,
+    cache_read BIGINT NOT NULL,
+    cache_write BIGINT NOT NULL,
+    reasoning BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, slot)
+  );
+`;
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
@@ -353,7 +388,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ORDER BY s.inserted_at DESC, s.id DESC LIMIT 1
   ) WHERE external_identifier IS NOT NULL;
   `,
+  SPAN_USAGE_STEP,
 ];
+
+/** Steps that also run code after their SQL, in their transaction: data SQL alone cannot compute. */
+const STEP_FILLS = new Map<string, (client: pg.Client) => Promise<void>>([[SPAN_USAGE_STEP, fillUsage]]);
 
 /** The version a database is at once every migration of this build has run. */
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
@@ -410,7 +449,9 @@ async function applyPending(client: pg.Client, schema: string) {
   for (let version = current + 1; version <= POSTGRES_MIGRATIONS.length; version++) {
     await client.query('BEGIN');
     try {
-      await client.query(POSTGRES_MIGRATIONS[version - 1]!);
+      const step = POSTGRES_MIGRATIONS[version - 1]!;
+      await client.query(step);
+      await STEP_FILLS.get(step)?.(client);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
       await client.query('COMMIT');
     } catch (error) {

@@ -40,5 +40,8 @@ export const PURGE = {
   deleteCounts: statement('spans', 'purge_span_counts', 'DELETE FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2'),
   deleteTypeCounts: statement('spans', 'purge_span_type_counts', 'DELETE FROM span_type_counts WHERE account_id = $1 AND agent_instance_id = $2'),
   deleteAlerts: statement('alerts', 'purge_alerts', 'DELETE FROM alerts WHERE account_id = $1 AND agent_instance_id = $2'),
+  // A run's usage rows go with the run, once its last span has gone (they stay whole until then).
+  deleteSpanUsage: statement('spans', 'purge_span_usage', 'DELETE FROM span_usage WHERE account_id = $1 AND agent_instance_id = $2'),
+  deleteInstanceUsage: statement('spans', 'purge_instance_usage', 'DELETE FROM instance_usage WHERE account_id = $1 AND agent_instance_id = $2'),
   deleteInstance: statement('agent_instances', 'purge_instance', 'DELETE FROM agent_instances WHERE account_id = $1 AND id = $2'),
 };

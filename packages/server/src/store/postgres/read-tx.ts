@@ -46,6 +46,8 @@ import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
 import { ALERTS, alertPageStatements } from './alert-statements.js';
+import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
+import { USAGE_READS } from './usage-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
 
@@ -364,6 +366,20 @@ export class PostgresReadTx implements ReadTx {
     ]);
     for (const row of rows) counts.get(row.agent_instance_id)![row.status] = row.n;
     return counts;
+  }
+  async spanUsage(accountId: string, instanceId: string, spanId: string) {
+    const row = await this.sql.first<Record<string, unknown>>(USAGE_READS.spanUsage, [accountId, instanceId, spanId]);
+    return row && spanUsageRecord(row);
+  }
+  async instanceUsage(accountId: string, instanceId: string) {
+    return countsRecord(await this.sql.first<Record<string, unknown>>(USAGE_READS.instanceUsage, [accountId, instanceId]));
+  }
+  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const usage = new Map<string, TokenCounts>();
+    if (instanceIds.length === 0) return usage;
+    const rows = await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceUsageOf, [accountId, instanceIds.join(',')]);
+    for (const row of rows) usage.set(row.agent_instance_id as string, countsRecord(row)!);
+    return usage;
   }
   async spanTypeCounts(accountId: string, instanceId: string) {
     const rows = await this.sql.rows<{ schema_name: string; n: number }>(READS.spanTypeCounts, [accountId, instanceId]);

@@ -31,9 +31,11 @@ import {
   type CopiedTable,
   type InsertableTable,
 } from '../table-columns.js';
+import { spanUsageValues, usageChange } from '../span-usage.js';
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { ALERTS } from './alert-statements.js';
 import { alertUpdateValues } from '../alert-sql.js';
+import { USAGE_WRITES, usageParts, usageValues } from './usage-sql.js';
 import { PostgresReadTx } from './read-tx.js';
 import { literal, statement, type Sql, type Statement } from './sql.js';
 import { addSpanActivity, spanActivityJoin, spanActivityKey } from './span-activity-sql.js';
@@ -60,7 +62,7 @@ function insertInto(table: InsertableTable, returning = '') {
  * for each other's commit, and each delta stays in its writer's transaction, so the sum is exact.
  * `onConflict` applies to the span insert; rows it skips are not counted.
  */
-export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id') => {
+export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id', usage?: string) => {
   const inserted = `inserted AS (
      INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
      RETURNING id, account_id, agent_instance_id, agent_id, started_at, status, schema_name)`;
@@ -73,10 +75,13 @@ export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'i
    GROUP BY account_id, agent_instance_id, schema_name
    ON CONFLICT (account_id, agent_instance_id, schema_name, slot) DO UPDATE SET n = span_type_counts.n + excluded.n`;
   const byHour = addSpanActivity(`SELECT ${spanActivityKey('s')}, s.status AS status, 1 AS n FROM inserted AS s ${spanActivityJoin('s')}`);
+  // `usage` (usageValues of the rows) stores the usage of the spans inserted, in the same statement.
+  const used = usage === undefined ? '' : usageParts(usage);
   // `answering` names the inserted rows' ids, the countings then run as parts of the statement.
   return answering
-    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}), hourly AS (${byHour}) SELECT id FROM inserted`
-    : `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType})\n   ${byHour}`;
+    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}), hourly AS (${byHour})${used} SELECT id FROM inserted`
+    : `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType})${used}
+   ${byHour}`;
 };
 
 const SPAN_KEY = 'account_id = $1 AND id = $2';
@@ -432,21 +437,36 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     ]);
   }
   async insertSpan(row: SpanRecord) {
-    if ((await this.sql.change(WRITES.insertSpan, columnValues('spans', row))) === 0) throw new StoreConflictError('spans');
+    // A span with usage is a statement of its own (its usage rows join the insert); the others share one prepared.
+    const usage = usageValues([row]);
+    const inserted =
+      usage === undefined ? await this.sql.change(WRITES.insertSpan, columnValues('spans', row)) : (await this.#insertSpans([row], usage)).length;
+    if (inserted === 0) throw new StoreConflictError('spans');
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     if (rows.length === 0) return [];
+    return this.#insertSpans(rows, usageValues(rows));
+  }
+  async #insertSpans(rows: readonly SpanRecord[], usage: string | undefined) {
     const values = rows.map((row) => `(${columnValues('spans', row).map(literal).join(', ')})`).join(', ');
-    const [result] = await this.sql.script([insertSpansCounted(values, 'ON CONFLICT DO NOTHING', 'id')]);
+    const [result] = await this.sql.script([insertSpansCounted(values, 'ON CONFLICT DO NOTHING', 'id', usage)]);
     return result!.rows.map((row: { id: string }) => row.id);
   }
   lockSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);
   }
-  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
+  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status'], previousResultJson: string | null = row.result_payload_json) {
     const values = [row.account_id, row.id, row.status, row.result_payload_json, row.summary, row.finished_at, row.updated_at];
     if (previousStatus === row.status) await this.sql.change(WRITES.updateSpan, values);
     else await this.sql.change(WRITES.updateSpanMovingCount, [...values, previousStatus]);
+    const change = usageChange(row, previousResultJson);
+    if (!change) return;
+    const key = [row.account_id, row.agent_instance_id, row.id];
+    if (change.after === null) await this.sql.change(USAGE_WRITES.deleteSpanUsage, [...key, ...change.delta]);
+    else {
+      const [, , , model, sumsChildren, ...counts] = spanUsageValues(row, change.after);
+      await this.sql.change(USAGE_WRITES.putSpanUsage, [...key, model, sumsChildren === 1, ...counts, ...change.delta]);
+    }
   }
   cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string) {
     return this.sql.rows<SpanRecord>(WRITES.cancelOpenSpans, [accountId, instanceId, resultPayloadJson, at]);
@@ -508,6 +528,8 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       await this.sql.change(PURGE.deleteCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteTypeCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteAlerts, [account_id, id]);
+      await this.sql.change(PURGE.deleteSpanUsage, [account_id, id]);
+      await this.sql.change(PURGE.deleteInstanceUsage, [account_id, id]);
       await this.sql.change(PURGE.deleteInstance, [account_id, id]);
       done.instances += 1;
     }

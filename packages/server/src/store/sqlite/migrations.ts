@@ -1,3 +1,4 @@
+import { spanUsage } from '../../domain/usage/normalise.js';
 import type { Database } from 'better-sqlite3';
 
 /** Versioned schema changes, applied in order; `PRAGMA user_version` records the last one applied. */
@@ -368,10 +369,57 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ORDER BY s.inserted_at DESC, s.id DESC LIMIT 1
   ) WHERE external_identifier IS NOT NULL;
   `,
+  // Each span's normalised token usage and each run's totals (see store/span-usage.ts), kept by the
+  // span writes; filled here for the spans stored before by the same normaliser, which
+  // migrateSqlite lends the connection as agentspan_span_usage().
+  `
+  CREATE TABLE span_usage (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    model TEXT,
+    sums_children INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, span_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE instance_usage (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id)
+  ) WITHOUT ROWID;
+  INSERT INTO span_usage
+    SELECT account_id, agent_instance_id, id, u ->> '$.model', u ->> '$.sums_children', u ->> '$.input', u ->> '$.output',
+      u ->> '$.cache_read', u ->> '$.cache_write', u ->> '$.reasoning', u ->> '$.total'
+    FROM (SELECT account_id, agent_instance_id, id, agentspan_span_usage(schema_name, payload_json, result_payload_json) AS u FROM spans)
+    WHERE u IS NOT NULL;
+  INSERT INTO instance_usage
+    SELECT account_id, agent_instance_id, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning), sum(total)
+    FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id;
+  `,
 ];
+
+/** The normaliser, as SQL can call it: a span's usage as JSON text (sums_children 0 or 1), or NULL. */
+function lendNormaliser(db: Database) {
+  db.function('agentspan_span_usage', { deterministic: true }, (schemaName: unknown, payloadJson: unknown, resultJson: unknown) => {
+    const usage = spanUsage(String(schemaName), String(payloadJson), typeof resultJson === 'string' ? resultJson : null);
+    return usage === null ? null : JSON.stringify({ ...usage, sums_children: usage.sums_children ? 1 : 0 });
+  });
+}
 
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
 export function migrateSqlite(db: Database): void {
+  lendNormaliser(db);
   db.exec('BEGIN IMMEDIATE');
   try {
     const current = db.pragma('user_version', { simple: true }) as number;

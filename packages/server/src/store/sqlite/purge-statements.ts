@@ -41,6 +41,8 @@ export class PurgeStep {
   readonly #deleteSpans: Statement;
   readonly #deleteCounts: Statement;
   readonly #deleteTypeCounts: Statement;
+  readonly #deleteSpanUsage: Statement;
+  readonly #deleteInstanceUsage: Statement;
   readonly #deleteInstance: Statement;
   readonly #deleteAlerts: Statement;
 
@@ -55,6 +57,9 @@ export class PurgeStep {
     );
     this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteTypeCounts = db.prepare('DELETE FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?');
+    // A run's usage rows go with the run, once its last span has gone (they stay whole until then).
+    this.#deleteSpanUsage = db.prepare('DELETE FROM span_usage WHERE account_id = ? AND agent_instance_id = ?');
+    this.#deleteInstanceUsage = db.prepare('DELETE FROM instance_usage WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteInstance = db.prepare('DELETE FROM agent_instances WHERE account_id = ? AND id = ?');
     this.#deleteAlerts = db.prepare('DELETE FROM alerts WHERE account_id = ? AND agent_instance_id = ?');
   }
@@ -73,6 +78,8 @@ export class PurgeStep {
       this.#deleteCounts.run(account_id, id);
       this.#deleteTypeCounts.run(account_id, id);
       this.#deleteAlerts.run(account_id, id);
+      this.#deleteSpanUsage.run(account_id, id);
+      this.#deleteInstanceUsage.run(account_id, id);
       this.#deleteInstance.run(account_id, id);
       instances.forget(account_id, id);
       done.instances += 1;

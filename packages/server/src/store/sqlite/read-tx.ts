@@ -1,3 +1,4 @@
+import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { ReadTx } from '../store.js';
 import type {
@@ -85,6 +86,8 @@ export class ReadStatements {
   readonly instance: Statement;
   readonly spanCounts: Statement;
   readonly spanTypeCounts: Statement;
+  readonly spanUsage: Statement;
+  readonly instanceUsage: Statement;
   readonly span: Statement;
   readonly spansPage: Statement;
   readonly idempotency: Statement;
@@ -178,6 +181,8 @@ export class ReadStatements {
     this.instance = byId('agent_instances');
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.spanTypeCounts = db.prepare('SELECT schema_name, n FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?').raw();
+    this.spanUsage = db.prepare('SELECT * FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
+    this.instanceUsage = db.prepare('SELECT * FROM instance_usage WHERE account_id = ? AND agent_instance_id = ?');
     this.span = byId('spans');
     // One statement for every page (see spanPageBounds).
     const page = (shape: Parameters<typeof spanPageSql>[1]) => db.prepare(spanPageSql(() => '?', shape));
@@ -327,6 +332,21 @@ export class SqliteReadTx implements ReadTx {
   }
   async getSpan(accountId: string, id: string) {
     return this.q.span.get(accountId, id) as SpanRecord | undefined;
+  }
+  async spanUsage(accountId: string, instanceId: string, spanId: string) {
+    const row = this.q.spanUsage.get(accountId, instanceId, spanId) as Record<string, unknown> | undefined;
+    return row && spanUsageRecord(row);
+  }
+  async instanceUsage(accountId: string, instanceId: string) {
+    return countsRecord(this.q.instanceUsage.get(accountId, instanceId) as Record<string, unknown> | undefined);
+  }
+  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const usage = new Map<string, TokenCounts>();
+    for (const id of instanceIds) {
+      const counts = await this.instanceUsage(accountId, id);
+      if (counts) usage.set(id, counts);
+    }
+    return usage;
   }
   async listInstances(query: InstanceListQuery) {
     const { statement, values } = this.q.instancePage(query);

@@ -25,6 +25,7 @@ import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js'
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
+import { COUNT_COLUMNS, isZero, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan } from '../span-usage.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import type { InstanceCache } from './instance-cache.js';
@@ -73,6 +74,9 @@ export class WriteStatements {
   readonly addSpanCount: Statement;
   readonly addSpanTypeCount: Statement;
   readonly addSpanActivity: Statement;
+  readonly putSpanUsage: Statement;
+  readonly deleteSpanUsage: Statement;
+  readonly addInstanceUsage: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
@@ -153,6 +157,14 @@ export class WriteStatements {
     this.addSpanActivity = db.prepare(
       `INSERT INTO span_activity (account_id, hour, agent_id, environment_id, status, n) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, hour, agent_id, environment_id, status) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.putSpanUsage = db.prepare(
+      `INSERT OR REPLACE INTO span_usage (${SPAN_USAGE_COLUMNS.join(', ')}) VALUES (${SPAN_USAGE_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.deleteSpanUsage = db.prepare('DELETE FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
+    this.addInstanceUsage = db.prepare(
+      `INSERT INTO instance_usage (account_id, agent_instance_id, ${COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, agent_instance_id) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     this.insertIdempotency = insertInto(db, 'idempotency');
     /*
@@ -335,6 +347,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
     this.#counts.activity.add(row, await this.#environmentOf(row.account_id, row.agent_instance_id), 1);
+    this.#storeUsage(row);
   }
   async insertSpan(row: SpanRecord) {
     insert('spans', this.#w.insertSpan, row);
@@ -349,11 +362,25 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     }
     return inserted;
   }
+  /** A new span's usage, and its share of its run's totals. */
+  #storeUsage(row: SpanRecord) {
+    const usage = usageOfSpan(row);
+    if (usage === null) return;
+    this.#w.putSpanUsage.run(spanUsageValues(row, usage));
+    const share = runShare(usage);
+    if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, ...share);
+  }
   async lockSpan(accountId: string, id: string) {
     return this.getSpan(accountId, id);
   }
-  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status']) {
+  async updateSpan(row: SpanRecord, previousStatus: SpanRecord['status'], previousResultJson: string | null = row.result_payload_json) {
     this.#w.updateSpan.run(row);
+    const change = usageChange(row, previousResultJson);
+    if (change) {
+      if (change.after === null) this.#w.deleteSpanUsage.run(row.account_id, row.agent_instance_id, row.id);
+      else this.#w.putSpanUsage.run(spanUsageValues(row, change.after));
+      if (!isZero(change.delta)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, ...change.delta);
+    }
     if (previousStatus !== row.status) {
       this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
       this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
