@@ -5,9 +5,12 @@ import { EVENT_KINDS, type AgentOutlineEvent } from '@agentspan/protocol/events'
 /** An answer the API refused, with the server's own message. */
 export class ApiFailure extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** A 422's messages by field path (`details.thresholds.high`). */
+  readonly errors: Record<string, string[]>;
+  constructor(status: number, message: string, errors: Record<string, string[]> = {}) {
     super(message);
     this.status = status;
+    this.errors = errors;
   }
 }
 
@@ -18,7 +21,7 @@ export const setCsrfToken = (token: string) => {
   csrfToken = token;
 };
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
@@ -29,8 +32,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as { message?: string }) : {};
-  if (!response.ok) throw new ApiFailure(response.status, parsed.message ?? `${method} ${path} answered ${response.status}`);
+  const parsed = text ? (JSON.parse(text) as { message?: string; errors?: Record<string, string[]> }) : {};
+  if (!response.ok) throw new ApiFailure(response.status, parsed.message ?? `${method} ${path} answered ${response.status}`, parsed.errors);
   return parsed as T;
 }
 
@@ -56,13 +59,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-const query = (params: Record<string, string | number | undefined>) => {
+export const query = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, String(value));
   return search.size === 0 ? '' : `?${search}`;
 };
 
-interface ListAnswer<T> {
+export interface ListAnswer<T> {
   details: T[];
   pagination: { next_cursor: string | null };
 }

@@ -4,6 +4,8 @@ import { session, setCsrfToken } from './api.js';
 import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
 import { InstancesPage } from './pages/instances.js';
+import { RiskProfilePage } from './pages/risk-profile.js';
+import { NewRiskProfilePage, RiskProfilesPage } from './pages/risk-profiles.js';
 import { SignIn } from './pages/sign-in.js';
 import { Link, navigate, useLocation } from './router.js';
 
@@ -39,6 +41,7 @@ function App() {
     setSignedIn(false);
   };
   const instance = /^\/instances\/([^/]+)$/.exec(path);
+  const riskProfile = /^\/risk-profiles\/([^/]+)(\/edit)?$/.exec(path);
   return (
     <>
       <header class="top">
@@ -49,6 +52,12 @@ function App() {
       </header>
       {path === '/cli/connect' ? (
         <CliConnectPage />
+      ) : path === '/risk-profiles' ? (
+        <RiskProfilesPage />
+      ) : path === '/risk-profiles/new' ? (
+        <NewRiskProfilePage />
+      ) : riskProfile ? (
+        <RiskProfilePage id={decodeURIComponent(riskProfile[1]!)} editing={!!riskProfile[2]} />
       ) : instance ? (
         <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} />
       ) : (

@@ -13,6 +13,16 @@ export const VIEWER_CSP =
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const PAGES = ['/', '/signin', '/instances/:instance_id', '/cli/connect'];
+// The governance pages: an instance's tabs, risk profiles, alerts, the account.
+PAGES.push(
+  '/instances/:instance_id/risk',
+  '/instances/:instance_id/details',
+  '/risk-profiles',
+  '/risk-profiles/:risk_profile_id',
+  '/risk-profiles/:risk_profile_id/edit',
+  '/alerts',
+  '/account',
+);
 
 /**
  * The web viewer at `/`: its pages (one HTML shell), its hashed assets (cached for a year), and its
