@@ -40,7 +40,7 @@ function App() {
     setCsrfToken('');
     setSignedIn(false);
   };
-  const instance = /^\/instances\/([^/]+)$/.exec(path);
+  const instance = /^\/instances\/([^/]+)(?:\/(risk|details))?$/.exec(path);
   const riskProfile = /^\/risk-profiles\/([^/]+)(\/edit)?$/.exec(path);
   return (
     <>
@@ -59,7 +59,11 @@ function App() {
       ) : riskProfile ? (
         <RiskProfilePage id={decodeURIComponent(riskProfile[1]!)} editing={!!riskProfile[2]} />
       ) : instance ? (
-        <InstancePage id={decodeURIComponent(instance[1]!)} selected={search.get('span')} />
+        <InstancePage
+          id={decodeURIComponent(instance[1]!)}
+          tab={(instance[2] as 'risk' | 'details' | undefined) ?? 'activity'}
+          selected={search.get('span')}
+        />
       ) : (
         <InstancesPage />
       )}

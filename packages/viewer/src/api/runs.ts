@@ -7,7 +7,7 @@ export const runs = {
     return (await request<{ summaries: Agent[] }>('GET', `/api/v1/agent${query({ sorting: 'name', 'pagination[page_size]': 100 })}`)).summaries;
   },
   async agent(id: string): Promise<Agent> {
-    return (await request<{ details: Agent }>('GET', `/api/v1/agent/show${query({ agent_id: id })}`)).details;
+    return (await request<{ details: Agent }>('GET', `/api/v1/agent/${encodeURIComponent(id)}`)).details;
   },
   async versions(agentId: string): Promise<AgentVersion[]> {
     const search = query({ agent_id: agentId, 'pagination[page_size]': 100, 'sorting[field]': 'inserted_at', 'sorting[direction]': 'desc' });
