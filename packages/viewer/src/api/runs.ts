@@ -1,5 +1,5 @@
-import type { Agent, AgentSpan, AgentVersion, Environment, InstanceRisk } from '@agentspan/protocol';
-import { query, request } from '../api.js';
+import type { Agent, AgentSpan, AgentVersion, Environment, InstanceRisk, ListedAgentInstance } from '@agentspan/protocol';
+import { query, request, type ListAnswer } from '../api.js';
 
 /** Reads the instance pages need beside the instance itself: names of what it refers to, its risk. */
 export const runs = {
@@ -29,3 +29,24 @@ export const runs = {
 
 /** How a version is named to a reader: its name, else the identifier it was registered with, else its id. */
 export const versionLabel = (v: AgentVersion | undefined, id: string) => v?.name ?? v?.external_identifier ?? id;
+
+/** The instance list's filters, as its URL and the API name them. */
+export interface RunFilters {
+  status?: string | undefined;
+  agent_id?: string | undefined;
+  agent_version_id?: string | undefined;
+  environment_id?: string | undefined;
+  purpose?: string | undefined;
+  /** Comma-separated levels: `high,critical`. */
+  risk_level?: string | undefined;
+  q?: string | undefined;
+}
+
+export async function listRuns(
+  filters: RunFilters,
+  cursor?: string,
+  limit = 50,
+): Promise<{ items: ListedAgentInstance[]; nextCursor: string | null }> {
+  const answer = await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${query({ ...filters, cursor, limit })}`);
+  return { items: answer.details, nextCursor: answer.pagination.next_cursor };
+}
