@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session, setCsrfToken } from './api.js';
+import { AccountPage } from './pages/account.js';
 import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
 import { InstancesPage } from './pages/instances.js';
@@ -52,6 +53,8 @@ function App() {
       </header>
       {path === '/cli/connect' ? (
         <CliConnectPage />
+      ) : path === '/account' ? (
+        <AccountPage />
       ) : path === '/risk-profiles' ? (
         <RiskProfilesPage />
       ) : path === '/risk-profiles/new' ? (
