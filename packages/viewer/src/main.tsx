@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { session, setCsrfToken } from './api.js';
 import { AccountPage } from './pages/account.js';
+import { AlertsPage } from './pages/alerts.js';
 import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
 import { InstancesPage } from './pages/instances.js';
@@ -53,6 +54,8 @@ function App() {
       </header>
       {path === '/cli/connect' ? (
         <CliConnectPage />
+      ) : path === '/alerts' ? (
+        <AlertsPage />
       ) : path === '/account' ? (
         <AccountPage />
       ) : path === '/risk-profiles' ? (
