@@ -65,7 +65,7 @@ export const query = (params: Record<string, string | number | undefined>) => {
   return search.size === 0 ? '' : `?${search}`;
 };
 
-interface ListAnswer<T> {
+export interface ListAnswer<T> {
   details: T[];
   pagination: { next_cursor: string | null };
 }

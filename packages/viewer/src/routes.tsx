@@ -5,25 +5,26 @@ import { AgentsPage } from './pages/agents.js';
 import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
 import { InstancesPage } from './pages/instances.js';
+import { AccountPage } from './pages/account.js';
+import { AlertsPage } from './pages/alerts.js';
+import { RiskProfilePage } from './pages/risk-profile.js';
+import { NewRiskProfilePage, RiskProfilesPage } from './pages/risk-profiles.js';
 
 type Render = (match: Array<string | undefined>, search: URLSearchParams) => ComponentChildren;
 
-/** A page another part of the viewer will fill. */
-const placeholder = (title: string) => () => (
-  <main>
-    <h1>{title}</h1>
-    <p class="muted">This page is not in this build of the viewer yet.</p>
-  </main>
-);
-
 const ROUTES: ReadonlyArray<[RegExp, Render]> = [
   [/^\/$/, () => <InstancesPage />],
-  [/^\/instances\/([^/]+)$/, ([id], search) => <InstancePage id={id!} selected={search.get('span')} />],
+  [
+    /^\/instances\/([^/]+)(?:\/(risk|details))?$/,
+    ([id, tab], search) => <InstancePage id={id!} tab={(tab as 'risk' | 'details' | undefined) ?? 'activity'} selected={search.get('span')} />,
+  ],
   [/^\/agents\/?$/, () => <AgentsPage />],
   [/^\/agents\/([^/]+)(?:\/([a-z-]+))?$/, ([id, tab]) => <AgentPage id={id!} tab={tab ?? 'overview'} />],
-  [/^\/risk-profiles(?:\/([^/]+))?$/, placeholder('Risk profiles')],
-  [/^\/alerts$/, placeholder('Alerts')],
-  [/^\/account$/, placeholder('Account')],
+  [/^\/risk-profiles\/?$/, () => <RiskProfilesPage />],
+  [/^\/risk-profiles\/new$/, () => <NewRiskProfilePage />],
+  [/^\/risk-profiles\/([^/]+)(\/edit)?$/, ([id, edit]) => <RiskProfilePage id={id!} editing={!!edit} />],
+  [/^\/alerts$/, () => <AlertsPage />],
+  [/^\/account$/, () => <AccountPage />],
   [/^\/cli\/connect$/, () => <CliConnectPage />],
 ];
 

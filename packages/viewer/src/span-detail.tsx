@@ -1,8 +1,10 @@
 import type { AgentSpan, AgentSpanOutline } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, api } from './api.js';
+import { ApiFailure } from './api.js';
+import { runs } from './api/runs.js';
 import { STATUS_ICON, spanDuration, timeText } from './format.js';
 import { JsonView } from './json-view.js';
+import { LevelBadge, num } from './risk/vocabulary-labels.js';
 
 const isWhole = (span: AgentSpanOutline): span is AgentSpan => 'payload' in span;
 
@@ -16,7 +18,8 @@ function usePayloads(span: AgentSpanOutline): { whole: AgentSpan | null; failure
   useEffect(() => {
     if (isWhole(span)) return;
     let stale = false;
-    api.span(span.id).then(
+    // With its risk level: the type's score under the agent's current profile.
+    runs.spanWithRisk(span.id).then(
       (whole) => !stale && setRead({ key, whole, failure: null }),
       (failure: unknown) => !stale && setRead({ key, whole: null, failure: failure instanceof ApiFailure ? failure.message : String(failure) }),
     );
@@ -52,6 +55,12 @@ export function SpanDetail({ span, now }: { span: AgentSpanOutline; now: number 
           </div>
         ))}
       </dl>
+      {whole && 'risk_level' in whole ? (
+        <p class="span-risk">
+          Risk: {whole.risk_level ? `${num(whole.risk_score ?? 0)} ` : ''}
+          <LevelBadge level={whole.risk_level} />
+        </p>
+      ) : null}
       {whole ? (
         <>
           <JsonView title="payload" value={whole.payload} />

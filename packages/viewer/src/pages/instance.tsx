@@ -1,26 +1,33 @@
 import type { AgentInstance, AgentSpanOutline } from '@agentspan/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiFailure, api, live, type FollowedEvent } from '../api.js';
-import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
+import { isOpen } from '../format.js';
+import { DetailsTab } from '../instance/details-tab.js';
+import { useInstanceContext } from '../instance/instance-context.js';
+import { InstanceStrip } from '../instance/instance-strip.js';
+import { RiskTab } from '../instance/risk-tab.js';
 import { Link, navigate } from '../router.js';
 import { SpanDetail } from '../span-detail.js';
 import { SpanTree } from '../span-tree/span-tree.js';
+import { UrlTabs } from '../url-tabs.js';
 import { ancestorsOf, childrenOf, timeAxis, visibleRows } from '../span-tree/tree-model.js';
 
 /** Later of two versions of a span (an event may overtake a page being loaded). */
 const newer = (a: AgentSpanOutline | undefined, b: AgentSpanOutline) => (a && a.updated_at > b.updated_at ? a : b);
 
-/** One instance: its header, Terminate, the span tree with its waterfall, and the selected span's detail, all live. */
-export function InstancePage({ id, selected }: { id: string; selected: string | null }) {
+export type InstanceTab = 'activity' | 'risk' | 'details';
+
+/**
+ * One instance: its strip (with Terminate), then its tabs, each a URL of its own: Activity (the
+ * span tree with its waterfall and the selected span's detail, all live), Risk, Details.
+ */
+export function InstancePage({ id, tab, selected }: { id: string; tab: InstanceTab; selected: string | null }) {
   const [instance, setInstance] = useState<AgentInstance | null>(null);
   const [spans, setSpans] = useState<Map<string, AgentSpanOutline>>(new Map());
   const [loading, setLoading] = useState(true);
   const [missing, setMissing] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [now, setNow] = useState(Date.now());
-  const [terminating, setTerminating] = useState(false);
-  const [reason, setReason] = useState('');
-  const [actionError, setActionError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -85,6 +92,7 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
   const rows = useMemo(() => visibleRows(children, collapsed), [children, collapsed]);
   const axis = timeAxis(spans.values(), now);
   const selectedSpan = selected ? spans.get(selected) : undefined;
+  const context = useInstanceContext(instance);
 
   if (missing) {
     return (
@@ -103,104 +111,66 @@ export function InstancePage({ id, selected }: { id: string; selected: string | 
       </main>
     );
 
-  const counts = instance.span_counts;
-  const terminate = async (event: Event) => {
-    event.preventDefault();
-    setActionError(null);
-    try {
-      setInstance(await api.terminate(instance.id, reason.trim()));
-      setTerminating(false);
-    } catch (failure) {
-      setActionError(failure instanceof ApiFailure ? failure.message : String(failure));
-    }
-  };
+  const base = `/instances/${encodeURIComponent(id)}`;
+  const activity = (
+    <div class="instance-body">
+      <section class="spans" aria-label="Span tree and waterfall">
+        {loading ? (
+          <p class="muted">Loading spans…</p>
+        ) : rows.length === 0 ? (
+          <p class="muted">No spans yet.</p>
+        ) : (
+          <SpanTree
+            rows={rows}
+            selectedId={selected}
+            axis={axis}
+            now={now}
+            onSelect={(spanId) => navigate(`${base}?span=${encodeURIComponent(spanId)}`, true)}
+            onToggle={(spanId, expanded) =>
+              setCollapsed((c) => {
+                const next = new Set(c);
+                if (expanded) next.delete(spanId);
+                else next.add(spanId);
+                return next;
+              })
+            }
+          />
+        )}
+      </section>
+      {selectedSpan ? <SpanDetail span={selectedSpan} now={now} /> : <aside class="span-detail muted">Select a span to see its payloads.</aside>}
+    </div>
+  );
 
   return (
     <main class="instance-page">
       <nav class="crumbs">
         <Link href="/">All instances</Link>
       </nav>
-      <header class="instance-header">
-        <h1>
-          Agent instance <code>{instance.id}</code>
-        </h1>
-        <p class={`instance-status status-${instance.status}`} data-testid="instance-status">
-          <span aria-hidden="true">{STATUS_ICON[instance.status]} </span>
-          {instance.status}
-          {instance.termination_reason ? `: ${instance.termination_reason}` : ''}
-        </p>
-        <dl class="instance-facts">
-          <div>
-            <dt>Started</dt>
-            <dd>{timeText(instance.started_at)}</dd>
-          </div>
-          <div>
-            <dt>Finished</dt>
-            <dd>{timeText(instance.finished_at)}</dd>
-          </div>
-          <div>
-            <dt>Duration</dt>
-            <dd>{spanDuration(instance.started_at, instance.finished_at, now)}</dd>
-          </div>
-          <div>
-            <dt>Spans</dt>
-            <dd>{Math.max(counts.total, spans.size)}</dd>
-          </div>
-          <div>
-            <dt>Failed</dt>
-            <dd>{[...spans.values()].filter((s) => s.status === 'failed').length}</dd>
-          </div>
-        </dl>
-        {isOpen(instance.status) ? (
-          terminating ? (
-            <form class="terminate" onSubmit={(e) => void terminate(e)}>
-              <label for="reason">Reason</label>
-              <input id="reason" value={reason} required onInput={(e) => setReason(e.currentTarget.value)} />
-              <button type="submit" class="danger">
-                Terminate now
-              </button>
-              <button type="button" onClick={() => setTerminating(false)}>
-                Cancel
-              </button>
-            </form>
-          ) : (
-            <button type="button" class="danger" onClick={() => setTerminating(true)}>
-              Terminate
-            </button>
-          )
-        ) : null}
-        {actionError ? (
-          <p class="error" role="alert">
-            {actionError}
-          </p>
-        ) : null}
-      </header>
-      <div class="instance-body">
-        <section class="spans" aria-label="Span tree and waterfall">
-          {loading ? (
-            <p class="muted">Loading spans…</p>
-          ) : rows.length === 0 ? (
-            <p class="muted">No spans yet.</p>
-          ) : (
-            <SpanTree
-              rows={rows}
-              selectedId={selected}
-              axis={axis}
-              now={now}
-              onSelect={(spanId) => navigate(`/instances/${encodeURIComponent(id)}?span=${encodeURIComponent(spanId)}`, true)}
-              onToggle={(spanId, expanded) =>
-                setCollapsed((c) => {
-                  const next = new Set(c);
-                  if (expanded) next.delete(spanId);
-                  else next.add(spanId);
-                  return next;
-                })
-              }
-            />
-          )}
-        </section>
-        {selectedSpan ? <SpanDetail span={selectedSpan} now={now} /> : <aside class="span-detail muted">Select a span to see its payloads.</aside>}
-      </div>
+      <InstanceStrip
+        instance={instance}
+        context={context}
+        spanTotal={Math.max(instance.span_counts.total, spans.size)}
+        failed={[...spans.values()].filter((s) => s.status === 'failed').length}
+        now={now}
+        onChange={setInstance}
+      />
+      <UrlTabs
+        label="Instance views"
+        current={tab}
+        tabs={[
+          { id: 'activity', label: 'Activity', href: base },
+          { id: 'risk', label: 'Risk', href: `${base}/risk` },
+          { id: 'details', label: 'Details', href: `${base}/details` },
+        ]}
+      >
+        {tab === 'risk' ? (
+          <RiskTab instanceId={instance.id} agentId={instance.agent_id} />
+        ) : tab === 'details' ? (
+          <DetailsTab instance={instance} context={context} />
+        ) : (
+          activity
+        )}
+      </UrlTabs>
     </main>
   );
 }

@@ -1,36 +1,87 @@
-import { INSTANCE_STATUSES, type ListedAgentInstance } from '@agentspan/protocol';
+import {
+  INSTANCE_PURPOSES,
+  INSTANCE_STATUSES,
+  RISK_LEVELS,
+  type Agent,
+  type AgentVersion,
+  type Environment,
+  type ListedAgentInstance,
+} from '@agentspan/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, api, live, type InstanceFilters } from '../api.js';
+import { ApiFailure, api, live } from '../api.js';
+import { listRuns, runs, versionLabel, type RunFilters } from '../api/runs.js';
+import { setEnvironmentId, useEnvironmentId } from '../environment-scope.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
-import { Link } from '../router.js';
+import { LevelBadge } from '../risk/vocabulary-labels.js';
+import { Link, navigate, useLocation } from '../router.js';
 
-/** Every instance of the account, newest first: filters, search, pages by cursor, live rows. */
+const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
+
+/** Whether a live instance belongs on the first page under the filters shown (a fresh run has no level yet). */
+const matches = (i: ListedAgentInstance, f: RunFilters) =>
+  (!f.status || f.status === i.status) &&
+  (!f.agent_id || f.agent_id === i.agent_id) &&
+  (!f.agent_version_id || f.agent_version_id === i.agent_version_id) &&
+  (!f.environment_id || f.environment_id === i.environment_id) &&
+  (!f.purpose || f.purpose === i.purpose) &&
+  (!f.risk_level || (i.risk_level !== null && f.risk_level.split(',').includes(i.risk_level))) &&
+  !f.q;
+
+/**
+ * Every instance of the account (in the environment chosen), newest first: its agent, version,
+ * environment, purpose and risk level; filters kept in the URL (so a link can open the runs at
+ * a risk level), search, pages by cursor, live rows.
+ */
 export function InstancesPage() {
-  const [filters, setFilters] = useState<InstanceFilters>({});
-  const [search, setSearch] = useState('');
+  const { search: params } = useLocation();
+  const environmentId = useEnvironmentId();
+  const fromUrl = Object.fromEntries(URL_FILTERS.map((name) => [name, params.get(name) ?? undefined])) as RunFilters;
+  const filters: RunFilters = { ...fromUrl, environment_id: environmentId ?? undefined };
+  const key = JSON.stringify(filters);
+  const [search, setSearch] = useState(fromUrl.q ?? '');
   const [cursors, setCursors] = useState<string[]>([]);
   const [page, setPage] = useState<{ items: ListedAgentInstance[]; nextCursor: string | null } | null>(null);
-  const [agents, setAgents] = useState<Array<{ id: string; name: string }>>([]);
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [environments, setEnvironments] = useState<Environment[]>([]);
+  // Versions by agent, read once per agent on the page: the list answers only their ids.
+  const [versions, setVersions] = useState<Map<string, AgentVersion[]>>(new Map());
+  const asked = useRef(new Set<string>());
   const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
   const [now, setNow] = useState(Date.now());
   const refreshing = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
-    api.agents().then(setAgents, () => setAgents([]));
+    runs.agents().then(setAgents, () => setAgents([]));
+    runs.environments().then(setEnvironments, () => setEnvironments([]));
   }, []);
+
+  useEffect(() => setCursors([]), [key]);
 
   useEffect(() => {
     let stale = false;
     setError(null);
-    api.instances(filters, cursor).then(
+    listRuns(filters, cursor).then(
       (loaded) => !stale && setPage(loaded),
       (failure: unknown) => !stale && setError(failure instanceof ApiFailure ? failure.message : String(failure)),
     );
     return () => {
       stale = true;
     };
-  }, [filters, cursor]);
+  }, [key, cursor, reload]);
+
+  const wanted = [...new Set([...(page?.items.map((i) => i.agent_id) ?? []), ...(filters.agent_id ? [filters.agent_id] : [])])];
+  useEffect(() => {
+    for (const agentId of wanted) {
+      if (asked.current.has(agentId)) continue;
+      asked.current.add(agentId);
+      runs.versions(agentId).then(
+        (found) => setVersions((m) => new Map(m).set(agentId, found)),
+        () => undefined,
+      );
+    }
+  }, [wanted.join(',')]);
 
   // Live: a changed instance is fetched again (its counts with it), at most every 300 ms each.
   const agentNames = useRef(new Map<string, string>());
@@ -39,7 +90,7 @@ export function InstancesPage() {
     () =>
       live(undefined, (event) => {
         if (event.type === 'resync') {
-          setFilters((f) => ({ ...f }));
+          setReload((r) => r + 1);
           return;
         }
         const id = event.type === 'instance.updated' ? event.data.id : event.data.agent_instance_id;
@@ -54,16 +105,14 @@ export function InstancesPage() {
                 const shown = current.items.find((i) => i.id === id);
                 const listed = { ...latest, agent_name: shown?.agent_name ?? agentNames.current.get(latest.agent_id) ?? latest.agent_id };
                 if (shown) return { ...current, items: current.items.map((i) => (i.id === id ? listed : i)) };
-                // A new instance goes on top of the first page when it matches the filters shown.
-                const matches = (!filters.status || filters.status === latest.status) && (!filters.agent_id || filters.agent_id === latest.agent_id);
-                if (cursor !== undefined || filters.q || !matches) return current;
+                if (cursor !== undefined || !matches(listed, filters)) return current;
                 return { ...current, items: [listed, ...current.items] };
               });
             });
           }, 300),
         );
       }),
-    [filters, cursor],
+    [key, cursor],
   );
 
   useEffect(() => {
@@ -71,10 +120,45 @@ export function InstancesPage() {
     return () => clearInterval(timer);
   }, []);
 
-  const apply = (next: InstanceFilters) => {
-    setCursors([]);
-    setFilters(next);
+  const apply = (next: Partial<RunFilters>) => {
+    const merged = { ...fromUrl, ...next };
+    // A version belongs to one agent: another agent clears it.
+    if ('agent_id' in next && next.agent_id !== fromUrl.agent_id) merged.agent_version_id = undefined;
+    const query = new URLSearchParams();
+    for (const name of URL_FILTERS) if (merged[name]) query.set(name, merged[name]);
+    navigate(query.size === 0 ? '/' : `/?${query}`, true);
   };
+  const levels = new Set(filters.risk_level?.split(',') ?? []);
+  const toggleLevel = (level: string, on: boolean) => {
+    const next = RISK_LEVELS.filter((l) => (l === level ? on : levels.has(l)));
+    apply({ risk_level: next.length ? next.join(',') : undefined });
+  };
+  const environmentName = new Map(environments.map((e) => [e.id, e.name]));
+  const versionOf = (i: ListedAgentInstance) =>
+    versionLabel(
+      versions.get(i.agent_id)?.find((v) => v.id === i.agent_version_id),
+      i.agent_version_id,
+    );
+  const filtered = URL_FILTERS.some((name) => fromUrl[name]) || environmentId;
+  const select = (
+    label: string,
+    value: string | undefined,
+    options: Array<[string, string]>,
+    set: (value: string | undefined) => void,
+    disabled = false,
+  ) => (
+    <label>
+      {label}
+      <select value={value ?? ''} disabled={disabled} onChange={(e) => set(e.currentTarget.value || undefined)}>
+        <option value="">any</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 
   return (
     <main class="instances-page">
@@ -82,33 +166,51 @@ export function InstancesPage() {
       <form
         class="filters"
         role="search"
+        aria-label="Filter instances"
         onSubmit={(e) => {
           e.preventDefault();
-          apply({ ...filters, q: search.trim() || undefined });
+          apply({ q: search.trim() || undefined });
         }}
       >
-        <label>
-          Status
-          <select value={filters.status ?? ''} onChange={(e) => apply({ ...filters, status: e.currentTarget.value || undefined })}>
-            <option value="">any</option>
-            {INSTANCE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Agent
-          <select value={filters.agent_id ?? ''} onChange={(e) => apply({ ...filters, agent_id: e.currentTarget.value || undefined })}>
-            <option value="">any</option>
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        {select(
+          'Status',
+          filters.status,
+          INSTANCE_STATUSES.map((s) => [s, s]),
+          (status) => apply({ status }),
+        )}
+        {select(
+          'Agent',
+          filters.agent_id,
+          agents.map((a) => [a.id, a.name]),
+          (agent_id) => apply({ agent_id }),
+        )}
+        {select(
+          'Version',
+          filters.agent_version_id,
+          (filters.agent_id ? (versions.get(filters.agent_id) ?? []) : []).map((v) => [v.id, versionLabel(v, v.id)]),
+          (agent_version_id) => apply({ agent_version_id }),
+          !filters.agent_id,
+        )}
+        {select(
+          'Environment',
+          environmentId ?? undefined,
+          environments.map((e) => [e.id, e.name]),
+          (id) => setEnvironmentId(id ?? null),
+        )}
+        {select(
+          'Purpose',
+          filters.purpose,
+          INSTANCE_PURPOSES.map((p) => [p, p]),
+          (purpose) => apply({ purpose }),
+        )}
+        <fieldset class="levels">
+          <legend>Risk level</legend>
+          {RISK_LEVELS.map((level) => (
+            <label key={level}>
+              <input type="checkbox" checked={levels.has(level)} onChange={(e) => toggleLevel(level, e.currentTarget.checked)} /> {level}
+            </label>
+          ))}
+        </fieldset>
         <label class="search">
           Search spans
           <input type="search" value={search} placeholder="span names and summaries" onInput={(e) => setSearch(e.currentTarget.value)} />
@@ -123,9 +225,7 @@ export function InstancesPage() {
       {page === null ? (
         <p class="muted">Loading…</p>
       ) : page.items.length === 0 ? (
-        <p class="muted">
-          No agent instances{filters.status || filters.agent_id || filters.q ? ' match these filters' : ' yet: run an agent against this server'}.
-        </p>
+        <p class="muted">No agent instances{filtered ? ' match these filters' : ' yet: run an agent against this server'}.</p>
       ) : (
         <table class="instances">
           <thead>
@@ -133,6 +233,10 @@ export function InstancesPage() {
               <th scope="col">Instance</th>
               <th scope="col">Agent</th>
               <th scope="col">Status</th>
+              <th scope="col">Version</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Purpose</th>
+              <th scope="col">Risk</th>
               <th scope="col">Started</th>
               <th scope="col">Duration</th>
               <th scope="col">Spans</th>
@@ -149,6 +253,12 @@ export function InstancesPage() {
                 <td>
                   <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
                   {i.status}
+                </td>
+                <td>{versionOf(i)}</td>
+                <td>{environmentName.get(i.environment_id) ?? i.environment_id}</td>
+                <td>{i.purpose}</td>
+                <td>
+                  <LevelBadge level={i.risk_level} />
                 </td>
                 <td>{timeText(i.started_at ?? i.inserted_at)}</td>
                 <td>{isOpen(i.status) && !i.started_at ? '–' : spanDuration(i.started_at, i.finished_at, now)}</td>
