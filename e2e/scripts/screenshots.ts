@@ -58,7 +58,32 @@ try {
   await page.goto(`${url}/agents/${seeded.agentId}/schema`);
   await page.getByTestId('risk-card').first().waitFor();
   await page.screenshot({ path: join(docs, 'viewer-agent-schema.png') });
-  process.stdout.write(`wrote docs/viewer-{instances,instance,agents,agent,agent-schema}.png in ${docs}\n`);
+
+  // The governance pages: the list with risk levels, a risky run's Risk tab, the profile, alerts, account.
+  await page.goto(`${url}/?agent_id=${seeded.agentId}`);
+  await page.locator('table.instances tbody tr').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-governed-instances.png') });
+  const risky = await fetch(`${url}/api/v1/agent_instance?agent_id=${seeded.agentId}&risk_level=critical,high`, {
+    headers: { authorization: `Bearer ${admin}` },
+  });
+  const riskiest = ((await risky.json()) as { details: Array<{ id: string }> }).details[0]!;
+  await page.goto(`${url}/instances/${riskiest.id}/risk`);
+  await page.getByTestId('risk-score').waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-instance-risk.png'), fullPage: true });
+  await page.goto(`${url}/risk-profiles`);
+  await page.getByRole('link', { name: 'Customer data' }).waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-risk-profiles.png') });
+  await page.goto(`${url}/risk-profiles/${seeded.profileId}`);
+  await page.getByRole('heading', { name: 'Customer data' }).waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-risk-profile.png'), fullPage: true });
+  await page.goto(`${url}/alerts`);
+  await page.locator('main.alerts-page table.grid tbody tr').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-alerts.png') });
+  await page.goto(`${url}/account`);
+  await page.getByRole('heading', { name: 'Account', level: 1 }).waitFor();
+  await page.getByTestId('token-status').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-account.png'), fullPage: true });
+  process.stdout.write(`wrote docs/viewer-*.png in ${docs}\n`);
 } finally {
   await browser.close();
   await client.close();

@@ -24,7 +24,7 @@ describe('the alerts page in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromiu
   });
 
   it('lists open alerts linking to their run, acknowledges one with a note by keyboard, then lists it as acknowledged', async () => {
-    const open = (await s.call('GET', '/api/v1/alerts?status=open')).body.details as AlertAnswer[];
+    const open = (await s.call('GET', '/api/v1/alerts?status=open')).body.summaries as AlertAnswer[];
     assert.ok(open.length > 0, 'the seeded critical run opens an alert');
     const alert = open.find((a) => a.agent_instance_id !== null)!;
     const page = await s.open('/alerts');
@@ -40,7 +40,7 @@ describe('the alerts page in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromiu
     await row.getByLabel('Note (optional)').fill('expected: quarterly CRM export');
     await row.getByLabel('Note (optional)').press('Enter');
     await row.waitFor({ state: 'detached' });
-    const stored = ((await s.call('GET', '/api/v1/alerts?status=acknowledged')).body.details as AlertAnswer[]).find((a) => a.id === alert.id);
+    const stored = ((await s.call('GET', '/api/v1/alerts?status=acknowledged')).body.summaries as AlertAnswer[]).find((a) => a.id === alert.id);
     assert.equal(stored?.acknowledged_note, 'expected: quarterly CRM export');
 
     await page.getByRole('tab', { name: 'Acknowledged' }).click();

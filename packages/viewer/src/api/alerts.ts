@@ -1,5 +1,5 @@
 import type { RiskLevel } from '@agentspan/protocol';
-import { query, request, type ListAnswer } from '../api.js';
+import { query, request } from '../api.js';
 
 export type AlertStatus = 'open' | 'acknowledged';
 
@@ -25,9 +25,12 @@ export interface Alert {
 }
 
 export const alerts = {
+  /** One offset page (the alert list pages as Prefactor's lists do); `cursor` is the next page's offset. */
   async list(status: AlertStatus, environmentId: string | null, cursor?: string): Promise<{ items: Alert[]; nextCursor: string | null }> {
-    const answer = await request<ListAnswer<Alert>>('GET', `/api/v1/alerts${query({ status, environment_id: environmentId ?? undefined, cursor })}`);
-    return { items: answer.details, nextCursor: answer.pagination.next_cursor };
+    const params = { status, environment_id: environmentId ?? undefined, 'pagination[offset]': cursor ?? '0', 'pagination[page_size]': 50 };
+    const answer = await request<{ summaries: Alert[]; pagination: { next_page_offset: number | null } }>('GET', `/api/v1/alerts${query(params)}`);
+    const next = answer.pagination.next_page_offset;
+    return { items: answer.summaries, nextCursor: next === null ? null : String(next) };
   },
   async acknowledge(id: string, note: string): Promise<Alert> {
     const body = note ? { note } : {};

@@ -10,7 +10,7 @@ import {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, live } from '../api.js';
 import { listRuns, runs, versionLabel, type RunFilters } from '../api/runs.js';
-import { setEnvironmentId, useEnvironmentId } from '../environment-scope.js';
+import { useEnvironmentId } from '../environment-scope.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { LevelBadge } from '../risk/vocabulary-labels.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -190,12 +190,6 @@ export function InstancesPage() {
           (filters.agent_id ? (versions.get(filters.agent_id) ?? []) : []).map((v) => [v.id, versionLabel(v, v.id)]),
           (agent_version_id) => apply({ agent_version_id }),
           !filters.agent_id,
-        )}
-        {select(
-          'Environment',
-          environmentId ?? undefined,
-          environments.map((e) => [e.id, e.name]),
-          (id) => setEnvironmentId(id ?? null),
         )}
         {select(
           'Purpose',
