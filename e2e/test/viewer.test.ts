@@ -124,7 +124,7 @@ describe(
       assert.equal(await rows.count(), 2);
       // Newest first: the instance started last is on top; the one under test was started before it.
       assert.equal(await rows.nth(1).getAttribute('data-id'), instanceId);
-      assert.match(await rows.nth(1).innerText(), /default agent\s+◐ active/);
+      assert.match(await rows.nth(1).innerText(), /research-agent\s+◐ active/);
       await page.getByRole('link', { name: instanceId }).click();
       await page.getByRole('tree', { name: 'Spans' }).waitFor();
       const items = page.getByRole('treeitem');
