@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { spanUsage } from '../src/domain/usage/normalise.js';
+import { spanUsage } from '../src/usage/normalise.js';
 
 const usageOf = (payload: object, result: object | null = null, schemaName = 'agent:llm') =>
   spanUsage(schemaName, JSON.stringify(payload), result === null ? null : JSON.stringify(result));

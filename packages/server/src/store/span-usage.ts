@@ -8,8 +8,8 @@
  * write primitives of both engines call it and every write path (API, bulk, OTLP, import) stores
  * the same answer.
  */
-import { sameUsage, spanUsage, type SpanUsage } from '../domain/usage/normalise.js';
-import type { TokenCounts } from '../domain/usage/token-counts.js';
+import { sameUsage, spanUsage, type SpanUsage } from '../usage/normalise.js';
+import type { TokenCounts } from '../usage/token-counts.js';
 import type { SpanRecord } from './records.js';
 
 export type { SpanUsage, TokenCounts };

@@ -47,7 +47,7 @@
  *   status), which every write of spans keeps in its own transaction: each insert (`insertSpan`,
  *   `insertSpansIfAbsent`, so imports too), each status change (`updateSpan`, `cancelOpenSpans`)
  *   and each span the purge deletes. It is exact under concurrent writers, as `spanCounts` is.
- * - `spanUsage` is the span's normalised token usage (domain/usage), stored by `insertSpan` /
+ * - `spanUsage` is the span's normalised token usage (src/usage), stored by `insertSpan` /
  *   `insertSpansIfAbsent` and changed by `updateSpan` when the result changes it (usage that
  *   arrives with the finish); `instanceUsage` is the sum over the instance's spans of those that do
  *   not sum their children, kept by the same writes. `cancelOpenSpans` leaves usage as it was (the

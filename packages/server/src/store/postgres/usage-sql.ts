@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { spanUsage } from '../../domain/usage/normalise.js';
+import { spanUsage } from '../../usage/normalise.js';
 import type { SpanRecord } from '../records.js';
 import { COUNT_COLUMNS, SPAN_USAGE_COLUMNS, spanUsageValues, usageOfSpan } from '../span-usage.js';
 import { literal, statement } from './sql.js';

@@ -1,4 +1,4 @@
-import { spanUsage } from '../../domain/usage/normalise.js';
+import { spanUsage } from '../../usage/normalise.js';
 import type { Database } from 'better-sqlite3';
 
 /** Versioned schema changes, applied in order; `PRAGMA user_version` records the last one applied. */

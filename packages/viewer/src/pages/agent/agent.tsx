@@ -11,22 +11,13 @@ import { timeText } from '../../format.js';
 import { RiskDistributionView } from '../../risk-distribution.js';
 import { Link, navigate } from '../../router.js';
 import { agentHref } from '../agents.js';
+import { environmentName, versionName, type AgentContext } from './agent-context.js';
 import { AgentStrip } from './agent-strip.js';
 import { DeploymentsTab } from './deployments-tab.js';
 import { InstancesTab } from './instances-tab.js';
 import { OverviewTab } from './overview-tab.js';
 import { SchemaTab } from './schema-tab.js';
 import { VersionsTab } from './versions-tab.js';
-
-/** What every tab may read: loaded once for the page. */
-export interface AgentContext {
-  agent: Agent;
-  environments: Named[];
-  deployments: AgentDeploymentWithHistory[];
-  versions: ReportedVersion[];
-  environmentId: string | null;
-  reload: () => void;
-}
 
 const TABS: ReadonlyArray<[string, string, (context: AgentContext) => ComponentChildren]> = [
   ['overview', 'Overview', (c) => <OverviewTab {...c} />],
@@ -35,12 +26,6 @@ const TABS: ReadonlyArray<[string, string, (context: AgentContext) => ComponentC
   ['schema', 'Activity schema', (c) => <SchemaTab {...c} />],
   ['deployments', 'Deployments', (c) => <DeploymentsTab {...c} />],
 ];
-
-export const versionName = (versions: ReportedVersion[], id: string | null) => {
-  const v = id ? versions.find((x) => x.id === id) : undefined;
-  return v ? (v.name ?? v.external_identifier ?? v.id) : (id ?? 'none');
-};
-export const environmentName = (environments: Named[], id: string) => environments.find((e) => e.id === id)?.name ?? id;
 
 /** Each environment's current version and when it last changed. */
 function DeploymentSnapshot({ deployments, versions, environments }: Pick<AgentContext, 'deployments' | 'versions' | 'environments'>) {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { failureText } from '../../api/agents.js';
 import { agentTabsApi } from '../../api/deployments.js';
 import { timeText } from '../../format.js';
-import { environmentName, versionName, type AgentContext } from './agent.js';
+import { environmentName, versionName, type AgentContext } from './agent-context.js';
 
 type TokenAction = 'suspend' | 'activate' | 'revoke' | 'delete';
 

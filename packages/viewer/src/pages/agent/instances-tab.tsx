@@ -6,7 +6,7 @@ import { agentTabsApi } from '../../api/deployments.js';
 import { setEnvironmentId } from '../../environment-scope.js';
 import { STATUS_ICON, timeText } from '../../format.js';
 import { Link, navigate, useLocation } from '../../router.js';
-import { environmentName, versionName, type AgentContext } from './agent.js';
+import { environmentName, versionName, type AgentContext } from './agent-context.js';
 
 type FilterName = 'status' | 'risk_level' | 'purpose';
 

@@ -1,6 +1,6 @@
 import type { RiskRollupSide } from '@agentspan/protocol';
 import type { ComponentChild } from 'preact';
-import type { AgentContext } from './agent.js';
+import type { AgentContext } from './agent-context.js';
 
 const words = (name: string) => name.replace(/^gdpr_/, 'GDPR ').replaceAll('_', ' ');
 const list = (items: readonly string[], name: (item: string) => string = words) =>

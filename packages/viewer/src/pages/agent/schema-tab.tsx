@@ -4,7 +4,7 @@ import { failureText } from '../../api/agents.js';
 import { agentTabsApi } from '../../api/deployments.js';
 import { timeText } from '../../format.js';
 import { JsonView } from '../../json-view.js';
-import type { AgentContext } from './agent.js';
+import type { AgentContext } from './agent-context.js';
 
 type Declared = Record<string, string | undefined>;
 interface DataRisk {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { agentTabsApi, type ReportedVersion } from '../../api/deployments.js';
 import { STATUS_ICON, timeText } from '../../format.js';
 import { Link } from '../../router.js';
-import { environmentName, type AgentContext } from './agent.js';
+import { environmentName, type AgentContext } from './agent-context.js';
 
 /** A version's newest runs (in the scoped environment when one is chosen). */
 function RecentRuns({ agentId, version, environmentId }: { agentId: string; version: ReportedVersion; environmentId: string | null }) {
