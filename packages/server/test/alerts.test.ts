@@ -74,7 +74,9 @@ for (const engine of ENGINES) {
       assert.equal(opened.status, 'open');
       assert.equal(opened.agent_id, account.agentId);
       assert.equal(opened.agent_instance_id, first);
-      assert.equal(opened.agent_schema_version_id, null);
+      const run = await call(server, account.token, 'GET', `/api/v1/agent_instance/${first}`);
+      assert.equal(opened.agent_schema_version_id, run.body.details.agent_schema_version_id, 'the schema version the run was scored against');
+      assert.ok(opened.agent_schema_version_id);
       assert.equal(opened.risk_profile_id, profileId);
       assert.equal(opened.risk_level, 'high');
       assert.equal(opened.risk_score, 60);

@@ -30,6 +30,8 @@ export interface RiskyRun {
   id: string;
   agent_id: string;
   environment_id: string;
+  /** The schema version the run was scored against: its own. */
+  schema_version_id: string;
 }
 
 export const runAlertMessage = (run: RiskyRun, risk: RiskAssessment, profile: { id: string; name: string }) =>
@@ -50,7 +52,7 @@ export function runAlert(
     status: 'open',
     agent_id: run.agent_id,
     agent_instance_id: run.id,
-    agent_schema_version_id: null,
+    agent_schema_version_id: run.schema_version_id,
     environment_id: run.environment_id,
     risk_profile_id: profile.id,
     risk_level: risk.level,
