@@ -36,7 +36,7 @@ describe('agentspan export and import', () => {
     const out = await exported(['--data-dir', source]);
     assert.match(
       out.stderr,
-      /^exported 1 account, 1 environment, 1 agent, 1 agent_version, 1 schema_version, 1 deployment, 2 deployment_versions, 2 tokens, 2 agent_instances, 6 spans\n$/,
+      /^exported 1 account, 1 environment, 1 agent, 1 schema_version, 1 agent_version, 1 deployment, 2 deployment_versions, 2 tokens, 2 agent_instances, 6 spans\n$/,
     );
     const file = join(scratch.fresh(), 'export.ndjson');
     await writeFileDeep(file, out.stdout);
