@@ -96,7 +96,7 @@ for (const engine of ENGINES) {
           listed.map((i) => i.id),
           [...made].reverse(),
         );
-        assert.equal(listed[0]!.agent_name, 'default agent');
+        assert.equal(listed[0]!.agent_name, 'Support agent');
         const root = await client.agentSpans.create({
           agent_instance_id: made[0]!,
           schema_name: 'agent:tool',

@@ -38,7 +38,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(ids(reply), [pending, newer, old]);
       const [first, second] = reply.body.details;
       assert.equal(first.status, 'pending');
-      assert.equal(first.agent_name, 'default agent');
+      assert.equal(first.agent_name, 'Support agent');
       assert.equal(first.type, 'agent_instance');
       assert.deepEqual(second.span_counts, { total: 1, pending: 0, active: 1, complete: 0, failed: 0, cancelled: 0, finished: 0 });
       assert.deepEqual(reply.body.pagination, { next_cursor: null });

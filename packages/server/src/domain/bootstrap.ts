@@ -1,6 +1,7 @@
 import type { Store, WriteTx } from '../store/store.js';
 import { generateToken, hashToken } from './access-tokens.js';
-import { newAgent, PLACEHOLDER_AGENT_NAME } from './agents/new-agent.js';
+import { PLACEHOLDER_AGENT_NAME } from './agents/agent-rules.js';
+import { newAgent } from './agents/new-agent.js';
 import { BOOTSTRAP_ENVIRONMENT_PURPOSE } from './environments/environment-rules.js';
 import { newAccountId, newId } from './ids.js';
 import { systemClock } from './timestamps.js';

@@ -3,7 +3,13 @@ import type { AgentRecord } from '../../store/records.js';
 import type { WriteTx } from '../../store/store.js';
 import type { Caller, Principal } from '../caller.js';
 import { ApiError, fieldError, invalidAction, notFound } from '../errors.js';
-import { PLACEHOLDER_AGENT_NAME } from './new-agent.js';
+
+/**
+ * The name of the agent a new account starts with, until someone names it: the first registration
+ * naming its agent (`agent_version.name`, where SDKs send their agent's name) names it. Kept here,
+ * not beside the record builder, whose module the one-write-path test swaps for a ruled copy.
+ */
+export const PLACEHOLDER_AGENT_NAME = 'default agent';
 
 /**
  * An agent's life: `pending` until its first instance registers, then `active`; `retired` after a

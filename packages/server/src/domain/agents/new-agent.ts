@@ -1,11 +1,5 @@
 import type { AgentRecord } from '../../store/records.js';
 
-/**
- * The name of the agent a new account starts with, until someone names it: the first registration
- * naming its agent (`agent_version.name`, where SDKs send their agent's name) names it.
- */
-export const PLACEHOLDER_AGENT_NAME = 'default agent';
-
 /** What a new agent is named and labelled with; what it leaves out is null. */
 export type NewAgentFields = Pick<AgentRecord, 'id' | 'name'> &
   Partial<Pick<AgentRecord, 'description' | 'external_identifier' | 'owner_person_id' | 'risk_profile_id' | 'team_id'>>;
