@@ -14,6 +14,7 @@ import { useEnvironmentId } from '../environment-scope.js';
 import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { LevelBadge } from '../risk/vocabulary-labels.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { CursorPager } from '../cursor-pager.js';
 
 const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
 
@@ -263,14 +264,7 @@ export function InstancesPage() {
           </tbody>
         </table>
       )}
-      <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>
-          Older
-        </button>
-      </nav>
+      <CursorPager label="Pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </main>
   );
 }

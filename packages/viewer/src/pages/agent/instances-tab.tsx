@@ -7,6 +7,7 @@ import { setEnvironmentId } from '../../environment-scope.js';
 import { STATUS_ICON, timeText } from '../../format.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import { environmentName, versionName, type AgentContext } from './agent-context.js';
+import { CursorPager } from '../../cursor-pager.js';
 
 type FilterName = 'status' | 'risk_level' | 'purpose';
 
@@ -131,14 +132,7 @@ export function InstancesTab({ agent, environments, versions, environmentId }: A
           </tbody>
         </table>
       )}
-      <nav class="pager" aria-label="Instance pages">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Newer
-        </button>
-        <button type="button" disabled={!page?.nextCursor} onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}>
-          Older
-        </button>
-      </nav>
+      <CursorPager label="Instance pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </div>
   );
 }
