@@ -7,7 +7,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { ENGINES } from './engines.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { otlpExporter, recordGenAiRun, tracerProvider } from './otlp-producers.js';
-import { profile, type } from './risk-fixtures.js';
+import { PROFILE, profile, type } from './risk-fixtures.js';
 
 // What NodeTracerProvider.register() sets up: spans started inside another's callback are its children.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -114,6 +114,29 @@ for (const engine of ENGINES) {
           ['1.2.0', schema.id],
           ['1.3.0', null],
         ],
+      );
+    });
+
+    it('opens a run_risk alert for an OTLP run that reaches high, and none for a version that declares nothing', async () => {
+      const account = await newAccount(server);
+      const strict = { ...PROFILE, name: 'Strict', thresholds: { medium: 5, high: 15, critical: 40 } };
+      const agent = await post(server, account, '/api/v1/agent', {
+        name: SERVICE,
+        external_identifier: SERVICE,
+        risk_profile_id: await profile(server, account, strict),
+      });
+      const schema = await post(server, account, '/api/v1/agent_schema_version', declarations(agent.id, 'genai-1'));
+      await post(server, account, '/api/v1/agent_version', { agent_id: agent.id, external_identifier: '1.2.0', agent_schema_version_id: schema.id });
+
+      const ungoverned = await exportRun(server, account, '0.9.0');
+      const governed = await exportRun(server, account, '1.2.0');
+      const reply = await call(server, account.accountToken, 'GET', '/api/v1/alerts?status=open');
+      assert.equal(reply.status, 200, reply.text);
+      const runAlerts = (reply.body.summaries as Array<Record<string, unknown>>).filter((alert) => alert.type === 'run_risk');
+      assert.deepEqual(
+        runAlerts.map((alert) => [alert.agent_instance_id, alert.risk_level, alert.risk_score, alert.agent_schema_version_id]),
+        [[governed, 'high', 17, schema.id]],
+        `17 is high under thresholds 5/15/40; the run of ${ungoverned} declares nothing`,
       );
     });
   });

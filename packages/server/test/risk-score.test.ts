@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completeDataRisk, type DeclaredDataRisk } from '@agentspan/protocol';
 import { DEFAULT_ACTIONS, DEFAULT_CATEGORIES } from '../src/domain/risk-profiles/risk-profile-settings.js';
-import { assessRun, riskLevel, runComposition, spanTypeScore, type ScoringProfile } from '../src/domain/risk/score.js';
+import { assessRun, mayScore, riskLevel, runComposition, spanTypeScore, type ScoringProfile } from '../src/domain/risk/score.js';
 
 const thresholds = { medium: 20, high: 60, critical: 100 };
 
@@ -150,4 +150,24 @@ test('decimal weights sum without binary drift', () => {
     params_data_categories: { personal_identifiers: 'included', contact_information: 'included' },
   });
   assert.equal(spanTypeScore(p, both).score, 0.3);
+});
+
+test('only a declaration with an included category and an allowed action may score above 0', () => {
+  const everything = profile(
+    Object.fromEntries(Object.keys(DEFAULT_CATEGORIES).map((name) => [name, { weight: 10 }])),
+    Object.fromEntries(Object.keys(DEFAULT_ACTIONS).map((name) => [name, { multiplier: 10 }])),
+  );
+  const cases: Array<[DeclaredDataRisk, boolean]> = [
+    [{ action_profile: { read_data: 'allowed' }, result_data_categories: { contact_information: 'included' } }, true],
+    [{ action_profile: { read_data: 'allowed' }, params_data_categories: { personal_identifiers: 'excluded' } }, false],
+    [{ action_profile: { read_data: 'unknown' }, params_data_categories: { personal_identifiers: 'included' } }, false],
+    [{}, false],
+  ];
+  for (const [declared, expected] of cases) {
+    const complete = completeDataRisk(declared);
+    assert.equal(mayScore(complete), expected, JSON.stringify(declared));
+    // The same answer the rule gives under a profile that includes everything at its highest.
+    assert.equal(spanTypeScore(everything, complete).score > 0, expected, JSON.stringify(declared));
+  }
+  assert.equal(mayScore(undefined), false);
 });

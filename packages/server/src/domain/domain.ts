@@ -96,10 +96,7 @@ export class Domain {
       const { caller } = this.context(principal);
       const writes = await this.#store.write((tx) => storeTrace(tx, caller, spans));
       await this.#announceTrace(caller.accountId, writes);
-      await this.#lookAtRuns(
-        caller.accountId,
-        writes.spans.map((span) => span.agent_instance_id),
-      );
+      await this.#lookAtRuns(caller.accountId, writes.countedRuns);
       return writes.outcome;
     });
   }

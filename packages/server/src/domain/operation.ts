@@ -20,7 +20,7 @@ export interface Answer {
   otherChanges?: readonly OtherChange[];
   /** Alerts it opened, raised or acknowledged: each sent as its event once the write commits. */
   alerts?: readonly AlertChange[];
-  /** Runs it stored spans of (their span type counts changed): their risk is looked at once it commits, for alerts. */
+  /** Runs it stored spans of whose schema version can score (`versionMayScore`): looked at once it commits, for alerts. */
   countedRuns?: readonly string[];
 }
 

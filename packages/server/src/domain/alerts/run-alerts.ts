@@ -1,7 +1,7 @@
 // A run's alert opens once its spans take it to a high or critical level. Scores are computed on
-// read, so this looks after a write commits, at the runs whose span type counts it changed, with
-// the readers' own scoring (risk/run-risk.ts, risk/score.ts): a few indexed reads per write, and
-// a write only when an alert opens or climbs.
+// read, so this looks after a write commits, at the runs it gave spans whose schema version can
+// score (`versionMayScore`: runs of others cost nothing here), with the readers' own scoring
+// (risk/run-risk.ts, risk/score.ts): a few indexed reads, and a write only when an alert opens or climbs.
 import type { InstanceRecord } from '../../store/records.js';
 import type { ReadTx, Store } from '../../store/store.js';
 import { declarationsOf, profileOf } from '../risk/run-risk.js';

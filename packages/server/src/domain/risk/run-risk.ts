@@ -5,7 +5,7 @@ import { completeDataRisk, type AgentSchemaVersionForRegister, type CompleteData
 import type { InstanceRecord } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import { storedSettings } from '../risk-profiles/risk-profile-settings.js';
-import { assessRun, runComposition, type RiskAssessment, type ScoringProfile } from './score.js';
+import { assessRun, mayScore, runComposition, type RiskAssessment, type ScoringProfile } from './score.js';
 
 const MAX_CACHED = 1000;
 const declarationCache = new Map<string, ReadonlyMap<string, CompleteDataRisk>>();
@@ -33,6 +33,25 @@ export async function declarationsOf(tx: ReadTx, accountId: string, schemaVersio
   if (declarationCache.size >= MAX_CACHED) declarationCache.delete(declarationCache.keys().next().value!);
   declarationCache.set(key, declarations);
   return declarations;
+}
+
+const scoringVersions = new WeakMap<ReadonlyMap<string, CompleteDataRisk>, boolean>();
+
+/**
+ * Whether runs of this schema version can score above 0 at all, so their alerts are worth looking
+ * at after a write: only when one of its span types declares what scores (`mayScore`). Most
+ * versions declare nothing that does; for their spans a write costs no look-up beyond the cached
+ * declarations. Any span of a run that can score is looked at, as a profile assigned since the
+ * run's last look may have put it at an alerting level.
+ */
+export async function versionMayScore(tx: ReadTx, accountId: string, schemaVersionId: string): Promise<boolean> {
+  const declarations = await declarationsOf(tx, accountId, schemaVersionId);
+  let scores = scoringVersions.get(declarations);
+  if (scores === undefined) {
+    scores = [...declarations.values()].some(mayScore);
+    scoringVersions.set(declarations, scores);
+  }
+  return scores;
 }
 
 /**

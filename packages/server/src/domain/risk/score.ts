@@ -55,6 +55,19 @@ export function spanTypeScore(profile: RiskProfileSettings, declared: CompleteDa
   return { score: round(weights * multipliers), categories, actions };
 }
 
+/**
+ * Whether a declaration can score above 0 under some profile: it needs a category declared
+ * `included` (params or result) and an action declared `allowed`, as weights × multipliers is 0
+ * otherwise. Every threshold is positive, so spans of other types never raise a run's level.
+ */
+export function mayScore(declared: CompleteDataRisk | undefined): boolean {
+  if (declared === undefined) return false;
+  const someCategory = DATA_CATEGORIES.some(
+    (category) => declared.params_data_categories[category] === 'included' || declared.result_data_categories[category] === 'included',
+  );
+  return someCategory && DATA_ACTIONS.some((action) => declared.action_profile[action] === 'allowed');
+}
+
 /** The band a score falls in: each threshold is the least score of its band. */
 export function riskLevel(score: number, thresholds: RiskThresholds): RiskLevel {
   if (score >= thresholds.critical) return 'critical';

@@ -3,6 +3,7 @@ import { StoreConflictError } from '../../store/errors.js';
 import type { SpanRecord } from '../../store/records.js';
 import { conflict, fieldError, invalidAction } from '../errors.js';
 import { newId } from '../ids.js';
+import { versionMayScore } from '../risk/run-risk.js';
 import { unvalidated, type CompiledType } from '../span-types.js';
 import { defineOperation } from '../operation.js';
 import { isFinishStatus, isOpen } from '../status-machine.js';
@@ -127,7 +128,7 @@ export const createSpan = defineOperation<CreateSpanParams>(
         json: successJson(json, control),
         receipt: JSON.stringify(receipt),
         change: spanResource(span, json),
-        countedRuns: [instance.id],
+        countedRuns: (await versionMayScore(tx, caller.accountId, instance.schema_version_id)) ? [instance.id] : [],
       };
     };
   },

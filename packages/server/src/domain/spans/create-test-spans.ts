@@ -2,6 +2,7 @@ import { DEFAULT_TEST_SPAN_COUNT, type CreateTestSpansBody } from '@agentspan/pr
 import type { SpanRecord } from '../../store/records.js';
 import { fieldError, invalidAction } from '../errors.js';
 import { newId } from '../ids.js';
+import { versionMayScore } from '../risk/run-risk.js';
 import { defineOperation } from '../operation.js';
 import { isFinishStatus } from '../status-machine.js';
 import { successJson } from '../views/envelope.js';
@@ -77,7 +78,7 @@ export const createTestSpans = defineOperation<CreateTestSpansBody>('agent_spans
       // Each span is announced as a create of it: the last as this write's change, the others before it.
       change: resources[resources.length - 1],
       otherChanges: resources.slice(0, -1).map((change) => ({ operation: 'agent_spans/create' as const, change })),
-      countedRuns: [instance.id],
+      countedRuns: (await versionMayScore(tx, caller.accountId, instance.schema_version_id)) ? [instance.id] : [],
     };
   };
 });

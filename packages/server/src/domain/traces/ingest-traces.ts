@@ -5,6 +5,7 @@ import type { Caller } from '../caller.js';
 import { ApiError } from '../errors.js';
 import { finishedInstance } from '../instances/finished-instance.js';
 import { newInstance } from '../instances/new-instance.js';
+import { versionMayScore } from '../risk/run-risk.js';
 import { isOpen } from '../status-machine.js';
 import { newSpan } from '../spans/new-span.js';
 import { assertPayloadSizes } from '../spans/span-rules.js';
@@ -27,6 +28,8 @@ export interface TraceWrites {
   spans: SpanRecord[];
   /** The instance as its root span finished it, when it did. */
   finished?: InstanceRecord;
+  /** The run, when it got spans and can score (`versionMayScore`): its alerts are looked at once this commits. */
+  countedRuns: string[];
 }
 
 /** Stores one trace's spans in a transaction of its own and announces what it wrote: `Domain.ingest` gives it. */
@@ -159,5 +162,6 @@ export async function storeTrace(tx: WriteTx, caller: Caller, spans: ReceivedSpa
     finished = finishedInstance(instance, { status: root.status, startedAt: root.started_at, finishedAt: root.finished_at, at: caller.now });
     await tx.updateInstance(finished);
   }
-  return { outcome, registered, spans: fresh, finished };
+  const moved = fresh.length > 0 && (await versionMayScore(tx, caller.accountId, instance.schema_version_id));
+  return { outcome, registered, spans: fresh, finished, countedRuns: moved ? [instance.id] : [] };
 }
