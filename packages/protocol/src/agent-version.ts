@@ -23,8 +23,9 @@ export const AgentVersion = Type.Object({
   /**
    * The runtime the version last registered an instance with: that registration's X-Prefactor-SDK
    * header (`<package>@<version>`, space-separated when layered); null until one sends it.
+   * Optional: this server always sends it, a server from before it may not.
    */
-  sdk: Nullable(Type.String()),
+  sdk: OptionalNullable(Type.String()),
   inserted_at: Timestamp,
   /**
    * The next three only on `GET /agent_version/{id}` with `include_risk_rollup=true`: the agent's
