@@ -12,10 +12,14 @@ import { timestampFromMs, type Timestamp } from '../timestamps.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** The hours `GET /activity` counts by default at `now`: from the start of the hour 24 h ago to the end of the current one. */
+/**
+ * The hours `GET /activity` counts by default at `now`: from the start of the hour 24 h ago to the
+ * end of the hour holding the instant before `now` (an hour starting exactly at `now` is left out).
+ */
 function lastDay(now: Timestamp): { from: Timestamp; first_hour: string; end_hour: string } {
   const first = Math.floor((Date.parse(now) - DEFAULT_ACTIVITY_RANGE_MS) / HOUR_MS) * HOUR_MS;
-  const end = Math.floor(Date.parse(now) / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const current = Math.floor(Date.parse(now) / HOUR_MS) * HOUR_MS;
+  const end = timestampFromMs(current) < now ? current + HOUR_MS : current;
   const from = timestampFromMs(first);
   return { from, first_hour: from.slice(0, HOUR_KEY_LENGTH), end_hour: timestampFromMs(end).slice(0, HOUR_KEY_LENGTH) };
 }
