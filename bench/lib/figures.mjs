@@ -113,6 +113,12 @@ export const FIGURES = [
       'time to answer GET /activity for the 24 h by hour of an account with 10⁶ spans that day ÷ of one with 10⁴ (the hourly rollup, never the spans; SQLite)',
   },
   {
+    name: 'pg_activity_1e6_vs_1e4',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures: 'the same on PostgreSQL',
+  },
+  {
     name: 'instance_risk_1e5_vs_1e2',
     unit: 'ratio',
     target: { op: '<=', value: 1.5 },
@@ -141,6 +147,13 @@ export const FIGURES = [
     unit: 'ratio',
     target: { op: '<=', value: 3 },
     measures: 'time from navigation to the first span tree rows visible in headless Chromium, instance of 10⁴ spans ÷ 10² spans',
+  },
+  {
+    name: 'agents_page_first_render_1e3_vs_1e1',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures:
+      'time from navigation to the Agents page to its first page of rows complete (runs and failures in 24 h, runs by risk level, last run) in headless Chromium, 1000 agents with 10⁵ runs ÷ 10 agents with 10³',
   },
   {
     name: 'server_rss_mib_1e6',

@@ -236,6 +236,73 @@ async function seedActivity({ count, instances }) {
   return { token: account.token, from: new Date(ACTIVITY_DAY).toISOString(), to: new Date(ACTIVITY_DAY + 24 * 3600 * 1000).toISOString() };
 }
 
+const AGENT_RUN_STATUSES = ['complete', 'complete', 'complete', 'failed', 'active'];
+const canonical = (ms) => new Date(ms).toISOString().replace('Z', '000Z');
+
+/**
+ * Gives the account `newAdminAccount` answered `agents` agents (besides its own) under the risk
+ * profile `riskProfileId` (when given) and `runs` runs spread evenly over them and over the last 23
+ * hours, written straight through the store a thousand rows per transaction: what the Agents page
+ * summarises.
+ */
+async function seedAgents({ account, agents, runs, riskProfileId = null }) {
+  const now = Date.now();
+  const ids = Array.from({ length: agents }, (_, i) => `agent-${agents}-${String(i).padStart(5, '0')}`);
+  for (let done = 0; done < agents;) {
+    const n = Math.min(INSTANCES_PER_TRANSACTION, agents - done);
+    await store.write(async (tx) => {
+      for (let i = done; i < done + n; i += 1) {
+        const at = canonical(now - 48 * 3600 * 1000);
+        await tx.insertAgent({
+          account_id: account.accountId,
+          id: ids[i],
+          name: `bench agent ${String(i).padStart(5, '0')}`,
+          description: 'seeded',
+          external_identifier: null,
+          owner_person_id: null,
+          risk_profile_id: riskProfileId,
+          team_id: null,
+          status: 'active',
+          first_instance_at: at,
+          inserted_at: at,
+          updated_at: at,
+        });
+      }
+    });
+    done += n;
+  }
+  const spacing = (23 * 3600 * 1000) / runs;
+  for (let done = 0; done < runs;) {
+    const n = Math.min(INSTANCES_PER_TRANSACTION, runs - done);
+    await store.write(async (tx) => {
+      for (let i = done; i < done + n; i += 1) {
+        const at = canonical(now - Math.floor(i * spacing));
+        const status = AGENT_RUN_STATUSES[i % AGENT_RUN_STATUSES.length];
+        await tx.insertInstance({
+          account_id: account.accountId,
+          id: `run-${agents}-${i}`,
+          agent_id: ids[i % agents],
+          agent_version_id: 'seeded-version',
+          schema_version_id: 'seeded-schema',
+          environment_id: account.environmentId,
+          agent_deployment_id: account.deploymentId,
+          status,
+          purpose: 'live',
+          started_at: at,
+          finished_at: status === 'active' ? null : at,
+          termination_reason: null,
+          terminated_by_token_id: null,
+          quality_payloads_json: '{}',
+          quality_summaries_json: '{}',
+          inserted_at: at,
+          updated_at: at,
+        });
+      }
+    });
+    done += n;
+  }
+}
+
 let purge;
 
 /** Starts a retention purge of everything finished before 2021 in the background, as the sweeper runs it. */
@@ -267,7 +334,8 @@ async function newAccount() {
 async function newAdminAccount() {
   const account = await server.createAccount(store, { name: 'bench' });
   const accountToken = await server.createToken(store, { scope: 'account', accountId: account.accountId });
-  return { token: account.token, accountToken, accountId: account.accountId, agentId: account.agentId };
+  const { accountId, agentId, environmentId, deploymentId } = account;
+  return { token: account.token, accountToken, accountId, agentId, environmentId, deploymentId };
 }
 
 await serveParent({
@@ -278,7 +346,18 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedAgentSpans, seedInstances, seedActivity, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: {
+    seedAgents,
+    seedThroughStore,
+    seedAgentSpans,
+    seedInstances,
+    seedActivity,
+    newAccount,
+    newAdminAccount,
+    seedOldRuns,
+    startPurge,
+    stopPurge,
+  },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

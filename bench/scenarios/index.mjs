@@ -1,5 +1,6 @@
 // Every scenario, in the order a run takes them.
 import activity from './activity.mjs';
+import agentsPage from './agents-page.mjs';
 import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
@@ -30,6 +31,7 @@ export const SCENARIOS = [
   riskScores,
   activity,
   seeAndSteer,
+  agentsPage,
   tracer,
   integrations,
   clientBrowserBundle,

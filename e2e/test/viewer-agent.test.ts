@@ -74,6 +74,99 @@ describe(
       await page.close();
     });
 
+    it("shows each version's declared and observed risk, runs by level and runtime as the API answers them", async () => {
+      type Side = { highest_classification: string | null; span_types_with_risk_data: string[]; total_span_types: number };
+      type Version = {
+        id: string;
+        sdk: string | null;
+        risk_rollup: { theoretical: Side; observed: Side };
+        risk_distribution: Record<'low' | 'medium' | 'high' | 'critical' | 'not_assessed', number>;
+      };
+      const { url } = session.serve;
+      const listed = await apiCall<{ summaries: Version[] }>(url, session.token, 'GET', `/agent_version?agent_id=${session.seeded.agentId}`);
+      assert.equal(listed.summaries.length, 2);
+      const page = await session.signedIn(`${agentPath}/versions`);
+      const versions = page.getByTestId('agent-versions');
+      for (const { id } of listed.summaries) {
+        const { details: v } = await apiCall<{ details: Version }>(url, session.token, 'GET', `/agent_version/${id}?include_risk_rollup=true`);
+        const row = versions.locator(`tr[data-id="${id}"]`);
+        assert.equal(await row.getByTestId('version-runtime').innerText(), v.sdk ?? 'not reported');
+        for (const [side, testId] of [
+          [v.risk_rollup.theoretical, 'version-theoretical'],
+          [v.risk_rollup.observed, 'version-observed'],
+        ] as const) {
+          const text = await row.getByTestId(testId).innerText();
+          assert.match(text, new RegExp(`^${side.highest_classification ?? 'none declared'}`));
+          assert.match(text, new RegExp(`${side.span_types_with_risk_data.length} of ${side.total_span_types} span types with risk data`));
+        }
+        const d = v.risk_distribution;
+        assert.match(
+          await row.getByTestId('risk-distribution').innerText(),
+          new RegExp(`low ${d.low}\\s+medium ${d.medium}\\s+high ${d.high}\\s+critical ${d.critical}\\s+not assessed ${d.not_assessed}`),
+        );
+      }
+      // The runs of 1.0.0 and of 1.1.0 are told apart: together they are the agent's.
+      const agent = await apiCall<{ details: { risk_distribution: { runs_scored: number } } }>(
+        url,
+        session.token,
+        'GET',
+        `/agent/show?agent_id=${session.seeded.agentId}&include_risk_rollup=true`,
+      );
+      let scored = 0;
+      for (const { id } of listed.summaries) {
+        scored += (
+          await apiCall<{ details: { risk_distribution: { runs_scored: number } } }>(
+            url,
+            session.token,
+            'GET',
+            `/agent_version/${id}?include_risk_rollup=true`,
+          )
+        ).details.risk_distribution.runs_scored;
+      }
+      assert.equal(scored, agent.details.risk_distribution.runs_scored);
+
+      // An agent whose run registered with X-Prefactor-SDK shows that runtime on its version.
+      const other = await apiCall<{ details: { id: string } }>(url, session.token, 'POST', '/agent', { details: { name: 'runtime-agent' } });
+      const registered = await fetch(`${url}/api/v1/agent_instance/register`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${session.token}`,
+          'content-type': 'application/json',
+          'x-prefactor-sdk': '@x/tracer@2.1.0 @x/client@2.1.0',
+        },
+        body: JSON.stringify({
+          agent_id: other.details.id,
+          environment_id: session.seeded.production.id,
+          agent_version: { name: '3.0.0', external_identifier: '3.0.0' },
+          agent_schema_version: { external_identifier: 'runtime-schema' },
+        }),
+      });
+      assert.equal(registered.status, 201, await registered.text());
+      await page.goto(`${url}/agents/${other.details.id}/versions`);
+      const runtime = page.getByTestId('agent-versions').getByTestId('version-runtime');
+      await runtime.waitFor();
+      assert.equal(await runtime.innerText(), '@x/tracer@2.1.0 @x/client@2.1.0');
+      await page.close();
+    });
+
+    it('deletes an agent that never ran from its page, after confirming, and it is gone from the list', async () => {
+      const { url } = session.serve;
+      const made = await apiCall<{ details: { id: string } }>(url, session.token, 'POST', '/agent', { details: { name: 'doomed-agent' } });
+      const page = await session.signedIn(`/agents/${made.details.id}`);
+      await page.getByRole('heading', { name: 'doomed-agent', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      // Nothing is deleted until it is confirmed.
+      assert.equal((await fetch(`${url}/api/v1/agent/${made.details.id}`, { headers: { authorization: `Bearer ${session.token}` } })).status, 200);
+      await page.getByRole('button', { name: 'Delete for good' }).click();
+      await page.waitForURL(/\/agents(\?.*)?$/);
+      const table = page.locator('table.agents');
+      await table.getByRole('rowheader').first().waitFor();
+      assert.equal(await table.getByRole('rowheader', { name: 'doomed-agent' }).count(), 0);
+      assert.ok((await table.getByRole('rowheader').count()) > 0, 'the other agents are still listed');
+      assert.equal((await fetch(`${url}/api/v1/agent/${made.details.id}`, { headers: { authorization: `Bearer ${session.token}` } })).status, 404);
+      await page.close();
+    });
+
     it('creates a deployment token shown once, and a revoked one is refused by the API', async () => {
       const page = await session.signedIn(`${agentPath}/deployments`);
       await page.getByRole('region', { name: 'Deployment tokens' }).getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });

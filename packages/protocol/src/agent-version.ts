@@ -3,6 +3,7 @@ import * as Type from '@sinclair/typebox';
 import { type Static } from '@sinclair/typebox';
 import { IdempotencyKey, Nullable, OptionalNullable, PlainText, QueryFilter, SPAN_ID_PATTERN, Timestamp } from './common.js';
 import { MAX_AGENT_NAME_LENGTH } from './agent.js';
+import { AgentRiskRollup, RiskDistribution, RiskExceedance } from './agent-risk-rollup.js';
 import { Success } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
 
@@ -19,7 +20,21 @@ export const AgentVersion = Type.Object({
   description: Nullable(Type.String()),
   /** The schema version this version declares its span types in; null when it names none (one OTLP made). */
   agent_schema_version_id: Nullable(Type.String()),
+  /**
+   * The runtime the version last registered an instance with: that registration's X-Prefactor-SDK
+   * header (`<package>@<version>`, space-separated when layered); null until one sends it.
+   * Optional: this server always sends it, a server from before it may not.
+   */
+  sdk: OptionalNullable(Type.String()),
   inserted_at: Timestamp,
+  /**
+   * The next three only on `GET /agent_version/{id}` with `include_risk_rollup=true`: the agent's
+   * rollup over this version's runs and its own schema version (see `Agent`).
+   */
+  risk_rollup: Type.Optional(AgentRiskRollup),
+  /** Null when the agent has no risk profile: there is no agreed risk to exceed. */
+  exceedances: Type.Optional(Nullable(Type.Array(RiskExceedance))),
+  risk_distribution: Type.Optional(RiskDistribution),
 });
 export type AgentVersion = Static<typeof AgentVersion>;
 
@@ -46,6 +61,14 @@ export const CreateAgentVersionBody = Type.Object({
 export type CreateAgentVersionBody = Static<typeof CreateAgentVersionBody>;
 
 export const AgentVersionIdParams = Type.Object({ agent_version_id: PlainText({ minLength: 1 }) });
+
+/** GET /api/v1/agent_version/{id} */
+export const ShowAgentVersionQuery = Type.Object({
+  /** Adds `risk_rollup`, `exceedances` and `risk_distribution`, over the version's runs in `environment_id` when sent. */
+  include_risk_rollup: Type.Optional(Type.Boolean()),
+  environment_id: Type.Optional(QueryFilter),
+});
+export type ShowAgentVersionQuery = Static<typeof ShowAgentVersionQuery>;
 
 export const AGENT_VERSION_SORT_FIELDS = ['id', 'external_identifier', 'inserted_at'] as const;
 export type AgentVersionSortField = (typeof AGENT_VERSION_SORT_FIELDS)[number];

@@ -29,6 +29,28 @@ export type AgentAvailableActions = Static<typeof AgentAvailableActions>;
 export const AgentInstanceCounts = Counts(['total', ...INSTANCE_STATUSES, 'finished']);
 export type AgentInstanceCounts = Static<typeof AgentInstanceCounts>;
 
+/**
+ * What `GET /agent?include_summary=true` adds to each listed agent, for a list of agents to show
+ * without a request per row: its runs that started (or registered) in the hours from `from` to
+ * now (the last 24, from the start of that hour, as `GET /activity` counts them), the failed ones
+ * among them, its newest run, and its runs by risk level (as `include_risk_rollup` counts them).
+ */
+export const AgentSummary = Type.Object({
+  from: Timestamp,
+  runs_24h: Type.Integer({ minimum: 0 }),
+  failed_runs_24h: Type.Integer({ minimum: 0 }),
+  last_run: Nullable(
+    Type.Object({
+      id: Type.String(),
+      status: Type.Union(INSTANCE_STATUSES.map((s) => Type.Literal(s))),
+      started_at: Nullable(Timestamp),
+      inserted_at: Timestamp,
+    }),
+  ),
+  risk_distribution: RiskDistribution,
+});
+export type AgentSummary = Static<typeof AgentSummary>;
+
 export const Agent = Type.Object({
   type: Type.Literal('agent'),
   id: Type.String(),
@@ -48,6 +70,8 @@ export const Agent = Type.Object({
   /** Null when the agent has no risk profile: there is no agreed risk to exceed. */
   exceedances: Type.Optional(Nullable(Type.Array(RiskExceedance))),
   risk_distribution: Type.Optional(RiskDistribution),
+  /** Only on `GET /agent` with `include_summary=true`. */
+  summary: Type.Optional(AgentSummary),
   inserted_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -129,6 +153,10 @@ export const ListAgentsQuery = Type.Object({
   owner_person_id: Type.Optional(Label),
   risk_profile_id: Type.Optional(Label),
   team_id: Type.Optional(Label),
+  /** Adds each agent's `summary`: runs and failures in 24 h, newest run, runs by risk level. */
+  include_summary: Type.Optional(Type.Boolean()),
+  /** Counts each summary over the runs in this environment only (the list itself is not filtered). */
+  environment_id: Type.Optional(QueryFilter),
 });
 export type ListAgentsQuery = Static<typeof ListAgentsQuery>;
 

@@ -33,6 +33,7 @@ for (const engine of ENGINES) {
           external_identifier: 'v1.0.0',
           description: null,
           agent_schema_version_id: null,
+          sdk: null,
           inserted_at: undefined,
         },
       );

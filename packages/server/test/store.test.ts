@@ -465,6 +465,7 @@ for (const engine of ENGINES) {
           external_identifier: 'v1',
           description: null,
           agent_schema_version_id: null,
+          sdk: null,
           inserted_at: at(1),
         };
         const first = await store.write((tx) => tx.ensureAgentVersion({ ...version, id: 'ver-a' }));

@@ -27,6 +27,7 @@ import { registerInstance } from '../domain/instances/register-instance.js';
 import { startInstance } from '../domain/instances/start-instance.js';
 import { terminateInstance } from '../domain/instances/terminate-instance.js';
 import { idempotencyKey, sendAnswer, sendJson } from '../http/answers.js';
+import { reportedSdk } from '../http/sdk-header.js';
 import { responses } from './responses.js';
 
 const TAGS = ['agent_instance'];
@@ -39,7 +40,8 @@ export function agentInstanceRoutes(app: FastifyInstance, domain: Domain): void 
     { schema: { tags: TAGS, body: RegisterInstanceBody, response: responses({ 201: AgentInstanceResponse }) } },
     async (request, reply) => {
       const key = idempotencyKey(request, request.body.idempotency_key);
-      return sendAnswer(reply, await domain.write(request.principal, registerInstance, request.body, key));
+      const params = { ...request.body, sdk: reportedSdk(request.headers['x-prefactor-sdk']) };
+      return sendAnswer(reply, await domain.write(request.principal, registerInstance, params, key));
     },
   );
 

@@ -6,6 +6,7 @@ import {
   AgentVersionResponse,
   CreateAgentVersionBody,
   ListAgentVersionsQuery,
+  ShowAgentVersionQuery,
 } from '@agentspan/protocol';
 import type { Domain } from '../domain/domain.js';
 import { createAgentVersion } from '../domain/versions/create-agent-version.js';
@@ -35,7 +36,7 @@ export function agentVersionRoutes(app: FastifyInstance, domain: Domain): void {
 
   api.get(
     '/agent_version/:agent_version_id',
-    { schema: { tags: TAGS, params: AgentVersionIdParams, response: responses({ 200: AgentVersionResponse }) } },
-    async (request) => domain.read((tx) => getAgentVersion(tx, request.principal, request.params.agent_version_id)),
+    { schema: { tags: TAGS, params: AgentVersionIdParams, querystring: ShowAgentVersionQuery, response: responses({ 200: AgentVersionResponse }) } },
+    async (request) => domain.read((tx) => getAgentVersion(tx, request.principal, request.params.agent_version_id, request.query)),
   );
 }

@@ -38,9 +38,11 @@ export function agentRoutes(app: FastifyInstance, domain: Domain): void {
     domain.read((tx) => getAgent(tx, request.principal, request.params.agent_id)),
   );
 
-  api.get('/agent', { schema: { tags: TAGS, querystring: ListAgentsQuery, response: responses({ 200: AgentListResponse }) } }, async (request) =>
-    domain.read((tx) => listAgents(tx, request.principal, request.query)),
-  );
+  api.get('/agent', { schema: { tags: TAGS, querystring: ListAgentsQuery, response: responses({ 200: AgentListResponse }) } }, async (request) => {
+    // The clock is read once, before the transaction: the summaries' 24 hours end at it.
+    const { caller } = domain.context(request.principal);
+    return domain.read((tx) => listAgents(tx, caller, request.query));
+  });
 
   api.put(
     '/agent/:agent_id',

@@ -74,3 +74,7 @@ export const agentDeletionSql = (placeholder: (n: 1 | 2) => string): string[] =>
     `DELETE FROM agents WHERE account_id = ${account} AND id = ${agent}`,
   ];
 };
+
+/** The runtime a version reported, (sdk, account_id, id, sdk again); a repeat of the value it has writes nothing. */
+export const agentVersionSdkSql = (placeholder: (n: number) => string) =>
+  `UPDATE agent_versions SET sdk = ${placeholder(1)} WHERE account_id = ${placeholder(2)} AND id = ${placeholder(3)} AND (sdk IS NULL OR sdk <> ${placeholder(4)})`;

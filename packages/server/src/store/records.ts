@@ -118,6 +118,8 @@ export interface AgentVersionRecord {
   description: string | null;
   /** The schema version of the same agent this version declares its span types in, if it names one. */
   agent_schema_version_id: string | null;
+  /** The X-Prefactor-SDK header of the newest registration under this version that sent one. */
+  sdk: string | null;
   inserted_at: string;
 }
 

@@ -291,6 +291,8 @@ export interface WriteTx extends ReadTx {
   deleteDeployment(accountId: string, id: string): Promise<void>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureAgentVersion(row: AgentVersionRecord): Promise<AgentVersionRecord>;
+  /** Records the runtime (X-Prefactor-SDK) a version's newest registration reported, replacing the one before. */
+  setAgentVersionSdk(accountId: string, id: string, sdk: string): Promise<void>;
   /** Inserts, or (when external_identifier is set and taken for the agent) returns the existing row. */
   ensureSchemaVersion(row: SchemaVersionRecord): Promise<SchemaVersionRecord>;
   insertToken(row: TokenRecord): Promise<void>;

@@ -32,7 +32,7 @@ export const TABLE_COLUMNS = {
   ],
   deployments: ['account_id', 'id', 'agent_id', 'environment_id', 'current_version_id', 'inserted_at', 'updated_at'],
   deployment_versions: ['account_id', 'deployment_id', 'changed_at', 'version_id', 'changed_by_token_id'],
-  agent_versions: ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at', 'agent_schema_version_id'],
+  agent_versions: ['account_id', 'id', 'agent_id', 'name', 'external_identifier', 'description', 'inserted_at', 'agent_schema_version_id', 'sdk'],
   schema_versions: ['account_id', 'id', 'agent_id', 'external_identifier', 'document_json', 'inserted_at', 'document_hash'],
   tokens: ['id', 'account_id', 'scope', 'deployment_id', 'token_hash', 'inserted_at', 'status', 'expires_at', 'created_by', 'updated_at'],
   agent_instances: [

@@ -1,5 +1,5 @@
 // The agent API as the agent pages read and change it.
-import type { Agent, AgentForCreate, AgentForUpdate, ListedAgentInstance, OffsetPagination } from '@agentspan/protocol';
+import type { Agent, AgentForCreate, AgentForUpdate, OffsetPagination } from '@agentspan/protocol';
 import { ApiFailure, query, request, type Named } from '../api.js';
 
 export const AGENTS_PAGE_SIZE = 20;
@@ -12,11 +12,16 @@ export interface AgentPage {
 const agentPath = (id: string) => `/api/v1/agent/${encodeURIComponent(id)}`;
 
 export const agentsApi = {
-  async list(offset: number, pageSize = AGENTS_PAGE_SIZE): Promise<AgentPage> {
-    const answer = await request<{ summaries: Agent[]; pagination: OffsetPagination | null }>(
-      'GET',
-      `/api/v1/agent${query({ sorting: 'name', 'pagination[offset]': offset, 'pagination[page_size]': pageSize })}`,
-    );
+  /** A page of agents by name, each with its summary (runs and failures in 24 h, last run, runs by risk) over the environment when named. */
+  async list(offset: number, environmentId: string | null = null, pageSize = AGENTS_PAGE_SIZE): Promise<AgentPage> {
+    const path = `/api/v1/agent${query({
+      sorting: 'name',
+      'pagination[offset]': offset,
+      'pagination[page_size]': pageSize,
+      include_summary: 'true',
+      environment_id: environmentId ?? undefined,
+    })}`;
+    const answer = await request<{ summaries: Agent[]; pagination: OffsetPagination | null }>('GET', path);
     return { agents: answer.summaries, pagination: answer.pagination };
   },
   /** The agent with its risk rollup, exceedances and runs by risk level (over one environment's runs when named). */
@@ -36,11 +41,6 @@ export const agentsApi = {
         ? await request<{ details: Agent }>('DELETE', agentPath(agentId), {})
         : await request<{ details: Agent }>('POST', `${agentPath(agentId)}/${action}`, {});
     return answer.details;
-  },
-  /** The agent's newest run (in the environment when named), or null when it has none. */
-  async lastRun(agentId: string, environmentId: string | null): Promise<ListedAgentInstance | null> {
-    const path = `/api/v1/agent_instance${query({ agent_id: agentId, environment_id: environmentId ?? undefined, limit: 1 })}`;
-    return (await request<{ details: ListedAgentInstance[] }>('GET', path)).details[0] ?? null;
   },
   /** Live risk profiles, for choosing one and naming it. */
   async riskProfiles(): Promise<Named[]> {

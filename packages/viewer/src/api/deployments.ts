@@ -18,8 +18,8 @@ export interface RunFilters {
   purpose?: string;
 }
 
-/** A version as some servers answer it: with the runtime its SDK reported (`X-Prefactor-SDK`). */
-export type ReportedVersion = AgentVersion & { sdk?: string | null; runtime?: string | null };
+/** A version as the agent page reads it: with the runtime it last registered with (`sdk`, from `X-Prefactor-SDK`). */
+export type ReportedVersion = AgentVersion;
 
 export const agentTabsApi = {
   /** Each environment's deployment of the agent, with the history of its current version. */
@@ -34,6 +34,11 @@ export const agentTabsApi = {
   async versions(agentId: string): Promise<ReportedVersion[]> {
     const path = `/api/v1/agent_version${query({ agent_id: agentId, 'pagination[page_size]': 100, 'sorting[field]': 'inserted_at', 'sorting[direction]': 'desc' })}`;
     return (await request<{ summaries: ReportedVersion[] }>('GET', path)).summaries;
+  },
+  /** The version with its risk rollup: declared and observed risk, and its runs by level (in the environment when named). */
+  async versionRisk(versionId: string, environmentId: string | null): Promise<AgentVersion> {
+    const path = `/api/v1/agent_version/${encodeURIComponent(versionId)}${query({ include_risk_rollup: 'true', environment_id: environmentId ?? undefined })}`;
+    return (await request<{ details: AgentVersion }>('GET', path)).details;
   },
   async schemaVersions(agentId: string): Promise<AgentSchemaVersion[]> {
     const path = `/api/v1/agent_schema_version${query({ agent_id: agentId, 'pagination[page_size]': 100, 'sorting[field]': 'inserted_at', 'sorting[direction]': 'desc' })}`;

@@ -1,7 +1,7 @@
-import type { Agent, ListedAgentInstance } from '@agentspan/protocol';
+import type { Agent } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { Named } from '../api.js';
-import { activity, sumCounts, type Activity } from '../api/activity.js';
+import { activity, type Activity } from '../api/activity.js';
 import { agentsApi, failureText, type AgentPage } from '../api/agents.js';
 import { ActivityChart } from '../charts/activity-chart.js';
 import { useEnvironmentId } from '../environment-scope.js';
@@ -12,40 +12,10 @@ import { RegisterAgent } from './register-agent.js';
 
 export const agentHref = (id: string, tab?: string) => `/agents/${encodeURIComponent(id)}${tab ? `/${tab}` : ''}`;
 
-/** What a row adds after the list answers: its runs' risk distribution and its last run. */
-function useRowDetails(agentId: string, environmentId: string | null) {
-  const [shown, setShown] = useState<Agent | null>(null);
-  const [last, setLast] = useState<ListedAgentInstance | null | undefined>(undefined);
-  useEffect(() => {
-    let stale = false;
-    agentsApi.show(agentId, environmentId).then(
-      (a) => !stale && setShown(a),
-      () => {},
-    );
-    agentsApi.lastRun(agentId, environmentId).then(
-      (run) => !stale && setLast(run),
-      () => !stale && setLast(null),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [agentId, environmentId]);
-  return { shown, last };
-}
-
-function AgentRow({
-  agent,
-  profiles,
-  runs,
-  environmentId,
-}: {
-  agent: Agent;
-  profiles: Map<string, string>;
-  runs: Activity | null | undefined;
-  environmentId: string | null;
-}) {
-  const { shown, last } = useRowDetails(agent.id, environmentId);
-  const group = runs?.groups?.find((g) => g.agent_id === agent.id);
+/** One agent with its summary, which the list answers with: no request per row. */
+function AgentRow({ agent, profiles }: { agent: Agent; profiles: Map<string, string> }) {
+  const summary = agent.summary;
+  const last = summary?.last_run;
   const profile = agent.risk_profile_id;
   return (
     <tr data-id={agent.id}>
@@ -61,18 +31,16 @@ function AgentRow({
           <span class="muted">none</span>
         )}
       </td>
-      <td class="number">{runs === null ? '–' : runs === undefined ? '…' : sumCounts(group?.totals)}</td>
-      <td class="number">{runs === null ? '–' : runs === undefined ? '…' : (group?.totals.failed ?? 0)}</td>
+      <td class="number">{summary ? summary.runs_24h : '–'}</td>
+      <td class="number">{summary ? summary.failed_runs_24h : '–'}</td>
       <td>
-        <RiskDistributionView distribution={shown?.risk_distribution} />
+        <RiskDistributionView distribution={summary?.risk_distribution} />
       </td>
       <td>
-        {last === undefined ? (
-          '…'
-        ) : last ? (
+        {last ? (
           <Link href={`/instances/${encodeURIComponent(last.id)}`}>{timeText(last.started_at ?? last.inserted_at)}</Link>
         ) : (
-          <span class="muted">never</span>
+          <span class="muted">{summary ? 'never' : '–'}</span>
         )}
       </td>
     </tr>
@@ -85,7 +53,6 @@ export function AgentsPage() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<AgentPage | null>(null);
   const [spans, setSpans] = useState<Activity | null | undefined>(undefined);
-  const [runs, setRuns] = useState<Activity | null | undefined>(undefined);
   const [profiles, setProfiles] = useState<Named[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -96,21 +63,21 @@ export function AgentsPage() {
   useEffect(() => {
     let stale = false;
     setError(null);
-    agentsApi.list(offset).then(
+    agentsApi.list(offset, environmentId).then(
       (loaded) => !stale && setPage(loaded),
       (failure: unknown) => !stale && setError(failureText(failure)),
     );
     return () => {
       stale = true;
     };
-  }, [offset, generation]);
+  }, [offset, environmentId, generation]);
   useEffect(() => {
     let stale = false;
     setSpans(undefined);
-    setRuns(undefined);
-    const unavailable = () => null;
-    activity({ subject: 'spans', environment_id: environmentId }).then((a) => !stale && setSpans(a), unavailable);
-    activity({ subject: 'runs', environment_id: environmentId, group_by: 'agent_id' }).then((a) => !stale && setRuns(a), unavailable);
+    activity({ subject: 'spans', environment_id: environmentId }).then(
+      (a) => !stale && setSpans(a),
+      () => !stale && setSpans(null),
+    );
     return () => {
       stale = true;
     };
@@ -153,7 +120,7 @@ export function AgentsPage() {
               </thead>
               <tbody>
                 {page.agents.map((a) => (
-                  <AgentRow key={a.id} agent={a} profiles={names} runs={runs} environmentId={environmentId} />
+                  <AgentRow key={a.id} agent={a} profiles={names} />
                 ))}
               </tbody>
             </table>

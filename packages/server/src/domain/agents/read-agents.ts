@@ -1,11 +1,12 @@
 import { AGENT_LABELS, type AgentListResponse, type AgentResponse, type ListAgentsQuery, type ShowAgentQuery } from '@agentspan/protocol';
 import type { AgentPageQuery, AgentSortField } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
-import type { Principal } from '../caller.js';
+import type { Caller, Principal } from '../caller.js';
 import { fieldError, notFound } from '../errors.js';
 import { asksForListPage, offsetPagination } from '../listing/list-page.js';
 import { agentRiskAnswer } from '../risk/agent-rollup.js';
 import { agentView } from '../views/agent-view.js';
+import { agentSummaries } from './agent-summaries.js';
 
 export const DEFAULT_AGENT_PAGE_SIZE = 25;
 
@@ -48,19 +49,30 @@ function sortOf(query: ListAgentsQuery): NonNullable<AgentPageQuery['sort']> {
     : { field: sorting as AgentSortField, direction: 'asc' };
 }
 
-/** GET /agent: the account's agents in the Python client's list shape, filtered by label and sorted. */
-export async function listAgents(tx: ReadTx, principal: Principal, query: ListAgentsQuery): Promise<AgentListResponse> {
+/**
+ * GET /agent: the account's agents in the Python client's list shape, filtered by label and
+ * sorted; with each one's summary (over one environment's runs when named) when asked.
+ */
+export async function listAgents(tx: ReadTx, caller: Caller, query: ListAgentsQuery): Promise<AgentListResponse> {
   // Answered as a list page either way; the call only refuses `sorting` beside `sorting[…]`.
   asksForListPage(query, { paging: [], sorting: ['sorting'] });
+  if (query.environment_id !== undefined && !(await tx.getEnvironment(caller.accountId, query.environment_id))) {
+    throw fieldError('environment_id', `names no environment of this account (${query.environment_id}); list them with GET /api/v1/environment`);
+  }
   const offset = query['pagination[offset]'] ?? 0;
   const size = query['pagination[page_size]'] ?? DEFAULT_AGENT_PAGE_SIZE;
   const sort = sortOf(query);
   const labels: AgentPageQuery['labels'] = {};
   for (const label of AGENT_LABELS) if (query[label] !== undefined) labels[label] = query[label];
-  const { rows, total } = await tx.listAgents({ account_id: principal.accountId, labels, sort, offset, limit: size });
+  const { rows, total } = await tx.listAgents({ account_id: caller.accountId, labels, sort, offset, limit: size });
+  const summaries = query.include_summary ? await agentSummaries(tx, rows, query.environment_id, caller.now) : undefined;
   return {
     status: 'success',
-    summaries: rows.map((agent) => agentView(agent)),
+    summaries: rows.map((agent) => {
+      const view = agentView(agent);
+      const summary = summaries?.get(agent.id);
+      return summary ? { ...view, summary } : view;
+    }),
     pagination: offsetPagination(total, { offset, size }, rows.length),
     sorting: sort,
   };

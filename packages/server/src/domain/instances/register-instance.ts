@@ -9,11 +9,15 @@ import { instanceAnswer } from './instance-access.js';
 import { newInstance } from './new-instance.js';
 import { ensureSchemaDocument, schemaDocument } from '../versions/schema-documents.js';
 
+/** The body, and the X-Prefactor-SDK header it came with (the route adds it; bulk items have none of their own). */
+export type RegisterInstanceParams = RegisterInstanceBody & { sdk?: string | null };
+
 /**
  * POST /agent_instance/register: a new pending instance on the deployment the token or the body
  * names. Versions with a known external_identifier are reused; schema versions too when their document is the same (other content under it is a new schema version).
+ * The version keeps the runtime its newest registration reported; one that reports none leaves it.
  */
-export const registerInstance = defineOperation<RegisterInstanceBody>('agent_instances/register', (params, context) => {
+export const registerInstance = defineOperation<RegisterInstanceParams>('agent_instances/register', (params, context) => {
   const { caller } = context;
   const document = schemaDocument(params.agent_schema_version, 'agent_schema_version', context);
   const version = params.agent_version ?? {};
@@ -32,8 +36,10 @@ export const registerInstance = defineOperation<RegisterInstanceBody>('agent_ins
       external_identifier: version.external_identifier ?? null,
       description: version.description ?? null,
       agent_schema_version_id: schemaVersion.id,
+      sdk: params.sdk ?? null,
       inserted_at: caller.now,
     });
+    if (params.sdk && agentVersion.sdk !== params.sdk) await tx.setAgentVersionSdk(caller.accountId, agentVersion.id, params.sdk);
     if (params.update_current_version !== false || deployment.current_version_id === null) {
       await tx.setDeploymentVersion(caller.accountId, deployment.id, agentVersion.id, caller.now, caller.tokenId);
     }

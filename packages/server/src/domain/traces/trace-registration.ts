@@ -58,6 +58,7 @@ export async function traceRegistration(tx: WriteTx, caller: Caller, service: Se
     external_identifier: version,
     description: null,
     agent_schema_version_id: null,
+    sdk: null,
     inserted_at: caller.now,
   });
   const schemaVersionId = agentVersion.agent_schema_version_id ?? (await traceSchemaVersion(tx, caller, deployment.agent_id));

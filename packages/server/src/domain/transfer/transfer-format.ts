@@ -44,7 +44,7 @@ const NULLABLE: Record<CopiedTable, readonly string[]> = {
   risk_profiles: ['description', 'archived_at'],
   model_prices: [],
   agents: ['description', 'external_identifier', 'owner_person_id', 'risk_profile_id', 'team_id', 'first_instance_at'],
-  agent_versions: ['name', 'external_identifier', 'description', 'agent_schema_version_id'],
+  agent_versions: ['name', 'external_identifier', 'description', 'agent_schema_version_id', 'sdk'],
   schema_versions: ['external_identifier'],
   deployments: ['current_version_id'],
   deployment_versions: ['version_id', 'changed_by_token_id'],
@@ -89,7 +89,8 @@ const ADDED_LATER: Partial<Record<CopiedTable, Record<string, (row: Record<strin
   environments: { purpose: () => 'production', description: () => null, updated_at: (row) => row.inserted_at },
   agent_instances: { terminated_by_token_id: () => null },
   // A file made before names none: its OTLP runs were stored with their schema versions already.
-  agent_versions: { agent_schema_version_id: () => null },
+  // sdk: nothing recorded the runtime a version registered with.
+  agent_versions: { agent_schema_version_id: () => null, sdk: () => null },
   spans: { schema_validation: () => null },
   tokens: { status: () => 'active', expires_at: () => null, created_by: () => null, updated_at: (row) => row.inserted_at },
   schema_versions: { document_hash: (row) => (typeof row.document_json === 'string' ? schemaDocumentHash(row.document_json) : '') },

@@ -29,6 +29,7 @@ export const createAgentVersion = defineOperation<AgentVersionForCreate>('agent_
       external_identifier: params.external_identifier,
       description: params.description ?? null,
       agent_schema_version_id: schemaVersionId,
+      sdk: null,
       inserted_at: caller.now,
     };
     if (await tx.getAgentVersion(caller.accountId, version.id)) {

@@ -10,6 +10,7 @@ export const agentVersionView = (version: AgentVersionRecord): AgentVersion => (
   external_identifier: version.external_identifier,
   description: version.description,
   agent_schema_version_id: version.agent_schema_version_id,
+  sdk: version.sdk,
   inserted_at: version.inserted_at,
 });
 

@@ -301,6 +301,7 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockDeploymentShared = refuse('lockDeploymentShared');
   deleteDeployment = refuse('deleteDeployment');
   ensureAgentVersion = refuse('ensureAgentVersion');
+  setAgentVersionSdk = refuse('setAgentVersionSdk');
   ensureSchemaVersion = refuse('ensureSchemaVersion');
   insertToken = refuse('insertToken');
   deleteToken = refuse('deleteToken');

@@ -389,6 +389,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ) WHERE external_identifier IS NOT NULL;
   `,
   SPAN_USAGE_STEP,
+  // The runtime an agent version last registered with (its X-Prefactor-SDK header); none before.
+  `
+  ALTER TABLE agent_versions ADD COLUMN sdk TEXT;
+  `,
 ];
 
 /** Steps that also run code after their SQL, in their transaction: data SQL alone cannot compute. */

@@ -17,7 +17,7 @@ import type {
   TokenRecord,
   TokenStatus,
 } from '../records.js';
-import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { agentDeletionSql, agentUpdateSql, agentUpdateValues, agentVersionSdkSql } from '../agent-sql.js';
 import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js';
@@ -168,6 +168,11 @@ const WRITES = {
     'agent_versions',
     'agent_version_by_external',
     'SELECT * FROM agent_versions WHERE account_id = $1 AND agent_id = $2 AND external_identifier = $3',
+  ),
+  setAgentVersionSdk: statement(
+    'agent_versions',
+    'set_agent_version_sdk',
+    agentVersionSdkSql((n) => `$${n}`),
   ),
   schemaVersionByExternal: statement(
     'schema_versions',
@@ -389,6 +394,9 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   ensureAgentVersion(row: AgentVersionRecord) {
     return this.#ensure('agent_versions', row, WRITES.agentVersionByExternal, [row.account_id, row.agent_id, row.external_identifier]);
+  }
+  async setAgentVersionSdk(accountId: string, id: string, sdk: string) {
+    await this.sql.change(WRITES.setAgentVersionSdk, [sdk, accountId, id, sdk]);
   }
   ensureSchemaVersion(row: SchemaVersionRecord) {
     return this.#ensure('schema_versions', row, WRITES.schemaVersionByExternal, [

@@ -407,6 +407,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT account_id, agent_instance_id, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning), sum(total)
     FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id;
   `,
+  // The runtime an agent version last registered with (its X-Prefactor-SDK header); none before.
+  `
+  ALTER TABLE agent_versions ADD COLUMN sdk TEXT;
+  `,
 ];
 
 /** The normaliser, as SQL can call it: a span's usage as JSON text (sums_children 0 or 1), or NULL. */

@@ -18,7 +18,7 @@ import type {
   TokenRecord,
   TokenStatus,
 } from '../records.js';
-import { agentDeletionSql, agentUpdateSql, agentUpdateValues } from '../agent-sql.js';
+import { agentDeletionSql, agentUpdateSql, agentUpdateValues, agentVersionSdkSql } from '../agent-sql.js';
 import { deploymentDeletionSql, deploymentVersionUpsertSql } from '../deployment-sql.js';
 import { environmentUpdateSql, environmentUpdateValues } from '../environment-sql.js';
 import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js';
@@ -59,6 +59,7 @@ export class WriteStatements {
   readonly deleteDeployment: Statement[];
   readonly insertAgentVersion: Statement;
   readonly agentVersionByExternal: Statement;
+  readonly setAgentVersionSdk: Statement;
   readonly insertSchemaVersion: Statement;
   readonly schemaVersionByExternal: Statement;
   readonly insertToken: Statement;
@@ -113,6 +114,7 @@ export class WriteStatements {
       'ON CONFLICT (account_id, agent_id, external_identifier) WHERE external_identifier IS NOT NULL DO NOTHING',
     );
     this.agentVersionByExternal = db.prepare('SELECT * FROM agent_versions WHERE account_id = ? AND agent_id = ? AND external_identifier = ?');
+    this.setAgentVersionSdk = db.prepare(agentVersionSdkSql(() => '?'));
     this.insertSchemaVersion = insertInto(
       db,
       'schema_versions',
@@ -298,6 +300,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async ensureAgentVersion(row: AgentVersionRecord) {
     if (insert('agent_versions', this.#w.insertAgentVersion, row).changes === 1) return row;
     return this.#w.agentVersionByExternal.get(row.account_id, row.agent_id, row.external_identifier) as AgentVersionRecord;
+  }
+  async setAgentVersionSdk(accountId: string, id: string, sdk: string) {
+    this.#w.setAgentVersionSdk.run(sdk, accountId, id, sdk);
   }
   async ensureSchemaVersion(row: SchemaVersionRecord) {
     if (insert('schema_versions', this.#w.insertSchemaVersion, row).changes === 1) return row;

@@ -1,9 +1,82 @@
-import type { ListedAgentInstance } from '@agentspan/protocol';
+import type { AgentVersion, ListedAgentInstance, RiskRollupSide } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { agentTabsApi, type ReportedVersion } from '../../api/deployments.js';
 import { STATUS_ICON, timeText } from '../../format.js';
+import { RiskDistributionView } from '../../risk-distribution.js';
 import { Link } from '../../router.js';
 import { environmentName, type AgentContext } from './agent-context.js';
+
+const words = (name: string) => name.replace(/^gdpr_/, 'GDPR ').replaceAll('_', ' ');
+
+/** One side of a version's rollup in a few words: highest classification, span types with risk data, categories. */
+function RollupSide({ side, testId }: { side: RiskRollupSide; testId: string }) {
+  if (side.total_span_types === 0)
+    return (
+      <span class="muted" data-testid={testId}>
+        no span types
+      </span>
+    );
+  return (
+    <span data-testid={testId}>
+      <strong>{side.highest_classification ?? 'none declared'}</strong>
+      <span class="muted">
+        {' '}
+        · {side.span_types_with_risk_data.length} of {side.total_span_types} span types with risk data
+      </span>
+      {side.categories_included.length > 0 ? <div>{side.categories_included.map(words).join(', ')}</div> : null}
+    </span>
+  );
+}
+
+/** A version's rollup, read when its row is shown (in the scoped environment when one is chosen). */
+function useVersionRisk(versionId: string, environmentId: string | null) {
+  const [risk, setRisk] = useState<AgentVersion | null | undefined>(undefined);
+  useEffect(() => {
+    let stale = false;
+    setRisk(undefined);
+    agentTabsApi.versionRisk(versionId, environmentId).then(
+      (v) => !stale && setRisk(v),
+      () => !stale && setRisk(null),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [versionId, environmentId]);
+  return risk;
+}
+
+/** The declared and observed risk cells of a version's row, and its runs by level under the observed one. */
+function VersionRiskCells({ version, environmentId }: { version: ReportedVersion; environmentId: string | null }) {
+  const risk = useVersionRisk(version.id, environmentId);
+  const rollup = risk?.risk_rollup;
+  if (risk === undefined)
+    return (
+      <>
+        <td class="muted">…</td>
+        <td class="muted">…</td>
+      </>
+    );
+  if (!rollup)
+    return (
+      <>
+        <td class="muted">–</td>
+        <td class="muted">–</td>
+      </>
+    );
+  return (
+    <>
+      <td>
+        <RollupSide side={rollup.theoretical} testId="version-theoretical" />
+      </td>
+      <td>
+        <RollupSide side={rollup.observed} testId="version-observed" />
+        <div>
+          <RiskDistributionView distribution={risk?.risk_distribution} />
+        </div>
+      </td>
+    </>
+  );
+}
 
 /** A version's newest runs (in the scoped environment when one is chosen). */
 function RecentRuns({ agentId, version, environmentId }: { agentId: string; version: ReportedVersion; environmentId: string | null }) {
@@ -30,7 +103,7 @@ function RecentRuns({ agentId, version, environmentId }: { agentId: string; vers
   );
 }
 
-/** Versions: each with the environments it is current in, the runtime it reported, its recent runs. */
+/** Versions: each with the environments it is current in, its declared and observed risk, the runtime it reported, its recent runs. */
 export function VersionsTab({ agent, versions, deployments, environments, environmentId }: AgentContext) {
   if (versions.length === 0) return <p class="muted">No versions yet: a version is made when an instance of the agent registers.</p>;
   return (
@@ -39,6 +112,8 @@ export function VersionsTab({ agent, versions, deployments, environments, enviro
         <tr>
           <th scope="col">Version</th>
           <th scope="col">Current in</th>
+          <th scope="col">Declared risk</th>
+          <th scope="col">Observed risk</th>
           <th scope="col">Runtime</th>
           <th scope="col">Registered</th>
           <th scope="col">Recent runs</th>
@@ -47,7 +122,6 @@ export function VersionsTab({ agent, versions, deployments, environments, enviro
       <tbody>
         {versions.map((v) => {
           const currentIn = deployments.filter((d) => d.current_version_id === v.id).map((d) => environmentName(environments, d.environment_id));
-          const runtime = v.sdk ?? v.runtime ?? null;
           return (
             <tr key={v.id} data-id={v.id}>
               <th scope="row">
@@ -56,7 +130,8 @@ export function VersionsTab({ agent, versions, deployments, environments, enviro
                 {v.description ? <div class="muted">{v.description}</div> : null}
               </th>
               <td>{currentIn.length ? currentIn.join(', ') : <span class="muted">none</span>}</td>
-              <td>{runtime ? <code>{runtime}</code> : <span class="muted">not reported</span>}</td>
+              <VersionRiskCells version={v} environmentId={environmentId} />
+              <td data-testid="version-runtime">{v.sdk ? <code>{v.sdk}</code> : <span class="muted">not reported</span>}</td>
               <td>{timeText(v.inserted_at)}</td>
               <td>
                 <RecentRuns agentId={agent.id} version={v} environmentId={environmentId} />
