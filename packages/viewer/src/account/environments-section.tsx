@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { account, type EnvironmentDraft } from '../api/account.js';
 import { timeText } from '../format.js';
 import { failureText } from './failure-text.js';
+import { RowActions } from './row-actions.js';
 
 const EMPTY: EnvironmentDraft = { name: '', purpose: 'development', description: null };
 
@@ -155,19 +156,13 @@ export function EnvironmentsSection({ environments, onChange }: { environments: 
                 <td>{e.description ?? <span class="muted">–</span>}</td>
                 <td>{timeText(e.inserted_at)}</td>
                 <td>
-                  <div class="actions">
-                    <button type="button" aria-label={`Edit ${e.name}`} onClick={() => setEditing(e.id)}>
-                      Edit
-                    </button>
-                    <button type="button" class="danger" aria-label={`Delete ${e.name}`} onClick={() => void remove(e)}>
-                      Delete
-                    </button>
-                  </div>
-                  {refusal?.id === e.id ? (
-                    <p class="error" role="alert">
-                      {refusal.message}
-                    </p>
-                  ) : null}
+                  <RowActions
+                    actions={[
+                      { label: 'Edit', name: `Edit ${e.name}`, run: () => setEditing(e.id) },
+                      { label: 'Delete', name: `Delete ${e.name}`, danger: true, run: () => void remove(e) },
+                    ]}
+                    refusal={refusal?.id === e.id ? refusal.message : null}
+                  />
                 </td>
               </tr>
             ),

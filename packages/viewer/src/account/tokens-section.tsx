@@ -4,6 +4,7 @@ import { account, type TokenAction } from '../api/account.js';
 import { api } from '../api.js';
 import { timeText } from '../format.js';
 import { failureText } from './failure-text.js';
+import { RowActions } from './row-actions.js';
 
 /** What each status allows, as the API does: a revoked or expired token is refused for good. */
 const ACTIONS: Record<ApiToken['status'], TokenAction[]> = {
@@ -164,27 +165,18 @@ export function TokensSection({
               <td>{timeText(t.last_used_at)}</td>
               <td>{t.created_by ? <code>{t.created_by}</code> : <span class="muted">command line</span>}</td>
               <td>
-                <div class="actions">
-                  {ACTIONS[t.status].map((action) => (
-                    <button
-                      key={action}
-                      type="button"
-                      class={action === 'revoke' ? 'danger' : undefined}
-                      aria-label={`${ACTION_LABEL[action]} ${t.id}`}
-                      onClick={() => void act(t, () => account.tokenAction(t.id, action))}
-                    >
-                      {ACTION_LABEL[action]}
-                    </button>
-                  ))}
-                  <button type="button" class="danger" aria-label={`Delete ${t.id}`} onClick={() => void act(t, () => account.deleteToken(t.id))}>
-                    Delete
-                  </button>
-                </div>
-                {error?.id === t.id ? (
-                  <p class="error" role="alert">
-                    {error.message}
-                  </p>
-                ) : null}
+                <RowActions
+                  actions={[
+                    ...ACTIONS[t.status].map((action) => ({
+                      label: ACTION_LABEL[action],
+                      name: `${ACTION_LABEL[action]} ${t.id}`,
+                      danger: action === 'revoke',
+                      run: () => void act(t, () => account.tokenAction(t.id, action)),
+                    })),
+                    { label: 'Delete', name: `Delete ${t.id}`, danger: true, run: () => void act(t, () => account.deleteToken(t.id)) },
+                  ]}
+                  refusal={error?.id === t.id ? error.message : null}
+                />
               </td>
             </tr>
           ))}
