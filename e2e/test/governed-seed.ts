@@ -1,5 +1,5 @@
 import type { AgentSchemaVersionForRegister } from '@agentspan/protocol';
-import type { ViewerSession } from './viewer-admin-session.js';
+import type { ViewerSession } from './viewer-session.js';
 
 /** A schema whose span types declare data risk: what a profile can score. */
 export const GOVERNED_SCHEMA: AgentSchemaVersionForRegister = {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { apiCall } from './governed-agent.js';
+import { seedGovernedAgent, type GovernedAgent } from './governed-agent.js';
 import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe(
@@ -11,10 +11,12 @@ describe(
   { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' },
   () => {
     let session: ViewerSession;
+    let seeded: GovernedAgent;
     let agentPath: string;
     before(async () => {
-      session = await startViewerSession();
-      agentPath = `/agents/${session.seeded.agentId}`;
+      session = await startViewerSession('agent');
+      seeded = await seedGovernedAgent(session.url, session.token);
+      agentPath = `/agents/${seeded.agentId}`;
     });
     after(async () => {
       await session?.close();
@@ -24,10 +26,10 @@ describe(
     const instanceRows = (page: Page) => page.getByTestId('agent-instances').locator('tbody tr');
 
     it('shows the strip, runs by risk level linking to those runs, and where each version is current', async () => {
-      const page = await session.signedIn(agentPath);
+      const page = await session.open(agentPath);
       await page.getByRole('heading', { name: 'support-agent', level: 1 }).waitFor();
       const strip = page.locator('header.strip');
-      assert.match(await strip.innerText(), new RegExp(session.seeded.agentId));
+      assert.match(await strip.innerText(), new RegExp(seeded.agentId));
       assert.equal(await page.getByTestId('agent-status').innerText(), 'active');
       assert.equal(await page.getByTestId('agent-profile').innerText(), 'Customer data');
       const snapshot = await page.getByTestId('deployment-snapshot').innerText();
@@ -45,7 +47,7 @@ describe(
     });
 
     it('fills its tabs from the seeded runs: exceedances, versions, schemas with validity, deployment history', async () => {
-      const page = await session.signedIn(agentPath);
+      const page = await session.open(agentPath);
       const exceedances = page.getByTestId('exceedances');
       await exceedances.waitFor();
       assert.match(await exceedances.innerText(), /support:refund\s+category\s+financial information/);
@@ -68,29 +70,26 @@ describe(
       assert.match(await refund.getByTestId('risk-card').innerText(), /Actions allowed\s+financial transactions, update data/);
 
       await tab(page, 'Deployments').click();
-      const staging = page.locator(`article.deployment[data-environment="${session.seeded.staging.id}"]`);
+      const staging = page.locator(`article.deployment[data-environment="${seeded.staging.id}"]`);
       await staging.waitFor();
       assert.match(await staging.innerText(), /staging: 1\.1\.0\s+1\.1\.0 from .*\s+1\.0\.0 from/);
       await page.close();
     });
 
     it('creates a deployment token shown once, and a revoked one is refused by the API', async () => {
-      const page = await session.signedIn(`${agentPath}/deployments`);
+      const page = await session.open(`${agentPath}/deployments`);
       await page.getByRole('region', { name: 'Deployment tokens' }).getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
       await page.getByRole('button', { name: 'Create token' }).click();
       const secret = (await page.getByTestId('issued-token').innerText()).trim();
       assert.match(secret, /^as_/);
       const tokens = page.getByTestId('deployment-tokens');
       await tokens.locator('tbody tr').first().waitFor();
-      const listed = await apiCall<{ details: Array<{ id: string; agent_id: string; environment_id: string }> }>(
-        session.serve.url,
-        session.token,
-        'GET',
-        '/api_token',
-      );
-      const made = listed.details.find((t) => t.agent_id === session.seeded.agentId && t.environment_id === session.seeded.staging.id)!;
+      const listed = (await session.call('GET', '/api/v1/api_token')).body as {
+        details: Array<{ id: string; agent_id: string; environment_id: string }>;
+      };
+      const made = listed.details.find((t) => t.agent_id === seeded.agentId && t.environment_id === seeded.staging.id)!;
       const use = async () =>
-        (await fetch(`${session.serve.url}/api/v1/agent_instance?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status;
+        (await fetch(`${session.url}/api/v1/agent_instance?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status;
       assert.equal(await use(), 200);
 
       const row = tokens.locator(`tr[data-id="${made.id}"]`);
@@ -112,10 +111,10 @@ describe(
     });
 
     it('edits the agent: a refusal on its field, then a new name and profile; retires and reinstates from the keyboard', async () => {
-      const other = await apiCall<{ details: { id: string } }>(session.serve.url, session.token, 'POST', '/risk_profile', {
-        details: { name: 'Strict', thresholds: { medium: 1, high: 2, critical: 3 } },
-      });
-      const page = await session.signedIn(agentPath);
+      const other = (
+        await session.call('POST', '/api/v1/risk_profile', { details: { name: 'Strict', thresholds: { medium: 1, high: 2, critical: 3 } } })
+      ).body as { details: { id: string } };
+      const page = await session.open(agentPath);
       await page.getByRole('button', { name: 'Edit' }).click();
       const form = page.getByRole('form', { name: 'Edit agent' });
       await form.getByLabel('Name').fill('');
@@ -127,13 +126,8 @@ describe(
       await form.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('heading', { name: 'support-agent-2', level: 1 }).waitFor();
       await page.getByTestId('agent-profile').getByText('Strict').waitFor();
-      const stored = await apiCall<{ details: { name: string; risk_profile_id: string } }>(
-        session.serve.url,
-        session.token,
-        'GET',
-        `/agent/${session.seeded.agentId}`,
-      );
-      assert.deepEqual([stored.details.name, stored.details.risk_profile_id], ['support-agent-2', other.details.id]);
+      const stored = await session.admin.agents.get(seeded.agentId);
+      assert.deepEqual([stored.name, stored.risk_profile_id], ['support-agent-2', other.details.id]);
 
       await page.getByRole('button', { name: 'Retire' }).focus();
       await page.keyboard.press('Enter');
@@ -152,23 +146,23 @@ describe(
     });
 
     it('follows the environment chosen in the header: runs, their risk and the instances tab', async () => {
-      const page = await session.signedIn(`${agentPath}/instances`);
+      const page = await session.open(`${agentPath}/instances`);
       await instanceRows(page).nth(4).waitFor();
       assert.equal(await instanceRows(page).count(), 5);
       await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 2);
       for (const text of await instanceRows(page).allInnerTexts()) assert.match(text, /staging/);
-      assert.equal(new URL(page.url()).searchParams.get('environment_id'), session.seeded.staging.id);
+      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.staging.id);
       // The tab's own environment filter is the same scope.
-      assert.equal(await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).inputValue(), session.seeded.staging.id);
+      assert.equal(await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.staging.id);
       await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'production' });
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 3);
-      assert.equal(await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).inputValue(), session.seeded.production.id);
+      assert.equal(await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.production.id);
       await page.close();
     });
 
     it('has no serious or critical accessibility violation on any tab', async () => {
-      const page = await session.signedIn(agentPath);
+      const page = await session.open(agentPath);
       for (const [name, ready] of [
         ['Overview', 'rollup'],
         ['Instances', 'agent-instances'],

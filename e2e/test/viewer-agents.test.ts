@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { apiCall } from './governed-agent.js';
+import { seedGovernedAgent, type GovernedAgent } from './governed-agent.js';
 import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 /** An activity answer of the aggregate's shape: `counts` for the hour before last. */
@@ -37,8 +37,10 @@ describe(
   { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' },
   () => {
     let session: ViewerSession;
+    let seeded: GovernedAgent;
     before(async () => {
-      session = await startViewerSession();
+      session = await startViewerSession('agents');
+      seeded = await seedGovernedAgent(session.url, session.token);
     });
     after(async () => {
       await session?.close();
@@ -47,7 +49,7 @@ describe(
     const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
 
     it('lists the agents with status, description, profile, runs by risk and last run; says when activity is unavailable', async () => {
-      const page = await session.signedIn('/agents');
+      const page = await session.open('/agents');
       await page.route('**/api/v1/activity?*', (route) =>
         route.fulfill({ status: 404, contentType: 'application/json', body: '{"status":"error","code":"not_found","message":"no route"}' }),
       );
@@ -70,8 +72,8 @@ describe(
     });
 
     it('draws the aggregate as stacked bars and reads runs and failures per agent from it', async () => {
-      const page = await session.signedIn('/agents');
-      const agentId = session.seeded.agentId;
+      const page = await session.open('/agents');
+      const agentId = seeded.agentId;
       await page.route('**/api/v1/activity?*', (route) => {
         const subject = new URL(route.request().url()).searchParams.get('subject');
         const body =
@@ -93,14 +95,14 @@ describe(
     });
 
     it('registers an agent: the refusal is shown on its field, then the agent opens with its profile', async () => {
-      const page = await session.signedIn('/agents');
+      const page = await session.open('/agents');
       const form = page.getByRole('form', { name: 'Register agent' });
       await form.getByRole('button', { name: 'Register' }).click();
       const nameError = form.locator('#agent-name-error');
       await nameError.waitFor();
       assert.match(await nameError.innerText(), /fewer than 1 characters/);
       assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), 'true');
-      const agents = await apiCall<{ summaries: unknown[] }>(session.serve.url, session.token, 'GET', '/agent');
+      const agents = (await session.call('GET', '/api/v1/agent')).body as { summaries: unknown[] };
       assert.equal(agents.summaries.length, 2, 'nothing is created by a refused request');
 
       await form.getByLabel('Name').fill('triage-agent');
@@ -111,29 +113,29 @@ describe(
       assert.match(page.url(), /\/agents\/[0-9a-z]+$/);
       assert.equal(await page.getByTestId('agent-profile').innerText(), 'Customer data');
       const id = page.url().split('/').at(-1)!;
-      const stored = await apiCall<{ details: { risk_profile_id: string } }>(session.serve.url, session.token, 'GET', `/agent/${id}`);
-      assert.equal(stored.details.risk_profile_id, session.seeded.profileId);
+      const stored = await session.admin.agents.get(id);
+      assert.equal(stored.risk_profile_id, seeded.profileId);
       await page.close();
     });
 
     it('follows the environment chosen in the header, and keeps it across links', async () => {
-      const page = await session.signedIn('/agents');
+      const page = await session.open('/agents');
       const support = row(page, 'support-agent');
       await support.getByText('critical 1').waitFor();
       await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
       await support.getByText('not assessed 0').waitFor();
       await support.getByTestId('risk-distribution').getByText('high 0').waitFor();
       assert.match(await support.getByTestId('risk-distribution').innerText(), /low 1\s+medium 1\s+high 0\s+critical 0/);
-      assert.equal(new URL(page.url()).searchParams.get('environment_id'), session.seeded.staging.id);
+      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.staging.id);
       await support.getByRole('link', { name: 'support-agent' }).click();
       await page.getByRole('heading', { name: 'support-agent', level: 1 }).waitFor();
-      await page.waitForFunction((id) => new URL(location.href).searchParams.get('environment_id') === id, session.seeded.staging.id);
-      assert.equal(await page.getByRole('combobox', { name: 'Environment' }).inputValue(), session.seeded.staging.id);
+      await page.waitForFunction((id) => new URL(location.href).searchParams.get('environment_id') === id, seeded.staging.id);
+      assert.equal(await page.getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.staging.id);
       await page.close();
     });
 
     it('works from the keyboard: the header links and the register form', async () => {
-      const page = await session.signedIn('/');
+      const page = await session.open('/');
       await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
@@ -150,7 +152,7 @@ describe(
     });
 
     it('has no serious or critical accessibility violation', async () => {
-      const page = await session.signedIn('/agents');
+      const page = await session.open('/agents');
       await row(page, 'support-agent').getByText('critical 1').waitFor();
       await expectNoSeriousViolations(page);
       await page.getByRole('form', { name: 'Register agent' }).getByRole('button', { name: 'Register' }).click();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
 import { seedGovernedRuns } from './governed-seed.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 interface AlertAnswer {
   id: string;

@@ -4,7 +4,7 @@ import type { InstanceRisk } from '@agentspan/protocol';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
 import { GOVERNED_SCHEMA, seedGovernedRuns, type GovernedRuns } from './governed-seed.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe(
   "an instance's strip and its Activity, Risk and Details tabs in Chromium",

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
 import { seedGovernedRuns, type GovernedRuns } from './governed-seed.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe('the instance list with its names and filters in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromium is not installed' }, () => {
   let s: ViewerSession;
