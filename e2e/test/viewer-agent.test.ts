@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { seedGovernedAgent, type GovernedAgent } from './governed-agent.js';
+import { seedGovernedAgent, type GovernedDemo } from '@agentspan/cli/demo';
 import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe(
@@ -11,12 +11,12 @@ describe(
   { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' },
   () => {
     let session: ViewerSession;
-    let seeded: GovernedAgent;
+    let seeded: GovernedDemo;
     let agentPath: string;
     before(async () => {
       session = await startViewerSession('agent');
-      seeded = await seedGovernedAgent(session.url, session.token);
-      agentPath = `/agents/${seeded.agentId}`;
+      seeded = await seedGovernedAgent(session.admin);
+      agentPath = `/agents/${seeded.agent.id}`;
     });
     after(async () => {
       await session?.close();
@@ -29,19 +29,20 @@ describe(
       const page = await session.open(agentPath);
       await page.getByRole('heading', { name: 'support-agent', level: 1 }).waitFor();
       const strip = page.locator('header.strip');
-      assert.match(await strip.innerText(), new RegExp(seeded.agentId));
+      assert.match(await strip.innerText(), new RegExp(seeded.agent.id));
       assert.equal(await page.getByTestId('agent-status').innerText(), 'active');
-      assert.equal(await page.getByTestId('agent-profile').innerText(), 'Customer data');
+      // The profile is named once the profiles are read; until then its id stands in.
+      await page.getByTestId('agent-profile').getByText('Customer data', { exact: true }).waitFor();
       const snapshot = await page.getByTestId('deployment-snapshot').innerText();
-      assert.match(snapshot, /production: 1\.1\.0 since/);
-      assert.match(snapshot, /staging: 1\.1\.0 since/);
+      assert.match(snapshot, /production: 1\.0\.0 since/);
+      assert.match(snapshot, /staging: 2\.0\.0 since/);
       assert.equal(await tab(page, 'Overview').getAttribute('aria-current'), 'page');
 
       await page.getByRole('link', { name: 'high 1' }).click();
       await page.waitForURL(/\/instances\?risk_level=high$/);
       await instanceRows(page).first().waitFor();
       assert.equal(await instanceRows(page).count(), 1);
-      assert.match(await instanceRows(page).first().innerText(), /production[\s\S]*complete[\s\S]*1\.0\.0[\s\S]*live[\s\S]*high/);
+      assert.match(await instanceRows(page).first().innerText(), /production[\s\S]*failed[\s\S]*1\.0\.0[\s\S]*live[\s\S]*high/);
       assert.equal(await page.getByRole('combobox', { name: 'Risk level' }).inputValue(), 'high');
       await page.close();
     });
@@ -50,29 +51,53 @@ describe(
       const page = await session.open(agentPath);
       const exceedances = page.getByTestId('exceedances');
       await exceedances.waitFor();
-      assert.match(await exceedances.innerText(), /support:refund\s+category\s+financial information/);
-      assert.match(await exceedances.innerText(), /support:refund\s+action\s+financial transactions/);
-      assert.match(await page.getByTestId('rollup').innerText(), /Without risk data\s+support:broken\s+none/);
+      assert.match(await exceedances.innerText(), /tool:refund\s+category\s+health and medical/);
+      assert.match(await exceedances.innerText(), /tool:refund\s+action\s+update data/);
+      assert.doesNotMatch(await exceedances.innerText(), /financial/, 'what the profile includes is no exceedance');
+      assert.match(await page.getByTestId('rollup').innerText(), /Without risk data\s+agent:run\s+agent:run/);
 
       await tab(page, 'Versions').click();
       await page.waitForURL(/\/versions$/);
       const versions = page.getByTestId('agent-versions');
       await versions.waitFor();
-      assert.match(await versions.locator('tbody tr').nth(0).innerText(), /^1\.1\.0\s+staging, production|^1\.1\.0\s+production, staging/);
-      assert.match(await versions.locator('tbody tr').nth(1).innerText(), /^1\.0\.0\s+none/);
+      // Each version with the environments it is current in (named once the environments are read).
+      await versions.locator('tbody tr', { hasText: /^2\.0\.0\s*staging(?!,)/ }).waitFor();
+      await versions.locator('tbody tr', { hasText: /^1\.0\.0\s*production(?!,)/ }).waitFor();
+      assert.equal(await versions.locator('tbody tr').count(), 2);
 
       await tab(page, 'Activity schema').click();
-      const broken = page.locator('[data-span-type="support:broken"]');
-      await broken.waitFor();
-      assert.match(await broken.innerText(), /Params schema: ✗ Invalid: schema is invalid/);
-      const refund = page.locator('[data-span-type="support:refund"]');
+      const schemaVersion = page.getByRole('combobox', { name: 'Schema version' });
+      const choose = async (externalIdentifier: string) =>
+        schemaVersion.selectOption(await schemaVersion.locator('option', { hasText: externalIdentifier }).getAttribute('value'));
+      await choose('support-agent-schemas@2.0.0');
+      const refund = page.locator('[data-span-type="tool:refund"]');
+      await refund.waitFor();
+      assert.match(await refund.innerText(), /Params schema: ✓ Valid/);
       assert.match(await refund.getByTestId('risk-card').innerText(), /Classification in\s+restricted/);
       assert.match(await refund.getByTestId('risk-card').innerText(), /Actions allowed\s+financial transactions, update data/);
 
       await tab(page, 'Deployments').click();
-      const staging = page.locator(`article.deployment[data-environment="${seeded.staging.id}"]`);
+      const staging = page.locator(`article.deployment[data-environment="${seeded.environments.staging}"]`);
       await staging.waitFor();
-      assert.match(await staging.innerText(), /staging: 1\.1\.0\s+1\.1\.0 from .*\s+1\.0\.0 from/);
+      assert.match(await staging.innerText(), /staging: 2\.0\.0\s+2\.0\.0 from .*\s+1\.0\.0 from/);
+
+      // A schema version whose span type does not compile (on the other agent, leaving this one's
+      // newest schema version as it was): the tab names it invalid, and why.
+      const created = await session.call('POST', '/api/v1/agent_schema_version', {
+        details: {
+          agent_id: session.account.agentId,
+          external_identifier: 'broken-schemas',
+          span_type_schemas: [
+            { name: 'tool:broken', title: 'A type whose schema does not compile', params_schema: { type: 'nonsense' }, template: null },
+          ],
+        },
+      });
+      assert.ok(created.status < 300, JSON.stringify(created.body));
+      await page.goto(`${session.url}/agents/${session.account.agentId}/schema`);
+      await choose('broken-schemas');
+      const broken = page.locator('[data-span-type="tool:broken"]');
+      await broken.waitFor();
+      assert.match(await broken.innerText(), /Params schema: ✗ Invalid: schema is invalid/);
       await page.close();
     });
 
@@ -87,7 +112,7 @@ describe(
       const listed = (await session.call('GET', '/api/v1/api_token')).body as {
         details: Array<{ id: string; agent_id: string; environment_id: string }>;
       };
-      const made = listed.details.find((t) => t.agent_id === seeded.agentId && t.environment_id === seeded.staging.id)!;
+      const made = listed.details.find((t) => t.agent_id === seeded.agent.id && t.environment_id === seeded.environments.staging)!;
       const use = async () =>
         (await fetch(`${session.url}/api/v1/agent_instance?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status;
       assert.equal(await use(), 200);
@@ -126,7 +151,7 @@ describe(
       await form.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('heading', { name: 'support-agent-2', level: 1 }).waitFor();
       await page.getByTestId('agent-profile').getByText('Strict').waitFor();
-      const stored = await session.admin.agents.get(seeded.agentId);
+      const stored = await session.admin.agents.get(seeded.agent.id);
       assert.deepEqual([stored.name, stored.risk_profile_id], ['support-agent-2', other.details.id]);
 
       await page.getByRole('button', { name: 'Retire' }).focus();
@@ -152,12 +177,12 @@ describe(
       await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 2);
       for (const text of await instanceRows(page).allInnerTexts()) assert.match(text, /staging/);
-      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.staging.id);
+      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.environments.staging);
       // The tab's own environment filter is the same scope.
-      assert.equal(await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.staging.id);
+      assert.equal(await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.environments.staging);
       await page.getByRole('search').getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'production' });
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=agent-instances] tbody tr').length === 3);
-      assert.equal(await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.production.id);
+      assert.equal(await page.getByRole('banner').getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.environments.production);
       await page.close();
     });
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { seedGovernedAgent, type GovernedAgent } from './governed-agent.js';
+import { seedGovernedAgent, type GovernedDemo } from '@agentspan/cli/demo';
 import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 /** An activity answer of the aggregate's shape: `counts` for the hour before last. */
@@ -37,10 +37,10 @@ describe(
   { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' },
   () => {
     let session: ViewerSession;
-    let seeded: GovernedAgent;
+    let seeded: GovernedDemo;
     before(async () => {
       session = await startViewerSession('agents');
-      seeded = await seedGovernedAgent(session.url, session.token);
+      seeded = await seedGovernedAgent(session.admin);
     });
     after(async () => {
       await session?.close();
@@ -58,9 +58,9 @@ describe(
       await support.getByRole('link', { name: 'Customer data' }).waitFor();
       const text = await support.innerText();
       assert.match(text, /active/);
-      assert.match(text, /Answers customer tickets and refunds orders/);
+      assert.match(text, /Answers customer tickets and issues refunds/);
       await support.getByText('critical 1').waitFor();
-      assert.match(await support.getByTestId('risk-distribution').innerText(), /low 1\s+medium 2\s+high 1\s+critical 1/);
+      assert.match(await support.getByTestId('risk-distribution').innerText(), /low 1\s+medium 1\s+high 1\s+critical 1/);
       assert.notEqual(await support.getByRole('cell').last().innerText(), 'never');
       assert.match(await row(page, 'default agent').innerText(), /pending[\s\S]*none[\s\S]*never/);
       await page.getByTestId('activity-unavailable').waitFor();
@@ -73,7 +73,7 @@ describe(
 
     it('draws the aggregate as stacked bars and reads runs and failures per agent from it', async () => {
       const page = await session.open('/agents');
-      const agentId = seeded.agentId;
+      const agentId = seeded.agent.id;
       await page.route('**/api/v1/activity?*', (route) => {
         const subject = new URL(route.request().url()).searchParams.get('subject');
         const body =
@@ -111,10 +111,11 @@ describe(
       await form.getByRole('button', { name: 'Register' }).click();
       await page.getByRole('heading', { name: 'triage-agent', level: 1 }).waitFor();
       assert.match(page.url(), /\/agents\/[0-9a-z]+$/);
-      assert.equal(await page.getByTestId('agent-profile').innerText(), 'Customer data');
+      // The profile is named once the profiles are read; until then its id stands in.
+      await page.getByTestId('agent-profile').getByText('Customer data', { exact: true }).waitFor();
       const id = page.url().split('/').at(-1)!;
       const stored = await session.admin.agents.get(id);
-      assert.equal(stored.risk_profile_id, seeded.profileId);
+      assert.equal(stored.risk_profile_id, seeded.profile.id);
       await page.close();
     });
 
@@ -125,12 +126,12 @@ describe(
       await page.getByRole('combobox', { name: 'Environment' }).selectOption({ label: 'staging' });
       await support.getByText('not assessed 0').waitFor();
       await support.getByTestId('risk-distribution').getByText('high 0').waitFor();
-      assert.match(await support.getByTestId('risk-distribution').innerText(), /low 1\s+medium 1\s+high 0\s+critical 0/);
-      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.staging.id);
+      assert.match(await support.getByTestId('risk-distribution').innerText(), /low 1\s+medium 0\s+high 0\s+critical 1/);
+      assert.equal(new URL(page.url()).searchParams.get('environment_id'), seeded.environments.staging);
       await support.getByRole('link', { name: 'support-agent' }).click();
       await page.getByRole('heading', { name: 'support-agent', level: 1 }).waitFor();
-      await page.waitForFunction((id) => new URL(location.href).searchParams.get('environment_id') === id, seeded.staging.id);
-      assert.equal(await page.getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.staging.id);
+      await page.waitForFunction((id) => new URL(location.href).searchParams.get('environment_id') === id, seeded.environments.staging);
+      assert.equal(await page.getByRole('combobox', { name: 'Environment' }).inputValue(), seeded.environments.staging);
       await page.close();
     });
 
