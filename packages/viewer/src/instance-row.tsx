@@ -96,3 +96,51 @@ export function InstanceRow({
     </tr>
   );
 }
+
+/**
+ * A page of instances as both lists show it: the failure to read it, "Loading…", `empty` when
+ * nothing matches, else the table. `names` names one instance's agent, version and environment.
+ */
+export function InstanceTable({
+  page,
+  error,
+  columns,
+  names,
+  now,
+  empty,
+  tableClass,
+  testId,
+}: {
+  page: { items: ListedAgentInstance[] } | null;
+  error: string | null;
+  columns: readonly InstanceColumn[];
+  names: (instance: ListedAgentInstance) => InstanceNames;
+  now?: number;
+  empty: string;
+  tableClass: string;
+  testId?: string;
+}) {
+  return (
+    <>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {page === null ? (
+        <p class="muted">Loading…</p>
+      ) : page.items.length === 0 ? (
+        <p class="muted">{empty}</p>
+      ) : (
+        <table class={tableClass} data-testid={testId}>
+          <InstanceHead columns={columns} />
+          <tbody>
+            {page.items.map((i) => (
+              <InstanceRow key={i.id} instance={i} columns={columns} names={names(i)} now={now} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

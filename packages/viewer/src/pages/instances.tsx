@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, live } from '../api.js';
 import { listRuns, runs, versionLabel, type RunFilters } from '../api/runs.js';
 import { useEnvironmentId } from '../environment-scope.js';
-import { InstanceHead, InstanceRow, type InstanceColumn } from '../instance-row.js';
+import { InstanceTable, type InstanceColumn } from '../instance-row.js';
 import { navigate, useLocation } from '../router.js';
 import { CursorPager } from '../cursor-pager.js';
 
@@ -213,31 +213,15 @@ export function InstancesPage() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {page === null ? (
-        <p class="muted">Loading…</p>
-      ) : page.items.length === 0 ? (
-        <p class="muted">No agent instances{filtered ? ' match these filters' : ' yet: run an agent against this server'}.</p>
-      ) : (
-        <table class="instances">
-          <InstanceHead columns={COLUMNS} />
-          <tbody>
-            {page.items.map((i) => (
-              <InstanceRow
-                key={i.id}
-                instance={i}
-                columns={COLUMNS}
-                names={{ agent: i.agent_name, version: versionOf(i), environment: environmentName.get(i.environment_id) ?? i.environment_id }}
-                now={now}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <InstanceTable
+        page={page}
+        error={error}
+        columns={COLUMNS}
+        names={(i) => ({ agent: i.agent_name, version: versionOf(i), environment: environmentName.get(i.environment_id) ?? i.environment_id })}
+        now={now}
+        empty={`No agent instances${filtered ? ' match these filters' : ' yet: run an agent against this server'}.`}
+        tableClass="instances"
+      />
       <CursorPager label="Pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </main>
   );

@@ -4,7 +4,7 @@ import type { Page } from '../../api.js';
 import { failureText } from '../../api/agents.js';
 import { agentTabsApi } from '../../api/deployments.js';
 import { setEnvironmentId } from '../../environment-scope.js';
-import { InstanceHead, InstanceRow, type InstanceColumn } from '../../instance-row.js';
+import { InstanceTable, type InstanceColumn } from '../../instance-row.js';
 import { navigate, useLocation } from '../../router.js';
 import { environmentName, versionName, type AgentContext } from './agent-context.js';
 import { CursorPager } from '../../cursor-pager.js';
@@ -90,30 +90,15 @@ export function InstancesTab({ agent, environments, versions, environmentId }: A
         <Select label="Risk level" name="risk_level" value={filters.risk_level} options={RISK_LEVELS} />
         <Select label="Purpose" name="purpose" value={filters.purpose} options={INSTANCE_PURPOSES} />
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {page === null ? (
-        <p class="muted">Loading…</p>
-      ) : page.items.length === 0 ? (
-        <p class="muted">No instances match.</p>
-      ) : (
-        <table class="data" data-testid="agent-instances">
-          <InstanceHead columns={COLUMNS} />
-          <tbody>
-            {page.items.map((i) => (
-              <InstanceRow
-                key={i.id}
-                instance={i}
-                columns={COLUMNS}
-                names={{ version: versionName(versions, i.agent_version_id), environment: environmentName(environments, i.environment_id) }}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <InstanceTable
+        page={page}
+        error={error}
+        columns={COLUMNS}
+        names={(i) => ({ version: versionName(versions, i.agent_version_id), environment: environmentName(environments, i.environment_id) })}
+        empty="No instances match."
+        tableClass="data"
+        testId="agent-instances"
+      />
       <CursorPager label="Instance pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </div>
   );
