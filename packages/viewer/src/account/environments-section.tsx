@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { account, type EnvironmentDraft } from '../api/account.js';
 import { timeText } from '../format.js';
 import { failureText } from './failure-text.js';
-import { RowActions } from './row-actions.js';
+import { RowActions, useRowActs } from './row-actions.js';
 
 const EMPTY: EnvironmentDraft = { name: '', purpose: 'development', description: null };
 
@@ -86,17 +86,7 @@ function EnvironmentForm({
 export function EnvironmentsSection({ environments, onChange }: { environments: Environment[]; onChange: () => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [refusal, setRefusal] = useState<{ id: string; message: string } | null>(null);
-
-  const remove = async (environment: Environment) => {
-    setRefusal(null);
-    try {
-      await account.deleteEnvironment(environment.id);
-      onChange();
-    } catch (failure) {
-      setRefusal({ id: environment.id, message: failureText(failure) });
-    }
-  };
+  const { act, refusal } = useRowActs(onChange);
 
   return (
     <section class="card" aria-labelledby="environments-heading">
@@ -159,9 +149,9 @@ export function EnvironmentsSection({ environments, onChange }: { environments: 
                   <RowActions
                     actions={[
                       { label: 'Edit', name: `Edit ${e.name}`, run: () => setEditing(e.id) },
-                      { label: 'Delete', name: `Delete ${e.name}`, danger: true, run: () => void remove(e) },
+                      { label: 'Delete', name: `Delete ${e.name}`, danger: true, run: () => void act(e.id, () => account.deleteEnvironment(e.id)) },
                     ]}
-                    refusal={refusal?.id === e.id ? refusal.message : null}
+                    refusal={refusal(e.id)}
                   />
                 </td>
               </tr>

@@ -1,3 +1,6 @@
+import { useState } from 'preact/hooks';
+import { failureText } from './failure-text.js';
+
 /** One button of a row: `name` is what a screen reader hears, naming the row (`Delete staging`). */
 export interface RowAction {
   label: string;
@@ -27,4 +30,22 @@ export function RowActions({ actions, refusal }: { actions: RowAction[]; refusal
       ) : null}
     </>
   );
+}
+
+/**
+ * Runs a row's action (or the section's own, under any id): on success the section reloads, on a
+ * refusal the server's reason shows beside what was tried, one reason at a time.
+ */
+export function useRowActs(onChange: () => void) {
+  const [refused, setRefused] = useState<{ id: string; message: string } | null>(null);
+  const act = async (id: string, run: () => Promise<unknown>) => {
+    setRefused(null);
+    try {
+      await run();
+      onChange();
+    } catch (failure) {
+      setRefused({ id, message: failureText(failure) });
+    }
+  };
+  return { act, refusal: (id: string) => (refused?.id === id ? refused.message : null) };
 }

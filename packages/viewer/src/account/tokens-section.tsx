@@ -3,8 +3,7 @@ import { useState } from 'preact/hooks';
 import { account, type TokenAction } from '../api/account.js';
 import { api } from '../api.js';
 import { timeText } from '../format.js';
-import { failureText } from './failure-text.js';
-import { RowActions } from './row-actions.js';
+import { RowActions, useRowActs } from './row-actions.js';
 
 /** What each status allows, as the API does: a revoked or expired token is refused for good. */
 const ACTIONS: Record<ApiToken['status'], TokenAction[]> = {
@@ -56,14 +55,13 @@ export function TokensSection({
   const [agentId, setAgentId] = useState('');
   const [environmentId, setEnvironmentId] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<{ id: string; message: string } | null>(null);
+  const { act, refusal } = useRowActs(onChange);
   const agentName = new Map(agents.map((a) => [a.id, a.name]));
   const environmentName = new Map(environments.map((e) => [e.id, e.name]));
 
-  const create = async (event: Event) => {
+  const create = (event: Event) => {
     event.preventDefault();
-    setError(null);
-    try {
+    void act('create', async () => {
       if (scope === 'account') setSecret((await account.createToken({ token_scope: 'account' })).token);
       else
         setSecret(
@@ -73,25 +71,13 @@ export function TokensSection({
             environment_id: environmentId || (environments[0]?.id ?? ''),
           }),
         );
-      onChange();
-    } catch (failure) {
-      setError({ id: 'create', message: failureText(failure) });
-    }
-  };
-  const act = async (token: ApiToken, run: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await run();
-      onChange();
-    } catch (failure) {
-      setError({ id: token.id, message: failureText(failure) });
-    }
+    });
   };
 
   return (
     <section class="card" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">API tokens</h2>
-      <form class="inline-form" onSubmit={(e) => void create(e)}>
+      <form class="inline-form" onSubmit={create}>
         <label>
           Scope
           <select value={scope} onChange={(e) => setScope(e.currentTarget.value as typeof scope)}>
@@ -127,9 +113,9 @@ export function TokensSection({
           Create token
         </button>
       </form>
-      {error?.id === 'create' ? (
+      {refusal('create') ? (
         <p class="error" role="alert">
-          {error.message}
+          {refusal('create')}
         </p>
       ) : null}
       {secret ? <Secret token={secret} onDone={() => setSecret(null)} /> : null}
@@ -171,11 +157,11 @@ export function TokensSection({
                       label: ACTION_LABEL[action],
                       name: `${ACTION_LABEL[action]} ${t.id}`,
                       danger: action === 'revoke',
-                      run: () => void act(t, () => account.tokenAction(t.id, action)),
+                      run: () => void act(t.id, () => account.tokenAction(t.id, action)),
                     })),
-                    { label: 'Delete', name: `Delete ${t.id}`, danger: true, run: () => void act(t, () => account.deleteToken(t.id)) },
+                    { label: 'Delete', name: `Delete ${t.id}`, danger: true, run: () => void act(t.id, () => account.deleteToken(t.id)) },
                   ]}
-                  refusal={error?.id === t.id ? error.message : null}
+                  refusal={refusal(t.id)}
                 />
               </td>
             </tr>
