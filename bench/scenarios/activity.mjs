@@ -4,46 +4,24 @@
 // seeded through the store.
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
-import { Pool } from 'undici';
 import { withBenchDatabase } from '../lib/bench-database.mjs';
+import { getParty } from '../lib/get-party.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
-import { summarise } from '../lib/stats.mjs';
 import { startAgentspanServer } from './agentspan-server.mjs';
 
 const SMALL = 10_000;
 const BIG = 1_000_000;
 const INSTANCES = 20;
 
-/** A party that GETs the day's aggregate by hour over and over on one connection, checking it counts every span; its rate is answers/s. */
+/** A party that GETs the day's aggregate by hour over and over, checking it counts every span; its rate is answers/s. */
 function aggregateParty(name, url, { token, from, to }, spans) {
   const path = `/api/v1/activity?${new URLSearchParams({ from, to, bucket: 'hour', subject: 'spans' })}`;
-  return {
-    name,
-    async run(durationMs) {
-      const pool = new Pool(url, { connections: 1 });
-      const headers = { authorization: `Bearer ${token}` };
-      const latencies = [];
-      const started = performance.now();
-      try {
-        do {
-          const at = performance.now();
-          const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
-          const text = await body.text();
-          if (statusCode !== 200) throw new Error(`${name}: GET ${path} answered ${statusCode}: ${text.slice(0, 300)}`);
-          latencies.push(performance.now() - at);
-          if (latencies.length === 1) {
-            const { totals, buckets } = JSON.parse(text).details;
-            const counted = Object.values(totals).reduce((a, b) => a + b, 0);
-            if (counted !== spans || buckets.length !== 24)
-              throw new Error(`${name}: counted ${counted} spans in ${buckets.length} buckets, not ${spans} in 24`);
-          }
-        } while (performance.now() - started < durationMs);
-      } finally {
-        await pool.close();
-      }
-      return summarise(latencies, performance.now() - started);
-    },
-  };
+  return getParty(name, url, token, path, (text) => {
+    const { totals, buckets } = JSON.parse(text).details;
+    const counted = Object.values(totals).reduce((a, b) => a + b, 0);
+    if (counted !== spans || buckets.length !== 24)
+      throw new Error(`${name}: counted ${counted} spans in ${buckets.length} buckets, not ${spans} in 24`);
+  });
 }
 
 /** Seeds both accounts on `server` and answers the ratio of their aggregate times, with how it was measured. */

@@ -1,10 +1,8 @@
 // Risk scores are computed on read from the span counts by type, never from the spans: reading a
 // run's /risk should cost the same for 10⁵ spans as for 10², and a span page with
 // include_risk_level=true about what one without does. SQLite, spans seeded through the store.
-import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { getParty } from '../lib/get-party.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
-import { summarise } from '../lib/stats.mjs';
 import { startAgentspanServer } from './agentspan-server.mjs';
 
 const SMALL = 100;
@@ -70,31 +68,6 @@ async function seedRuns(server) {
     runs[name] = instanceId;
   }
   return { token: account.token, runs };
-}
-
-/** A party that GETs `path` over and over on one connection; its rate is answers/s. */
-function getParty(name, url, token, path) {
-  return {
-    name,
-    async run(durationMs) {
-      const pool = new Pool(url, { connections: 1 });
-      const headers = { authorization: `Bearer ${token}` };
-      const latencies = [];
-      const started = performance.now();
-      try {
-        do {
-          const at = performance.now();
-          const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
-          const text = await body.text();
-          if (statusCode !== 200) throw new Error(`${name}: GET ${path} answered ${statusCode}: ${text.slice(0, 300)}`);
-          latencies.push(performance.now() - at);
-        } while (performance.now() - started < durationMs);
-      } finally {
-        await pool.close();
-      }
-      return summarise(latencies, performance.now() - started);
-    },
-  };
 }
 
 export default {

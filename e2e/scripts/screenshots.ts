@@ -4,11 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runScriptedAgent, seedGovernedAgent } from '@agentspan/cli/demo';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { bootstrapAccount, buildApp, openSqliteStore } from '@agentspan/server';
-import { runScriptedAgent } from '../../packages/cli/src/demo/scripted-agent.js';
+import { bootstrapAccount, buildApp, createToken, openSqliteStore } from '@agentspan/server';
 import { CHROMIUM_PATH, launchChromium } from '../test/chromium.js';
-import { accountToken, seedGovernedAgent } from '../test/governed-agent.js';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 if (!CHROMIUM_PATH) throw new Error('Chromium is not installed: apt-get install -y chromium');
@@ -19,6 +18,9 @@ const account = (await bootstrapAccount(store))!;
 const app = buildApp({ store });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 const client = new PrefactorHttpClient({ apiUrl: url, apiToken: account.token });
+// Profiles, agents and environments are the account's: an operator's token sets them up, as in the demo.
+const admin = await createToken(store, { scope: 'account' });
+const operator = new PrefactorHttpClient({ apiUrl: url, apiToken: admin });
 const browser = await launchChromium();
 try {
   for (let i = 0; i < 3; i++) await runScriptedAgent(client);
@@ -41,10 +43,9 @@ try {
   await page.getByRole('complementary', { name: 'Span detail' }).getByRole('heading', { level: 2 }).waitFor();
   await page.screenshot({ path: join(docs, 'viewer-instance.png') });
 
-  // The agent pages, from a governed agent: a profile, declarations beyond it, runs at every level.
-  // Signed in with an account-scoped token: the first start's is scoped to one deployment.
-  const admin = await accountToken(dir);
-  const seeded = await seedGovernedAgent(url, admin);
+  // The agent pages, from the demo's governed agent: a profile, declarations beyond it, runs at every
+  // level. Signed in with the account-scoped token: the first start's is scoped to one deployment.
+  const seeded = await seedGovernedAgent(operator);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('API token').fill(admin);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -52,28 +53,24 @@ try {
   await page.goto(`${url}/agents`);
   await page.getByRole('row').filter({ hasText: 'support-agent' }).getByText('critical 1').waitFor();
   await page.screenshot({ path: join(docs, 'viewer-agents.png') });
-  await page.goto(`${url}/agents/${seeded.agentId}`);
+  await page.goto(`${url}/agents/${seeded.agent.id}`);
   await page.getByTestId('exceedances').waitFor();
   await page.screenshot({ path: join(docs, 'viewer-agent.png'), fullPage: true });
-  await page.goto(`${url}/agents/${seeded.agentId}/schema`);
+  await page.goto(`${url}/agents/${seeded.agent.id}/schema`);
   await page.getByTestId('risk-card').first().waitFor();
   await page.screenshot({ path: join(docs, 'viewer-agent-schema.png') });
 
   // The governance pages: the list with risk levels, a risky run's Risk tab, the profile, alerts, account.
-  await page.goto(`${url}/?agent_id=${seeded.agentId}`);
+  await page.goto(`${url}/?agent_id=${seeded.agent.id}`);
   await page.locator('table.instances tbody tr').first().waitFor();
   await page.screenshot({ path: join(docs, 'viewer-governed-instances.png') });
-  const risky = await fetch(`${url}/api/v1/agent_instance?agent_id=${seeded.agentId}&risk_level=critical,high`, {
-    headers: { authorization: `Bearer ${admin}` },
-  });
-  const riskiest = ((await risky.json()) as { details: Array<{ id: string }> }).details[0]!;
-  await page.goto(`${url}/instances/${riskiest.id}/risk`);
+  await page.goto(`${url}/instances/${seeded.runs.critical.id}/risk`);
   await page.getByTestId('risk-score').waitFor();
   await page.screenshot({ path: join(docs, 'viewer-instance-risk.png'), fullPage: true });
   await page.goto(`${url}/risk-profiles`);
   await page.getByRole('link', { name: 'Customer data' }).waitFor();
   await page.screenshot({ path: join(docs, 'viewer-risk-profiles.png') });
-  await page.goto(`${url}/risk-profiles/${seeded.profileId}`);
+  await page.goto(`${url}/risk-profiles/${seeded.profile.id}`);
   await page.getByRole('heading', { name: 'Customer data' }).waitFor();
   await page.screenshot({ path: join(docs, 'viewer-risk-profile.png'), fullPage: true });
   await page.goto(`${url}/alerts`);
@@ -87,6 +84,7 @@ try {
 } finally {
   await browser.close();
   await client.close();
+  await operator.close();
   await app.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });

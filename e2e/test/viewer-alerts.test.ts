@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { seedGovernedAgent } from '@agentspan/cli/demo';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { seedGovernedRuns } from './governed-seed.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 interface AlertAnswer {
   id: string;
@@ -16,8 +16,8 @@ describe('the alerts page in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromiu
   let s: ViewerSession;
   before(async () => {
     s = await startViewerSession('alerts');
-    // Runs up to critical under the profile: the server opens run alerts for them.
-    await seedGovernedRuns(s);
+    // Runs up to critical under the profile, declarations beyond it: the server opens alerts for them.
+    await seedGovernedAgent(s.admin);
   });
   after(async () => {
     await s?.close();

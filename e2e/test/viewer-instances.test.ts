@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { seedGovernedAgent } from '@agentspan/cli/demo';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { seedGovernedRuns, type GovernedRuns } from './governed-seed.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe('the instance list with its names and filters in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromium is not installed' }, () => {
   let s: ViewerSession;
-  let seeded: GovernedRuns;
+  /** The governed agent's runs by level. */
+  let seeded: { low: string; medium: string; high: string; critical: string };
   before(async () => {
     s = await startViewerSession('instances');
-    seeded = await seedGovernedRuns(s);
-    await s.call('POST', '/api/v1/environment', { details: { name: 'staging', purpose: 'staging' } });
+    const { runs } = await seedGovernedAgent(s.admin);
+    seeded = { low: runs.low.id, medium: runs.medium.id, high: runs.high.id, critical: runs.critical.id };
   });
   after(async () => {
     await s?.close();
@@ -26,9 +27,10 @@ describe('the instance list with its names and filters in Chromium', { skip: CHR
     const cells = async (id: string) => (await page.locator(`tr[data-id="${id}"] td`).allInnerTexts()).slice(1, 7);
     // Version names come from the agent's versions, read once.
     await page.locator(`tr[data-id="${seeded.critical}"] td`).nth(3).getByText('2.0.0').waitFor();
-    assert.deepEqual(await cells(seeded.critical), ['support-agent', '✓ complete', '2.0.0', 'default', 'live', '▇ critical']);
-    assert.deepEqual(await cells(seeded.low), ['support-agent', '✓ complete', '1.0.0', 'default', 'live', '▁ low']);
-    assert.deepEqual(await cells(seeded.medium), ['support-agent', '✓ complete', '1.0.0', 'default', 'live', '▃ medium']);
+    assert.deepEqual(await cells(seeded.critical), ['support-agent', '✓ complete', '2.0.0', 'staging', 'live', '▇ critical']);
+    assert.deepEqual(await cells(seeded.low), ['support-agent', '✓ complete', '1.0.0', 'staging', 'live', '▁ low']);
+    assert.deepEqual(await cells(seeded.medium), ['support-agent', '✓ complete', '1.0.0', 'production', 'live', '▃ medium']);
+    assert.deepEqual(await cells(seeded.high), ['support-agent', '✗ failed', '1.0.0', 'production', 'live', '▅ high']);
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: '/tmp/shot-instances.png', fullPage: true });
     await page.close();
@@ -60,19 +62,21 @@ describe('the instance list with its names and filters in Chromium', { skip: CHR
     await page.locator(`tr[data-id="${seeded.low}"]`).waitFor();
 
     await page.getByLabel('Agent').selectOption({ label: 'support-agent' });
-    await page.getByLabel('Version').locator('option', { hasText: '2.0.0' }).waitFor({ state: 'attached' });
-    await page.getByLabel('Version').selectOption({ label: '2.0.0' });
-    await page.waitForFunction(() => document.querySelectorAll('table.instances tbody tr').length === 2);
-    assert.deepEqual(new Set(await shownIds(page)), new Set([seeded.high, seeded.critical]));
+    await page.waitForFunction(() => document.querySelectorAll('table.instances tbody tr').length === 5);
+    await page.getByLabel('Version').locator('option', { hasText: '1.0.0' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Version').selectOption({ label: '1.0.0' });
+    await page.waitForFunction(() => document.querySelectorAll('table.instances tbody tr').length === 4);
+    assert.ok(!(await shownIds(page)).includes(seeded.critical), 'the 2.0.0 run is not listed under 1.0.0');
 
     await page.getByLabel('Purpose').selectOption('eval');
     await page.getByText('No agent instances match these filters.').waitFor();
     await page.getByLabel('Purpose').selectOption('');
     await page.locator(`tr[data-id="${seeded.high}"]`).waitFor();
     await page.getByLabel('Environment').selectOption({ label: 'staging' });
-    await page.getByText('No agent instances match these filters.').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('table.instances tbody tr').length === 1);
+    assert.deepEqual(await shownIds(page), [seeded.low]);
     await page.getByLabel('Environment').selectOption({ label: 'default' });
-    await page.locator(`tr[data-id="${seeded.high}"]`).waitFor();
+    await page.getByText('No agent instances match these filters.').waitFor();
     await page.close();
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectNoSeriousViolations } from './accessibility.js';
 import { CHROMIUM_PATH } from './chromium.js';
-import { startViewerSession, type ViewerSession } from './viewer-admin-session.js';
+import { startViewerSession, type ViewerSession } from './viewer-session.js';
 
 describe('the risk profile pages in Chromium', { skip: CHROMIUM_PATH ? false : 'Chromium is not installed (apt-get install -y chromium)' }, () => {
   let s: ViewerSession;

@@ -1,13 +1,14 @@
 import type { Agent, AgentInstance, PrefactorHttpClient, RiskProfile } from '@agentspan/client';
 
-// A governed agent for the demo and the viewer's screenshots: a risk profile, span types that
-// declare what they touch, two versions in two environments, and runs at every risk level.
+// A governed agent for the demo, the viewer's browser tests and its screenshots: a risk profile,
+// span types that declare what they touch (version 2's refund beyond the profile), two versions in
+// two environments, runs at every risk level with a quality score, and the alerts they open.
 //
 // Under the profile, a span scores (Σ weights of the categories it includes) × (Σ multipliers of
 // its actions): an LLM call reading personal identifiers and contact details 12, a web search
 // sending personal identifiers out 16, a refund 27. With thresholds 20 / 60 / 120, the runs below
 // score 12 (low), 40 (medium), 68 (high) and 121 (critical); one run of undeclared spans only is
-// not assessed.
+// not assessed. Production runs 1.0.0; staging ran 1.0.0, then 2.0.0.
 
 const PROFILE = {
   name: 'Customer data',
@@ -46,7 +47,10 @@ const SEARCH = {
     action_profile: { external_communication: 'allowed' },
   },
 };
-/** Version 2's refund tool also declares health data, which the profile does not agree to: an exceedance. */
+/**
+ * Version 2's refund tool also declares health data and updating data, which the profile does not
+ * agree to: a category and an action beyond it (each an exceedance; neither scores).
+ */
 const REFUND = {
   name: 'tool:refund',
   title: 'Refund',
@@ -54,8 +58,14 @@ const REFUND = {
   template: 'refund {{ amount }}',
   data_risk: {
     params_data_categories: { classification: 'restricted', financial_information: 'included', health_and_medical: 'included' },
-    action_profile: { financial_transactions: 'allowed' },
+    action_profile: { financial_transactions: 'allowed', update_data: 'allowed' },
   },
+};
+/** How well a run resolved its ticket, as the agent rates it. */
+const RESOLUTION = {
+  name: 'resolution',
+  schema: { type: 'object', properties: { score: { type: 'integer', minimum: 0, maximum: 10 } }, required: ['score'] },
+  template: '{{ score }} of 10',
 };
 
 export interface GovernedDemo {
@@ -80,16 +90,23 @@ export async function seedGovernedAgent(client: PrefactorHttpClient): Promise<Go
   const version = (environmentId: string, release: '1.0.0' | '2.0.0') => ({
     agent_id: agent.id,
     environment_id: environmentId,
-    agent_version: { name: `support-agent ${release}`, external_identifier: release },
+    agent_version: { name: release, external_identifier: release },
     agent_schema_version: {
       external_identifier: `support-agent-schemas@${release}`,
       span_type_schemas: release === '1.0.0' ? [RUN, LLM, SEARCH] : [RUN, LLM, SEARCH, REFUND],
+      quality_schemas: [RESOLUTION],
     },
     update_current_version: true,
   });
 
-  /** One run: an agent:run span and its children, each finished. */
-  const run = async (environmentId: string, release: '1.0.0' | '2.0.0', children: [string, Record<string, unknown>][], failed = false) => {
+  /** One run: an agent:run span and its children, each finished, and its resolution score. */
+  const run = async (
+    environmentId: string,
+    release: '1.0.0' | '2.0.0',
+    children: [string, Record<string, unknown>][],
+    score: number,
+    failed = false,
+  ) => {
     const instance = await client.agentInstances.register(version(environmentId, release));
     await client.agentInstances.start(instance.id);
     const root = await client.agentSpans.create({
@@ -110,17 +127,18 @@ export async function seedGovernedAgent(client: PrefactorHttpClient): Promise<Go
     }
     await client.agentSpans.finish(root.id, { status: failed ? 'failed' : 'complete', result_payload: {} });
     await client.agentInstances.finish(instance.id, { status: failed ? 'failed' : 'complete' });
+    await client.agentInstances.recordQuality(instance.id, { name: RESOLUTION.name, payload: { score } });
     return client.agentInstances.get(instance.id);
   };
   const llm: [string, Record<string, unknown>] = [LLM.name, { model: 'gpt-4o-mini' }];
   const search: [string, Record<string, unknown>] = [SEARCH.name, { query: 'order status' }];
   const refund: [string, Record<string, unknown>] = [REFUND.name, { amount: 40 }];
 
-  const notAssessed = await run(production.id, '1.0.0', []);
-  const low = await run(production.id, '1.0.0', [llm]);
-  const medium = await run(production.id, '1.0.0', [llm, llm, search]);
-  const high = await run(production.id, '1.0.0', [llm, llm, llm, search, search], true);
-  const critical = await run(staging.id, '2.0.0', [llm, llm, search, refund, refund, refund]);
+  const notAssessed = await run(production.id, '1.0.0', [], 2);
+  const low = await run(staging.id, '1.0.0', [llm], 9);
+  const medium = await run(production.id, '1.0.0', [llm, llm, search], 8);
+  const high = await run(production.id, '1.0.0', [llm, llm, llm, search, search], 3, true);
+  const critical = await run(staging.id, '2.0.0', [llm, llm, search, refund, refund, refund], 6);
   return {
     profile,
     agent: await client.agents.get(agent.id),

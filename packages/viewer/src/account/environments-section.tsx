@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { account, type EnvironmentDraft } from '../api/account.js';
 import { timeText } from '../format.js';
 import { failureText } from './failure-text.js';
+import { RowActions, useRowActs } from './row-actions.js';
 
 const EMPTY: EnvironmentDraft = { name: '', purpose: 'development', description: null };
 
@@ -85,17 +86,7 @@ function EnvironmentForm({
 export function EnvironmentsSection({ environments, onChange }: { environments: Environment[]; onChange: () => void }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [refusal, setRefusal] = useState<{ id: string; message: string } | null>(null);
-
-  const remove = async (environment: Environment) => {
-    setRefusal(null);
-    try {
-      await account.deleteEnvironment(environment.id);
-      onChange();
-    } catch (failure) {
-      setRefusal({ id: environment.id, message: failureText(failure) });
-    }
-  };
+  const { act, refusal } = useRowActs(onChange);
 
   return (
     <section class="card" aria-labelledby="environments-heading">
@@ -155,19 +146,13 @@ export function EnvironmentsSection({ environments, onChange }: { environments: 
                 <td>{e.description ?? <span class="muted">–</span>}</td>
                 <td>{timeText(e.inserted_at)}</td>
                 <td>
-                  <div class="actions">
-                    <button type="button" aria-label={`Edit ${e.name}`} onClick={() => setEditing(e.id)}>
-                      Edit
-                    </button>
-                    <button type="button" class="danger" aria-label={`Delete ${e.name}`} onClick={() => void remove(e)}>
-                      Delete
-                    </button>
-                  </div>
-                  {refusal?.id === e.id ? (
-                    <p class="error" role="alert">
-                      {refusal.message}
-                    </p>
-                  ) : null}
+                  <RowActions
+                    actions={[
+                      { label: 'Edit', name: `Edit ${e.name}`, run: () => setEditing(e.id) },
+                      { label: 'Delete', name: `Delete ${e.name}`, danger: true, run: () => void act(e.id, () => account.deleteEnvironment(e.id)) },
+                    ]}
+                    refusal={refusal(e.id)}
+                  />
                 </td>
               </tr>
             ),

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { account, type TokenAction } from '../api/account.js';
 import { api } from '../api.js';
 import { timeText } from '../format.js';
-import { failureText } from './failure-text.js';
+import { RowActions, useRowActs } from './row-actions.js';
 
 /** What each status allows, as the API does: a revoked or expired token is refused for good. */
 const ACTIONS: Record<ApiToken['status'], TokenAction[]> = {
@@ -55,14 +55,13 @@ export function TokensSection({
   const [agentId, setAgentId] = useState('');
   const [environmentId, setEnvironmentId] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<{ id: string; message: string } | null>(null);
+  const { act, refusal } = useRowActs(onChange);
   const agentName = new Map(agents.map((a) => [a.id, a.name]));
   const environmentName = new Map(environments.map((e) => [e.id, e.name]));
 
-  const create = async (event: Event) => {
+  const create = (event: Event) => {
     event.preventDefault();
-    setError(null);
-    try {
+    void act('create', async () => {
       if (scope === 'account') setSecret((await account.createToken({ token_scope: 'account' })).token);
       else
         setSecret(
@@ -72,25 +71,13 @@ export function TokensSection({
             environment_id: environmentId || (environments[0]?.id ?? ''),
           }),
         );
-      onChange();
-    } catch (failure) {
-      setError({ id: 'create', message: failureText(failure) });
-    }
-  };
-  const act = async (token: ApiToken, run: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await run();
-      onChange();
-    } catch (failure) {
-      setError({ id: token.id, message: failureText(failure) });
-    }
+    });
   };
 
   return (
     <section class="card" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">API tokens</h2>
-      <form class="inline-form" onSubmit={(e) => void create(e)}>
+      <form class="inline-form" onSubmit={create}>
         <label>
           Scope
           <select value={scope} onChange={(e) => setScope(e.currentTarget.value as typeof scope)}>
@@ -126,9 +113,9 @@ export function TokensSection({
           Create token
         </button>
       </form>
-      {error?.id === 'create' ? (
+      {refusal('create') ? (
         <p class="error" role="alert">
-          {error.message}
+          {refusal('create')}
         </p>
       ) : null}
       {secret ? <Secret token={secret} onDone={() => setSecret(null)} /> : null}
@@ -164,27 +151,18 @@ export function TokensSection({
               <td>{timeText(t.last_used_at)}</td>
               <td>{t.created_by ? <code>{t.created_by}</code> : <span class="muted">command line</span>}</td>
               <td>
-                <div class="actions">
-                  {ACTIONS[t.status].map((action) => (
-                    <button
-                      key={action}
-                      type="button"
-                      class={action === 'revoke' ? 'danger' : undefined}
-                      aria-label={`${ACTION_LABEL[action]} ${t.id}`}
-                      onClick={() => void act(t, () => account.tokenAction(t.id, action))}
-                    >
-                      {ACTION_LABEL[action]}
-                    </button>
-                  ))}
-                  <button type="button" class="danger" aria-label={`Delete ${t.id}`} onClick={() => void act(t, () => account.deleteToken(t.id))}>
-                    Delete
-                  </button>
-                </div>
-                {error?.id === t.id ? (
-                  <p class="error" role="alert">
-                    {error.message}
-                  </p>
-                ) : null}
+                <RowActions
+                  actions={[
+                    ...ACTIONS[t.status].map((action) => ({
+                      label: ACTION_LABEL[action],
+                      name: `${ACTION_LABEL[action]} ${t.id}`,
+                      danger: action === 'revoke',
+                      run: () => void act(t.id, () => account.tokenAction(t.id, action)),
+                    })),
+                    { label: 'Delete', name: `Delete ${t.id}`, danger: true, run: () => void act(t.id, () => account.deleteToken(t.id)) },
+                  ]}
+                  refusal={refusal(t.id)}
+                />
               </td>
             </tr>
           ))}

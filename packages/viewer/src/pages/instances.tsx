@@ -11,10 +11,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, live } from '../api.js';
 import { listRuns, runs, versionLabel, type RunFilters } from '../api/runs.js';
 import { useEnvironmentId } from '../environment-scope.js';
-import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
-import { LevelBadge } from '../risk/vocabulary-labels.js';
-import { Link, navigate, useLocation } from '../router.js';
+import { InstanceTable, type InstanceColumn } from '../instance-row.js';
+import { navigate, useLocation } from '../router.js';
 import { CursorPager } from '../cursor-pager.js';
+
+const COLUMNS: InstanceColumn[] = ['agent', 'status', 'version', 'environment', 'purpose', 'risk', 'started', 'duration', 'spans', 'failed'];
 
 const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
 
@@ -212,58 +213,15 @@ export function InstancesPage() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {page === null ? (
-        <p class="muted">Loading…</p>
-      ) : page.items.length === 0 ? (
-        <p class="muted">No agent instances{filtered ? ' match these filters' : ' yet: run an agent against this server'}.</p>
-      ) : (
-        <table class="instances">
-          <thead>
-            <tr>
-              <th scope="col">Instance</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Status</th>
-              <th scope="col">Version</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Risk</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Spans</th>
-              <th scope="col">Failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((i) => (
-              <tr key={i.id} data-id={i.id} class={`status-${i.status}`}>
-                <td>
-                  <Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link>
-                </td>
-                <td>{i.agent_name}</td>
-                <td>
-                  <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
-                  {i.status}
-                </td>
-                <td>{versionOf(i)}</td>
-                <td>{environmentName.get(i.environment_id) ?? i.environment_id}</td>
-                <td>{i.purpose}</td>
-                <td>
-                  <LevelBadge level={i.risk_level} />
-                </td>
-                <td>{timeText(i.started_at ?? i.inserted_at)}</td>
-                <td>{isOpen(i.status) && !i.started_at ? '–' : spanDuration(i.started_at, i.finished_at, now)}</td>
-                <td>{i.span_counts.total}</td>
-                <td>{i.span_counts.failed}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <InstanceTable
+        page={page}
+        error={error}
+        columns={COLUMNS}
+        names={(i) => ({ agent: i.agent_name, version: versionOf(i), environment: environmentName.get(i.environment_id) ?? i.environment_id })}
+        now={now}
+        empty={`No agent instances${filtered ? ' match these filters' : ' yet: run an agent against this server'}.`}
+        tableClass="instances"
+      />
       <CursorPager label="Pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </main>
   );

@@ -4,10 +4,12 @@ import type { Page } from '../../api.js';
 import { failureText } from '../../api/agents.js';
 import { agentTabsApi } from '../../api/deployments.js';
 import { setEnvironmentId } from '../../environment-scope.js';
-import { STATUS_ICON, timeText } from '../../format.js';
-import { Link, navigate, useLocation } from '../../router.js';
+import { InstanceTable, type InstanceColumn } from '../../instance-row.js';
+import { navigate, useLocation } from '../../router.js';
 import { environmentName, versionName, type AgentContext } from './agent-context.js';
 import { CursorPager } from '../../cursor-pager.js';
+
+const COLUMNS: InstanceColumn[] = ['environment', 'status', 'started', 'version', 'purpose', 'risk'];
 
 type FilterName = 'status' | 'risk_level' | 'purpose';
 
@@ -88,50 +90,15 @@ export function InstancesTab({ agent, environments, versions, environmentId }: A
         <Select label="Risk level" name="risk_level" value={filters.risk_level} options={RISK_LEVELS} />
         <Select label="Purpose" name="purpose" value={filters.purpose} options={INSTANCE_PURPOSES} />
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {page === null ? (
-        <p class="muted">Loading…</p>
-      ) : page.items.length === 0 ? (
-        <p class="muted">No instances match.</p>
-      ) : (
-        <table class="data" data-testid="agent-instances">
-          <thead>
-            <tr>
-              <th scope="col">Instance</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Status</th>
-              <th scope="col">Time</th>
-              <th scope="col">Version</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Risk level</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((i) => (
-              <tr key={i.id} data-id={i.id}>
-                <td>
-                  <Link href={`/instances/${encodeURIComponent(i.id)}`}>
-                    <code>{i.id}</code>
-                  </Link>
-                </td>
-                <td>{environmentName(environments, i.environment_id)}</td>
-                <td>
-                  <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
-                  {i.status}
-                </td>
-                <td>{timeText(i.started_at ?? i.inserted_at)}</td>
-                <td>{versionName(versions, i.agent_version_id)}</td>
-                <td>{i.purpose.replaceAll('_', ' ')}</td>
-                <td class={i.risk_level ? `risk-text-${i.risk_level}` : 'muted'}>{i.risk_level ?? 'not assessed'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <InstanceTable
+        page={page}
+        error={error}
+        columns={COLUMNS}
+        names={(i) => ({ version: versionName(versions, i.agent_version_id), environment: environmentName(environments, i.environment_id) })}
+        empty="No instances match."
+        tableClass="data"
+        testId="agent-instances"
+      />
       <CursorPager label="Instance pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </div>
   );
