@@ -3,6 +3,7 @@
 // so `npm test` needs no build step; extra arguments pass through to `node --test`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const roots = ['packages', 'e2e'];
@@ -26,5 +27,10 @@ if (selected.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...flags, ...selected], { stdio: 'inherit' });
+// Most test files wait on child processes, sockets and databases rather than the CPU, so two run
+// at once even where node's default (one fewer than the cores) would run them one at a time.
+const concurrency = flags.some((f) => f.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${Math.max(2, availableParallelism() - 1)}`];
+const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...concurrency, ...flags, ...selected], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);
