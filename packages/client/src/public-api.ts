@@ -22,6 +22,7 @@ export type {
   ListAgentInstancesParams,
   RecordQualityParams,
   RegisterAgentInstanceParams,
+  SortedAgentInstancesParams,
   StartAgentInstanceParams,
   TerminateAgentInstanceParams,
 } from './resources/agent-instances.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorHttpClient } from '@agentspan/client';
 import { ENGINES } from './engines.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { allRuns, ANTHROPIC, modelCall, OPENAI, seedRuns, timedRun, type Figures } from './run-cost-fixtures.js';
@@ -95,6 +96,18 @@ for (const engine of ENGINES) {
       } finally {
         await call(server, account.accountToken, 'DELETE', '/api/v1/model_prices/my-local-model');
       }
+    });
+
+    it('pages by cost through the client, typed, as the list answers', async () => {
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      const page = await client.agentInstances.sortedPage({ sorting: { field: 'cost_usd', direction: 'desc' }, page_size: 5, offset: 5 });
+      assert.deepEqual(page.sorting, { field: 'cost_usd', direction: 'desc' });
+      assert.deepEqual(
+        page.summaries.map((row) => row.id),
+        expectedOrder(await allRuns(server, account), 'cost_usd', 'desc').slice(5, 10),
+      );
+      const costs: Array<number | null> = page.summaries.map((row) => row.cost_usd);
+      assert.equal(costs.length, 5);
     });
 
     it('refuses a field it cannot sort by, naming the field and the ones it can', async () => {
