@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
 import { lendNormaliser } from '../src/store/sqlite/migrations.js';
+import { lendRollupFunctions } from '../src/store/sqlite/rollup-functions.js';
 import { dropSchema, freshSchema, withClient } from './postgres-database.js';
 
 /**
@@ -17,6 +18,7 @@ export async function withSqliteStoreFrom(earlier: readonly string[], rows: read
     const old = new Database(file);
     // Steps that fill with the normaliser call it as the store lends it.
     lendNormaliser(old);
+    lendRollupFunctions(old);
     for (const migration of earlier) old.exec(migration);
     old.pragma(`user_version = ${earlier.length}`);
     for (const row of rows) old.exec(row);
