@@ -147,4 +147,11 @@ export type {
   ActivityCounts,
   ActivityGroup,
   ActivitySubject,
+  Analytics,
+  AnalyticsDimension,
+  AnalyticsGranularity,
+  AnalyticsMeasure,
+  AnalyticsRow,
+  AnalyticsView,
+  InstanceSortField,
 } from '@agentspan/protocol';
