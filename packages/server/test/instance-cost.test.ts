@@ -8,6 +8,7 @@ import { exportLines } from '../src/domain/transfer/export-rows.js';
 import { importFile } from '../src/domain/transfer/import-rows.js';
 import { buildApp } from '../src/index.js';
 import { ENGINES } from './engines.js';
+import { SseConnection } from './sse-client.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { CUTOFF, OLD_FINISH, OLD_START } from './old-instances.js';
 import {
@@ -88,10 +89,11 @@ for (const engine of ENGINES) {
       const page = await call(server, account.token, 'GET', '/api/v1/agent_instance?pagination[page_size]=50');
       assert.equal(page.status, 200, page.text);
       assertSeededFigures(figuresOf(page.body.summaries as Figures[], runs));
-      // The finish answer carries them too.
+      // The finish answer and its event carry them too.
       const id = await timedRun(server, account, '2026-11-02T12:00:00.000000Z', null, (id) =>
         modelCall(server, account, id, 'claude-3-5-sonnet', ANTHROPIC),
       );
+      const stream = await SseConnection.open(`${server.url}/api/v1/events?agent_instance_id=${id}`, account.token);
       const finished = await call(server, account.token, 'POST', `/api/v1/agent_instance/${id}/finish`, {
         timestamp: '2026-11-02T12:00:02.000000Z',
         status: 'complete',
@@ -99,6 +101,13 @@ for (const engine of ENGINES) {
       assert.equal(finished.status, 200, finished.text);
       assert.ok(close(finished.body.details.cost_usd, ANTHROPIC_ON_SONNET));
       assert.equal(finished.body.details.duration_ms, 2000);
+      try {
+        const [event] = await stream.next(1);
+        assert.equal(event!.event, 'instance.updated');
+        assert.deepEqual(JSON.parse(event!.data), finished.body.details);
+      } finally {
+        stream.close();
+      }
     });
 
     it('keeps a replayed create out of the cost, and re-prices history when a price is set', async () => {
