@@ -37,23 +37,35 @@ export interface InstancePageDialect {
 }
 
 /**
- * What a sort by cost, duration or tokens orders by: one value per instance, computed over its rows
- * (`instance_usage` summed by model first: PostgreSQL keeps one row per writer). Cost follows
- * `priceUsages`: the priced tokens' sum, null when tokens are there and none is priced, 0 without.
+ * The statement parts (`WITH …`) a sort by cost or tokens reads: each run of the account with usage
+ * and its key, computed in one pass over the account's `instance_usage` (summed by model first:
+ * PostgreSQL keeps one row per writer). Cost follows `priceUsages`: the priced tokens' sum, null when
+ * tokens are there and none is priced. `param` makes the parameters, the prices' first.
  */
+function runKeys(field: InstanceSortField, query: InstanceListQuery, dialect: InstancePageDialect, param: (value: unknown) => string): string {
+  if (field !== 'cost_usd' && field !== 'total_tokens') return '';
+  // Materialized: the prices' JSON is read once, not once per run.
+  const prices = field === 'cost_usd' ? `prices AS MATERIALIZED (${dialect.prices(param(query.prices ?? '[]'))}), ` : '';
+  const byModel = `run_models AS MATERIALIZED (SELECT agent_instance_id, model, ${COUNT_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+      FROM instance_usage WHERE account_id = ${param(query.account_id)} GROUP BY agent_instance_id, model)`;
+  const cost = PRICE_RATES.map((c) => `u.${c} * p.${c}`).join(' + ');
+  const key =
+    field === 'cost_usd'
+      ? `CASE WHEN count(p.model) > 0 OR count(CASE WHEN u.total > 0 THEN 1 END) = 0 THEN coalesce(sum(${cost}), 0) END`
+      : 'sum(u.total)';
+  const join = field === 'cost_usd' ? 'LEFT JOIN prices p ON p.model = u.model AND u.total > 0' : '';
+  return `WITH ${prices}${byModel}, run_keys AS MATERIALIZED (SELECT u.agent_instance_id, ${key} AS sort_key FROM run_models u ${join}
+      GROUP BY u.agent_instance_id) `;
+}
+
+/** What a sort by cost, duration or tokens orders by: a run without usage costs 0 and holds 0 tokens. */
 function sortKey(field: InstanceSortField, dialect: InstancePageDialect): string | undefined {
-  const models = `(SELECT model, ${COUNT_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM instance_usage
-      WHERE account_id = i.account_id AND agent_instance_id = i.id GROUP BY model) AS u`;
   switch (field) {
     case 'duration_ms':
       return `CASE WHEN i.started_at IS NOT NULL AND i.finished_at IS NOT NULL THEN ${dialect.micros('i.finished_at', 'i.started_at')} END`;
     case 'total_tokens':
-      return `coalesce((SELECT sum(total) FROM instance_usage WHERE account_id = i.account_id AND agent_instance_id = i.id), 0)`;
-    case 'cost_usd': {
-      const cost = PRICE_RATES.map((c) => `u.${c} * p.${c}`).join(' + ');
-      return `(SELECT CASE WHEN count(p.model) > 0 OR count(CASE WHEN u.total > 0 THEN 1 END) = 0 THEN coalesce(sum(${cost}), 0) END
-      FROM ${models} LEFT JOIN prices p ON p.model = u.model AND u.total > 0)`;
-    }
+    case 'cost_usd':
+      return 'CASE WHEN k.agent_instance_id IS NULL THEN 0 ELSE k.sort_key END';
     case 'started_at':
     case 'id':
       return undefined;
@@ -73,8 +85,8 @@ export function instancePageSql(query: InstanceListQuery, dialect: InstancePageD
     return placeholder(values.length);
   };
   const { field, direction } = query.sort ?? { field: 'started_at', direction: 'desc' };
-  // The prices come first in the text, so their parameter is the first (the count statement carries them unused).
-  const priced = field === 'cost_usd' ? `WITH prices AS (${dialect.prices(param(query.prices ?? '[]'))}) ` : '';
+  // First in the text, so their parameters are the first (the count statement carries them unused).
+  const keyed = runKeys(field, query, dialect, param);
   const where = [`i.account_id = ${param(query.account_id)}`];
   if (query.agent_id !== undefined) where.push(`i.agent_id = ${param(query.agent_id)}`);
   // With the agent's filter before it, the scan runs on agent_instances_by_environment_activity or by_agent_activity.
@@ -92,7 +104,7 @@ export function instancePageSql(query: InstanceListQuery, dialect: InstancePageD
   if (query.since !== undefined) where.push(`${LISTED_AT} >= ${param(query.since)}`);
   const searching = query.search !== undefined && query.search.length > 0;
   if (searching) where.push(`i.id IN (${search(param, query.account_id, query.search!)})`);
-  const count = `${priced}SELECT CAST(COUNT(*) AS INTEGER) AS n FROM agent_instances i WHERE ${where.join(' AND ')}`;
+  const count = `${keyed}SELECT CAST(COUNT(*) AS INTEGER) AS n FROM agent_instances i WHERE ${where.join(' AND ')}`;
   const countValues = [...values];
   const key = sortKey(field, dialect);
   const byTime = `${LISTED_AT} ${direction}, i.id ${direction}`;
@@ -100,8 +112,10 @@ export function instancePageSql(query: InstanceListQuery, dialect: InstancePageD
   // Positional placeholders (SQLite): the limit's before the offset's.
   const limit = param(query.limit);
   const offset = query.offset === undefined ? '' : ` OFFSET ${param(query.offset)}`;
-  const text = `${priced}SELECT i.*, a.name AS agent_name, ${LISTED_AT} AS listed_at
-    FROM agent_instances i JOIN agents a ON a.account_id = i.account_id AND a.id = i.agent_id
+  const text = `${keyed}SELECT i.*, a.name AS agent_name, ${LISTED_AT} AS listed_at
+    FROM agent_instances i JOIN agents a ON a.account_id = i.account_id AND a.id = i.agent_id${
+      keyed === '' ? '' : ' LEFT JOIN run_keys k ON k.agent_instance_id = i.id'
+    }
     WHERE ${where.join(' AND ')}
     ORDER BY ${order} LIMIT ${limit}${offset}`;
   const shape =
