@@ -11,7 +11,11 @@ const duration = (d: string) => `agentspan_duration_us(${d}.started_at, ${d}.fin
 
 const upsert = (table: string, key: readonly string[], values: readonly string[]) =>
   `ON CONFLICT (${key.join(', ')}, slot) DO UPDATE SET ${values
-    .map((c) => (c === 'hist' ? `hist = agentspan_hist_add(${table}.hist, excluded.hist)` : `${c} = ${table}.${c} + excluded.${c}`))
+    .map((c) =>
+      c === 'hist'
+        ? `hist = CASE WHEN excluded.hist IS NULL THEN ${table}.hist ELSE agentspan_hist_add(${table}.hist, excluded.hist) END`
+        : `${c} = ${table}.${c} + excluded.${c}`,
+    )
     .join(', ')}`;
 
 /** n, finished, duration and histogram sums of deltas `d` (finished_at NULL for those without a duration). */
