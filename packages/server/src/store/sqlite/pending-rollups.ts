@@ -33,6 +33,9 @@ class TableDeltas {
   unit: Deltas = new Map();
   group: Deltas = new Map();
 
+  /** `days`: whether the table keeps day rows too (spans; runs are kept by hour only). */
+  constructor(readonly days: boolean) {}
+
   add(c: Contribution, sign: 1 | -1) {
     const hour = c.at.slice(0, HOUR_KEY_LENGTH);
     // Ids, names and time keys never hold a NUL, so the joined key is unambiguous.
@@ -52,6 +55,7 @@ class TableDeltas {
   }
 
   keepUnit() {
+    if (this.unit.size === 0) return;
     for (const [id, d] of this.unit) {
       const into = this.group.get(id);
       if (into) merge(into, d);
@@ -64,6 +68,7 @@ class TableDeltas {
   take(): Delta[] {
     const hours = [...this.group.values()];
     this.group = new Map();
+    if (!this.days) return hours;
     const days: Deltas = new Map();
     for (const d of hours) {
       const key = [...d.key];
@@ -100,9 +105,9 @@ const upsert = (db: Database, table: string, key: readonly string[], values: rea
  * connection), so a write never reads it back.
  */
 export class PendingRollups {
-  readonly #spans = new TableDeltas();
-  readonly #runs = new TableDeltas();
-  readonly #runTokens = new TableDeltas();
+  readonly #spans = new TableDeltas(true);
+  readonly #runs = new TableDeltas(false);
+  readonly #runTokens = new TableDeltas(false);
   readonly #upsertSpans: Statement;
   readonly #upsertRuns: Statement;
   readonly #upsertRunTokens: Statement;
