@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PrefactorHttpClient, PrefactorValidationError } from '@agentspan/client';
 import { buildApp } from '../src/index.js';
 import { purgeFinishedBefore } from '../src/domain/retention/purge.js';
 import { exportLines } from '../src/domain/transfer/export-rows.js';
@@ -417,6 +418,38 @@ for (const engine of ENGINES) {
         assert.ok(reply.body.errors?.[field] || new RegExp(field).test(reply.body.message), `${JSON.stringify(query)} names ${field}: ${reply.text}`);
         assert.match(reply.text, message, JSON.stringify(query));
       }
+    });
+
+    it('answers @agentspan/client analytics.query as it answers the raw request, and its errors as typed ones', async (t) => {
+      const { account } = await seedAccount();
+      const run = await openInstance(server, account);
+      const created = await createSpan(server, account, {
+        agent_instance_id: run,
+        schema_name: 'agent:llm',
+        status: 'complete',
+        payload: { model: 'model-b', prompt: 'x' },
+        result_payload: { response: 'ok', usage: { input_tokens: 1000, output_tokens: 100 } },
+        started_at: '2024-05-01T08:15:00Z',
+        finished_at: '2024-05-01T08:15:02Z',
+      });
+      assert.equal(created.status, 201, created.text);
+      const client = new PrefactorHttpClient({ apiUrl: server.url, apiToken: account.token, maxRetries: 0 });
+      t.after(() => client.close());
+      const scope = { from: '2024-05-01T00:00:00Z', to: '2024-05-02T00:00:00Z' };
+      const answer = await client.analytics.query({
+        ...scope,
+        from: new Date(scope.from),
+        measures: ['spans', 'cost_usd', 'duration_p50'],
+        by: ['model'],
+        granularity: 'day',
+      });
+      const raw = await analytics(server, account.token, { ...scope, measures: 'spans,cost_usd,duration_p50', by: 'model', granularity: 'day' });
+      assert.deepEqual({ ...answer, priced_at: null }, { ...raw.body.details, priced_at: null });
+      assert.equal(answer.rows[0]!.cost_usd, (1000 * 3 + 100 * 15) / 1e6);
+      await assert.rejects(
+        client.analytics.query({ measures: ['spans'], by: ['purpose'] }),
+        (error: unknown) => error instanceof PrefactorValidationError && 'by' in error.errors,
+      );
     });
 
     it('orders and limits rows, and defaults to spans and errors over the last 24 hours', async () => {

@@ -26,6 +26,8 @@ export const bucketValueMs = (bucket: number): number => (bucket <= 0 ? 0 : Math
 /** Microseconds of a canonical timestamp (`2024-05-01T12:34:56.123456Z`). */
 export function timestampMicros(text: string): number {
   const seconds = Date.parse(`${text.slice(0, 19)}Z`);
+  // The canonical form (every stored time): six digits of fraction, read without a pattern.
+  if (text.length === 27 && text.charCodeAt(19) === 46) return seconds * 1000 + Number(text.slice(20, 26));
   const fraction = /^\.(\d+)/.exec(text.slice(19))?.[1] ?? '';
   return seconds * 1000 + Number(`${fraction}000000`.slice(0, 6));
 }
@@ -72,6 +74,7 @@ export function decodeHistogramInto(into: Histogram, blob: Uint8Array | null | u
 
 /** Two stored histograms summed (SQLite's `agentspan_hist_add`). */
 export function addEncoded(a: Uint8Array | null, b: Uint8Array | null): Buffer | null {
+  if (a === null || b === null) return a === null ? (b === null ? null : Buffer.from(b)) : Buffer.from(a);
   return encodeHistogram(decodeHistogramInto(decodeHistogramInto(new Map(), a), b));
 }
 

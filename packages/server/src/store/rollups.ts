@@ -1,10 +1,11 @@
 /*
  * The analytics rollups: what every span and run adds to them, in both engines' terms.
  *
- * `span_rollups` keeps spans by hour (and by UTC day: grain 'h' and 'd', so a month is read in
- * rows per day) of their start × environment × agent × version × model × span type × status: a
+ * `span_rollups` keeps spans by hour (and by UTC day: grain 'h' and 'd', so a month of 10⁶ spans
+ * is read in rows per day) of their start × environment × agent × version × model × span type × status: a
  * count, how many have a duration (finished), the durations' sum and histogram, and token sums by
- * type. `run_rollups` keeps runs by the hour (and day) of their start (else their registration) ×
+ * type. `run_rollups` keeps runs by the hour of their start (else their registration; hours only:
+ * its rows are at most one per run, and a span write adding to a day row too would cost a page) ×
  * environment × agent × version × status × purpose, the same way, and `run_rollup_tokens` their
  * tokens by model under the same key, so a runs answer is priced at read. Cost is never stored:
  * it is linear in tokens, so token sums × current prices is every span's cost summed.

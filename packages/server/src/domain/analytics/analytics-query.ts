@@ -140,7 +140,8 @@ export function readAnalyticsQuery(query: AnalyticsQuery, now: Timestamp): Analy
     granularity,
     from: timestampFromMs(first),
     to,
-    ranges: rangesOf(first, end, granularity === 'hour'),
+    // Runs are kept by hour only (a run is one row at most, however many spans it has).
+    ranges: rangesOf(first, end, granularity === 'hour' || view === 'runs'),
     filters,
     order,
     limit: query.limit ?? DEFAULT_ANALYTICS_LIMIT,

@@ -41,7 +41,7 @@ const SPAN_USAGE_STEP = `
   );
 `;
 
-// Analytics rollups (see store/rollups.ts): spans and runs by hour and by day of their start ×
+// Analytics rollups (see store/rollups.ts): spans by hour and by day, runs by hour, of their start ×
 // environment × agent × version × (model × span type) × status (× purpose), with counts,
 // durations (sum and a histogram: an int[] whose lower bound is its lowest bucket) and token sums;
 // run tokens by model beside the runs, so cost is priced at read. Kept per writing backend (slot)
@@ -143,7 +143,7 @@ const ROLLUPS_STEP = `
       r.status, r.purpose, 0, count(*), count(f.us), coalesce(sum(f.us / 1000), 0),
       agentspan_hist_sum(CASE WHEN f.us IS NOT NULL THEN array_fill(1, ARRAY[1], ARRAY[agentspan_duration_bucket(f.us)]) END)
     FROM agent_instances r
-    CROSS JOIN (VALUES ('h', 13), ('d', 10)) AS g (grain, len)
+    CROSS JOIN (VALUES ('h', 13)) AS g (grain, len)
     CROSS JOIN LATERAL (SELECT CASE WHEN r.status NOT IN ('pending', 'active') AND r.finished_at IS NOT NULL AND r.started_at IS NOT NULL
       THEN agentspan_duration_us(r.started_at, r.finished_at) END AS us) AS f
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
@@ -153,7 +153,7 @@ const ROLLUPS_STEP = `
       r.status, r.purpose, coalesce(u.model, ''), 0, sum(u.input), sum(u.output), sum(u.cache_read), sum(u.cache_write), sum(u.reasoning), sum(u.total)
     FROM span_usage u
     JOIN agent_instances r ON r.account_id = u.account_id AND r.id = u.agent_instance_id
-    CROSS JOIN (VALUES ('h', 13), ('d', 10)) AS g (grain, len)
+    CROSS JOIN (VALUES ('h', 13)) AS g (grain, len)
     WHERE NOT u.sums_children
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
 `;

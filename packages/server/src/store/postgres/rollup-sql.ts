@@ -6,12 +6,18 @@ import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import { RUN_ROLLUP_KEY, RUN_TOKEN_KEY, SPAN_ROLLUP_KEY, TOKEN_COLUMNS } from '../rollups.js';
 
 const GRAINS = `(VALUES ('h', 13), ('d', 10)) AS g (grain, len)`;
+/** Runs are far fewer than spans: their rows are kept by hour only (see store/rollups.ts). */
+const HOURS = `(VALUES ('h', 13)) AS g (grain, len)`;
 const TOKENS = TOKEN_COLUMNS.join(', ');
 const duration = (d: string) => `agentspan_duration_us(${d}.started_at, ${d}.finished_at)`;
 
 const upsert = (table: string, key: readonly string[], values: readonly string[]) =>
   `ON CONFLICT (${key.join(', ')}, slot) DO UPDATE SET ${values
-    .map((c) => (c === 'hist' ? `hist = agentspan_hist_add(${table}.hist, excluded.hist)` : `${c} = ${table}.${c} + excluded.${c}`))
+    .map((c) =>
+      c === 'hist'
+        ? `hist = CASE WHEN excluded.hist IS NULL THEN ${table}.hist ELSE agentspan_hist_add(${table}.hist, excluded.hist) END`
+        : `${c} = ${table}.${c} + excluded.${c}`,
+    )
     .join(', ')}`;
 
 /** n, finished, duration and histogram sums of deltas `d` (finished_at NULL for those without a duration). */
@@ -49,7 +55,7 @@ export const spanInstanceJoin = (s: string) => `LEFT JOIN agent_instances AS i O
 export const addRunRollups = (deltas: string) => `INSERT INTO run_rollups (${RUN_ROLLUP_KEY.join(', ')}, slot, n, finished, duration_ms, hist)
    SELECT d.account_id, g.grain, substr(d.run_start, 1, g.len), d.environment_id, d.agent_id, d.agent_version_id, d.status, d.purpose,
      pg_backend_pid(), ${durationSums}
-   FROM (${deltas}) AS d CROSS JOIN ${GRAINS}
+   FROM (${deltas}) AS d CROSS JOIN ${HOURS}
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
    ${upsert('run_rollups', RUN_ROLLUP_KEY, ['n', 'finished', 'duration_ms', 'hist'])}`;
 
@@ -63,7 +69,7 @@ export const runDeltas = (r: string, n: string) =>
 export const addRunTokens = (deltas: string) => `INSERT INTO run_rollup_tokens (${RUN_TOKEN_KEY.join(', ')}, slot, ${TOKENS})
    SELECT d.account_id, g.grain, substr(d.run_start, 1, g.len), d.environment_id, d.agent_id, d.agent_version_id, d.status, d.purpose, d.model,
      pg_backend_pid(), ${TOKEN_COLUMNS.map((c) => `sum(d.${c})`).join(', ')}
-   FROM (${deltas}) AS d CROSS JOIN ${GRAINS}
+   FROM (${deltas}) AS d CROSS JOIN ${HOURS}
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
    ${upsert('run_rollup_tokens', RUN_TOKEN_KEY, TOKEN_COLUMNS)}`;
 

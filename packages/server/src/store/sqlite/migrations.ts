@@ -408,7 +408,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT account_id, agent_instance_id, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning), sum(total)
     FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id;
   `,
-  // Analytics rollups (see store/rollups.ts): spans and runs by hour and by day of their start ×
+  // Analytics rollups (see store/rollups.ts): spans by hour and by day, runs by hour, of their start ×
   // environment × agent × version × (model × span type) × status (× purpose), with counts,
   // durations (sum and a binary histogram) and token sums; run tokens by model beside the runs, so
   // cost is priced at read. Kept by every write in its own transaction; filled here for the data
@@ -487,7 +487,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       sum(CASE WHEN f.done THEN agentspan_duration_ms(i.started_at, i.finished_at) ELSE 0 END),
       agentspan_hist_sum(CASE WHEN f.done THEN agentspan_duration_hist(i.started_at, i.finished_at) END)
     FROM agent_instances i
-    JOIN (SELECT 'h' AS grain, 13 AS len UNION ALL SELECT 'd', 10) g
+    JOIN (SELECT 'h' AS grain, 13 AS len) g
     JOIN (SELECT 0 AS done UNION ALL SELECT 1) f
       ON f.done = (i.status NOT IN ('pending', 'active') AND i.finished_at IS NOT NULL AND i.started_at IS NOT NULL)
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
@@ -497,7 +497,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       sum(u.input), sum(u.output), sum(u.cache_read), sum(u.cache_write), sum(u.reasoning), sum(u.total)
     FROM span_usage u
     JOIN agent_instances i ON i.account_id = u.account_id AND i.id = u.agent_instance_id
-    JOIN (SELECT 'h' AS grain, 13 AS len UNION ALL SELECT 'd', 10) g
+    JOIN (SELECT 'h' AS grain, 13 AS len) g
     WHERE u.sums_children = 0
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
   `,
