@@ -506,7 +506,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ) WHERE external_identifier IS NOT NULL;
   `,
   SPAN_USAGE_STEP,
-  ROLLUPS_STEP,
   // A run's totals by model ('' for usage naming none), so its cost is priced at read with the
   // prices current then; rebuilt from the span usage stored (the totals are its sums).
   `
@@ -529,6 +528,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       sum(total)
     FROM span_usage WHERE NOT sums_children GROUP BY account_id, agent_instance_id, coalesce(model, '');
   `,
+  ROLLUPS_STEP,
 ];
 
 /** Steps that also run code after their SQL, in their transaction: data SQL alone cannot compute. */

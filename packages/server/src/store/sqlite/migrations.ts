@@ -408,6 +408,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT account_id, agent_instance_id, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning), sum(total)
     FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id;
   `,
+  // A run's totals by model ('' for usage naming none), so its cost is priced at read with the
+  // prices current then; rebuilt from the span usage stored (the totals are its sums).
+  `
+  DROP TABLE instance_usage;
+  CREATE TABLE instance_usage (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, model)
+  ) WITHOUT ROWID;
+  INSERT INTO instance_usage
+    SELECT account_id, agent_instance_id, coalesce(model, ''), sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning),
+      sum(total)
+    FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id, coalesce(model, '');
+  `,
   // Analytics rollups (see store/rollups.ts): spans by hour and by day, runs by hour, of their start ×
   // environment × agent × version × (model × span type) × status (× purpose), with counts,
   // durations (sum and a binary histogram) and token sums; run tokens by model beside the runs, so
@@ -500,27 +521,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     JOIN (SELECT 'h' AS grain, 13 AS len) g
     WHERE u.sums_children = 0
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
-  `,
-  // A run's totals by model ('' for usage naming none), so its cost is priced at read with the
-  // prices current then; rebuilt from the span usage stored (the totals are its sums).
-  `
-  DROP TABLE instance_usage;
-  CREATE TABLE instance_usage (
-    account_id TEXT NOT NULL,
-    agent_instance_id TEXT NOT NULL,
-    model TEXT NOT NULL,
-    input INTEGER NOT NULL,
-    output INTEGER NOT NULL,
-    cache_read INTEGER NOT NULL,
-    cache_write INTEGER NOT NULL,
-    reasoning INTEGER NOT NULL,
-    total INTEGER NOT NULL,
-    PRIMARY KEY (account_id, agent_instance_id, model)
-  ) WITHOUT ROWID;
-  INSERT INTO instance_usage
-    SELECT account_id, agent_instance_id, coalesce(model, ''), sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning),
-      sum(total)
-    FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id, coalesce(model, '');
   `,
 ];
 
