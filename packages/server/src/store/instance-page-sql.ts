@@ -46,7 +46,7 @@ function runKeys(field: InstanceSortField, query: InstanceListQuery, dialect: In
   if (field !== 'cost_usd' && field !== 'total_tokens') return '';
   // Materialized: the prices' JSON is read once, not once per run.
   const prices = field === 'cost_usd' ? `prices AS MATERIALIZED (${dialect.prices(param(query.prices ?? '[]'))}), ` : '';
-  const byModel = `run_models AS MATERIALIZED (SELECT agent_instance_id, model, ${COUNT_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+  const byModel = `run_models AS MATERIALIZED (SELECT agent_instance_id, model, ${COUNT_COLUMNS.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')}
       FROM instance_usage WHERE account_id = ${param(query.account_id)} GROUP BY agent_instance_id, model)`;
   const cost = PRICE_RATES.map((c) => `u.${c} * p.${c}`).join(' + ');
   const key =
