@@ -1,6 +1,7 @@
 // Every scenario, in the order a run takes them.
 import activity from './activity.mjs';
 import agentsPage from './agents-page.mjs';
+import analytics from './analytics.mjs';
 import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
@@ -18,6 +19,7 @@ import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 import viewerBundle from './viewer-bundle.mjs';
 import beforeBuild from './before-build.mjs';
+import beforeRollups from './before-rollups.mjs';
 
 export const SCENARIOS = [
   serverSpans,
@@ -30,6 +32,7 @@ export const SCENARIOS = [
   offsetPaging,
   riskScores,
   activity,
+  analytics,
   seeAndSteer,
   agentsPage,
   tracer,
@@ -39,4 +42,5 @@ export const SCENARIOS = [
   retention,
   transfer,
   beforeBuild,
+  beforeRollups,
 ];

@@ -15,6 +15,7 @@ import { pricesCommand } from './commands/prices.js';
 import { riskProfilesCommand } from './commands/risk-profiles.js';
 import { alertsCommand } from './commands/alerts.js';
 import { setupCommand } from './commands/setup.js';
+import { statsCommand } from './commands/stats.js';
 
 const program = new Command('agentspan')
   .description('agentspan: a self-hostable store for agent spans that speaks the Prefactor API')
@@ -29,6 +30,7 @@ const program = new Command('agentspan')
   .addCommand(riskProfilesCommand())
   .addCommand(alertsCommand())
   .addCommand(pricesCommand())
+  .addCommand(statsCommand())
   .addCommand(tailCommand())
   .addCommand(purgeCommand())
   .addCommand(backupCommand())

@@ -22,6 +22,7 @@ export type {
   ListAgentInstancesParams,
   RecordQualityParams,
   RegisterAgentInstanceParams,
+  SortedAgentInstancesParams,
   StartAgentInstanceParams,
   TerminateAgentInstanceParams,
 } from './resources/agent-instances.js';
@@ -62,6 +63,7 @@ export type { Bulk } from './resources/bulk.js';
 export type { Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
 export type { GeneratePfidsParams, Pfid } from './resources/pfid.js';
 export type { ActivityQueryParams, ActivityResource } from './resources/activity.js';
+export type { AnalyticsQueryParams, AnalyticsResource } from './resources/analytics.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';
@@ -145,4 +147,11 @@ export type {
   ActivityCounts,
   ActivityGroup,
   ActivitySubject,
+  Analytics,
+  AnalyticsDimension,
+  AnalyticsGranularity,
+  AnalyticsMeasure,
+  AnalyticsRow,
+  AnalyticsView,
+  InstanceSortField,
 } from '@agentspan/protocol';

@@ -26,3 +26,4 @@ export * from './agent-deployment.js';
 export * from './deployment-choice.js';
 export * from './activity.js';
 export * from './model-price.js';
+export * from './analytics.js';

@@ -76,6 +76,7 @@ for (const engine of ENGINES) {
         '/api/v1/alerts/count',
         '/api/v1/alerts/{alert_id}',
         '/api/v1/alerts/{alert_id}/acknowledge',
+        '/api/v1/analytics',
         '/api/v1/api_token',
         '/api/v1/api_token/{api_token_id}',
         '/api/v1/api_token/{api_token_id}/activate',

@@ -1,4 +1,5 @@
 import {
+  AgentInstanceListPage,
   AgentInstanceListResponse,
   AgentInstanceResponse,
   InstanceRiskResponse,
@@ -11,10 +12,13 @@ import {
   type AgentVersionForRegister,
   type FinishStatus,
   type InstancePurpose,
+  type InstanceSortField,
+  type ListPage,
 } from '@agentspan/protocol';
 import { everyPage } from '../cursor-pages.js';
 import type { HttpCore } from '../http-core.js';
 import { idempotencyKeyFor } from '../idempotency.js';
+import { queryString, setListParams, type ListPageParams } from '../list-query.js';
 import { operation, type CallOptions } from '../operation.js';
 import { pathSegment } from '../path-segment.js';
 import { optionalWireTime, type Time } from '../wire-time.js';
@@ -73,6 +77,13 @@ export interface ListAgentInstancesParams {
   limit?: number;
 }
 
+/**
+ * An offset page of the list in the order asked for: `sorting.field` one of `started_at` (the
+ * default, newest first), `id`, `cost_usd`, `duration_ms`, `total_tokens` (runs without a cost or a
+ * duration last either way); `page_size` 1-100.
+ */
+export interface SortedAgentInstancesParams extends Omit<ListAgentInstancesParams, 'limit'>, ListPageParams<InstanceSortField> {}
+
 export interface ListAgentInstancesPageParams extends ListAgentInstancesParams {
   /** `nextCursor` of the previous page; absent for the first page. */
   cursor?: string | null;
@@ -88,6 +99,7 @@ const LIST = operation('agentInstances.list', 'GET', AgentInstanceListResponse, 
   instances: body.details,
   nextCursor: body.pagination.next_cursor,
 }));
+const SORTED = operation('agentInstances.sortedPage', 'GET', AgentInstanceListPage, (body) => body);
 const REGISTER = operation('agentInstances.register', 'POST', AgentInstanceResponse, (b) => b.details);
 const START = operation('agentInstances.start', 'POST', AgentInstanceResponse, (b) => b.details);
 const FINISH = operation('agentInstances.finish', 'POST', AgentInstanceResponse, (b) => b.details);
@@ -95,6 +107,18 @@ const GET = operation('agentInstances.get', 'GET', AgentInstanceResponse, (b) =>
 const RECORD_QUALITY = operation('agentInstances.recordQuality', 'POST', AgentInstanceResponse, (b) => b.details);
 const RISK = operation('agentInstances.risk', 'GET', InstanceRiskResponse, (b) => b.details);
 const TERMINATE = operation('agentInstances.terminate', 'POST', AgentInstanceResponse, (b) => b.details);
+
+/** The list's filters as query parameters. */
+function filterQuery(opName: string, params: Omit<ListAgentInstancesParams, 'limit'>): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const field of ['agent_id', 'environment_id', 'status', 'q'] as const) if (params[field] !== undefined) query.set(field, params[field]);
+  for (const field of ['since', 'until'] as const) {
+    const time = optionalWireTime(opName, field, params[field]);
+    if (time !== undefined) query.set(field, time);
+  }
+  if (params.risk_level !== undefined) query.set('risk_level', params.risk_level.join(','));
+  return query;
+}
 
 const instancePath = (opName: string, id: string, action = '') => `/api/v1/agent_instance/${pathSegment(opName, 'agent_instance_id', id)}${action}`;
 
@@ -157,16 +181,20 @@ export class AgentInstances {
 
   /** One page of GET /api/v1/agent_instance: newest first, each with its span counts and agent name. */
   async listPage(params: ListAgentInstancesPageParams = {}, options?: CallOptions): Promise<AgentInstancePage> {
-    const query = new URLSearchParams();
-    for (const field of ['agent_id', 'environment_id', 'status', 'q'] as const) if (params[field] !== undefined) query.set(field, params[field]);
-    for (const field of ['since', 'until'] as const) {
-      const time = optionalWireTime(LIST.name, field, params[field]);
-      if (time !== undefined) query.set(field, time);
-    }
-    if (params.risk_level !== undefined) query.set('risk_level', params.risk_level.join(','));
+    const query = filterQuery(LIST.name, params);
     if (params.limit !== undefined) query.set('limit', String(params.limit));
     if (params.cursor != null) query.set('cursor', params.cursor);
     return this.#core.call(LIST, `/api/v1/agent_instance${query.size === 0 ? '' : `?${query}`}`, undefined, options);
+  }
+
+  /**
+   * One offset page of GET /api/v1/agent_instance (`pagination[…]`, `sorting[…]`), e.g. the
+   * costliest runs: `{sorting: {field: 'cost_usd', direction: 'desc'}}`. Costs are priced when read.
+   */
+  async sortedPage(params: SortedAgentInstancesParams = {}, options?: CallOptions): Promise<ListPage<ListedAgentInstance>> {
+    const query = filterQuery(SORTED.name, params);
+    setListParams(query, params);
+    return this.#core.call(SORTED, `/api/v1/agent_instance${queryString(query)}`, undefined, options);
   }
 
   /** Every instance the filters select, newest first, fetching page after page as the loop asks for more. */

@@ -16,6 +16,8 @@ import { ingestTraces, storeTrace, type IngestOutcome, type TraceWrites } from '
 import type { ReadExport } from './traces/received-spans.js';
 import { instanceJson, instanceResource } from './views/instance-view.js';
 import { currentInstanceJson } from './instances/instance-access.js';
+import { NO_FIGURES } from './instances/run-cost.js';
+import { withUsage, type UsageWritten } from './usage-tap.js';
 import { spanResource } from './views/span-view.js';
 import { alertResource } from './views/alert-view.js';
 import type { AlertChange } from './alerts/alert-rules.js';
@@ -24,10 +26,15 @@ import { RunAlerts } from './alerts/run-alerts.js';
 /** Told of every committed write, for metrics. */
 export interface WriteObserver {
   /** A write was answered from a commit, or replayed from the ledger. */
-  written(operation: OperationName, answer: LedgerAnswer): void;
+  written(operation: OperationName, answer: LedgerAnswer, accountId: string): void;
   /** An OTLP export stored this many new spans. */
   spansIngested(count: number): void;
+  /** A committed write added these tokens to its runs' totals (writes are watched for them only while an observer is set). */
+  usageWritten(accountId: string, usage: readonly UsageWritten[]): void;
 }
+
+/** A unit's usage, when it was watched. */
+const usageOf = (result: object): readonly UsageWritten[] | undefined => (result as { usage?: UsageWritten[] }).usage;
 
 /**
  * The domain layer's entry point: runs operations for a principal against one store. Every write of
@@ -59,7 +66,8 @@ export class Domain {
 
   /** One write in its own transaction, at most once per idempotency key. */
   async write<P extends object>(principal: Principal, operation: WriteOperation<P>, params: P, key?: string | null): Promise<LedgerAnswer> {
-    const guarded = IdempotencyLedger.guard(operation, params, this.context(principal), key);
+    const ledgered = IdempotencyLedger.guard(operation, params, this.context(principal), key);
+    const guarded = this.observer ? withUsage(ledgered) : ledgered;
     const answer = await (operation.additive
       ? this.#store.writeAdditive(guarded)
       : this.#store.write(operation.deletesTokens ? forgettingTokens(guarded, principal.accountId) : guarded));
@@ -77,7 +85,7 @@ export class Domain {
     const shape = oneShape(items);
     const counted = new Set<string>();
     const writer: SequenceWriter = {
-      writeSequence: (units) => this.#store.writeSequence(units),
+      writeSequence: (units) => this.#store.writeSequence(this.observer ? units.map(withUsage) : units),
       announce: (operation, answer) => {
         this.#announce(operation, principal.accountId, answer);
         if (!answer.replayed) for (const id of answer.countedRuns ?? []) counted.add(id);
@@ -94,7 +102,8 @@ export class Domain {
   ingest(principal: Principal, batch: ReadExport): Promise<IngestOutcome> {
     return ingestTraces(batch, this.limits.spanPayloadBytes, async (spans) => {
       const { caller } = this.context(principal);
-      const writes = await this.#store.write((tx) => storeTrace(tx, caller, spans));
+      const unit = (tx: WriteTx) => storeTrace(tx, caller, spans);
+      const writes = await this.#store.write(this.observer ? withUsage(unit) : unit);
       await this.#announceTrace(caller.accountId, writes);
       await this.#lookAtRuns(caller.accountId, writes.countedRuns);
       return writes.outcome;
@@ -119,9 +128,15 @@ export class Domain {
     for (const { kind, alert } of changes) this.events.publish({ kind, accountId, ...alertResource(alert) });
   }
 
+  #reportUsage(accountId: string, result: object): void {
+    const usage = usageOf(result);
+    if (usage && usage.length > 0) this.observer?.usageWritten(accountId, usage);
+  }
+
   /** Publishes the changes a committed write made, for the events stream (a replay changed nothing). */
   #announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
-    this.observer?.written(operation, answer);
+    this.observer?.written(operation, answer, accountId);
+    this.#reportUsage(accountId, answer);
     if (!answer.replayed) this.#announceAlerts(accountId, answer.alerts);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;
     for (const other of answer.otherChanges ?? []) this.#publish(other.operation, accountId, other.change);
@@ -132,11 +147,14 @@ export class Domain {
    * Publishes a committed trace's changes as the operations they stand for do: the instance as
    * registered, each span created, the instance as its root span finished it (with its span counts then).
    */
-  async #announceTrace(accountId: string, { registered, spans, finished }: TraceWrites): Promise<void> {
+  async #announceTrace(accountId: string, writes: TraceWrites): Promise<void> {
+    const { registered, spans, finished } = writes;
     if (spans.length > 0) this.observer?.spansIngested(spans.length);
+    this.#reportUsage(accountId, writes);
     if (!this.events.wanted(accountId)) return;
     // As registered: no spans yet, so no counts and no score (a run without spans is not assessed).
-    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null, undefined)));
+    if (registered)
+      this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null, NO_FIGURES(registered))));
     for (const span of spans) this.#publish('agent_spans/create', accountId, spanResource(span));
     if (finished) {
       const json = await this.read((tx) => currentInstanceJson(tx, finished));

@@ -4,6 +4,10 @@ import type { Domain } from '../domain/domain.js';
 import { ApiError } from '../domain/errors.js';
 import type { Store } from '../store/store.js';
 import { bearerToken, sameSecret } from './bearer.js';
+import { UsageCounters } from './usage-metrics.js';
+
+/** Writes after which an account's costs are priced with a price table read again. */
+const PRICE_CHANGES = new Set<string>(['model_prices/set', 'model_prices/unset']);
 
 export interface MetricsOptions {
   /** The bearer token a scrape of `GET /metrics` must send; without one, `/metrics` is open. */
@@ -27,6 +31,7 @@ export class ServerMetrics {
   readonly bulkItems: Counter<'type'>;
   readonly replays: Counter<'operation'>;
   readonly refused: Counter<'reason'>;
+  readonly usage: UsageCounters;
   readonly #commitSeconds: Histogram;
   readonly #fsyncSeconds: Histogram;
 
@@ -113,6 +118,7 @@ export class ServerMetrics {
         },
       });
     }
+    this.usage = new UsageCounters(store, registers);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -123,12 +129,14 @@ export class ServerMetrics {
       fsync: (seconds) => this.#fsyncSeconds.observe(seconds),
     });
     domain.observer = {
-      written: (operation, answer) => {
+      written: (operation, answer, accountId) => {
+        if (PRICE_CHANGES.has(operation)) this.usage.pricesChanged(accountId);
         if (answer.replayed) this.replays.inc({ operation });
         else if (operation === 'agent_spans/create' && answer.status < 300) this.spansCreated.inc();
         else if (operation === 'agent_spans/create_test_spans' && answer.status < 300) this.spansCreated.inc(1 + (answer.otherChanges?.length ?? 0));
       },
       spansIngested: (count) => this.spansCreated.inc(count),
+      usageWritten: (accountId, usage) => this.usage.add(accountId, usage),
     };
     return () => {
       stop();
