@@ -50,3 +50,19 @@ export async function listRuns(
   const answer = await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${query({ ...filters, cursor, limit })}`);
   return { items: answer.details, nextCursor: answer.pagination.next_cursor };
 }
+
+/** The runs that cost most since `since`, costliest first (`sorting[field]=cost_usd`). */
+export async function costliestRuns(filters: { environment_id?: string | null; agent_id?: string | null; since: string }, limit = 10) {
+  const search = query({
+    environment_id: filters.environment_id ?? undefined,
+    agent_id: filters.agent_id ?? undefined,
+    since: filters.since,
+    'sorting[field]': 'cost_usd',
+    'sorting[direction]': 'desc',
+    limit,
+  });
+  return (await request<ListAnswer<CostedRun>>('GET', `/api/v1/agent_instance${search}`)).details;
+}
+
+/** A listed run with what its answer says it cost and how long it took. */
+export type CostedRun = ListedAgentInstance & { cost_usd?: number | null; unpriced_models?: string[]; duration_ms?: number | null };

@@ -11,12 +11,17 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, live } from '../api.js';
 import { listRuns, runs, versionLabel, type RunFilters } from '../api/runs.js';
 import { useEnvironmentId } from '../environment-scope.js';
-import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
+import { STATUS_ICON, isOpen, shortTime, spanDuration, timeText } from '../format.js';
 import { LevelBadge } from '../risk/vocabulary-labels.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { CursorPager } from '../cursor-pager.js';
+import { CostText, type Costed } from '../cost.js';
+import { countText } from '../usage-format.js';
 
 const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
+
+/** The filters only this list has: `/` with one of them is a link from when the list was the home. */
+export const INSTANCE_ONLY_FILTERS = URL_FILTERS.filter((name) => name !== 'agent_id');
 
 /** Whether a live instance belongs on the first page under the filters shown (a fresh run has no level yet). */
 const matches = (i: ListedAgentInstance, f: RunFilters) =>
@@ -127,7 +132,7 @@ export function InstancesPage() {
     if ('agent_id' in next && next.agent_id !== fromUrl.agent_id) merged.agent_version_id = undefined;
     const query = new URLSearchParams();
     for (const name of URL_FILTERS) if (merged[name]) query.set(name, merged[name]);
-    navigate(query.size === 0 ? '/' : `/?${query}`, true);
+    navigate(query.size === 0 ? '/instances' : `/instances?${query}`, true);
   };
   const levels = new Set(filters.risk_level?.split(',') ?? []);
   const toggleLevel = (level: string, on: boolean) => {
@@ -222,47 +227,59 @@ export function InstancesPage() {
       ) : page.items.length === 0 ? (
         <p class="muted">No agent instances{filtered ? ' match these filters' : ' yet: run an agent against this server'}.</p>
       ) : (
-        <table class="instances">
-          <thead>
-            <tr>
-              <th scope="col">Instance</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Status</th>
-              <th scope="col">Version</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Risk</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Spans</th>
-              <th scope="col">Failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((i) => (
-              <tr key={i.id} data-id={i.id} class={`status-${i.status}`}>
-                <td>
-                  <Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link>
-                </td>
-                <td>{i.agent_name}</td>
-                <td>
-                  <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
-                  {i.status}
-                </td>
-                <td>{versionOf(i)}</td>
-                <td>{environmentName.get(i.environment_id) ?? i.environment_id}</td>
-                <td>{i.purpose}</td>
-                <td>
-                  <LevelBadge level={i.risk_level} />
-                </td>
-                <td>{timeText(i.started_at ?? i.inserted_at)}</td>
-                <td>{isOpen(i.status) && !i.started_at ? '–' : spanDuration(i.started_at, i.finished_at, now)}</td>
-                <td>{i.span_counts.total}</td>
-                <td>{i.span_counts.failed}</td>
+        <div class="table-scroll">
+          <table class="instances">
+            <thead>
+              <tr>
+                <th scope="col">Instance</th>
+                <th scope="col">Agent</th>
+                <th scope="col">Status</th>
+                <th scope="col">Version</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Purpose</th>
+                <th scope="col">Risk</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Spans</th>
+                <th scope="col">Failed</th>
+                <th scope="col" class="number">
+                  Tokens
+                </th>
+                <th scope="col" class="number">
+                  Cost
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.items.map((i) => (
+                <tr key={i.id} data-id={i.id} class={`status-${i.status}`}>
+                  <td class="id">
+                    <Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link>
+                  </td>
+                  <td>{i.agent_name}</td>
+                  <td>
+                    <span aria-hidden="true">{STATUS_ICON[i.status]} </span>
+                    {i.status}
+                  </td>
+                  <td>{versionOf(i)}</td>
+                  <td>{environmentName.get(i.environment_id) ?? i.environment_id}</td>
+                  <td>{i.purpose}</td>
+                  <td>
+                    <LevelBadge level={i.risk_level} />
+                  </td>
+                  <td title={timeText(i.started_at ?? i.inserted_at)}>{shortTime(i.started_at ?? i.inserted_at)}</td>
+                  <td>{isOpen(i.status) && !i.started_at ? '–' : spanDuration(i.started_at, i.finished_at, now)}</td>
+                  <td>{i.span_counts.total}</td>
+                  <td>{i.span_counts.failed}</td>
+                  <td class="number">{countText(i.usage?.total)}</td>
+                  <td class="number">
+                    <CostText of={i as Costed} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <CursorPager label="Pages" cursors={cursors} next={page?.nextCursor} onChange={setCursors} />
     </main>
