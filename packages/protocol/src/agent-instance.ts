@@ -57,6 +57,16 @@ export const AgentInstance = Type.Object({
   span_counts: SpanCounts,
   /** The run's tokens over its spans (a span that sums the model calls beneath it is left out); null when none carries usage. */
   usage: Nullable(TokenUsage),
+  /**
+   * The run's cost in USD: its tokens by model at the account's prices current when read (a price
+   * change re-prices it). Tokens of an unpriced model are left out and named in `unpriced_models`,
+   * never costed at $0; null when the run has tokens and none of them is priced; 0 without tokens.
+   */
+  cost_usd: Nullable(Type.Number({ minimum: 0 })),
+  /** The model ids (as recorded; `(no model id)` for usage naming none) whose tokens `cost_usd` leaves out, sorted. */
+  unpriced_models: Type.Array(Type.String()),
+  /** finished_at − started_at in milliseconds (microsecond fractions kept); null until the run has both. */
+  duration_ms: Nullable(Type.Number()),
   purpose: InstancePurposeSchema,
   quality_payloads: Type.Record(Type.String(), JsonObject),
   quality_summaries: Type.Record(Type.String(), Type.String()),
@@ -87,8 +97,14 @@ export const DEFAULT_INSTANCE_LIST_LIMIT = 50;
  * and `until` bound that time, inclusive; `q` keeps instances with a span whose schema name or
  * summary has words beginning with each word of `q`.
  */
-/** The fields `sorting[field]` sorts the instance list by (`started_at`: started_at, else inserted_at). */
-export const INSTANCE_SORT_FIELDS = ['started_at', 'id'] as const;
+/**
+ * The fields `sorting[field]` sorts the instance list by (`started_at`: started_at, else inserted_at;
+ * `cost_usd`, `duration_ms`, `total_tokens` as the answers give them, runs without a cost or a
+ * duration last in either direction, a run without usage as 0 tokens). Ties go by `started_at`
+ * then id, in the same direction.
+ */
+export const INSTANCE_SORT_FIELDS = ['started_at', 'id', 'cost_usd', 'duration_ms', 'total_tokens'] as const;
+export type InstanceSortField = (typeof INSTANCE_SORT_FIELDS)[number];
 
 export const ListInstancesQuery = Type.Object({
   agent_id: Type.Optional(QueryFilter),

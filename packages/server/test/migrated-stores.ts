@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openPostgresStore, openSqliteStore, type Store } from '../src/index.js';
+import { lendNormaliser } from '../src/store/sqlite/migrations.js';
 import { dropSchema, freshSchema, withClient } from './postgres-database.js';
 
 /**
@@ -14,6 +15,8 @@ export async function withSqliteStoreFrom(earlier: readonly string[], rows: read
   const file = join(dir, 'agentspan.sqlite');
   try {
     const old = new Database(file);
+    // Steps that fill with the normaliser call it as the store lends it.
+    lendNormaliser(old);
     for (const migration of earlier) old.exec(migration);
     old.pragma(`user_version = ${earlier.length}`);
     for (const row of rows) old.exec(row);

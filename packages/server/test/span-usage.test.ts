@@ -10,6 +10,7 @@ import { importFile } from '../src/domain/transfer/import-rows.js';
 import type { Store } from '../src/index.js';
 import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { runTotals } from '../src/store/span-usage.js';
 import { ENGINES } from './engines.js';
 import { createSpan, openInstance } from './fixtures.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
@@ -37,7 +38,8 @@ async function storedUsage(store: Store, accountId: string, instanceId: string, 
   const usage = await store.read((tx) => tx.spanUsage(accountId, instanceId, spanId));
   return usage && { model: usage.model, ...counts(usage)! };
 }
-const runUsage = (store: Store, accountId: string, instanceId: string) => store.read((tx) => tx.instanceUsage(accountId, instanceId));
+const runUsage = async (store: Store, accountId: string, instanceId: string) =>
+  runTotals(await store.read((tx) => tx.instanceModelUsage(accountId, instanceId)));
 
 // OpenAI chat usage: 1000 of the 1200 prompt tokens cached, 320 of the 500 completion tokens reasoning.
 const OPENAI = {

@@ -16,6 +16,7 @@ import { ingestTraces, storeTrace, type IngestOutcome, type TraceWrites } from '
 import type { ReadExport } from './traces/received-spans.js';
 import { instanceJson, instanceResource } from './views/instance-view.js';
 import { currentInstanceJson } from './instances/instance-access.js';
+import { NO_FIGURES } from './instances/run-cost.js';
 import { spanResource } from './views/span-view.js';
 import { alertResource } from './views/alert-view.js';
 import type { AlertChange } from './alerts/alert-rules.js';
@@ -139,7 +140,8 @@ export class Domain {
     if (spans.length > 0) this.observer?.spansIngested(spans.length);
     if (!this.events.wanted(accountId)) return;
     // As registered: no spans yet, so no counts and no score (a run without spans is not assessed).
-    if (registered) this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null, undefined)));
+    if (registered)
+      this.#publish('agent_instances/register', accountId, instanceResource(registered, instanceJson(registered, {}, null, NO_FIGURES(registered))));
     for (const span of spans) this.#publish('agent_spans/create', accountId, spanResource(span));
     if (finished) {
       const json = await this.read((tx) => currentInstanceJson(tx, finished));

@@ -3,7 +3,7 @@
  * (`2024-05-01T12:00:00.123456Z`, always this width, so text order is time order).
  * Fields named `*_json` hold JSON text exactly as the domain wrote it.
  */
-import type { AgentLabel, AgentStatus, EnvironmentPurpose, InstancePurpose, InstanceStatus } from '@agentspan/protocol';
+import type { AgentLabel, AgentStatus, EnvironmentPurpose, InstancePurpose, InstanceSortField, InstanceStatus } from '@agentspan/protocol';
 
 export type TokenScope = 'account' | 'deployment';
 /** What is stored; `expired` is not a stored status but read from `expires_at` (see `api-tokens/token-rules.ts`). */
@@ -294,7 +294,13 @@ export interface InstanceListQuery {
   limit: number;
   /** An offset page (`pagination[offset]`) instead of a cursor page, in this order (default started_at, desc). */
   offset?: number;
-  sort?: { field: 'started_at' | 'id'; direction: 'asc' | 'desc' };
+  sort?: { field: InstanceSortField; direction: 'asc' | 'desc' };
+  /**
+   * The rates sorting by `cost_usd` prices with, by model id as recorded ('' never priced): JSON of
+   * `[{model, input, output, cache_read, cache_write, reasoning}]` in USD per million tokens, each
+   * rate as billed (the fallbacks of `costOf` applied).
+   */
+  prices?: string;
 }
 
 /** An instance as the listing shows it: with its agent's name and its place in the order. */

@@ -1,8 +1,9 @@
 /*
  * The store keeps each span's normalised token usage in a side table (`span_usage`), not in
  * columns of `spans`: most spans are no model call, and a side table keeps their rows as narrow
- * as before, while a span with usage pays one small row more. A run's totals (`instance_usage`)
- * are kept beside them by the same writes, so an instance's tokens are one row read.
+ * as before, while a span with usage pays one small row more. A run's totals by model
+ * (`instance_usage`, '' for usage that names no model) are kept beside them by the same writes,
+ * so an instance's tokens and cost are a few rows read, and its cost is priced at read.
  *
  * The normaliser is a pure function of a span's type and payloads (no store, no clock), so the
  * write primitives of both engines call it and every write path (API, bulk, OTLP, import) stores
@@ -32,17 +33,36 @@ export function runShare(usage: SpanUsage | null): number[] {
   return COUNT_COLUMNS.map((column) => usage[column]);
 }
 
+/** The key of a usage's model in `instance_usage`: '' stands for none (a key column is never null). */
+export const modelKey = (usage: SpanUsage | null): string => usage?.model ?? '';
+
+/** A change of one run's totals under one model. */
+export interface RunChange {
+  model: string;
+  delta: number[];
+}
+
 /**
  * The usage a finish changes, from the result the span had to the one it has now; undefined when it
- * stays (the common case: the result did not change, or neither result carries usage).
+ * stays (the common case: the result did not change, or neither result carries usage). `runChanges`
+ * take the old share out under the old model and add the new one under the new (a finish may name
+ * the model that answered); a change of nothing is left out.
  */
-export function usageChange(row: SpanRecord, previousResultJson: string | null): { after: SpanUsage | null; delta: number[] } | undefined {
+export function usageChange(row: SpanRecord, previousResultJson: string | null): { after: SpanUsage | null; runChanges: RunChange[] } | undefined {
   if (previousResultJson === row.result_payload_json) return undefined;
   const before = spanUsage(row.schema_name, row.payload_json, previousResultJson);
   const after = usageOfSpan(row);
   if (sameUsage(before, after)) return undefined;
   const was = runShare(before);
-  return { after, delta: runShare(after).map((n, i) => n - was[i]!) };
+  const now = runShare(after);
+  const changes =
+    modelKey(before) === modelKey(after)
+      ? [{ model: modelKey(after), delta: now.map((n, i) => n - was[i]!) }]
+      : [
+          { model: modelKey(before), delta: was.map((n) => -n) },
+          { model: modelKey(after), delta: now },
+        ];
+  return { after, runChanges: changes.filter((change) => !isZero(change.delta)) };
 }
 
 export const isZero = (delta: readonly number[]) => delta.every((n) => n === 0);
@@ -76,10 +96,15 @@ export function spanUsageRecord(row: Record<string, unknown>): SpanUsageRecord {
   };
 }
 
-/** Summed run totals back into counts; undefined when the run has no usage row. */
-export function countsRecord(row: Record<string, unknown> | undefined): TokenCounts | undefined {
-  if (!row || row.input === null || row.input === undefined) return undefined;
+/** A run's tokens under one model (null: usage that named none). */
+export interface ModelCounts extends TokenCounts {
+  model: string | null;
+}
+
+/** A summed `instance_usage` row back into counts. */
+export function modelCountsRecord(row: Record<string, unknown>): ModelCounts {
   return {
+    model: row.model === '' || row.model === null || row.model === undefined ? null : String(row.model),
     input: Number(row.input),
     output: Number(row.output),
     cache_read: Number(row.cache_read),
@@ -87,4 +112,24 @@ export function countsRecord(row: Record<string, unknown> | undefined): TokenCou
     reasoning: Number(row.reasoning),
     total: Number(row.total),
   };
+}
+
+/** Rows of `agent_instance_id` and model counts, grouped by instance. */
+export function modelCountsByInstance(rows: ReadonlyArray<Record<string, unknown>>): Map<string, ModelCounts[]> {
+  const byInstance = new Map<string, ModelCounts[]>();
+  for (const row of rows) {
+    const id = row.agent_instance_id as string;
+    let list = byInstance.get(id);
+    if (!list) byInstance.set(id, (list = []));
+    list.push(modelCountsRecord(row));
+  }
+  return byInstance;
+}
+
+/** A run's totals over its models; undefined when it has no usage row. */
+export function runTotals(models: readonly ModelCounts[]): TokenCounts | undefined {
+  if (models.length === 0) return undefined;
+  const totals: TokenCounts = { input: 0, output: 0, cache_read: 0, cache_write: 0, reasoning: 0, total: 0 };
+  for (const counts of models) for (const column of COUNT_COLUMNS) totals[column] += counts[column];
+  return totals;
 }

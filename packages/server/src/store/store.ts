@@ -49,8 +49,8 @@
  *   and each span the purge deletes. It is exact under concurrent writers, as `spanCounts` is.
  * - `spanUsage` is the span's normalised token usage (src/usage), stored by `insertSpan` /
  *   `insertSpansIfAbsent` and changed by `updateSpan` when the result changes it (usage that
- *   arrives with the finish); `instanceUsage` is the sum over the instance's spans of those that do
- *   not sum their children, kept by the same writes. `cancelOpenSpans` leaves usage as it was (the
+ *   arrives with the finish); `instanceModelUsage` is the sum over the instance's spans of those that
+ *   do not sum their children, by model, kept by the same writes. `cancelOpenSpans` leaves usage as it was (the
  *   tokens a span reported were spent). The retention purge deletes both with the instance.
  * - `listSpans` orders by (started_at, id) ascending and pages with `after` strictly greater;
  *   engines keep an index on (agent_instance_id, started_at, id), and one on (parent_span_id,
@@ -104,7 +104,7 @@ import type {
   TokenRecord,
   TokenStatus,
 } from './records.js';
-import type { SpanUsageRecord, TokenCounts } from './span-usage.js';
+import type { ModelCounts, SpanUsageRecord } from './span-usage.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
 import type { ActivityQuery, ActivityRow } from './activity-sql.js';
@@ -190,10 +190,12 @@ export interface ReadTx {
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The span's normalised token usage; undefined when it carries none. */
   spanUsage(accountId: string, instanceId: string, spanId: string): Promise<SpanUsageRecord | undefined>;
-  /** The instance's token totals over its spans; undefined when none of them carries usage. */
-  instanceUsage(accountId: string, instanceId: string): Promise<TokenCounts | undefined>;
-  /** `instanceUsage` of each of these instances, read at once; an instance without usage is absent. */
-  instanceUsageOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, TokenCounts>>;
+  /** The instance's token totals over its spans, one per model (ordered by model); empty when none carries usage. */
+  instanceModelUsage(accountId: string, instanceId: string): Promise<ModelCounts[]>;
+  /** `instanceModelUsage` of each of these instances, read at once; an instance without usage is absent. */
+  instanceModelUsageOf(accountId: string, instanceIds: readonly string[]): Promise<Map<string, ModelCounts[]>>;
+  /** The model ids (as recorded; null for usage naming none) of the account's run totals, each once. */
+  usageModels(accountId: string): Promise<Array<string | null>>;
   /** The spans of these ids that exist, in any order (a trace export looks its spans up at once). */
   findSpans(accountId: string, ids: readonly string[]): Promise<SpanRecord[]>;
   listSpans(query: SpanListQuery): Promise<SpanRecord[]>;

@@ -1,4 +1,4 @@
-import { DEFAULT_INSTANCE_LIST_LIMIT, type ListInstancesQuery, type TokenUsage } from '@agentspan/protocol';
+import { DEFAULT_INSTANCE_LIST_LIMIT, type ListInstancesQuery } from '@agentspan/protocol';
 import type { SpanStatusCounts } from '../../store/records.js';
 import type { ReadTx } from '../../store/store.js';
 import type { Principal } from '../caller.js';
@@ -7,6 +7,7 @@ import { fieldError } from '../errors.js';
 import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page.js';
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { instanceJson } from '../views/instance-view.js';
+import { lazyPriceTable, runFigures, sortPrices, type RunFigures } from './run-cost.js';
 import { allMatching, filteredCursorPage, parseRiskLevels, scoreRows, type ScoredRow } from '../risk/risk-filter.js';
 
 /**
@@ -22,15 +23,17 @@ export function searchWords(q: string): string[] {
   return words;
 }
 
-const listedJson = ({ row, risk }: ScoredRow, counts: SpanStatusCounts, usage: TokenUsage | undefined) =>
-  `${instanceJson(row, counts, risk, usage).slice(0, -1)},"agent_name":${JSON.stringify(row.agent_name)}}`;
+const listedJson = ({ row, risk }: ScoredRow, counts: SpanStatusCounts, figures: RunFigures) =>
+  `${instanceJson(row, counts, risk, figures).slice(0, -1)},"agent_name":${JSON.stringify(row.agent_name)}}`;
 
-/** The page's rows as JSON, with their span counts and token totals read at once. */
+/** The page's rows as JSON, with their span counts and token totals read at once, priced with one read of the prices. */
 async function rowsJson(tx: ReadTx, accountId: string, scored: readonly ScoredRow[]): Promise<string[]> {
   const ids = scored.map(({ row }) => row.id);
   const counts = await tx.spanCountsOf(accountId, ids);
-  const usage = await tx.instanceUsageOf(accountId, ids);
-  return scored.map((item) => listedJson(item, counts.get(item.row.id) ?? {}, usage.get(item.row.id)));
+  const usage = await tx.instanceModelUsageOf(accountId, ids);
+  const prices = lazyPriceTable(tx, accountId);
+  const figures = await Promise.all(scored.map(({ row }) => runFigures(row, usage.get(row.id) ?? [], prices)));
+  return scored.map((item, i) => listedJson(item, counts.get(item.row.id) ?? {}, figures[i]!));
 }
 
 /**
@@ -57,11 +60,13 @@ export async function listInstances(tx: ReadTx, principal: Principal, query: Lis
   };
   if (asksForListPage(query, { paging: ['cursor', 'limit'], sorting: [] })) {
     const page = pageRequest(query, { field: 'started_at', direction: 'desc' });
+    // A sort by cost prices every run with the account's prices now, as the answers do.
+    const priced = page.sort.field === 'cost_usd' ? { prices: await sortPrices(tx, accountId) } : {};
     if (levels !== undefined) {
-      const all = await allMatching(tx, { ...filters, sort: page.sort }, levels);
+      const all = await allMatching(tx, { ...filters, ...priced, sort: page.sort }, levels);
       return listPageJson(await rowsJson(tx, accountId, all.slice(page.offset, page.offset + page.size)), all.length, page);
     }
-    const { rows, total } = await tx.pageInstances({ ...filters, sort: page.sort, offset: page.offset, limit: page.size });
+    const { rows, total } = await tx.pageInstances({ ...filters, ...priced, sort: page.sort, offset: page.offset, limit: page.size });
     return listPageJson(await rowsJson(tx, accountId, await scoreRows(tx, accountId, rows)), total, page);
   }
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);

@@ -1,7 +1,8 @@
-import { SINGLE_QUALITY_NAME, type SpanCounts, type TokenUsage } from '@agentspan/protocol';
+import { SINGLE_QUALITY_NAME, type SpanCounts } from '@agentspan/protocol';
 import type { InstanceRecord, SpanStatusCounts } from '../../store/records.js';
 import type { ChangedResource } from '../events/changed-resource.js';
 import type { RiskAssessment } from '../risk/score.js';
+import type { RunFigures } from '../instances/run-cost.js';
 
 export function spanCounts(counts: SpanStatusCounts): SpanCounts {
   const pending = counts.pending ?? 0,
@@ -27,10 +28,10 @@ function singleQualityJson(instance: InstanceRecord): string {
 
 /**
  * The AgentInstance resource as JSON text, quality maps spliced in as stored. `risk` is its score
- * read now (see risk/run-risk.ts); null when not assessed. `usage` is the run's token totals the
- * writes keep (`ReadTx.instanceUsage`); undefined when no span carries usage.
+ * read now (see risk/run-risk.ts); null when not assessed. `figures` are the run's token totals the
+ * writes keep (`ReadTx.instanceModelUsage`), priced now, and its duration (see instances/run-cost.ts).
  */
-export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts, risk: RiskAssessment | null, usage: TokenUsage | undefined): string {
+export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts, risk: RiskAssessment | null, figures: RunFigures): string {
   const head = JSON.stringify({
     type: 'agent_instance',
     id: instance.id,
@@ -49,7 +50,10 @@ export function instanceJson(instance: InstanceRecord, counts: SpanStatusCounts,
     termination_reason: instance.termination_reason,
     terminated_by: instance.terminated_by_token_id === null ? null : { token_id: instance.terminated_by_token_id },
     span_counts: spanCounts(counts),
-    usage: usage ?? null,
+    usage: figures.usage,
+    cost_usd: figures.cost_usd,
+    unpriced_models: figures.unpriced_models,
+    duration_ms: figures.duration_ms,
     risk_score: risk?.score ?? null,
     risk_level: risk?.level ?? null,
   });

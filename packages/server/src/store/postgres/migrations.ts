@@ -389,6 +389,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ) WHERE external_identifier IS NOT NULL;
   `,
   SPAN_USAGE_STEP,
+  // A run's totals by model ('' for usage naming none), so its cost is priced at read with the
+  // prices current then; rebuilt from the span usage stored (the totals are its sums).
+  `
+  DROP TABLE instance_usage;
+  CREATE TABLE instance_usage (
+    account_id TEXT COLLATE "C" NOT NULL,
+    agent_instance_id TEXT COLLATE "C" NOT NULL,
+    model TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    input BIGINT NOT NULL,
+    output BIGINT NOT NULL,
+    cache_read BIGINT NOT NULL,
+    cache_write BIGINT NOT NULL,
+    reasoning BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, model, slot)
+  );
+  INSERT INTO instance_usage
+    SELECT account_id, agent_instance_id, coalesce(model, ''), 0, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning),
+      sum(total)
+    FROM span_usage WHERE NOT sums_children GROUP BY account_id, agent_instance_id, coalesce(model, '');
+  `,
 ];
 
 /** Steps that also run code after their SQL, in their transaction: data SQL alone cannot compute. */

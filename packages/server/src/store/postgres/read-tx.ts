@@ -32,7 +32,7 @@ import type { InstanceStatus } from '@agentspan/protocol';
 import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
-import { instancePageSql } from '../instance-page-sql.js';
+import { instancePageSql, PRICE_RATES, type InstancePageDialect } from '../instance-page-sql.js';
 import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
 import { modelPricesOfAccountSql } from '../model-price-sql.js';
 import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
@@ -46,7 +46,7 @@ import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
 import { ALERTS, alertPageStatements } from './alert-statements.js';
-import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
+import { modelCountsByInstance, modelCountsRecord, spanUsageRecord } from '../span-usage.js';
 import { USAGE_READS } from './usage-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
@@ -213,14 +213,19 @@ const instancePages = new Map<string, Statement>();
 /** Activity statements by shape (a dozen at most), named once. */
 const activityReads = new Map<string, Statement>();
 
-function instancePageStatement(query: InstanceListQuery) {
-  const sql = instancePageSql(
-    query,
-    (n) => `$${n}`,
-    (param, accountId, words) =>
-      `SELECT agent_instance_id FROM spans WHERE account_id = ${param(accountId)}
+/** The instance pages as PostgreSQL writes them. */
+export const POSTGRES_INSTANCE_PAGES: InstancePageDialect = {
+  placeholder: (n) => `$${n}`,
+  search: (param, accountId, words) =>
+    `SELECT agent_instance_id FROM spans WHERE account_id = ${param(accountId)}
          AND ${SPAN_SEARCH_DOCUMENT} @@ to_tsquery('simple', ${param(tsquery(words))})`,
-  );
+  // extract() answers numeric: exact to the microsecond the text holds.
+  micros: (later, earlier) => `((extract(epoch from ${later}::timestamptz) - extract(epoch from ${earlier}::timestamptz)) * 1000000)`,
+  prices: (param) => `SELECT * FROM jsonb_to_recordset(${param}::jsonb) AS p (model text, ${PRICE_RATES.map((rate) => `${rate} float8`).join(', ')})`,
+};
+
+function instancePageStatement(query: InstanceListQuery) {
+  const sql = instancePageSql(query, POSTGRES_INSTANCE_PAGES);
   let page = instancePages.get(sql.shape);
   if (!page) instancePages.set(sql.shape, (page = statement('agent_instances', `instances_page_${sql.shape}`, sql.text)));
   let count = instancePages.get(`count_${sql.shape}`);
@@ -371,15 +376,16 @@ export class PostgresReadTx implements ReadTx {
     const row = await this.sql.first<Record<string, unknown>>(USAGE_READS.spanUsage, [accountId, instanceId, spanId]);
     return row && spanUsageRecord(row);
   }
-  async instanceUsage(accountId: string, instanceId: string) {
-    return countsRecord(await this.sql.first<Record<string, unknown>>(USAGE_READS.instanceUsage, [accountId, instanceId]));
+  async instanceModelUsage(accountId: string, instanceId: string) {
+    return (await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceModelUsage, [accountId, instanceId])).map(modelCountsRecord);
   }
-  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
-    const usage = new Map<string, TokenCounts>();
-    if (instanceIds.length === 0) return usage;
-    const rows = await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceUsageOf, [accountId, instanceIds.join(',')]);
-    for (const row of rows) usage.set(row.agent_instance_id as string, countsRecord(row)!);
-    return usage;
+  async instanceModelUsageOf(accountId: string, instanceIds: readonly string[]) {
+    if (instanceIds.length === 0) return new Map();
+    return modelCountsByInstance(await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceModelUsageOf, [accountId, instanceIds.join(',')]));
+  }
+  async usageModels(accountId: string) {
+    const rows = await this.sql.rows<{ model: string }>(USAGE_READS.usageModels, [accountId]);
+    return rows.map(({ model }) => (model === '' ? null : model));
   }
   async spanTypeCounts(accountId: string, instanceId: string) {
     const rows = await this.sql.rows<{ schema_name: string; n: number }>(READS.spanTypeCounts, [accountId, instanceId]);

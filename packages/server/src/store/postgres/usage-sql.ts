@@ -9,14 +9,16 @@ const ADD_COUNTS = COUNT_COLUMNS.map((c) => `${c} = instance_usage.${c} + exclud
 const SUMS = COUNT_COLUMNS.map((c) => `sum(${c})`).join(', ');
 
 /**
- * Run totals are kept per writing backend (slot = pg_backend_pid()), summed when read, as the span
- * counters are: concurrent creates on one instance never wait for each other's counter row.
+ * Run totals by model ('' for none) are kept per writing backend (slot = pg_backend_pid()), summed
+ * when read, as the span counters are: concurrent creates on one instance never wait for each
+ * other's counter row. A group that adds nothing writes no row.
  */
 const addToRun = (from: string) =>
-  `INSERT INTO instance_usage (account_id, agent_instance_id, slot, ${COUNTS})
-   SELECT account_id, agent_instance_id, pg_backend_pid(), ${SUMS} FROM ${from} WHERE NOT sums_children
-   GROUP BY account_id, agent_instance_id
-   ON CONFLICT (account_id, agent_instance_id, slot) DO UPDATE SET ${ADD_COUNTS}`;
+  `INSERT INTO instance_usage (account_id, agent_instance_id, model, slot, ${COUNTS})
+   SELECT account_id, agent_instance_id, coalesce(model, ''), pg_backend_pid(), ${SUMS} FROM ${from} WHERE NOT sums_children
+   GROUP BY account_id, agent_instance_id, coalesce(model, '')
+   HAVING ${COUNT_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' OR ')}
+   ON CONFLICT (account_id, agent_instance_id, model, slot) DO UPDATE SET ${ADD_COUNTS}`;
 
 /** A `span_usage` row as a VALUES list of literals (the SELECT casts them). */
 const usageRow = (values: ReturnType<typeof spanUsageValues>) =>
@@ -44,14 +46,21 @@ export const usageParts = (values: string) => `, used AS (
      JOIN inserted i ON i.account_id = u.account_id AND i.id = u.span_id
      RETURNING *), totalled AS (${addToRun('used')})`;
 
-/** A change of one run's totals, from parameters: the keys at `$1`, `$2`, the counts from `$first` on. */
-const delta = (first: number) =>
-  `(SELECT $1::text AS account_id, $2::text AS agent_instance_id, false AS sums_children, ${COUNT_COLUMNS.map(
-    (c, i) => `$${first + i}::bigint AS ${c}`,
-  ).join(', ')}) AS delta`;
+/**
+ * The changes of one run's totals a finish makes, from parameters: the keys at `$1`, `$2`; the old
+ * model at `$first` with the counts it loses after it, the new model at `$first + 7` with the counts
+ * it gains (one model twice when the finish keeps it: the grouping adds them up).
+ */
+const delta = (first: number) => {
+  const change = (at: number) =>
+    `SELECT $1::text AS account_id, $2::text AS agent_instance_id, $${at}::text AS model, false AS sums_children, ${COUNT_COLUMNS.map(
+      (c, i) => `$${at + 1 + i}::bigint AS ${c}`,
+    ).join(', ')}`;
+  return `(${change(first)} UNION ALL ${change(first + 7)}) AS delta`;
+};
 
 export const USAGE_WRITES = {
-  /** A finish's usage (`$1`…`$11`, a row of `span_usage`) and the change it makes to the run's totals (`$12`…`$17`). */
+  /** A finish's usage (`$1`…`$11`, a row of `span_usage`) and the changes it makes to the run's totals (`$12`…`$25`). */
   putSpanUsage: statement(
     'spans',
     'put_span_usage',
@@ -62,7 +71,7 @@ export const USAGE_WRITES = {
          model = excluded.model, sums_children = excluded.sums_children, ${COUNT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
      ) ${addToRun(delta(12))}`,
   ),
-  /** A finish that took the span's usage away; the run's totals change by `$4`…`$9`. */
+  /** A finish that took the span's usage away; the run's totals change by `$4`…`$17`. */
   deleteSpanUsage: statement(
     'spans',
     'delete_span_usage',
@@ -71,20 +80,24 @@ export const USAGE_WRITES = {
   ),
 };
 
+const MODEL_SUMS = `model, ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')}`;
+
 export const USAGE_READS = {
   spanUsage: statement('spans', 'span_usage', 'SELECT * FROM span_usage WHERE account_id = $1 AND agent_instance_id = $2 AND span_id = $3'),
-  instanceUsage: statement(
+  instanceModelUsage: statement(
     'spans',
-    'instance_usage',
-    `SELECT ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')} FROM instance_usage WHERE account_id = $1 AND agent_instance_id = $2`,
+    'instance_model_usage',
+    `SELECT ${MODEL_SUMS} FROM instance_usage WHERE account_id = $1 AND agent_instance_id = $2 GROUP BY model ORDER BY model`,
   ),
   // Ids as one comma-separated text, as the span counts of a page are read.
-  instanceUsageOf: statement(
+  instanceModelUsageOf: statement(
     'spans',
-    'instance_usage_of',
-    `SELECT agent_instance_id, ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}`).join(', ')} FROM instance_usage
-     WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ',')) GROUP BY agent_instance_id`,
+    'instance_model_usage_of',
+    `SELECT agent_instance_id, ${MODEL_SUMS} FROM instance_usage
+     WHERE account_id = $1 AND agent_instance_id = ANY (string_to_array($2::text, ',')) GROUP BY agent_instance_id, model
+     ORDER BY agent_instance_id, model`,
   ),
+  usageModels: statement('spans', 'usage_models', 'SELECT DISTINCT model FROM instance_usage WHERE account_id = $1'),
 };
 
 /** How many spans the migration reads at a time. */
@@ -92,7 +105,7 @@ const FILL_BATCH = 1000;
 const MAY_HOLD = (column: string) => `(${column} LIKE '%usage%' OR ${column} LIKE '%Usage%' OR ${column} LIKE '%token_count%')`;
 
 /**
- * Fills `span_usage` and `instance_usage` for the spans stored before them, with the normaliser
+ * Fills `span_usage` for the spans stored before it, with the normaliser
  * the writes use (SQL cannot run it); runs inside the migration's transaction. Only spans whose
  * text may hold usage are read.
  */
@@ -119,8 +132,5 @@ export async function fillUsage(client: pg.Client): Promise<void> {
     const last = rows[rows.length - 1]!;
     after = [last.account_id, last.id];
   }
-  await client.query(
-    `INSERT INTO instance_usage (account_id, agent_instance_id, slot, ${COUNTS})
-     SELECT account_id, agent_instance_id, 0, ${SUMS} FROM span_usage WHERE NOT sums_children GROUP BY account_id, agent_instance_id`,
-  );
+  // The runs' totals are filled from these rows by the step that keeps them by model.
 }

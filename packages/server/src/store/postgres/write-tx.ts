@@ -462,10 +462,14 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     const change = usageChange(row, previousResultJson);
     if (!change) return;
     const key = [row.account_id, row.agent_instance_id, row.id];
-    if (change.after === null) await this.sql.change(USAGE_WRITES.deleteSpanUsage, [...key, ...change.delta]);
+    // Two changes of the run's totals at most (the old model's, the new one's); a missing one adds nothing.
+    const [first, second] = change.runChanges;
+    const none = { model: '', delta: [0, 0, 0, 0, 0, 0] };
+    const runChanges = [first ?? none, second ?? none].flatMap((c) => [c.model, ...c.delta]);
+    if (change.after === null) await this.sql.change(USAGE_WRITES.deleteSpanUsage, [...key, ...runChanges]);
     else {
       const [, , , model, sumsChildren, ...counts] = spanUsageValues(row, change.after);
-      await this.sql.change(USAGE_WRITES.putSpanUsage, [...key, model, sumsChildren === 1, ...counts, ...change.delta]);
+      await this.sql.change(USAGE_WRITES.putSpanUsage, [...key, model, sumsChildren === 1, ...counts, ...runChanges]);
     }
   }
   cancelOpenSpans(accountId: string, instanceId: string, resultPayloadJson: string, at: string) {

@@ -407,10 +407,31 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT account_id, agent_instance_id, sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning), sum(total)
     FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id;
   `,
+  // A run's totals by model ('' for usage naming none), so its cost is priced at read with the
+  // prices current then; rebuilt from the span usage stored (the totals are its sums).
+  `
+  DROP TABLE instance_usage;
+  CREATE TABLE instance_usage (
+    account_id TEXT NOT NULL,
+    agent_instance_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (account_id, agent_instance_id, model)
+  ) WITHOUT ROWID;
+  INSERT INTO instance_usage
+    SELECT account_id, agent_instance_id, coalesce(model, ''), sum(input), sum(output), sum(cache_read), sum(cache_write), sum(reasoning),
+      sum(total)
+    FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id, coalesce(model, '');
+  `,
 ];
 
 /** The normaliser, as SQL can call it: a span's usage as JSON text (sums_children 0 or 1), or NULL. */
-function lendNormaliser(db: Database) {
+export function lendNormaliser(db: Database) {
   db.function('agentspan_span_usage', { deterministic: true }, (schemaName: unknown, payloadJson: unknown, resultJson: unknown) => {
     const usage = spanUsage(String(schemaName), String(payloadJson), typeof resultJson === 'string' ? resultJson : null);
     return usage === null ? null : JSON.stringify({ ...usage, sums_children: usage.sums_children ? 1 : 0 });

@@ -1,4 +1,4 @@
-import { countsRecord, spanUsageRecord, type TokenCounts } from '../span-usage.js';
+import { COUNT_COLUMNS, modelCountsByInstance, modelCountsRecord, spanUsageRecord } from '../span-usage.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { ReadTx } from '../store.js';
 import type {
@@ -33,7 +33,7 @@ import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-s
 import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
-import { instancePageSql } from '../instance-page-sql.js';
+import { instancePageSql, PRICE_RATES, type InstancePageDialect } from '../instance-page-sql.js';
 import { modelPricesOfAccountSql } from '../model-price-sql.js';
 import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { spanOffsetSql } from '../span-offset-sql.js';
@@ -44,6 +44,21 @@ import { CopyLookups, CopyPages } from './copy-statements.js';
 import { PurgeableCounts } from './purge-statements.js';
 import { SqliteSpanCheckpoints } from './span-checkpoint-reads.js';
 import { isCheckpointed } from '../span-checkpoints.js';
+
+/** The instance pages as SQLite writes them. */
+export const SQLITE_INSTANCE_PAGES: InstancePageDialect = {
+  placeholder: () => '?',
+  search: (param, accountId, words) =>
+    `SELECT agent_instance_id FROM spans WHERE rowid IN (SELECT rowid FROM span_search WHERE span_search MATCH ${param(
+      words.map((word) => `"${word}"*`).join(' AND '),
+    )}) AND account_id = ${param(accountId)}`,
+  // Whole seconds through unixepoch, the six fraction digits as an integer: exact, unlike julianday's double.
+  micros: (later, earlier) =>
+    `((unixepoch(substr(${later}, 1, 19)) - unixepoch(substr(${earlier}, 1, 19))) * 1000000
+      + CAST(substr(${later}, 21, 6) AS INTEGER) - CAST(substr(${earlier}, 21, 6) AS INTEGER))`,
+  prices: (param) =>
+    `SELECT value ->> '$.model' AS model, ${PRICE_RATES.map((rate) => `value ->> '$.${rate}' AS ${rate}`).join(', ')} FROM json_each(${param})`,
+};
 
 /** Read statements of one connection, prepared once. */
 export class ReadStatements {
@@ -87,7 +102,8 @@ export class ReadStatements {
   readonly spanCounts: Statement;
   readonly spanTypeCounts: Statement;
   readonly spanUsage: Statement;
-  readonly instanceUsage: Statement;
+  readonly instanceModelUsage: Statement;
+  readonly usageModels: Statement;
   readonly span: Statement;
   readonly spansPage: Statement;
   readonly idempotency: Statement;
@@ -97,14 +113,7 @@ export class ReadStatements {
   readonly alerts: AlertReads;
 
   instancePage(query: InstanceListQuery): { statement: Statement; values: unknown[]; count: Statement; countValues: unknown[] } {
-    const sql = instancePageSql(
-      query,
-      () => '?',
-      (param, accountId, words) =>
-        `SELECT agent_instance_id FROM spans WHERE rowid IN (SELECT rowid FROM span_search WHERE span_search MATCH ${param(
-          words.map((word) => `"${word}"*`).join(' AND '),
-        )}) AND account_id = ${param(accountId)}`,
-    );
+    const sql = instancePageSql(query, SQLITE_INSTANCE_PAGES);
     let statement = this.instancePages.get(sql.shape);
     if (!statement) this.instancePages.set(sql.shape, (statement = this.#db.prepare(sql.text)));
     let count = this.instancePages.get(`count_${sql.shape}`);
@@ -182,7 +191,10 @@ export class ReadStatements {
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.spanTypeCounts = db.prepare('SELECT schema_name, n FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?').raw();
     this.spanUsage = db.prepare('SELECT * FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
-    this.instanceUsage = db.prepare('SELECT * FROM instance_usage WHERE account_id = ? AND agent_instance_id = ?');
+    this.instanceModelUsage = db.prepare(
+      `SELECT agent_instance_id, model, ${COUNT_COLUMNS.join(', ')} FROM instance_usage WHERE account_id = ? AND agent_instance_id = ? ORDER BY model`,
+    );
+    this.usageModels = db.prepare('SELECT DISTINCT model FROM instance_usage WHERE account_id = ?').pluck();
     this.span = byId('spans');
     // One statement for every page (see spanPageBounds).
     const page = (shape: Parameters<typeof spanPageSql>[1]) => db.prepare(spanPageSql(() => '?', shape));
@@ -337,16 +349,16 @@ export class SqliteReadTx implements ReadTx {
     const row = this.q.spanUsage.get(accountId, instanceId, spanId) as Record<string, unknown> | undefined;
     return row && spanUsageRecord(row);
   }
-  async instanceUsage(accountId: string, instanceId: string) {
-    return countsRecord(this.q.instanceUsage.get(accountId, instanceId) as Record<string, unknown> | undefined);
+  async instanceModelUsage(accountId: string, instanceId: string) {
+    return (this.q.instanceModelUsage.all(accountId, instanceId) as Array<Record<string, unknown>>).map(modelCountsRecord);
   }
-  async instanceUsageOf(accountId: string, instanceIds: readonly string[]) {
-    const usage = new Map<string, TokenCounts>();
-    for (const id of instanceIds) {
-      const counts = await this.instanceUsage(accountId, id);
-      if (counts) usage.set(id, counts);
-    }
-    return usage;
+  async instanceModelUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const rows: Array<Record<string, unknown>> = [];
+    for (const id of instanceIds) rows.push(...(this.q.instanceModelUsage.all(accountId, id) as Array<Record<string, unknown>>));
+    return modelCountsByInstance(rows);
+  }
+  async usageModels(accountId: string) {
+    return (this.q.usageModels.all(accountId) as string[]).map((model) => (model === '' ? null : model));
   }
   async listInstances(query: InstanceListQuery) {
     const { statement, values } = this.q.instancePage(query);

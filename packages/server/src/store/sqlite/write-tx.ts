@@ -25,7 +25,7 @@ import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js'
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
-import { COUNT_COLUMNS, isZero, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan } from '../span-usage.js';
+import { COUNT_COLUMNS, isZero, modelKey, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan } from '../span-usage.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import type { InstanceCache } from './instance-cache.js';
@@ -163,8 +163,8 @@ export class WriteStatements {
     );
     this.deleteSpanUsage = db.prepare('DELETE FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
     this.addInstanceUsage = db.prepare(
-      `INSERT INTO instance_usage (account_id, agent_instance_id, ${COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (account_id, agent_instance_id) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      `INSERT INTO instance_usage (account_id, agent_instance_id, model, ${COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, agent_instance_id, model) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
     this.insertIdempotency = insertInto(db, 'idempotency');
     /*
@@ -368,7 +368,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     if (usage === null) return;
     this.#w.putSpanUsage.run(spanUsageValues(row, usage));
     const share = runShare(usage);
-    if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, ...share);
+    if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, modelKey(usage), ...share);
   }
   async lockSpan(accountId: string, id: string) {
     return this.getSpan(accountId, id);
@@ -379,7 +379,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     if (change) {
       if (change.after === null) this.#w.deleteSpanUsage.run(row.account_id, row.agent_instance_id, row.id);
       else this.#w.putSpanUsage.run(spanUsageValues(row, change.after));
-      if (!isZero(change.delta)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, ...change.delta);
+      for (const { model, delta } of change.runChanges) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, model, ...delta);
     }
     if (previousStatus !== row.status) {
       this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
