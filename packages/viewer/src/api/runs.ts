@@ -61,8 +61,5 @@ export async function costliestRuns(filters: { environment_id?: string | null; a
     'sorting[direction]': 'desc',
     limit,
   });
-  return (await request<ListAnswer<CostedRun>>('GET', `/api/v1/agent_instance${search}`)).details;
+  return (await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${search}`)).details;
 }
-
-/** A listed run with what its answer says it cost and how long it took. */
-export type CostedRun = ListedAgentInstance & { cost_usd?: number | null; unpriced_models?: string[]; duration_ms?: number | null };

@@ -1,8 +1,9 @@
 // The dashboard's tables: latency per span type, tool calls, top models by cost, the costliest runs.
+import type { ListedAgentInstance } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure } from '../api.js';
 import { measure, unpricedOf, type AnalyticsRow } from '../api/analytics.js';
-import { costliestRuns, type CostedRun } from '../api/runs.js';
+import { costliestRuns } from '../api/runs.js';
 import { CostText, priceHref } from '../cost.js';
 import { shortTime, timeText } from '../format.js';
 import { Link } from '../router.js';
@@ -181,7 +182,7 @@ export function TopModels({ chart }: { chart: ChartAnswer }) {
 
 /** The instance list sorted by cost, in the dashboard's scope and window: each run links to its page. */
 export function CostliestRuns({ scope, w }: { scope: DashboardScope; w: DashboardWindow }) {
-  const [found, setFound] = useState<{ key: string; runs: CostedRun[] | null; error: string | null }>({ key: '', runs: null, error: null });
+  const [found, setFound] = useState<{ key: string; runs: ListedAgentInstance[] | null; error: string | null }>({ key: '', runs: null, error: null });
   const key = `${scope.environmentId}|${scope.agentId}|${w.from}`;
   useEffect(() => {
     let stale = false;

@@ -7,7 +7,7 @@ import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { LevelBadge, num } from '../risk/vocabulary-labels.js';
 import { Link } from '../router.js';
 import type { InstanceContext } from './instance-context.js';
-import { CostText, TokensText, UnpricedLinks, type Costed } from '../cost.js';
+import { CostText, TokensText, UnpricedLinks } from '../cost.js';
 
 function Fact({ term, children }: { term: string; children: ComponentChildren }) {
   return (
@@ -100,9 +100,9 @@ export function InstanceStrip({
         </Fact>
         <Fact term="Cost">
           <span data-testid="instance-cost">
-            <CostText of={instance as Costed} />
+            <CostText of={instance} />
           </span>
-          {(instance as Costed).unpriced_models?.length ? <UnpricedLinks models={(instance as Costed).unpriced_models!} /> : null}
+          {instance.unpriced_models.length ? <UnpricedLinks models={instance.unpriced_models} /> : null}
         </Fact>
         {quality.map(([name, summary]) => (
           <Fact key={name} term={`Quality: ${name}`}>

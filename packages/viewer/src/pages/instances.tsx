@@ -15,7 +15,7 @@ import { STATUS_ICON, isOpen, shortTime, spanDuration, timeText } from '../forma
 import { LevelBadge } from '../risk/vocabulary-labels.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { CursorPager } from '../cursor-pager.js';
-import { CostText, type Costed } from '../cost.js';
+import { CostText } from '../cost.js';
 import { countText } from '../usage-format.js';
 
 const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
@@ -273,7 +273,7 @@ export function InstancesPage() {
                   <td>{i.span_counts.failed}</td>
                   <td class="number">{countText(i.usage?.total)}</td>
                   <td class="number">
-                    <CostText of={i as Costed} />
+                    <CostText of={i} />
                   </td>
                 </tr>
               ))}
