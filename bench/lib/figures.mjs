@@ -106,6 +106,31 @@ export const FIGURES = [
     measures: 'the same on PostgreSQL',
   },
   {
+    name: 'analytics_30d_1e6_vs_1e4',
+    unit: 'ratio',
+    target: { op: '<=', value: 2 },
+    measures:
+      'time to load a 30-day dashboard (7 GET /analytics requests) of an account with 10⁶ spans in those days ÷ of one with 10⁴ (the rollups, never the spans; SQLite)',
+  },
+  {
+    name: 'create_vs_before_rollups',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.95 },
+    measures: 'creates/s of finished spans with usage on this build (analytics rollups kept) ÷ on the build before (SQLite), 32 connections',
+  },
+  {
+    name: 'bulk_vs_before_rollups',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.95 },
+    measures: 'spans/s through POST /bulk (100 finished spans with usage) on this build ÷ on the build before (SQLite)',
+  },
+  {
+    name: 'otlp_vs_before_rollups',
+    unit: 'ratio',
+    target: { op: '>=', value: 0.95 },
+    measures: 'spans/s through POST /v1/traces (512 GenAI spans per export) on this build ÷ on the build before (SQLite)',
+  },
+  {
     name: 'activity_1e6_vs_1e4',
     unit: 'ratio',
     target: { op: '<=', value: 2 },

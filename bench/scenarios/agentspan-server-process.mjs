@@ -236,6 +236,82 @@ async function seedActivity({ count, instances }) {
   return { token: account.token, from: new Date(ACTIVITY_DAY).toISOString(), to: new Date(ACTIVITY_DAY + 24 * 3600 * 1000).toISOString() };
 }
 
+const ANALYTICS_DAYS = 30;
+const ANALYTICS_END = Date.parse('2026-02-01T00:00:00.000Z');
+const ANALYTICS_MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku-20241022', 'local-model'];
+const ANALYTICS_TYPES = ['llm', 'llm', 'tool', 'agent'];
+const ANALYTICS_STATUSES = ['complete', 'complete', 'complete', 'failed'];
+
+/**
+ * An account whose `count` spans are spread over 30 days in `instances` runs of two versions: model
+ * calls of four models with usage in their results, tool and agent spans, some failed, each with a
+ * duration, stored through the store's writes (so the analytics rollups are kept as the API keeps them).
+ */
+async function seedAnalytics({ count, instances }) {
+  const account = await server.createAccount(store, { name: `analytics ${count}` });
+  const from = ANALYTICS_END - ANALYTICS_DAYS * 24 * 3600 * 1000;
+  const start = new Date(from).toISOString().replace('Z', '000Z');
+  const ids = Array.from({ length: instances }, (_, i) => `analytics-${count}-${i}`);
+  await store.write(async (tx) => {
+    for (const [i, id] of ids.entries()) {
+      await tx.insertInstance({
+        account_id: account.accountId,
+        id,
+        agent_id: account.agentId,
+        agent_version_id: `seeded-version-${i % 2}`,
+        schema_version_id: 'seeded-schema',
+        environment_id: account.environmentId,
+        agent_deployment_id: account.deploymentId,
+        status: 'active',
+        purpose: 'live',
+        started_at: start,
+        finished_at: null,
+        termination_reason: null,
+        terminated_by_token_id: null,
+        quality_payloads_json: '{}',
+        quality_summaries_json: '{}',
+        inserted_at: start,
+        updated_at: start,
+      });
+    }
+  });
+  const spacing = (ANALYTICS_DAYS * 24 * 3600 * 1000) / count;
+  for (let done = 0; done < count;) {
+    const n = Math.min(SPANS_PER_TRANSACTION, count - done);
+    const spans = [];
+    for (let i = done; i < done + n; i += 1) {
+      const at = from + Math.floor(i * spacing);
+      const type = ANALYTICS_TYPES[i % ANALYTICS_TYPES.length];
+      const model = ANALYTICS_MODELS[(i >> 2) % ANALYTICS_MODELS.length];
+      const result =
+        type === 'llm'
+          ? JSON.stringify({
+              usage: { input_tokens: 200 + (i % 900), output_tokens: 20 + (i % 300), input_tokens_details: { cached_tokens: i % 100 } },
+            })
+          : null;
+      const span = seedSpan({
+        accountId: account.accountId,
+        agentId: account.agentId,
+        instanceId: ids[i % instances],
+        i,
+        at: new Date(at).toISOString().replace('Z', '000Z'),
+        payload: type === 'llm' ? JSON.stringify({ model, prompt: 'hello' }) : '{"name":"search"}',
+        schemaName: type,
+      });
+      const ms = 5 + ((i * 7919) % 20000);
+      spans.push({
+        ...span,
+        status: ANALYTICS_STATUSES[(i >> 4) % ANALYTICS_STATUSES.length],
+        result_payload_json: result,
+        finished_at: new Date(at + ms).toISOString().replace('Z', '000Z'),
+      });
+    }
+    await store.write((tx) => tx.insertSpansIfAbsent(spans));
+    done += n;
+  }
+  return { token: account.token, from: new Date(from).toISOString(), to: new Date(ANALYTICS_END).toISOString() };
+}
+
 let purge;
 
 /** Starts a retention purge of everything finished before 2021 in the background, as the sweeper runs it. */
@@ -278,7 +354,18 @@ await serveParent({
     await app.listen({ host: '127.0.0.1', port: 0 });
     return { url: `http://127.0.0.1:${app.server.address().port}`, token: account.token, dataDir };
   },
-  handlers: { seedThroughStore, seedAgentSpans, seedInstances, seedActivity, newAccount, newAdminAccount, seedOldRuns, startPurge, stopPurge },
+  handlers: {
+    seedThroughStore,
+    seedAgentSpans,
+    seedInstances,
+    seedActivity,
+    seedAnalytics,
+    newAccount,
+    newAdminAccount,
+    seedOldRuns,
+    startPurge,
+    stopPurge,
+  },
   teardown: async () => {
     await app?.close();
     await store?.close?.();

@@ -1,5 +1,6 @@
 // Every scenario, in the order a run takes them.
 import activity from './activity.mjs';
+import analytics from './analytics.mjs';
 import bulk from './bulk.mjs';
 import client from './client.mjs';
 import clientBrowserBundle from './client-browser-bundle.mjs';
@@ -17,6 +18,7 @@ import storedSpans from './stored-spans.mjs';
 import tracer from './tracer.mjs';
 import viewerBundle from './viewer-bundle.mjs';
 import beforeBuild from './before-build.mjs';
+import beforeRollups from './before-rollups.mjs';
 
 export const SCENARIOS = [
   serverSpans,
@@ -29,6 +31,7 @@ export const SCENARIOS = [
   offsetPaging,
   riskScores,
   activity,
+  analytics,
   seeAndSteer,
   tracer,
   integrations,
@@ -37,4 +40,5 @@ export const SCENARIOS = [
   retention,
   transfer,
   beforeBuild,
+  beforeRollups,
 ];

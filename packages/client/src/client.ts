@@ -4,6 +4,7 @@ import { HttpCore } from './http-core.js';
 import { operation, type CallOptions } from './operation.js';
 import { Accounts } from './resources/account.js';
 import { ActivityResource } from './resources/activity.js';
+import { AnalyticsResource } from './resources/analytics.js';
 import { AgentDeployments } from './resources/agent-deployments.js';
 import { AgentInstances } from './resources/agent-instances.js';
 import { AgentSpans } from './resources/agent-spans.js';
@@ -43,6 +44,7 @@ export class PrefactorHttpClient {
   readonly events: Events;
   readonly pfid: Pfid;
   readonly activity: ActivityResource;
+  readonly analytics: AnalyticsResource;
   readonly #core: HttpCore;
 
   /** Invalid config throws PrefactorClientError naming the option and the rule. */
@@ -66,6 +68,7 @@ export class PrefactorHttpClient {
     this.events = new Events(this.#core);
     this.pfid = new Pfid(this.#core);
     this.activity = new ActivityResource(this.#core);
+    this.analytics = new AnalyticsResource(this.#core);
   }
 
   /** fetch everywhere; the Node entry point overrides this with a pooled undici transport. */

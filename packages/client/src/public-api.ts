@@ -62,6 +62,7 @@ export type { Bulk } from './resources/bulk.js';
 export type { Events, StreamEventsOptions, StreamEventsParams } from './resources/events.js';
 export type { GeneratePfidsParams, Pfid } from './resources/pfid.js';
 export type { ActivityQueryParams, ActivityResource } from './resources/activity.js';
+export type { AnalyticsQueryParams, AnalyticsResource } from './resources/analytics.js';
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport.js';
 export type { Transport, TransportRequest, TransportResponse } from './transport/transport.js';
 export { SDK_PACKAGE, SDK_VERSION } from './version.js';

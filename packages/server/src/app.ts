@@ -11,6 +11,7 @@ import { redactTokens, requestForLog } from './http/log-redaction.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './domain/request-limits.js';
 import { accountRoutes } from './routes/accounts.js';
 import { activityRoutes } from './routes/activity.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { agentInstanceRoutes } from './routes/agent-instances.js';
 import { agentRoutes } from './routes/agents.js';
 import { agentSpanRoutes } from './routes/agent-spans.js';
@@ -161,6 +162,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       agentSchemaVersionRoutes(api, domain);
       agentDeploymentRoutes(api, domain);
       activityRoutes(api, domain);
+      analyticsRoutes(api, domain);
       bulkRoutes(api, domain, metrics);
       eventRoutes(api, domain, { ...EVENT_STREAM_DEFAULTS, ...options.events }, metrics.eventStreams as Set<EventStream>);
     },

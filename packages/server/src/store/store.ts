@@ -108,6 +108,7 @@ import type { ModelCounts, SpanUsageRecord } from './span-usage.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { CopiedTable } from './table-columns.js';
 import type { ActivityQuery, ActivityRow } from './activity-sql.js';
+import type { RollupQuery, RollupRow } from './analytics-sql.js';
 
 export interface ReadTx {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
@@ -186,6 +187,11 @@ export interface ReadTx {
    * shape reads from); rows may hold a zero count, and statuses without any are absent.
    */
   activity(query: ActivityQuery): Promise<ActivityRow[]>;
+  /**
+   * Rows of an analytics rollup (`span_rollups`, `run_rollups`, `run_rollup_tokens`, see
+   * store/rollups.ts) in the query's ranges, summed by period and the query's key columns.
+   */
+  rollups(query: RollupQuery): Promise<RollupRow[]>;
 
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The span's normalised token usage; undefined when it carries none. */

@@ -41,6 +41,123 @@ const SPAN_USAGE_STEP = `
   );
 `;
 
+// Analytics rollups (see store/rollups.ts): spans and runs by hour and by day of their start ×
+// environment × agent × version × (model × span type) × status (× purpose), with counts,
+// durations (sum and a histogram: an int[] whose lower bound is its lowest bucket) and token sums;
+// run tokens by model beside the runs, so cost is priced at read. Kept per writing backend (slot)
+// by every write in its own statement, as span_activity is; filled here for the data stored before.
+const ROLLUPS_STEP = `
+  CREATE FUNCTION agentspan_hist_add(a integer[], b integer[]) RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS $$
+  DECLARE
+    r integer[] := a;
+    i integer;
+  BEGIN
+    IF b IS NULL OR cardinality(b) = 0 THEN RETURN a; END IF;
+    IF a IS NULL OR cardinality(a) = 0 THEN RETURN b; END IF;
+    FOR i IN array_lower(b, 1) .. array_upper(b, 1) LOOP
+      IF b[i] IS NOT NULL AND b[i] <> 0 THEN r[i] := coalesce(r[i], 0) + b[i]; END IF;
+    END LOOP;
+    RETURN r;
+  END $$;
+  CREATE AGGREGATE agentspan_hist_sum(integer[]) (SFUNC = agentspan_hist_add, STYPE = integer[]);
+  CREATE FUNCTION agentspan_duration_us(started_at text, finished_at text) RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT greatest(0, extract(epoch FROM (finished_at::timestamptz - started_at::timestamptz)) * 1000000)::double precision
+  $$;
+  -- Bucket 0 below a microsecond, bucket b holds [1.03^(b-1), 1.03^b) µs (duration-histogram.ts).
+  CREATE FUNCTION agentspan_duration_bucket(us double precision) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN us >= 1 THEN 1 + floor(ln(us) / ln(1.03))::integer ELSE 0 END
+  $$;
+  CREATE TABLE span_rollups (
+    account_id TEXT COLLATE "C" NOT NULL,
+    grain TEXT COLLATE "C" NOT NULL,
+    period TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_version_id TEXT COLLATE "C" NOT NULL,
+    model TEXT COLLATE "C" NOT NULL,
+    span_type TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    n BIGINT NOT NULL,
+    finished BIGINT NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    hist INTEGER[],
+    input BIGINT NOT NULL,
+    output BIGINT NOT NULL,
+    cache_read BIGINT NOT NULL,
+    cache_write BIGINT NOT NULL,
+    reasoning BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, model, span_type, status, slot)
+  );
+  CREATE TABLE run_rollups (
+    account_id TEXT COLLATE "C" NOT NULL,
+    grain TEXT COLLATE "C" NOT NULL,
+    period TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_version_id TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    purpose TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    n BIGINT NOT NULL,
+    finished BIGINT NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
+    hist INTEGER[],
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose, slot)
+  );
+  CREATE TABLE run_rollup_tokens (
+    account_id TEXT COLLATE "C" NOT NULL,
+    grain TEXT COLLATE "C" NOT NULL,
+    period TEXT COLLATE "C" NOT NULL,
+    environment_id TEXT COLLATE "C" NOT NULL,
+    agent_id TEXT COLLATE "C" NOT NULL,
+    agent_version_id TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    purpose TEXT COLLATE "C" NOT NULL,
+    model TEXT COLLATE "C" NOT NULL,
+    slot INTEGER NOT NULL,
+    input BIGINT NOT NULL,
+    output BIGINT NOT NULL,
+    cache_read BIGINT NOT NULL,
+    cache_write BIGINT NOT NULL,
+    reasoning BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose, model, slot)
+  );
+  INSERT INTO span_rollups (account_id, grain, period, environment_id, agent_id, agent_version_id, model, span_type, status, slot,
+      n, finished, duration_ms, hist, input, output, cache_read, cache_write, reasoning, total)
+    SELECT s.account_id, g.grain, substr(s.started_at, 1, g.len), coalesce(i.environment_id, ''), s.agent_id, coalesce(i.agent_version_id, ''),
+      coalesce(u.model, ''), s.schema_name, s.status, 0, count(*), count(f.us), coalesce(sum(f.us / 1000), 0),
+      agentspan_hist_sum(CASE WHEN f.us IS NOT NULL THEN array_fill(1, ARRAY[1], ARRAY[agentspan_duration_bucket(f.us)]) END),
+      coalesce(sum(CASE WHEN NOT u.sums_children THEN u.input END), 0), coalesce(sum(CASE WHEN NOT u.sums_children THEN u.output END), 0), coalesce(sum(CASE WHEN NOT u.sums_children THEN u.cache_read END), 0), coalesce(sum(CASE WHEN NOT u.sums_children THEN u.cache_write END), 0), coalesce(sum(CASE WHEN NOT u.sums_children THEN u.reasoning END), 0), coalesce(sum(CASE WHEN NOT u.sums_children THEN u.total END), 0)
+    FROM spans s
+    CROSS JOIN (VALUES ('h', 13), ('d', 10)) AS g (grain, len)
+    LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
+    LEFT JOIN span_usage u ON u.account_id = s.account_id AND u.agent_instance_id = s.agent_instance_id AND u.span_id = s.id
+    CROSS JOIN LATERAL (SELECT CASE WHEN s.status NOT IN ('pending', 'active') AND s.finished_at IS NOT NULL
+      THEN agentspan_duration_us(s.started_at, s.finished_at) END AS us) AS f
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  INSERT INTO run_rollups (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose, slot, n, finished, duration_ms, hist)
+    SELECT r.account_id, g.grain, substr(coalesce(r.started_at, r.inserted_at), 1, g.len), r.environment_id, r.agent_id, r.agent_version_id,
+      r.status, r.purpose, 0, count(*), count(f.us), coalesce(sum(f.us / 1000), 0),
+      agentspan_hist_sum(CASE WHEN f.us IS NOT NULL THEN array_fill(1, ARRAY[1], ARRAY[agentspan_duration_bucket(f.us)]) END)
+    FROM agent_instances r
+    CROSS JOIN (VALUES ('h', 13), ('d', 10)) AS g (grain, len)
+    CROSS JOIN LATERAL (SELECT CASE WHEN r.status NOT IN ('pending', 'active') AND r.finished_at IS NOT NULL AND r.started_at IS NOT NULL
+      THEN agentspan_duration_us(r.started_at, r.finished_at) END AS us) AS f
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  INSERT INTO run_rollup_tokens (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose, model, slot,
+      input, output, cache_read, cache_write, reasoning, total)
+    SELECT r.account_id, g.grain, substr(coalesce(r.started_at, r.inserted_at), 1, g.len), r.environment_id, r.agent_id, r.agent_version_id,
+      r.status, r.purpose, coalesce(u.model, ''), 0, sum(u.input), sum(u.output), sum(u.cache_read), sum(u.cache_write), sum(u.reasoning), sum(u.total)
+    FROM span_usage u
+    JOIN agent_instances r ON r.account_id = u.account_id AND r.id = u.agent_instance_id
+    CROSS JOIN (VALUES ('h', 13), ('d', 10)) AS g (grain, len)
+    WHERE NOT u.sums_children
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE accounts (
@@ -411,6 +528,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
       sum(total)
     FROM span_usage WHERE NOT sums_children GROUP BY account_id, agent_instance_id, coalesce(model, '');
   `,
+  ROLLUPS_STEP,
 ];
 
 /** Steps that also run code after their SQL, in their transaction: data SQL alone cannot compute. */

@@ -1,6 +1,16 @@
 import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import { statement } from './sql.js';
 import { addSpanActivity, spanActivityJoin, spanActivityKey } from './span-activity-sql.js';
+import {
+  addRunRollups,
+  addRunTokens,
+  addSpanRollups,
+  runDeltas,
+  runModelTokens,
+  runTokenDeltas,
+  spanDeltas,
+  spanInstanceJoin,
+} from './rollup-sql.js';
 
 /** Instances a purge step locks at most; one with many spans may take several steps. */
 export const PURGE_CANDIDATES = 20;
@@ -31,11 +41,24 @@ export const PURGE = {
     `WITH deleted AS (
        DELETE FROM spans WHERE ctid = ANY (ARRAY(
          SELECT ctid FROM spans WHERE account_id = $1 AND agent_instance_id = $2 LIMIT $3))
-       RETURNING account_id, agent_instance_id, agent_id, started_at, status
+       RETURNING id, account_id, agent_instance_id, agent_id, schema_name, started_at, finished_at, status
      ), hourly AS (
        ${addSpanActivity(`SELECT ${spanActivityKey('d')}, d.status AS status, -1 AS n FROM deleted AS d ${spanActivityJoin('d')}`)}
+     ), rolled AS (
+       ${addSpanRollups(
+         `SELECT ${spanDeltas('d', 'u', 'd.status', '-1')} FROM deleted AS d ${spanInstanceJoin('d')}
+          LEFT JOIN span_usage AS u ON u.account_id = d.account_id AND u.agent_instance_id = d.agent_instance_id AND u.span_id = d.id`,
+       )}
      )
      SELECT count(*)::integer AS n FROM deleted`,
+  ),
+  // The run leaves the rollups before its usage rows go (its tokens by model are read from them).
+  deleteRunRollups: statement(
+    'agent_instances',
+    'purge_run_rollups',
+    `WITH r AS (SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2),
+     rolled AS (${addRunRollups(`SELECT ${runDeltas('r', '-1')} FROM r`)})
+     ${addRunTokens(`SELECT ${runTokenDeltas('r', 'u', '-1')} FROM r, ${runModelTokens('$1', '$2')} AS u`)}`,
   ),
   deleteCounts: statement('spans', 'purge_span_counts', 'DELETE FROM span_counts WHERE account_id = $1 AND agent_instance_id = $2'),
   deleteTypeCounts: statement('spans', 'purge_span_type_counts', 'DELETE FROM span_type_counts WHERE account_id = $1 AND agent_instance_id = $2'),

@@ -34,6 +34,9 @@ import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
 import { instancePageSql, PRICE_RATES, type InstancePageDialect } from '../instance-page-sql.js';
 import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
+import { createHash } from 'node:crypto';
+import { rollupRow, rollupSql, type RollupQuery } from '../analytics-sql.js';
+import { parsePostgresHistogramInto } from '../duration-histogram.js';
 import { modelPricesOfAccountSql } from '../model-price-sql.js';
 import { agentRiskProfileSql, riskProfileAgentCountsSql } from '../risk-profile-sql.js';
 import { SPAN_SEARCH_DOCUMENT, tsquery } from './instance-search.js';
@@ -354,6 +357,12 @@ export class PostgresReadTx implements ReadTx {
     const rows = await this.sql.rows<{ status: keyof SpanStatusCounts; n: number }>(READS.spanCounts, [accountId, instanceId]);
     for (const row of rows) counts[row.status] = row.n;
     return counts;
+  }
+  async rollups(query: RollupQuery) {
+    const { text, values } = rollupSql(query, (n) => `$${n}`, 'agentspan_hist_sum(hist)::text');
+    const name = `rollups_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    const rows = await this.sql.rows<Record<string, unknown>>(statement('spans', name, text), values);
+    return rows.map((row) => rollupRow(row, query, (text) => parsePostgresHistogramInto(new Map(), text as string | null)));
   }
   async activity(query: ActivityQuery) {
     const sql = activitySql(query, (n) => `$${n}`);

@@ -31,7 +31,23 @@ import {
   type CopiedTable,
   type InsertableTable,
 } from '../table-columns.js';
-import { spanUsageValues, usageChange } from '../span-usage.js';
+import { spanUsageValues, usageChange, usageOfSpan, type SpanUsage } from '../span-usage.js';
+import { spanUsage } from '../../usage/normalise.js';
+import { TOKEN_COLUMNS } from '../rollups.js';
+import {
+  addRunRollups,
+  addRunTokens,
+  addSpanRollups,
+  runDeltas,
+  runModelTokens,
+  runTokenDeltas,
+  spanDeltas,
+  spanInstanceJoin,
+} from './rollup-sql.js';
+
+/** A usage as the parameters of \`usageParams\`: model, sums_children, the token columns (NULLs for none). */
+const usageParamValues = (usage: SpanUsage | null): unknown[] =>
+  usage === null ? [null, null, ...TOKEN_COLUMNS.map(() => null)] : [usage.model, usage.sums_children, ...TOKEN_COLUMNS.map((c) => usage[c])];
 import { PURGE, PURGE_CANDIDATES } from './purge-sql.js';
 import { ALERTS } from './alert-statements.js';
 import { alertUpdateValues } from '../alert-sql.js';
@@ -65,7 +81,7 @@ function insertInto(table: InsertableTable, returning = '') {
 export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'id', usage?: string) => {
   const inserted = `inserted AS (
      INSERT INTO spans (${TABLE_COLUMNS.spans.join(', ')}) VALUES ${rows} ${onConflict}
-     RETURNING id, account_id, agent_instance_id, agent_id, started_at, status, schema_name)`;
+     RETURNING id, account_id, agent_instance_id, agent_id, started_at, finished_at, status, schema_name)`;
   const byStatus = `INSERT INTO span_counts (account_id, agent_instance_id, status, slot, n)
    SELECT account_id, agent_instance_id, status, pg_backend_pid(), count(*) FROM inserted
    GROUP BY account_id, agent_instance_id, status
@@ -77,14 +93,57 @@ export const insertSpansCounted = (rows: string, onConflict = '', answering?: 'i
   const byHour = addSpanActivity(`SELECT ${spanActivityKey('s')}, s.status AS status, 1 AS n FROM inserted AS s ${spanActivityJoin('s')}`);
   // `usage` (usageValues of the rows) stores the usage of the spans inserted, in the same statement.
   const used = usage === undefined ? '' : usageParts(usage);
+  // The analytics rollups: each span by its key, and its tokens under its run's key.
+  const usageRows = usage === undefined ? NO_USAGE : 'used';
+  const rolled = `, rolled AS (${addSpanRollups(
+    `SELECT ${spanDeltas('s', 'u', 's.status', '1')} FROM inserted AS s ${spanInstanceJoin('s')}
+     LEFT JOIN ${usageRows} AS u ON u.account_id = s.account_id AND u.span_id = s.id`,
+  )})${
+    usage === undefined
+      ? ''
+      : `, run_tokens AS (${addRunTokens(
+          `SELECT ${runTokenDeltas('r', 'u', '1')} FROM used AS u JOIN agent_instances AS r ON r.account_id = u.account_id AND r.id = u.agent_instance_id`,
+        )})`
+  }`;
   // `answering` names the inserted rows' ids, the countings then run as parts of the statement.
   return answering
-    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}), hourly AS (${byHour})${used} SELECT id FROM inserted`
-    : `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType})${used}
+    ? `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType}), hourly AS (${byHour})${used}${rolled} SELECT id FROM inserted`
+    : `WITH ${inserted}, counted AS (${byStatus}), typed AS (${byType})${used}${rolled}
    ${byHour}`;
 };
 
+/** No usage rows, for a statement whose spans carry none. */
+const NO_USAGE = `(SELECT NULL::text AS account_id, NULL::text AS span_id, NULL::text AS model, NULL::boolean AS sums_children,
+  ${TOKEN_COLUMNS.map((c) => `NULL::bigint AS ${c}`).join(', ')} WHERE false)`;
+
+/** A usage row from parameters `$first`… (model, sums_children, then the token columns). */
+const usageParams = (first: number) =>
+  `(SELECT $${first}::text AS model, $${first + 1}::boolean AS sums_children, ${TOKEN_COLUMNS.map((c, i) => `$${first + 2 + i}::bigint AS ${c}`).join(', ')})`;
+
+/**
+ * A finish's move in the rollups: the span ($1, $2) as it was (status $3, usage $4…$11) taken
+ * away, as it is now (usage $12…$19) added; with `tokens`, its run's tokens move too.
+ */
+const moveSpanRollups = (tokens: boolean) => `WITH s AS (SELECT * FROM spans WHERE account_id = $1 AND id = $2),
+   rolled AS (${addSpanRollups(
+     `SELECT ${spanDeltas('s', 'o', '$3::text', '-1')} FROM s ${spanInstanceJoin('s')} CROSS JOIN ${usageParams(4)} AS o
+      UNION ALL SELECT ${spanDeltas('s', 'w', 's.status', '1')} FROM s ${spanInstanceJoin('s')} CROSS JOIN ${usageParams(12)} AS w`,
+   )})
+   ${
+     tokens
+       ? addRunTokens(
+           `SELECT ${runTokenDeltas('r', 'o', '-1')} FROM s JOIN agent_instances AS r ON r.account_id = s.account_id AND r.id = s.agent_instance_id CROSS JOIN ${usageParams(4)} AS o
+            UNION ALL SELECT ${runTokenDeltas('r', 'w', '1')} FROM s JOIN agent_instances AS r ON r.account_id = s.account_id AND r.id = s.agent_instance_id CROSS JOIN ${usageParams(12)} AS w`,
+         )
+       : 'SELECT 1'
+   }`;
+
+/** Whether a run's change moves it in run_rollups (key or duration), and its tokens (key). */
+const RUN_MOVED = `(o.status, coalesce(o.started_at, o.inserted_at), o.finished_at) IS DISTINCT FROM (w.status, coalesce(w.started_at, w.inserted_at), w.finished_at)`;
+const RUN_KEY_MOVED = `(o.status, coalesce(o.started_at, o.inserted_at)) IS DISTINCT FROM (w.status, coalesce(w.started_at, w.inserted_at))`;
+
 const SPAN_KEY = 'account_id = $1 AND id = $2';
+const CANCELLED_USAGE = 'LEFT JOIN span_usage AS u ON u.account_id = c.account_id AND u.agent_instance_id = c.agent_instance_id AND u.span_id = c.id';
 const SPAN_UPDATE = 'status = $3, result_payload_json = $4, summary = $5, finished_at = $6, updated_at = $7';
 
 const WRITES = {
@@ -196,10 +255,26 @@ const WRITES = {
   updateInstance: statement(
     'agent_instances',
     'update_instance',
-    `UPDATE agent_instances SET status = $3, started_at = $4, finished_at = $5, termination_reason = $6,
-       quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9, terminated_by_token_id = $10
-     WHERE account_id = $1 AND id = $2`,
+    `WITH o AS (SELECT * FROM agent_instances WHERE account_id = $1 AND id = $2),
+     w AS (
+       UPDATE agent_instances SET status = $3, started_at = $4, finished_at = $5, termination_reason = $6,
+         quality_payloads_json = $7, quality_summaries_json = $8, updated_at = $9, terminated_by_token_id = $10
+       WHERE account_id = $1 AND id = $2 RETURNING *
+     ), rolled AS (${addRunRollups(
+       `SELECT ${runDeltas('o', '-1')} FROM o, w WHERE ${RUN_MOVED} UNION ALL SELECT ${runDeltas('w', '1')} FROM o, w WHERE ${RUN_MOVED}`,
+     )})
+     ${addRunTokens(
+       `SELECT ${runTokenDeltas('o', 'u', '-1')} FROM o, w, ${runModelTokens('$1', '$2')} AS u WHERE ${RUN_KEY_MOVED}
+        UNION ALL SELECT ${runTokenDeltas('w', 'u', '1')} FROM o, w, ${runModelTokens('$1', '$2')} AS u WHERE ${RUN_KEY_MOVED}`,
+     )}`,
   ),
+  runInserted: statement(
+    'agent_instances',
+    'run_inserted',
+    addRunRollups(`SELECT ${runDeltas('r', '1')} FROM agent_instances AS r WHERE r.account_id = $1 AND r.id = $2`),
+  ),
+  moveSpanRollups: statement('spans', 'move_span_rollups', moveSpanRollups(false)),
+  moveSpanRollupsAndTokens: statement('spans', 'move_span_rollups_tokens', moveSpanRollups(true)),
   lockSpan: statement('spans', 'lock_span', 'SELECT * FROM spans WHERE account_id = $1 AND id = $2 FOR UPDATE'),
   updateSpan: statement('spans', 'update_span', `UPDATE spans SET ${SPAN_UPDATE} WHERE ${SPAN_KEY}`),
   insertSpan: statement(
@@ -245,6 +320,11 @@ const WRITES = {
        ${addSpanActivity(`SELECT ${spanActivityKey('c')}, delta.status AS status, delta.n AS n
           FROM closed AS c ${spanActivityJoin('c')}
           CROSS JOIN LATERAL (VALUES (c.previous_status, -1), ('cancelled', 1)) AS delta (status, n)`)}
+     ), rolled AS (
+       ${addSpanRollups(
+         `SELECT ${spanDeltas('c', 'u', 'c.previous_status', '-1')} FROM closed AS c ${spanInstanceJoin('c')} ${CANCELLED_USAGE}
+          UNION ALL SELECT ${spanDeltas('c', 'u', 'c.status', '1')} FROM closed AS c ${spanInstanceJoin('c')} ${CANCELLED_USAGE}`,
+       )}
      )
      SELECT ${TABLE_COLUMNS.spans.join(', ')} FROM closed ORDER BY started_at, id`,
   ),
@@ -413,8 +493,9 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   async touchToken(id: string, usedAt: string) {
     await this.sql.change(WRITES.touchToken, [id, usedAt]);
   }
-  insertInstance(row: InstanceRecord) {
-    return this.#insertOrConflict('agent_instances', row);
+  async insertInstance(row: InstanceRecord) {
+    await this.#insertOrConflict('agent_instances', row);
+    await this.sql.change(WRITES.runInserted, [row.account_id, row.id]);
   }
   lockInstance(accountId: string, id: string) {
     return this.sql.first<InstanceRecord>(WRITES.lockInstance, [accountId, id]);
@@ -460,6 +541,20 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     if (previousStatus === row.status) await this.sql.change(WRITES.updateSpan, values);
     else await this.sql.change(WRITES.updateSpanMovingCount, [...values, previousStatus]);
     const change = usageChange(row, previousResultJson);
+    if (previousStatus !== row.status || change) {
+      // Without a change the usage is what it was; with one, both sides are known.
+      const after = change ? change.after : usageOfSpan(row);
+      const before = change ? spanUsage(row.schema_name, row.payload_json, previousResultJson) : after;
+      // Any change of the usage (its counts, or only its model) moves tokens between rollup rows.
+      const tokens = change !== undefined;
+      await this.sql.change(tokens ? WRITES.moveSpanRollupsAndTokens : WRITES.moveSpanRollups, [
+        row.account_id,
+        row.id,
+        previousStatus,
+        ...usageParamValues(before),
+        ...usageParamValues(after),
+      ]);
+    }
     if (!change) return;
     const key = [row.account_id, row.agent_instance_id, row.id];
     // Two changes of the run's totals at most (the old model's, the new one's); a missing one adds nothing.
@@ -532,6 +627,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       await this.sql.change(PURGE.deleteCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteTypeCounts, [account_id, id]);
       await this.sql.change(PURGE.deleteAlerts, [account_id, id]);
+      await this.sql.change(PURGE.deleteRunRollups, [account_id, id]);
       await this.sql.change(PURGE.deleteSpanUsage, [account_id, id]);
       await this.sql.change(PURGE.deleteInstanceUsage, [account_id, id]);
       await this.sql.change(PURGE.deleteInstance, [account_id, id]);
@@ -543,6 +639,16 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
     if (rows.length === 0) return 0;
     if (table === 'spans') return (await this.insertSpansIfAbsent(rows as unknown as SpanRecord[])).length;
     const values = rows.map((row) => `(${columnValues(table, row).map(literal).join(', ')})`).join(', ');
+    if (table === 'agent_instances') {
+      // Runs count in the rollups as they are copied in.
+      const [copied] = await this.sql.script([
+        `WITH r AS (INSERT INTO agent_instances (${TABLE_COLUMNS.agent_instances.join(', ')}) VALUES ${values}
+           ON CONFLICT (${COPIED_TABLE_KEYS.agent_instances.join(', ')}) DO NOTHING RETURNING *),
+         rolled AS (${addRunRollups(`SELECT ${runDeltas('r', '1')} FROM r`)})
+         SELECT count(*)::integer AS n FROM r`,
+      ]);
+      return (copied!.rows[0] as { n: number }).n;
+    }
     const [result] = await this.sql.script([
       `INSERT INTO ${table} (${TABLE_COLUMNS[table].join(', ')}) VALUES ${values}
        ON CONFLICT (${COPIED_TABLE_KEYS[table].join(', ')}) DO NOTHING`,

@@ -1,5 +1,6 @@
 import { spanUsage } from '../../usage/normalise.js';
 import type { Database } from 'better-sqlite3';
+import { lendRollupFunctions } from './rollup-functions.js';
 
 /** Versioned schema changes, applied in order; `PRAGMA user_version` records the last one applied. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -428,6 +429,99 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       sum(total)
     FROM span_usage WHERE sums_children = 0 GROUP BY account_id, agent_instance_id, coalesce(model, '');
   `,
+  // Analytics rollups (see store/rollups.ts): spans and runs by hour and by day of their start ×
+  // environment × agent × version × (model × span type) × status (× purpose), with counts,
+  // durations (sum and a binary histogram) and token sums; run tokens by model beside the runs, so
+  // cost is priced at read. Kept by every write in its own transaction; filled here for the data
+  // stored before, with the functions the writes use (lent by migrateSqlite).
+  `
+  CREATE TABLE span_rollups (
+    account_id TEXT NOT NULL,
+    grain TEXT NOT NULL,
+    period TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_version_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    span_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    duration_ms REAL NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    hist BLOB,
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, model, span_type, status)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_rollups (
+    account_id TEXT NOT NULL,
+    grain TEXT NOT NULL,
+    period TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_version_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    duration_ms REAL NOT NULL,
+    hist BLOB,
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_rollup_tokens (
+    account_id TEXT NOT NULL,
+    grain TEXT NOT NULL,
+    period TEXT NOT NULL,
+    environment_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_version_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cache_write INTEGER NOT NULL,
+    reasoning INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (account_id, grain, period, environment_id, agent_id, agent_version_id, status, purpose, model)
+  ) WITHOUT ROWID;
+  INSERT INTO span_rollups
+    SELECT s.account_id, g.grain, substr(s.started_at, 1, g.len), coalesce(i.environment_id, ''), s.agent_id,
+      coalesce(i.agent_version_id, ''), coalesce(u.model, ''), s.schema_name, s.status, count(*), sum(f.done),
+      sum(CASE WHEN f.done THEN agentspan_duration_ms(s.started_at, s.finished_at) ELSE 0 END),
+      ${['input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total'].map((c) => `coalesce(sum(CASE WHEN u.sums_children = 0 THEN u.${c} END), 0)`).join(', ')},
+      agentspan_hist_sum(CASE WHEN f.done THEN agentspan_duration_hist(s.started_at, s.finished_at) END)
+    FROM spans s
+    JOIN (SELECT 'h' AS grain, 13 AS len UNION ALL SELECT 'd', 10) g
+    LEFT JOIN agent_instances i ON i.account_id = s.account_id AND i.id = s.agent_instance_id
+    LEFT JOIN span_usage u ON u.account_id = s.account_id AND u.agent_instance_id = s.agent_instance_id AND u.span_id = s.id
+    JOIN (SELECT 0 AS done UNION ALL SELECT 1) f ON f.done = (s.status NOT IN ('pending', 'active') AND s.finished_at IS NOT NULL)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  INSERT INTO run_rollups
+    SELECT i.account_id, g.grain, substr(coalesce(i.started_at, i.inserted_at), 1, g.len), i.environment_id, i.agent_id,
+      i.agent_version_id, i.status, i.purpose, count(*), sum(f.done),
+      sum(CASE WHEN f.done THEN agentspan_duration_ms(i.started_at, i.finished_at) ELSE 0 END),
+      agentspan_hist_sum(CASE WHEN f.done THEN agentspan_duration_hist(i.started_at, i.finished_at) END)
+    FROM agent_instances i
+    JOIN (SELECT 'h' AS grain, 13 AS len UNION ALL SELECT 'd', 10) g
+    JOIN (SELECT 0 AS done UNION ALL SELECT 1) f
+      ON f.done = (i.status NOT IN ('pending', 'active') AND i.finished_at IS NOT NULL AND i.started_at IS NOT NULL)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+  INSERT INTO run_rollup_tokens
+    SELECT i.account_id, g.grain, substr(coalesce(i.started_at, i.inserted_at), 1, g.len), i.environment_id, i.agent_id,
+      i.agent_version_id, i.status, i.purpose, coalesce(u.model, ''),
+      sum(u.input), sum(u.output), sum(u.cache_read), sum(u.cache_write), sum(u.reasoning), sum(u.total)
+    FROM span_usage u
+    JOIN agent_instances i ON i.account_id = u.account_id AND i.id = u.agent_instance_id
+    JOIN (SELECT 'h' AS grain, 13 AS len UNION ALL SELECT 'd', 10) g
+    WHERE u.sums_children = 0
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  `,
 ];
 
 /** The normaliser, as SQL can call it: a span's usage as JSON text (sums_children 0 or 1), or NULL. */
@@ -441,6 +535,7 @@ export function lendNormaliser(db: Database) {
 /** Applies pending migrations in one IMMEDIATE transaction, so two processes opening at once apply them once. */
 export function migrateSqlite(db: Database): void {
   lendNormaliser(db);
+  lendRollupFunctions(db);
   db.exec('BEGIN IMMEDIATE');
   try {
     const current = db.pragma('user_version', { simple: true }) as number;

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SpanRecord, SpanStatusCounts } from '../records.js';
 import { rowKey } from '../table-columns.js';
 import { PendingActivity } from './pending-activity.js';
+import type { PendingRollups } from './pending-rollups.js';
 
 type Status = SpanRecord['status'];
 
@@ -44,9 +45,13 @@ export class PendingSpanCounts {
   /** The hourly rollup's changes (`span_activity`), kept, dropped and written with these. */
   readonly activity: PendingActivity;
 
-  constructor(byStatus: Statement, byType: Statement, byHour: Statement) {
+  /** The analytics rollups' changes, kept, dropped and written with these. */
+  readonly rollups: PendingRollups;
+
+  constructor(byStatus: Statement, byType: Statement, byHour: Statement, rollups: PendingRollups) {
     this.#upserts = { status: byStatus, type: byType };
     this.activity = new PendingActivity(byHour);
+    this.rollups = rollups;
   }
 
   add(accountId: string, instanceId: string, status: Status, n: number): void {
@@ -84,6 +89,7 @@ export class PendingSpanCounts {
 
   keepUnit(): void {
     this.activity.keepUnit();
+    this.rollups.keepUnit();
     if (this.#unit.size === 0) return;
     for (const ofInstance of this.#unit.values()) {
       for (const { accountId, instanceId, dimension, value, n } of ofInstance.values()) add(this.#group, accountId, instanceId, dimension, value, n);
@@ -93,12 +99,14 @@ export class PendingSpanCounts {
 
   dropUnit(): void {
     this.activity.dropUnit();
+    this.rollups.dropUnit();
     if (this.#unit.size > 0) this.#unit = new Map();
   }
 
   /** Writes the group's changes; runs inside the group's transaction, before COMMIT. */
   flush(): void {
     this.activity.flush();
+    this.rollups.flush();
     const group = this.#group;
     this.#group = new Map();
     for (const ofInstance of group.values()) {
@@ -111,6 +119,7 @@ export class PendingSpanCounts {
   /** Forgets everything pending (the group rolled back). */
   clear(): void {
     this.activity.clear();
+    this.rollups.clear();
     this.#group = new Map();
     this.#unit = new Map();
   }

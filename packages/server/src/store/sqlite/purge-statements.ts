@@ -2,7 +2,10 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { PurgeCounts } from '../store.js';
 import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import type { InstanceCache } from './instance-cache.js';
-import type { CountedSpan, PendingActivity } from './pending-activity.js';
+import type { PendingActivity } from './pending-activity.js';
+import type { InstanceRecord, SpanRecord } from '../records.js';
+import type { PendingRollups } from './pending-rollups.js';
+import type { RollupWrites } from './rollup-writes.js';
 
 /** Instances a purge step looks at; one with many spans may take several steps. */
 const CANDIDATES = 50;
@@ -47,13 +50,11 @@ export class PurgeStep {
   readonly #deleteAlerts: Statement;
 
   constructor(db: Database) {
-    this.#candidates = db.prepare(
-      `SELECT account_id, id, environment_id FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`,
-    );
+    this.#candidates = db.prepare(`SELECT * FROM agent_instances WHERE ${FINISHED_BEFORE} ORDER BY finished_at LIMIT ${CANDIDATES}`);
     // What each deleted span leaves in the hourly rollup, which outlives the instance's other counts.
     this.#deleteSpans = db.prepare(
       `DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans WHERE account_id = ? AND agent_instance_id = ? LIMIT ?)
-       RETURNING account_id, agent_id, started_at, status`,
+       RETURNING id, account_id, agent_id, agent_instance_id, schema_name, started_at, finished_at, status`,
     );
     this.#deleteCounts = db.prepare('DELETE FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.#deleteTypeCounts = db.prepare('DELETE FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?');
@@ -64,13 +65,22 @@ export class PurgeStep {
     this.#deleteAlerts = db.prepare('DELETE FROM alerts WHERE account_id = ? AND agent_instance_id = ?');
   }
 
-  run(before: string, spanBudget: number, instances: InstanceCache, activity: PendingActivity): PurgeCounts {
+  run(
+    before: string,
+    spanBudget: number,
+    instances: InstanceCache,
+    activity: PendingActivity,
+    pending: PendingRollups,
+    rollups: RollupWrites,
+  ): PurgeCounts {
     const done: PurgeCounts = { instances: 0, spans: 0 };
-    const candidates = this.#candidates.all({ before }) as Array<{ account_id: string; id: string; environment_id: string }>;
-    for (const { account_id, id, environment_id } of candidates) {
+    const candidates = this.#candidates.all({ before }) as InstanceRecord[];
+    for (const run of candidates) {
+      const { account_id, id, environment_id } = run;
       const budget = spanBudget - done.spans;
-      const gone = this.#deleteSpans.all(account_id, id, budget) as CountedSpan[];
+      const gone = this.#deleteSpans.all(account_id, id, budget) as SpanRecord[];
       for (const span of gone) activity.add(span, environment_id, -1);
+      rollups.spansDeleted(pending, gone, run);
       const deleted = gone.length;
       done.spans += deleted;
       // Fewer than asked for: the instance has no spans left, and goes too.
@@ -78,6 +88,8 @@ export class PurgeStep {
       this.#deleteCounts.run(account_id, id);
       this.#deleteTypeCounts.run(account_id, id);
       this.#deleteAlerts.run(account_id, id);
+      // Before its usage rows go: the run's tokens by model are read from them.
+      rollups.runDeleted(pending, run);
       this.#deleteSpanUsage.run(account_id, id);
       this.#deleteInstanceUsage.run(account_id, id);
       this.#deleteInstance.run(account_id, id);

@@ -30,6 +30,8 @@ import type {
 } from '../records.js';
 import type { InstanceStatus } from '@agentspan/protocol';
 import { activitySql, type ActivityQuery, type ActivityRow } from '../activity-sql.js';
+import { rollupRow, rollupSql, type RollupQuery } from '../analytics-sql.js';
+import { decodeHistogramInto } from '../duration-histogram.js';
 import { agentPageSql } from '../agent-sql.js';
 import { deploymentUseSql, deploymentVersionsSql } from '../deployment-sql.js';
 import { environmentUseSql } from '../environment-sql.js';
@@ -128,6 +130,17 @@ export class ReadStatements {
     let statement = this.activityReads.get(sql.shape);
     if (!statement) this.activityReads.set(sql.shape, (statement = this.#db.prepare(sql.text)));
     return { statement, values: sql.values };
+  }
+
+  /** Rollup reads by text, made on first use (a dashboard asks a few dozen shapes). */
+  readonly rollupReads: Map<string, Statement> = new Map();
+  rollups(text: string): Statement {
+    let statement = this.rollupReads.get(text);
+    if (!statement) {
+      if (this.rollupReads.size >= 500) this.rollupReads.clear();
+      this.rollupReads.set(text, (statement = this.#db.prepare(text)));
+    }
+    return statement;
   }
 
   readonly spanOffsetPages: Map<string, { page: Statement; count: Statement }> = new Map();
@@ -327,6 +340,11 @@ export class SqliteReadTx implements ReadTx {
   async activity(query: ActivityQuery) {
     const { statement, values } = this.q.activity(query);
     return statement.all(...values) as ActivityRow[];
+  }
+  async rollups(query: RollupQuery) {
+    const { text, values } = rollupSql(query, () => '?', 'agentspan_hist_sum(hist)');
+    const rows = this.q.rollups(text).all(...values) as Array<Record<string, unknown>>;
+    return rows.map((row) => rollupRow(row, query, (blob) => decodeHistogramInto(new Map(), blob as Uint8Array | null)));
   }
   async spanCountsOf(accountId: string, instanceIds: readonly string[]) {
     // Each a prepared statement on the same connection: a loop costs no round trips here.

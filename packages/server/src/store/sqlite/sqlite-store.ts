@@ -5,7 +5,9 @@ import type { ReadTx, SequenceOutcome, Store, WriteTx } from '../store.js';
 import { CommitGroup } from './commit-group.js';
 import { InstanceCache } from './instance-cache.js';
 import { migrateSqlite } from './migrations.js';
+import { lendRollupFunctions } from './rollup-functions.js';
 import { PendingSpanCounts } from './pending-span-counts.js';
+import { PendingRollups } from './pending-rollups.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
 import { fsyncWalFile, WalFlusher, type SyncWal } from './wal-sync.js';
 import { SqliteWriteTx, WriteStatements } from './write-tx.js';
@@ -27,6 +29,7 @@ const BUSY_TIMEOUT_MS = 5000;
 function connect(file: string, readonly: boolean) {
   const db = new Database(file, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  lendRollupFunctions(db);
   if (!readonly) {
     db.pragma('journal_mode = WAL');
     // Migrations commit fully synced; the store switches to NORMAL once they are done.
@@ -70,7 +73,7 @@ class SqliteStore implements Store {
     this.#flusher = new WalFlusher(wal.sync);
     const writerReads = new ReadStatements(this.#writer);
     const writes = new WriteStatements(this.#writer);
-    const counts = new PendingSpanCounts(writes.addSpanCount, writes.addSpanTypeCount, writes.addSpanActivity);
+    const counts = new PendingSpanCounts(writes.addSpanCount, writes.addSpanTypeCount, writes.addSpanActivity, new PendingRollups(this.#writer));
     const instances = new InstanceCache(this.#writer);
     this.#group = new CommitGroup(
       this.#writer,

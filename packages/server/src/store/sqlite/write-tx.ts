@@ -25,9 +25,21 @@ import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js'
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
-import { COUNT_COLUMNS, isZero, modelKey, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan } from '../span-usage.js';
+import {
+  COUNT_COLUMNS,
+  isZero,
+  modelKey,
+  runShare,
+  SPAN_USAGE_COLUMNS,
+  spanUsageValues,
+  usageChange,
+  usageOfSpan,
+  type SpanUsage,
+} from '../span-usage.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
+import { RollupWrites } from './rollup-writes.js';
+import { spanUsage } from '../../usage/normalise.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
 import { SqliteReadTx, type ReadStatements } from './read-tx.js';
@@ -81,12 +93,14 @@ export class WriteStatements {
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
   readonly copyInserts: CopyInserts;
+  readonly rollups: RollupWrites;
   readonly alerts: AlertWrites;
 
   constructor(db: Database) {
     this.purgeStep = new PurgeStep(db);
     this.alerts = new AlertWrites(db);
     this.copyInserts = new CopyInserts(db);
+    this.rollups = new RollupWrites(db);
     this.insertAccount = insertInto(db, 'accounts');
     this.updateAccount = db.prepare('UPDATE accounts SET name = ? WHERE id = ?');
     this.insertEnvironment = insertInto(db, 'environments');
@@ -321,6 +335,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   }
   async insertInstance(row: InstanceRecord) {
     insert('agent_instances', this.#w.insertInstance, row);
+    this.#w.rollups.runInserted(this.#counts.rollups, row);
   }
   override async getInstance(accountId: string, id: string) {
     return this.#instances.get(accountId, id, () => this.q.instance.get(accountId, id) as InstanceRecord | undefined);
@@ -332,8 +347,10 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.getInstance(accountId, id);
   }
   async updateInstance(row: InstanceRecord) {
+    const before = await this.getInstance(row.account_id, row.id);
     this.#instances.forget(row.account_id, row.id);
     this.#w.updateInstance.run(row);
+    this.#w.rollups.runUpdated(this.#counts.rollups, before, row);
   }
   /**
    * The environment the rollup counts the instance's spans under: its instance's ('' for a span
@@ -346,8 +363,11 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   async #countInserted(row: SpanRecord) {
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
-    this.#counts.activity.add(row, await this.#environmentOf(row.account_id, row.agent_instance_id), 1);
-    this.#storeUsage(row);
+    const run = await this.getInstance(row.account_id, row.agent_instance_id);
+    this.#counts.activity.add(row, run?.environment_id ?? '', 1);
+    const usage = usageOfSpan(row);
+    this.#storeUsage(row, usage);
+    this.#w.rollups.spanInserted(this.#counts.rollups, row, run, usage);
   }
   async insertSpan(row: SpanRecord) {
     insert('spans', this.#w.insertSpan, row);
@@ -363,8 +383,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return inserted;
   }
   /** A new span's usage, and its share of its run's totals. */
-  #storeUsage(row: SpanRecord) {
-    const usage = usageOfSpan(row);
+  #storeUsage(row: SpanRecord, usage: SpanUsage | null) {
     if (usage === null) return;
     this.#w.putSpanUsage.run(spanUsageValues(row, usage));
     const share = runShare(usage);
@@ -380,6 +399,13 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       if (change.after === null) this.#w.deleteSpanUsage.run(row.account_id, row.agent_instance_id, row.id);
       else this.#w.putSpanUsage.run(spanUsageValues(row, change.after));
       for (const { model, delta } of change.runChanges) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, model, ...delta);
+    }
+    if (previousStatus !== row.status || change) {
+      const run = await this.getInstance(row.account_id, row.agent_instance_id);
+      // Without a change the usage is what it was (parsed once); with one, both sides are known.
+      const after = change ? change.after : usageOfSpan(row);
+      const before = change ? spanUsage(row.schema_name, row.payload_json, previousResultJson) : after;
+      this.#w.rollups.spanFinished(this.#counts.rollups, row, previousStatus, run, before, after);
     }
     if (previousStatus !== row.status) {
       this.#counts.add(row.account_id, row.agent_instance_id, previousStatus, -1);
@@ -403,6 +429,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       this.#counts.add(accountId, instanceId, status, -rows.length);
       this.#counts.add(accountId, instanceId, 'cancelled', rows.length);
       const environmentId = await this.#environmentOf(accountId, instanceId);
+      this.#w.rollups.spansCancelled(this.#counts.rollups, rows, status, await this.getInstance(accountId, instanceId));
       for (const row of rows) {
         this.#counts.activity.add({ ...row, status }, environmentId, -1);
         this.#counts.activity.add(row, environmentId, 1);
@@ -450,7 +477,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#w.pruneIdempotency.run({ before }).changes;
   }
   async purgeFinished(before: string, spanBudget: number) {
-    return this.#w.purgeStep.run(before, spanBudget, this.#instances, this.#counts.activity);
+    return this.#w.purgeStep.run(before, spanBudget, this.#instances, this.#counts.activity, this.#counts.rollups, this.#w.rollups);
   }
   broadcastOnCommit() {
     // One process writes the file at a time; the others see its commits (Store.othersCommitted).
@@ -460,7 +487,11 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     if (table === 'spans') return (await this.insertSpansIfAbsent(rows as unknown as SpanRecord[])).length;
     const statement = this.#w.copyInserts.statement(table);
     let inserted = 0;
-    for (const row of rows) inserted += insert(table, statement, row).changes;
+    for (const row of rows) {
+      const changes = insert(table, statement, row).changes;
+      if (changes > 0 && table === 'agent_instances') this.#w.rollups.runInserted(this.#counts.rollups, row as unknown as InstanceRecord);
+      inserted += changes;
+    }
     return inserted;
   }
 }
