@@ -11,8 +11,9 @@ export interface Costed {
   unpriced_models?: readonly string[] | undefined;
 }
 
-/** A cost in words; the models it leaves out are named in its title. */
-export function CostText({ of }: { of: Costed }) {
+/** A cost in words; the models it leaves out are named in its title. A run that used no tokens has none (a dash, not $0). */
+export function CostText({ of }: { of: Costed & { usage?: TokenUsage | null } }) {
+  if (of.usage === null) return <span class="cost muted">–</span>;
   const unpriced = of.unpriced_models ?? [];
   return (
     <span class={unpriced.length ? 'cost unpriced' : 'cost'} title={unpriced.length ? `No price for ${unpriced.join(', ')}` : undefined}>

@@ -53,6 +53,9 @@ export const measure = (row: AnalyticsRow | undefined, name: string): number | n
   return typeof value === 'number' ? value : null;
 };
 
+/** The rows that used tokens: by model, the spans that called none (no model, no tokens) are no model's. */
+export const withTokens = (rows: AnalyticsRow[]): AnalyticsRow[] => rows.filter((row) => (measure(row, 'total_tokens') ?? 0) > 0);
+
 /** A row's list of unpriced models (present when cost is asked). */
 export const unpricedOf = (row: AnalyticsRow | undefined): string[] => {
   const value = row?.unpriced_models;

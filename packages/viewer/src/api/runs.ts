@@ -51,7 +51,7 @@ export async function listRuns(
   return { items: answer.details, nextCursor: answer.pagination.next_cursor };
 }
 
-/** The runs that cost most since `since`, costliest first (`sorting[field]=cost_usd`). */
+/** The runs that cost most since `since`, costliest first: a sorted list answers Prefactor's list page (`summaries`). */
 export async function costliestRuns(filters: { environment_id?: string | null; agent_id?: string | null; since: string }, limit = 10) {
   const search = query({
     environment_id: filters.environment_id ?? undefined,
@@ -59,7 +59,7 @@ export async function costliestRuns(filters: { environment_id?: string | null; a
     since: filters.since,
     'sorting[field]': 'cost_usd',
     'sorting[direction]': 'desc',
-    limit,
+    'pagination[page_size]': limit,
   });
-  return (await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${search}`)).details;
+  return (await request<{ summaries: ListedAgentInstance[] }>('GET', `/api/v1/agent_instance${search}`)).summaries;
 }

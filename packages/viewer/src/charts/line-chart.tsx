@@ -33,7 +33,8 @@ export function LineChart({
     <figure class="time-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
         <ValueAxis max={max} format={format} />
-        {series.map((s) => {
+        {/* Drawn last to first: where values meet (one run in a bucket has p50 = p99), the first series shows. */}
+        {[...series].reverse().map((s) => {
           // Runs of consecutive buckets with a value, each drawn as one line.
           const runs: Array<Array<[number, number]>> = [];
           let run: Array<[number, number]> = [];

@@ -43,7 +43,8 @@ export function dashboardQueries(scope: DashboardScope, w: DashboardWindow): Rec
       order_by: '-duration_p95',
     },
     tokens: { ...overTime, view: 'spans', measures: [...TOKEN_MEASURES, 'total_tokens'] },
-    costByModel: { ...overTime, view: 'spans', measures: ['cost_usd'], by: ['model'] },
+    // Tokens beside cost: spans that are no model call (no tokens) form a row of their own, left out.
+    costByModel: { ...overTime, view: 'spans', measures: ['cost_usd', 'total_tokens'], by: ['model'] },
     topModels: { ...base, view: 'spans', measures: ['cost_usd', 'total_tokens', 'spans'], by: ['model'], order_by: '-cost_usd', limit: 10 },
     // Tool span types are named by their authors (`tool:call`, `langchain:tool`): all types are
     // asked for and those whose name says `tool` are shown.

@@ -2,7 +2,7 @@
 import type { ListedAgentInstance } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure } from '../api.js';
-import { measure, unpricedOf, type AnalyticsRow } from '../api/analytics.js';
+import { measure, unpricedOf, withTokens, type AnalyticsRow } from '../api/analytics.js';
 import { costliestRuns } from '../api/runs.js';
 import { CostText, priceHref } from '../cost.js';
 import { shortTime, timeText } from '../format.js';
@@ -125,8 +125,9 @@ export function TopModels({ chart }: { chart: ChartAnswer }) {
   return (
     <ChartPanel id="top-models" title="Top models by cost" chart={chart}>
       {(answer) => {
-        if (answer.rows.length === 0) return <Nothing what="model calls" />;
-        const max = maxOf(answer.rows, 'cost_usd');
+        const rows = withTokens(answer.rows);
+        if (rows.length === 0) return <Nothing what="model calls" />;
+        const max = maxOf(rows, 'cost_usd');
         return (
           <table class="data dashboard-table">
             <thead>
@@ -147,7 +148,7 @@ export function TopModels({ chart }: { chart: ChartAnswer }) {
               </tr>
             </thead>
             <tbody>
-              {answer.rows.map((r) => {
+              {rows.map((r) => {
                 const model = r.model === null || r.model === undefined ? NO_MODEL : String(r.model);
                 const unpriced = measure(r, 'cost_usd') === null && model !== NO_MODEL;
                 return (

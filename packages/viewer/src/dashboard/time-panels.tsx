@@ -1,6 +1,6 @@
 // The dashboard's charts over time: runs by status, error rate, run latency, tokens, cost by model.
 import { INSTANCE_STATUSES } from '@agentspan/protocol';
-import { measure, type Analytics } from '../api/analytics.js';
+import { measure, withTokens, type Analytics } from '../api/analytics.js';
 import { LineChart } from '../charts/line-chart.js';
 import { OTHER_FILL, PALETTE, STATUS_FILL } from '../charts/palette.js';
 import { StackedBars } from '../charts/stacked-bars.js';
@@ -163,7 +163,8 @@ export function modelSeries(answer: Analytics): Series[] {
 export function CostByModel({ chart, w }: { chart: ChartAnswer; w: DashboardWindow }) {
   return (
     <ChartPanel id="cost-by-model" title="Cost by model" chart={chart}>
-      {(answer) => {
+      {(all) => {
+        const answer = { ...all, rows: withTokens(all.rows) };
         if (answer.rows.length === 0) return <Nothing what="model calls" />;
         const series = modelSeries(answer);
         const values = stackedBy(answer, w, 'model', 'cost_usd');

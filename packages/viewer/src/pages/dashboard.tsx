@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Agent } from '@agentspan/protocol';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { RANGES, isRange, measure, type RangeName } from '../api/analytics.js';
@@ -29,13 +30,30 @@ function Stat({
   id: string;
   label: string;
   chart: ChartAnswer;
-  value: (totals: NonNullable<ChartAnswer['answer']>) => string;
+  value: (totals: NonNullable<ChartAnswer['answer']>) => ComponentChildren;
 }) {
   return (
     <div class="stat">
       <dt>{label}</dt>
       <dd data-testid={`stat-${id}`}>{chart.answer ? value(chart.answer) : chart.answer === null || chart.error ? '–' : '…'}</dd>
     </div>
+  );
+}
+
+/** A total cost with what it leaves out in smaller type: the sum is the headline, `+ unpriced` its caveat. */
+function CostValue({ cost, unpriced }: { cost: number | null; unpriced: string[] }) {
+  const text = costText(cost, unpriced);
+  const [sum, note] = text.endsWith(' + unpriced') ? [text.slice(0, -' + unpriced'.length), '+ unpriced'] : [text, null];
+  return (
+    <>
+      {sum}
+      {note ? (
+        <>
+          {' '}
+          <span class="stat-note">{note}</span>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -114,7 +132,12 @@ export function DashboardPage() {
         <Stat id="p95" label="Run p95" chart={charts.runLatency} value={(a) => msText(measure(a.totals, 'duration_p95'))} />
         <Stat id="p99" label="Run p99" chart={charts.runLatency} value={(a) => msText(measure(a.totals, 'duration_p99'))} />
         <Stat id="tokens" label="Tokens" chart={charts.tokens} value={(a) => countText(measure(a.totals, 'total_tokens'))} />
-        <Stat id="cost" label="Cost" chart={charts.costByModel} value={(a) => costText(measure(a.totals, 'cost_usd'), a.unpriced_models)} />
+        <Stat
+          id="cost"
+          label="Cost"
+          chart={charts.costByModel}
+          value={(a) => <CostValue cost={measure(a.totals, 'cost_usd')} unpriced={a.unpriced_models} />}
+        />
       </dl>
       <UnpricedModels models={unpriced} />
       <div class="dashboard-grid">
