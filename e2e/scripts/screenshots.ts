@@ -8,6 +8,7 @@ import { runScriptedAgent, seedGovernedAgent } from '@agentspan/cli/demo';
 import { PrefactorHttpClient } from '@agentspan/client';
 import { bootstrapAccount, buildApp, createToken, openSqliteStore } from '@agentspan/server';
 import { CHROMIUM_PATH, launchChromium } from '../test/chromium.js';
+import { seedUsageRuns } from '../test/usage-seed.js';
 
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 if (!CHROMIUM_PATH) throw new Error('Chromium is not installed: apt-get install -y chromium');
@@ -31,25 +32,33 @@ try {
   });
   await client.agentInstances.start(open.id);
 
+  // Signed in with an account-scoped token (the first start's is scoped to one deployment), so every
+  // page names what it lists. A governed agent (a profile, declarations beyond it, runs at every
+  // level) and a day of runs with token usage (priced and unpriced models, tool failures).
+  const seeded = await seedGovernedAgent(operator);
+  await seedUsageRuns(url, admin);
+
   const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
   await page.goto(url);
-  await page.getByLabel('API token').fill(account.token);
+  await page.getByLabel('API token').fill(admin);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signing in opens the home: the dashboard.
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid^="stat-"]')).every((n) => n.textContent !== '…'));
+  await page.locator('[data-chart="costliest-runs"] tbody tr').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-dashboard.png'), fullPage: true });
+  await page.goto(`${url}/prices?model=acme-local-llm`);
+  await page.locator('table.prices tbody tr').first().waitFor();
+  await page.screenshot({ path: join(docs, 'viewer-prices.png') });
+
+  await page.goto(`${url}/instances`);
   await page.locator('table.instances tbody tr').first().waitFor();
   await page.screenshot({ path: join(docs, 'viewer-instances.png') });
-
   const failed = spans.find((s) => s.status === 'failed') ?? spans[0]!;
   await page.goto(`${url}/instances/${instance.id}?span=${failed.id}`);
   await page.getByRole('complementary', { name: 'Span detail' }).getByRole('heading', { level: 2 }).waitFor();
   await page.screenshot({ path: join(docs, 'viewer-instance.png') });
 
-  // The agent pages, from the demo's governed agent: a profile, declarations beyond it, runs at every
-  // level. Signed in with the account-scoped token: the first start's is scoped to one deployment.
-  const seeded = await seedGovernedAgent(operator);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('API token').fill(admin);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
   await page.goto(`${url}/agents`);
   await page.getByRole('row').filter({ hasText: 'support-agent' }).getByText('critical 1').waitFor();
   await page.screenshot({ path: join(docs, 'viewer-agents.png') });
@@ -61,7 +70,7 @@ try {
   await page.screenshot({ path: join(docs, 'viewer-agent-schema.png') });
 
   // The governance pages: the list with risk levels, a risky run's Risk tab, the profile, alerts, account.
-  await page.goto(`${url}/?agent_id=${seeded.agent.id}`);
+  await page.goto(`${url}/instances?agent_id=${seeded.agent.id}`);
   await page.locator('table.instances tbody tr').first().waitFor();
   await page.screenshot({ path: join(docs, 'viewer-governed-instances.png') });
   await page.goto(`${url}/instances/${seeded.runs.critical.id}/risk`);

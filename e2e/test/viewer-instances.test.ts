@@ -22,7 +22,7 @@ describe('the instance list with its names and filters in Chromium', { skip: CHR
     page.locator('table.instances tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
 
   it('names each run’s agent, version, environment, purpose and risk level', async () => {
-    const page = await s.open('/');
+    const page = await s.open('/instances');
     await page.locator(`tr[data-id="${seeded.critical}"]`).waitFor();
     const cells = async (id: string) => (await page.locator(`tr[data-id="${id}"] td`).allInnerTexts()).slice(1, 7);
     // Version names come from the agent's versions, read once.
@@ -37,7 +37,7 @@ describe('the instance list with its names and filters in Chromium', { skip: CHR
   });
 
   it('filters by risk level with the keyboard, as the API does, and by version, environment and purpose', async () => {
-    const page = await s.open('/');
+    const page = await s.open('/instances');
     await page.locator(`tr[data-id="${seeded.low}"]`).waitFor();
     await page.getByRole('checkbox', { name: 'high' }).focus();
     await page.keyboard.press('Space');
@@ -77,6 +77,19 @@ describe('the instance list with its names and filters in Chromium', { skip: CHR
     assert.deepEqual(await shownIds(page), [seeded.low]);
     await page.getByLabel('Environment').selectOption({ label: 'default' });
     await page.getByText('No agent instances match these filters.').waitFor();
+    await page.close();
+  });
+
+  it('still opens the list from a link made when it was the home page', async () => {
+    const page = await s.open('/?risk_level=high,critical');
+    await page.waitForFunction(() => location.pathname === '/instances');
+    assert.equal(new URL(page.url()).searchParams.get('risk_level'), 'high,critical');
+    await page.waitForFunction(() => document.querySelectorAll('table.instances tbody tr').length === 2);
+    assert.deepEqual(new Set(await shownIds(page)), new Set([seeded.high, seeded.critical]));
+    // The header's Instances link is current there, and Dashboard is the home.
+    const sections = page.getByRole('navigation', { name: 'Sections' });
+    assert.equal(await sections.getByRole('link', { name: 'Instances' }).getAttribute('aria-current'), 'page');
+    assert.equal(await sections.getByRole('link', { name: 'Dashboard' }).getAttribute('href'), '/');
     await page.close();
   });
 });

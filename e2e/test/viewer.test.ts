@@ -82,6 +82,9 @@ describe(
       await page.goto(serve.url);
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      // Signing in opens the home, the dashboard; the instance list is a link away.
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Instances' }).click();
       await page.getByRole('heading', { name: 'Agent instances' }).waitFor();
       return page;
     };
@@ -95,7 +98,7 @@ describe(
       assert.match(await page.getByRole('alert').innerText(), /that token is not valid here/);
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Agent instances' }).waitFor();
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
       assert.equal(await page.evaluate(() => document.cookie), '');
       assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
       const [cookie] = await page.context().cookies();

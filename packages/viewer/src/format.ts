@@ -23,3 +23,7 @@ export const spanDuration = (start: string | null, end: string | null, now: numb
   start ? duration((end ? Date.parse(end) : now) - Date.parse(start)) : '–';
 
 export const timeText = (at: string | null) => (at ? new Date(at).toLocaleString(undefined, { hour12: false }) : '–');
+
+/** A time in a list's column: day and minute (`Dec 7, 20:18`); the full time is the cell's title. */
+export const shortTime = (at: string | null) =>
+  at ? new Date(at).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }) : '–';

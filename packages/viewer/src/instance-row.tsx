@@ -1,10 +1,13 @@
 import type { ListedAgentInstance } from '@agentspan/protocol';
-import { STATUS_ICON, isOpen, spanDuration, timeText } from './format.js';
+import { CostText } from './cost.js';
+import { STATUS_ICON, isOpen, shortTime, spanDuration, timeText } from './format.js';
 import { LevelBadge } from './risk/vocabulary-labels.js';
 import { Link } from './router.js';
+import { countText } from './usage-format.js';
 
 /** The columns an instance list may show after the instance's id, in the order it names them. */
-export type InstanceColumn = 'agent' | 'environment' | 'status' | 'started' | 'version' | 'purpose' | 'risk' | 'duration' | 'spans' | 'failed';
+export type InstanceColumn =
+  'agent' | 'environment' | 'status' | 'started' | 'version' | 'purpose' | 'risk' | 'duration' | 'spans' | 'failed' | 'tokens' | 'cost';
 
 const HEADING: Record<InstanceColumn, string> = {
   agent: 'Agent',
@@ -17,7 +20,13 @@ const HEADING: Record<InstanceColumn, string> = {
   duration: 'Duration',
   spans: 'Spans',
   failed: 'Failed',
+  tokens: 'Tokens',
+  cost: 'Cost',
 };
+
+/** Columns of amounts, set right so their digits line up. */
+const NUMBER_COLUMNS: ReadonlySet<InstanceColumn> = new Set(['tokens', 'cost']);
+const cellClass = (column: InstanceColumn) => (NUMBER_COLUMNS.has(column) ? 'number' : undefined);
 
 /** What the list knows beside the instance: the names of its agent, version and environment. */
 export interface InstanceNames {
@@ -32,7 +41,7 @@ export function InstanceHead({ columns }: { columns: readonly InstanceColumn[] }
       <tr>
         <th scope="col">Instance</th>
         {columns.map((c) => (
-          <th key={c} scope="col">
+          <th key={c} scope="col" class={cellClass(c)}>
             {HEADING[c]}
           </th>
         ))}
@@ -70,7 +79,7 @@ export function InstanceRow({
           </>
         );
       case 'started':
-        return timeText(i.started_at ?? i.inserted_at);
+        return <span title={timeText(i.started_at ?? i.inserted_at)}>{shortTime(i.started_at ?? i.inserted_at)}</span>;
       case 'version':
         return names.version;
       case 'purpose':
@@ -83,15 +92,21 @@ export function InstanceRow({
         return i.span_counts.total;
       case 'failed':
         return i.span_counts.failed;
+      case 'tokens':
+        return countText(i.usage?.total);
+      case 'cost':
+        return <CostText of={i} />;
     }
   };
   return (
     <tr data-id={i.id} class={`status-${i.status}`}>
-      <td>
+      <td class="id">
         <Link href={`/instances/${encodeURIComponent(i.id)}`}>{i.id}</Link>
       </td>
       {columns.map((c) => (
-        <td key={c}>{cell(c)}</td>
+        <td key={c} class={cellClass(c)}>
+          {cell(c)}
+        </td>
       ))}
     </tr>
   );

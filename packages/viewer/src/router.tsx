@@ -40,3 +40,9 @@ export function Link({ href, children }: { href: string; children: ComponentChil
     </a>
   );
 }
+
+/** Replaces the location with `to` (an old address of a page that moved). */
+export function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}

@@ -4,7 +4,10 @@ import { AgentPage } from './pages/agent/agent.js';
 import { AgentsPage } from './pages/agents.js';
 import { CliConnectPage } from './pages/cli-connect.js';
 import { InstancePage } from './pages/instance.js';
-import { InstancesPage } from './pages/instances.js';
+import { InstancesPage, INSTANCE_ONLY_FILTERS } from './pages/instances.js';
+import { DashboardPage } from './pages/dashboard.js';
+import { PricesPage } from './pages/prices.js';
+import { Redirect } from './router.js';
 import { AccountPage } from './pages/account.js';
 import { AlertsPage } from './pages/alerts.js';
 import { RiskProfilePage } from './pages/risk-profile.js';
@@ -13,7 +16,9 @@ import { NewRiskProfilePage, RiskProfilesPage } from './pages/risk-profiles.js';
 type Render = (match: Array<string | undefined>, search: URLSearchParams) => ComponentChildren;
 
 const ROUTES: ReadonlyArray<[RegExp, Render]> = [
-  [/^\/$/, () => <InstancesPage />],
+  // The home was the instance list: a link from then (`/?risk_level=high`) still opens the list.
+  [/^\/$/, (_, search) => (INSTANCE_ONLY_FILTERS.some((name) => search.has(name)) ? <Redirect to={`/instances?${search}`} /> : <DashboardPage />)],
+  [/^\/instances\/?$/, () => <InstancesPage />],
   [
     /^\/instances\/([^/]+)(?:\/(risk|details))?$/,
     ([id, tab], search) => <InstancePage id={id!} tab={(tab as 'risk' | 'details' | undefined) ?? 'activity'} selected={search.get('span')} />,
@@ -25,6 +30,7 @@ const ROUTES: ReadonlyArray<[RegExp, Render]> = [
   [/^\/risk-profiles\/([^/]+)(\/edit)?$/, ([id, edit]) => <RiskProfilePage id={id!} editing={!!edit} />],
   [/^\/alerts$/, () => <AlertsPage />],
   [/^\/account$/, () => <AccountPage />],
+  [/^\/prices$/, () => <PricesPage />],
   [/^\/cli\/connect$/, () => <CliConnectPage />],
 ];
 

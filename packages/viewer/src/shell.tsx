@@ -6,10 +6,12 @@ import { navigate } from './router.js';
 
 /** The header's sections: each link is current on its own path and the pages under it. */
 const SECTIONS: ReadonlyArray<{ href: string; label: string; current: (path: string) => boolean }> = [
+  { href: '/', label: 'Dashboard', current: (p) => p === '/' },
   { href: '/agents', label: 'Agents', current: (p) => p === '/agents' || p.startsWith('/agents/') },
-  { href: '/', label: 'Instances', current: (p) => p === '/' || p.startsWith('/instances/') },
+  { href: '/instances', label: 'Instances', current: (p) => p === '/instances' || p.startsWith('/instances/') },
   { href: '/risk-profiles', label: 'Risk profiles', current: (p) => p.startsWith('/risk-profiles') },
   { href: '/alerts', label: 'Alerts', current: (p) => p.startsWith('/alerts') },
+  { href: '/prices', label: 'Prices', current: (p) => p.startsWith('/prices') },
   { href: '/account', label: 'Account', current: (p) => p.startsWith('/account') },
 ];
 

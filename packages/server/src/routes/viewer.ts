@@ -15,6 +15,7 @@ export const VIEWER_CSP =
 const PAGES = [
   '/',
   '/signin',
+  '/instances',
   '/instances/:instance_id',
   '/instances/:instance_id/risk',
   '/instances/:instance_id/details',
@@ -27,6 +28,7 @@ const PAGES = [
   '/risk-profiles/:risk_profile_id/edit',
   '/alerts',
   '/account',
+  '/prices',
 ];
 
 /**

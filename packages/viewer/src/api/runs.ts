@@ -50,3 +50,16 @@ export async function listRuns(
   const answer = await request<ListAnswer<ListedAgentInstance>>('GET', `/api/v1/agent_instance${query({ ...filters, cursor, limit })}`);
   return { items: answer.details, nextCursor: answer.pagination.next_cursor };
 }
+
+/** The runs that cost most since `since`, costliest first: a sorted list answers Prefactor's list page (`summaries`). */
+export async function costliestRuns(filters: { environment_id?: string | null; agent_id?: string | null; since: string }, limit = 10) {
+  const search = query({
+    environment_id: filters.environment_id ?? undefined,
+    agent_id: filters.agent_id ?? undefined,
+    since: filters.since,
+    'sorting[field]': 'cost_usd',
+    'sorting[direction]': 'desc',
+    'pagination[page_size]': limit,
+  });
+  return (await request<{ summaries: ListedAgentInstance[] }>('GET', `/api/v1/agent_instance${search}`)).summaries;
+}

@@ -1,15 +1,9 @@
 import type { Activity } from '../api/activity.js';
 import { STATUS_ICON } from '../format.js';
+import { STATUS_FILL } from './palette.js';
 
-/** A status's fill; the legend and each bar's title say the status in words too (never colour alone). */
-const FILL: Record<string, string> = {
-  pending: '#b8bcc6',
-  active: '#5b7fd9',
-  complete: '#3f9a6d',
-  failed: '#d0493d',
-  cancelled: '#8a8f9c',
-  terminated: '#c98a1c',
-};
+/** The legend and each bar's title say the status in words too (never colour alone). */
+const FILL = STATUS_FILL;
 
 const WIDTH = 1200;
 const HEIGHT = 160;

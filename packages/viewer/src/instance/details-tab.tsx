@@ -20,11 +20,11 @@ export function DetailsTab({ instance, context }: { instance: AgentInstance; con
     [
       'Environment',
       <a
-        href="/"
+        href="/instances"
         onClick={(event) => {
           event.preventDefault();
           setEnvironmentId(instance.environment_id);
-          navigate('/');
+          navigate('/instances');
         }}
       >
         {context.environment ? `${context.environment.name} (${context.environment.purpose})` : instance.environment_id}: its runs

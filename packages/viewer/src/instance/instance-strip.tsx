@@ -7,6 +7,7 @@ import { STATUS_ICON, isOpen, spanDuration, timeText } from '../format.js';
 import { LevelBadge, num } from '../risk/vocabulary-labels.js';
 import { Link } from '../router.js';
 import type { InstanceContext } from './instance-context.js';
+import { CostText, TokensText, UnpricedLinks } from '../cost.js';
 
 function Fact({ term, children }: { term: string; children: ComponentChildren }) {
   return (
@@ -94,6 +95,15 @@ export function InstanceStrip({
         <Fact term="Duration">{spanDuration(instance.started_at, instance.finished_at, now)}</Fact>
         <Fact term="Spans">{spanTotal}</Fact>
         <Fact term="Failed">{failed}</Fact>
+        <Fact term="Tokens">
+          <TokensText usage={instance.usage} />
+        </Fact>
+        <Fact term="Cost">
+          <span data-testid="instance-cost">
+            <CostText of={instance} />
+          </span>
+          {instance.unpriced_models.length ? <UnpricedLinks models={instance.unpriced_models} /> : null}
+        </Fact>
         {quality.map(([name, summary]) => (
           <Fact key={name} term={`Quality: ${name}`}>
             {summary}

@@ -100,7 +100,7 @@ export function InstancePage({ id, tab, selected }: { id: string; tab: InstanceT
         <p class="error" role="alert">
           {missing}
         </p>
-        <Link href="/">All instances</Link>
+        <Link href="/instances">All instances</Link>
       </main>
     );
   }
@@ -144,7 +144,7 @@ export function InstancePage({ id, tab, selected }: { id: string; tab: InstanceT
   return (
     <main class="instance-page">
       <nav class="crumbs">
-        <Link href="/">All instances</Link>
+        <Link href="/instances">All instances</Link>
       </nav>
       <InstanceStrip
         instance={instance}

@@ -15,9 +15,25 @@ import { InstanceTable, type InstanceColumn } from '../instance-row.js';
 import { navigate, useLocation } from '../router.js';
 import { CursorPager } from '../cursor-pager.js';
 
-const COLUMNS: InstanceColumn[] = ['agent', 'status', 'version', 'environment', 'purpose', 'risk', 'started', 'duration', 'spans', 'failed'];
+const COLUMNS: InstanceColumn[] = [
+  'agent',
+  'status',
+  'version',
+  'environment',
+  'purpose',
+  'risk',
+  'started',
+  'duration',
+  'spans',
+  'failed',
+  'tokens',
+  'cost',
+];
 
 const URL_FILTERS = ['status', 'agent_id', 'agent_version_id', 'purpose', 'risk_level', 'q'] as const;
+
+/** The filters only this list has: `/` with one of them is a link from when the list was the home. */
+export const INSTANCE_ONLY_FILTERS = URL_FILTERS.filter((name) => name !== 'agent_id');
 
 /** Whether a live instance belongs on the first page under the filters shown (a fresh run has no level yet). */
 const matches = (i: ListedAgentInstance, f: RunFilters) =>
@@ -128,7 +144,7 @@ export function InstancesPage() {
     if ('agent_id' in next && next.agent_id !== fromUrl.agent_id) merged.agent_version_id = undefined;
     const query = new URLSearchParams();
     for (const name of URL_FILTERS) if (merged[name]) query.set(name, merged[name]);
-    navigate(query.size === 0 ? '/' : `/?${query}`, true);
+    navigate(query.size === 0 ? '/instances' : `/instances?${query}`, true);
   };
   const levels = new Set(filters.risk_level?.split(',') ?? []);
   const toggleLevel = (level: string, on: boolean) => {
