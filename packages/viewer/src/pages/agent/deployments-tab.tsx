@@ -46,8 +46,11 @@ export function DeploymentsTab({ agent, deployments, versions, environments, env
   useEffect(() => {
     agentTabsApi.tokens(agent.id).then(setTokens, (failure: unknown) => setError(failureText(failure)));
   }, [agent.id, generation]);
+  // Only fills an empty choice: a user's pick made between the environments' arrival and this
+  // effect must stand, so the current value is read at the update, not from this render.
   useEffect(() => {
-    if (!tokenEnvironment && environments[0]) setTokenEnvironment(environmentId ?? environments[0].id);
+    const first = environments[0];
+    if (first) setTokenEnvironment((chosen) => chosen || (environmentId ?? first.id));
   }, [environments, environmentId]);
 
   const create = async (event: Event) => {
