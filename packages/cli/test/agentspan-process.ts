@@ -53,8 +53,11 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     child.stderr.on('data', (chunk) => (stderr += chunk));
     void exited.then((f) => reject(new Error(`agentspan serve exited (${f.code ?? f.signal}): ${f.stderr}`)));
   });
-  // The first-start banner is written in the same tick as the listening line.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // After the listening line serve always writes either the first start's token or where to get
+  // one; each is its own write, so on a busy machine it can arrive well after the listening line.
+  for (let waited = 0; !/API token[^:]*: \S+\n|Need a token\?/.test(stdout) && waited < 10_000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const firstToken = /API token[^:]*: (\S+)/.exec(stdout)?.[1];
   return { child, url, firstToken, output: () => stdout, exited };
 }
