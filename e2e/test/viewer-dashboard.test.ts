@@ -248,4 +248,38 @@ describe('the dashboard in Chromium: its numbers are the API’s', { skip: CHROM
     await expectNoSeriousViolations(page);
     await page.close();
   });
+
+  it('shows a model call’s tokens and cost in its span detail, as the API answers them', async () => {
+    for (const run of [seed.runs[5]!, seed.runs[3]!]) {
+      const { status, body } = await s.call('GET', `/api/v1/agent_spans?agent_instance_id=${run}&include_usage=true&include_payloads=false`);
+      assert.equal(status, 200, JSON.stringify(body));
+      type Listed = {
+        id: string;
+        schema_name: string;
+        usage: Record<string, number | string | boolean | null> | null;
+        cost_usd: number | null;
+        unpriced_models: string[];
+      };
+      const spans = body.details as Listed[];
+      const call = spans.find((span) => span.schema_name === 'llm:call')!;
+      const tool = spans.find((span) => span.schema_name === 'tool:call')!;
+      assert.ok(call.usage && (call.usage.total as number) > 0);
+      const page = await s.open(`/instances/${run}?span=${call.id}`);
+      const detail = page.getByRole('complementary', { name: 'Span detail' });
+      const usage = detail.getByRole('region', { name: 'Tokens and cost' });
+      await usage.waitFor();
+      assert.equal(await usage.getByTestId('span-model').innerText(), call.usage.model);
+      for (const type of ['input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total']) {
+        assert.equal(await usage.getByTestId(`span-tokens-${type}`).innerText(), countText(call.usage[type] as number), type);
+      }
+      assert.equal(await usage.getByTestId('span-cost').innerText(), costText(call.cost_usd, call.unpriced_models));
+      await expectNoSeriousViolations(page);
+      // A span that called no model shows no tokens.
+      await page.locator(`[data-id="${tool.id}"]`).click();
+      await detail.getByText('crm_lookup').first().waitFor();
+      assert.equal(tool.usage, null);
+      assert.equal(await detail.getByRole('region', { name: 'Tokens and cost' }).count(), 0);
+      await page.close();
+    }
+  });
 });

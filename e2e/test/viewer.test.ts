@@ -175,7 +175,7 @@ describe(
       const listed = (await Promise.all(listings)).flatMap((text) => (JSON.parse(text) as { details: object[] }).details);
       assert.equal(listed.length, 4);
       assert.ok(listed.every((span) => !('payload' in span) && !('result_payload' in span)));
-      assert.deepEqual(reads, [`/api/v1/agent_spans/${ids.fetch}?include_risk_level=true`]);
+      assert.deepEqual(reads, [`/api/v1/agent_spans/${ids.fetch}?include_risk_level=true&include_usage=true`]);
       assert.match(await detail.innerText(), new RegExp(`Span id\\s+${ids.fetch}`));
       assert.ok(page.url().endsWith(`?span=${ids.fetch}`));
 

@@ -16,10 +16,19 @@ import {
   Timestamp,
   TimestampInput,
 } from './common.js';
+import { TokenUsage } from './agent-instance.js';
 import { CursorPagination, Success, SuccessWithControl } from './envelopes.js';
 import { ListPage, listQueryParams } from './listing.js';
 import { RISK_LEVELS } from './risk-vocabulary.js';
 import { literals } from './schema-builders.js';
+
+/**
+ * A span's own token usage (`include_usage=true`): its tokens by type (as `TokenUsage`) and the
+ * model that spent them (null when the span names none). `sums_children` marks a span whose
+ * tokens are the model calls beneath it (they carry their own), not calls of its own.
+ */
+export const SpanUsage = Type.Object({ model: Nullable(Type.String()), ...TokenUsage.properties, sums_children: Type.Boolean() });
+export type SpanUsage = Static<typeof SpanUsage>;
 
 export const AgentSpan = Type.Object({
   type: Type.Literal('agent_span'),
@@ -47,6 +56,15 @@ export const AgentSpan = Type.Object({
   risk_score: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
   /** Only with `include_risk_level=true`: the band `risk_score` falls in; null when not assessed. */
   risk_level: Type.Optional(Nullable(literals(RISK_LEVELS))),
+  /** Only with `include_usage=true`: the span's token usage; null when it carries none. */
+  usage: Type.Optional(Nullable(SpanUsage)),
+  /**
+   * Only with `include_usage=true`: `usage` in USD at the account's prices current when read; null
+   * when the span has no usage or its model is unpriced (never $0 for an unpriced model).
+   */
+  cost_usd: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
+  /** Only with `include_usage=true`: the model id `cost_usd` leaves unpriced (`(no model id)` when none is named); empty otherwise. */
+  unpriced_models: Type.Optional(Type.Array(Type.String())),
 });
 export type AgentSpan = Static<typeof AgentSpan>;
 
@@ -87,8 +105,11 @@ export type FinishSpanBody = Static<typeof FinishSpanBody>;
 
 export const SpanIdParams = Type.Object({ agent_span_id: PlainText({ minLength: 1 }) });
 
-/** GET /api/v1/agent_spans/{id}: `include_risk_level=true` adds `risk_score` and `risk_level`. */
-export const GetSpanQuery = Type.Object({ include_risk_level: Type.Optional(Type.Boolean()) });
+/**
+ * GET /api/v1/agent_spans/{id}: `include_risk_level=true` adds `risk_score` and `risk_level`;
+ * `include_usage=true` adds `usage`, `cost_usd` and `unpriced_models`.
+ */
+export const GetSpanQuery = Type.Object({ include_risk_level: Type.Optional(Type.Boolean()), include_usage: Type.Optional(Type.Boolean()) });
 export type GetSpanQuery = Static<typeof GetSpanQuery>;
 
 export const MAX_LIST_LIMIT = 1000;
@@ -113,6 +134,8 @@ export const ListSpansQuery = Type.Object({
   include_payloads: Type.Optional(Type.Boolean()),
   /** `true`: each span carries `risk_score` and `risk_level` (its type's score under the agent's current profile). */
   include_risk_level: Type.Optional(Type.Boolean()),
+  /** `true`: each span carries `usage`, `cost_usd` and `unpriced_models` (priced at the account's current prices). */
+  include_usage: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIST_LIMIT })),
   cursor: Type.Optional(QueryCursor),
   ...listQueryParams(SPAN_SORT_FIELDS),

@@ -5,6 +5,7 @@ import { runs } from './api/runs.js';
 import { STATUS_ICON, spanDuration, timeText } from './format.js';
 import { JsonView } from './json-view.js';
 import { LevelBadge, num } from './risk/vocabulary-labels.js';
+import { SpanUsageView } from './span-usage.js';
 
 const isWhole = (span: AgentSpanOutline): span is AgentSpan => 'payload' in span;
 
@@ -18,8 +19,8 @@ function usePayloads(span: AgentSpanOutline): { whole: AgentSpan | null; failure
   useEffect(() => {
     if (isWhole(span)) return;
     let stale = false;
-    // With its risk level: the type's score under the agent's current profile.
-    runs.spanWithRisk(span.id).then(
+    // With its risk level (the type's score under the agent's current profile) and its priced usage.
+    runs.spanInDetail(span.id).then(
       (whole) => !stale && setRead({ key, whole, failure: null }),
       (failure: unknown) => !stale && setRead({ key, whole: null, failure: failure instanceof ApiFailure ? failure.message : String(failure) }),
     );
@@ -31,7 +32,7 @@ function usePayloads(span: AgentSpanOutline): { whole: AgentSpan | null; failure
   return read.key === key ? read : { whole: null, failure: null };
 }
 
-/** Everything about one span: ids, status, times, summary, and its payloads as JSON. */
+/** Everything about one span: ids, status, times, summary, risk, tokens and cost, and its payloads as JSON. */
 export function SpanDetail({ span, now }: { span: AgentSpanOutline; now: number }) {
   const { whole, failure } = usePayloads(span);
   const rows: Array<[string, string]> = [
@@ -61,6 +62,7 @@ export function SpanDetail({ span, now }: { span: AgentSpanOutline; now: number 
           <LevelBadge level={whole.risk_level} />
         </p>
       ) : null}
+      {whole ? <SpanUsageView span={whole} /> : null}
       {whole ? (
         <>
           <JsonView title="payload" value={whole.payload} />

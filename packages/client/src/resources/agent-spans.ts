@@ -65,6 +65,8 @@ export interface ListAgentSpansParams {
   include_summaries?: boolean;
   /** `true`: each span carries `risk_score` and `risk_level` (its type's score under the agent's current profile). */
   include_risk_level?: boolean;
+  /** `true`: each span carries `usage`, `cost_usd` and `unpriced_models` (its tokens priced at the account's current prices). */
+  include_usage?: boolean;
   /** Spans per page (the server caps it). */
   limit?: number;
 }
@@ -110,6 +112,7 @@ function listQuery(name: string, params: ListAgentSpansPageParams): URLSearchPar
   if (params.parent_span_id !== undefined) query.set('parent_span_id', params.parent_span_id);
   if (params.include_summaries !== undefined) query.set('include_summaries', String(params.include_summaries));
   if (params.include_risk_level !== undefined) query.set('include_risk_level', String(params.include_risk_level));
+  if (params.include_usage !== undefined) query.set('include_usage', String(params.include_usage));
   if (params.limit !== undefined) query.set('limit', String(params.limit));
   if (params.cursor != null) query.set('cursor', params.cursor);
   return query;
@@ -181,6 +184,16 @@ export class AgentSpans {
   /** GET /api/v1/agent_spans/{id}?include_risk_level=true: the span with its type's `risk_score` and `risk_level`. */
   async getWithRisk(agentSpanId: string, options?: CallOptions): Promise<AgentSpan> {
     const path = `/api/v1/agent_spans/${pathSegment(GET.name, 'agent_span_id', agentSpanId)}?include_risk_level=true`;
+    return this.#core.call(GET, path, undefined, options);
+  }
+
+  /**
+   * GET /api/v1/agent_spans/{id}?include_usage=true: the span with its own `usage` (null when it
+   * carries none), its `cost_usd` at the account's current prices (null when unpriced or without
+   * usage) and the `unpriced_models` that leaves out.
+   */
+  async getWithUsage(agentSpanId: string, options?: CallOptions): Promise<AgentSpan> {
+    const path = `/api/v1/agent_spans/${pathSegment(GET.name, 'agent_span_id', agentSpanId)}?include_usage=true`;
     return this.#core.call(GET, path, undefined, options);
   }
 

@@ -67,8 +67,10 @@ export function agentSpanRoutes(app: FastifyInstance, domain: Domain): void {
   api.get(
     '/agent_spans/:agent_span_id',
     { schema: { tags: ['agent_spans'], params: SpanIdParams, querystring: GetSpanQuery, response: responses({ 200: AgentSpanGetResponse }) } },
-    async (request, reply) =>
-      sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id, request.query.include_risk_level))),
+    async (request, reply) => {
+      const extras = { risk: request.query.include_risk_level, usage: request.query.include_usage };
+      return sendJson(reply, 200, await domain.read((tx) => getSpan(tx, request.principal, request.params.agent_span_id, extras)));
+    },
   );
 
   api.get(

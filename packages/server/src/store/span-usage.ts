@@ -79,6 +79,10 @@ export const spanUsageValues = (row: SpanRecord, usage: SpanUsage): Array<string
 
 export const SPAN_USAGE_COLUMNS = ['account_id', 'agent_instance_id', 'span_id', 'model', 'sums_children', ...COUNT_COLUMNS] as const;
 
+/** Spans as the JSON array of [agent_instance_id, span id] pairs `spanUsageOf` reads by. */
+export const spanKeysJson = (spans: ReadonlyArray<{ agent_instance_id: string; id: string }>): string =>
+  JSON.stringify(spans.map((span) => [span.agent_instance_id, span.id]));
+
 /** A stored row back into a record. */
 export function spanUsageRecord(row: Record<string, unknown>): SpanUsageRecord {
   return {

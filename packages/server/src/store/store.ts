@@ -196,6 +196,8 @@ export interface ReadTx {
   getSpan(accountId: string, id: string): Promise<SpanRecord | undefined>;
   /** The span's normalised token usage; undefined when it carries none. */
   spanUsage(accountId: string, instanceId: string, spanId: string): Promise<SpanUsageRecord | undefined>;
+  /** `spanUsage` of each of these spans (ids within their instances), read at once by span id; a span without usage is absent. */
+  spanUsageOf(accountId: string, spans: ReadonlyArray<{ agent_instance_id: string; id: string }>): Promise<Map<string, SpanUsageRecord>>;
   /** The instance's token totals over its spans, one per model (ordered by model); empty when none carries usage. */
   instanceModelUsage(accountId: string, instanceId: string): Promise<ModelCounts[]>;
   /** `instanceModelUsage` of each of these instances, read at once; an instance without usage is absent. */

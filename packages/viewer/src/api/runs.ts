@@ -21,9 +21,10 @@ export const runs = {
   async risk(instanceId: string): Promise<InstanceRisk> {
     return (await request<{ details: InstanceRisk }>('GET', `/api/v1/agent_instance/${encodeURIComponent(instanceId)}/risk`)).details;
   },
-  /** A span with its type's score and level under the agent's current profile. */
-  async spanWithRisk(id: string): Promise<AgentSpan> {
-    return (await request<{ details: AgentSpan }>('GET', `/api/v1/agent_spans/${encodeURIComponent(id)}?include_risk_level=true`)).details;
+  /** A span with its type's score and level under the agent's current profile, and its usage priced now. */
+  async spanInDetail(id: string): Promise<AgentSpan> {
+    const search = query({ include_risk_level: 'true', include_usage: 'true' });
+    return (await request<{ details: AgentSpan }>('GET', `/api/v1/agent_spans/${encodeURIComponent(id)}${search}`)).details;
   },
 };
 

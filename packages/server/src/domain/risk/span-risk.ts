@@ -50,24 +50,15 @@ const riskMembers = (risk: RiskAssessment | null): string =>
   `,"risk_score":${risk === null ? 'null' : risk.score},"risk_level":${risk === null ? 'null' : `"${risk.level}"`}`;
 
 /**
- * The spans' JSON, each with its risk when `wanted` (`json` writes `extra` as its last members);
- * scored one after another (one read at a time on the transaction).
+ * Each span's `risk_score` and `risk_level` members, in the spans' order; scored one after another
+ * (one read at a time on the transaction), each distinct (run, type) once.
  */
-export async function spansJson<S extends SpanOfRun>(
-  tx: ReadTx,
-  accountId: string,
-  spans: readonly S[],
-  json: (span: S, extra?: string) => string,
-  wanted: boolean | undefined,
-  known?: InstanceRecord,
-): Promise<string[]> {
-  if (wanted !== true) return spans.map((span) => json(span));
+export async function spanRiskMembers(tx: ReadTx, accountId: string, spans: readonly SpanOfRun[], known?: InstanceRecord): Promise<string[]> {
   const score = spanRiskScorer(tx, accountId, known);
-  // Each distinct (run, type) is scored once, then every span's JSON is made without awaiting.
   const members = new Map<string, string>();
   const keys = spans.map(scoreKey);
   for (const [index, key] of keys.entries()) {
     if (!members.has(key)) members.set(key, riskMembers(await score(spans[index]!)));
   }
-  return spans.map((span, index) => json(span, members.get(keys[index]!)));
+  return keys.map((key) => members.get(key)!);
 }

@@ -9,28 +9,28 @@ import { asksForListPage, listPageJson, pageRequest } from '../listing/list-page
 import { parseOptionalTimestamp } from '../timestamps.js';
 import { successJson } from '../views/envelope.js';
 import { spanJson, spanOutlineJson } from '../views/span-view.js';
-import { spansJson } from '../risk/span-risk.js';
+import { spansJson, type SpanExtras } from './span-extras.js';
 
-/** GET /agent_spans/{id}; `include_risk_level=true` adds its type's score and band. */
-export async function getSpan(tx: ReadTx, principal: Principal, id: string, includeRisk?: boolean): Promise<string> {
+/** GET /agent_spans/{id}; `include_risk_level=true` adds its type's score and band, `include_usage=true` its priced usage. */
+export async function getSpan(tx: ReadTx, principal: Principal, id: string, extras: SpanExtras = {}): Promise<string> {
   const span = await tx.getSpan(principal.accountId, id);
   if (!span) throw notFound('agent span', id);
-  const [json] = await spansJson(tx, principal.accountId, [span], (one, extra) => spanJson(one, true, extra), includeRisk);
+  const [json] = await spansJson(tx, principal.accountId, [span], (one, extra) => spanJson(one, true, extra), extras);
   return successJson(json!);
 }
 
-/** `cursorPage` over rows whose JSON is read asynchronously (with their risk, when asked). */
+/** `cursorPage` over rows whose JSON is read asynchronously (with their risk and usage, when asked). */
 async function scoredCursorPage<S extends SpanOutlineRecord>(
   tx: ReadTx,
   principal: Principal,
   rows: readonly S[],
   limit: number,
   json: (span: S, extra?: string) => string,
-  includeRisk: boolean | undefined,
+  extras: SpanExtras,
   instance: InstanceRecord,
 ): Promise<string> {
   const shown = rows.slice(0, limit);
-  const texts = await spansJson(tx, principal.accountId, shown, json, includeRisk, instance);
+  const texts = await spansJson(tx, principal.accountId, shown, json, extras, instance);
   const byRow = new Map<S, string>(shown.map((row, index) => [row, texts[index]!]));
   return cursorPage(
     rows,
@@ -73,7 +73,7 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
     limit: limit + 1,
   };
   const summary = query.include_summaries !== false;
-  const risk = query.include_risk_level;
+  const extras = { risk: query.include_risk_level, usage: query.include_usage };
   if (query.include_payloads === false) {
     return scoredCursorPage(
       tx,
@@ -81,11 +81,11 @@ export async function listSpans(tx: ReadTx, principal: Principal, query: ListSpa
       await tx.listSpanOutlines(page),
       limit,
       (span, extra) => spanOutlineJson(span, summary, extra),
-      risk,
+      extras,
       instance,
     );
   }
-  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span, extra) => spanJson(span, summary, extra), risk, instance);
+  return scoredCursorPage(tx, principal, await tx.listSpans(page), limit, (span, extra) => spanJson(span, summary, extra), extras, instance);
 }
 
 /** An offset page of one instance's spans (`agent_instance_id`) or of every instance's of one agent (`agent_id`). */
@@ -115,7 +115,11 @@ async function listSpanPage(tx: ReadTx, principal: Principal, query: ListSpansQu
     query.include_payloads === false
       ? (span: SpanRecord, extra?: string) => spanOutlineJson(span, summary, extra)
       : (span: SpanRecord, extra?: string) => spanJson(span, summary, extra);
-  return listPageJson(await spansJson(tx, principal.accountId, rows, json, query.include_risk_level), total, page);
+  return listPageJson(
+    await spansJson(tx, principal.accountId, rows, json, { risk: query.include_risk_level, usage: query.include_usage }),
+    total,
+    page,
+  );
 }
 
 const spanCursor = ([startedAt, id]: string[]): SpanCursor => ({ started_at: startedAt!, id: id! });

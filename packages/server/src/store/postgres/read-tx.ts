@@ -49,7 +49,7 @@ import type { QueryResultRow } from 'pg';
 import { COPIED_TABLE_KEYS, COPIED_TABLES, copiedRowKey, copyPageSql, type CopiedTable } from '../table-columns.js';
 import { PURGE } from './purge-sql.js';
 import { ALERTS, alertPageStatements } from './alert-statements.js';
-import { modelCountsByInstance, modelCountsRecord, spanUsageRecord } from '../span-usage.js';
+import { modelCountsByInstance, modelCountsRecord, spanKeysJson, spanUsageRecord, type SpanUsageRecord } from '../span-usage.js';
 import { USAGE_READS } from './usage-sql.js';
 
 const byId = (table: StoreTable) => statement(table, `${table}_by_id`, `SELECT * FROM ${table} WHERE account_id = $1 AND id = $2`);
@@ -384,6 +384,11 @@ export class PostgresReadTx implements ReadTx {
   async spanUsage(accountId: string, instanceId: string, spanId: string) {
     const row = await this.sql.first<Record<string, unknown>>(USAGE_READS.spanUsage, [accountId, instanceId, spanId]);
     return row && spanUsageRecord(row);
+  }
+  async spanUsageOf(accountId: string, spans: ReadonlyArray<{ agent_instance_id: string; id: string }>) {
+    if (spans.length === 0) return new Map<string, SpanUsageRecord>();
+    const rows = await this.sql.rows<Record<string, unknown>>(USAGE_READS.spanUsageOf, [accountId, spanKeysJson(spans)]);
+    return new Map(rows.map((row) => [row.span_id as string, spanUsageRecord(row)]));
   }
   async instanceModelUsage(accountId: string, instanceId: string) {
     return (await this.sql.rows<Record<string, unknown>>(USAGE_READS.instanceModelUsage, [accountId, instanceId])).map(modelCountsRecord);

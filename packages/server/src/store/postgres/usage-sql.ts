@@ -84,6 +84,13 @@ const MODEL_SUMS = `model, ${COUNT_COLUMNS.map((c) => `sum(${c})::bigint AS ${c}
 
 export const USAGE_READS = {
   spanUsage: statement('spans', 'span_usage', 'SELECT * FROM span_usage WHERE account_id = $1 AND agent_instance_id = $2 AND span_id = $3'),
+  // The spans as one JSON array of [instance, span] pairs (`spanKeysJson`): a page's usage in one statement, by key.
+  spanUsageOf: statement(
+    'spans',
+    'span_usage_of',
+    `SELECT u.* FROM jsonb_array_elements($2::jsonb) AS j(pair)
+     JOIN span_usage AS u ON u.account_id = $1 AND u.agent_instance_id = j.pair ->> 0 AND u.span_id = j.pair ->> 1`,
+  ),
   instanceModelUsage: statement(
     'spans',
     'instance_model_usage',

@@ -1,4 +1,4 @@
-import { COUNT_COLUMNS, modelCountsByInstance, modelCountsRecord, spanUsageRecord } from '../span-usage.js';
+import { COUNT_COLUMNS, modelCountsByInstance, modelCountsRecord, spanKeysJson, spanUsageRecord, type SpanUsageRecord } from '../span-usage.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { ReadTx } from '../store.js';
 import type {
@@ -104,6 +104,7 @@ export class ReadStatements {
   readonly spanCounts: Statement;
   readonly spanTypeCounts: Statement;
   readonly spanUsage: Statement;
+  readonly spanUsageOf: Statement;
   readonly instanceModelUsage: Statement;
   readonly usageModels: Statement;
   readonly span: Statement;
@@ -204,6 +205,11 @@ export class ReadStatements {
     this.spanCounts = db.prepare('SELECT status, n FROM span_counts WHERE account_id = ? AND agent_instance_id = ?');
     this.spanTypeCounts = db.prepare('SELECT schema_name, n FROM span_type_counts WHERE account_id = ? AND agent_instance_id = ?').raw();
     this.spanUsage = db.prepare('SELECT * FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
+    // The spans as one JSON array of [instance, span] pairs: a page's usage in one statement, by key.
+    this.spanUsageOf = db.prepare(
+      `SELECT u.* FROM json_each(?) AS j
+       JOIN span_usage AS u ON u.account_id = ? AND u.agent_instance_id = j.value ->> 0 AND u.span_id = j.value ->> 1`,
+    );
     this.instanceModelUsage = db.prepare(
       `SELECT agent_instance_id, model, ${COUNT_COLUMNS.join(', ')} FROM instance_usage WHERE account_id = ? AND agent_instance_id = ? ORDER BY model`,
     );
@@ -366,6 +372,11 @@ export class SqliteReadTx implements ReadTx {
   async spanUsage(accountId: string, instanceId: string, spanId: string) {
     const row = this.q.spanUsage.get(accountId, instanceId, spanId) as Record<string, unknown> | undefined;
     return row && spanUsageRecord(row);
+  }
+  async spanUsageOf(accountId: string, spans: ReadonlyArray<{ agent_instance_id: string; id: string }>) {
+    if (spans.length === 0) return new Map<string, SpanUsageRecord>();
+    const rows = this.q.spanUsageOf.all(spanKeysJson(spans), accountId) as Array<Record<string, unknown>>;
+    return new Map(rows.map((row) => [row.span_id as string, spanUsageRecord(row)]));
   }
   async instanceModelUsage(accountId: string, instanceId: string) {
     return (this.q.instanceModelUsage.all(accountId, instanceId) as Array<Record<string, unknown>>).map(modelCountsRecord);
