@@ -1,13 +1,11 @@
 // Span writes on this build (usage normalised, analytics rollups kept) against a checkout of the
-// build before it (AGENTSPAN_BENCH_BEFORE, as before-build.mjs uses it), on SQLite: creates of
-// finished model calls with usage, bulk requests of them, and OTLP exports of GenAI spans, each
-// pair two server processes measured in alternating rounds.
-import { join } from 'node:path';
-import process from 'node:process';
+// build before it (AGENTSPAN_BENCH_BEFORE), on SQLite: creates of finished model calls with usage,
+// bulk requests of them, and OTLP exports of GenAI spans, each pair two server processes measured
+// in alternating rounds (see ../lib/build-before.mjs).
+import { compareWithBuildBefore } from '../lib/build-before.mjs';
 import { OTLP_SPANS_PER_EXPORT, otlpExportTemplate, TEMPLATE_TRACE_ID } from '../lib/otlp-export-body.mjs';
-import { comparePairs } from '../lib/rounds.mjs';
 import { spanParams } from '../lib/span-body.mjs';
-import { startAgentspanServer, startedInstance } from './agentspan-server.mjs';
+import { startedInstance } from './agentspan-server.mjs';
 import { BULK_CONNECTIONS, BULK_ITEMS } from './bulk.mjs';
 
 const FIGURES = ['create_vs_before_rollups', 'bulk_vs_before_rollups', 'otlp_vs_before_rollups'];
@@ -43,7 +41,7 @@ async function parties(ctx, label, server) {
     plan: { kind: 'otlpExport', path: '/v1/traces', bodyBase64: otlpExportTemplate(), traceIdHex: TEMPLATE_TRACE_ID.toString('hex') },
     unitsPerRequest: OTLP_SPANS_PER_EXPORT,
   });
-  return { create, bulk, otlp };
+  return [create, bulk, otlp];
 }
 
 export default {
@@ -52,24 +50,6 @@ export default {
   needs: ['server'],
   figures: FIGURES,
   async run(ctx) {
-    const checkout = process.env.AGENTSPAN_BENCH_BEFORE;
-    if (!checkout) {
-      for (const name of FIGURES) ctx.unavailable(name, 'set AGENTSPAN_BENCH_BEFORE to a built checkout of the build before');
-      return;
-    }
-    const now = await startAgentspanServer(ctx, { role: 'this build' });
-    const before = await ctx.startScoped(join(checkout, 'bench/scenarios/agentspan-server-process.mjs'), {
-      args: [JSON.stringify({ store: 'sqlite' })],
-      label: 'server (sqlite, build before)',
-    });
-    const subject = await parties(ctx, 'server', now);
-    const baseline = await parties(ctx, 'server, build before', before);
-    const { runs, ratio } = await comparePairs(
-      ['create', 'bulk', 'otlp'].map((kind) => ({ subject: subject[kind], baseline: baseline[kind] })),
-      ctx.settings,
-    );
-    ctx.measurements(runs);
-    const notes = `${ctx.pairing}; two server processes, each on its own SQLite store`;
-    for (const kind of ['create', 'bulk', 'otlp']) ctx.figure(`${kind}_vs_before_rollups`, ratio(subject[kind].name, baseline[kind].name), notes);
+    await compareWithBuildBefore(ctx, FIGURES, (server, before) => parties(ctx, before ? 'server, build before' : 'server', server));
   },
 };

@@ -5,6 +5,7 @@ import { ApiFailure } from '../api.js';
 import { measure, unpricedOf, withTokens, type AnalyticsRow } from '../api/analytics.js';
 import { costliestRuns } from '../api/runs.js';
 import { CostText, priceHref } from '../cost.js';
+import { DataTable, type Column } from '../data-table.js';
 import { shortTime, timeText } from '../format.js';
 import { Link } from '../router.js';
 import { NO_MODEL, countText, msText, rateText } from '../usage-format.js';
@@ -19,55 +20,43 @@ const Bar = ({ value, max }: { value: number | null; max: number }) => (
   </span>
 );
 
-const maxOf = (rows: AnalyticsRow[], name: string) => Math.max(0, ...rows.map((r) => measure(r, name) ?? 0));
+const spanType = (r: AnalyticsRow) => String(r.span_type);
+const spanTypeColumn: Column<AnalyticsRow> = { heading: 'Span type', cell: (r) => <code>{spanType(r)}</code> };
+const bySpanType = { rowKey: spanType, rowData: (r: AnalyticsRow) => ({ 'data-span-type': spanType(r) }) };
+/** A measure of the row, shown as `text` says, in a column of numbers. */
+const measured = (heading: string, name: string, text: (n: number | null) => string): Column<AnalyticsRow> => ({
+  heading,
+  numeric: true,
+  cell: (r) => text(measure(r, name)),
+});
+/** The column's largest `name` as a bar in each row. */
+const barOf = (heading: string, rows: AnalyticsRow[], name: string): Column<AnalyticsRow> => {
+  const max = Math.max(0, ...rows.map((r) => measure(r, name) ?? 0));
+  return { heading, hiddenHeading: true, cellClass: 'bar-cell', cell: (r) => <Bar value={measure(r, name)} max={max} /> };
+};
 
 export function SpanTypeLatency({ chart }: { chart: ChartAnswer }) {
   return (
     <ChartPanel id="span-type-latency" title="Latency per span type" chart={chart}>
-      {(answer) => {
-        if (answer.rows.length === 0) return <Nothing what="spans" />;
-        const max = maxOf(answer.rows, 'duration_p95');
-        return (
-          <table class="data dashboard-table">
-            <thead>
-              <tr>
-                <th scope="col">Span type</th>
-                <th scope="col" class="number">
-                  Spans
-                </th>
-                <th scope="col" class="number">
-                  p50
-                </th>
-                <th scope="col" class="number">
-                  p95
-                </th>
-                <th scope="col" class="number">
-                  p99
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">p95 as a bar</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {answer.rows.map((r) => (
-                <tr key={String(r.span_type)} data-span-type={String(r.span_type)}>
-                  <th scope="row">
-                    <code>{String(r.span_type)}</code>
-                  </th>
-                  <td class="number">{countText(measure(r, 'spans'))}</td>
-                  <td class="number">{msText(measure(r, 'duration_p50'))}</td>
-                  <td class="number">{msText(measure(r, 'duration_p95'))}</td>
-                  <td class="number">{msText(measure(r, 'duration_p99'))}</td>
-                  <td class="bar-cell">
-                    <Bar value={measure(r, 'duration_p95')} max={max} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        );
-      }}
+      {(answer) =>
+        answer.rows.length === 0 ? (
+          <Nothing what="spans" />
+        ) : (
+          <DataTable
+            class="data dashboard-table"
+            rows={answer.rows}
+            {...bySpanType}
+            columns={[
+              spanTypeColumn,
+              measured('Spans', 'spans', countText),
+              measured('p50', 'duration_p50', msText),
+              measured('p95', 'duration_p95', msText),
+              measured('p99', 'duration_p99', msText),
+              barOf('p95 as a bar', answer.rows, 'duration_p95'),
+            ]}
+          />
+        )
+      }
     </ChartPanel>
   );
 }
@@ -76,48 +65,44 @@ export function ToolCalls({ chart }: { chart: ChartAnswer }) {
   return (
     <ChartPanel id="tool-calls" title="Tool calls" chart={chart}>
       {(answer) => {
-        const tools = answer.rows.filter((r) => String(r.span_type).toLowerCase().includes('tool'));
+        const tools = answer.rows.filter((r) => spanType(r).toLowerCase().includes('tool'));
         if (tools.length === 0) return <Nothing what="tool calls (span types named with “tool”)" />;
         return (
-          <table class="data dashboard-table">
-            <thead>
-              <tr>
-                <th scope="col">Span type</th>
-                <th scope="col" class="number">
-                  Calls
-                </th>
-                <th scope="col" class="number">
-                  Errors
-                </th>
-                <th scope="col" class="number">
-                  Error rate
-                </th>
-                <th scope="col" class="number">
-                  p50
-                </th>
-                <th scope="col" class="number">
-                  p95
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tools.map((r) => (
-                <tr key={String(r.span_type)} data-span-type={String(r.span_type)}>
-                  <th scope="row">
-                    <code>{String(r.span_type)}</code>
-                  </th>
-                  <td class="number">{countText(measure(r, 'spans'))}</td>
-                  <td class={`number${measure(r, 'errors') ? ' error' : ''}`}>{countText(measure(r, 'errors'))}</td>
-                  <td class="number">{rateText(measure(r, 'error_rate'))}</td>
-                  <td class="number">{msText(measure(r, 'duration_p50'))}</td>
-                  <td class="number">{msText(measure(r, 'duration_p95'))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            class="data dashboard-table"
+            rows={tools}
+            {...bySpanType}
+            columns={[
+              spanTypeColumn,
+              measured('Calls', 'spans', countText),
+              { ...measured('Errors', 'errors', countText), cellClass: (r) => (measure(r, 'errors') ? 'error' : undefined) },
+              measured('Error rate', 'error_rate', rateText),
+              measured('p50', 'duration_p50', msText),
+              measured('p95', 'duration_p95', msText),
+            ]}
+          />
         );
       }}
     </ChartPanel>
+  );
+}
+
+const modelOf = (r: AnalyticsRow) => (r.model === null || r.model === undefined ? NO_MODEL : String(r.model));
+
+/** The model's cost, and a link to price it when it has none (calls with no model have nothing to price). */
+function ModelCost({ row }: { row: AnalyticsRow }) {
+  const model = modelOf(row);
+  const unpriced = measure(row, 'cost_usd') === null && model !== NO_MODEL;
+  return (
+    <>
+      <CostText of={{ cost_usd: measure(row, 'cost_usd'), unpriced_models: unpricedOf(row) }} />
+      {unpriced ? (
+        <>
+          {' '}
+          <Link href={priceHref(model)}>set price</Link>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -127,59 +112,35 @@ export function TopModels({ chart }: { chart: ChartAnswer }) {
       {(answer) => {
         const rows = withTokens(answer.rows);
         if (rows.length === 0) return <Nothing what="model calls" />;
-        const max = maxOf(rows, 'cost_usd');
         return (
-          <table class="data dashboard-table">
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" class="number">
-                  Cost
-                </th>
-                <th scope="col" class="number">
-                  Tokens
-                </th>
-                <th scope="col" class="number">
-                  Spans
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Cost as a bar</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const model = r.model === null || r.model === undefined ? NO_MODEL : String(r.model);
-                const unpriced = measure(r, 'cost_usd') === null && model !== NO_MODEL;
-                return (
-                  <tr key={model} data-model={model}>
-                    <th scope="row">
-                      <code>{model}</code>
-                    </th>
-                    <td class="number">
-                      <CostText of={{ cost_usd: measure(r, 'cost_usd'), unpriced_models: unpricedOf(r) }} />
-                      {unpriced ? (
-                        <>
-                          {' '}
-                          <Link href={priceHref(model)}>set price</Link>
-                        </>
-                      ) : null}
-                    </td>
-                    <td class="number">{countText(measure(r, 'total_tokens'))}</td>
-                    <td class="number">{countText(measure(r, 'spans'))}</td>
-                    <td class="bar-cell">
-                      <Bar value={measure(r, 'cost_usd')} max={max} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            class="data dashboard-table"
+            rows={rows}
+            rowKey={modelOf}
+            rowData={(r) => ({ 'data-model': modelOf(r) })}
+            columns={[
+              { heading: 'Model', cell: (r) => <code>{modelOf(r)}</code> },
+              { heading: 'Cost', numeric: true, cell: (r) => <ModelCost row={r} /> },
+              measured('Tokens', 'total_tokens', countText),
+              measured('Spans', 'spans', countText),
+              barOf('Cost as a bar', rows, 'cost_usd'),
+            ]}
+          />
         );
       }}
     </ChartPanel>
   );
 }
+
+const runColumns: Column<ListedAgentInstance>[] = [
+  { heading: 'Run', cell: (r) => <Link href={`/instances/${encodeURIComponent(r.id)}`}>{r.id}</Link> },
+  { heading: 'Agent', cell: (r) => r.agent_name },
+  { heading: 'Status', cell: (r) => r.status },
+  { heading: 'Started', title: (r) => timeText(r.started_at ?? r.inserted_at), cell: (r) => shortTime(r.started_at ?? r.inserted_at) },
+  { heading: 'Duration', numeric: true, cell: (r) => msText(r.duration_ms) },
+  { heading: 'Tokens', numeric: true, cell: (r) => countText(r.usage?.total) },
+  { heading: 'Cost', numeric: true, cell: (r) => <CostText of={r} /> },
+];
 
 /** The instance list sorted by cost, in the dashboard's scope and window: each run links to its page. */
 export function CostliestRuns({ scope, w }: { scope: DashboardScope; w: DashboardWindow }) {
@@ -210,42 +171,7 @@ export function CostliestRuns({ scope, w }: { scope: DashboardScope; w: Dashboar
       ) : costed.length === 0 ? (
         <Nothing what="runs with tokens" />
       ) : (
-        <table class="data dashboard-table">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col" class="number">
-                Duration
-              </th>
-              <th scope="col" class="number">
-                Tokens
-              </th>
-              <th scope="col" class="number">
-                Cost
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {costed.map((r) => (
-              <tr key={r.id} data-id={r.id}>
-                <th scope="row">
-                  <Link href={`/instances/${encodeURIComponent(r.id)}`}>{r.id}</Link>
-                </th>
-                <td>{r.agent_name}</td>
-                <td>{r.status}</td>
-                <td title={timeText(r.started_at ?? r.inserted_at)}>{shortTime(r.started_at ?? r.inserted_at)}</td>
-                <td class="number">{msText(r.duration_ms)}</td>
-                <td class="number">{countText(r.usage?.total)}</td>
-                <td class="number">
-                  <CostText of={r} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable class="data dashboard-table" rows={costed} rowKey={(r) => r.id} rowData={(r) => ({ 'data-id': r.id })} columns={runColumns} />
       )}
     </section>
   );

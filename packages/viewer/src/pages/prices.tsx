@@ -2,12 +2,29 @@ import { MAX_MODEL_PRICE, type ModelPrice } from '@agentspan/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import { failureText } from '../account/failure-text.js';
 import { prices } from '../api/prices.js';
+import { DataTable, type Column } from '../data-table.js';
 import { timeText } from '../format.js';
 import { useLocation } from '../router.js';
 import { PriceForm, type PriceDraft } from './price-form.js';
 
 /** A rate, or how a missing one is billed (cache tokens at the input rate, reasoning at the output rate). */
 const rate = (n: number | null, otherwise = '') => (n === null ? <span class="muted">{otherwise}</span> : `$${n}`);
+
+/** Every column but the row's buttons, which need the page's state. */
+const rateColumns: Column<ModelPrice>[] = [
+  { heading: 'Model', cell: (p) => <code>{p.model}</code> },
+  { heading: 'Input', numeric: true, cell: (p) => rate(p.input) },
+  { heading: 'Output', numeric: true, cell: (p) => rate(p.output) },
+  { heading: 'Cache read', numeric: true, cell: (p) => rate(p.cache_read, 'as input') },
+  { heading: 'Cache write', numeric: true, cell: (p) => rate(p.cache_write, 'as input') },
+  { heading: 'Reasoning', numeric: true, cell: (p) => rate(p.reasoning, 'as output') },
+  {
+    heading: 'Source',
+    title: (p) => p.note ?? undefined,
+    cell: (p) => (p.source === 'account' ? (p.overrides_shipped ? 'account (over shipped)' : 'account') : 'shipped'),
+  },
+  { heading: 'Updated', cell: (p) => timeText(p.updated_at) },
+];
 
 /**
  * `/prices`: the prices costs are computed with (per million tokens) and a form to set one;
@@ -84,49 +101,20 @@ export function PricesPage() {
       {list === null ? (
         <p class="muted">Loading…</p>
       ) : (
-        <table class="data prices">
-          <caption class="visually-hidden">Prices in USD per million tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col" class="number">
-                Input
-              </th>
-              <th scope="col" class="number">
-                Output
-              </th>
-              <th scope="col" class="number">
-                Cache read
-              </th>
-              <th scope="col" class="number">
-                Cache write
-              </th>
-              <th scope="col" class="number">
-                Reasoning
-              </th>
-              <th scope="col">Source</th>
-              <th scope="col">Updated</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((p) => (
-              <tr key={`${p.source}:${p.model}`} data-model={p.model} data-source={p.source}>
-                <th scope="row">
-                  <code>{p.model}</code>
-                </th>
-                <td class="number">{rate(p.input)}</td>
-                <td class="number">{rate(p.output)}</td>
-                <td class="number">{rate(p.cache_read, 'as input')}</td>
-                <td class="number">{rate(p.cache_write, 'as input')}</td>
-                <td class="number">{rate(p.reasoning, 'as output')}</td>
-                <td title={p.note ?? undefined}>
-                  {p.source === 'account' ? (p.overrides_shipped ? 'account (over shipped)' : 'account') : 'shipped'}
-                </td>
-                <td>{timeText(p.updated_at)}</td>
-                <td class="price-actions">
+        <DataTable
+          class="data prices"
+          caption="Prices in USD per million tokens"
+          rows={list}
+          rowKey={(p) => `${p.source}:${p.model}`}
+          rowData={(p) => ({ 'data-model': p.model, 'data-source': p.source })}
+          columns={[
+            ...rateColumns,
+            {
+              heading: 'Actions',
+              hiddenHeading: true,
+              cellClass: 'price-actions',
+              cell: (p) => (
+                <>
                   <button type="button" onClick={() => edit(p)} aria-label={`Edit the price of ${p.model}`}>
                     Edit
                   </button>
@@ -135,11 +123,11 @@ export function PricesPage() {
                       Remove
                     </button>
                   ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </main>
   );
