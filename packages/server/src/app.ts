@@ -82,6 +82,13 @@ const isLoggerInstance = (logger: BuildAppOptions['logger']): logger is FastifyB
   typeof logger === 'object' && logger !== null && typeof (logger as FastifyBaseLogger).child === 'function';
 
 /** The HTTP API as a Fastify instance that is ready to `listen` (it never listens by itself). */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Settles once the ledger prune fired at startup has run (at once before the app is ready). */
+    startupLedgerPrune(): Promise<unknown>;
+  }
+}
+
 export function buildApp(options: BuildAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
@@ -190,11 +197,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     : undefined;
   let pruning: ReturnType<typeof setInterval> | undefined;
   const pruneLedger = () => domain.pruneLedger().catch((error: unknown) => app.log.warn({ err: error }, 'ledger prune failed'));
+  // Startup's prune, for whoever must not race it (a test writing old ledger rows); serving never waits.
+  let startupPrune: Promise<unknown> = Promise.resolve();
+  app.decorate('startupLedgerPrune', () => startupPrune);
   app.addHook('onReady', async () => {
     await domain.events.start();
     await domain.tokens.start();
     // Fire and forget: a prune logs its own failure and nothing waits for it.
-    void pruneLedger();
+    startupPrune = pruneLedger();
     pruning = setInterval(() => void pruneLedger(), LEDGER_PRUNE_INTERVAL_MS).unref();
     retention?.start();
   });

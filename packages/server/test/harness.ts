@@ -14,6 +14,8 @@ export async function startServer(engine: Engine, options: Omit<BuildAppOptions,
   const { store, cleanup } = await engine.open();
   const app = buildApp({ store, ...options });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Tests that write old ledger rows straight to the store must not race startup's prune of them.
+  await app.startupLedgerPrune();
   return {
     url,
     store,
