@@ -5,10 +5,13 @@ import { Pool } from 'undici';
 import { summarise } from './stats.mjs';
 
 /**
- * GETs `path` with `token` until `durationMs` has passed; its rate is answers/s. `checkFirst(text)`,
- * when given, reads the first answer's body and throws if it is wrong: a fast wrong answer is no figure.
+ * GETs `path` with `token` until `durationMs` has passed; its rate is answers/s. `path` may be a
+ * list, read in turn as one round (a dashboard's requests): the rate is then rounds/s.
+ * `checkFirst(text, path)`, when given, reads each answer of the first round and throws if it is
+ * wrong: a fast wrong answer is no figure.
  */
 export function getParty(name, url, token, path, checkFirst) {
+  const paths = Array.isArray(path) ? path : [path];
   return {
     name,
     async run(durationMs) {
@@ -19,11 +22,13 @@ export function getParty(name, url, token, path, checkFirst) {
       try {
         do {
           const at = performance.now();
-          const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
-          const text = await body.text();
-          if (statusCode !== 200) throw new Error(`${name}: GET ${path} answered ${statusCode}: ${text.slice(0, 300)}`);
+          for (const one of paths) {
+            const { statusCode, body } = await pool.request({ path: one, method: 'GET', headers });
+            const text = await body.text();
+            if (statusCode !== 200) throw new Error(`${name}: GET ${one} answered ${statusCode}: ${text.slice(0, 300)}`);
+            if (latencies.length === 0) checkFirst?.(text, one);
+          }
           latencies.push(performance.now() - at);
-          if (latencies.length === 1) checkFirst?.(text);
         } while (performance.now() - started < durationMs);
       } finally {
         await pool.close();

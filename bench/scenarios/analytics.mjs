@@ -4,9 +4,8 @@
 // the store's writes (usage in their results, four models, three span types, failures).
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
-import { Pool } from 'undici';
+import { getParty } from '../lib/get-party.mjs';
 import { comparePairs } from '../lib/rounds.mjs';
-import { summarise } from '../lib/stats.mjs';
 import { startAgentspanServer } from './agentspan-server.mjs';
 
 const SMALL = 10_000;
@@ -27,33 +26,11 @@ const DASHBOARD = [
 /** A party that loads the whole dashboard over and over on one connection, checking it counts every span; its rate is dashboards/s. */
 function dashboardParty(name, url, { token, from, to }, spans) {
   const paths = DASHBOARD.map((query) => `/api/v1/analytics?${new URLSearchParams({ ...query, from, to })}`);
-  return {
-    name,
-    async run(durationMs) {
-      const pool = new Pool(url, { connections: 1 });
-      const headers = { authorization: `Bearer ${token}` };
-      const latencies = [];
-      const started = performance.now();
-      try {
-        do {
-          const at = performance.now();
-          for (const path of paths) {
-            const { statusCode, body } = await pool.request({ path, method: 'GET', headers });
-            const text = await body.text();
-            if (statusCode !== 200) throw new Error(`${name}: GET ${path} answered ${statusCode}: ${text.slice(0, 300)}`);
-            if (latencies.length === 0 && path === paths[2]) {
-              const { totals } = JSON.parse(text).details;
-              if (totals.spans !== spans) throw new Error(`${name}: counted ${totals.spans} spans, not ${spans}`);
-            }
-          }
-          latencies.push(performance.now() - at);
-        } while (performance.now() - started < durationMs);
-      } finally {
-        await pool.close();
-      }
-      return summarise(latencies, performance.now() - started);
-    },
-  };
+  return getParty(name, url, token, paths, (text, path) => {
+    if (path !== paths[2]) return;
+    const { totals } = JSON.parse(text).details;
+    if (totals.spans !== spans) throw new Error(`${name}: counted ${totals.spans} spans, not ${spans}`);
+  });
 }
 
 export default {
