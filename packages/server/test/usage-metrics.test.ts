@@ -20,7 +20,7 @@ function value(text: string, name: string, labels: Record<string, string>): numb
 
 const scrape = async (server: Server) => (await call(server, undefined, 'GET', '/metrics')).text;
 
-/** Scrapes until `ready` holds (costs are added once the account's prices are read, just after the write's answer). */
+/** Scrapes until `ready` holds (a scrape counts what was written since the last one, pricing it as it goes). */
 async function scrapeUntil(server: Server, ready: (text: string) => boolean): Promise<string> {
   let text = await scrape(server);
   for (let i = 0; i < 100 && !ready(text); i++) {
@@ -42,7 +42,7 @@ for (const engine of ENGINES) {
     before(async () => (server = await startServer(engine)));
     after(() => server.close());
 
-    it('counts tokens by agent, model and type, and their cost at the prices when written', async () => {
+    it('counts tokens by agent, model and type, and their cost at the prices when counted', async () => {
       const first = await newAccount(server);
       const run = await openInstance(server, first);
       const agent = await agentOf(server, first, run);
@@ -98,9 +98,9 @@ for (const engine of ENGINES) {
       assert.equal(tokens(otherAgent, 'my-local-model', 'cache_read'), 8000);
       assert.equal(cost(otherAgent, 'my-local-model'), undefined);
       assert.equal(value(text, 'agentspan_unpriced_tokens_total', { agent_id: otherAgent, model: 'my-local-model' }), ANTHROPIC_TOKENS);
-      assert.match(text, /# HELP agentspan_cost_usd_total .*prices current when the tokens were written/);
+      assert.match(text, /# HELP agentspan_cost_usd_total .*prices current when the tokens were counted/);
 
-      // A price set now prices the tokens written after it; the counter keeps what it counted before.
+      // A price set now prices the tokens counted after it; the counter keeps what it counted before.
       const put = await call(server, second.accountToken, 'PUT', '/api/v1/model_prices/my-local-model', { details: { input: 1, output: 2 } });
       assert.equal(put.status, 200, put.text);
       await modelCall(server, second, other, 'my-local-model', ANTHROPIC);

@@ -26,7 +26,7 @@ import { RunAlerts } from './alerts/run-alerts.js';
 /** Told of every committed write, for metrics. */
 export interface WriteObserver {
   /** A write was answered from a commit, or replayed from the ledger. */
-  written(operation: OperationName, answer: LedgerAnswer, accountId: string): void;
+  written(operation: OperationName, answer: LedgerAnswer): void;
   /** An OTLP export stored this many new spans. */
   spansIngested(count: number): void;
   /** A committed write added these tokens to its runs' totals (writes are watched for them only while an observer is set). */
@@ -135,7 +135,7 @@ export class Domain {
 
   /** Publishes the changes a committed write made, for the events stream (a replay changed nothing). */
   #announce(operation: OperationName, accountId: string, answer: LedgerAnswer): void {
-    this.observer?.written(operation, answer, accountId);
+    this.observer?.written(operation, answer);
     this.#reportUsage(accountId, answer);
     if (!answer.replayed) this.#announceAlerts(accountId, answer.alerts);
     if (answer.replayed || !emitsEvents(operation) || !this.events.wanted(accountId)) return;

@@ -7,7 +7,6 @@ import { bearerToken, sameSecret } from './bearer.js';
 import { UsageCounters } from './usage-metrics.js';
 
 /** Writes after which an account's costs are priced with a price table read again. */
-const PRICE_CHANGES = new Set<string>(['model_prices/set', 'model_prices/unset']);
 
 export interface MetricsOptions {
   /** The bearer token a scrape of `GET /metrics` must send; without one, `/metrics` is open. */
@@ -129,8 +128,7 @@ export class ServerMetrics {
       fsync: (seconds) => this.#fsyncSeconds.observe(seconds),
     });
     domain.observer = {
-      written: (operation, answer, accountId) => {
-        if (PRICE_CHANGES.has(operation)) this.usage.pricesChanged(accountId);
+      written: (operation, answer) => {
         if (answer.replayed) this.replays.inc({ operation });
         else if (operation === 'agent_spans/create' && answer.status < 300) this.spansCreated.inc();
         else if (operation === 'agent_spans/create_test_spans' && answer.status < 300) this.spansCreated.inc(1 + (answer.otherChanges?.length ?? 0));

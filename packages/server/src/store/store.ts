@@ -106,6 +106,7 @@ import type {
 } from './records.js';
 import type { ModelCounts, SpanUsageRecord } from './span-usage.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
+import type { UsageWritten } from './usage-watch.js';
 import type { CopiedTable } from './table-columns.js';
 import type { ActivityQuery, ActivityRow } from './activity-sql.js';
 import type { RollupQuery, RollupRow } from './analytics-sql.js';
@@ -343,6 +344,12 @@ export interface WriteTx extends ReadTx {
    * change the span's usage and its run's totals.
    */
   updateSpan(row: SpanRecord, previousStatus: SpanRecord['status'], previousResultJson?: string | null): Promise<void>;
+  /**
+   * From now until called with null, each span write (`insertSpan`, `insertSpansIfAbsent`,
+   * `updateSpan`) adds to `sink` what it added to its run's token totals: for counters kept outside
+   * the store (Prometheus), told once the write commits.
+   */
+  watchUsage(sink: UsageWritten[] | null): void;
   /**
    * Finishes every open span of the instance `cancelled` at once (one statement per open status at
    * most): `result_payload_json` as given, `finished_at` = `at` (or the span's `started_at` when

@@ -7,6 +7,8 @@ import { literal, Sql } from './sql.js';
 import { checkOut, runUnit } from './transactions.js';
 import type { StoreProbe } from '../store-probe.js';
 import { usageValues } from './usage-sql.js';
+import { usageOfSpan, type SpanUsage } from '../span-usage.js';
+import { UsageWatch, type UsageWritten } from '../usage-watch.js';
 import { insertSpansCounted } from './write-tx.js';
 
 type Unit<T> = (tx: WriteTx) => Promise<T>;
@@ -159,7 +161,10 @@ class Batch {
     const check = this.#checkKnown();
     if (check) texts.push(check);
     // No ON CONFLICT: a row taken by another transaction meanwhile fails the batch (see above).
-    if (spans.length > 0) texts.push(insertSpansCounted(spans.join(', '), '', undefined, usageValues(spanRows)));
+    if (spans.length > 0) {
+      const usages = units.flatMap((tx) => tx.usages);
+      texts.push(insertSpansCounted(spans.join(', '), '', undefined, usageValues(spanRows, usages)));
+    }
     if (ledger.length > 0) {
       texts.push(`INSERT INTO idempotency (${TABLE_COLUMNS.idempotency.join(', ')}) VALUES ${ledger.join(', ')}`);
     }
@@ -243,6 +248,9 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   /** Claims of this unit not completed yet, by ledger key. */
   readonly claims = new Map<string, IdempotencyClaim>();
   readonly spans: SpanRecord[] = [];
+  /** Each span's usage (`usageOfSpan`), worked out once, at its insert. */
+  readonly usages: Array<SpanUsage | null> = [];
+  readonly #usageWatch = new UsageWatch();
   readonly ledgerRows: IdempotencyRecord[] = [];
   /** Whether a claim of this unit was taken as new without a lookup (the batch is optimistic). */
   claimAssumed = false;
@@ -270,7 +278,14 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   }
   async insertSpan(row: SpanRecord) {
     this.#batch.takeSpanId(row.account_id, row.id);
+    const usage = usageOfSpan(row);
     this.spans.push(row);
+    this.usages.push(usage);
+    // Told at once: when the batch does not commit, its units run again alone, each watched anew.
+    this.#usageWatch.inserted(row, usage);
+  }
+  watchUsage(sink: UsageWritten[] | null) {
+    this.#usageWatch.watch(sink);
   }
 
   insertAccount = refuse('insertAccount');

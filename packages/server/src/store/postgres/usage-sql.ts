@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { spanUsage } from '../../usage/normalise.js';
 import type { SpanRecord } from '../records.js';
-import { COUNT_COLUMNS, SPAN_USAGE_COLUMNS, spanUsageValues, usageOfSpan } from '../span-usage.js';
+import { COUNT_COLUMNS, SPAN_USAGE_COLUMNS, spanUsageValues, type SpanUsage } from '../span-usage.js';
 import { literal, statement } from './sql.js';
 
 const COUNTS = COUNT_COLUMNS.join(', ');
@@ -26,13 +26,13 @@ const usageRow = (values: ReturnType<typeof spanUsageValues>) =>
 
 const CASTS = SPAN_USAGE_COLUMNS.map((c, i) => (i < 4 ? `u.${c}` : i === 4 ? `u.${c}::boolean` : `u.${c}::bigint`)).join(', ');
 
-/** The usage rows of these spans, as VALUES lists; undefined when none carries usage. */
-export function usageValues(rows: readonly SpanRecord[]): string | undefined {
+/** The usage rows of these spans (`usages[i]`: `usageOfSpan(rows[i])`), as VALUES lists; undefined when none carries usage. */
+export function usageValues(rows: readonly SpanRecord[], usages: ReadonlyArray<SpanUsage | null>): string | undefined {
   const values: string[] = [];
-  for (const row of rows) {
-    const usage = usageOfSpan(row);
+  rows.forEach((row, i) => {
+    const usage = usages[i];
     if (usage) values.push(usageRow(spanUsageValues(row, usage)));
-  }
+  });
   return values.length > 0 ? values.join(', ') : undefined;
 }
 

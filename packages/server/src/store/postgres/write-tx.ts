@@ -33,6 +33,7 @@ import {
 } from '../table-columns.js';
 import { spanUsageValues, usageChange, usageOfSpan, type SpanUsage } from '../span-usage.js';
 import { spanUsage } from '../../usage/normalise.js';
+import { UsageWatch, type UsageWritten } from '../usage-watch.js';
 import { TOKEN_COLUMNS } from '../rollups.js';
 import {
   addRunRollups,
@@ -368,6 +369,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   readonly #claims = new Map<string, unknown[]>();
   /** The store's broadcast channel. */
   readonly #channel: string | undefined;
+  readonly #usageWatch = new UsageWatch();
 
   constructor(sql: Sql, channel?: string) {
     super(sql);
@@ -527,19 +529,29 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async insertSpan(row: SpanRecord) {
     // A span with usage is a statement of its own (its usage rows join the insert); the others share one prepared.
-    const usage = usageValues([row]);
+    const usage = usageOfSpan(row);
     const inserted =
-      usage === undefined ? await this.sql.change(WRITES.insertSpan, columnValues('spans', row)) : (await this.#insertSpans([row], usage)).length;
+      usage === null ? await this.sql.change(WRITES.insertSpan, columnValues('spans', row)) : (await this.#insertSpans([row], [usage])).length;
     if (inserted === 0) throw new StoreConflictError('spans');
+    this.#usageWatch.inserted(row, usage);
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     if (rows.length === 0) return [];
-    return this.#insertSpans(rows, usageValues(rows));
+    const usages = rows.map(usageOfSpan);
+    const inserted = await this.#insertSpans(rows, usages);
+    if (this.#usageWatch.watching) {
+      const ids = new Set(inserted);
+      rows.forEach((row, i) => ids.has(row.id) && this.#usageWatch.inserted(row, usages[i]!));
+    }
+    return inserted;
   }
-  async #insertSpans(rows: readonly SpanRecord[], usage: string | undefined) {
+  async #insertSpans(rows: readonly SpanRecord[], usages: ReadonlyArray<SpanUsage | null>) {
     const values = rows.map((row) => `(${columnValues('spans', row).map(literal).join(', ')})`).join(', ');
-    const [result] = await this.sql.script([insertSpansCounted(values, 'ON CONFLICT DO NOTHING', 'id', usage)]);
+    const [result] = await this.sql.script([insertSpansCounted(values, 'ON CONFLICT DO NOTHING', 'id', usageValues(rows, usages))]);
     return result!.rows.map((row: { id: string }) => row.id);
+  }
+  watchUsage(sink: UsageWritten[] | null) {
+    this.#usageWatch.watch(sink);
   }
   lockSpan(accountId: string, id: string) {
     return this.sql.first<SpanRecord>(WRITES.lockSpan, [accountId, id]);
@@ -563,6 +575,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       ]);
     }
     if (!change) return;
+    this.#usageWatch.changed(row, change.runChanges);
     const key = [row.account_id, row.agent_instance_id, row.id];
     // Two changes of the run's totals at most (the old model's, the new one's); a missing one adds nothing.
     const [first, second] = change.runChanges;

@@ -39,6 +39,7 @@ import {
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import { RollupWrites } from './rollup-writes.js';
+import { UsageWatch, type UsageWritten } from '../usage-watch.js';
 import { spanUsage } from '../../usage/normalise.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingSpanCounts } from './pending-span-counts.js';
@@ -217,6 +218,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   readonly #counts: PendingSpanCounts;
   readonly #instances: InstanceCache;
   readonly #claims = new Map<string, IdempotencyClaim>();
+  readonly #usageWatch = new UsageWatch();
 
   constructor(reads: ReadStatements, writes: WriteStatements, counts: PendingSpanCounts, instances: InstanceCache) {
     super(reads);
@@ -393,6 +395,10 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     this.#w.putSpanUsage.run(spanUsageValues(row, usage));
     const share = runShare(usage);
     if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, modelKey(usage), ...share);
+    this.#usageWatch.inserted(row, usage, share);
+  }
+  watchUsage(sink: UsageWritten[] | null) {
+    this.#usageWatch.watch(sink);
   }
   async lockSpan(accountId: string, id: string) {
     return this.getSpan(accountId, id);
@@ -404,6 +410,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
       if (change.after === null) this.#w.deleteSpanUsage.run(row.account_id, row.agent_instance_id, row.id);
       else this.#w.putSpanUsage.run(spanUsageValues(row, change.after));
       for (const { model, delta } of change.runChanges) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, model, ...delta);
+      this.#usageWatch.changed(row, change.runChanges);
     }
     if (previousStatus !== row.status || change) {
       const run = await this.getInstance(row.account_id, row.agent_instance_id);
