@@ -30,7 +30,8 @@ export const usageOfSpan = (row: SpanRecord): SpanUsage | null => spanUsage(row.
 /** What a span's usage adds to its run's totals: nothing when it sums its children's (they count themselves). */
 export function runShare(usage: SpanUsage | null): number[] {
   if (usage === null || usage.sums_children) return [0, 0, 0, 0, 0, 0];
-  return COUNT_COLUMNS.map((column) => usage[column]);
+  // COUNT_COLUMNS' order, written out: every span write with usage asks.
+  return [usage.input, usage.output, usage.cache_read, usage.cache_write, usage.reasoning, usage.total];
 }
 
 /** The key of a usage's model in `instance_usage`: '' stands for none (a key column is never null). */

@@ -8,7 +8,8 @@ import { storedSettings } from '../risk-profiles/risk-profile-settings.js';
 import { assessRun, mayScore, runComposition, type RiskAssessment, type ScoringProfile } from './score.js';
 
 const MAX_CACHED = 1000;
-const declarationCache = new Map<string, ReadonlyMap<string, CompleteDataRisk>>();
+/** By schema version id (with its account, which must match: a key that needs no joining, on every span write). */
+const declarationCache = new Map<string, { accountId: string; declarations: ReadonlyMap<string, CompleteDataRisk> }>();
 
 /** The span types of a stored document that declare data risk, each declaration completed. */
 export function declarationsOfDocument(document: AgentSchemaVersionForRegister): Map<string, CompleteDataRisk> {
@@ -19,19 +20,24 @@ export function declarationsOfDocument(document: AgentSchemaVersionForRegister):
   return declared;
 }
 
+/** The declarations `declarationsOf` has kept, without waiting on anything. */
+function cachedDeclarations(accountId: string, schemaVersionId: string): ReadonlyMap<string, CompleteDataRisk> | undefined {
+  const cached = declarationCache.get(schemaVersionId);
+  return cached?.accountId === accountId ? cached.declarations : undefined;
+}
+
 /**
  * A schema version's declarations by span type. Schema versions never change once stored (ids are
  * never reused), so each is parsed once per process, whichever store or account asks, and kept.
  */
 export async function declarationsOf(tx: ReadTx, accountId: string, schemaVersionId: string): Promise<ReadonlyMap<string, CompleteDataRisk>> {
-  const key = `${accountId}\u0000${schemaVersionId}`;
-  const cached = declarationCache.get(key);
+  const cached = cachedDeclarations(accountId, schemaVersionId);
   if (cached) return cached;
   const row = await tx.getSchemaVersion(accountId, schemaVersionId);
   const declarations = row ? declarationsOfDocument(JSON.parse(row.document_json) as AgentSchemaVersionForRegister) : new Map();
   if (!row) return declarations;
   if (declarationCache.size >= MAX_CACHED) declarationCache.delete(declarationCache.keys().next().value!);
-  declarationCache.set(key, declarations);
+  declarationCache.set(schemaVersionId, { accountId, declarations });
   return declarations;
 }
 
@@ -45,7 +51,8 @@ const scoringVersions = new WeakMap<ReadonlyMap<string, CompleteDataRisk>, boole
  * run's last look may have put it at an alerting level.
  */
 export async function versionMayScore(tx: ReadTx, accountId: string, schemaVersionId: string): Promise<boolean> {
-  const declarations = await declarationsOf(tx, accountId, schemaVersionId);
+  // Every span write asks this: the kept declarations are taken without awaiting a look-up.
+  const declarations = cachedDeclarations(accountId, schemaVersionId) ?? (await declarationsOf(tx, accountId, schemaVersionId));
   let scores = scoringVersions.get(declarations);
   if (scores === undefined) {
     scores = [...declarations.values()].some(mayScore);

@@ -17,6 +17,11 @@ type Deltas = Map<string, Delta>;
 
 const newDelta = (key: string[]): Delta => ({ key, n: 0, finished: 0, duration_ms: 0, tokens: [0, 0, 0, 0, 0, 0], histogram: new Map() });
 
+const sameDims = (a: readonly string[], b: readonly string[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return a.length === b.length;
+};
+
 function merge(into: Delta, d: Delta) {
   into.n += d.n;
   into.finished += d.finished;
@@ -26,25 +31,62 @@ function merge(into: Delta, d: Delta) {
 }
 
 /**
- * One rollup table's changes of one unit or group, summed by key at the hour; the day rows are
- * the hours' sums, made once per group when it is written (a span costs one key, not two).
+ * One rollup table's changes of one commit group, summed by key at the hour (the day rows are the
+ * hours' sums, made once per group when it is written: a span costs one key, not two). A unit's
+ * contributions go straight into the group and are listed until the unit is kept; a unit that
+ * rolls back takes them out again. Most units are kept, so keeping one costs nothing.
  */
 class TableDeltas {
-  unit: Deltas = new Map();
+  /** This unit's contributions and their signs, side by side. */
+  #unit: Contribution[] = [];
+  #unitSigns: Array<1 | -1> = [];
   group: Deltas = new Map();
+  /**
+   * The key last added to: spans come in runs of one key (a bulk request's, an export's), and
+   * comparing a few strings costs less than joining and hashing them again.
+   */
+  #last: { hour: string; dims: readonly string[]; delta: Delta } | undefined;
 
   /** `days`: whether the table keeps day rows too (spans; runs are kept by hour only). */
   constructor(readonly days: boolean) {}
 
   add(c: Contribution, sign: 1 | -1) {
+    this.#apply(c, sign);
+    this.#unit.push(c);
+    this.#unitSigns.push(sign);
+  }
+
+  keepUnit() {
+    if (this.#unit.length > 0) this.#forgetUnit();
+  }
+
+  dropUnit() {
+    this.#unit.forEach((c, i) => this.#apply(c, this.#unitSigns[i] === 1 ? -1 : 1));
+    this.#forgetUnit();
+  }
+
+  #forgetUnit() {
+    this.#unit = [];
+    this.#unitSigns = [];
+  }
+
+  #deltaOf(c: Contribution): Delta {
+    const last = this.#last;
+    if (last !== undefined && c.at.startsWith(last.hour) && sameDims(last.dims, c.dims)) return last.delta;
     const hour = c.at.slice(0, HOUR_KEY_LENGTH);
     // Ids, names and time keys never hold a NUL, so the joined key is unambiguous.
     const id = `${hour}\0${c.dims.join('\0')}`;
-    let delta = this.unit.get(id);
+    let delta = this.group.get(id);
     if (!delta) {
       const [account, ...rest] = c.dims;
-      this.unit.set(id, (delta = newDelta([account!, 'h', hour, ...rest])));
+      this.group.set(id, (delta = newDelta([account!, 'h', hour, ...rest])));
     }
+    this.#last = { hour, dims: c.dims, delta };
+    return delta;
+  }
+
+  #apply(c: Contribution, sign: 1 | -1) {
+    const delta = this.#deltaOf(c);
     delta.n += sign * c.n;
     if (c.bucket !== null) {
       delta.finished += sign;
@@ -54,20 +96,17 @@ class TableDeltas {
     for (let i = 0; i < c.tokens.length; i++) delta.tokens[i]! += sign * c.tokens[i]!;
   }
 
-  keepUnit() {
-    if (this.unit.size === 0) return;
-    for (const [id, d] of this.unit) {
-      const into = this.group.get(id);
-      if (into) merge(into, d);
-      else this.group.set(id, d);
-    }
-    this.unit = new Map();
+  /** Empties the group (written or rolled back). */
+  forget() {
+    this.group = new Map();
+    this.#forgetUnit();
+    this.#last = undefined;
   }
 
   /** The group's hour deltas and the day deltas they add up to; empties the group. */
   take(): Delta[] {
     const hours = [...this.group.values()];
-    this.group = new Map();
+    this.forget();
     if (!this.days) return hours;
     const days: Deltas = new Map();
     for (const d of hours) {
@@ -136,7 +175,9 @@ export class PendingRollups {
   }
 
   dropUnit() {
-    for (const table of [this.#spans, this.#runs, this.#runTokens]) if (table.unit.size > 0) table.unit = new Map();
+    this.#spans.dropUnit();
+    this.#runs.dropUnit();
+    this.#runTokens.dropUnit();
   }
 
   /** Writes the group's changes, inside its transaction. */
@@ -153,9 +194,6 @@ export class PendingRollups {
   }
 
   clear() {
-    for (const table of [this.#spans, this.#runs, this.#runTokens]) {
-      table.unit = new Map();
-      table.group = new Map();
-    }
+    for (const table of [this.#spans, this.#runs, this.#runTokens]) table.forget();
   }
 }

@@ -5,6 +5,19 @@ import { runShare, spanUsageRecord, type SpanUsage } from '../span-usage.js';
 import type { PendingRollups } from './pending-rollups.js';
 
 /**
+ * A run's token key for a model, made once per run row: the writer hands its instance rows out
+ * shared and never changes one (a changed run is a new row), and every span with usage asks.
+ */
+const tokenKeys = new WeakMap<InstanceRecord, Map<string, string[]>>();
+function tokenDims(run: InstanceRecord, model: string): string[] {
+  let byModel = tokenKeys.get(run);
+  if (!byModel) tokenKeys.set(run, (byModel = new Map<string, string[]>()));
+  let dims = byModel.get(model);
+  if (!dims) byModel.set(model, (dims = [...runDims(run), model]));
+  return dims;
+}
+
+/**
  * The analytics rollups' side of the writer's span and run writes (see store/rollups.ts): each
  * takes away what a row contributed before and adds what it contributes now, into the commit
  * group's pending changes.
@@ -21,18 +34,17 @@ export class RollupWrites {
     );
   }
 
-  /** A span's tokens under its run's key, by model. */
-  #runTokens(pending: PendingRollups, run: InstanceRecord | undefined, usage: SpanUsage | null, sign: 1 | -1) {
+  /** A span's tokens under its run's key, by model (`tokens`: its `runShare`, when already at hand). */
+  #runTokens(pending: PendingRollups, run: InstanceRecord | undefined, usage: SpanUsage | null, sign: 1 | -1, tokens?: number[]) {
     if (!run || usage === null || usage.sums_children) return;
-    pending.runTokens(
-      { dims: [...runDims(run), usage.model ?? ''], at: runStart(run), n: 0, bucket: null, duration_ms: 0, tokens: runShare(usage) },
-      sign,
-    );
+    const dims = tokenDims(run, usage.model ?? '');
+    pending.runTokens({ dims, at: runStart(run), n: 0, bucket: null, duration_ms: 0, tokens: tokens ?? runShare(usage) }, sign);
   }
 
   spanInserted(pending: PendingRollups, row: SpanRecord, run: InstanceRecord | undefined, usage: SpanUsage | null) {
-    pending.span(spanContribution(row, run, usage), 1);
-    this.#runTokens(pending, run, usage, 1);
+    const contribution = spanContribution(row, run, usage);
+    pending.span(contribution, 1);
+    this.#runTokens(pending, run, usage, 1, contribution.tokens);
   }
 
   spanFinished(
