@@ -15,7 +15,9 @@ export function withUsage<T extends object>(unit: (tx: WriteTx) => Promise<T>): 
     tx.watchUsage(usage);
     try {
       // Each run of a unit answers a new object (see IdempotencyLedger.guard): adding to it copies nothing.
-      return Object.assign(await unit(tx), { usage });
+      const answer = (await unit(tx)) as T & { usage: UsageWritten[] };
+      answer.usage = usage;
+      return answer;
     } finally {
       tx.watchUsage(null);
     }

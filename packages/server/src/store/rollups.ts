@@ -62,6 +62,7 @@ export function spanContribution(
   span: Pick<SpanRecord, 'account_id' | 'agent_id' | 'schema_name' | 'status' | 'started_at' | 'finished_at'>,
   instance: SpanInstance,
   usage: SpanUsage | null,
+  tokens = runShare(usage),
 ): Contribution {
   const micros = finishedSpan(span.status) && span.finished_at !== null ? durationMicros(span.started_at, span.finished_at) : null;
   return {
@@ -78,7 +79,7 @@ export function spanContribution(
     n: 1,
     bucket: micros === null ? null : bucketOf(micros),
     duration_ms: micros === null ? 0 : micros / 1000,
-    tokens: runShare(usage),
+    tokens,
   };
 }
 

@@ -41,10 +41,10 @@ export class RollupWrites {
     pending.runTokens({ dims, at: runStart(run), n: 0, bucket: null, duration_ms: 0, tokens: tokens ?? runShare(usage) }, sign);
   }
 
-  spanInserted(pending: PendingRollups, row: SpanRecord, run: InstanceRecord | undefined, usage: SpanUsage | null) {
-    const contribution = spanContribution(row, run, usage);
-    pending.span(contribution, 1);
-    this.#runTokens(pending, run, usage, 1, contribution.tokens);
+  /** A new span (`share`: its `runShare`, which the rollups only read). */
+  spanInserted(pending: PendingRollups, row: SpanRecord, run: InstanceRecord | undefined, usage: SpanUsage | null, share: number[]) {
+    pending.span(spanContribution(row, run, usage, share), 1);
+    this.#runTokens(pending, run, usage, 1, share);
   }
 
   spanFinished(

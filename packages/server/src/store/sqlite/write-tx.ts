@@ -373,8 +373,10 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     const run = await this.getInstance(row.account_id, row.agent_instance_id);
     this.#counts.activity.add(row, run?.environment_id ?? '', 1);
     const usage = usageOfSpan(row);
-    this.#storeUsage(row, usage);
-    this.#w.rollups.spanInserted(this.#counts.rollups, row, run, usage);
+    // The span's share of its run's tokens: one array for the run totals, the watcher and the rollups.
+    const share = runShare(usage);
+    this.#storeUsage(row, usage, share);
+    this.#w.rollups.spanInserted(this.#counts.rollups, row, run, usage, share);
   }
   async insertSpan(row: SpanRecord) {
     insert('spans', this.#w.insertSpan, row);
@@ -390,10 +392,9 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return inserted;
   }
   /** A new span's usage, and its share of its run's totals. */
-  #storeUsage(row: SpanRecord, usage: SpanUsage | null) {
+  #storeUsage(row: SpanRecord, usage: SpanUsage | null, share: number[]) {
     if (usage === null) return;
     this.#w.putSpanUsage.run(spanUsageValues(row, usage));
-    const share = runShare(usage);
     if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, modelKey(usage), ...share);
     this.#usageWatch.inserted(row, usage, share);
   }
