@@ -50,9 +50,14 @@ const scoringVersions = new WeakMap<ReadonlyMap<string, CompleteDataRisk>, boole
  * declarations. Any span of a run that can score is looked at, as a profile assigned since the
  * run's last look may have put it at an alerting level.
  */
-export async function versionMayScore(tx: ReadTx, accountId: string, schemaVersionId: string): Promise<boolean> {
-  // Every span write asks this: the kept declarations are taken without awaiting a look-up.
-  const declarations = cachedDeclarations(accountId, schemaVersionId) ?? (await declarationsOf(tx, accountId, schemaVersionId));
+export function versionMayScore(tx: ReadTx, accountId: string, schemaVersionId: string): boolean | Promise<boolean> {
+  // Every span write asks this: a version whose declarations are kept is answered at once, without a promise.
+  const cached = cachedDeclarations(accountId, schemaVersionId);
+  if (cached) return declarationsMayScore(cached);
+  return declarationsOf(tx, accountId, schemaVersionId).then(declarationsMayScore);
+}
+
+function declarationsMayScore(declarations: ReadonlyMap<string, CompleteDataRisk>): boolean {
   let scores = scoringVersions.get(declarations);
   if (scores === undefined) {
     scores = [...declarations.values()].some(mayScore);
