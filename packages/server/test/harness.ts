@@ -9,10 +9,17 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** A fresh store of `engine` behind a listening app on a free loopback port. */
-export async function startServer(engine: Engine, options: Omit<BuildAppOptions, 'store'> = {}): Promise<Server> {
+/**
+ * A fresh store of `engine` behind a listening app on a free loopback port; `serving` is what the
+ * app is given of it (a test may watch the store's calls), while `store` stays the store itself.
+ */
+export async function startServer(
+  engine: Engine,
+  options: Omit<BuildAppOptions, 'store'> = {},
+  serving: (store: Store) => Store = (store) => store,
+): Promise<Server> {
   const { store, cleanup } = await engine.open();
-  const app = buildApp({ store, ...options });
+  const app = buildApp({ store: serving(store), ...options });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   // Tests that write old ledger rows straight to the store must not race startup's prune of them.
   await app.startupLedgerPrune();

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PrefactorHttpClient } from '@agentspan/client';
-import { buildApp, type Store } from '../src/index.js';
+import type { SpanUsage } from '@agentspan/protocol';
+import type { Store } from '../src/index.js';
 import type { ReadTx } from '../src/store/store.js';
 import { ENGINES } from './engines.js';
 import { createSpan, openInstance, SCHEMA_VERSION } from './fixtures.js';
-import { call, newAccount, type Account, type Server } from './harness.js';
+import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { ANTHROPIC, close, modelCall, OPENAI, OPENAI_ON_4O_MINI, OPENAI_TOKENS } from './run-cost-fixtures.js';
 
 /** The usage reads each request made on the store (a page's must be one `spanUsageOf`, never one per span). */
@@ -38,16 +39,7 @@ const SUMMING_SCHEMA = {
 
 interface PricedSpan {
   id: string;
-  usage?: {
-    model: string | null;
-    input: number;
-    output: number;
-    cache_read: number;
-    cache_write: number;
-    reasoning: number;
-    total: number;
-    sums_children: boolean;
-  } | null;
+  usage?: SpanUsage | null;
   cost_usd?: number | null;
   unpriced_models?: string[];
 }
@@ -55,20 +47,7 @@ interface PricedSpan {
 for (const engine of ENGINES) {
   describe(`span usage and cost on span reads (${engine.name})`, () => {
     let server: Server;
-    before(async () => {
-      const { store, cleanup } = await engine.open();
-      const app = buildApp({ store: counted(store) });
-      const url = await app.listen({ port: 0, host: '127.0.0.1' });
-      server = {
-        url,
-        store,
-        app,
-        async close() {
-          await app.close();
-          await cleanup();
-        },
-      };
-    });
+    before(async () => (server = await startServer(engine, {}, counted)));
     after(() => server.close());
 
     /** A run with a priced call, an unpriced one, a span without usage and one summing its children's. */
