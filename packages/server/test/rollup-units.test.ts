@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store } from '../src/index.js';
+import type { WriteTx } from '../src/store/store.js';
 import type { SpanRecord } from '../src/store/records.js';
 import type { UsageWritten } from '../src/store/usage-watch.js';
 import { ENGINES } from './engines.js';
@@ -70,6 +71,89 @@ for (const engine of ENGINES) {
         const expected = { complete: { n: 3, output: 60 } };
         assert.deepEqual(await rolledUp(store, 'h'), expected);
         assert.deepEqual(await rolledUp(store, 'd'), expected);
+        // The run's totals hold a, c and d alone: 3 × (60 input, 40 cached) and 10 + 20 + 30 out.
+        assert.deepEqual(await store.read((tx) => tx.instanceModelUsage('acc', 'inst-1')), [
+          { model: 'gpt-4o', input: 180, output: 60, cache_read: 120, cache_write: 0, reasoning: 0, total: 360 },
+        ]);
+      }));
+
+    it('leaves no run totals behind for a model only a unit that rolled back used', () =>
+      withStore(async (store) => {
+        const results = await Promise.allSettled([
+          store.write((tx) => tx.insertSpan(modelCall('a', 1, 10))),
+          store.write(async (tx) => {
+            await tx.insertSpan(modelCall('b', 2, 5, 'claude-3-5-haiku'));
+            throw new Error('unit failed after writing');
+          }),
+        ]);
+        assert.deepEqual(
+          results.map((r) => r.status),
+          ['fulfilled', 'rejected'],
+        );
+        assert.deepEqual(
+          (await store.read((tx) => tx.instanceModelUsage('acc', 'inst-1'))).map((row) => row.model),
+          ['gpt-4o'],
+        );
+        assert.deepEqual(await store.read((tx) => tx.usageModels('acc')), ['gpt-4o']);
+      }));
+
+    it('leaves no run totals behind for a run a purge deleted later in the same group', () =>
+      withStore(async (store) => {
+        await store.write(async (tx) => {
+          const run = (await tx.lockInstance('acc', 'inst-1'))!;
+          await tx.updateInstance({ ...run, status: 'complete', finished_at: at(10), updated_at: at(10) });
+        });
+        const purge = (tx: WriteTx) => tx.purgeFinished('2024-05-02T00:00:00.000000Z', 1000);
+        // A purge that rolls back leaves the run and the tokens pending for it.
+        const failed = await store.writeSequence<unknown>([
+          (tx) => tx.insertSpan(modelCall('a', 1, 10)),
+          async (tx) => {
+            await purge(tx);
+            throw new Error('purge failed');
+          },
+        ]);
+        assert.equal(failed.results.length, 1);
+        assert.match(String(failed.failure?.error), /purge failed/);
+        assert.deepEqual(await store.read((tx) => tx.usageModels('acc')), ['gpt-4o']);
+        const done = await store.writeSequence<unknown>([(tx) => tx.insertSpan(modelCall('b', 2, 10)), purge]);
+        const purged = done.results[1];
+        assert.deepEqual(purged, { instances: 1, spans: 2 });
+        assert.deepEqual(await store.read((tx) => tx.usageModels('acc')), []);
+        assert.deepEqual(await store.read((tx) => tx.instanceModelUsage('acc', 'inst-1')), []);
+      }));
+
+    it("answers a run's totals inside a write as they stand, its own and earlier units' spans included", () =>
+      withStore(async (store) => {
+        await store.write((tx) => tx.insertSpan(modelCall('a', 1, 10)));
+        const usage = (tx: WriteTx) =>
+          Promise.all([tx.instanceModelUsage('acc', 'inst-1'), tx.instanceModelUsageOf('acc', ['inst-1']), tx.usageModels('acc')]);
+        const outcome = await store.writeSequence([
+          async (tx) => {
+            await tx.insertSpan(modelCall('b', 2, 20));
+            return usage(tx);
+          },
+          async (tx) => {
+            await tx.insertSpan(modelCall('c', 3, 5, 'claude-3-5-haiku'));
+            return usage(tx);
+          },
+        ]);
+        const gpt = (output: number, spans: number) => ({
+          model: 'gpt-4o',
+          input: 60 * spans,
+          output,
+          cache_read: 40 * spans,
+          cache_write: 0,
+          reasoning: 0,
+          total: 100 * spans + output,
+        });
+        const claude = { model: 'claude-3-5-haiku', input: 60, output: 5, cache_read: 40, cache_write: 0, reasoning: 0, total: 105 };
+        const [first, second] = outcome.results;
+        assert.deepEqual(first, [[gpt(30, 2)], new Map([['inst-1', [gpt(30, 2)]]]), ['gpt-4o']]);
+        assert.deepEqual(second![0], [claude, gpt(30, 2)]);
+        assert.deepEqual(second![1], new Map([['inst-1', [claude, gpt(30, 2)]]]));
+        assert.deepEqual(new Set(second![2]), new Set(['gpt-4o', 'claude-3-5-haiku']));
+        // And as committed.
+        assert.deepEqual(await store.read((tx) => tx.instanceModelUsage('acc', 'inst-1')), [claude, gpt(30, 2)]);
       }));
 
     it('tells a watcher what each span write adds to its run, and nothing once it stops watching', () =>

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SpanRecord, SpanStatusCounts } from '../records.js';
 import { rowKey } from '../table-columns.js';
 import { PendingActivity } from './pending-activity.js';
+import type { PendingInstanceUsage } from './pending-instance-usage.js';
 import type { PendingRollups } from './pending-rollups.js';
 
 type Status = SpanRecord['status'];
@@ -48,10 +49,14 @@ export class PendingSpanCounts {
   /** The analytics rollups' changes, kept, dropped and written with these. */
   readonly rollups: PendingRollups;
 
-  constructor(byStatus: Statement, byType: Statement, byHour: Statement, rollups: PendingRollups) {
+  /** The runs' token totals (`instance_usage`), kept, dropped and written with these. */
+  readonly usage: PendingInstanceUsage;
+
+  constructor(byStatus: Statement, byType: Statement, byHour: Statement, rollups: PendingRollups, usage: PendingInstanceUsage) {
     this.#upserts = { status: byStatus, type: byType };
     this.activity = new PendingActivity(byHour);
     this.rollups = rollups;
+    this.usage = usage;
   }
 
   add(accountId: string, instanceId: string, status: Status, n: number): void {
@@ -90,6 +95,7 @@ export class PendingSpanCounts {
   keepUnit(): void {
     this.activity.keepUnit();
     this.rollups.keepUnit();
+    this.usage.keepUnit();
     if (this.#unit.size === 0) return;
     for (const ofInstance of this.#unit.values()) {
       for (const { accountId, instanceId, dimension, value, n } of ofInstance.values()) add(this.#group, accountId, instanceId, dimension, value, n);
@@ -100,6 +106,7 @@ export class PendingSpanCounts {
   dropUnit(): void {
     this.activity.dropUnit();
     this.rollups.dropUnit();
+    this.usage.dropUnit();
     if (this.#unit.size > 0) this.#unit = new Map();
   }
 
@@ -107,6 +114,7 @@ export class PendingSpanCounts {
   flush(): void {
     this.activity.flush();
     this.rollups.flush();
+    this.usage.flush();
     const group = this.#group;
     this.#group = new Map();
     for (const ofInstance of group.values()) {
@@ -120,6 +128,7 @@ export class PendingSpanCounts {
   clear(): void {
     this.activity.clear();
     this.rollups.clear();
+    this.usage.clear();
     this.#group = new Map();
     this.#unit = new Map();
   }

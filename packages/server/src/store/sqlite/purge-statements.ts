@@ -4,6 +4,7 @@ import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import type { InstanceCache } from './instance-cache.js';
 import type { PendingActivity } from './pending-activity.js';
 import type { InstanceRecord, SpanRecord } from '../records.js';
+import type { PendingInstanceUsage } from './pending-instance-usage.js';
 import type { PendingRollups } from './pending-rollups.js';
 import type { RollupWrites } from './rollup-writes.js';
 
@@ -72,6 +73,7 @@ export class PurgeStep {
     activity: PendingActivity,
     pending: PendingRollups,
     rollups: RollupWrites,
+    usage: PendingInstanceUsage,
   ): PurgeCounts {
     const done: PurgeCounts = { instances: 0, spans: 0 };
     const candidates = this.#candidates.all({ before }) as InstanceRecord[];
@@ -92,6 +94,7 @@ export class PurgeStep {
       rollups.runDeleted(pending, run);
       this.#deleteSpanUsage.run(account_id, id);
       this.#deleteInstanceUsage.run(account_id, id);
+      usage.forgetRun(account_id, id);
       this.#deleteInstance.run(account_id, id);
       instances.forget(account_id, id);
       done.instances += 1;

@@ -8,6 +8,7 @@ import { migrateSqlite } from './migrations.js';
 import { lendRollupFunctions } from './rollup-functions.js';
 import { PendingSpanCounts } from './pending-span-counts.js';
 import { PendingRollups } from './pending-rollups.js';
+import { PendingInstanceUsage } from './pending-instance-usage.js';
 import { ReadStatements, SqliteReadTx } from './read-tx.js';
 import { fsyncWalFile, WalFlusher, type SyncWal } from './wal-sync.js';
 import { SqliteWriteTx, WriteStatements } from './write-tx.js';
@@ -73,7 +74,13 @@ class SqliteStore implements Store {
     this.#flusher = new WalFlusher(wal.sync);
     const writerReads = new ReadStatements(this.#writer);
     const writes = new WriteStatements(this.#writer);
-    const counts = new PendingSpanCounts(writes.addSpanCount, writes.addSpanTypeCount, writes.addSpanActivity, new PendingRollups(this.#writer));
+    const counts = new PendingSpanCounts(
+      writes.addSpanCount,
+      writes.addSpanTypeCount,
+      writes.addSpanActivity,
+      new PendingRollups(this.#writer),
+      new PendingInstanceUsage(this.#writer),
+    );
     const instances = new InstanceCache(this.#writer);
     this.#group = new CommitGroup(
       this.#writer,

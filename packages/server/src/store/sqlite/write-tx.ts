@@ -25,17 +25,7 @@ import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js'
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
-import {
-  COUNT_COLUMNS,
-  isZero,
-  modelKey,
-  runShare,
-  SPAN_USAGE_COLUMNS,
-  spanUsageValues,
-  usageChange,
-  usageOfSpan,
-  type SpanUsage,
-} from '../span-usage.js';
+import { isZero, modelKey, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan, type SpanUsage } from '../span-usage.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import { RollupWrites } from './rollup-writes.js';
@@ -90,7 +80,6 @@ export class WriteStatements {
   readonly addSpanActivity: Statement;
   readonly putSpanUsage: Statement;
   readonly deleteSpanUsage: Statement;
-  readonly addInstanceUsage: Statement;
   readonly insertIdempotency: Statement;
   readonly pruneIdempotency: Statement;
   readonly purgeStep: PurgeStep;
@@ -179,10 +168,6 @@ export class WriteStatements {
       `INSERT OR REPLACE INTO span_usage (${SPAN_USAGE_COLUMNS.join(', ')}) VALUES (${SPAN_USAGE_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.deleteSpanUsage = db.prepare('DELETE FROM span_usage WHERE account_id = ? AND agent_instance_id = ? AND span_id = ?');
-    this.addInstanceUsage = db.prepare(
-      `INSERT INTO instance_usage (account_id, agent_instance_id, model, ${COUNT_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (account_id, agent_instance_id, model) DO UPDATE SET ${COUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-    );
     this.insertIdempotency = insertInto(db, 'idempotency');
     /*
      * Rows append in commit order, and `inserted_at` is each request's clock reading, so rowid order
@@ -395,7 +380,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   #storeUsage(row: SpanRecord, usage: SpanUsage | null, share: number[]) {
     if (usage === null) return;
     this.#w.putSpanUsage.run(spanUsageValues(row, usage));
-    if (!isZero(share)) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, modelKey(usage), ...share);
+    if (!isZero(share)) this.#counts.usage.add(row.account_id, row.agent_instance_id, modelKey(usage), share);
     this.#usageWatch.inserted(row, usage, share);
   }
   watchUsage(sink: UsageWritten[] | null) {
@@ -410,7 +395,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     if (change) {
       if (change.after === null) this.#w.deleteSpanUsage.run(row.account_id, row.agent_instance_id, row.id);
       else this.#w.putSpanUsage.run(spanUsageValues(row, change.after));
-      for (const { model, delta } of change.runChanges) this.#w.addInstanceUsage.run(row.account_id, row.agent_instance_id, model, ...delta);
+      for (const { model, delta } of change.runChanges) this.#counts.usage.add(row.account_id, row.agent_instance_id, model, delta);
       this.#usageWatch.changed(row, change.runChanges);
     }
     if (previousStatus !== row.status || change) {
@@ -483,6 +468,22 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
   override async spanCounts(accountId: string, instanceId: string) {
     return this.#counts.withPending(accountId, instanceId, await super.spanCounts(accountId, instanceId));
   }
+  override async instanceModelUsage(accountId: string, instanceId: string) {
+    return this.#counts.usage.withPending(accountId, instanceId, await super.instanceModelUsage(accountId, instanceId));
+  }
+  override async instanceModelUsageOf(accountId: string, instanceIds: readonly string[]) {
+    const stored = await super.instanceModelUsageOf(accountId, instanceIds);
+    for (const id of instanceIds) {
+      const models = this.#counts.usage.withPending(accountId, id, stored.get(id) ?? []);
+      if (models.length > 0) stored.set(id, models);
+    }
+    return stored;
+  }
+  override async usageModels(accountId: string) {
+    const models = new Set(await super.usageModels(accountId));
+    for (const model of this.#counts.usage.modelsOf(accountId)) models.add(model === '' ? null : model);
+    return [...models];
+  }
   override async spanTypeCounts(accountId: string, instanceId: string) {
     return this.#counts.typesWithPending(accountId, instanceId, await super.spanTypeCounts(accountId, instanceId));
   }
@@ -490,7 +491,15 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#w.pruneIdempotency.run({ before }).changes;
   }
   async purgeFinished(before: string, spanBudget: number) {
-    return this.#w.purgeStep.run(before, spanBudget, this.#instances, this.#counts.activity, this.#counts.rollups, this.#w.rollups);
+    return this.#w.purgeStep.run(
+      before,
+      spanBudget,
+      this.#instances,
+      this.#counts.activity,
+      this.#counts.rollups,
+      this.#w.rollups,
+      this.#counts.usage,
+    );
   }
   broadcastOnCommit() {
     // One process writes the file at a time; the others see its commits (Store.othersCommitted).
