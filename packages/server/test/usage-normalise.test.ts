@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { spanUsage } from '../src/usage/normalise.js';
 
-const usageOf = (payload: object, result: object | null = null, schemaName = 'agent:llm') =>
-  spanUsage(schemaName, JSON.stringify(payload), result === null ? null : JSON.stringify(result));
+/**
+ * A span's usage from its payload texts; read from the objects the texts were made from (as a
+ * create hands them to the store) it must be the same.
+ */
+function usageOf(payload: object, result: object | null = null, schemaName = 'agent:llm') {
+  const payloadJson = JSON.stringify(payload);
+  const resultJson = result === null ? null : JSON.stringify(result);
+  const fromText = spanUsage(schemaName, payloadJson, resultJson);
+  assert.deepEqual(spanUsage(schemaName, payloadJson, resultJson, { payload, result }), fromText);
+  return fromText;
+}
 
 /** The normalised counts and model, with the total they must add up to. */
 function expected(

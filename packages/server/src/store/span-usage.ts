@@ -9,11 +9,11 @@
  * write primitives of both engines call it and every write path (API, bulk, OTLP, import) stores
  * the same answer.
  */
-import { sameUsage, spanUsage, type SpanUsage } from '../usage/normalise.js';
+import { sameUsage, spanUsage, type PayloadObjects, type SpanUsage } from '../usage/normalise.js';
 import type { TokenCounts } from '../usage/token-counts.js';
 import type { SpanRecord } from './records.js';
 
-export type { SpanUsage, TokenCounts };
+export type { PayloadObjects, SpanUsage, TokenCounts };
 
 /** A span's usage as stored. */
 export interface SpanUsageRecord extends SpanUsage {
@@ -25,7 +25,9 @@ export interface SpanUsageRecord extends SpanUsage {
 /** The counts in the order the tables keep them. */
 export const COUNT_COLUMNS = ['input', 'output', 'cache_read', 'cache_write', 'reasoning', 'total'] as const;
 
-export const usageOfSpan = (row: SpanRecord): SpanUsage | null => spanUsage(row.schema_name, row.payload_json, row.result_payload_json);
+/** `made`: the objects the row's payload texts were made from, when at hand (see `WriteTx.insertSpan`). */
+export const usageOfSpan = (row: SpanRecord, made?: PayloadObjects): SpanUsage | null =>
+  spanUsage(row.schema_name, row.payload_json, row.result_payload_json, made);
 
 /** What a span's usage adds to its run's totals: nothing when it sums its children's (they count themselves). */
 export function runShare(usage: SpanUsage | null): number[] {

@@ -104,7 +104,7 @@ import type {
   TokenRecord,
   TokenStatus,
 } from './records.js';
-import type { ModelCounts, SpanUsageRecord } from './span-usage.js';
+import type { ModelCounts, PayloadObjects, SpanUsageRecord } from './span-usage.js';
 import type { StoreLoad, StoreProbe } from './store-probe.js';
 import type { UsageWritten } from './usage-watch.js';
 import type { CopiedTable } from './table-columns.js';
@@ -328,8 +328,13 @@ export interface WriteTx extends ReadTx {
   /** Writes every mutable field of the instance (status, times, reason, quality maps). */
   updateInstance(row: InstanceRecord): Promise<void>;
 
-  /** Throws `StoreConflictError` when (account_id, id) is taken. */
-  insertSpan(row: SpanRecord): Promise<void>;
+  /**
+   * Throws `StoreConflictError` when (account_id, id) is taken. `made`: the objects the row's
+   * payload texts were just made from (`JSON.stringify` of parsed JSON), when the caller has them:
+   * its usage is then read from them instead of parsing the texts again, a good part of what
+   * storing a model call costs.
+   */
+  insertSpan(row: SpanRecord, made?: PayloadObjects): Promise<void>;
   /**
    * Inserts every row whose (account_id, id) is free and skips the others (a concurrent
    * transaction's insert of the same id is waited for, then skipped); returns the ids inserted.

@@ -30,8 +30,19 @@ const DEPTH = 3;
 const mayHoldUsage = (json: string | null): json is string =>
   json !== null && (json.includes('usage') || json.includes('Usage') || json.includes('token_count'));
 
-function parsed(json: string | null): Json | undefined {
+/**
+ * The objects a span's payload texts were just made from (`JSON.stringify` of a parsed request
+ * body), when the writer has them: the same values as parsing the texts again, without the cost.
+ */
+export interface PayloadObjects {
+  payload: unknown;
+  result: unknown;
+}
+
+/** The object `json` holds: the one it was made from when `objects` are given, else parsed. */
+function parsed(json: string | null, objects: PayloadObjects | undefined, which: keyof PayloadObjects): Json | undefined {
   if (json === null) return undefined;
+  if (objects) return isObject(objects[which]) ? objects[which] : undefined;
   try {
     const value: unknown = JSON.parse(json);
     return isObject(value) ? value : undefined;
@@ -109,11 +120,11 @@ function sumsChildren(schemaName: string, payload: Json | undefined): boolean {
  * usage. Usage in the result (what a span's finish reports) wins over usage in the payload; the
  * model is the result's (the model that answered, often a dated id) or else the payload's.
  */
-export function spanUsage(schemaName: string, payloadJson: string, resultJson: string | null): SpanUsage | null {
+export function spanUsage(schemaName: string, payloadJson: string, resultJson: string | null, objects?: PayloadObjects): SpanUsage | null {
   const resultMay = mayHoldUsage(resultJson);
   if (!resultMay && !mayHoldUsage(payloadJson)) return null;
-  const result = resultMay ? parsed(resultJson) : undefined;
-  const payload = parsed(payloadJson);
+  const result = resultMay ? parsed(resultJson, objects, 'result') : undefined;
+  const payload = parsed(payloadJson, objects, 'payload');
   const counts = countsIn(result) ?? countsIn(payload);
   if (!counts) return null;
   const model = modelIn(result) ?? modelIn(payload) ?? null;

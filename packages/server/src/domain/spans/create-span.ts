@@ -1,6 +1,7 @@
 import type { ControlBlock, CreateSpanParams } from '@agentspan/protocol';
 import { StoreConflictError } from '../../store/errors.js';
 import type { SpanRecord } from '../../store/records.js';
+import type { PayloadObjects } from '../../store/span-usage.js';
 import { conflict, fieldError, invalidAction } from '../errors.js';
 import { newId } from '../ids.js';
 import { versionMayScore } from '../risk/run-risk.js';
@@ -48,6 +49,10 @@ interface CreateReceipt {
   control?: ControlBlock;
 }
 
+/** The objects a create's payload texts are made from. */
+const payloadObjects = (params: CreateSpanParams) =>
+  ({ payload: params.payload ?? {}, result: params.result_payload ?? null }) satisfies PayloadObjects;
+
 /**
  * The span a create makes from its params and the facts fixed when it ran. The create and every
  * replay of it build the span here, so a replay answers what the create answered even after the
@@ -60,8 +65,7 @@ function createdSpan(
   type: CompiledType | undefined,
   owner: SpanOwner,
 ): SpanRecord {
-  const payload = params.payload ?? {};
-  const resultPayload = params.result_payload ?? null;
+  const { payload, result: resultPayload } = payloadObjects(params);
   return newSpan(owner, {
     id,
     parent_span_id: params.parent_span_id ?? null,
@@ -104,7 +108,8 @@ export const createSpan = defineOperation<CreateSpanParams>(
       const span = createdSpan(params, params.id ?? newId(caller.accountId), times, type, owner);
       assertPayloadSizes(span, limits.spanPayloadBytes);
       try {
-        await tx.insertSpan(span);
+        // The request's parsed payloads: the store reads the span's usage from them, not from their text.
+        await tx.insertSpan(span, payloadObjects(params));
       } catch (error) {
         if (error instanceof StoreConflictError) {
           throw conflict(

@@ -7,7 +7,7 @@ import { literal, Sql } from './sql.js';
 import { checkOut, runUnit } from './transactions.js';
 import type { StoreProbe } from '../store-probe.js';
 import { usageValues } from './usage-sql.js';
-import { usageOfSpan, type SpanUsage } from '../span-usage.js';
+import { usageOfSpan, type PayloadObjects, type SpanUsage } from '../span-usage.js';
 import { UsageWatch, type UsageWritten } from '../usage-watch.js';
 import { insertSpansCounted } from './write-tx.js';
 
@@ -276,9 +276,9 @@ class AdditiveTx extends PostgresReadTx implements WriteTx {
   lockInstanceShared(accountId: string, id: string) {
     return this.#batch.lockInstanceShared(accountId, id);
   }
-  async insertSpan(row: SpanRecord) {
+  async insertSpan(row: SpanRecord, made?: PayloadObjects) {
     this.#batch.takeSpanId(row.account_id, row.id);
-    const usage = usageOfSpan(row);
+    const usage = usageOfSpan(row, made);
     this.spans.push(row);
     this.usages.push(usage);
     // Told at once: when the batch does not commit, its units run again alone, each watched anew.

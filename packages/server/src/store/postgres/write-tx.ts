@@ -31,7 +31,7 @@ import {
   type CopiedTable,
   type InsertableTable,
 } from '../table-columns.js';
-import { spanUsageValues, usageChange, usageOfSpan, type SpanUsage } from '../span-usage.js';
+import { spanUsageValues, usageChange, usageOfSpan, type PayloadObjects, type SpanUsage } from '../span-usage.js';
 import { spanUsage } from '../../usage/normalise.js';
 import { UsageWatch, type UsageWritten } from '../usage-watch.js';
 import { TOKEN_COLUMNS } from '../rollups.js';
@@ -527,9 +527,9 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
       row.terminated_by_token_id,
     ]);
   }
-  async insertSpan(row: SpanRecord) {
+  async insertSpan(row: SpanRecord, made?: PayloadObjects) {
     // A span with usage is a statement of its own (its usage rows join the insert); the others share one prepared.
-    const usage = usageOfSpan(row);
+    const usage = usageOfSpan(row, made);
     const inserted =
       usage === null ? await this.sql.change(WRITES.insertSpan, columnValues('spans', row)) : (await this.#insertSpans([row], [usage])).length;
     if (inserted === 0) throw new StoreConflictError('spans');
@@ -537,7 +537,7 @@ export class PostgresWriteTx extends PostgresReadTx implements WriteTx {
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     if (rows.length === 0) return [];
-    const usages = rows.map(usageOfSpan);
+    const usages = rows.map((row) => usageOfSpan(row));
     const inserted = await this.#insertSpans(rows, usages);
     if (this.#usageWatch.watching) {
       const ids = new Set(inserted);

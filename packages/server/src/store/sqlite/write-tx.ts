@@ -25,7 +25,17 @@ import { modelPriceDeleteSql, modelPriceUpsertSql } from '../model-price-sql.js'
 import { riskProfileUpdateSql, riskProfileUpdateValues } from '../risk-profile-sql.js';
 import { columnValues, ledgerKey, TABLE_COLUMNS, type CopiedTable, type InsertableTable } from '../table-columns.js';
 import { AlertWrites } from './alert-statements.js';
-import { isZero, modelKey, runShare, SPAN_USAGE_COLUMNS, spanUsageValues, usageChange, usageOfSpan, type SpanUsage } from '../span-usage.js';
+import {
+  isZero,
+  modelKey,
+  runShare,
+  SPAN_USAGE_COLUMNS,
+  spanUsageValues,
+  usageChange,
+  usageOfSpan,
+  type PayloadObjects,
+  type SpanUsage,
+} from '../span-usage.js';
 import { CopyInserts } from './copy-statements.js';
 import { PurgeStep } from './purge-statements.js';
 import { RollupWrites } from './rollup-writes.js';
@@ -352,20 +362,20 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return (await this.getInstance(accountId, instanceId))?.environment_id ?? '';
   }
   /** Counts a stored span, by status, by type and in the hourly rollup. */
-  async #countInserted(row: SpanRecord) {
+  async #countInserted(row: SpanRecord, made?: PayloadObjects) {
     this.#counts.add(row.account_id, row.agent_instance_id, row.status, 1);
     this.#counts.addType(row.account_id, row.agent_instance_id, row.schema_name, 1);
     const run = await this.getInstance(row.account_id, row.agent_instance_id);
     this.#counts.activity.add(row, run?.environment_id ?? '', 1);
-    const usage = usageOfSpan(row);
+    const usage = usageOfSpan(row, made);
     // The span's share of its run's tokens: one array for the run totals, the watcher and the rollups.
     const share = runShare(usage);
     this.#storeUsage(row, usage, share);
     this.#w.rollups.spanInserted(this.#counts.rollups, row, run, usage, share);
   }
-  async insertSpan(row: SpanRecord) {
+  async insertSpan(row: SpanRecord, made?: PayloadObjects) {
     insert('spans', this.#w.insertSpan, row);
-    await this.#countInserted(row);
+    await this.#countInserted(row, made);
   }
   async insertSpansIfAbsent(rows: readonly SpanRecord[]) {
     const inserted: string[] = [];
