@@ -7,6 +7,15 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { startAgentspanServer } from '../scenarios/agentspan-server.mjs';
 import { comparePairs } from './rounds.mjs';
+import { percentile } from './stats.mjs';
+
+/**
+ * Rounds of an A/B against the build before, as a multiple of the profile's: the two builds differ
+ * by a few percent, and on a shared 2-core machine one round's ratio alone has been seen anywhere
+ * from 0.76 to 1.44 for the same pair of builds. The median of three times as many rounds moves
+ * about 1/√3 as much from run to run, enough to tell a 5 % target apart.
+ */
+const ROUNDS_FACTOR = 3;
 
 /**
  * Reports each of `figures` as the ratio of this build's party to the build before's.
@@ -27,11 +36,16 @@ export async function compareWithBuildBefore(ctx, figures, partiesOf) {
   });
   const subjects = await partiesOf(now, false);
   const baselines = await partiesOf(before, true);
+  const settings = { ...ctx.settings, rounds: ctx.settings.rounds * ROUNDS_FACTOR };
   const { runs, ratio } = await comparePairs(
     figures.map((_, i) => ({ subject: subjects[i], baseline: baselines[i] })),
-    ctx.settings,
+    settings,
   );
   ctx.measurements(runs);
-  const notes = `${ctx.pairing}; two server processes, each on its own SQLite store`;
-  figures.forEach((name, i) => ctx.figure(name, ratio(subjects[i].name, baselines[i].name), notes));
+  figures.forEach((name, i) => {
+    const measured = ratio(subjects[i].name, baselines[i].name);
+    const sorted = [...measured.rounds].sort((a, b) => a - b);
+    const spread = `middle half of the rounds ${percentile(sorted, 25)}–${percentile(sorted, 75)}`;
+    ctx.figure(name, measured, `${ctx.pairingOf(settings)} (${spread}); two server processes, each on its own SQLite store`);
+  });
 }

@@ -79,7 +79,11 @@ export class RunContext {
 
   /** What a ratio figure's notes say about how it was measured. */
   get pairing() {
-    const { rounds, durationMs } = this.settings;
+    return this.pairingOf(this.settings);
+  }
+
+  /** The same for a comparison run with other `settings` than the profile's. */
+  pairingOf({ rounds, durationMs }) {
     return `median of ${rounds} per-round ratios, each of two back-to-back ${durationMs / 1000} s runs`;
   }
 
