@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ENGINES } from './engines.js';
 import { createSpan, openInstance } from './fixtures.js';
+import { exportRequest, newSpanId, newTraceId, postTraces } from './otlp-exports.js';
 import { call, newAccount, startServer, type Account, type Server } from './harness.js';
 import { ANTHROPIC, ANTHROPIC_TOKENS, modelCall, OPENAI, OPENAI_ON_4O, OPENAI_ON_4O_MINI } from './run-cost-fixtures.js';
 
@@ -108,6 +109,44 @@ for (const engine of ENGINES) {
       assert.ok(close(cost(otherAgent, 'my-local-model'), (50 + 700 * 2 + 8000 + 1500) / 1e6), text);
       assert.equal(value(text, 'agentspan_unpriced_tokens_total', { agent_id: otherAgent, model: 'my-local-model' }), ANTHROPIC_TOKENS);
       assert.equal(tokens(otherAgent, 'my-local-model', 'cache_read'), 16000);
+    });
+
+    it('counts the tokens of spans an OTLP export stores, once, however often it is sent', async () => {
+      const account = await newAccount(server);
+      const traceId = newTraceId();
+      const root = newSpanId();
+      const request = exportRequest(
+        [
+          { traceId, spanId: root, name: 'invoke_agent', start: 0, end: 900_000 },
+          {
+            traceId,
+            spanId: newSpanId(),
+            parentSpanId: root,
+            name: 'chat gpt-4o-mini',
+            start: 10,
+            end: 400_000,
+            attributes: {
+              'gen_ai.operation.name': 'chat',
+              'gen_ai.request.model': 'gpt-4o-mini',
+              'gen_ai.usage.input_tokens': 1200,
+              'gen_ai.usage.output_tokens': 500,
+              // OpenTelemetry's GenAI conventions count cache reads inside input_tokens.
+              'gen_ai.usage.cache_read.input_tokens': 1000,
+            },
+          },
+        ],
+        { 'service.name': 'metrics-exporter' },
+      );
+      for (let i = 0; i < 2; i++) assert.equal((await postTraces(server, account.accountToken, request)).status, 200);
+      const agent = await agentOf(server, account, traceId);
+      const text = await scrapeUntil(
+        server,
+        (t) => value(t, 'agentspan_tokens_total', { agent_id: agent, model: 'gpt-4o-mini', type: 'input' }) !== undefined,
+      );
+      assert.deepEqual(
+        ['input', 'output', 'cache_read'].map((type) => value(text, 'agentspan_tokens_total', { agent_id: agent, model: 'gpt-4o-mini', type })),
+        [200, 500, 1000],
+      );
     });
   });
 }
