@@ -6,8 +6,6 @@ import type { Store } from '../store/store.js';
 import { bearerToken, sameSecret } from './bearer.js';
 import { UsageCounters } from './usage-metrics.js';
 
-/** Writes after which an account's costs are priced with a price table read again. */
-
 export interface MetricsOptions {
   /** The bearer token a scrape of `GET /metrics` must send; without one, `/metrics` is open. */
   token?: string;

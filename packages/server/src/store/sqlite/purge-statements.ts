@@ -2,10 +2,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { PurgeCounts } from '../store.js';
 import { OPEN_STATUSES_SQL } from '../table-columns.js';
 import type { InstanceCache } from './instance-cache.js';
-import type { PendingActivity } from './pending-activity.js';
 import type { InstanceRecord, SpanRecord } from '../records.js';
-import type { PendingInstanceUsage } from './pending-instance-usage.js';
-import type { PendingRollups } from './pending-rollups.js';
+import type { PendingSpanCounts } from './pending-span-counts.js';
 import type { RollupWrites } from './rollup-writes.js';
 
 /** Instances a purge step looks at; one with many spans may take several steps. */
@@ -66,23 +64,16 @@ export class PurgeStep {
     this.#deleteAlerts = db.prepare('DELETE FROM alerts WHERE account_id = ? AND agent_instance_id = ?');
   }
 
-  run(
-    before: string,
-    spanBudget: number,
-    instances: InstanceCache,
-    activity: PendingActivity,
-    pending: PendingRollups,
-    rollups: RollupWrites,
-    usage: PendingInstanceUsage,
-  ): PurgeCounts {
+  /** `pending`: the commit group's pending changes, which the deleted rows are taken out of. */
+  run(before: string, spanBudget: number, instances: InstanceCache, pending: PendingSpanCounts, rollups: RollupWrites): PurgeCounts {
     const done: PurgeCounts = { instances: 0, spans: 0 };
     const candidates = this.#candidates.all({ before }) as InstanceRecord[];
     for (const run of candidates) {
       const { account_id, id, environment_id } = run;
       const budget = spanBudget - done.spans;
       const gone = this.#deleteSpans.all(account_id, id, budget) as SpanRecord[];
-      for (const span of gone) activity.add(span, environment_id, -1);
-      rollups.spansDeleted(pending, gone, run);
+      for (const span of gone) pending.activity.add(span, environment_id, -1);
+      rollups.spansDeleted(pending.rollups, gone, run);
       const deleted = gone.length;
       done.spans += deleted;
       // Fewer than asked for: the instance has no spans left, and goes too.
@@ -91,10 +82,10 @@ export class PurgeStep {
       this.#deleteTypeCounts.run(account_id, id);
       this.#deleteAlerts.run(account_id, id);
       // Before its usage rows go: the run's tokens by model are read from them.
-      rollups.runDeleted(pending, run);
+      rollups.runDeleted(pending.rollups, run);
       this.#deleteSpanUsage.run(account_id, id);
       this.#deleteInstanceUsage.run(account_id, id);
-      usage.forgetRun(account_id, id);
+      pending.usage.forgetRun(account_id, id);
       this.#deleteInstance.run(account_id, id);
       instances.forget(account_id, id);
       done.instances += 1;

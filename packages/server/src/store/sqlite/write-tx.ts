@@ -501,15 +501,7 @@ export class SqliteWriteTx extends SqliteReadTx implements WriteTx {
     return this.#w.pruneIdempotency.run({ before }).changes;
   }
   async purgeFinished(before: string, spanBudget: number) {
-    return this.#w.purgeStep.run(
-      before,
-      spanBudget,
-      this.#instances,
-      this.#counts.activity,
-      this.#counts.rollups,
-      this.#w.rollups,
-      this.#counts.usage,
-    );
+    return this.#w.purgeStep.run(before, spanBudget, this.#instances, this.#counts, this.#w.rollups);
   }
   broadcastOnCommit() {
     // One process writes the file at a time; the others see its commits (Store.othersCommitted).
